@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/**
+ * The one configuration object. Every field has a documented default (docs/configuration.md),
+ * so an empty file, or no file, is a valid configuration.
+ */
+export const configSchema = z
+  .object({
+    /** Database file of the embedded engine. */
+    db: z.string().min(1).default('./fidelis.duckdb'),
+    /** ISO 4217 code of the one currency all amounts are in. */
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
+      .default('EUR'),
+    import: z
+      .object({
+        /** How many problems an import lists before it stops looking. */
+        maxProblems: z.number().int().min(1).max(10_000).default(20),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export const DEFAULT_CONFIG_FILE = 'fidelis.config.json';
+
+export function parseConfig(input: unknown, origin = 'configuration'): Config {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid ${origin}:\n${issues.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Reads the config file if there is one (the default file is optional, a named one is not). */
+export function loadConfig(path?: string, overrides: ConfigInput = {}): Config {
+  const file = path ?? DEFAULT_CONFIG_FILE;
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`);
+    }
+  } else if (path) {
+    throw new ConfigError(`Configuration file ${path} does not exist`);
+  }
+  return parseConfig({ ...fromFile, ...stripUndefined(overrides) }, file);
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,137 @@
+import type { ColumnType, TableSpec } from './schema.js';
+import { type SqlCompiler, type SqlValue } from './sql.js';
+
+/**
+ * What differs between engines: capability flags choose fallbacks, and a handful of small
+ * overrides (quoting, literals, types, DDL) do the rest. Queries are written once.
+ */
+export abstract class Dialect implements SqlCompiler {
+  abstract readonly name: 'duckdb' | 'clickhouse';
+  abstract readonly supportsWindowFunctions: boolean;
+  abstract readonly supportsCte: boolean;
+  abstract readonly supportsTransactions: boolean;
+  /** Money is exact: DECIMAL with this scale everywhere. */
+  readonly moneyScale = 4;
+
+  quoteIdent(name: string): string {
+    return `"${name.replaceAll('"', '""')}"`;
+  }
+
+  abstract placeholder(index: number): string | null;
+
+  literal(value: SqlValue): string {
+    if (value === null) return 'NULL';
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as a SQL literal`);
+      return String(value);
+    }
+    if (value instanceof Date) return this.timestampLiteral(value);
+    return this.stringLiteral(value);
+  }
+
+  protected stringLiteral(value: string): string {
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+
+  protected timestampLiteral(value: Date): string {
+    return `TIMESTAMP '${value.toISOString().replace('T', ' ').replace('Z', '')}'`;
+  }
+
+  abstract columnType(type: ColumnType, nullable: boolean): string;
+
+  createTable(spec: TableSpec): string {
+    const columns = spec.columns.map(
+      (c) => `  ${this.quoteIdent(c.name)} ${this.columnType(c.type, !c.required)}`,
+    );
+    return `CREATE TABLE IF NOT EXISTS ${this.quoteIdent(spec.name)} (\n${columns.join(',\n')}\n)${this.tableSuffix(spec)}`;
+  }
+
+  protected tableSuffix(_spec: TableSpec): string {
+    return '';
+  }
+}
+
+export class DuckDbDialect extends Dialect {
+  readonly name = 'duckdb';
+  readonly supportsWindowFunctions = true;
+  readonly supportsCte = true;
+  readonly supportsTransactions = true;
+
+  placeholder(index: number): string {
+    return `$${index}`;
+  }
+
+  columnType(type: ColumnType): string {
+    switch (type) {
+      case 'string':
+        return 'VARCHAR';
+      case 'int':
+        return 'BIGINT';
+      case 'money':
+        return `DECIMAL(18, ${this.moneyScale})`;
+      case 'float':
+        return 'DOUBLE';
+      case 'date':
+        return 'DATE';
+      case 'timestamp':
+        return 'TIMESTAMP';
+      case 'bool':
+        return 'BOOLEAN';
+    }
+  }
+}
+
+/**
+ * ClickHouse as shipped by Debian (18.16): no server-side parameters, so values are inlined
+ * through the escaping below; no window functions, no CTEs, one JOIN per query.
+ */
+export class ClickHouseDialect extends Dialect {
+  readonly name = 'clickhouse';
+  readonly supportsWindowFunctions = false;
+  readonly supportsCte = false;
+  readonly supportsTransactions = false;
+
+  override quoteIdent(name: string): string {
+    return `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
+  }
+
+  placeholder(): null {
+    return null;
+  }
+
+  protected override stringLiteral(value: string): string {
+    // ClickHouse reads backslash escapes inside quotes, so both quote and backslash are escaped.
+    const escaped = value
+      .replaceAll('\\', '\\\\')
+      .replaceAll("'", "\\'")
+      .replaceAll('\n', '\\n')
+      .replaceAll('\r', '\\r')
+      .replaceAll('\t', '\\t')
+      .replaceAll('\0', '\\0');
+    return `'${escaped}'`;
+  }
+
+  protected override timestampLiteral(value: Date): string {
+    return `toDateTime('${value.toISOString().slice(0, 19).replace('T', ' ')}', 'UTC')`;
+  }
+
+  columnType(type: ColumnType, nullable: boolean): string {
+    const base = {
+      string: 'String',
+      int: 'Int64',
+      money: `Decimal(18, ${this.moneyScale})`,
+      float: 'Float64',
+      date: 'Date',
+      timestamp: "DateTime('UTC')",
+      bool: 'UInt8',
+    }[type];
+    return nullable ? `Nullable(${base})` : base;
+  }
+
+  protected override tableSuffix(spec: TableSpec): string {
+    // ReplacingMergeTree keeps the natural-key semantics of re-imports.
+    return ` ENGINE = ReplacingMergeTree ORDER BY (${spec.key.map((k) => this.quoteIdent(k)).join(', ')})`;
+  }
+}

@@ -1,0 +1,74 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDbDialect } from './dialect.js';
+import type { Engine, Row } from './engine.js';
+import { compile, type Sql, type SqlValue } from './sql.js';
+
+/** The embedded default: one DuckDB database file (or ':memory:'). */
+export class DuckDbEngine implements Engine {
+  readonly dialect = new DuckDbDialect();
+  private inTransaction = false;
+
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(location: string): Promise<DuckDbEngine> {
+    const instance = await DuckDBInstance.create(location);
+    const connection = await instance.connect();
+    // Timestamps are stored as UTC; parsing an offset must convert to UTC whatever the host says.
+    await connection.run(`SET TimeZone = 'UTC'`);
+    return new DuckDbEngine(location, instance, connection);
+  }
+
+  async exec(query: Sql | string): Promise<void> {
+    const { text, params } = compile(query, this.dialect);
+    await this.connection.run(text, params.map(toDuckDbValue));
+  }
+
+  async query<T extends Row = Row>(query: Sql | string): Promise<T[]> {
+    const { text, params } = compile(query, this.dialect);
+    const reader = await this.connection.runAndReadAll(text, params.map(toDuckDbValue));
+    return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
+  }
+
+  async transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this);
+    await this.connection.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    try {
+      const result = await work(this);
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK');
+      throw error;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+    return Promise.resolve();
+  }
+}
+
+function toDuckDbValue(value: SqlValue): DuckDBValue {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  return value;
+}
+
+function normaliseRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    out[key] =
+      typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+        ? Number(value)
+        : value;
+  }
+  return out;
+}

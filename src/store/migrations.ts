@@ -1,0 +1,48 @@
+import type { Dialect } from './dialect.js';
+import type { Engine } from './engine.js';
+import { SYSTEM_TABLES, TABLES, type TableSpec } from './schema.js';
+import { sql } from './sql.js';
+
+/**
+ * Versioned schema changes, applied in order and recorded in schema_migrations.
+ * Migration 1 creates the tables from the specs; later migrations must use IF NOT EXISTS forms
+ * (ADD COLUMN IF NOT EXISTS...) because a new database gets the current specs from migration 1.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  statements(dialect: Dialect): string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'datamart tables',
+    statements: (dialect) => [...TABLES, ...SYSTEM_TABLES.slice(1)].map((t) => dialect.createTable(t as TableSpec)),
+  },
+];
+
+export interface MigrationReport {
+  readonly applied: readonly number[];
+  readonly current: number;
+}
+
+export async function migrate(engine: Engine): Promise<MigrationReport> {
+  const [ledger] = SYSTEM_TABLES;
+  if (!ledger) throw new Error('schema_migrations spec missing');
+  await engine.exec(engine.dialect.createTable(ledger));
+  const done = await engine.query<{ version: number }>(sql`SELECT version FROM ${sql.id(ledger.name)}`);
+  const doneVersions = new Set(done.map((r) => Number(r.version)));
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (doneVersions.has(migration.version)) continue;
+    await engine.transaction(async (tx) => {
+      for (const statement of migration.statements(tx.dialect)) await tx.exec(statement);
+      await tx.exec(
+        sql`INSERT INTO ${sql.id(ledger.name)} VALUES (${migration.version}, ${migration.name}, ${new Date()})`,
+      );
+    });
+    applied.push(migration.version);
+  }
+  return { applied, current: Math.max(0, ...MIGRATIONS.map((m) => m.version)) };
+}
