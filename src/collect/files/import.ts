@@ -1,0 +1,151 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { DuckDbEngine, type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
+import { detectFormat, isImportKind, kindFromFileName, type FileFormat, type ImportKind } from './formats.js';
+import { mappingFor, type MappingFile } from './mapping.js';
+import { mergeInto, type MergeCounts } from './merge.js';
+import { stageFile } from './stage.js';
+import { fanOutTransactions, TRANSACTIONS_SPEC } from './transactions.js';
+import { typeAndValidate } from './validate.js';
+
+export type ImportStage = 'read' | 'validate' | 'write';
+
+export interface ImportProgress {
+  readonly file: string;
+  readonly index: number;
+  readonly total: number;
+  readonly stage: ImportStage;
+}
+
+export interface ImportOptions {
+  /** Kind of every file, when their names do not say it. */
+  readonly kind?: string;
+  readonly mapping?: MappingFile;
+  readonly maxProblems?: number;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface FileImportReport extends MergeCounts {
+  readonly file: string;
+  readonly kind: ImportKind;
+  readonly format: FileFormat;
+  readonly records: number;
+  /** For a sales export: what each derived table received. */
+  readonly tables?: Record<string, MergeCounts>;
+}
+
+export interface ImportReport {
+  readonly importId: string;
+  readonly files: readonly FileImportReport[];
+  /** Files of a folder passed over because their name names no kind. */
+  readonly skipped: readonly string[];
+}
+
+interface PlannedFile {
+  readonly file: string;
+  readonly kind: ImportKind;
+  readonly format: FileFormat;
+}
+
+/** Dependency order: referenced tables first, so one command can load a whole export folder. */
+const KIND_ORDER: readonly ImportKind[] = (() => {
+  const order: ImportKind[] = [...TABLE_NAMES];
+  order.splice(order.indexOf('products') + 1, 0, 'transactions');
+  return order;
+})();
+
+async function planFiles(paths: readonly string[], kind?: string): Promise<{ plan: PlannedFile[]; skipped: string[] }> {
+  if (kind !== undefined && !isImportKind(kind)) {
+    throw new UsageError(`unknown kind "${kind}"; expected one of ${KIND_ORDER.join(', ')}`);
+  }
+  const plan: PlannedFile[] = [];
+  const skipped: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => null);
+    if (!info) throw new UsageError(`${path}: no such file or folder`);
+    if (info.isDirectory()) {
+      for (const name of (await readdir(path)).sort()) {
+        const file = join(path, name);
+        const fileKind = kind ?? kindFromFileName(name);
+        if (!(await stat(file)).isFile() || !fileKind || !isImportKind(fileKind)) {
+          skipped.push(file);
+          continue;
+        }
+        plan.push({ file, kind: fileKind, format: detectFormat(file) });
+      }
+    } else {
+      const fileKind = kind ?? kindFromFileName(path);
+      if (!fileKind || !isImportKind(fileKind)) {
+        throw new UsageError(
+          `${path}: cannot tell what the file holds from its name; pass --kind with one of ${KIND_ORDER.join(', ')}`,
+        );
+      }
+      plan.push({ file: path, kind: fileKind, format: detectFormat(path) });
+    }
+  }
+  plan.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+  return { plan, skipped };
+}
+
+/**
+ * Imports files in one transaction: every file is read by the engine, typed, validated and
+ * merged by natural key, or, at the first problem, nothing at all is written.
+ */
+export async function importFiles(
+  engine: Engine,
+  paths: readonly string[],
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  if (!(engine instanceof DuckDbEngine)) {
+    throw new UsageError('files are imported through the embedded DuckDB engine');
+  }
+  const { plan, skipped } = await planFiles(paths, options.kind);
+  const importId = randomUUID();
+  const maxProblems = options.maxProblems ?? 20;
+  const files = await engine.transaction(async () => {
+    const reports: FileImportReport[] = [];
+    for (const [index, { file, kind, format }] of plan.entries()) {
+      const progress = (stage: ImportStage): void =>
+        options.onProgress?.({ file, index, total: plan.length, stage });
+      const mapping = mappingFor(options.mapping, kind);
+      const spec = kind === 'transactions' ? TRANSACTIONS_SPEC : tableSpec(kind);
+      progress('read');
+      const staged = await stageFile(engine, file, format, mapping, 'import_raw');
+      progress('validate');
+      const typed = await typeAndValidate(engine, file, format, spec, staged, mapping, 'import_typed', maxProblems);
+      progress('write');
+      let counts: MergeCounts;
+      let tables: Record<string, MergeCounts> | undefined;
+      if (kind === 'transactions') {
+        tables = (await fanOutTransactions(engine, typed.table, typed.provided)).byTable;
+        counts = sumCounts(Object.values(tables));
+      } else {
+        counts = await mergeInto(engine, spec, typed.table, typed.provided);
+      }
+      await engine.exec(sql`DROP TABLE IF EXISTS import_raw`);
+      await engine.exec(sql`DROP TABLE IF EXISTS import_typed`);
+      const report: FileImportReport = { file, kind, format, records: staged.records, ...counts, ...(tables ? { tables } : {}) };
+      await engine.exec(sql`INSERT INTO import_log VALUES (${importId}, ${file}, ${kind}, ${format},
+        ${await sha256(file)}, ${report.records}, ${report.inserted}, ${report.updated}, ${report.unchanged}, ${new Date()})`);
+      reports.push(report);
+    }
+    return reports;
+  });
+  return { importId, files, skipped };
+}
+
+function sumCounts(counts: readonly MergeCounts[]): MergeCounts {
+  return counts.reduce(
+    (a, c) => ({ inserted: a.inserted + c.inserted, updated: a.updated + c.updated, unchanged: a.unchanged + c.unchanged }),
+    { inserted: 0, updated: 0, unchanged: 0 },
+  );
+}
+
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

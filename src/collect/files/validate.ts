@@ -1,0 +1,246 @@
+import { InputValidationError, type InputProblem } from '../../errors.js';
+import type { ColumnSpec, DuckDbEngine, TableSpec } from '../../store/index.js';
+import { sql, type Sql } from '../../store/index.js';
+import { csvRecordLines } from './csv-header.js';
+import type { FileFormat } from './formats.js';
+import type { KindMapping } from './mapping.js';
+import type { StagedFile } from './stage.js';
+import { expectedFor, typedExpression } from './typing.js';
+
+export interface TypedFile {
+  readonly table: string;
+  /** Spec columns the file provides (by column or constant); the others keep their stored value. */
+  readonly provided: readonly string[];
+  readonly records: number;
+}
+
+/** Which file column (or constant) feeds each spec column. */
+function resolveSources(
+  file: string,
+  spec: TableSpec,
+  staged: StagedFile,
+  mapping: KindMapping,
+): { sources: Map<string, Sql>; problems: InputProblem[] } {
+  const sources = new Map<string, Sql>();
+  const problems: InputProblem[] = [];
+  const byLowerName = new Map(staged.columns.map((c) => [c.toLowerCase(), c]));
+  const found = staged.columns.join(', ');
+  for (const column of spec.columns) {
+    const constant = mapping.constants[column.name];
+    if (constant !== undefined) {
+      sources.set(column.name, sql`${constant}`);
+      continue;
+    }
+    const mapped = mapping.columns[column.name];
+    const name = mapped
+      ? staged.columns.includes(mapped)
+        ? mapped
+        : undefined
+      : (byLowerName.get(column.name.toLowerCase()) ?? undefined);
+    if (name !== undefined) sources.set(column.name, sql`${sql.id(name)}`);
+    else if (mapped) {
+      problems.push({
+        file,
+        column: mapped,
+        problem: `the mapping reads ${column.name} from column "${mapped}", which the file does not have`,
+        expected: `one of the file's columns: ${found}`,
+      });
+    } else if (column.required) {
+      problems.push({
+        file,
+        column: column.name,
+        problem: 'missing column',
+        expected: `a column named "${column.name}" (or one mapped to it with --mapping); the file has: ${found}`,
+      });
+    }
+  }
+  return { sources, problems };
+}
+
+/**
+ * Types every record of a staged file into `typedTable` and checks it against the spec:
+ * required values, types, allowed values, bounds, duplicate keys and references. Any problem
+ * throws an InputValidationError that names file, line and column.
+ */
+export async function typeAndValidate(
+  engine: DuckDbEngine,
+  file: string,
+  format: FileFormat,
+  spec: TableSpec,
+  staged: StagedFile,
+  mapping: KindMapping,
+  typedTable: string,
+  maxProblems: number,
+): Promise<TypedFile> {
+  const { sources, problems } = resolveSources(file, spec, staged, mapping);
+  if (problems.length > 0) throw new InputValidationError(problems);
+
+  const provided = spec.columns.filter((c) => sources.has(c.name));
+  const selections = provided.flatMap((c) => {
+    const raw = sources.get(c.name) as Sql;
+    const typed = sql`${typedExpression(c, raw, mapping)} AS ${sql.id(c.name)}`;
+    return c.type === 'string' && !c.values ? [typed] : [typed, sql`${raw} AS ${sql.id(rawName(c))}`];
+  });
+  // Rows of a table created in an open transaction get row ids from a large base, in insertion
+  // (file) order: the offset from the smallest is the record's index in the file.
+  await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${sql.id(typedTable)} AS
+    SELECT rowid - (SELECT min(rowid) FROM ${sql.id(staged.table)}) AS __record, ${sql.join(selections)}
+    FROM ${sql.id(staged.table)}`);
+
+  const checks = [
+    ...provided.flatMap((c) => columnChecks(c, mapping)),
+    ...keyCheck(spec, provided, typedTable),
+    ...provided.flatMap((c) => referenceCheck(c)),
+  ];
+  if (checks.length > 0) {
+    const rows = await engine.query<ProblemRow>(sql`SELECT *, count(*) OVER () AS total FROM (
+      ${sql.join(checks.map((check) => sql`SELECT t.__record, ${check.column} AS col, ${check.value} AS value,
+        ${check.problem} AS problem, ${check.expected} AS expected, ${check.related ?? sql`NULL`} AS related
+        FROM ${check.from ?? sql.id(typedTable)} AS t WHERE ${check.where}`), ' UNION ALL ')}
+    ) ORDER BY __record, col LIMIT ${maxProblems}`);
+    if (rows.length > 0) {
+      const lines = await recordLines(file, format, rows);
+      const lineOf = (record: number): number => lines.get(record) ?? record + staged.lineOffset;
+      throw new InputValidationError(
+        rows.map((r) => ({
+          file,
+          line: lineOf(Number(r.__record)),
+          column: r.col,
+          value: r.value === null ? null : String(r.value),
+          problem: r.problem,
+          expected: r.related === null ? r.expected : `${r.expected} (first seen at line ${lineOf(Number(r.related))})`,
+        })),
+        Number(rows[0]?.total ?? rows.length),
+      );
+    }
+  }
+  return { table: typedTable, provided: provided.map((c) => c.name), records: staged.records };
+}
+
+type ProblemRow = {
+  __record: number;
+  col: string;
+  value: unknown;
+  problem: string;
+  expected: string;
+  related: number | null;
+  total: number;
+};
+
+interface Check {
+  column: string;
+  value: Sql;
+  problem: string | Sql;
+  expected: string;
+  where: Sql;
+  /** Source of the rows, when the check needs more than the typed table. */
+  from?: Sql;
+  /** Another record the problem relates to (the first occurrence of a duplicated key). */
+  related?: Sql;
+}
+
+const rawName = (c: ColumnSpec): string => `${c.name}__raw`;
+
+const TYPE_WORDS: Record<ColumnSpec['type'], string> = {
+  string: 'text',
+  int: 'whole number',
+  money: 'amount',
+  float: 'number',
+  date: 'date',
+  timestamp: 'date',
+  bool: 'true/false value',
+};
+
+function columnChecks(c: ColumnSpec, mapping: KindMapping): Check[] {
+  const col = sql`t.${sql.id(c.name)}`;
+  const hasRaw = !(c.type === 'string' && !c.values);
+  const raw = hasRaw ? sql`t.${sql.id(rawName(c))}` : col;
+  const checks: Check[] = [];
+  if (c.required) {
+    checks.push({
+      column: c.name,
+      value: sql`NULL`,
+      problem: 'missing value',
+      expected: `a value (${c.name} is required)`,
+      where: sql`(${raw} IS NULL OR trim(${raw}) = '')`,
+    });
+  }
+  if (hasRaw && !c.values) {
+    checks.push({
+      column: c.name,
+      value: raw,
+      problem: `not a valid ${TYPE_WORDS[c.type]}`,
+      expected: expectedFor(c, mapping),
+      where: sql`${col} IS NULL AND trim(${raw}) <> ''`,
+    });
+  }
+  if (c.values) {
+    checks.push({
+      column: c.name,
+      value: raw,
+      problem: 'value not allowed',
+      expected: `one of ${c.values.join(', ')}`,
+      where: sql`${col} IS NOT NULL AND ${col} NOT IN (${sql.join(c.values.map((v) => sql`${v}`))})`,
+    });
+  }
+  if (c.min !== undefined) {
+    checks.push({
+      column: c.name,
+      value: raw,
+      problem: c.min >= 0 ? sql`CASE WHEN ${col} < 0 THEN 'negative value' ELSE 'value too small' END` : 'value too small',
+      expected: `a value of at least ${c.min}`,
+      where: sql`${col} < ${c.min}`,
+    });
+  }
+  if (c.max !== undefined) {
+    checks.push({
+      column: c.name,
+      value: raw,
+      problem: 'value too large',
+      expected: `a value of at most ${c.max}`,
+      where: sql`${col} > ${c.max}`,
+    });
+  }
+  return checks;
+}
+
+function keyCheck(spec: TableSpec, provided: readonly ColumnSpec[], typedTable: string): Check[] {
+  if (spec.key.length === 0 || !spec.key.every((k) => provided.some((c) => c.name === k))) return [];
+  const keys = sql.join(spec.key.map((k) => sql.id(k)));
+  const described = sql.join(
+    spec.key.map((k) => sql`${k + '='} || coalesce(CAST(t.${sql.id(k)} AS VARCHAR), '')`),
+    " || ', ' || ",
+  );
+  return [
+    {
+      column: spec.key.join(', '),
+      value: described,
+      problem: 'duplicate key',
+      expected: `each ${spec.key.join(' + ')} once per file`,
+      from: sql`(SELECT *, min(__record) OVER (PARTITION BY ${keys}) AS __first FROM ${sql.id(typedTable)})`,
+      where: sql`t.__record <> t.__first`,
+      related: sql`t.__first`,
+    },
+  ];
+}
+
+function referenceCheck(c: ColumnSpec): Check[] {
+  if (!c.references) return [];
+  const { table, column } = c.references;
+  const col = sql`t.${sql.id(c.name)}`;
+  return [
+    {
+      column: c.name,
+      value: col,
+      problem: `unknown ${table.replace(/s$/, '').replace('_', ' ')}`,
+      expected: `a ${column} present in ${table} (already imported, or imported in the same command)`,
+      where: sql`${col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${sql.id(table)} AS r WHERE r.${sql.id(column)} = ${col})`,
+    },
+  ];
+}
+
+async function recordLines(file: string, format: FileFormat, rows: readonly ProblemRow[]): Promise<Map<number, number>> {
+  if (format !== 'csv') return new Map();
+  const records = rows.flatMap((r) => (r.related === null ? [r.__record] : [r.__record, r.related]));
+  return csvRecordLines(file, records.map(Number));
+}
