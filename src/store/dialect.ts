@@ -1,5 +1,5 @@
 import type { ColumnType, TableSpec } from './schema.js';
-import { type SqlCompiler, type SqlValue } from './sql.js';
+import { sql, type Sql, type SqlCompiler, type SqlValue } from './sql.js';
 
 /**
  * What differs between engines: capability flags choose fallbacks, and a handful of small
@@ -49,6 +49,15 @@ export abstract class Dialect implements SqlCompiler {
   }
 
   protected tableSuffix(_spec: TableSpec): string {
+    return '';
+  }
+
+  /** A derived table from a query (pipeline outputs). */
+  createTableAs(name: string, query: Sql): Sql {
+    return sql`CREATE TABLE ${sql.id(name)}${sql.raw(this.derivedTableSuffix())} AS ${query}`;
+  }
+
+  protected derivedTableSuffix(): string {
     return '';
   }
 }
@@ -128,6 +137,10 @@ export class ClickHouseDialect extends Dialect {
       bool: 'UInt8',
     }[type];
     return nullable ? `Nullable(${base})` : base;
+  }
+
+  protected override derivedTableSuffix(): string {
+    return ' ENGINE = MergeTree ORDER BY tuple()';
   }
 
   protected override tableSuffix(spec: TableSpec): string {

@@ -6,3 +6,5 @@ export { DuckDbEngine } from './duckdb-engine.js';
 export { migrate, MIGRATIONS } from './migrations.js';
 export * from './schema.js';
 export { openStore } from './open.js';
+export { datamartStatus } from './status.js';
+export type { DatamartStatus } from './status.js';

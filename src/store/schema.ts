@@ -295,6 +295,18 @@ export const SYSTEM_TABLES: readonly TableSpec[] = [
       { name: 'imported_at', type: 'timestamp', required: true, doc: 'When.' },
     ],
   },
+  {
+    name: 'pipeline_runs',
+    doc: 'One row per `fidelis run`.',
+    key: ['run_id'],
+    columns: [
+      { name: 'run_id', type: 'string', required: true, doc: 'Run id.' },
+      { name: 'as_of', type: 'timestamp', required: true, doc: 'Date the analysis was made at.' },
+      { name: 'started_at', type: 'timestamp', required: true, doc: 'Start.' },
+      { name: 'finished_at', type: 'timestamp', required: true, doc: 'End.' },
+      { name: 'steps', type: 'string', required: true, doc: 'Steps run, in order.' },
+    ],
+  },
 ];
 
 export function isTableName(name: string): name is TableName {

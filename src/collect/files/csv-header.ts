@@ -16,7 +16,7 @@ export async function readCsvHeader(
   try {
     const buffer = Buffer.alloc(256 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const text = new TextDecoder(encoding === 'utf-16' ? 'utf-16le' : encoding).decode(buffer.subarray(0, bytesRead));
+    const text = new TextDecoder({ 'utf-8': 'utf-8', 'latin-1': 'latin1', 'utf-16': 'utf-16le' }[encoding]).decode(buffer.subarray(0, bytesRead));
     const line = firstRecord(text.replace(/^\uFEFF/, ''));
     const chosen = delimiter ?? guessDelimiter(line);
     return { delimiter: chosen, columns: splitRecord(line, chosen) };

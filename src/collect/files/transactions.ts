@@ -41,7 +41,12 @@ export async function fanOutTransactions(
 ): Promise<FanOutCounts> {
   const t = sql.id(typedTable);
   const has = (c: string): boolean => provided.includes(c);
-  const col = (c: string, fallback = sql`NULL`) => (has(c) ? sql`${sql.id(c)}` : fallback);
+  // An absent column is a NULL of its declared type, so COALESCE and aggregates type-check.
+  const col = (c: string) => {
+    if (has(c)) return sql`${sql.id(c)}`;
+    const type = TRANSACTIONS_SPEC.columns.find((spec) => spec.name === c)?.type ?? 'string';
+    return sql`CAST(NULL AS ${sql.raw(engine.dialect.columnType(type, true))})`;
+  };
   const skuExpr = has('sku')
     ? sql`coalesce(sku, ${has('category') ? sql`'CAT:' || category` : sql`NULL`}, 'UNSPECIFIED')`
     : has('category')

@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { FidelisError } from '../errors.js';
+import { demoCommand } from './demo-command.js';
+import { generateCommand } from './generate-command.js';
+import { importCommand } from './import-command.js';
+import { runCommand } from './run-command.js';
+import { statusCommand } from './status-command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('fidelis')
+    .description('Fidelis: one-to-one marketing on customer value, from your raw customer data')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  for (const command of [generateCommand(), importCommand(), runCommand(), statusCommand(), demoCommand()]) {
+    program.addCommand(command.exitOverride());
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; every error is reported here, once. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (or the help, which is a success).
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+  }
+  if (error instanceof FidelisError) {
+    process.stderr.write(`fidelis: ${error.message}\n`);
+    return error.code === 'invalid_input' || error.code === 'usage' || error.code === 'invalid_config' ? 2 : 1;
+  }
+  process.stderr.write(`fidelis: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}

@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { datamartStatus, type DatamartStatus } from '../store/index.js';
+import { formatDate, table } from './format.js';
+import { configOption, dbOption, jsonOption, printJson, withStore } from './options.js';
+
+export function printStatus(status: DatamartStatus): void {
+  console.log(`datamart: ${status.location}`);
+  console.log(`customers: ${status.customers.toLocaleString('en-US')}`);
+  console.log(`purchases from ${formatDate(status.firstPurchase)} to ${formatDate(status.lastPurchase)}`);
+  console.log(`last import: ${status.lastImport ? status.lastImport.toISOString() : 'never'}`);
+  console.log(
+    `last run: ${status.lastRun ? `${status.lastRun.finishedAt.toISOString()} (as of ${formatDate(status.lastRun.asOf)})` : 'never'}`,
+  );
+  console.log('');
+  console.log(table(['table', 'rows'], status.tables.map((t) => [t.table, t.rows])));
+}
+
+export function statusCommand(): Command {
+  return new Command('status')
+    .description('show what the datamart holds: rows per table, date range, customers')
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (options: { db?: string; config?: string; json?: boolean }) => {
+      const status = await withStore(options, (engine) => datamartStatus(engine));
+      if (options.json) printJson(status);
+      else printStatus(status);
+    });
+}

@@ -1,0 +1,3 @@
+export { PIPELINE, runPipeline, defaultAsOf } from './pipeline.js';
+export type { RunReport } from './pipeline.js';
+export type { PipelineStep, StepContext } from './step.js';

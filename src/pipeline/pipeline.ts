@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/index.js';
+import { sql, type Engine } from '../store/index.js';
+import { orderFacts } from './order-facts.js';
+import type { PipelineStep } from './step.js';
+
+/** The whole pipeline, in order. Later steps (value, classes, needs) append here. */
+export const PIPELINE: readonly PipelineStep[] = [orderFacts];
+
+export interface RunReport {
+  readonly runId: string;
+  readonly asOf: Date;
+  readonly steps: readonly { readonly name: string; readonly seconds: number }[];
+}
+
+/** The default as-of date: the last recorded purchase (so a demo company's past is "now"). */
+export async function defaultAsOf(engine: Engine): Promise<Date> {
+  const [row] = await engine.query<{ last: Date | null }>(sql`SELECT max(ordered_at) AS last FROM orders`);
+  return row?.last instanceof Date ? row.last : new Date();
+}
+
+export async function runPipeline(
+  engine: Engine,
+  config: Config,
+  options: { asOf?: Date; onStep?: (step: PipelineStep, index: number, total: number) => void } = {},
+): Promise<RunReport> {
+  const asOf = options.asOf ?? (await defaultAsOf(engine));
+  const runId = randomUUID();
+  const steps: { name: string; seconds: number }[] = [];
+  const started = new Date();
+  for (const [index, step] of PIPELINE.entries()) {
+    options.onStep?.(step, index, PIPELINE.length);
+    const t0 = performance.now();
+    await engine.transaction((tx) => step.run({ engine: tx, config, asOf }));
+    steps.push({ name: step.name, seconds: (performance.now() - t0) / 1000 });
+  }
+  await engine.exec(sql`INSERT INTO pipeline_runs VALUES (${runId}, ${asOf}, ${started}, ${new Date()},
+    ${steps.map((s) => s.name).join(',')})`);
+  return { runId, asOf, steps };
+}
