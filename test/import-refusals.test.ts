@@ -35,9 +35,9 @@ describe('a refused import names file, line and column and leaves the database e
     const error = await refusal({
       'orders.csv': [ORDERS_HEADER, 'O10,C1,2024-03-01,store', 'O11,C1,2024-03-02,web', 'O12,C2,2024-13-45,web'].join('\n'),
     });
-    expect(error.problems).toEqual([
-      expect.objectContaining({ file: expect.stringMatching(/orders\.csv$/), line: 4, column: 'ordered_at', value: '2024-13-45' }),
-    ]);
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatchObject({ line: 4, column: 'ordered_at', value: '2024-13-45' });
+    expect(error.problems[0]?.file).toMatch(/orders\.csv$/);
     expect(error.message).toMatch(/orders\.csv, line 4, column ordered_at: not a valid date "2024-13-45"; expected a date-time/);
   });
 

@@ -72,7 +72,7 @@ export class DuckDbDialect extends Dialect {
     return `$${index}`;
   }
 
-  columnType(type: ColumnType): string {
+  columnType(type: ColumnType, _nullable?: boolean): string {
     switch (type) {
       case 'string':
         return 'VARCHAR';

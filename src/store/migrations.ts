@@ -18,7 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'datamart tables',
-    statements: (dialect) => [...TABLES, ...SYSTEM_TABLES.slice(1)].map((t) => dialect.createTable(t as TableSpec)),
+    statements: (dialect) => [...TABLES, ...SYSTEM_TABLES.slice(1)].map((t: TableSpec) => dialect.createTable(t)),
   },
 ];
 

@@ -263,7 +263,7 @@ export const TABLE_NAMES: readonly TableName[] = TABLES.map((t) => t.name);
 export function tableSpec(name: TableName): TableSpec {
   const spec = TABLES.find((t) => t.name === name);
   if (!spec) throw new Error(`unknown table ${name}`);
-  return spec as TableSpec;
+  return spec;
 }
 
 /** Bookkeeping tables of the store itself (not importable). */

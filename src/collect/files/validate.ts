@@ -120,7 +120,7 @@ export async function typeAndValidate(
 type ProblemRow = {
   __record: number;
   col: string;
-  value: unknown;
+  value: string | number | null;
   problem: string;
   expected: string;
   related: number | null;

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { SMALL_COMPANY, tempDir, writeFiles } from './helpers/fixtures.js';
+
+interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function fidelis(...args: string[]): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    stdout += `${parts.map(String).join(' ')}\n`;
+  });
+  try {
+    const code = await main(['node', 'fidelis', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    log.mockRestore();
+  }
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('the fidelis command line', () => {
+  it('imports a folder, runs the pipeline and reports the datamart', async () => {
+    const db = join(tempDir(), 'cli.duckdb');
+    const imported = await fidelis('import', writeFiles(SMALL_COMPANY), '--db', db, '--json');
+    expect(imported.code).toBe(0);
+    const report = JSON.parse(imported.stdout) as { files: { kind: string; inserted: number }[] };
+    expect(report.files.map((f) => f.inserted)).toEqual([2, 2, 2, 3]);
+
+    const run = await fidelis('run', '--db', db, '--json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ asOf: '2024-02-03T08:00:00.000Z', steps: [{ name: 'order_facts' }] });
+
+    const status = await fidelis('status', '--db', db);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/customers: 2/);
+    expect(status.stdout).toMatch(/purchases from 2024-01-03 to 2024-02-03/);
+    expect(status.stdout).toMatch(/order_lines\s+3/);
+  });
+
+  it('exits with 2 and a located message when a file is refused', async () => {
+    const db = join(tempDir(), 'cli.duckdb');
+    const dir = writeFiles({ ...SMALL_COMPANY, 'orders.csv': 'order_id,customer_id,ordered_at,channel\nO1,C1,2024-31-01,store' });
+    const result = await fidelis('import', dir, '--db', db);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/orders\.csv, line 2, column ordered_at: not a valid date "2024-31-01"/);
+    const status = await fidelis('status', '--db', db, '--json');
+    expect((JSON.parse(status.stdout) as { customers: number }).customers).toBe(0);
+  });
+
+  it('asks for --kind when a file name names no kind', async () => {
+    const dir = writeFiles({ 'export.csv': 'a,b\n1,2' });
+    const result = await fidelis('import', join(dir, 'export.csv'), '--db', join(dir, 'x.duckdb'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/pass --kind with one of customers, identifiers/);
+  });
+
+  it('has help on every command', async () => {
+    for (const command of ['generate', 'import', 'run', 'status', 'demo']) {
+      const result = await fidelis(command, '--help');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`Usage: fidelis ${command}`));
+    }
+  });
+
+  it('refuses an invalid option value', async () => {
+    const result = await fidelis('generate', '--customers', '-5');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/expected a whole number of at least 1/);
+  });
+});
