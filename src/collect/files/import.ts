@@ -69,8 +69,9 @@ async function planFiles(paths: readonly string[], kind?: string): Promise<{ pla
     if (info.isDirectory()) {
       for (const name of (await readdir(path)).sort()) {
         const file = join(path, name);
+        if (!(await stat(file)).isFile()) continue; // sub-folders (such as a ground truth) are not data
         const fileKind = kind ?? kindFromFileName(name);
-        if (!(await stat(file)).isFile() || !fileKind || !isImportKind(fileKind)) {
+        if (!fileKind || !isImportKind(fileKind)) {
           skipped.push(file);
           continue;
         }
