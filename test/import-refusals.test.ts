@@ -124,3 +124,13 @@ describe('a refused import names file, line and column and leaves the database e
     expect(error.problems.map((p) => p.line)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
   });
 });
+
+describe('a sales export', () => {
+  it('refuses rows of one order_id that name different customers', async () => {
+    const error = await refusal({
+      'sales.csv': ['customer_id,date,amount,order_id', 'C1,2024-01-01,10,T1', 'C2,2024-01-01,5,T1'].join('\n'),
+    });
+    expect(error.problems[0]).toMatchObject({ line: 3, column: 'customer_id', value: 'C2', problem: 'differs within one order' });
+    expect(error.message).toMatch(/first seen at line 2/);
+  });
+});

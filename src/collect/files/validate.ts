@@ -91,6 +91,7 @@ export async function typeAndValidate(
     ...provided.flatMap((c) => columnChecks(c, mapping)),
     ...keyCheck(spec, provided, typedTable),
     ...provided.flatMap((c) => referenceCheck(c)),
+    ...(spec.name === 'transactions' && sources.has('order_id') ? orderConsistencyChecks(typedTable) : []),
   ];
   if (checks.length > 0) {
     const rows = await engine.query<ProblemRow>(sql`SELECT *, count(*) OVER () AS total FROM (
@@ -222,6 +223,21 @@ function keyCheck(spec: TableSpec, provided: readonly ColumnSpec[], typedTable: 
       related: sql`t.__first`,
     },
   ];
+}
+
+/** Rows of a sales export that share an order id must be one order: same customer, same time. */
+function orderConsistencyChecks(typedTable: string): Check[] {
+  return (['customer_id', 'date'] as const).map((column) => ({
+    column,
+    value: sql`CAST(t.${sql.id(column)} AS VARCHAR)`,
+    problem: 'differs within one order',
+    expected: `the same ${column} on every row of one order_id`,
+    from: sql`(SELECT *, first_value(__record) OVER (PARTITION BY order_id ORDER BY __record) AS __first,
+      first_value(${sql.id(column)}) OVER (PARTITION BY order_id ORDER BY __record) AS __first_value
+      FROM ${sql.id(typedTable)} WHERE order_id IS NOT NULL)`,
+    where: sql`t.${sql.id(column)} IS DISTINCT FROM t.__first_value`,
+    related: sql`t.__first`,
+  }));
 }
 
 function referenceCheck(c: ColumnSpec): Check[] {
