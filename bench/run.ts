@@ -1,0 +1,51 @@
+// `npm run bench [-- --customers N]`: generation and import of a demo company, each phase in its
+// own process (time and peak memory), with the engine's plain CSV load of the same files as the
+// baseline the import is compared with.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' }, keep: { type: 'boolean' } } });
+const customers = Number(values.customers);
+const work = mkdtempSync(join(tmpdir(), 'fidelis-bench-'));
+const data = join(work, 'data');
+
+interface PhaseResult {
+  phase: string;
+  seconds: number;
+  maxRssMb: number;
+  [key: string]: unknown;
+}
+
+function phase(...args: string[]): PhaseResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/phase.ts', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as PhaseResult;
+}
+
+const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+console.log(`Fidelis bench: ${fmt(customers, 0)} customers, work dir ${work}`);
+try {
+  const generate = phase('generate', String(customers), data);
+  const load = phase('import', data, join(work, 'fidelis.duckdb'));
+  const reload = phase('import', data, join(work, 'fidelis.duckdb'));
+  const raw = phase('raw-load', data, join(work, 'raw.duckdb'));
+  const rows = Number(generate.rows);
+  console.log('');
+  console.log('| phase | seconds | peak RSS (MB) | figure |');
+  console.log('| --- | ---: | ---: | --- |');
+  console.log(`| generate | ${fmt(generate.seconds)} | ${fmt(generate.maxRssMb, 0)} | ${fmt(rows, 0)} rows, ${fmt(Number(generate.megabytes), 0)} MB of CSV, ${fmt(rows / generate.seconds, 0)} rows/s |`);
+  console.log(`| import (validated, merged) | ${fmt(load.seconds)} | ${fmt(load.maxRssMb, 0)} | ${fmt(Number(load.inserted), 0)} rows inserted, ${fmt(rows / load.seconds, 0)} rows/s |`);
+  console.log(`| re-import (no change) | ${fmt(reload.seconds)} | ${fmt(reload.maxRssMb, 0)} | ${fmt(Number(reload.inserted), 0)} rows inserted |`);
+  console.log(`| baseline: plain engine CSV load | ${fmt(raw.seconds)} | ${fmt(raw.maxRssMb, 0)} | no typing, validation or merge |`);
+  console.log('');
+  console.log(`import / baseline: ${fmt(load.seconds / raw.seconds, 2)}x; re-import / baseline: ${fmt(reload.seconds / raw.seconds, 2)}x`);
+} finally {
+  if (!values.keep) rmSync(work, { recursive: true, force: true });
+}
