@@ -31,7 +31,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   await withStore(store, async (engine, config) => {
     printRunReport(await runWithProgress(engine, config, undefined, false));
     console.log('4/4 the datamart');
-    printStatus(await datamartStatus(engine));
+    printStatus(await datamartStatus(engine), config.currency);
   });
   console.log(`\nExplore it: fidelis status --db ${db}`);
 }

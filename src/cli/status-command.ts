@@ -3,9 +3,12 @@ import { datamartStatus, type DatamartStatus } from '../store/index.js';
 import { formatDate, table } from './format.js';
 import { configOption, dbOption, jsonOption, printJson, withStore } from './options.js';
 
-export function printStatus(status: DatamartStatus): void {
+export function printStatus(status: DatamartStatus, currency: string): void {
   console.log(`datamart: ${status.location}`);
   console.log(`customers: ${status.customers.toLocaleString('en-US')}`);
+  console.log(
+    `revenue: ${new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(status.revenue)}`,
+  );
   console.log(`purchases from ${formatDate(status.firstPurchase)} to ${formatDate(status.lastPurchase)}`);
   console.log(`last import: ${status.lastImport ? status.lastImport.toISOString() : 'never'}`);
   console.log(
@@ -22,8 +25,11 @@ export function statusCommand(): Command {
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (options: { db?: string; config?: string; json?: boolean }) => {
-      const status = await withStore(options, (engine) => datamartStatus(engine));
-      if (options.json) printJson(status);
-      else printStatus(status);
+      const { status, currency } = await withStore(options, async (engine, config) => ({
+        status: await datamartStatus(engine),
+        currency: config.currency,
+      }));
+      if (options.json) printJson({ ...status, currency });
+      else printStatus(status, currency);
     });
 }

@@ -6,6 +6,7 @@ export interface DatamartStatus {
   readonly location: string;
   readonly tables: readonly { readonly table: string; readonly rows: number }[];
   readonly customers: number;
+  readonly revenue: number;
   readonly firstPurchase: Date | null;
   readonly lastPurchase: Date | null;
   readonly lastImport: Date | null;
@@ -24,6 +25,9 @@ export async function datamartStatus(engine: Engine): Promise<DatamartStatus> {
   const [range] = await engine.query<{ first: Date | null; last: Date | null; buyers: number }>(
     sql`SELECT min(ordered_at) AS first, max(ordered_at) AS last, count(DISTINCT customer_id) AS buyers FROM orders`,
   );
+  const [money] = await engine.query<{ revenue: number | null }>(
+    sql`SELECT CAST(sum(quantity * unit_price - coalesce(discount, 0)) AS DOUBLE) AS revenue FROM order_lines`,
+  );
   const [imported] = await engine.query<{ at: Date | null }>(sql`SELECT max(imported_at) AS at FROM import_log`);
   const [run] = await engine.query<{ as_of: Date; finished_at: Date }>(
     sql`SELECT as_of, finished_at FROM pipeline_runs ORDER BY finished_at DESC LIMIT 1`,
@@ -32,6 +36,7 @@ export async function datamartStatus(engine: Engine): Promise<DatamartStatus> {
     location: engine.location,
     tables: TABLES.map((t) => ({ table: t.name, rows: rows.get(t.name) ?? 0 })),
     customers: rows.get('customers') ?? 0,
+    revenue: money?.revenue ?? 0,
     firstPurchase: range?.first ?? null,
     lastPurchase: range?.last ?? null,
     lastImport: imported?.at ?? null,
