@@ -1,19 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * `generateDemoCompany`: a fictional French multi-channel retailer over three years, one file
+ * per datamart table plus its ground truth, byte-identical for a seed and a size.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { CATEGORIES } from './catalogue.js';
-import { convertCsvTables } from './convert.js';
-import { DIGITAL_TYPES, DIGITAL_TYPE_SHARES, type Profile } from './people.js';
-import { generatePerson, POPULATION } from './person-life.js';
-import { APP_LAUNCH, END_DATE, HORIZON_WEEKS, ORIGIN_MS } from './timeline.js';
-import { csvText, money } from './writer.js';
+import { TABLES, type TableName } from '../store/index.js';
+import { CATEGORY_NAMES } from './catalogue.js';
+import { formatTimestamp } from './calendar.js';
+import { generatePerson } from './life.js';
+import { CsvFile, convertTables } from './output.js';
+import { Rows, TRUTH_FILES, TRUTH_FILE_NAMES, money, text, type TruthFile } from './rows.js';
+import { writeTruthSummary } from './truth.js';
 import { World } from './world.js';
 
 export const generateOptionsSchema = z.object({
-  customers: z.number().int().min(1).max(50_000_000),
-  seed: z.number().int(),
+  /** Number of people (each becomes one or more customer records). */
+  customers: z.number().int().min(1).max(10_000_000),
+  seed: z.number().int().min(-(2 ** 52)).max(2 ** 52),
   outDir: z.string().min(1),
   format: z.enum(['csv', 'parquet', 'jsonl']).default('csv'),
   onProgress: z.custom<(done: number, total: number) => void>((v) => typeof v === 'function').optional(),
@@ -23,84 +29,93 @@ export type GenerateOptions = z.input<typeof generateOptionsSchema>;
 export interface GenerateReport {
   readonly outDir: string;
   readonly format: 'csv' | 'parquet' | 'jsonl';
-  readonly rows: Record<string, number>;
+  readonly seed: number;
+  readonly persons: number;
+  /** Rows written per datamart table. */
+  readonly rows: Record<TableName, number>;
+  readonly files: readonly string[];
+  /** Folder of the ground truth (for tests and benchmarks; the importer skips sub-folders). */
   readonly groundTruthDir: string;
+  readonly groundTruthFiles: readonly string[];
   readonly seconds: number;
 }
 
-/**
- * Generates a demo company: a French multi-channel retailer over three years, one file per
- * datamart table, and its ground truth in `<outDir>/ground-truth/`. Deterministic for a seed.
- */
+/** Persons per batch: rows are gathered in memory for one batch, then streamed out. */
+const BATCH = 500;
+
 export async function generateDemoCompany(input: GenerateOptions): Promise<GenerateReport> {
   const parsed = generateOptionsSchema.safeParse(input);
   if (!parsed.success) {
-    throw new UsageError(`invalid generate options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`);
+    throw new UsageError(`Invalid generate options: ${issues.join('; ')}`);
   }
-  const options = parsed.data;
+  const { customers, seed, outDir, format, onProgress } = parsed.data;
   const started = performance.now();
-  const truthDir = join(options.outDir, 'ground-truth');
+  const truthDir = join(outDir, 'ground-truth');
   mkdirSync(truthDir, { recursive: true });
-  const csvDir = options.format === 'csv' ? options.outDir : mkdtempSync(join(tmpdir(), 'fidelis-generate-'));
-  const world = new World(options.seed, csvDir, truthDir);
-  for (const product of world.products) {
-    world.tables.products.row(
-      `${product.sku},${csvText(product.name)},${CATEGORIES[product.category]?.name},${product.subCategory},${money(product.price)},${money(product.unitCost)}`,
-    );
+  const csvDir = format === 'csv' ? outDir : mkdtempSync(join(tmpdir(), 'fidelis-generate-'));
+  const world = new World(seed, customers);
+  const tables = TABLES.map((t) => new CsvFile(join(csvDir, `${t.name}.csv`), t.columns.map((c) => c.name)));
+  const truth = TRUTH_FILE_NAMES.map((f) => new CsvFile(join(truthDir, `${f}.csv`), TRUTH_FILES[f]));
+  const rowCounts = Object.fromEntries(TABLES.map((t) => [t.name, 0])) as Record<TableName, number>;
+  const truthCounts = Object.fromEntries(TRUTH_FILE_NAMES.map((f) => [f, 0])) as Record<TruthFile, number>;
+  const flush = async (rows: Rows): Promise<void> => {
+    await Promise.all([
+      ...TABLES.map((t, k) => {
+        rowCounts[t.name] += rows.tables[t.name].rows;
+        return tables[k]?.write(rows.tables[t.name].take());
+      }),
+      ...TRUTH_FILE_NAMES.map((f, k) => {
+        truthCounts[f] += rows.truth[f].rows;
+        return truth[k]?.write(rows.truth[f].take());
+      }),
+    ]);
+  };
+  try {
+    await flush(referenceRows(world));
+    for (let from = 0; from < customers; from += BATCH) {
+      const rows = new Rows();
+      const to = Math.min(customers, from + BATCH);
+      for (let i = from; i < to; i++) generatePerson(world, i, rows);
+      await flush(rows);
+      onProgress?.(to, customers);
+    }
+    await Promise.all([...tables, ...truth].map((f) => f.close()));
+  } catch (error) {
+    for (const file of [...tables, ...truth]) file.abort();
+    if (csvDir !== outDir) rmSync(csvDir, { recursive: true, force: true });
+    throw error;
   }
-  for (const campaign of world.campaigns) {
-    world.tables.campaigns.row(
-      `${campaign.id},${csvText(`${campaign.objective} ${campaign.channel} ${world.time.day(campaign.at)}`)},${campaign.channel},${campaign.objective},${world.time.timestamp(campaign.at)}`,
-    );
-  }
-  const recentProfiles: Profile[] = [];
-  const step = Math.max(1, Math.floor(options.customers / 200));
-  for (let i = 0; i < options.customers; i++) {
-    generatePerson(world, i, recentProfiles);
-    if (i % step === 0) {
-      options.onProgress?.(i, options.customers);
-      // Let a progress bar redraw on long runs.
-      if (i % (step * 20) === 0) await new Promise((resolve) => setImmediate(resolve));
+  let files = tables.map((f) => f.path);
+  if (format !== 'csv') {
+    try {
+      files = await convertTables(csvDir, outDir, format);
+    } finally {
+      rmSync(csvDir, { recursive: true, force: true });
     }
   }
-  options.onProgress?.(options.customers, options.customers);
-  world.close();
-  const rows = Object.fromEntries(Object.entries(world.tables).map(([name, table]) => [name, table.rows]));
-  writeTruthSummary(truthDir, options.seed, options.customers, rows);
-  if (options.format !== 'csv') {
-    await convertCsvTables(csvDir, options.outDir, options.format);
-    rmSync(csvDir, { recursive: true, force: true });
-  }
-  return { outDir: options.outDir, format: options.format, rows, groundTruthDir: truthDir, seconds: (performance.now() - started) / 1000 };
+  writeTruthSummary(truthDir, world.population, rowCounts, truthCounts);
+  return {
+    outDir,
+    format,
+    seed,
+    persons: customers,
+    rows: rowCounts,
+    files,
+    groundTruthDir: truthDir,
+    groundTruthFiles: [...truth.map((f) => f.path), join(truthDir, 'truth.json')],
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
-function writeTruthSummary(dir: string, seed: number, customers: number, rows: Record<string, number>): void {
-  const truth = {
-    seed,
-    customers,
-    start: new Date(ORIGIN_MS).toISOString().slice(0, 10),
-    end: END_DATE,
-    timeUnit: 'week',
-    horizonWeeks: HORIZON_WEEKS,
-    appLaunch: new Date(ORIGIN_MS + APP_LAUNCH * 1000).toISOString().slice(0, 10),
-    bgnbd: POPULATION.bgnbd,
-    gammaGamma: POPULATION.gammaGamma,
-    note:
-      'BG/NBD and Gamma-Gamma parameters describe the base population; costly customers (lambda x1.3, nu / 3) ' +
-      'and faithful small customers (lambda ~ Gamma(8, 50), p = 0.01, nu x 3) are drawn apart. Purchases follow ' +
-      'the BG/NBD process thinned by a monthly seasonality of mean 1. persons.csv has each person\'s true values.',
-    digitalTypeShares: Object.fromEntries(DIGITAL_TYPES.map((t, i) => [t, DIGITAL_TYPE_SHARES[i]])),
-    shares: {
-      initialBase: POPULATION.initialBaseShare,
-      referred: POPULATION.referralShare,
-      sharedFamilyEmail: POPULATION.sharedEmailShare,
-      emailTypo: POPULATION.typoShare,
-      costly: 0.04,
-      faithfulSmall: 0.048,
-      singleCategory: 0.15,
-    },
-    categories: CATEGORIES.map((c) => c.name),
-    rows,
-  };
-  writeFileSync(join(dir, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`);
+/** The catalogue and the campaigns, written before the persons. */
+function referenceRows(world: World): Rows {
+  const rows = new Rows();
+  for (const p of world.catalogue.products) {
+    rows.tables.products.add(`${p.sku},${text(p.name)},${CATEGORY_NAMES[p.category]},${p.subCategory},${money(p.price)},${money(p.unitCost)}\n`);
+  }
+  for (const c of world.campaigns) {
+    rows.tables.campaigns.add(`${c.id},${text(c.name)},${c.channel},${c.objective},${formatTimestamp(c.start)}\n`);
+  }
+  return rows;
 }

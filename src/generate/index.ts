@@ -1,15 +1,23 @@
 export { generateDemoCompany, generateOptionsSchema } from './company.js';
 export type { GenerateOptions, GenerateReport } from './company.js';
-export { POPULATION } from './person-life.js';
-export { DIGITAL_TYPES } from './people.js';
-export type { DigitalType } from './people.js';
 export {
   simulateBgNbd,
   simulateParetoNbd,
-  simulateGammaGammaSpend,
+  simulateGammaGamma,
   bgNbdPurchases,
   paretoNbdPurchases,
-  bgNbdExpectedTransactions,
 } from './btyd.js';
-export type { BgNbdParams, ParetoNbdParams, GammaGammaParams, BtydSample, SimulationOptions } from './btyd.js';
-export { Rng } from './random.js';
+export type {
+  BgNbdParameters,
+  ParetoNbdParameters,
+  GammaGammaParameters,
+  RateModulation,
+  SimulatedCustomers,
+  SimulatedSpends,
+  SimulationOptions,
+} from './btyd.js';
+export { POPULATION, DIGITAL_TYPES } from './population.js';
+export type { DigitalType } from './population.js';
+export { CATEGORIES } from './catalogue.js';
+export { TRUTH_FILES } from './rows.js';
+export { Rng } from './prng.js';

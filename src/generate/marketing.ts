@@ -1,127 +1,194 @@
-import type { Order } from './commerce.js';
-import type { CustomerRecord } from './identity.js';
-import type { DigitalType, Person } from './people.js';
-import { DAY, HORIZON, WEEK } from './timeline.js';
-import type { Campaign, ContactChannel, World } from './world.js';
-
-const OPT_IN: Record<DigitalType, Record<ContactChannel, number>> = {
-  technophile: { email: 0.85, sms: 0.45, mail: 0.5 },
-  technomouton: { email: 0.75, sms: 0.4, mail: 0.6 },
-  'techno-no': { email: 0.55, sms: 0.3, mail: 0.65 },
-  technonul: { email: 0.3, sms: 0.2, mail: 0.7 },
-};
-const OPEN_RATE: Record<DigitalType, number> = { technophile: 0.45, technomouton: 0.3, 'techno-no': 0.12, technonul: 0.05 };
-const TARGETING: Record<string, number> = { newsletter: 0.5, promotion: 0.3, cross_sell: 0.2, catalogue: 0.5 };
-
-interface Permission {
-  readonly record: CustomerRecord;
-  readonly from: number;
-  until: number;
-}
-
-function hasIdentifier(record: CustomerRecord, type: string): boolean {
-  return record.identifiers.some((i) => i.type === type);
-}
-
 /**
- * Consents, contacts and reactions of one person. Reactions depend on his digital type and on
- * whether the channel is the one he prefers; a click followed by a purchase within a week is a
- * conversion, and the order is attributed to the campaign.
+ * Consents, contacts and responses of each record: campaigns reach opted-in records, reactions
+ * depend on the person's digital type and preferred channel, an unsubscribe withdraws consent,
+ * and an order soon after a click (or a catalogue) is attributed to the campaign.
  */
-export function writeMarketing(world: World, person: Person, records: readonly CustomerRecord[], orders: readonly Order[]): void {
-  const { rng, time, tables } = world;
-  const byChannel: Record<ContactChannel, CustomerRecord | undefined> = {
-    email: records.find((r) => r.source === 'web') ?? records.find((r) => hasIdentifier(r, 'email')),
-    sms: records.find((r) => hasIdentifier(r, 'phone')),
-    mail: records.find((r) => r.source === 'store') ?? records[0],
-  };
-  const permissions: Partial<Record<ContactChannel, Permission>> = {};
-  for (const channel of ['email', 'sms', 'mail'] as const) {
-    const record = byChannel[channel];
-    if (!record) continue;
-    const source = record.source === 'web' ? 'web_form' : record.source;
-    if (rng.chance(OPT_IN[person.type][channel])) {
-      tables.consents.row(`${record.id},${channel},opt_in,${time.timestamp(record.createdAt)},${source}`);
-      const permission: Permission = { record, from: record.createdAt, until: HORIZON };
-      if (rng.chance(0.03)) {
-        permission.until = record.createdAt + rng.next() * (HORIZON - record.createdAt);
-        tables.consents.row(`${record.id},${channel},opt_out,${time.timestamp(permission.until)},${source}`);
+import { DAY, END, WEEK, formatTimestamp } from './calendar.js';
+import type { Campaign, ContactChannel } from './campaigns.js';
+import { exponential } from './distributions.js';
+import type { CustomerRecord, Order, Person } from './person.js';
+import type { Rng } from './prng.js';
+import { money, type Rows } from './rows.js';
+
+const CHANNELS: readonly ContactChannel[] = ['email', 'sms', 'mail', 'phone', 'push'];
+const ENGAGEMENT = [1, 0.7, 0.35, 0.15];
+const EMAIL_OPT_IN = [0.9, 0.8, 0.6, 0.3];
+const SMS_OPT_IN = [0.5, 0.45, 0.35, 0.2];
+const LAPSED = 26 * WEEK;
+
+interface Consent {
+  optIn: number;
+  optOut: number;
+  /** Set when an unsubscribe withdrew it. */
+  withdrawnBy?: string;
+}
+
+interface Attribution {
+  readonly contact: string;
+  readonly campaign: string;
+  readonly from: number;
+  readonly to: number;
+  used: boolean;
+}
+
+/** Consents, contacts, responses of the person's records; sets the campaign of attributed orders. */
+export function writeMarketing(
+  rows: Rows,
+  rng: Rng,
+  person: Person,
+  records: readonly CustomerRecord[],
+  orders: readonly Order[],
+  campaigns: readonly Campaign[],
+): void {
+  const attributions: Attribution[] = [];
+  for (const record of records) {
+    const consents = drawConsents(rng, person, record);
+    let before = 0;
+    let recordContacts = 0;
+    for (const campaign of campaigns) {
+      const t = campaign.start;
+      if (t < record.signupAt + DAY) continue;
+      const consent = consents[CHANNELS.indexOf(campaign.channel)];
+      if (!consent || t < consent.optIn || t >= consent.optOut) continue;
+      while (before < orders.length && (orders[before]?.at ?? Infinity) < t) before++;
+      const lastOrder = before > 0 ? (orders[before - 1]?.at ?? -Infinity) : -Infinity;
+      if (!rng.chance(targeting(campaign, before, t - lastOrder >= LAPSED, t >= person.appAdoption))) continue;
+      const unsubscribedAt = contact(rows, rng, person, record, campaign, ++recordContacts, attributions);
+      if (unsubscribedAt < consent.optOut) {
+        consent.optOut = unsubscribedAt;
+        consent.withdrawnBy = campaign.channel === 'sms' ? 'sms_stop' : 'unsubscribe_link';
       }
-      permissions[channel] = permission;
-    } else if (rng.chance(0.5)) {
-      tables.consents.row(`${record.id},${channel},opt_out,${time.timestamp(record.createdAt)},${source}`);
     }
+    writeConsents(rows, rng, record, consents);
   }
-  let orderIndex = 0;
-  for (const campaign of world.campaigns) {
-    const permission = permissions[campaign.channel];
-    if (!permission || campaign.at < permission.from || campaign.at >= permission.until) continue;
-    while (orderIndex < orders.length && (orders[orderIndex] as Order).at < campaign.at) orderIndex++;
-    if (!targeted(world, campaign, orders, orderIndex)) continue;
-    contact(world, person, campaign, permission, orders, orderIndex);
+  for (const order of orders) {
+    let best: Attribution | null = null;
+    for (const a of attributions) if (!a.used && a.from < order.at && order.at <= a.to && (!best || a.from > best.from)) best = a;
+    if (!best) continue;
+    best.used = true;
+    order.campaignId = best.campaign;
+    rows.tables.responses.add(`${best.contact},converted,${formatTimestamp(order.at)}\n`);
   }
 }
 
-function targeted(world: World, campaign: Campaign, orders: readonly Order[], nextOrder: number): boolean {
-  if (campaign.objective === 'reactivation') {
-    const last = orders[nextOrder - 1];
-    return last !== undefined && campaign.at - last.at > 26 * WEEK;
+/** Who a campaign targets, by objective: everyone opted in, buyers, lapsed buyers, app users. */
+function targeting(campaign: Campaign, ordersBefore: number, lapsed: boolean, appUser: boolean): number {
+  switch (campaign.channel) {
+    case 'email':
+      if (campaign.objective === 'cross_sell') return ordersBefore >= 1 ? 0.3 : 0;
+      if (campaign.objective === 'reactivation') return lapsed ? 0.5 : 0;
+      if (campaign.objective === 'app_launch') return 0.5;
+      return campaign.objective === 'promotion' ? 0.25 : 0.32;
+    case 'sms':
+      return 0.5;
+    case 'mail':
+      if (campaign.objective === 'reactivation') return lapsed && ordersBefore >= 2 ? 0.6 : 0;
+      return ordersBefore >= 2 ? 0.6 : 0.12;
+    case 'phone':
+      return lapsed && ordersBefore >= 3 ? 0.5 : 0;
+    case 'push':
+      return appUser ? 0.8 : 0;
   }
-  return world.rng.chance(TARGETING[campaign.objective] ?? 0.3);
 }
 
-function contact(world: World, person: Person, campaign: Campaign, permission: Permission, orders: readonly Order[], nextOrder: number): void {
-  const { rng, time, tables } = world;
-  const id = world.nextId('K', 10);
-  tables.contacts.row(
-    `${id},${permission.record.id},${campaign.id},${campaign.channel},${time.timestamp(campaign.at)},${rng.chance(0.9) ? campaign.unitCost.toFixed(3) : ''}`,
-  );
-  const respond = (type: string, at: number): void => {
-    if (at < HORIZON) tables.responses.row(`${id},${type},${time.timestamp(at)}`);
+function drawConsents(rng: Rng, person: Person, record: CustomerRecord): (Consent | null)[] {
+  const type = person.base.typeIndex;
+  const partner = record.source === 'partner';
+  const at = record.signupAt + 1 + rng.int(120);
+  const given = (ok: boolean, p: number, from = at): Consent | null => {
+    if (!ok || !rng.chance(p) || from >= END) return null;
+    // A few withdraw later, outside any campaign (preference centre, customer service).
+    const optOut = rng.chance(0.04) ? from + 1 + rng.next() * (END - from - 1) : Infinity;
+    return { optIn: from, optOut };
   };
-  const boost = person.preferredChannel === campaign.channel ? 1.8 : 0.7;
-  if (rng.chance(campaign.channel === 'email' ? 0.02 : 0.03)) {
-    respond('bounced', campaign.at + 60);
-    return;
+  const hasAddress = record.source !== 'web' || rng.chance(0.6);
+  const pushFrom = Math.max(person.appAdoption, record.signupAt) + 60;
+  return [
+    given(record.email !== null, partner ? 1 : (EMAIL_OPT_IN[type] ?? 0.5)),
+    given(record.phone !== null, SMS_OPT_IN[type] ?? 0.3),
+    given(hasAddress, 0.55),
+    given(record.phone !== null && record.source !== 'web', record.source === 'callcenter' ? 0.3 : 0.1),
+    given(record.source === 'web' && person.appAdoption < END, 0.7, pushFrom),
+  ];
+}
+
+function writeConsents(rows: Rows, rng: Rng, record: CustomerRecord, consents: readonly (Consent | null)[]): void {
+  const source = record.source === 'web' ? 'web_form' : record.source;
+  consents.forEach((consent, c) => {
+    if (!consent) return;
+    const channel = CHANNELS[c] ?? 'email';
+    rows.tables.consents.add(`${record.id},${channel},opt_in,${formatTimestamp(consent.optIn)},${channel === 'push' ? 'app' : source}\n`);
+    if (consent.optOut < END) {
+      const via = consent.withdrawnBy ?? (rng.chance(0.5) ? 'preference_centre' : 'customer_service');
+      rows.tables.consents.add(`${record.id},${channel},opt_out,${formatTimestamp(consent.optOut)},${via}\n`);
+    }
+  });
+}
+
+/** One contact and its responses; returns when the person unsubscribed (Infinity if not). */
+function contact(
+  rows: Rows,
+  rng: Rng,
+  person: Person,
+  record: CustomerRecord,
+  campaign: Campaign,
+  sequence: number,
+  attributions: Attribution[],
+): number {
+  const channel = campaign.channel;
+  const sentAt =
+    campaign.start +
+    (channel === 'phone' ? Math.floor(rng.next() * 10) * DAY + rng.next() * 9 * 3600 : channel === 'email' ? rng.next() * 6 * 3600 : rng.next() * 3600);
+  if (sentAt >= END) return Infinity;
+  const id = `K${record.id}-${++record.contacts}`;
+  const cost = rng.chance(0.05) ? '' : money(campaign.unitCost);
+  rows.tables.contacts.add(`${id},${record.id},${campaign.id},${channel},${formatTimestamp(sentAt)},${cost}\n`);
+  const respond = (type: string, at: number): boolean => {
+    if (at >= END) return false;
+    rows.tables.responses.add(`${id},${type},${formatTimestamp(at)}\n`);
+    return true;
+  };
+  const e = ENGAGEMENT[person.base.typeIndex] ?? 0.5;
+  const boost = person.profile.preferredChannel === channel ? 2 : 0.7;
+  const moved = channel === 'mail' && sentAt > person.profile.movedAt && rng.chance(0.5);
+  const bounce = channel === 'email' ? (record.emailBroken ? 1 : 0.015) : channel === 'phone' ? 0.05 : moved ? 1 : 0.02;
+  if (rng.chance(bounce)) {
+    respond('bounced', sentAt + 1 + rng.next() * 120);
+    return Infinity;
   }
-  const delivered = campaign.at + 60 + rng.int(600);
-  respond('delivered', delivered);
-  let trigger: number | null = null;
-  if (campaign.channel === 'email') {
-    if (rng.chance(Math.min(0.9, OPEN_RATE[person.type] * boost))) {
-      const opened = delivered + rng.exponential(1 / (8 * 3600));
-      respond('opened', opened);
-      if (rng.chance(Math.min(0.7, 0.2 * boost))) {
-        trigger = opened + 60 + rng.int(600);
-        respond('clicked', trigger);
+  const deliveredAt = sentAt + (channel === 'mail' ? (2 + 2 * rng.next()) * DAY : 1 + rng.next() * 60);
+  if (channel === 'phone' && !rng.chance(0.5)) return Infinity;
+  if (!respond('delivered', deliveredAt)) return Infinity;
+  if (channel === 'mail' || channel === 'phone') {
+    // Catalogues and calls have no clicks: a purchase soon after counts for a part of them.
+    if (rng.chance(channel === 'mail' ? 0.4 : 0.5)) {
+      attributions.push({ contact: id, campaign: campaign.id, from: deliveredAt, to: deliveredAt + 21 * DAY, used: false });
+    }
+    return Infinity;
+  }
+  let last = deliveredAt;
+  let clicked = false;
+  if (channel === 'sms') {
+    if (rng.chance(Math.min(0.5, 0.05 * e * boost))) {
+      last = deliveredAt + exponential(rng, 1 / 3600);
+      clicked = respond('clicked', last);
+    }
+  } else {
+    const open = Math.min(0.85, (channel === 'push' ? 0.25 : 0.3) * e * boost);
+    if (rng.chance(open)) {
+      last = deliveredAt + exponential(rng, 1 / (20 * 3600));
+      if (!respond('opened', last)) return Infinity;
+      if (rng.chance((channel === 'push' ? 0.2 : 0.18) * (0.5 + e / 2))) {
+        last += 5 + rng.next() * 300;
+        clicked = respond('clicked', last);
       }
-      if (rng.chance(person.type === 'technonul' ? 0.02 : boost > 1 ? 0.002 : 0.006)) {
-        const at = opened + 120;
-        respond('unsubscribed', at);
-        if (at < permission.until) {
-          permission.until = at;
-          tables.consents.row(`${permission.record.id},email,opt_out,${time.timestamp(at)},unsubscribe_link`);
-        }
-      }
     }
-  } else if (campaign.channel === 'sms') {
-    if (rng.chance(Math.min(0.5, 0.06 * boost))) {
-      trigger = delivered + rng.exponential(1 / 3600);
-      respond('clicked', trigger);
-    }
-  } else if (rng.chance(Math.min(0.9, 0.3 * boost))) {
-    trigger = campaign.at + 2 * DAY;
   }
-  if (trigger === null) return;
-  const window = campaign.channel === 'mail' ? 21 * DAY : 7 * DAY;
-  for (let i = nextOrder; i < orders.length; i++) {
-    const order = orders[i] as Order;
-    if (order.at <= trigger) continue;
-    if (order.at > trigger + window) break;
-    if (order.campaignId === '' && rng.chance(0.8)) {
-      order.campaignId = campaign.id;
-      respond('converted', order.at);
-    }
-    break;
+  if (clicked) attributions.push({ contact: id, campaign: campaign.id, from: last, to: last + 7 * DAY, used: false });
+  const unsubscribe = channel === 'push' ? 0 : ((channel === 'sms' ? 0.004 : 0.003) / (e + 0.2)) * (sequence > 30 ? 2 : 1);
+  if (rng.chance(unsubscribe)) {
+    const at = last + 10 + rng.next() * 600;
+    if (respond('unsubscribed', at)) return at;
   }
+  return Infinity;
 }

@@ -1,89 +1,158 @@
-import type { Order } from './commerce.js';
-import { CATEGORIES, pickProduct, type Product } from './catalogue.js';
-import { newRecord, type CustomerRecord } from './identity.js';
-import type { DigitalType, Person } from './people.js';
-import { HORIZON, WEEK } from './timeline.js';
+/**
+ * Navigation of web users: sessions before their web orders, browsing with key pages, quotes,
+ * searches and abandoned carts; anonymous until a login links the device's anonymous id to the
+ * account (an identifiers row); plus visitors who never identify themselves.
+ */
+import { CATEGORIES, CATEGORY_COUNT } from './catalogue.js';
+import { DAY, END, WEEK, formatTimestamp } from './calendar.js';
+import { poisson, weightedIndex } from './distributions.js';
+import type { CustomerRecord, Order, Person } from './person.js';
+import { hex48, type Rng } from './prng.js';
+import { text, type Rows } from './rows.js';
 import type { World } from './world.js';
 
-const BROWSING_PER_WEEK: Record<DigitalType, number> = { technophile: 0.12, technomouton: 0.04, 'techno-no': 0.008, technonul: 0 };
-const KEY_PAGES = ['/loyalty', '/offers', '/services/kitchen-design', '/store-locator', '/services/garden-design'];
+const BROWSE_PER_WEEK = [0.08, 0.035, 0.012, 0];
+const DEVICE_KEY = 101;
+const SESSION_KEY = 202;
+const MAX_SESSIONS = 4096;
+const KEY_PAGES = ['/offers', '/loyalty', '/stores', '/quote'];
 
-interface Session {
-  readonly at: number;
-  readonly order: Order | null;
+interface Device {
+  readonly id: string;
+  /** When it was first linked to the account (a login), Infinity if never. */
+  readonly linkedAt: number;
 }
 
-/**
- * Web and app navigation of one person. Sessions before he has an account, or without logging in,
- * carry only a device id; the device is linked to the account by an identifier row when he first
- * logs in with it (the anonymous history is then identified later). Returns the web record, which
- * browsing may have created.
- */
-export function writeWeb(
-  world: World,
-  person: Person,
-  orders: readonly Order[],
-  webRecord: CustomerRecord | undefined,
-  birth: number,
-  death: number,
-): CustomerRecord | undefined {
-  const { rng } = world;
-  const sessions: Session[] = orders.filter((o) => o.channel === 'web' || o.channel === 'app').map((o) => ({ at: o.at - 60 * (5 + rng.int(35)), order: o }));
-  const start = person.type === 'technophile' || person.type === 'technomouton' ? Math.max(0, birth - 8 * WEEK) : birth;
-  const end = Math.min(HORIZON, death + 8 * WEEK);
-  const browsing = Math.min(25, rng.poisson((BROWSING_PER_WEEK[person.type] * Math.max(0, end - start)) / WEEK));
-  for (let i = 0; i < browsing; i++) sessions.push({ at: start + rng.next() * (end - start), order: null });
-  if (sessions.length === 0) return webRecord;
-  sessions.sort((a, b) => a.at - b.at);
+class SessionWriter {
+  private sessions = 0;
+  constructor(
+    private readonly rows: Rows,
+    private readonly world: World,
+    private readonly rng: Rng,
+    private readonly person: number,
+  ) {}
 
-  let record = webRecord;
-  if (!record && browsing > 0 && (person.type === 'technophile' || person.type === 'technomouton') && rng.chance(0.25)) {
-    const signup = sessions[rng.int(sessions.length)] as Session;
-    record = newRecord(world, 'web', Math.max(0, signup.at));
-    record.identifiers.push({ type: 'account_id', value: `ACC-${record.id.slice(1)}`, at: record.createdAt });
-  }
-  const devices = Array.from({ length: 1 + rng.weighted([0.5, 0.35, 0.15]) }, () => `anon-${rng.uint32().toString(16).padStart(8, '0')}${rng.uint32().toString(16).padStart(8, '0')}`);
-  const linked = new Set<string>();
-  for (const session of sessions) {
-    const device = rng.pick(devices);
-    const loggedIn = record !== undefined && session.at >= record.createdAt && (session.order !== null || rng.chance(0.7));
-    if (loggedIn && record && !linked.has(device)) {
-      linked.add(device);
-      record.identifiers.push({ type: 'anonymous_id', value: device, at: Math.max(session.at, 0) });
+  /** Events of one session; `customer` is written on events at or after `loggedInFrom`. */
+  write(start: number, device: string, customer: string, loggedInFrom: number, events: readonly WebEvent[]): void {
+    if (this.sessions >= MAX_SESSIONS || start < 0) return;
+    const session = hex48(this.world.seed + SESSION_KEY, this.person * MAX_SESSIONS + this.sessions++);
+    let at = start;
+    let n = 0;
+    for (const e of events) {
+      if (at >= END) return;
+      const who = customer !== '' && at >= loggedInFrom ? customer : '';
+      this.rows.tables.web_events.add(
+        `${session}-${++n},${who},${device},${formatTimestamp(at)},${e.type},${e.page},${e.sku},${e.search},${session}\n`,
+      );
+      at += 8 + this.rng.next() * 110;
     }
-    writeSession(world, person, session, loggedIn && record ? record.id : '', device);
   }
-  if (rng.chance(0.1)) {
-    const stranger = `anon-${rng.uint32().toString(16).padStart(8, '0')}ffff0000`;
-    writeSession(world, person, { at: rng.next() * HORIZON, order: null }, '', stranger);
-  }
-  return record;
 }
 
-function writeSession(world: World, person: Person, session: Session, customerId: string, device: string): void {
-  const { rng, time, tables } = world;
-  if (session.at < 0 || session.at >= HORIZON) return;
-  const sessionId = world.nextId('ses-', 9);
-  let at = session.at;
-  const event = (type: string, page: string, sku = '', term = ''): void => {
-    at += 5 + rng.int(90);
-    if (at >= HORIZON) return;
-    tables.web_events.row(`${world.nextId('E', 10)},${customerId},${device},${time.timestamp(at)},${type},${page},${sku},${term},${sessionId}`);
-  };
-  const category = CATEGORIES[rng.weighted(person.preferences)] ?? CATEGORIES[0];
-  event('page_view', '/');
-  if (rng.chance(0.3) && category) event('search', '/search', '', rng.pick(category.nouns).toLowerCase());
-  const views = rng.poisson(1.5);
-  for (let i = 0; i < views; i++) {
-    const range = world.byCategory[rng.weighted(person.preferences)] as Product[];
-    const product = pickProduct(rng, range);
-    event('page_view', `/p/${product.sku}`, product.sku);
-    if (!session.order && rng.chance(0.08)) event('cart_add', '/cart', product.sku);
+interface WebEvent {
+  readonly type: 'page_view' | 'key_page' | 'quote_started' | 'search' | 'cart_add';
+  readonly page: string;
+  readonly sku: string;
+  readonly search: string;
+}
+
+const event = (type: WebEvent['type'], page: string, sku = '', search = ''): WebEvent => ({ type, page, sku, search });
+
+function favouriteCategory(rng: Rng, person: Person): number {
+  return weightedIndex(rng, person.profile.preferences);
+}
+
+function productSku(world: World, rng: Rng, category: number): string {
+  return rng.pick(world.catalogue.byCategory[category] ?? []).sku;
+}
+
+function browseEvents(world: World, rng: Rng, person: Person): WebEvent[] {
+  const events: WebEvent[] = [event('page_view', '/')];
+  const views = 1 + rng.int(5);
+  for (let k = 0; k < views; k++) {
+    const c = favouriteCategory(rng, person);
+    if (rng.chance(0.4)) events.push(event('page_view', `/c/${CATEGORIES[c]?.name ?? 'home'}`));
+    else {
+      const sku = productSku(world, rng, c);
+      events.push(event('page_view', `/p/${sku}`, sku));
+    }
   }
-  if (rng.chance(person.type === 'technophile' ? 0.25 : 0.12)) {
-    const page = rng.pick(KEY_PAGES);
-    event('key_page', page);
-    if (page.startsWith('/services') && rng.chance(0.3)) event('quote_started', `${page}/quote`);
+  if (rng.chance(0.35)) {
+    const c = favouriteCategory(rng, person);
+    events.splice(1, 0, event('search', '/search', '', text(rng.pick(CATEGORIES[c]?.searches ?? ['promo']))));
   }
-  if (session.order) for (const line of session.order.lines) event('cart_add', '/cart', line.product.sku);
+  if (rng.chance(0.25)) {
+    const prefs = person.profile.preferences;
+    const projects = (prefs[2] ?? 0) + (prefs[3] ?? 0);
+    const page = rng.chance(0.15 + projects) ? '/quote' : rng.pick(KEY_PAGES.slice(0, 3));
+    events.push(event('key_page', page));
+    if (page === '/quote' && rng.chance(0.4)) events.push(event('quote_started', rng.chance(0.5) ? '/quote/kitchen' : '/quote/diy'));
+  }
+  if (rng.chance(0.15)) {
+    const sku = productSku(world, rng, favouriteCategory(rng, person));
+    events.push(event('cart_add', '/cart', sku));
+  }
+  return events;
+}
+
+function orderEvents(world: World, rng: Rng, order: Order): WebEvent[] {
+  const events: WebEvent[] = [event('page_view', '/')];
+  if (rng.chance(0.2)) events.push(event('key_page', '/offers'));
+  for (const line of order.lines) {
+    if (rng.chance(0.5)) events.push(event('search', '/search', '', text(rng.pick(CATEGORIES[line.product.category]?.searches ?? ['promo']))));
+    events.push(event('page_view', `/p/${line.product.sku}`, line.product.sku), event('cart_add', '/cart', line.product.sku));
+  }
+  return events;
+}
+
+/** Web events of a person with a web account, and the anonymous ids linked to it. */
+export function writeWeb(rows: Rows, world: World, rng: Rng, person: Person, web: CustomerRecord, orders: readonly Order[]): void {
+  const type = person.base.typeIndex;
+  const active = Math.min(END, person.deathAt + 12 * WEEK);
+  const deviceCount = 1 + (type === 0 ? 1 + (rng.chance(0.5) ? 1 : 0) : type === 1 && rng.chance(0.4) ? 1 : 0);
+  const devices: Device[] = [];
+  for (let d = 0; d < deviceCount; d++) {
+    const linkedAt = d === 0 ? web.signupAt : web.signupAt + rng.next() * Math.max(DAY, active - web.signupAt);
+    const id = hex48(world.seed + DEVICE_KEY, person.index * 16 + d);
+    devices.push({ id, linkedAt });
+    if (linkedAt < END) web.identifiers.push({ type: 'anonymous_id', value: id, at: linkedAt });
+  }
+  const writer = new SessionWriter(rows, world, rng, person.index);
+  const first = devices[0];
+  if (!first) return;
+  // Anonymous browsing before the account exists, linked by the login that creates it.
+  if (rng.chance(0.6)) {
+    for (let k = 1 + rng.int(2); k > 0; k--) {
+      writer.write(web.signupAt - rng.next() * 21 * DAY, first.id, '', Infinity, browseEvents(world, rng, person));
+    }
+  }
+  for (const order of orders) {
+    if (order.channel !== 'web') continue;
+    const events = orderEvents(world, rng, order);
+    const device = devices.find((d) => d.linkedAt <= order.at) ?? first;
+    const loggedIn = Math.max(web.signupAt, device.linkedAt);
+    writer.write(order.at - events.length * 120 - 60 - rng.next() * 600, device.id, web.id, loggedIn, events);
+  }
+  const sessions = poisson(rng, ((BROWSE_PER_WEEK[type] ?? 0) * Math.max(0, active - web.signupAt)) / WEEK);
+  for (let k = 0; k < sessions; k++) {
+    const device = devices[rng.int(devices.length)] ?? first;
+    const at = web.signupAt + rng.next() * (active - web.signupAt);
+    const loggedIn = rng.chance(0.7) ? device.linkedAt : Infinity;
+    writer.write(at, device.id, web.id, loggedIn, browseEvents(world, rng, person));
+  }
+}
+
+/** Visitors who browse without ever logging in: their anonymous ids stay unlinked. */
+export function writeAnonymousVisitor(rows: Rows, world: World, rng: Rng, index: number): void {
+  if (!rng.chance(0.25)) return;
+  const device = hex48(world.seed + DEVICE_KEY, index * 16 + 15);
+  const writer = new SessionWriter(rows, world, rng, index + 0x40000000);
+  for (let k = 1 + poisson(rng, 0.8); k > 0; k--) {
+    const events: WebEvent[] = [event('page_view', '/')];
+    for (let v = rng.int(4); v > 0; v--) {
+      const sku = productSku(world, rng, rng.int(CATEGORY_COUNT));
+      events.push(event('page_view', `/p/${sku}`, sku));
+    }
+    writer.write(rng.next() * (END - DAY), device, '', Infinity, events);
+  }
 }

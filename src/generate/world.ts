@@ -1,76 +1,63 @@
-import { TABLES, type TableName } from '../store/index.js';
-import { buildCatalogue, type Product } from './catalogue.js';
-import { CsvTable, TimeFormatter } from './writer.js';
-import { Rng } from './random.js';
-import { DAY, HORIZON, ORIGIN_MS } from './timeline.js';
+/**
+ * What every person's generation shares, built once per run: the population, the catalogue,
+ * the campaign calendar and the keyed numberings of records. Immutable, so batches of persons
+ * can be generated in any order (or in parallel) and give the same rows.
+ */
+import { buildCatalogue, CATEGORY_MONTHLY, type Catalogue } from './catalogue.js';
+import { categorySeason } from './calendar.js';
+import { buildCampaigns, type Campaign } from './campaigns.js';
+import { Population } from './population.js';
+import { Scrambler } from './prng.js';
 
-export type ContactChannel = 'email' | 'sms' | 'mail';
+export type Source = 'store' | 'web' | 'callcenter' | 'partner';
+export const SOURCES: readonly Source[] = ['store', 'web', 'callcenter', 'partner'];
+const PREFIX: Record<Source, string> = { store: 'S', web: 'W', callcenter: 'C', partner: 'P' };
 
-export interface Campaign {
-  readonly id: string;
-  readonly channel: ContactChannel;
-  readonly objective: string;
-  readonly at: number;
-  readonly unitCost: number;
-}
+/** Random-stream keys: each concern draws from its own stream of a person. */
+export const STREAM = { life: 2, web: 3, marketing: 4, service: 5, anonymous: 6 } as const;
 
-/** Everything the per-person generation shares: random source, output tables, catalogue, counters. */
 export class World {
-  readonly rng: Rng;
-  readonly time = new TimeFormatter(ORIGIN_MS);
-  readonly tables: Record<TableName, CsvTable>;
-  readonly truthPersons: CsvTable;
-  readonly truthRecords: CsvTable;
-  readonly truthIdentifiers: CsvTable;
-  readonly products: Product[];
-  readonly byCategory: Product[][];
-  readonly campaigns: Campaign[];
-  private readonly counters = new Map<string, number>();
-  /** Record ids of people likely to recommend us, with their person index (for referrals). */
-  readonly referrers: { record: string; person: number }[] = [];
+  readonly population: Population;
+  readonly catalogue: Catalogue = buildCatalogue();
+  readonly campaigns: readonly Campaign[];
+  readonly categorySeason = categorySeason(CATEGORY_MONTHLY);
+  private readonly digits: number;
+  private readonly recordNumbers: Record<Source, Scrambler>;
+  private readonly cardNumbers: Scrambler;
+  private readonly accountNumbers: Scrambler;
 
-  constructor(seed: number, outDir: string, truthDir: string) {
-    this.rng = new Rng(seed);
-    this.tables = Object.fromEntries(
-      TABLES.map((t) => [t.name, new CsvTable(outDir, t.name, t.columns.map((c) => c.name))]),
-    ) as Record<TableName, CsvTable>;
-    this.truthPersons = new CsvTable(truthDir, 'persons', [
-      'person_id', 'digital_type', 'preferred_channel', 'lambda_per_week', 'dropout_p', 'birth_at', 'death_at',
-      'spend_nu', 'mean_order_value', 'preferred_categories', 'single_category', 'missing_categories', 'costly',
-      'faithful_small', 'referred_by', 'orders', 'app_adoption_at',
-    ]);
-    this.truthRecords = new CsvTable(truthDir, 'records', ['customer_id', 'person_id']);
-    this.truthIdentifiers = new CsvTable(truthDir, 'identifiers', ['customer_id', 'type', 'value', 'person_id']);
-    const catalogue = buildCatalogue(new Rng(seed ^ 0x5eed));
-    this.products = catalogue.products;
-    this.byCategory = catalogue.byCategory;
+  constructor(
+    readonly seed: number,
+    readonly size: number,
+  ) {
+    this.population = new Population(seed, size);
     this.campaigns = buildCampaigns();
+    this.digits = Math.max(7, Math.ceil(Math.log10(size + 1)) + 1);
+    const modulus = 10 ** this.digits;
+    this.recordNumbers = {
+      store: new Scrambler(seed, 11, modulus),
+      web: new Scrambler(seed, 12, modulus),
+      callcenter: new Scrambler(seed, 13, modulus),
+      partner: new Scrambler(seed, 14, modulus),
+    };
+    this.cardNumbers = new Scrambler(seed, 15, 1e9);
+    this.accountNumbers = new Scrambler(seed, 16, modulus);
   }
 
-  /** Next id of a sequence, e.g. nextId('O', 9) -> "O000000001". */
-  nextId(prefix: string, width: number): string {
-    const n = (this.counters.get(prefix) ?? 0) + 1;
-    this.counters.set(prefix, n);
-    return `${prefix}${String(n).padStart(width, '0')}`;
+  /** The id of person `index`'s record in a source: unique, stable, unrelated across sources. */
+  recordId(source: Source, index: number): string {
+    return `${PREFIX[source]}${String(this.recordNumbers[source].map(index)).padStart(this.digits, '0')}`;
   }
 
-  close(): void {
-    for (const table of Object.values(this.tables)) table.close();
-    this.truthPersons.close();
-    this.truthRecords.close();
-    this.truthIdentifiers.close();
+  loyaltyCard(index: number): string {
+    return `2900${String(this.cardNumbers.map(index)).padStart(9, '0')}`;
   }
-}
 
-function buildCampaigns(): Campaign[] {
-  const campaigns: Campaign[] = [];
-  const objectives = ['newsletter', 'promotion', 'cross_sell', 'newsletter', 'reactivation'];
-  let n = 0;
-  for (let t = 7 * DAY, i = 0; t < HORIZON; t += 14 * DAY, i++) {
-    campaigns.push({ id: '', channel: 'email', objective: objectives[i % objectives.length] as string, at: t + 9 * 3600, unitCost: 0.002 });
+  accountId(index: number): string {
+    return `u${String(this.accountNumbers.map(index)).padStart(this.digits, '0')}`;
   }
-  for (let t = 20 * DAY; t < HORIZON; t += 42 * DAY) campaigns.push({ id: '', channel: 'sms', objective: 'promotion', at: t + 11 * 3600, unitCost: 0.06 });
-  for (let t = 45 * DAY; t < HORIZON; t += 91 * DAY) campaigns.push({ id: '', channel: 'mail', objective: 'catalogue', at: t + 8 * 3600, unitCost: 0.9 });
-  campaigns.sort((a, b) => a.at - b.at);
-  return campaigns.map((c) => ({ ...c, id: `CMP-${String(++n).padStart(4, '0')}` }));
+
+  crmId(index: number, source: Source): string {
+    return source === 'partner' ? `PTN-${this.recordId(source, index).slice(1)}` : `CRM-${this.recordId(source, index).slice(1)}`;
+  }
 }
