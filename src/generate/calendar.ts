@@ -38,15 +38,19 @@ function civil(days: number): [number, number, number] {
 const START_DAY = START_MS / 86_400_000;
 const CACHE_FROM = START_DAY - 40_000; // ~1914: birth dates fall inside the cache
 const CACHE_DAYS = 40_000 + WINDOW_DAYS + 800;
-const dayText: string[] = new Array<string>(CACHE_DAYS);
-const timeOfDay: string[] = [];
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+// Filled up front (dense arrays stay fast; filling them at random indexes would not).
+const dayText: string[] = new Array<string>(CACHE_DAYS).fill('');
+const timeOfDay: string[] = Array.from(
+  { length: DAY },
+  (_, s) => `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor((s % 3600) / 60))}:${pad2(s % 60)}`,
+);
 
 /** `YYYY-MM-DD` of a day (days since 1970-01-01). */
 export function dateOfDay(days: number): string {
   const slot = days - CACHE_FROM;
   const cached = slot >= 0 && slot < CACHE_DAYS ? dayText[slot] : undefined;
-  if (cached !== undefined) return cached;
+  if (cached) return cached;
   const [y, m, d] = civil(days);
   const text = `${y}-${pad2(m)}-${pad2(d)}`;
   if (slot >= 0 && slot < CACHE_DAYS) dayText[slot] = text;
@@ -62,13 +66,7 @@ export function formatDate(seconds: number): string {
 export function formatTimestamp(seconds: number): string {
   const whole = Math.floor(seconds);
   const day = Math.floor(whole / DAY);
-  const inDay = whole - day * DAY;
-  let clock = timeOfDay[inDay];
-  if (clock === undefined) {
-    clock = `${pad2(Math.floor(inDay / 3600))}:${pad2(Math.floor((inDay % 3600) / 60))}:${pad2(inDay % 60)}`;
-    timeOfDay[inDay] = clock;
-  }
-  return `${dateOfDay(START_DAY + day)} ${clock}`;
+  return `${dateOfDay(START_DAY + day)} ${timeOfDay[whole - day * DAY] ?? ''}`;
 }
 
 /** Month (1-12), day of month and weekday (0 = Monday) of each day of the window. */

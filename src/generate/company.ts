@@ -41,7 +41,7 @@ export interface GenerateReport {
 }
 
 /** Persons per batch: rows are gathered in memory for one batch, then streamed out. */
-const BATCH = 500;
+const BATCH = 32;
 
 export async function generateDemoCompany(input: GenerateOptions): Promise<GenerateReport> {
   const parsed = generateOptionsSchema.safeParse(input);
