@@ -59,7 +59,7 @@ export function dateOfDay(days: number): string {
 
 /** `YYYY-MM-DD` of a time (seconds since START). */
 export function formatDate(seconds: number): string {
-  return dateOfDay(START_DAY + Math.floor(seconds / DAY));
+  return dateOfDay(START_DAY + Math.floor(Math.floor(seconds) / DAY));
 }
 
 /** `YYYY-MM-DD HH:MM:SS` (UTC) of a time (seconds since START), truncated to the second. */
