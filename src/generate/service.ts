@@ -39,7 +39,7 @@ type Records = Partial<Record<Source, CustomerRecord>>;
 export function writeService(rows: Rows, rng: Rng, person: Person, orders: readonly Order[], records: Records): void {
   const costly = person.base.costly;
   for (const order of orders) {
-    const count = costly ? poisson(rng, 1.4) : rng.chance(TICKET_RATE[order.channel]) ? 1 : 0;
+    const count = costly ? poisson(rng, 1.2) : rng.chance(TICKET_RATE[order.channel]) ? 1 : 0;
     for (let k = 0; k < count; k++) {
       const weights = TYPE_BY_CHANNEL[order.channel].map((w, t) => (costly && (t === 1 || t === 4) ? w * 2.5 : w));
       const type = weightedIndex(rng, weights);
@@ -54,7 +54,7 @@ export function writeService(rows: Rows, rng: Rng, person: Person, orders: reado
   if (costly) {
     const first = orders[0];
     const years = first ? (END - first.at) / YEAR_SECONDS : 0;
-    for (let k = poisson(rng, 2 * years); k > 0 && first; k--) {
+    for (let k = poisson(rng, 1.5 * years); k > 0 && first; k--) {
       const about = orders[rng.int(orders.length)] ?? first;
       const at = about.at + (1 + 60 * rng.next()) * DAY;
       ticket(rows, rng, person, records, about.record, rng.chance(0.5) ? 2 : 4, at, about, false);
@@ -80,7 +80,7 @@ function ticket(
   const record = records[TICKET_SOURCE[channel] ?? 'store'] ?? fallback;
   if (!record || openedAt < record.signupAt) return;
   const closedAt = openedAt + exponential(rng, 1 / ((CLOSE_MEAN_DAYS[type] ?? 1) * DAY)) + 600;
-  const cost = (TICKET_COST[type] ?? 5) * (CHANNEL_COST_FACTOR[channel] ?? 1) * logNormal(rng, 0.35) * (person.base.costly ? 1.6 : 1);
+  const cost = (TICKET_COST[type] ?? 5) * (CHANNEL_COST_FACTOR[channel] ?? 1) * logNormal(rng, 0.35) * (person.base.costly ? 1.8 : 1);
   const rated = rng.chance(0.65);
   const score = clamp(Math.round(1 + 4 * (person.satisfaction - (type === 4 ? 0.2 : 0) + 0.15 * normal(rng))), 1, 5);
   rows.tables.tickets.add(
