@@ -67,7 +67,7 @@ describe('determinism', () => {
 
   it('refuses invalid options with a usage error naming the option', async () => {
     const refused = (options: Record<string, unknown>): Promise<unknown> =>
-      generateDemoCompany({ customers: 10, seed: 1, outDir: tempDir(), ...options } as never).catch((e: unknown) => e);
+      generateDemoCompany({ customers: 10, seed: 1, outDir: tempDir(), ...options }).catch((e: unknown) => e);
     const error = await refused({ customers: 0 });
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toContain('customers');
