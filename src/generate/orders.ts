@@ -75,7 +75,8 @@ function newOrder(world: World, rng: Rng, person: Person, at: number, channel: O
     const target = (value / count) * (0.5 + rng.next());
     const category = person.profile.singleCategory >= 0 ? person.profile.singleCategory : weightedIndex(rng, categoryWeights, total);
     const list = byCategory[category] ?? [];
-    const index = Math.max(0, priceIndex(prices[category] ?? new Float64Array(1), target) - rng.int(3));
+    // The product priced just under the target, or one of its neighbours: about unbiased in value.
+    const index = Math.min(list.length - 1, Math.max(0, priceIndex(prices[category] ?? new Float64Array(1), target) + rng.int(3) - 1));
     const product = list[index];
     if (!product) continue;
     const most = product.price < 15 ? 6 : product.price < 60 ? 3 : 1;

@@ -11,7 +11,7 @@ import { hex48, type Rng } from './prng.js';
 import { text, type Rows } from './rows.js';
 import type { World } from './world.js';
 
-const BROWSE_PER_WEEK = [0.08, 0.035, 0.012, 0];
+const BROWSE_PER_WEEK = [0.06, 0.025, 0.01, 0];
 const DEVICE_KEY = 101;
 const SESSION_KEY = 202;
 const MAX_SESSIONS = 4096;
