@@ -127,7 +127,7 @@ function pickReferrer(world: World, rng: Rng, base: PersonBase): number {
     const j = rng.int(base.index);
     const candidate = world.population.base(j);
     if (candidate.birth >= before) continue;
-    const weight = candidate.faithfulSmall ? 1 : candidate.lambda >= t.lambda50 ? 0.5 : candidate.typeIndex === 0 ? 0.4 : 0.05;
+    const weight = candidate.faithfulSmall ? 1 : candidate.lambda >= t.lambdaMedian ? 0.5 : candidate.typeIndex === 0 ? 0.4 : 0.05;
     if (rng.chance(weight)) return j;
   }
   return -1;

@@ -72,7 +72,7 @@ export interface PersonBase {
 }
 
 /** Thresholds of the planted segments, from a fixed Monte Carlo sample of the population. */
-function quantiles(): { lambda40: number; lambda50: number; spend50: number; dropout35: number } {
+function quantiles(): { lambdaP60: number; lambdaMedian: number; spendMedian: number; dropoutP35: number } {
   const rng = Rng.of(1, 0x9a7, 0);
   const n = 20_000;
   const lambdas = new Float64Array(n);
@@ -86,7 +86,7 @@ function quantiles(): { lambda40: number; lambda50: number; spend50: number; dro
     spends[i] = p / gamma(rng, q, g);
   }
   const at = (xs: Float64Array, f: number): number => xs.sort()[Math.floor(f * n)] ?? 0;
-  return { lambda40: at(lambdas, 0.6), lambda50: at(lambdas, 0.5), spend50: at(spends, 0.5), dropout35: at(dropouts, 0.35) };
+  return { lambdaP60: at(lambdas, 0.6), lambdaMedian: at(lambdas, 0.5), spendMedian: at(spends, 0.5), dropoutP35: at(dropouts, 0.35) };
 }
 
 const STREAM_BASE = 1;
@@ -136,10 +136,10 @@ export class Population {
     const t = this.thresholds;
     const spend = POPULATION.gammaGamma.p / nu;
     // Costly and faithful-small persons are found in the population, not drawn apart: the
-    // population stays exactly BG/NBD and Gamma-Gamma.
-    const costly = lambda >= t.lambda40 && spend >= t.spend50 && rng.chance(POPULATION.costlyShare / 0.2);
+    // population stays exactly BG/NBD and Gamma-Gamma. P(lambda >= P60 and spend >= median) = 0.2.
+    const costly = lambda >= t.lambdaP60 && spend >= t.spendMedian && rng.chance(POPULATION.costlyShare / 0.2);
     const faithfulSmall =
-      !costly && lambda >= t.lambda50 && dropout <= t.dropout35 && spend < t.spend50 && birth < 60 * 7 * DAY;
+      !costly && lambda >= t.lambdaMedian && dropout <= t.dropoutP35 && spend < t.spendMedian && birth < 60 * 7 * DAY;
     const singleCategory = !faithfulSmall && rng.chance(POPULATION.singleCategoryShare);
     return {
       index, birth, existingBase, type, typeIndex, female, age, firstName, lastName, place, email, phone,

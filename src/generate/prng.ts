@@ -118,10 +118,11 @@ export class Scrambler {
  * as 12 hex digits: cookie and session ids that look random yet never collide.
  */
 export function hex48(seed: number, value: number): string {
+  const key = mix32((seed >>> 0) ^ mix32(Math.floor(seed / 4294967296)));
   let left = Math.floor(value / 16777216) & 0xffffff;
   let right = value & 0xffffff;
   for (let round = 0; round < 4; round++) {
-    const f = mix32(right ^ Math.imul(seed + round, 0x9e3779b1)) & 0xffffff;
+    const f = mix32(right ^ Math.imul(key + round, 0x9e3779b1)) & 0xffffff;
     const next = left ^ f;
     left = right;
     right = next;
