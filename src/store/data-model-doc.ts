@@ -61,7 +61,7 @@ export function renderDataModel(extra: readonly TableSpec[] = []): string {
     '',
     '## Tables',
     '',
-    ...[...TABLES, ...extra].map((t) => tableSection(t as TableSpec)),
+    ...[...TABLES, ...extra].map((t: TableSpec) => tableSection(t)),
     '## Bookkeeping tables',
     '',
     ...SYSTEM_TABLES.map(tableSection),
