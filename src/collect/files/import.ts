@@ -126,7 +126,6 @@ export async function importFiles(
       } else {
         counts = await mergeInto(engine, spec, typed.table, typed.provided);
       }
-      await engine.exec(sql`DROP TABLE IF EXISTS import_raw`);
       await engine.exec(sql`DROP TABLE IF EXISTS import_typed`);
       const report: FileImportReport = { file, kind, format, records: staged.records, ...counts, ...(tables ? { tables } : {}) };
       await engine.exec(sql`INSERT INTO import_log VALUES (${importId}, ${file}, ${kind}, ${format},

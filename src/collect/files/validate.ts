@@ -86,10 +86,12 @@ export async function typeAndValidate(
   await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${sql.id(typedTable)} AS
     SELECT rowid - (SELECT min(rowid) FROM ${sql.id(staged.table)}) AS __record, ${sql.join(selections)}
     FROM ${sql.id(staged.table)}`);
+  // The typed table keeps the raw text of every typed column for messages: the staged copy can go.
+  await engine.exec(sql`DROP TABLE ${sql.id(staged.table)}`);
 
   const checks = [
     ...provided.flatMap((c) => columnChecks(c, mapping)),
-    ...keyCheck(spec, provided, typedTable),
+    ...((await hasDuplicateKeys(engine, spec, provided, typedTable)) ? keyCheck(spec, typedTable) : []),
     ...provided.flatMap((c) => referenceCheck(c)),
     ...(spec.name === 'transactions' && sources.has('order_id') ? orderConsistencyChecks(typedTable) : []),
   ];
@@ -205,8 +207,22 @@ function columnChecks(c: ColumnSpec, mapping: KindMapping): Check[] {
   return checks;
 }
 
-function keyCheck(spec: TableSpec, provided: readonly ColumnSpec[], typedTable: string): Check[] {
-  if (spec.key.length === 0 || !spec.key.every((k) => provided.some((c) => c.name === k))) return [];
+/** A cheap hash aggregate first: the windowed check that locates duplicates runs only if there are some. */
+async function hasDuplicateKeys(
+  engine: DuckDbEngine,
+  spec: TableSpec,
+  provided: readonly ColumnSpec[],
+  typedTable: string,
+): Promise<boolean> {
+  if (spec.key.length === 0 || !spec.key.every((k) => provided.some((c) => c.name === k))) return false;
+  const keys = sql.join(spec.key.map((k) => sql.id(k)));
+  const [row] = await engine.query<{ n: number }>(
+    sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${sql.id(typedTable)} GROUP BY ${keys} HAVING count(*) > 1 LIMIT 1)`,
+  );
+  return Number(row?.n ?? 0) > 0;
+}
+
+function keyCheck(spec: TableSpec, typedTable: string): Check[] {
   const keys = sql.join(spec.key.map((k) => sql.id(k)));
   const described = sql.join(
     spec.key.map((k) => sql`${k + '='} || coalesce(CAST(t.${sql.id(k)} AS VARCHAR), '')`),
