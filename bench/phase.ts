@@ -34,7 +34,8 @@ async function main(): Promise<void> {
       });
     case 'import':
       return measure(async () => {
-        const engine = await openStore(b);
+        const memoryLimit = args[2];
+        const engine = await openStore(b, memoryLimit ? { memoryLimit } : {});
         const report = await importFiles(engine, [a]);
         await engine.close();
         return { records: report.files.reduce((s, f) => s + f.records, 0), inserted: report.files.reduce((s, f) => s + f.inserted, 0) };

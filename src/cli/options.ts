@@ -41,7 +41,7 @@ export async function withStore<T>(
   work: (engine: Engine, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = configFrom(options);
-  const engine = await openStore(config.db);
+  const engine = await openStore(config.db, config.duckdb);
   try {
     return await work(engine, config);
   } finally {

@@ -15,6 +15,17 @@ export const configSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
       .default('EUR'),
+    duckdb: z
+      .object({
+        /** Memory the embedded engine may use before spilling to disk, e.g. "4GB". Default: 80% of RAM. */
+        memoryLimit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 4GB or 512MB')
+          .optional(),
+        /** Worker threads. Default: one per core. */
+        threads: z.number().int().min(1).max(1024).optional(),
+      })
+      .prefault({}),
     import: z
       .object({
         /** How many problems an import lists before it stops looking. */

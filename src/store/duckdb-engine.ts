@@ -3,6 +3,11 @@ import { DuckDbDialect } from './dialect.js';
 import type { Engine, Row } from './engine.js';
 import { compile, type Sql, type SqlValue } from './sql.js';
 
+export interface DuckDbSettings {
+  readonly memoryLimit?: string | undefined;
+  readonly threads?: number | undefined;
+}
+
 /** The embedded default: one DuckDB database file (or ':memory:'). */
 export class DuckDbEngine implements Engine {
   readonly dialect = new DuckDbDialect();
@@ -14,8 +19,11 @@ export class DuckDbEngine implements Engine {
     readonly connection: DuckDBConnection,
   ) {}
 
-  static async open(location: string): Promise<DuckDbEngine> {
-    const instance = await DuckDBInstance.create(location);
+  static async open(location: string, settings: DuckDbSettings = {}): Promise<DuckDbEngine> {
+    const options: Record<string, string> = {};
+    if (settings.memoryLimit) options.memory_limit = settings.memoryLimit;
+    if (settings.threads) options.threads = String(settings.threads);
+    const instance = await DuckDBInstance.create(location, options);
     const connection = await instance.connect();
     // Timestamps are stored as UTC; parsing an offset must convert to UTC whatever the host says.
     await connection.run(`SET TimeZone = 'UTC'`);
