@@ -79,7 +79,11 @@ export function weightedIndex(rng: Rng, weights: ArrayLike<number>, total?: numb
 
 /** Index drawn from a cumulative distribution (last value 1), by binary search. */
 export function cumulativeIndex(rng: Rng, cumulative: ArrayLike<number>): number {
-  const u = rng.next();
+  return searchCumulative(cumulative, rng.next());
+}
+
+/** First index whose cumulative value exceeds u. */
+export function searchCumulative(cumulative: ArrayLike<number>, u: number): number {
   let lo = 0;
   let hi = cumulative.length - 1;
   while (lo < hi) {

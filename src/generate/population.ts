@@ -4,7 +4,7 @@
  */
 import type { BgNbdParameters, GammaGammaParameters } from './btyd.js';
 import { DAY, END, acquisitionCurve } from './calendar.js';
-import { beta, clamp, gamma, normal, weightedIndex } from './distributions.js';
+import { beta, clamp, gamma, normal, searchCumulative, weightedIndex } from './distributions.js';
 import { EMAIL_DOMAINS, EMAIL_DOMAIN_WEIGHTS, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, PLACES, PLACE_WEIGHTS, asciiLower } from './france.js';
 import { Rng, Scrambler } from './prng.js';
 
@@ -111,7 +111,7 @@ export class Population {
     const rng = Rng.of(this.seed, STREAM_BASE, index);
     // Stratified first purchases: births increase with the index, so a referrer always comes first.
     const u = (index + rng.next()) / this.size;
-    const day = searchDay(this.curve.cumulative, u);
+    const day = searchCumulative(this.curve.cumulative, u);
     const birth = Math.min(END - 3600, (day + rng.next()) * DAY);
     const existingBase = rng.chance(this.curve.existingByDay[day] ?? 0);
     const typeIndex = weightedIndex(rng, POPULATION.digitalTypeShares);
@@ -168,13 +168,3 @@ export class Population {
   }
 }
 
-function searchDay(cumulative: Float64Array, u: number): number {
-  let lo = 0;
-  let hi = cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((cumulative[mid] ?? 1) > u) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
