@@ -57,6 +57,17 @@ describe('the fidelis command line', () => {
     expect(status.stdout).toMatch(/order_lines\s+3/);
   });
 
+  it('generates a demo company and imports it', async () => {
+    const dir = tempDir();
+    const generated = await fidelis('generate', '--customers', '60', '--seed', '5', '--out', join(dir, 'data'), '--format', 'parquet', '--json');
+    expect(generated.code).toBe(0);
+    const report = JSON.parse(generated.stdout) as { rows: Record<string, number> };
+    const imported = await fidelis('import', join(dir, 'data'), '--db', join(dir, 'g.duckdb'), '--json');
+    expect(imported.code).toBe(0);
+    const files = (JSON.parse(imported.stdout) as { files: { kind: string; inserted: number }[] }).files;
+    expect(Object.fromEntries(files.map((f) => [f.kind, f.inserted]))).toEqual(report.rows);
+  });
+
   it('exits with 2 and a located message when a file is refused', async () => {
     const db = join(tempDir(), 'cli.duckdb');
     const dir = writeFiles({ ...SMALL_COMPANY, 'orders.csv': 'order_id,customer_id,ordered_at,channel\nO1,C1,2024-31-01,store' });
