@@ -51,7 +51,7 @@ describe('the fidelis command line', () => {
 
     const status = await fidelis('status', '--db', db);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/customers: 2/);
+    expect(status.stdout).toMatch(/customers: 2 records \(store 1, web 1\)/);
     expect(status.stdout).toMatch(/revenue: €158/);
     expect(status.stdout).toMatch(/purchases from 2024-01-03 to 2024-02-03/);
     expect(status.stdout).toMatch(/order_lines\s+3/);

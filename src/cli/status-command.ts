@@ -5,7 +5,10 @@ import { configOption, dbOption, jsonOption, printJson, withStore } from './opti
 
 export function printStatus(status: DatamartStatus, currency: string): void {
   console.log(`datamart: ${status.location}`);
-  console.log(`customers: ${status.customers.toLocaleString('en-US')}`);
+  const bySource = Object.entries(status.customersBySource)
+    .map(([source, n]) => `${source} ${n.toLocaleString('en-US')}`)
+    .join(', ');
+  console.log(`customers: ${status.customers.toLocaleString('en-US')} records${bySource ? ` (${bySource})` : ''}`);
   console.log(
     `revenue: ${new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(status.revenue)}`,
   );

@@ -5,7 +5,9 @@ import { sql } from './sql.js';
 export interface DatamartStatus {
   readonly location: string;
   readonly tables: readonly { readonly table: string; readonly rows: number }[];
+  /** Customer records (one per source system and person; identity resolution links them). */
   readonly customers: number;
+  readonly customersBySource: Record<string, number>;
   readonly revenue: number;
   readonly firstPurchase: Date | null;
   readonly lastPurchase: Date | null;
@@ -25,6 +27,9 @@ export async function datamartStatus(engine: Engine): Promise<DatamartStatus> {
   const [range] = await engine.query<{ first: Date | null; last: Date | null; buyers: number }>(
     sql`SELECT min(ordered_at) AS first, max(ordered_at) AS last, count(DISTINCT customer_id) AS buyers FROM orders`,
   );
+  const sources = await engine.query<{ source: string; n: number }>(
+    sql`SELECT source, count(*) AS n FROM customers GROUP BY source ORDER BY n DESC, source`,
+  );
   const [money] = await engine.query<{ revenue: number | null }>(
     sql`SELECT CAST(sum(quantity * unit_price - coalesce(discount, 0)) AS DOUBLE) AS revenue FROM order_lines`,
   );
@@ -36,6 +41,7 @@ export async function datamartStatus(engine: Engine): Promise<DatamartStatus> {
     location: engine.location,
     tables: TABLES.map((t) => ({ table: t.name, rows: rows.get(t.name) ?? 0 })),
     customers: rows.get('customers') ?? 0,
+    customersBySource: Object.fromEntries(sources.map((r) => [r.source, Number(r.n)])),
     revenue: money?.revenue ?? 0,
     firstPurchase: range?.first ?? null,
     lastPurchase: range?.last ?? null,
