@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { valueConfigSchema } from './value-config.js';
 
 /**
  * The one configuration object. Every field has a documented default (docs/configuration.md),
@@ -26,6 +27,7 @@ export const configSchema = z
         threads: z.number().int().min(1).max(1024).optional(),
       })
       .prefault({}),
+    value: valueConfigSchema,
     import: z
       .object({
         /** How many problems an import lists before it stops looking. */

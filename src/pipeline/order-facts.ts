@@ -1,10 +1,6 @@
-import { sql, type Engine, type Sql } from '../store/index.js';
+import { sql, type Sql } from '../store/index.js';
 import type { PipelineStep } from './step.js';
-
-async function replaceTable(engine: Engine, name: string, query: Sql): Promise<void> {
-  await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(name)}`);
-  await engine.exec(engine.dialect.createTableAs(name, query));
-}
+import { dropTables, replaceTable } from './tables.js';
 
 const SCRATCH = ['order_line_facts', 'order_totals', 'order_refunds', 'order_money'];
 
@@ -45,6 +41,6 @@ export const orderFacts: PipelineStep = {
         ${money(sql`coalesce(m.refunded, 0)`)} AS refunded, coalesce(m.units_returned, 0) AS units_returned
       FROM orders AS o LEFT JOIN order_money AS m ON m.order_id = o.order_id
       WHERE o.ordered_at <= ${asOf}`);
-    for (const table of SCRATCH) await engine.exec(sql`DROP TABLE ${sql.id(table)}`);
+    await dropTables(engine, SCRATCH);
   },
 };

@@ -52,6 +52,36 @@ export abstract class Dialect implements SqlCompiler {
     return '';
   }
 
+  /** The calendar day of a timestamp. */
+  dateOf(expression: Sql): Sql {
+    return sql`CAST(${expression} AS DATE)`;
+  }
+
+  /** Whole days from `from` to `to`. */
+  daysBetween(from: Sql, to: Sql): Sql {
+    return sql`date_diff('day', ${from}, ${to})`;
+  }
+
+  /** Distinct values of a group, sorted and joined by commas. */
+  distinctList(expression: Sql): Sql {
+    return sql`string_agg(DISTINCT ${expression}, ',' ORDER BY ${expression})`;
+  }
+
+  /** An array of the given quantiles of a group (1-based indexing on both engines). */
+  quantiles(expression: Sql, levels: readonly number[]): Sql {
+    return sql`quantile_cont(${expression}, [${sql.raw(levels.map((l) => String(l)).join(', '))}])`;
+  }
+
+  /** The value of the row where `by` is largest, in a group. */
+  argMax(value: Sql, by: Sql): Sql {
+    return sql`arg_max(${value}, ${by})`;
+  }
+
+  /** 1 when the condition holds, else 0. */
+  flag(condition: Sql): Sql {
+    return sql`CAST(${condition} AS INTEGER)`;
+  }
+
   /** A derived table from a query (pipeline outputs). */
   createTableAs(name: string, query: Sql): Sql {
     return sql`CREATE TABLE ${sql.id(name)}${sql.raw(this.derivedTableSuffix())} AS ${query}`;
@@ -137,6 +167,30 @@ export class ClickHouseDialect extends Dialect {
       bool: 'UInt8',
     }[type];
     return nullable ? `Nullable(${base})` : base;
+  }
+
+  override daysBetween(from: Sql, to: Sql): Sql {
+    return sql`(toRelativeDayNum(${to}) - toRelativeDayNum(${from}))`;
+  }
+
+  override distinctList(expression: Sql): Sql {
+    return sql`arrayStringConcat(arraySort(groupUniqArray(${expression})), ',')`;
+  }
+
+  override quantiles(expression: Sql, levels: readonly number[]): Sql {
+    return sql`quantiles(${sql.raw(levels.map((l) => String(l)).join(', '))})(${expression})`;
+  }
+
+  override argMax(value: Sql, by: Sql): Sql {
+    return sql`argMax(${value}, ${by})`;
+  }
+
+  override flag(condition: Sql): Sql {
+    return sql`toUInt8(${condition})`;
+  }
+
+  override dateOf(expression: Sql): Sql {
+    return sql`toDate(${expression})`;
   }
 
   protected override derivedTableSuffix(): string {

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+const cost = z.number().min(0);
+const scoreRange = z.tuple([z.number().int().min(1), z.number().int().min(1)]);
+
+/**
+ * RFM cells named from recency and frequency scores (the widespread R x F map); the first rule
+ * that matches wins, so order matters.
+ */
+export const DEFAULT_RFM_SEGMENTS = [
+  { name: 'champions', r: [5, 5], f: [4, 5] },
+  { name: 'loyal', r: [3, 4], f: [4, 5] },
+  { name: 'cant_lose', r: [1, 2], f: [5, 5] },
+  { name: 'at_risk', r: [1, 2], f: [3, 4] },
+  { name: 'lost', r: [1, 1], f: [1, 1] },
+  { name: 'hibernating', r: [1, 2], f: [1, 2] },
+  { name: 'need_attention', r: [3, 3], f: [3, 3] },
+  { name: 'about_to_sleep', r: [3, 3], f: [1, 2] },
+  { name: 'promising', r: [4, 4], f: [1, 1] },
+  { name: 'new', r: [5, 5], f: [1, 1] },
+  { name: 'potential_loyalists', r: [4, 5], f: [2, 3] },
+] as const;
+
+export const valueConfigSchema = z
+  .object({
+    costs: z
+      .object({
+        /** Handling cost of a ticket by type, when the ticket carries none. */
+        ticketByType: z.record(z.string(), cost).default({ information: 4, delivery: 8, billing: 6, defect: 14, complaint: 20 }),
+        /** Handling cost of a ticket of a type not listed above. */
+        ticketDefault: cost.default(8),
+        /** Handling cost of one return (logistics, inspection), on top of the refund. */
+        returnHandling: cost.default(6),
+        /** Cost of one marketing contact by channel, when the contact carries none. */
+        contactByChannel: z.record(z.string(), cost).default({ email: 0.002, sms: 0.06, mail: 0.9, phone: 3.5, push: 0.0005 }),
+        /** Months over which an acquisition cost is spread (0: all of it at once). */
+        acquisitionAmortisationMonths: z.number().int().min(0).default(36),
+      })
+      .prefault({}),
+    rfm: z
+      .object({
+        /** Scores per axis: 5 gives quintiles. */
+        bins: z.number().int().min(2).max(10).default(5),
+        /** Named cells, first match wins; a customer no rule matches is "other". */
+        segments: z
+          .array(z.object({ name: z.string().min(1), r: scoreRange, f: scoreRange, m: scoreRange.optional() }))
+          .default(DEFAULT_RFM_SEGMENTS.map((s) => ({ name: s.name, r: [...s.r], f: [...s.f] }))),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type ValueConfig = z.infer<typeof valueConfigSchema>;

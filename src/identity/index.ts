@@ -1,0 +1,1 @@
+export { customerPersons } from './persons-step.js';

@@ -1,0 +1,149 @@
+import type { Dialect } from '../store/index.js';
+import { sql, type Sql } from '../store/index.js';
+import type { PipelineStep, StepContext } from '../pipeline/step.js';
+import { dropTables, replaceTable } from '../pipeline/tables.js';
+
+type Merge = 'sum' | 'min' | 'max';
+type FactType = 'TIMESTAMP' | 'BIGINT' | 'DECIMAL(18, 4)' | 'DOUBLE' | 'VARCHAR';
+
+/** The columns partial aggregates may fill, with their type and how partial rows combine. */
+const FACT_COLUMNS: Record<string, { type: FactType; merge: Merge }> = {
+  first_purchase: { type: 'TIMESTAMP', merge: 'min' },
+  last_purchase: { type: 'TIMESTAMP', merge: 'max' },
+  orders: { type: 'BIGINT', merge: 'sum' },
+  occasions: { type: 'BIGINT', merge: 'sum' },
+  revenue: { type: 'DECIMAL(18, 4)', merge: 'sum' },
+  cost_of_goods: { type: 'DECIMAL(18, 4)', merge: 'sum' },
+  gross_margin: { type: 'DECIMAL(18, 4)', merge: 'sum' },
+  refunded: { type: 'DECIMAL(18, 4)', merge: 'sum' },
+  returned_margin: { type: 'DOUBLE', merge: 'sum' },
+  returns: { type: 'BIGINT', merge: 'sum' },
+  channels: { type: 'VARCHAR', merge: 'max' },
+  categories: { type: 'BIGINT', merge: 'sum' },
+  category_list: { type: 'VARCHAR', merge: 'max' },
+  tickets: { type: 'BIGINT', merge: 'sum' },
+  complaints: { type: 'BIGINT', merge: 'sum' },
+  ticket_cost: { type: 'DOUBLE', merge: 'sum' },
+  contacts: { type: 'BIGINT', merge: 'sum' },
+  contact_cost: { type: 'DOUBLE', merge: 'sum' },
+  acquisition_cost: { type: 'DECIMAL(18, 4)', merge: 'sum' },
+  first_signup: { type: 'TIMESTAMP', merge: 'min' },
+  latest_nps: { type: 'BIGINT', merge: 'max' },
+  latest_csat: { type: 'BIGINT', merge: 'max' },
+};
+
+/** One partial aggregate: a query grouped by person_id that fills some of the fact columns. */
+function branch(dialect: Dialect, from: Sql, filled: Record<string, Sql>): Sql {
+  const columns = Object.entries(FACT_COLUMNS).map(([name, { type }]) => {
+    const value = filled[name] ?? sql`NULL`;
+    return sql`CAST(${value} AS ${sql.raw(dialect.name === 'duckdb' ? type : clickHouseType(type))}) AS ${sql.id(name)}`;
+  });
+  return sql`SELECT person_id, ${sql.join(columns)} FROM ${from} GROUP BY person_id`;
+}
+
+function clickHouseType(type: FactType): string {
+  return { TIMESTAMP: "Nullable(DateTime('UTC'))", BIGINT: 'Nullable(Int64)', 'DECIMAL(18, 4)': 'Nullable(Decimal(18, 4))', DOUBLE: 'Nullable(Float64)', VARCHAR: 'Nullable(String)' }[type];
+}
+
+function costCase(column: Sql, costs: Record<string, number>, fallback: number): Sql {
+  const cases = Object.entries(costs).map(([k, v]) => sql`WHEN ${k} THEN ${v}`);
+  return cases.length > 0 ? sql`CASE ${column} ${sql.join(cases, ' ')} ELSE ${fallback} END` : sql`${fallback}`;
+}
+
+const SCRATCH = ['person_orders', 'line_categories', 'person_categories', 'person_returns', 'person_tickets', 'person_contacts', 'person_records', 'person_surveys', 'customer_fact_parts'];
+
+/**
+ * Customer facts as of a date, per person: purchases, revenue and margin, returns, service,
+ * marketing and acquisition costs, categories and channels, satisfaction. Built from partial
+ * aggregates (one join each) merged by a UNION ALL and one GROUP BY, so the SQL needs neither
+ * CTEs nor window functions nor multi-join queries (ClickHouse 18.16 runs it too).
+ */
+export const customerFacts: PipelineStep = {
+  name: 'customer_facts',
+  reads: ['order_facts', 'customer_persons', 'order_lines', 'products', 'returns', 'tickets', 'contacts', 'customers', 'surveys'],
+  writes: ['customer_facts'],
+  async run(context: StepContext) {
+    const { engine, asOf, config } = context;
+    const d = engine.dialect;
+    const costs = config.value.costs;
+    await replaceTable(engine, 'person_orders', sql`SELECT p.person_id AS person_id, o.* FROM order_facts AS o
+      JOIN customer_persons AS p ON p.customer_id = o.customer_id`);
+    await replaceTable(engine, 'line_categories', sql`SELECT DISTINCT l.order_id AS order_id, p.category AS category
+      FROM order_lines AS l JOIN products AS p ON p.sku = l.sku`);
+    await replaceTable(engine, 'person_categories', sql`SELECT DISTINCT o.person_id AS person_id, c.category AS category
+      FROM line_categories AS c JOIN person_orders AS o ON o.order_id = c.order_id`);
+    await replaceTable(engine, 'person_returns', sql`SELECT o.person_id AS person_id, r.return_id AS return_id
+      FROM returns AS r JOIN person_orders AS o ON o.order_id = r.order_id WHERE r.returned_at <= ${asOf}`);
+    await replaceTable(engine, 'person_tickets', sql`SELECT p.person_id AS person_id, t.type AS type,
+      coalesce(CAST(t.handling_cost AS DOUBLE), ${costCase(sql`t.type`, costs.ticketByType, costs.ticketDefault)}) AS cost
+      FROM tickets AS t JOIN customer_persons AS p ON p.customer_id = t.customer_id WHERE t.opened_at <= ${asOf}`);
+    await replaceTable(engine, 'person_contacts', sql`SELECT p.person_id AS person_id,
+      coalesce(CAST(c.unit_cost AS DOUBLE), ${costCase(sql`c.channel`, costs.contactByChannel, 0)}) AS cost
+      FROM contacts AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id WHERE c.sent_at <= ${asOf}`);
+    await replaceTable(engine, 'person_records', sql`SELECT p.person_id AS person_id, c.acquisition_cost AS acquisition_cost,
+      c.signup_at AS signup_at FROM customers AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id
+      WHERE c.signup_at IS NULL OR c.signup_at <= ${asOf}`);
+    await replaceTable(engine, 'person_surveys', sql`SELECT p.person_id AS person_id, s.kind AS kind, s.score AS score, s.at AS answered_at
+      FROM surveys AS s JOIN customer_persons AS p ON p.customer_id = s.customer_id WHERE s.at <= ${asOf}`);
+
+    const parts = [
+      branch(d, sql`person_orders`, {
+        first_purchase: sql`min(ordered_at)`,
+        last_purchase: sql`max(ordered_at)`,
+        orders: sql`count(*)`,
+        occasions: sql`count(DISTINCT ${d.dateOf(sql`ordered_at`)})`,
+        revenue: sql`sum(revenue)`,
+        cost_of_goods: sql`sum(cost)`,
+        gross_margin: sql`sum(margin)`,
+        refunded: sql`sum(refunded)`,
+        // A refund loses the order's margin on the refunded amount (the goods come back to stock).
+        returned_margin: sql`sum(CASE WHEN revenue > 0 THEN CAST(refunded AS DOUBLE) * CAST(margin AS DOUBLE) / CAST(revenue AS DOUBLE) ELSE 0 END)`,
+        channels: d.distinctList(sql`channel`),
+      }),
+      branch(d, sql`person_categories`, { categories: sql`count(*)`, category_list: d.distinctList(sql`category`) }),
+      branch(d, sql`person_returns`, { returns: sql`count(*)` }),
+      branch(d, sql`person_tickets`, {
+        tickets: sql`count(*)`,
+        complaints: sql`sum(${d.flag(sql`type = 'complaint'`)})`,
+        ticket_cost: sql`sum(cost)`,
+      }),
+      branch(d, sql`person_contacts`, { contacts: sql`count(*)`, contact_cost: sql`sum(cost)` }),
+      branch(d, sql`person_records`, { acquisition_cost: sql`sum(acquisition_cost)`, first_signup: sql`min(signup_at)` }),
+      branch(d, sql`(SELECT * FROM person_surveys WHERE kind = 'nps')`, { latest_nps: d.argMax(sql`score`, sql`answered_at`) }),
+      branch(d, sql`(SELECT * FROM person_surveys WHERE kind = 'csat')`, { latest_csat: d.argMax(sql`score`, sql`answered_at`) }),
+    ];
+    const merged = Object.entries(FACT_COLUMNS).map(([name, { merge }]) => sql`${sql.raw(merge)}(${sql.id(name)}) AS ${sql.id(name)}`);
+    await replaceTable(engine, 'customer_fact_parts', sql`SELECT person_id, ${sql.join(merged)}
+      FROM (${sql.join(parts, ' UNION ALL ')}) AS parts GROUP BY person_id`);
+    await replaceTable(engine, 'customer_facts', factsWithDerived(d, asOf, costs.returnHandling, costs.acquisitionAmortisationMonths));
+    await dropTables(engine, SCRATCH);
+  },
+};
+
+/** Tenure, recency, average basket and net contribution on top of the merged facts. */
+function factsWithDerived(d: Dialect, asOf: Date, returnHandling: number, amortisationMonths: number): Sql {
+  const zero = (column: string): Sql => sql`coalesce(${sql.id(column)}, 0)`;
+  const since = sql`coalesce(first_signup, first_purchase)`;
+  const tenureDays = d.daysBetween(since, sql`${asOf}`);
+  const amortised =
+    amortisationMonths === 0
+      ? sql`CAST(${zero('acquisition_cost')} AS DOUBLE)`
+      : sql`CAST(${zero('acquisition_cost')} AS DOUBLE) * least(1.0, greatest(0.0, ${tenureDays} / ${amortisationMonths * 30.4375}))`;
+  const serviceCost = sql`(${zero('ticket_cost')} + ${zero('returns')} * ${returnHandling})`;
+  return sql`SELECT person_id, ${sql`${asOf}`} AS as_of, first_purchase, last_purchase,
+    ${zero('orders')} AS orders, ${zero('occasions')} AS occasions,
+    ${zero('revenue')} AS revenue, ${zero('cost_of_goods')} AS cost_of_goods, ${zero('gross_margin')} AS gross_margin,
+    ${zero('refunded')} AS refunded, ${zero('returns')} AS returns, ${zero('returned_margin')} AS returned_margin,
+    channels, ${zero('categories')} AS categories, category_list,
+    ${zero('tickets')} AS tickets, ${zero('complaints')} AS complaints, ${zero('ticket_cost')} AS ticket_cost,
+    ${zero('contacts')} AS contacts, ${zero('contact_cost')} AS contact_cost,
+    ${zero('acquisition_cost')} AS acquisition_cost, ${amortised} AS acquisition_amortised,
+    first_signup, latest_nps, latest_csat,
+    ${tenureDays} AS tenure_days,
+    ${d.daysBetween(sql`last_purchase`, sql`${asOf}`)} AS recency_days,
+    CASE WHEN ${zero('orders')} > 0 THEN CAST(revenue AS DOUBLE) / orders END AS average_basket,
+    ${serviceCost} AS cost_to_serve,
+    CAST(${zero('gross_margin')} AS DOUBLE) - ${zero('returned_margin')} - ${serviceCost} - ${zero('contact_cost')} - ${amortised}
+      AS net_contribution
+    FROM customer_fact_parts`;
+}

@@ -1,0 +1,2 @@
+export { customerFacts } from './customer-facts.js';
+export { rfm } from './rfm.js';
