@@ -100,3 +100,20 @@ describe('value on the generated demo company', () => {
     expect(row?.n).toBe(0);
   });
 });
+
+describe('contribution per month', () => {
+  it('adds up, over the months, to the net contribution before acquisition', async () => {
+    const dir = join(tempDir(), 'company');
+    await generateDemoCompany({ customers: 400, seed: 3, outDir: dir, format: 'csv' });
+    const engine = await memoryStore();
+    await importFiles(engine, [dir]);
+    await runPipeline(engine, parseConfig({}));
+    const rows = await engine.query<{ person_id: string; gap: number }>(sql`
+      SELECT f.person_id AS person_id, abs(f.net_contribution + f.acquisition_amortised - coalesce(p.total, 0)) AS gap
+      FROM customer_facts AS f LEFT JOIN (SELECT person_id, sum(contribution) AS total FROM customer_period_value GROUP BY person_id) AS p
+        ON p.person_id = f.person_id
+      ORDER BY gap DESC LIMIT 1`);
+    expect(rows[0]?.gap).toBeLessThan(1e-6);
+    await engine.close();
+  });
+});

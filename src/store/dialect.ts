@@ -57,6 +57,11 @@ export abstract class Dialect implements SqlCompiler {
     return sql`CAST(${expression} AS DATE)`;
   }
 
+  /** The first day of the month of a timestamp. */
+  monthOf(expression: Sql): Sql {
+    return sql`CAST(date_trunc('month', ${expression}) AS DATE)`;
+  }
+
   /** Whole days from `from` to `to`. */
   daysBetween(from: Sql, to: Sql): Sql {
     return sql`date_diff('day', ${from}, ${to})`;
@@ -187,6 +192,10 @@ export class ClickHouseDialect extends Dialect {
 
   override flag(condition: Sql): Sql {
     return sql`toUInt8(${condition})`;
+  }
+
+  override monthOf(expression: Sql): Sql {
+    return sql`toStartOfMonth(${expression})`;
   }
 
   override dateOf(expression: Sql): Sql {

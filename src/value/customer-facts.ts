@@ -61,7 +61,7 @@ const SCRATCH = ['person_orders', 'line_categories', 'person_categories', 'perso
 export const customerFacts: PipelineStep = {
   name: 'customer_facts',
   reads: ['order_facts', 'customer_persons', 'order_lines', 'products', 'returns', 'tickets', 'contacts', 'customers', 'surveys'],
-  writes: ['customer_facts'],
+  writes: ['customer_facts', 'customer_period_value'],
   async run(context: StepContext) {
     const { engine, asOf, config } = context;
     const d = engine.dialect;
@@ -72,12 +72,12 @@ export const customerFacts: PipelineStep = {
       FROM order_lines AS l JOIN products AS p ON p.sku = l.sku`);
     await replaceTable(engine, 'person_categories', sql`SELECT DISTINCT o.person_id AS person_id, c.category AS category
       FROM line_categories AS c JOIN person_orders AS o ON o.order_id = c.order_id`);
-    await replaceTable(engine, 'person_returns', sql`SELECT o.person_id AS person_id, r.return_id AS return_id
+    await replaceTable(engine, 'person_returns', sql`SELECT o.person_id AS person_id, r.return_id AS return_id, r.returned_at AS happened_at
       FROM returns AS r JOIN person_orders AS o ON o.order_id = r.order_id WHERE r.returned_at <= ${asOf}`);
-    await replaceTable(engine, 'person_tickets', sql`SELECT p.person_id AS person_id, t.type AS type,
+    await replaceTable(engine, 'person_tickets', sql`SELECT p.person_id AS person_id, t.type AS type, t.opened_at AS happened_at,
       coalesce(CAST(t.handling_cost AS DOUBLE), ${costCase(sql`t.type`, costs.ticketByType, costs.ticketDefault)}) AS cost
       FROM tickets AS t JOIN customer_persons AS p ON p.customer_id = t.customer_id WHERE t.opened_at <= ${asOf}`);
-    await replaceTable(engine, 'person_contacts', sql`SELECT p.person_id AS person_id,
+    await replaceTable(engine, 'person_contacts', sql`SELECT p.person_id AS person_id, c.sent_at AS happened_at,
       coalesce(CAST(c.unit_cost AS DOUBLE), ${costCase(sql`c.channel`, costs.contactByChannel, 0)}) AS cost
       FROM contacts AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id WHERE c.sent_at <= ${asOf}`);
     await replaceTable(engine, 'person_records', sql`SELECT p.person_id AS person_id, c.acquisition_cost AS acquisition_cost,
@@ -116,9 +116,37 @@ export const customerFacts: PipelineStep = {
     await replaceTable(engine, 'customer_fact_parts', sql`SELECT person_id, ${sql.join(merged)}
       FROM (${sql.join(parts, ' UNION ALL ')}) AS parts GROUP BY person_id`);
     await replaceTable(engine, 'customer_facts', factsWithDerived(d, asOf, costs.returnHandling, costs.acquisitionAmortisationMonths));
+    await replaceTable(engine, 'customer_period_value', periodValue(d, costs.returnHandling));
     await dropTables(engine, SCRATCH);
   },
 };
+
+/**
+ * Contribution per person and calendar month, before acquisition: what the customer brought and
+ * cost in each month (the trend of his profitability).
+ */
+function periodValue(d: Dialect, returnHandling: number): Sql {
+  const money = (e: Sql): Sql => sql`CAST(${e} AS DOUBLE)`;
+  const part = (from: string, when: string, values: { revenue?: Sql; margin?: Sql; returned?: Sql; service?: Sql; marketing?: Sql }): Sql =>
+    sql`SELECT person_id, ${d.monthOf(sql.id(when))} AS period,
+      ${values.revenue ?? sql`0.0`} AS revenue, ${values.margin ?? sql`0.0`} AS gross_margin,
+      ${values.returned ?? sql`0.0`} AS returned_margin, ${values.service ?? sql`0.0`} AS cost_to_serve,
+      ${values.marketing ?? sql`0.0`} AS contact_cost FROM ${sql.id(from)}`;
+  const parts = [
+    part('person_orders', 'ordered_at', {
+      revenue: money(sql`revenue`),
+      margin: money(sql`margin`),
+      returned: sql`CASE WHEN revenue > 0 THEN ${money(sql`refunded`)} * ${money(sql`margin`)} / ${money(sql`revenue`)} ELSE 0.0 END`,
+    }),
+    part('person_returns', 'happened_at', { service: sql`${returnHandling * 1.0}` }),
+    part('person_tickets', 'happened_at', { service: sql`cost` }),
+    part('person_contacts', 'happened_at', { marketing: sql`cost` }),
+  ];
+  return sql`SELECT person_id, period, sum(revenue) AS revenue, sum(gross_margin) AS gross_margin,
+    sum(returned_margin) AS returned_margin, sum(cost_to_serve) AS cost_to_serve, sum(contact_cost) AS contact_cost,
+    sum(gross_margin) - sum(returned_margin) - sum(cost_to_serve) - sum(contact_cost) AS contribution
+    FROM (${sql.join(parts, ' UNION ALL ')}) AS parts GROUP BY person_id, period`;
+}
 
 /** Tenure, recency, average basket and net contribution on top of the merged facts. */
 function factsWithDerived(d: Dialect, asOf: Date, returnHandling: number, amortisationMonths: number): Sql {
