@@ -1,0 +1,134 @@
+/**
+ * Gamma-Gamma spend model: each transaction's value ~ Gamma(p, nu), nu ~ Gamma(q, gamma) across
+ * customers; assumes spend is independent of purchase frequency (checked by the correlation).
+ * Fader, Hardie & Lee (2005), "RFM and CLV: using iso-value curves for customer base analysis",
+ * JMR 42(4); Fader & Hardie (2013), "The Gamma-Gamma model of monetary value".
+ */
+import { ModelFitError, ModelInputError, ModelNumericError } from './errors.js';
+import type { Convergence } from './fit.js';
+import { standardErrors } from './fit.js';
+import { nelderMead } from './optimize.js';
+import { gammaln } from './special.js';
+
+export interface GammaGammaParams {
+  readonly p: number;
+  readonly q: number;
+  readonly gamma: number;
+}
+
+export interface GammaGammaFit extends Convergence {
+  readonly params: GammaGammaParams;
+  readonly standardErrors: Record<keyof GammaGammaParams, number>;
+  /** Customers with x > 0 used in the fit. */
+  readonly customers: number;
+  /** Pearson correlation of x and mean spend over those customers: near 0 is the model's assumption. */
+  readonly frequencySpendCorrelation: number;
+}
+
+// Fader & Hardie (2013) eq. 3: f(m_x | p, q, gamma, x) = Gamma(px+q)/(Gamma(px)Gamma(q)) gamma^q m_x^(px-1) x^(px) / (gamma + m_x x)^(px+q).
+export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, x: number, meanSpend: number): number {
+  const px = p * x;
+  return (
+    gammaln(px + q) - gammaln(px) - gammaln(q) + q * Math.log(gamma) + (px - 1) * Math.log(meanSpend) + px * Math.log(x) - (px + q) * Math.log(gamma + meanSpend * x)
+  );
+}
+
+// FHL 2005 (iso-value) eq. 5: E[M | p, q, gamma, m_x, x] = (gamma + m_x x) p / (p x + q - 1); for x = 0, the population mean p gamma / (q - 1).
+export function conditionalExpectedSpend({ p, q, gamma }: GammaGammaParams, x: number, meanSpend: number): number {
+  const denominator = p * x + q - 1;
+  if (!(denominator > 0)) {
+    throw new ModelNumericError('expected spend is infinite when p x + q <= 1 (q <= 1 for customers without repeat purchases)', { p, q, gamma, x });
+  }
+  return ((gamma + (x > 0 ? meanSpend * x : 0)) * p) / denominator;
+}
+
+export function expectedSpend(params: GammaGammaParams, x: ArrayLike<number>, meanSpend: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < out.length; i++) out[i] = conditionalExpectedSpend(params, x[i] ?? 0, meanSpend[i] ?? 0);
+  return out;
+}
+
+/** Pearson correlation coefficient; NaN when either side has no variance. */
+export function pearsonCorrelation(u: ArrayLike<number>, v: ArrayLike<number>): number {
+  const n = u.length;
+  let mu = 0;
+  let mv = 0;
+  for (let i = 0; i < n; i++) {
+    mu += (u[i] ?? 0) / n;
+    mv += (v[i] ?? 0) / n;
+  }
+  let suv = 0;
+  let suu = 0;
+  let svv = 0;
+  for (let i = 0; i < n; i++) {
+    const du = (u[i] ?? 0) - mu;
+    const dv = (v[i] ?? 0) - mv;
+    suv += du * dv;
+    suu += du * du;
+    svv += dv * dv;
+  }
+  return suu > 0 && svv > 0 ? suv / Math.sqrt(suu * svv) : NaN;
+}
+
+/** Pearson correlation of frequency and mean spend over customers with x > 0, to check Gamma-Gamma's independence assumption before (or without) a fit. */
+export function frequencySpendCorrelation(x: ArrayLike<number>, meanSpend: ArrayLike<number>): number {
+  const xs: number[] = [];
+  const ms: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    if ((x[i] ?? 0) <= 0) continue;
+    xs.push(x[i] ?? 0);
+    ms.push(meanSpend[i] ?? NaN);
+  }
+  return pearsonCorrelation(xs, ms);
+}
+
+/** Fits on customers with x > 0 (their mean spend must be > 0); others are skipped. */
+export function fitGammaGamma(
+  x: ArrayLike<number>,
+  meanSpend: ArrayLike<number>,
+  options: { readonly penalizer?: number; readonly maxIterations?: number } = {},
+): GammaGammaFit {
+  if (x.length !== meanSpend.length) throw new ModelInputError(`x and mean spend must have one value per customer (got ${x.length}, ${meanSpend.length})`);
+  const xs: number[] = [];
+  const ms: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i] ?? 0;
+    if (xi <= 0) continue;
+    const mi = meanSpend[i] ?? NaN;
+    if (!(Number.isFinite(mi) && mi > 0)) throw new ModelInputError(`customer ${i}: mean spend must be > 0 when x > 0, got ${mi}`, i);
+    xs.push(xi);
+    ms.push(mi);
+  }
+  if (xs.length < 2) throw new ModelInputError('Gamma-Gamma needs at least two customers with repeat purchases');
+  const toParams = (v: ArrayLike<number>): GammaGammaParams => ({ p: Math.exp(v[0] ?? 0), q: Math.exp(v[1] ?? 0), gamma: Math.exp(v[2] ?? 0) });
+  const total = (v: ArrayLike<number>): number => {
+    const params = toParams(v);
+    let sum = 0;
+    for (let i = 0; i < xs.length; i++) sum += gammaGammaLogLikelihood(params, xs[i] ?? 1, ms[i] ?? 1);
+    return sum;
+  };
+  const penalizer = options.penalizer ?? 0;
+  const objective = (v: Float64Array): number => -total(v) / xs.length + penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
+  const meanOfMeans = ms.reduce((s, m) => s + m, 0) / ms.length;
+  const start = [Math.log(2), Math.log(3), Math.log((meanOfMeans * 2) / 2)];
+  const result = nelderMead(objective, start, { maxIterations: options.maxIterations ?? 5000 });
+  const params = toParams(result.point);
+  const logLikelihood = total(result.point);
+  if (!Number.isFinite(logLikelihood) || !Object.values(params).every(Number.isFinite)) {
+    throw new ModelFitError('gamma-gamma', 'the fit ended on a non-finite log-likelihood or parameter', result.iterations, logLikelihood, { ...params });
+  }
+  if (!result.converged) {
+    throw new ModelFitError('gamma-gamma', `no convergence after ${result.iterations} iterations`, result.iterations, logLikelihood, { ...params });
+  }
+  return {
+    params,
+    standardErrors: standardErrors(['p', 'q', 'gamma'], result.point, (v) => -total(v)),
+    logLikelihood,
+    iterations: result.iterations,
+    evaluations: result.evaluations,
+    restarts: result.restarts,
+    converged: true,
+    customers: xs.length,
+    frequencySpendCorrelation: pearsonCorrelation(xs, ms),
+  };
+}

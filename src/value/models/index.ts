@@ -1,0 +1,32 @@
+/**
+ * Lifetime-value models (BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma) as pure functions over typed
+ * arrays: sufficient statistics, likelihoods, maximum-likelihood fits, per-customer predictions,
+ * CLV and holdout evaluation. No I/O.
+ */
+export { ModelFitError, ModelInputError, ModelNumericError } from './errors.js';
+export { compressSummary, expandToCustomers, validateSummary } from './summary.js';
+export type { CompressedSummary, CustomerSummary } from './summary.js';
+export type { TransactionModel, TransactionModelName } from './transaction-model.js';
+export {
+  fitTransactionModel,
+  weightedLogLikelihood,
+  probabilityAlive,
+  conditionalExpectedTransactions,
+  perGroup,
+} from './fit.js';
+export type { Convergence, FitOptions, FitResult } from './fit.js';
+export { bgNbd } from './bg-nbd.js';
+export type { BgNbdParams } from './bg-nbd.js';
+export {
+  fitGammaGamma,
+  gammaGammaLogLikelihood,
+  conditionalExpectedSpend,
+  expectedSpend,
+  pearsonCorrelation,
+  frequencySpendCorrelation,
+} from './gamma-gamma.js';
+export type { GammaGammaFit, GammaGammaParams } from './gamma-gamma.js';
+export { customerLifetimeValue } from './clv.js';
+export type { ClvOptions } from './clv.js';
+export { nelderMead } from './optimize.js';
+export type { MinimizeOptions, MinimizeResult } from './optimize.js';
