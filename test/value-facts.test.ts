@@ -94,6 +94,15 @@ describe('value on the generated demo company', () => {
     expect(champions?.frequency).toBeGreaterThan(hibernating?.frequency ?? 0);
   });
 
+  it('credits referrers with the margin of the customers they brought', async () => {
+    const [row] = await engine.query<{ referrers: number; referred: number; margin: number; expected: number }>(sql`
+      SELECT count(*) AS referrers, sum(referred) AS referred, sum(referred_margin) AS margin,
+        (SELECT sum(CAST(f.gross_margin AS DOUBLE)) FROM referrals AS r JOIN customer_facts AS f ON f.person_id = r.referred_id) AS expected
+      FROM customer_referral_value`);
+    expect(row?.referred).toBeGreaterThan(10);
+    expect(row?.margin).toBeCloseTo(row?.expected ?? NaN, 6);
+  });
+
   it('gives equal recencies the same score (cut points, not NTILE)', async () => {
     const [row] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM (
       SELECT recency_days FROM customer_rfm GROUP BY recency_days HAVING count(DISTINCT r_score) > 1)`);

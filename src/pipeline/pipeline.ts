@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import { sql, type Engine } from '../store/index.js';
 import { customerPersons } from '../identity/index.js';
-import { customerFacts, rfm } from '../value/index.js';
+import { customerFacts, referralValue, rfm } from '../value/index.js';
 import { orderFacts } from './order-facts.js';
 import type { PipelineStep } from './step.js';
 
 /** The whole pipeline, in order. Later steps (value, classes, needs) append here. */
-export const PIPELINE: readonly PipelineStep[] = [customerPersons, orderFacts, customerFacts, rfm];
+export const PIPELINE: readonly PipelineStep[] = [customerPersons, orderFacts, customerFacts, rfm, referralValue];
 
 export interface RunReport {
   readonly runId: string;

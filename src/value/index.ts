@@ -1,2 +1,3 @@
 export { customerFacts } from './customer-facts.js';
 export { rfm } from './rfm.js';
+export { referralValue } from './referral-value.js';
