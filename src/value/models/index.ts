@@ -30,3 +30,5 @@ export { customerLifetimeValue } from './clv.js';
 export type { ClvOptions } from './clv.js';
 export { nelderMead } from './optimize.js';
 export type { MinimizeOptions, MinimizeResult } from './optimize.js';
+export { paretoNbd } from './pareto-nbd.js';
+export type { ParetoNbdParams } from './pareto-nbd.js';
