@@ -1,0 +1,118 @@
+import { extname } from 'node:path';
+import { UsageError } from '../errors.js';
+import { DuckDbEngine, sql, type Sql } from '../store/index.js';
+
+export type Period = 'day' | 'week' | 'month';
+
+export interface TransactionColumns {
+  readonly customer: string;
+  readonly date: string;
+  readonly amount?: string | undefined;
+  readonly cost?: string | undefined;
+}
+
+/** Per-customer BTYD summary in a period unit, with what the holdout period held when there is one. */
+export interface ClvInput {
+  readonly ids: string[];
+  readonly x: Float64Array;
+  readonly tx: Float64Array;
+  readonly T: Float64Array;
+  /** Mean value of the repeat periods (0 when x = 0). */
+  readonly monetary: Float64Array;
+  /** Margin over revenue of the customer's calibration purchases, when a cost column is given. */
+  readonly marginRate: Float64Array | null;
+  readonly holdout: { readonly length: number; readonly x: Float64Array; readonly birth: Float64Array } | null;
+  readonly calibrationEnd: Date;
+  readonly observationEnd: Date;
+}
+
+function reader(file: string): Sql {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.parquet' || ext === '.pq') return sql`read_parquet(${file})`;
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return sql`read_json_auto(${file})`;
+  return sql`read_csv(${file}, header = true)`;
+}
+
+/** Period number of a timestamp: days, weeks starting on Monday, or calendar months. */
+function periodOf(period: Period, at: Sql): Sql {
+  if (period === 'month') return sql`(year(${at}) * 12 + month(${at}) - 1)`;
+  const days = sql`date_diff('day', DATE '1970-01-05', CAST(${at} AS DATE))`;
+  return period === 'day' ? days : sql`floor(${days} / 7)`;
+}
+
+/**
+ * Reads a transaction file with the engine and summarises it per customer as the BTYD
+ * literature does: x = repeat purchase periods (distinct periods after the first), t_x and T in
+ * periods from the first purchase, monetary = mean value of the repeat periods. Only data up to
+ * the calibration end is summarised; later purchases form the holdout.
+ */
+export async function summariseTransactions(
+  file: string,
+  columns: TransactionColumns,
+  options: { period: Period; calibrationEnd?: Date | undefined },
+): Promise<ClvInput> {
+  const engine = await DuckDbEngine.open(':memory:');
+  try {
+    const described = await engine.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${reader(file)}`);
+    const names = described.map((r) => r.column_name);
+    for (const column of [columns.customer, columns.date, columns.amount, columns.cost]) {
+      if (column !== undefined && !names.includes(column)) {
+        throw new UsageError(`${file}: no column "${column}"; the file has: ${names.join(', ')}`);
+      }
+    }
+    const amount = columns.amount ? sql`TRY_CAST(${sql.id(columns.amount)} AS DOUBLE)` : sql`0.0`;
+    const cost = columns.cost ? sql`TRY_CAST(${sql.id(columns.cost)} AS DOUBLE)` : sql`NULL`;
+    await engine.exec(sql`CREATE TABLE tx AS SELECT CAST(${sql.id(columns.customer)} AS VARCHAR) AS customer,
+      TRY_CAST(${sql.id(columns.date)} AS TIMESTAMP) AS sold_at, ${amount} AS amount, ${cost} AS cost,
+      CAST(${sql.id(columns.date)} AS VARCHAR) AS raw_date FROM ${reader(file)}`);
+    const [bad] = await engine.query<{ n: number; example: string | null }>(
+      sql`SELECT count(*) AS n, min(raw_date) AS example FROM tx WHERE sold_at IS NULL OR customer IS NULL OR amount IS NULL`,
+    );
+    if (Number(bad?.n ?? 0) > 0) {
+      throw new UsageError(
+        `${file}: ${bad?.n} rows without a customer, a readable date or a numeric amount (e.g. date "${bad?.example}"); expected dates such as 2024-03-31`,
+      );
+    }
+    const [range] = await engine.query<{ last: Date | null }>(sql`SELECT max(sold_at) AS last FROM tx`);
+    if (!range?.last) throw new UsageError(`${file}: no transactions`);
+    const observationEnd = range.last;
+    const calibrationEnd = options.calibrationEnd ?? observationEnd;
+    const p = (at: Sql): Sql => periodOf(options.period, at);
+    await engine.exec(sql`CREATE TABLE periods AS SELECT customer, ${p(sql`sold_at`)} AS period, sum(amount) AS amount,
+      sum(cost) AS cost FROM tx WHERE sold_at <= ${calibrationEnd} GROUP BY ALL`);
+    const rows = await engine.query<{ customer: string; x: number; tx: number; T: number; monetary: number; margin_rate: number | null }>(sql`
+      SELECT customer, count(*) - 1 AS x, max(period) - min(period) AS tx, ${p(sql`${calibrationEnd}`)} - min(period) AS T,
+        CASE WHEN count(*) > 1 THEN (sum(amount) - arg_min(amount, period)) / (count(*) - 1) ELSE 0 END AS monetary,
+        CASE WHEN sum(amount) > 0 THEN (sum(amount) - sum(cost)) / sum(amount) END AS margin_rate
+      FROM periods GROUP BY customer ORDER BY customer`);
+    const index = new Map(rows.map((r, i) => [r.customer, i]));
+    let holdout: ClvInput['holdout'] = null;
+    if (options.calibrationEnd) {
+      const length = Number(
+        (await engine.query<{ n: number }>(sql`SELECT ${p(sql`${observationEnd}`)} - ${p(sql`${calibrationEnd}`)} AS n`))[0]?.n ?? 0,
+      );
+      const x = new Float64Array(rows.length);
+      const later = await engine.query<{ customer: string; n: number }>(sql`SELECT customer, count(DISTINCT ${p(sql`sold_at`)}) AS n
+        FROM tx WHERE sold_at > ${calibrationEnd} GROUP BY customer`);
+      for (const r of later) {
+        const i = index.get(r.customer);
+        if (i !== undefined) x[i] = Number(r.n);
+      }
+      const birth = Float64Array.from(rows, (r) => Number(r.T));
+      holdout = { length, x, birth };
+    }
+    return {
+      ids: rows.map((r) => r.customer),
+      x: Float64Array.from(rows, (r) => Number(r.x)),
+      tx: Float64Array.from(rows, (r) => Number(r.tx)),
+      T: Float64Array.from(rows, (r) => Number(r.T)),
+      monetary: Float64Array.from(rows, (r) => Number(r.monetary)),
+      marginRate: columns.cost ? Float64Array.from(rows, (r) => (r.margin_rate === null ? 0 : Number(r.margin_rate))) : null,
+      holdout,
+      calibrationEnd,
+      observationEnd,
+    };
+  } finally {
+    await engine.close();
+  }
+}
