@@ -32,3 +32,6 @@ export { nelderMead } from './optimize.js';
 export type { MinimizeOptions, MinimizeResult } from './optimize.js';
 export { paretoNbd } from './pareto-nbd.js';
 export type { ParetoNbdParams } from './pareto-nbd.js';
+export { mbgNbd } from './mbg-nbd.js';
+export type { MbgNbdParams } from './mbg-nbd.js';
+export { simulateMbgNbd } from './mbg-nbd-simulation.js';

@@ -1,0 +1,58 @@
+/**
+ * MBG/NBD: BG/NBD where the customer may also drop out right after his first purchase, so a
+ * customer without repeat purchases is not assumed alive. Batislam, Denizel & Filiztekin (2007),
+ * "Empirical validation and comparison of models for customer base analysis", IJRM 24(3);
+ * Hoppe & Wagner (2007), "Customer base analysis: the case for a central variant of the
+ * Betageometric/NBD model", Marketing - JRM 29(2).
+ */
+import { oneMinusScaledHyp2f1OverK } from './bg-nbd.js';
+import type { TransactionModel } from './transaction-model.js';
+import { betaln, gammaln, inverseOnePlusExp, logAddExp } from './special.js';
+
+export type MbgNbdParams = {
+  readonly r: number;
+  readonly alpha: number;
+  readonly a: number;
+  readonly b: number;
+};
+
+// Batislam et al. 2007 eq. 4: L = B(a,b+x+1)/B(a,b) Gamma(r+x) alpha^r / (Gamma(r) (alpha+T)^(r+x)) + B(a+1,b+x)/B(a,b) Gamma(r+x) alpha^r / (Gamma(r) (alpha+t_x)^(r+x)).
+function logLikelihoodGivenX({ r, alpha, a, b }: MbgNbdParams, x: number): (tx: number, T: number) => number {
+  const common = gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + betaln(a, b + x + 1) - betaln(a, b);
+  // B(a+1, b+x) / B(a, b+x+1) = a / (b+x).
+  const logDropNow = Math.log(a) - Math.log(b + x);
+  return (tx, T) => common + logAddExp(-(r + x) * Math.log(alpha + T), logDropNow - (r + x) * Math.log(alpha + tx));
+}
+
+function logOddsDead({ r, alpha, a, b }: MbgNbdParams, x: number, tx: number, T: number): number {
+  return Math.log(a) - Math.log(b + x) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+}
+
+// Batislam et al. 2007 eq. 6: P(alive) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)), for x = 0 too.
+function probabilityAlive(params: MbgNbdParams, x: number, tx: number, T: number): number {
+  return inverseOnePlusExp(logOddsDead(params, x, tx, T));
+}
+
+/**
+ * Batislam et al. 2007 eq. 7: E[Y(t)|x,t_x,T] = (a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
+ * 2F1(r+x, b+x+1; a+b+x; z)] P(alive), z = t/(alpha+T+t); Euler's transformation (A&S 15.3.3)
+ * gives the bracket as 1 - (1-z)^(a-1) 2F1(a+b-r, a-1; a+b+x; z), as for BG/NBD.
+ */
+function conditionalExpectedTransactions(params: MbgNbdParams, t: number, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = params;
+  if (t <= 0) return 0;
+  const z = t / (alpha + T + t);
+  return (a + b + x) * oneMinusScaledHyp2f1OverK(a + b - r, a - 1, a + b + x, z) * probabilityAlive(params, x, tx, T);
+}
+
+export const mbgNbd: TransactionModel<MbgNbdParams> = {
+  name: 'mbgnbd',
+  parameterNames: ['r', 'alpha', 'a', 'b'],
+  logLikelihood: (params, x, tx, T) => logLikelihoodGivenX(params, x)(tx, T),
+  logLikelihoodGivenX,
+  probabilityAlive,
+  conditionalExpectedTransactions,
+  // Batislam et al. 2007 eq. 5: E[X(t)] = b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))], eq. 7 at x = t_x = T = 0.
+  expectedTransactions: (params, t) => conditionalExpectedTransactions(params, t, 0, 0, 0),
+  startingPoint: (meanX, meanT) => ({ r: 1, alpha: Math.max(meanT / Math.max(meanX, 0.1), 1e-3), a: 1, b: 3 }),
+};
