@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { FidelisError } from '../errors.js';
+import { clvCommand } from './clv-command.js';
 import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
 import { importCommand } from './import-command.js';
@@ -12,7 +13,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const command of [generateCommand(), importCommand(), runCommand(), statusCommand(), demoCommand()]) {
+  for (const command of [generateCommand(), importCommand(), runCommand(), statusCommand(), demoCommand(), clvCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

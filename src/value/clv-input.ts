@@ -116,3 +116,45 @@ export async function summariseTransactions(
     await engine.close();
   }
 }
+
+/**
+ * A summary file with one row per customer, as lifetimes users have it: frequency, recency, T
+ * and optionally monetary_value (and an id column: customer_id, id, or the row number).
+ */
+export async function readSummaryFile(file: string): Promise<ClvInput> {
+  const engine = await DuckDbEngine.open(':memory:');
+  try {
+    const described = await engine.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${reader(file)}`);
+    const names = described.map((r) => r.column_name);
+    for (const required of ['frequency', 'recency', 'T']) {
+      if (!names.includes(required)) {
+        throw new UsageError(`${file}: no column "${required}"; a summary has frequency, recency, T[, monetary_value]; the file has: ${names.join(', ')}`);
+      }
+    }
+    const idColumn = ['customer_id', 'id', 'customer'].find((c) => names.includes(c));
+    const id = idColumn ? sql`CAST(${sql.id(idColumn)} AS VARCHAR)` : sql`CAST(row_number() OVER () AS VARCHAR)`;
+    const monetary = names.includes('monetary_value') ? sql`TRY_CAST(monetary_value AS DOUBLE)` : sql`0.0`;
+    const rows = await engine.query<{ id: string; x: number | null; tx: number | null; T: number | null; m: number | null }>(sql`
+      SELECT ${id} AS id, TRY_CAST(frequency AS DOUBLE) AS x, TRY_CAST(recency AS DOUBLE) AS tx, TRY_CAST("T" AS DOUBLE) AS "T", ${monetary} AS m
+      FROM ${reader(file)}`);
+    rows.forEach((r, i) => {
+      if (r.x === null || r.tx === null || r.T === null || r.x < 0 || r.tx < 0 || r.T < r.tx) {
+        throw new UsageError(`${file}: row ${i + 1}: expected frequency >= 0 and 0 <= recency <= T, got frequency=${r.x}, recency=${r.tx}, T=${r.T}`);
+      }
+    });
+    const now = new Date();
+    return {
+      ids: rows.map((r) => r.id),
+      x: Float64Array.from(rows, (r) => Number(r.x)),
+      tx: Float64Array.from(rows, (r) => Number(r.tx)),
+      T: Float64Array.from(rows, (r) => Number(r.T)),
+      monetary: Float64Array.from(rows, (r) => Number(r.m ?? 0)),
+      marginRate: null,
+      holdout: null,
+      calibrationEnd: now,
+      observationEnd: now,
+    };
+  } finally {
+    await engine.close();
+  }
+}

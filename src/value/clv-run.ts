@@ -1,0 +1,162 @@
+import { UsageError } from '../errors.js';
+import type { ClvInput } from './clv-input.js';
+import {
+  bgNbd,
+  compressSummary,
+  conditionalExpectedTransactions,
+  customerLifetimeValue,
+  expectedSpend,
+  fitGammaGamma,
+  fitTransactionModel,
+  paretoNbd,
+  probabilityAlive,
+  type TransactionModel,
+  type TransactionModelName,
+} from './models/index.js';
+
+type AnyModel = TransactionModel<Readonly<Record<string, number>>>;
+
+/** The transaction models `fidelis clv --model` accepts. */
+export const TRANSACTION_MODELS: Partial<Record<TransactionModelName, AnyModel>> = {
+  bgnbd: bgNbd as unknown as AnyModel,
+  paretonbd: paretoNbd as unknown as AnyModel,
+};
+
+export interface ClvRunOptions {
+  readonly model: TransactionModelName;
+  readonly horizon: number;
+  readonly discountRate: number;
+  /** Margin over revenue applied to spend; per customer from the input's costs when absent and known, else 1 (revenue). */
+  readonly marginRate?: number | undefined;
+}
+
+export interface ClvCustomerRow {
+  readonly id: string;
+  readonly frequency: number;
+  readonly recency: number;
+  readonly T: number;
+  readonly monetary: number;
+  readonly p_alive: number;
+  readonly expected_transactions: number;
+  readonly expected_spend: number;
+  readonly clv: number;
+}
+
+export interface ClvReport {
+  readonly model: TransactionModelName;
+  readonly params: Record<string, number>;
+  readonly standardErrors: Record<string, number>;
+  readonly logLikelihood: number;
+  readonly converged: boolean;
+  readonly iterations: number;
+  readonly spend: { p: number; q: number; v: number; customers: number; frequencySpendCorrelation: number; converged: boolean } | null;
+  readonly customers: number;
+  readonly groups: number;
+  readonly horizon: number;
+  readonly discountRate: number;
+  readonly valuedOn: 'margin' | 'revenue';
+  readonly calibrationEnd: string;
+  readonly observationEnd: string;
+  readonly holdout: ReturnType<typeof holdoutReport> | null;
+}
+
+/** Fits the models on the summary, predicts per customer, and compares with the holdout when there is one. */
+export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvReport; rows: ClvCustomerRow[] } {
+  const model = TRANSACTION_MODELS[options.model];
+  if (!model) throw new UsageError(`model ${options.model} is not available; expected one of ${Object.keys(TRANSACTION_MODELS).join(', ')}`);
+  const summary = { x: input.x, tx: input.tx, T: input.T };
+  const fit = fitTransactionModel(model, compressSummary(summary));
+  const n = input.ids.length;
+  const hasSpend = input.monetary.some((m, i) => m > 0 && (input.x[i] ?? 0) > 0);
+  const spendFit = hasSpend ? fitGammaGamma(input.x, input.monetary) : null;
+  const spend = spendFit ? expectedSpend(spendFit.params, input.x, input.monetary) : new Float64Array(n);
+  const margin = new Float64Array(n).fill(1);
+  let valuedOn: 'margin' | 'revenue' = 'revenue';
+  if (options.marginRate !== undefined) {
+    margin.fill(options.marginRate);
+    valuedOn = options.marginRate === 1 ? 'revenue' : 'margin';
+  } else if (input.marginRate) {
+    margin.set(input.marginRate);
+    valuedOn = 'margin';
+  }
+  const valued = Float64Array.from(spend, (s, i) => s * (margin[i] ?? 1));
+  const clv = customerLifetimeValue(model, fit.params, summary, valued, {
+    horizon: options.horizon,
+    discountRate: options.discountRate,
+    marginRate: 1,
+  });
+  const alive = probabilityAlive(model, fit.params, summary);
+  const expected = conditionalExpectedTransactions(model, fit.params, options.horizon, summary);
+  const rows: ClvCustomerRow[] = input.ids.map((id, i) => ({
+    id,
+    frequency: input.x[i] ?? 0,
+    recency: input.tx[i] ?? 0,
+    T: input.T[i] ?? 0,
+    monetary: input.monetary[i] ?? 0,
+    p_alive: alive[i] ?? 0,
+    expected_transactions: expected[i] ?? 0,
+    expected_spend: spend[i] ?? 0,
+    clv: clv[i] ?? 0,
+  }));
+  const report: ClvReport = {
+    model: options.model,
+    params: { ...fit.params },
+    standardErrors: { ...fit.standardErrors },
+    logLikelihood: fit.logLikelihood,
+    converged: fit.converged,
+    iterations: fit.iterations,
+    spend: spendFit
+      ? {
+          p: spendFit.params.p,
+          q: spendFit.params.q,
+          v: spendFit.params.gamma,
+          customers: spendFit.customers,
+          frequencySpendCorrelation: spendFit.frequencySpendCorrelation,
+          converged: spendFit.converged,
+        }
+      : null,
+    customers: n,
+    groups: fit.groups,
+    horizon: options.horizon,
+    discountRate: options.discountRate,
+    valuedOn,
+    calibrationEnd: input.calibrationEnd.toISOString(),
+    observationEnd: input.observationEnd.toISOString(),
+    holdout: input.holdout ? holdoutReport(model, fit.params, input) : null,
+  };
+  return { report, rows };
+}
+
+/** Predicted against actual repeat transactions in the holdout: per customer MAE and by calibration frequency 0..7+. */
+function holdoutReport(model: AnyModel, params: Readonly<Record<string, number>>, input: ClvInput) {
+  const holdout = input.holdout;
+  if (!holdout) throw new Error('no holdout');
+  const summary = { x: input.x, tx: input.tx, T: input.T };
+  const predicted = conditionalExpectedTransactions(model, params, holdout.length, summary);
+  let absolute = 0;
+  const groups = Array.from({ length: 8 }, (_, g) => ({ frequency: g === 7 ? '7+' : String(g), customers: 0, predicted: 0, actual: 0 }));
+  for (let i = 0; i < input.ids.length; i++) {
+    const p = predicted[i] ?? 0;
+    const a = holdout.x[i] ?? 0;
+    absolute += Math.abs(p - a);
+    const group = groups[Math.min(7, input.x[i] ?? 0)];
+    if (group) {
+      group.customers++;
+      group.predicted += p;
+      group.actual += a;
+    }
+  }
+  return {
+    periods: holdout.length,
+    customers: input.ids.length,
+    predictedTotal: predicted.reduce((s, v) => s + v, 0),
+    actualTotal: holdout.x.reduce((s, v) => s + v, 0),
+    mae: absolute / Math.max(1, input.ids.length),
+    byFrequency: groups.map((g) => ({
+      frequency: g.frequency,
+      customers: g.customers,
+      predicted: g.customers > 0 ? g.predicted / g.customers : 0,
+      actual: g.customers > 0 ? g.actual / g.customers : 0,
+    })),
+  };
+}

@@ -1,0 +1,106 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { simulateBgNbd, simulateGammaGamma } from '../src/generate/index.js';
+import { tempDir } from './helpers/fixtures.js';
+
+async function fidelis(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
+  const log = vi.spyOn(console, 'log').mockImplementation((...p: unknown[]) => {
+    stdout += `${p.map(String).join(' ')}\n`;
+  });
+  try {
+    return { code: await main(['node', 'fidelis', ...args]), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    log.mockRestore();
+  }
+}
+
+const DAY_MS = 86_400_000;
+const START = Date.UTC(2024, 0, 1); // a Monday
+
+/**
+ * A sales file drawn from BG/NBD (one purchase per simulated time, at most one per week is kept
+ * by the weekly summary) with births spread over 26 weeks, observed 78 weeks.
+ */
+function simulatedSales(dir: string, customers: number): string {
+  const params = { r: 0.8, alpha: 6, a: 1.2, b: 4 };
+  const births = Float64Array.from({ length: customers }, (_, i) => i % 26);
+  const observation = Float64Array.from(births, (b) => 78 - b);
+  const sim = simulateBgNbd(params, { customers, observation, seed: 11 });
+  const spends = simulateGammaGamma({ p: 6, q: 3.5, gamma: 30 }, { transactions: Array.from(sim.x, (x) => x + 1), seed: 12 });
+  const lines = ['customer,date,amount'];
+  for (let i = 0; i < customers; i++) {
+    const times = [0, ...(sim.purchaseTimes[i] ?? [])];
+    times.forEach((t, k) => {
+      const day = new Date(START + Math.floor(((births[i] ?? 0) + t) * 7) * DAY_MS).toISOString().slice(0, 10);
+      lines.push(`c${i},${day},${(spends.spends[i]?.[k] ?? 10).toFixed(2)}`);
+    });
+  }
+  const file = join(dir, 'sales.csv');
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+describe('fidelis clv', () => {
+  it('fits BG/NBD and Gamma-Gamma on a sales file and checks itself on a holdout', async () => {
+    const dir = tempDir();
+    const file = simulatedSales(dir, 6000);
+    const out = join(dir, 'clv.csv');
+    const result = await fidelis(
+      'clv', '--transactions', file, '--customer-col', 'customer', '--date-col', 'date', '--amount-col', 'amount',
+      '--calibration-end', '2025-01-26', '--period', 'week', '--model', 'bgnbd', '--horizon', '26', '--out', out, '--json',
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      model: string;
+      params: Record<string, number>;
+      logLikelihood: number;
+      spend: { p: number; q: number; v: number };
+      customers: number;
+      holdout: { predictedTotal: number; actualTotal: number; mae: number; byFrequency: { frequency: string }[] };
+    };
+    expect(report.model).toBe('bgnbd');
+    expect(Object.keys(report.params).sort()).toEqual(['a', 'alpha', 'b', 'r']);
+    expect(Number.isFinite(report.logLikelihood)).toBe(true);
+    expect(Object.keys(report.spend)).toEqual(expect.arrayContaining(['p', 'q', 'v']));
+    expect(report.customers).toBe(6000);
+    expect(report.holdout.byFrequency.map((g) => g.frequency)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+']);
+    // The model is the one that generated the data: the holdout total is predicted within 15%.
+    expect(Math.abs(report.holdout.predictedTotal / report.holdout.actualTotal - 1)).toBeLessThan(0.15);
+    const rows = readFileSync(out, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('id,frequency,recency,T,monetary,p_alive,expected_transactions,expected_spend,clv');
+    expect(rows).toHaveLength(6001);
+  });
+
+  it('works from a lifetimes-style summary file', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'summary.csv');
+    const lines = ['customer_id,frequency,recency,T,monetary_value'];
+    for (let i = 0; i < 400; i++) {
+      const x = i % 5;
+      lines.push(`k${i},${x},${x === 0 ? 0 : 10 + (i % 20)},${40 + (i % 10)},${x === 0 ? 0 : 20 + (i % 7)}`);
+    }
+    writeFileSync(file, lines.join('\n'));
+    const result = await fidelis('clv', '--summary', file, '--model', 'paretonbd', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { model: string; params: Record<string, number> };
+    expect(Object.keys(report.params).sort()).toEqual(['alpha', 'beta', 'r', 's']);
+  });
+
+  it('refuses a summary row where recency exceeds T', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'summary.csv');
+    writeFileSync(file, 'frequency,recency,T\n1,5,10\n2,12,10\n');
+    const result = await fidelis('clv', '--summary', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/row 2: expected frequency >= 0 and 0 <= recency <= T/);
+  });
+});
