@@ -35,3 +35,5 @@ export type { ParetoNbdParams } from './pareto-nbd.js';
 export { mbgNbd } from './mbg-nbd.js';
 export type { MbgNbdParams } from './mbg-nbd.js';
 export { simulateMbgNbd } from './mbg-nbd-simulation.js';
+export { compareHoldout, cumulativeTracking } from './holdout.js';
+export type { FrequencyGroup, HoldoutComparison, Tracking, TrackingInput } from './holdout.js';
