@@ -95,6 +95,16 @@ describe('fidelis clv', () => {
     expect(Object.keys(report.params).sort()).toEqual(['alpha', 'beta', 'r', 's']);
   });
 
+  it('fits MBG/NBD too', async () => {
+    const dir = tempDir();
+    const file = simulatedSales(dir, 3000);
+    const result = await fidelis('clv', '--transactions', file, '--customer-col', 'customer', '--date-col', 'date', '--amount-col', 'amount', '--model', 'mbgnbd', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { model: string; params: Record<string, number>; converged: boolean };
+    expect(report).toMatchObject({ model: 'mbgnbd', converged: true });
+    expect(Object.keys(report.params).sort()).toEqual(['a', 'alpha', 'b', 'r']);
+  });
+
   it('refuses a summary row where recency exceeds T', async () => {
     const dir = tempDir();
     const file = join(dir, 'summary.csv');

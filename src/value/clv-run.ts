@@ -1,4 +1,3 @@
-import { UsageError } from '../errors.js';
 import type { ClvInput } from './clv-input.js';
 import {
   bgNbd,
@@ -8,6 +7,7 @@ import {
   expectedSpend,
   fitGammaGamma,
   fitTransactionModel,
+  mbgNbd,
   paretoNbd,
   probabilityAlive,
   type TransactionModel,
@@ -17,9 +17,10 @@ import {
 type AnyModel = TransactionModel<Readonly<Record<string, number>>>;
 
 /** The transaction models `fidelis clv --model` accepts. */
-export const TRANSACTION_MODELS: Partial<Record<TransactionModelName, AnyModel>> = {
+export const TRANSACTION_MODELS: Record<TransactionModelName, AnyModel> = {
   bgnbd: bgNbd as unknown as AnyModel,
   paretonbd: paretoNbd as unknown as AnyModel,
+  mbgnbd: mbgNbd as unknown as AnyModel,
 };
 
 export interface ClvRunOptions {
@@ -63,7 +64,6 @@ export interface ClvReport {
 /** Fits the models on the summary, predicts per customer, and compares with the holdout when there is one. */
 export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvReport; rows: ClvCustomerRow[] } {
   const model = TRANSACTION_MODELS[options.model];
-  if (!model) throw new UsageError(`model ${options.model} is not available; expected one of ${Object.keys(TRANSACTION_MODELS).join(', ')}`);
   const summary = { x: input.x, tx: input.tx, T: input.T };
   const fit = fitTransactionModel(model, compressSummary(summary));
   const n = input.ids.length;
