@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hyp2f1MinusOneOverB, logAddExp, logHyp2f1One, logSubExp } from '../../src/value/models/special.js';
+import { logAddExp, logHyp2f1One, logSubExp, scaledHyp2f1MinusOne } from '../../src/value/models/special.js';
 import { ModelNumericError } from '../../src/value/models/index.js';
 import { integrateFinite } from './quadrature.js';
 
@@ -39,11 +39,12 @@ describe('Gaussian hypergeometric 2F1(1, b; c; z)', () => {
   });
 });
 
-describe('(2F1(a, b; c; z) - 1) / b', () => {
-  it('matches 2F1(a, b; b; z) = (1-z)^(-a) and 2F1(1, 1; 2; z) = -ln(1-z)/z', () => {
+describe('c (2F1(a, b; c; z) - 1) / b', () => {
+  it('matches 2F1(a, b; b; z) = (1-z)^(-a) and 2F1(1, 1; 2; z) = -ln(1-z)/z, also for -1 < c < 0', () => {
     for (const z of [0.01, 0.4, 0.9]) {
-      expect(hyp2f1MinusOneOverB(2.5, 1.5, 1.5, z)).toBeCloseTo((Math.pow(1 - z, -2.5) - 1) / 1.5, 10);
-      expect(hyp2f1MinusOneOverB(1, 1, 2, z)).toBeCloseTo(-Math.log1p(-z) / z - 1, 12);
+      expect(scaledHyp2f1MinusOne(2.5, 1.5, 1.5, z)).toBeCloseTo(Math.pow(1 - z, -2.5) - 1, 10);
+      expect(scaledHyp2f1MinusOne(2.5, -0.4, -0.4, z)).toBeCloseTo(Math.pow(1 - z, -2.5) - 1, 10);
+      expect(scaledHyp2f1MinusOne(1, 1, 2, z)).toBeCloseTo(2 * (-Math.log1p(-z) / z - 1), 12);
     }
   });
 });

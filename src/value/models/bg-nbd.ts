@@ -6,7 +6,7 @@
  * model for customer base analysis in Excel" (2005).
  */
 import type { TransactionModel } from './transaction-model.js';
-import { betaln, gammaln, hyp2f1MinusOneOverB, inverseOnePlusExp, logAddExp } from './special.js';
+import { betaln, gammaln, inverseOnePlusExp, logAddExp, scaledHyp2f1MinusOne } from './special.js';
 
 export type BgNbdParams = {
   readonly r: number;
@@ -46,20 +46,19 @@ function conditionalExpectedTransactions(params: BgNbdParams, t: number, x: numb
   const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
   const z = t / (alpha + T + t);
-  const bracketOverK = oneMinusScaledHyp2f1OverK(a + b - 1 - r, a - 1, a + b + x - 1, z);
   const alive = x === 0 ? 1 : inverseOnePlusExp(logOddsDead(r, alpha, a, b, x, tx, T));
-  return (a + b + x - 1) * bracketOverK * alive;
+  return eulerBracket(a + b - 1 - r, a - 1, a + b + x - 1, z) * alive;
 }
 
 /**
- * [1 - (1-z)^k 2F1(A, k; C; z)] / k as -expm1(k ln(1-z))/k - (1-z)^k (2F1 - 1)/k: precise for
- * short horizons and continuous through k = 0. Shared with MBG/NBD.
+ * C [1 - (1-z)^k 2F1(A, k; C; z)] / k as -C expm1(k ln(1-z))/k - (1-z)^k C (2F1 - 1)/k: precise
+ * for short horizons and continuous through k = 0 (a = 1) and C = 0. Shared with MBG/NBD.
  */
-export function oneMinusScaledHyp2f1OverK(A: number, k: number, C: number, z: number): number {
+export function eulerBracket(A: number, k: number, C: number, z: number): number {
   const logOneMinusZ = Math.log1p(-z);
   const power = k * logOneMinusZ;
   const first = k === 0 ? -logOneMinusZ : -Math.expm1(power) / k;
-  return first - Math.exp(power) * hyp2f1MinusOneOverB(A, k, C, z);
+  return C * first - Math.exp(power) * scaledHyp2f1MinusOne(A, k, C, z);
 }
 
 export const bgNbd: TransactionModel<BgNbdParams> = {

@@ -5,7 +5,7 @@
  * Hoppe & Wagner (2007), "Customer base analysis: the case for a central variant of the
  * Betageometric/NBD model", Marketing - JRM 29(2).
  */
-import { oneMinusScaledHyp2f1OverK } from './bg-nbd.js';
+import { eulerBracket } from './bg-nbd.js';
 import type { TransactionModel } from './transaction-model.js';
 import { betaln, gammaln, inverseOnePlusExp, logAddExp } from './special.js';
 
@@ -42,7 +42,7 @@ function conditionalExpectedTransactions(params: MbgNbdParams, t: number, x: num
   const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
   const z = t / (alpha + T + t);
-  return (a + b + x) * oneMinusScaledHyp2f1OverK(a + b - r, a - 1, a + b + x, z) * probabilityAlive(params, x, tx, T);
+  return eulerBracket(a + b - r, a - 1, a + b + x, z) * probabilityAlive(params, x, tx, T);
 }
 
 export const mbgNbd: TransactionModel<MbgNbdParams> = {

@@ -85,14 +85,15 @@ function hyp2f1OneContinuedFraction(b: number, c: number, z: number): number {
 }
 
 /**
- * (2F1(a, b; c; z) - 1) / b for 0 <= z < 1 by its power series (Abramowitz & Stegun 15.1.1), for
- * the Euler-transformed forms in the BG/NBD and MBG/NBD expectations, whose c grows with x so the
- * terms fall fast. Without the leading 1 and divided by b, so that [1 - (1-z)^b 2F1] / b keeps
- * its precision for short horizons and has no 0/0 at b = 0 (a = 1 in those models).
+ * c (2F1(a, b; c; z) - 1) / b for 0 <= z < 1 and c > -1 by its power series (Abramowitz & Stegun
+ * 15.1.1), for the Euler-transformed forms in the BG/NBD and MBG/NBD expectations, whose c grows
+ * with x so the terms fall fast. Without the leading 1, divided by b and multiplied by c, so that
+ * those expectations keep their precision for short horizons and have no 0/0 at b = 0 (a = 1)
+ * nor at c = 0 (a + b = 1 in BG/NBD): the first term is a z and c + n > 0 after it.
  */
-export function hyp2f1MinusOneOverB(a: number, b: number, c: number, z: number): number {
-  if (!(z >= 0 && z < 1 && c > 0)) throw new ModelNumericError('2F1(a, b; c; z) needs 0 <= z < 1 and c > 0', { a, b, c, z });
-  let term = (a / c) * z;
+export function scaledHyp2f1MinusOne(a: number, b: number, c: number, z: number): number {
+  if (!(z >= 0 && z < 1 && c > -1)) throw new ModelNumericError('c (2F1(a, b; c; z) - 1) / b needs 0 <= z < 1 and c > -1', { a, b, c, z });
+  let term = a * z;
   let sum = term;
   for (let n = 1; n < SERIES_MAX_TERMS; n++) {
     term *= (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z;
