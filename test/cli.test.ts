@@ -49,7 +49,7 @@ describe('the fidelis command line', () => {
     expect(run.code).toBe(0);
     const ran = JSON.parse(run.stdout) as { asOf: string; steps: { name: string }[] };
     expect(ran.asOf).toBe('2024-02-03T08:00:00.000Z');
-    expect(ran.steps.map((s) => s.name)).toEqual(['customer_persons', 'order_facts', 'customer_facts', 'rfm', 'referral_value']);
+    expect(ran.steps.map((s) => s.name)).toEqual(['customer_persons', 'order_facts', 'customer_facts', 'rfm', 'clv', 'referral_value']);
 
     const status = await fidelis('status', '--db', db);
     expect(status.code).toBe(0);

@@ -103,6 +103,23 @@ describe('value on the generated demo company', () => {
     expect(row?.margin).toBeCloseTo(row?.expected ?? NaN, 6);
   });
 
+  it('predicts lifetime value per buyer, with lower P(alive) for the customers who truly left', async () => {
+    const [model] = await engine.query<{ converged: boolean; customers: number }>(sql`SELECT converged, customers FROM clv_model`);
+    expect(model?.converged).toBe(true);
+    const [row] = await engine.query<{ buyers: number; scored: number; bad: number }>(sql`SELECT
+      (SELECT count(*) FROM customer_facts WHERE orders > 0) AS buyers, count(*) AS scored,
+      count(*) FILTER (WHERE p_alive < 0 OR p_alive > 1 OR expected_transactions < 0 OR clv IS NULL) AS bad FROM customer_clv`);
+    expect(row?.scored).toBe(row?.buyers);
+    expect(row?.bad).toBe(0);
+    const rows = await engine.query<{ dead: boolean; p: number }>(sql`
+      SELECT p.death_at IS NOT NULL AS dead, avg(c.p_alive) AS p FROM customer_clv AS c
+      JOIN truth_records AS r ON r.customer_id = c.person_id JOIN truth_persons AS p ON p.person_id = r.person_id
+      WHERE c.frequency > 0 GROUP BY ALL`);
+    const dead = rows.find((r) => r.dead)?.p ?? 1;
+    const alive = rows.find((r) => !r.dead)?.p ?? 0;
+    expect(alive - dead).toBeGreaterThan(0.15);
+  });
+
   it('gives equal recencies the same score (cut points, not NTILE)', async () => {
     const [row] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM (
       SELECT recency_days FROM customer_rfm GROUP BY recency_days HAVING count(DISTINCT r_score) > 1)`);

@@ -21,6 +21,7 @@ export async function runWithProgress(engine: Engine, config: Config, asOf: Date
 export function printRunReport(report: RunReport): void {
   console.log(`pipeline run as of ${formatDate(report.asOf)}`);
   console.log(table(['step', 'seconds'], report.steps.map((s) => [s.name, Number(s.seconds.toFixed(2))])));
+  for (const warning of report.warnings) console.log(`warning: ${warning}`);
 }
 
 export function runCommand(): Command {

@@ -37,6 +37,18 @@ export const valueConfigSchema = z
         acquisitionAmortisationMonths: z.number().int().min(0).default(36),
       })
       .prefault({}),
+    clv: z
+      .object({
+        /** Transaction model fitted on the whole base. */
+        model: z.enum(['bgnbd', 'paretonbd', 'mbgnbd']).default('bgnbd'),
+        /** CLV horizon in weeks. */
+        horizonWeeks: z.number().int().min(1).max(520).default(52),
+        /** Yearly discount rate. */
+        discountRate: z.number().min(0).max(10).default(0.1),
+        /** Value future purchases on margin (the customer's own margin rate) or on revenue. */
+        valueOn: z.enum(['margin', 'revenue']).default('margin'),
+      })
+      .prefault({}),
     rfm: z
       .object({
         /** Scores per axis: 5 gives quintiles. */

@@ -22,7 +22,7 @@ describe('order facts', () => {
       { order_id: 'O1', revenue: '114.8000', cost: '47.5000', margin: '67.3000', units: 3, lines: 2, refunded: '49.9000' },
     ]);
     const runs = await engine.query(sql`SELECT steps FROM pipeline_runs`);
-    expect(runs).toEqual([{ steps: 'customer_persons,order_facts,customer_facts,rfm,referral_value' }]);
+    expect(runs).toEqual([{ steps: 'customer_persons,order_facts,customer_facts,rfm,clv,referral_value' }]);
     await engine.close();
   });
 });

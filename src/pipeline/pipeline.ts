@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import { sql, type Engine } from '../store/index.js';
 import { customerPersons } from '../identity/index.js';
-import { customerFacts, referralValue, rfm } from '../value/index.js';
+import { clv, customerFacts, referralValue, rfm } from '../value/index.js';
 import { orderFacts } from './order-facts.js';
 import type { PipelineStep } from './step.js';
 
 /** The whole pipeline, in order. Later steps (value, classes, needs) append here. */
-export const PIPELINE: readonly PipelineStep[] = [customerPersons, orderFacts, customerFacts, rfm, referralValue];
+export const PIPELINE: readonly PipelineStep[] = [customerPersons, orderFacts, customerFacts, rfm, clv, referralValue];
 
 export interface RunReport {
   readonly runId: string;
   readonly asOf: Date;
   readonly steps: readonly { readonly name: string; readonly seconds: number }[];
+  readonly warnings: readonly string[];
 }
 
 /** The default as-of date: the last recorded purchase (so a demo company's past is "now"). */
@@ -29,14 +30,18 @@ export async function runPipeline(
   const asOf = options.asOf ?? (await defaultAsOf(engine));
   const runId = randomUUID();
   const steps: { name: string; seconds: number }[] = [];
+  const warnings: string[] = [];
   const started = new Date();
   for (const [index, step] of PIPELINE.entries()) {
     options.onStep?.(step, index, PIPELINE.length);
     const t0 = performance.now();
-    await engine.transaction((tx) => step.run({ engine: tx, config, asOf }));
+    const warn = (message: string): void => {
+      warnings.push(`${step.name}: ${message}`);
+    };
+    await engine.transaction((tx) => step.run({ engine: tx, config, asOf, warn }));
     steps.push({ name: step.name, seconds: (performance.now() - t0) / 1000 });
   }
   await engine.exec(sql`INSERT INTO pipeline_runs VALUES (${runId}, ${asOf}, ${started}, ${new Date()},
     ${steps.map((s) => s.name).join(',')})`);
-  return { runId, asOf, steps };
+  return { runId, asOf, steps, warnings };
 }

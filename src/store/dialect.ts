@@ -82,6 +82,16 @@ export abstract class Dialect implements SqlCompiler {
     return sql`arg_max(${value}, ${by})`;
   }
 
+  /** The value of the row where `by` is smallest, in a group. */
+  argMin(value: Sql, by: Sql): Sql {
+    return sql`arg_min(${value}, ${by})`;
+  }
+
+  /** Integer division rounding down. */
+  intDiv(dividend: Sql, divisor: Sql): Sql {
+    return sql`(${dividend} // ${divisor})`;
+  }
+
   /** 1 when the condition holds, else 0. */
   flag(condition: Sql): Sql {
     return sql`CAST(${condition} AS INTEGER)`;
@@ -188,6 +198,14 @@ export class ClickHouseDialect extends Dialect {
 
   override argMax(value: Sql, by: Sql): Sql {
     return sql`argMax(${value}, ${by})`;
+  }
+
+  override argMin(value: Sql, by: Sql): Sql {
+    return sql`argMin(${value}, ${by})`;
+  }
+
+  override intDiv(dividend: Sql, divisor: Sql): Sql {
+    return sql`intDiv(${dividend}, ${divisor})`;
   }
 
   override flag(condition: Sql): Sql {

@@ -66,7 +66,8 @@ export function compile(query: Sql | string, compiler: SqlCompiler): CompiledSql
       if (placeholder === null) text += compiler.literal(part.value);
       else {
         params.push(part.value);
-        text += placeholder;
+        // Dates travel as ISO text: the cast keeps them timestamps wherever they are used.
+        text += part.value instanceof Date ? `CAST(${placeholder} AS TIMESTAMP)` : placeholder;
       }
     }
   }
