@@ -65,7 +65,13 @@ describe('fidelis clv', () => {
       logLikelihood: number;
       spend: { p: number; q: number; v: number };
       customers: number;
-      holdout: { predictedTotal: number; actualTotal: number; mae: number; byFrequency: { frequency: string }[] };
+      holdout: {
+        predictedTotal: number;
+        actualTotal: number;
+        mae: number;
+        byFrequency: { frequency: string }[];
+        tracking: { period: number; expected: number; actual: number }[];
+      };
     };
     expect(report.model).toBe('bgnbd');
     expect(Object.keys(report.params).sort()).toEqual(['a', 'alpha', 'b', 'r']);
@@ -75,6 +81,11 @@ describe('fidelis clv', () => {
     expect(report.holdout.byFrequency.map((g) => g.frequency)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+']);
     // The model is the one that generated the data: the holdout total is predicted within 15%.
     expect(Math.abs(report.holdout.predictedTotal / report.holdout.actualTotal - 1)).toBeLessThan(0.15);
+    // Cumulative weekly tracking over the 78 weeks: ends where the data ends, and follows the actual curve.
+    const tracking = report.holdout.tracking;
+    expect(tracking.length).toBeGreaterThan(70);
+    const end = tracking[tracking.length - 1];
+    expect(Math.abs((end?.expected ?? 0) / (end?.actual ?? 1) - 1)).toBeLessThan(0.15);
     const rows = readFileSync(out, 'utf8').trim().split('\n');
     expect(rows[0]).toBe('id,frequency,recency,T,monetary,p_alive,expected_transactions,expected_spend,clv');
     expect(rows).toHaveLength(6001);

@@ -50,7 +50,9 @@ function printReport(report: ClvReport): void {
   if (report.holdout) {
     const h = report.holdout;
     console.log(`\nholdout (${h.periods} periods): predicted ${formatNumber(h.predictedTotal)} vs actual ${formatNumber(h.actualTotal)} repeat transactions, MAE ${h.mae.toFixed(3)} per customer`);
-    console.log(table(['calibration frequency', 'customers', 'predicted', 'actual'], h.byFrequency.map((g) => [g.frequency, g.customers, Number(g.predicted.toFixed(3)), Number(g.actual.toFixed(3))])));
+    console.log(table(['calibration frequency', 'customers', 'predicted', 'actual'], h.byFrequency.map((g) => [g.frequency, g.customers, g.predicted === null ? '-' : g.predicted.toFixed(3), g.actual === null ? '-' : g.actual.toFixed(3)])));
+    const last = h.tracking[h.tracking.length - 1];
+    if (last) console.log(`cumulative repeat transactions at period ${last.period}: expected ${formatNumber(last.expected)}, actual ${formatNumber(last.actual)}`);
   }
 }
 

@@ -21,7 +21,14 @@ export interface ClvInput {
   readonly monetary: Float64Array;
   /** Margin over revenue of the customer's calibration purchases, when a cost column is given. */
   readonly marginRate: Float64Array | null;
-  readonly holdout: { readonly length: number; readonly x: Float64Array; readonly birth: Float64Array } | null;
+  readonly holdout: {
+    readonly length: number;
+    readonly x: Float64Array;
+    /** For the cumulative tracking: periods since the first period of the data. */
+    readonly births: Float64Array;
+    readonly repeatPeriods: Float64Array;
+    readonly end: number;
+  } | null;
   readonly calibrationEnd: Date;
   readonly observationEnd: Date;
 }
@@ -98,8 +105,22 @@ export async function summariseTransactions(
         const i = index.get(r.customer);
         if (i !== undefined) x[i] = Number(r.n);
       }
-      const birth = Float64Array.from(rows, (r) => Number(r.T));
-      holdout = { length, x, birth };
+      // Every customer's purchase periods over the whole file, from the first period of the data.
+      await engine.exec(sql`CREATE TABLE all_periods AS SELECT customer, ${p(sql`sold_at`)} AS period FROM tx GROUP BY ALL`);
+      const [origin] = await engine.query<{ first: number; last: number }>(sql`SELECT min(period) AS first, max(period) AS last FROM all_periods`);
+      const first = Number(origin?.first ?? 0);
+      const births = new Float64Array(rows.length);
+      const repeats: number[] = [];
+      const timeline = await engine.query<{ customer: string; period: number; birth: number }>(sql`
+        SELECT a.customer AS customer, a.period AS period, b.birth AS birth FROM all_periods AS a
+        JOIN (SELECT customer, min(period) AS birth FROM all_periods GROUP BY customer) AS b ON b.customer = a.customer`);
+      for (const r of timeline) {
+        const i = index.get(r.customer);
+        if (i === undefined) continue;
+        births[i] = Number(r.birth) - first;
+        if (Number(r.period) > Number(r.birth)) repeats.push(Number(r.period) - first);
+      }
+      holdout = { length, x, births, repeatPeriods: Float64Array.from(repeats), end: Number(origin?.last ?? first) - first };
     }
     return {
       ids: rows.map((r) => r.customer),

@@ -1,7 +1,9 @@
 import type { ClvInput } from './clv-input.js';
 import {
   bgNbd,
+  compareHoldout,
   compressSummary,
+  cumulativeTracking,
   conditionalExpectedTransactions,
   customerLifetimeValue,
   expectedSpend,
@@ -127,36 +129,38 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
   return { report, rows };
 }
 
-/** Predicted against actual repeat transactions in the holdout: per customer MAE and by calibration frequency 0..7+. */
+/**
+ * Predicted against actual repeat transactions in the holdout: per customer (MAE), by
+ * calibration frequency 0..7+, and the cumulative tracking period by period over the whole file.
+ */
 function holdoutReport(model: AnyModel, params: Readonly<Record<string, number>>, input: ClvInput) {
   const holdout = input.holdout;
   if (!holdout) throw new Error('no holdout');
   const summary = { x: input.x, tx: input.tx, T: input.T };
   const predicted = conditionalExpectedTransactions(model, params, holdout.length, summary);
-  let absolute = 0;
-  const groups = Array.from({ length: 8 }, (_, g) => ({ frequency: g === 7 ? '7+' : String(g), customers: 0, predicted: 0, actual: 0 }));
-  for (let i = 0; i < input.ids.length; i++) {
-    const p = predicted[i] ?? 0;
-    const a = holdout.x[i] ?? 0;
-    absolute += Math.abs(p - a);
-    const group = groups[Math.min(7, input.x[i] ?? 0)];
-    if (group) {
-      group.customers++;
-      group.predicted += p;
-      group.actual += a;
-    }
-  }
+  const comparison = compareHoldout(input.x, predicted, holdout.x);
+  const tracking = cumulativeTracking({
+    births: holdout.births,
+    repeatPurchaseTimes: holdout.repeatPeriods,
+    checkpoints: Float64Array.from({ length: holdout.end }, (_, k) => k + 1),
+    expectedTransactions: (t) => model.expectedTransactions(params, t),
+  });
   return {
     periods: holdout.length,
-    customers: input.ids.length,
-    predictedTotal: predicted.reduce((s, v) => s + v, 0),
-    actualTotal: holdout.x.reduce((s, v) => s + v, 0),
-    mae: absolute / Math.max(1, input.ids.length),
-    byFrequency: groups.map((g) => ({
-      frequency: g.frequency,
+    customers: comparison.customers,
+    predictedTotal: comparison.totalPredicted,
+    actualTotal: comparison.totalActual,
+    mae: comparison.meanAbsoluteError,
+    byFrequency: comparison.byFrequency.map((g) => ({
+      frequency: g.label,
       customers: g.customers,
-      predicted: g.customers > 0 ? g.predicted / g.customers : 0,
-      actual: g.customers > 0 ? g.actual / g.customers : 0,
+      predicted: Number.isFinite(g.meanPredicted) ? g.meanPredicted : null,
+      actual: Number.isFinite(g.meanActual) ? g.meanActual : null,
+    })),
+    tracking: Array.from(tracking.time, (t, k) => ({
+      period: t,
+      expected: tracking.expected[k] ?? 0,
+      actual: tracking.actual[k] ?? 0,
     })),
   };
 }
