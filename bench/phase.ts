@@ -3,7 +3,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { importFiles } from '../src/collect/index.js';
+import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
+import { runPipeline } from '../src/pipeline/index.js';
 import { DuckDbEngine, openStore, sql } from '../src/store/index.js';
 
 const [phase = '', ...args] = process.argv.slice(2);
@@ -39,6 +41,13 @@ async function main(): Promise<void> {
         const report = await importFiles(engine, [a]);
         await engine.close();
         return { records: report.files.reduce((s, f) => s + f.records, 0), inserted: report.files.reduce((s, f) => s + f.inserted, 0) };
+      });
+    case 'run':
+      return measure(async () => {
+        const engine = await openStore(a);
+        const report = await runPipeline(engine, parseConfig({}));
+        await engine.close();
+        return { steps: Object.fromEntries(report.steps.map((s) => [s.name, Number(s.seconds.toFixed(1))])), warnings: report.warnings };
       });
     case 'raw-load':
       // Baseline: the engine's plain CSV load of the same files, no typing, validation or merge.

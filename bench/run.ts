@@ -35,6 +35,7 @@ try {
   const generate = phase('generate', String(customers), data);
   const load = phase('import', data, join(work, 'fidelis.duckdb'));
   const reload = phase('import', data, join(work, 'fidelis.duckdb'));
+  const run = phase('run', join(work, 'fidelis.duckdb'));
   const limited = phase('import', data, join(work, 'limited.duckdb'), '4GB');
   const raw = phase('raw-load', data, join(work, 'raw.duckdb'));
   const rows = Number(generate.rows);
@@ -44,12 +45,14 @@ try {
   console.log(`| generate | ${fmt(generate.seconds)} | ${fmt(generate.maxRssMb, 0)} | ${fmt(rows, 0)} rows, ${fmt(Number(generate.megabytes), 0)} MB of CSV, ${fmt(rows / generate.seconds, 0)} rows/s |`);
   console.log(`| import (validated, merged) | ${fmt(load.seconds)} | ${fmt(load.maxRssMb, 0)} | ${fmt(Number(load.inserted), 0)} rows inserted, ${fmt(rows / load.seconds, 0)} rows/s |`);
   console.log(`| re-import (no change) | ${fmt(reload.seconds)} | ${fmt(reload.maxRssMb, 0)} | ${fmt(Number(reload.inserted), 0)} rows inserted |`);
+  console.log(`| pipeline run (fidelis run) | ${fmt(run.seconds)} | ${fmt(run.maxRssMb, 0)} | steps (s): ${JSON.stringify(run.steps)} |`);
   console.log(`| import with duckdb.memoryLimit = 4GB | ${fmt(limited.seconds)} | ${fmt(limited.maxRssMb, 0)} | ${fmt(Number(limited.inserted), 0)} rows inserted |`);
   console.log(`| baseline: plain engine CSV load | ${fmt(raw.seconds)} | ${fmt(raw.maxRssMb, 0)} | no typing, validation or merge |`);
   console.log('');
   console.log(
     `import / baseline: ${fmt(load.seconds / raw.seconds, 2)}x; re-import / baseline: ${fmt(reload.seconds / raw.seconds, 2)}x; ` +
-      `import at 4GB / import: ${fmt(limited.seconds / load.seconds, 2)}x time, ${fmt(limited.maxRssMb / load.maxRssMb, 2)}x memory`,
+      `import at 4GB / import: ${fmt(limited.seconds / load.seconds, 2)}x time, ${fmt(limited.maxRssMb / load.maxRssMb, 2)}x memory; ` +
+      `pipeline / baseline: ${fmt(run.seconds / raw.seconds, 2)}x`,
   );
 } finally {
   if (!values.keep) rmSync(work, { recursive: true, force: true });
