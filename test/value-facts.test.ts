@@ -101,6 +101,11 @@ describe('value on the generated demo company', () => {
       FROM customer_referral_value`);
     expect(row?.referred).toBeGreaterThan(10);
     expect(row?.margin).toBeCloseTo(row?.expected ?? NaN, 6);
+    const [clv] = await engine.query<{ credited: number; expected: number }>(sql`
+      SELECT (SELECT sum(referred_clv) FROM customer_referral_value) AS credited,
+        (SELECT sum(c.clv) FROM referrals AS r JOIN customer_clv AS c ON c.person_id = r.referred_id) AS expected`);
+    expect(clv?.credited).toBeGreaterThan(0);
+    expect(clv?.credited).toBeCloseTo(clv?.expected ?? NaN, 6);
   });
 
   it('predicts lifetime value per buyer, with lower P(alive) for the customers who truly left', async () => {
