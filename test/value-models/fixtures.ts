@@ -3,6 +3,7 @@
  * drawn from his own seeded stream, so simulating to T + holdout gives the same purchases up to T
  * as simulating to T: the purchases after T are his true future.
  */
+import { expect } from 'vitest';
 import type { SimulatedCustomers } from '../../src/generate/index.js';
 
 export interface CalibrationAndHoldout {
@@ -60,4 +61,29 @@ export function mean(values: ArrayLike<number>, keep: (i: number) => boolean = (
     count++;
   }
   return { mean: sum / count, count };
+}
+
+type FrequencyGroups = readonly (readonly [number, number])[];
+
+/** Mean predicted P(alive) per calibration-frequency group within 4 binomial standard errors of the simulated alive share. */
+export function expectAliveShareMatches(alive: ArrayLike<number>, data: CalibrationAndHoldout, groups: FrequencyGroups): void {
+  for (const [lo, hi] of groups) {
+    const keep = (i: number): boolean => (data.x[i] ?? 0) >= lo && (data.x[i] ?? 0) <= hi;
+    const predicted = mean(alive, keep);
+    const observed = mean(data.aliveAtT, keep);
+    const tolerance = 4 * Math.sqrt((predicted.mean * (1 - predicted.mean)) / observed.count);
+    expect(Math.abs(predicted.mean - observed.mean), `x in [${lo}, ${hi}]`).toBeLessThan(tolerance);
+  }
+}
+
+/** Mean predicted holdout transactions per calibration-frequency group within 4 standard errors of the simulated mean. */
+export function expectHoldoutMeansMatch(expected: ArrayLike<number>, data: CalibrationAndHoldout, groups: FrequencyGroups): void {
+  for (const [lo, hi] of groups) {
+    const keep = (i: number): boolean => (data.x[i] ?? 0) >= lo && (data.x[i] ?? 0) <= hi;
+    const predicted = mean(expected, keep);
+    const actual = mean(data.holdout, keep);
+    let variance = 0;
+    for (let i = 0; i < data.x.length; i++) if (keep(i)) variance += ((data.holdout[i] ?? 0) - actual.mean) ** 2 / actual.count;
+    expect(Math.abs(predicted.mean - actual.mean), `x in [${lo}, ${hi}]`).toBeLessThan(4 * Math.sqrt(variance / actual.count));
+  }
 }
