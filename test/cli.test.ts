@@ -70,6 +70,15 @@ describe('the fidelis command line', () => {
     expect(Object.fromEntries(files.map((f) => [f.kind, f.inserted]))).toEqual(report.rows);
   });
 
+  it('runs the demo end to end and shows what the pipeline found', async () => {
+    const result = await fidelis('demo', '--customers', '1500', '--dir', tempDir());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/4\/4 the datamart/);
+    expect(result.stdout).toMatch(/RFM segments of the buyers/);
+    expect(result.stdout).toMatch(/champions\s+\d+/);
+    expect(result.stdout).toMatch(/lifetime value: bgnbd \(r [\d.]+, alpha [\d.]+, a [\d.]+, b [\d.]+\)/);
+  });
+
   it('exits with 2 and a located message when a file is refused', async () => {
     const db = join(tempDir(), 'cli.duckdb');
     const dir = writeFiles({ ...SMALL_COMPANY, 'orders.csv': 'order_id,customer_id,ordered_at,channel\nO1,C1,2024-31-01,store' });

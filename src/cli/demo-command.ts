@@ -7,6 +7,7 @@ import { importAndReport, printImportReport } from './import-command.js';
 import { configOption, integer, positiveInteger, withStore } from './options.js';
 import { printRunReport, runWithProgress } from './run-command.js';
 import { printStatus } from './status-command.js';
+import { printValueSummary } from './value-summary.js';
 
 interface DemoOptions {
   customers: number;
@@ -32,6 +33,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     printRunReport(await runWithProgress(engine, config, undefined, false));
     console.log('4/4 the datamart');
     printStatus(await datamartStatus(engine), config.currency);
+    await printValueSummary(engine);
   });
   console.log(`\nExplore it: fidelis status --db ${db}`);
 }

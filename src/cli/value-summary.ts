@@ -1,0 +1,34 @@
+import { sql, type Engine } from '../store/index.js';
+import { formatNumber, table } from './format.js';
+
+/** What the pipeline found: RFM segments with their weight in revenue, and the fitted CLV model. */
+export async function printValueSummary(engine: Engine): Promise<void> {
+  const segments = await engine.query<{ segment: string; customers: number; revenue: number; clv: number | null }>(sql`
+    SELECT r.segment AS segment, count(*) AS customers, sum(CAST(r.monetary AS DOUBLE)) AS revenue, sum(c.clv) AS clv
+    FROM customer_rfm AS r LEFT JOIN customer_clv AS c ON c.person_id = r.person_id
+    GROUP BY r.segment ORDER BY revenue DESC`);
+  const totalRevenue = segments.reduce((s, r) => s + Number(r.revenue), 0) || 1;
+  const totalCustomers = segments.reduce((s, r) => s + Number(r.customers), 0) || 1;
+  console.log('\nRFM segments of the buyers');
+  console.log(
+    table(
+      ['segment', 'customers', '% customers', '% revenue', 'predicted CLV'],
+      segments.map((r) => [
+        r.segment,
+        Number(r.customers),
+        Number(((100 * Number(r.customers)) / totalCustomers).toFixed(1)),
+        Number(((100 * Number(r.revenue)) / totalRevenue).toFixed(1)),
+        r.clv === null ? 0 : Math.round(Number(r.clv)),
+      ]),
+    ),
+  );
+  const [model] = await engine.query<{ model: string; params?: string; converged?: boolean; skipped?: string }>(sql`SELECT * FROM clv_model`);
+  if (model?.params) {
+    const params = Object.entries(JSON.parse(model.params) as Record<string, number>)
+      .map(([k, v]) => `${k} ${formatNumber(v)}`)
+      .join(', ');
+    console.log(`\nlifetime value: ${model.model} (${params})${model.converged ? '' : ', not converged'}`);
+  } else if (model?.skipped) {
+    console.log(`\nlifetime value not predicted: ${model.skipped}`);
+  }
+}
