@@ -1,4 +1,4 @@
-import { sql, type Engine } from '../store/index.js';
+import { sql, type Engine, type Sql } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
 import { dropTables, replaceTable } from '../pipeline/tables.js';
 import { TRANSACTION_MODELS } from './clv-run.js';
@@ -36,7 +36,7 @@ export const clv: PipelineStep = {
   async run({ engine, asOf, config, warn }) {
     const d = engine.dialect;
     const settings = config.value.clv;
-    const week = (at: ReturnType<typeof sql>) => d.intDiv(d.daysBetween(sql`${WEEK_ORIGIN}`, at), sql`7`);
+    const week = (at: Sql): Sql => d.intDiv(d.daysBetween(sql`${WEEK_ORIGIN}`, at), sql`7`);
     await replaceTable(engine, 'clv_person_orders', sql`SELECT p.person_id AS person_id, ${week(sql`o.ordered_at`)} AS period,
       CAST(o.revenue AS DOUBLE) AS revenue, CAST(o.margin AS DOUBLE) AS margin
       FROM order_facts AS o JOIN customer_persons AS p ON p.customer_id = o.customer_id`);
