@@ -61,14 +61,22 @@ export function eulerBracket(A: number, k: number, C: number, z: number): number
   return C * first - Math.exp(power) * scaledHyp2f1MinusOne(A, k, C, z);
 }
 
-export const bgNbd: TransactionModel<BgNbdParams> = {
-  name: 'bgnbd',
-  parameterNames: ['r', 'alpha', 'a', 'b'],
-  logLikelihood: (params, x, tx, T) => logLikelihoodGivenX(params, x)(tx, T),
-  logLikelihoodGivenX,
-  probabilityAlive,
-  conditionalExpectedTransactions,
-  // FHL 2005 eq. 7: E[X(t)] is eq. 10 for a customer with x = t_x = T = 0.
-  expectedTransactions: (params, t) => conditionalExpectedTransactions(params, t, 0, 0, 0),
-  startingPoint: (meanX, meanT) => ({ r: 1, alpha: Math.max(meanT / Math.max(meanX, 0.1), 1e-3), a: 1, b: 3 }),
-};
+type BgFamilyFormulas = Pick<TransactionModel<BgNbdParams>, 'logLikelihoodGivenX' | 'probabilityAlive' | 'conditionalExpectedTransactions'>;
+
+/**
+ * A model of the BG family (BG/NBD, MBG/NBD): parameters r, alpha, a, b; the population E[X(t)]
+ * is the conditional expectation of a customer with x = t_x = T = 0 (FHL 2005 eq. 7, Batislam
+ * et al. 2007 eq. 5).
+ */
+export function bgFamilyModel(name: 'bgnbd' | 'mbgnbd', formulas: BgFamilyFormulas): TransactionModel<BgNbdParams> {
+  return {
+    name,
+    parameterNames: ['r', 'alpha', 'a', 'b'],
+    logLikelihood: (params, x, tx, T) => formulas.logLikelihoodGivenX(params, x)(tx, T),
+    ...formulas,
+    expectedTransactions: (params, t) => formulas.conditionalExpectedTransactions(params, t, 0, 0, 0),
+    startingPoint: (meanX, meanT) => ({ r: 1, alpha: Math.max(meanT / Math.max(meanX, 0.1), 1e-3), a: 1, b: 3 }),
+  };
+}
+
+export const bgNbd = bgFamilyModel('bgnbd', { logLikelihoodGivenX, probabilityAlive, conditionalExpectedTransactions });

@@ -5,7 +5,7 @@
  * Hoppe & Wagner (2007), "Customer base analysis: the case for a central variant of the
  * Betageometric/NBD model", Marketing - JRM 29(2).
  */
-import { eulerBracket } from './bg-nbd.js';
+import { bgFamilyModel, eulerBracket } from './bg-nbd.js';
 import type { TransactionModel } from './transaction-model.js';
 import { betaln, gammaln, inverseOnePlusExp, logAddExp } from './special.js';
 
@@ -45,14 +45,8 @@ function conditionalExpectedTransactions(params: MbgNbdParams, t: number, x: num
   return eulerBracket(a + b - r, a - 1, a + b + x, z) * probabilityAlive(params, x, tx, T);
 }
 
-export const mbgNbd: TransactionModel<MbgNbdParams> = {
-  name: 'mbgnbd',
-  parameterNames: ['r', 'alpha', 'a', 'b'],
-  logLikelihood: (params, x, tx, T) => logLikelihoodGivenX(params, x)(tx, T),
+export const mbgNbd: TransactionModel<MbgNbdParams> = bgFamilyModel('mbgnbd', {
   logLikelihoodGivenX,
   probabilityAlive,
   conditionalExpectedTransactions,
-  // Batislam et al. 2007 eq. 5: E[X(t)] = b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))], eq. 7 at x = t_x = T = 0.
-  expectedTransactions: (params, t) => conditionalExpectedTransactions(params, t, 0, 0, 0),
-  startingPoint: (meanX, meanT) => ({ r: 1, alpha: Math.max(meanT / Math.max(meanX, 0.1), 1e-3), a: 1, b: 3 }),
-};
+});
