@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { digitalConfigSchema } from './digital-config.js';
+import { needsConfigSchema } from './needs-config.js';
+import { segmentsConfigSchema } from './segments-config.js';
 import { valueConfigSchema } from './value-config.js';
 
 /**
@@ -28,6 +31,9 @@ export const configSchema = z
       })
       .prefault({}),
     value: valueConfigSchema,
+    segments: segmentsConfigSchema,
+    digital: digitalConfigSchema,
+    needs: needsConfigSchema,
     import: z
       .object({
         /** How many problems an import lists before it stops looking. */

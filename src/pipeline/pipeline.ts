@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
+import { UsageError } from '../errors.js';
 import { sql, type Engine } from '../store/index.js';
 import { customerPersons } from '../identity/index.js';
 import { clv, customerFacts, referralValue, rfm } from '../value/index.js';
@@ -25,14 +26,22 @@ export async function defaultAsOf(engine: Engine): Promise<Date> {
 export async function runPipeline(
   engine: Engine,
   config: Config,
-  options: { asOf?: Date; onStep?: (step: PipelineStep, index: number, total: number) => void } = {},
+  options: {
+    asOf?: Date;
+    /** Start at this step (the tables of the steps before it are taken as they are). */
+    from?: string;
+    onStep?: (step: PipelineStep, index: number, total: number) => void;
+  } = {},
 ): Promise<RunReport> {
   const asOf = options.asOf ?? (await defaultAsOf(engine));
+  const start = options.from === undefined ? 0 : PIPELINE.findIndex((s) => s.name === options.from);
+  if (start < 0) throw new UsageError(`No pipeline step named ${options.from ?? ''}; steps: ${PIPELINE.map((s) => s.name).join(', ')}`);
   const runId = randomUUID();
   const steps: { name: string; seconds: number }[] = [];
   const warnings: string[] = [];
   const started = new Date();
   for (const [index, step] of PIPELINE.entries()) {
+    if (index < start) continue;
     options.onStep?.(step, index, PIPELINE.length);
     const t0 = performance.now();
     const warn = (message: string): void => {

@@ -1,0 +1,53 @@
+// The generated demo company, imported and run through the pipeline, with its ground truth
+// loaded as tables: the fixture the differentiation tests measure the classes against.
+import { join } from 'node:path';
+import { importFiles } from '../../src/collect/index.js';
+import { parseConfig, type Config, type ConfigInput } from '../../src/config/index.js';
+import { generateDemoCompany } from '../../src/generate/index.js';
+import { runPipeline } from '../../src/pipeline/index.js';
+import { openStore, sql, type Engine } from '../../src/store/index.js';
+import { tempDir } from './fixtures.js';
+
+export interface DemoCompany {
+  readonly dir: string;
+  readonly engine: Engine;
+  readonly config: Config;
+  close(): Promise<void>;
+}
+
+export interface DemoCompanyOptions {
+  readonly customers: number;
+  readonly seed: number;
+  /** Analysis date; default: the last purchase. */
+  readonly asOf?: Date;
+  /**
+   * Replace the identity step's output by the generator's true record -> person map, so a test
+   * measures a classifier alone, not the identity resolution in front of it.
+   */
+  readonly trueIdentity?: boolean;
+  readonly config?: ConfigInput;
+}
+
+/**
+ * Generates, imports and runs the pipeline. Truth tables: `truth_persons` (ground-truth/persons.csv,
+ * all VARCHAR) and `truth_records` (customer_id -> person_id, source).
+ */
+export async function loadDemoCompany(options: DemoCompanyOptions): Promise<DemoCompany> {
+  const dir = join(tempDir(), 'company');
+  await generateDemoCompany({ customers: options.customers, seed: options.seed, outDir: dir, format: 'csv' });
+  const engine = await openStore(':memory:');
+  await importFiles(engine, [dir]);
+  for (const name of ['persons', 'records']) {
+    await engine.exec(sql`CREATE TABLE ${sql.id(`truth_${name}`)} AS
+      SELECT * FROM read_csv(${join(dir, 'ground-truth', `${name}.csv`)}, header = true, all_varchar = true)`);
+  }
+  const config = parseConfig(options.config ?? {});
+  const asOf = options.asOf;
+  if (options.trueIdentity) {
+    await engine.exec(sql`CREATE OR REPLACE TABLE customer_persons AS SELECT customer_id, person_id FROM truth_records`);
+    await runPipeline(engine, config, { ...(asOf ? { asOf } : {}), from: 'order_facts' });
+  } else {
+    await runPipeline(engine, config, asOf ? { asOf } : {});
+  }
+  return { dir, engine, config, close: () => engine.close() };
+}
