@@ -1,6 +1,80 @@
 import { z } from 'zod';
 
-/** Value tiers, the revenue x profitability grid, attachment and potential settings. */
-export const segmentsConfigSchema = z.object({}).prefault({});
+const share = z.number().gt(0).lt(1);
+const weight = z.number().min(0);
+const days = z.number().int().min(1);
+
+/** Value tiers, the four columns, the revenue x profitability grid, attachment and potential. */
+export const segmentsConfigSchema = z
+  .object({
+    tiers: z
+      .object({
+        /** CPP: this share of profitable buyers, taken by predicted value (the Pareto 20%). */
+        cppTopShare: share.default(0.2),
+        /** d1: the smallest group of buyers making this share of the predicted margin (CLV). */
+        d1ValueShare: share.default(0.5),
+        /**
+         * d2 vs d3 among the other profitable buyers: yearly contribution at or above this quantile
+         * is d2 (profitable now), below it d3 (in the making).
+         */
+        d2ContributionQuantile: share.default(0.5),
+        /** CNR / d4 when the margin over the history does not cover the costs of serving him. */
+        unprofitableOnHistory: z.boolean().default(true),
+        /** CNR / d4 when the predicted value (CLV minus expected costs to serve) is negative. */
+        unprofitableOnPrediction: z.boolean().default(true),
+        /** Below this many orders the history is too short to call a customer unprofitable on it. */
+        minOrdersForHistory: z.number().int().min(1).default(2),
+      })
+      .prefault({}),
+    grid: z
+      .object({
+        /** Active base: buyers whose last purchase is at most this many days old. */
+        activeDays: days.default(365),
+        /** Revenue and profitability are measured over this many days before the as-of date. */
+        windowDays: days.default(365),
+        /** "High revenue": at or above this quantile of the active base. */
+        revenueQuantile: share.default(0.75),
+        /** "High profitability": at or above this quantile of the active base. */
+        profitabilityQuantile: share.default(0.75),
+        /** Profitability as the net contribution rate (per euro of revenue) or as an amount. */
+        profitability: z.enum(['rate', 'amount']).default('rate'),
+      })
+      .prefault({}),
+    attachment: z
+      .object({
+        /** Weights of the four components (normalised to sum to 1). */
+        weights: z
+          .object({ tenure: weight.default(0.25), regularity: weight.default(0.3), breadth: weight.default(0.25), recency: weight.default(0.2) })
+          .prefault({}),
+        /** Tenure that counts fully. */
+        tenureFullDays: days.default(1095),
+        /** Regularity: share of periods of this length, since the first purchase, with a purchase. */
+        regularityPeriodDays: days.default(91),
+        /** Breadth: this many product ranges count fully. */
+        breadthFullCategories: z.number().int().min(1).default(4),
+        /** Recency: the component halves every this many days since the last purchase. */
+        recencyHalfLifeDays: days.default(180),
+      })
+      .prefault({}),
+    potential: z
+      .object({
+        /** The wallet of a customer: this quantile of the yearly spend of his peers (same household size and income band). */
+        walletQuantile: share.default(0.8),
+        /** Peers needed for a peer group; smaller groups fall back to household size alone, then to all buyers. */
+        minPeers: z.number().int().min(1).default(30),
+        /** Customers needed with a declared attribute before it is used to predict needs. */
+        minAttributeCustomers: z.number().int().min(1).default(30),
+        /** A category is a gap when peers sharing an attribute buy it this many times more than all buyers... */
+        minLift: z.number().min(1).default(1.3),
+        /** ...and at least this share of those peers buy it. */
+        minPenetration: share.default(0.2),
+        /** Gaps listed per customer, best first. */
+        maxGaps: z.number().int().min(1).default(3),
+        /** Spend is counted per year over at least this many days of tenure (a new customer is not extrapolated from one week). */
+        minYearDays: days.default(180),
+      })
+      .prefault({}),
+  })
+  .prefault({});
 
 export type SegmentsConfig = z.infer<typeof segmentsConfigSchema>;

@@ -1,0 +1,53 @@
+import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
+import { replaceTable } from '../pipeline/tables.js';
+
+/** One row per token of a `;`-separated list (engine-specific array functions). */
+function splitToRows(d: Dialect, list: Sql): Sql {
+  return d.name === 'duckdb' ? sql`unnest(string_split(${list}, ';'))` : sql`arrayJoin(splitByChar(';', ${list}))`;
+}
+
+/**
+ * `person_attributes` (person_id, attribute): what each person declared, as tokens peers can be
+ * grouped by: every interest (and its family before ':', so "console:ps5" also counts as
+ * "console"), children or not, household size band, age band, gender and income band. Tokens
+ * from all records of a person count: each record declares part of what he is.
+ */
+export async function buildPersonAttributes(engine: Engine, asOf: Date): Promise<void> {
+  const d = engine.dialect;
+  const text = sql.raw(d.columnType('string', true));
+  const age = sql`${d.daysBetween(sql`c.birth_date`, sql`${asOf}`)} / 365.25`;
+  const token = (prefix: string, value: Sql): Sql => sql`CASE WHEN ${value} IS NOT NULL THEN concat(${prefix}, CAST(${value} AS ${text})) END`;
+  const declared = [
+    token('household:', sql`CASE WHEN c.household_size >= 5 THEN '5+' WHEN c.household_size >= 3 THEN '3-4' ELSE CAST(c.household_size AS ${text}) END`),
+    token('children:', sql`CASE WHEN c.children > 0 THEN 'yes' WHEN c.children = 0 THEN 'no' END`),
+    token('age:', sql`CASE WHEN ${age} < 35 THEN '<35' WHEN ${age} < 50 THEN '35-49' WHEN ${age} < 65 THEN '50-64' WHEN ${age} >= 65 THEN '65+' END`),
+    token('gender:', sql`c.gender`),
+    token('income:', sql`c.income_band`),
+  ];
+  const parts = declared.map((value) => sql`SELECT p.person_id AS person_id, ${value} AS attribute
+    FROM customers AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id`);
+  await replaceTable(engine, 'person_interest_tokens', sql`SELECT p.person_id AS person_id, lower(trim(t.token)) AS token
+    FROM (SELECT customer_id, ${splitToRows(d, sql`interests`)} AS token FROM customers WHERE interests IS NOT NULL) AS t
+    JOIN customer_persons AS p ON p.customer_id = t.customer_id`);
+  parts.push(sql`SELECT person_id, concat('interest:', token) AS attribute FROM person_interest_tokens WHERE token <> ''`);
+  parts.push(sql`SELECT person_id, concat('interest:', ${d.name === 'duckdb' ? sql`split_part(token, ':', 1)` : sql`splitByChar(':', token)[1]`}) AS attribute
+    FROM person_interest_tokens WHERE token LIKE '%:%'`);
+  await replaceTable(engine, 'person_attributes', sql`SELECT DISTINCT person_id, attribute
+    FROM (${sql.join(parts, ' UNION ALL ')}) AS a WHERE attribute IS NOT NULL`);
+  await engine.exec(sql`DROP TABLE IF EXISTS person_interest_tokens`);
+}
+
+/** `person_category_revenue` (person_id, category, revenue, orders) up to the as-of date (order_facts is already cut). */
+export async function buildPersonCategoryRevenue(engine: Engine): Promise<void> {
+  await replaceTable(engine, 'order_category_revenue', sql`SELECT l.order_id AS order_id, p.category AS category,
+    sum(CAST(l.quantity * l.unit_price - coalesce(l.discount, 0) AS DOUBLE)) AS revenue
+    FROM order_lines AS l JOIN products AS p ON p.sku = l.sku GROUP BY l.order_id, p.category`);
+  await replaceTable(engine, 'customer_category_revenue', sql`SELECT o.customer_id AS customer_id, r.category AS category,
+    sum(r.revenue) AS revenue, count(*) AS orders
+    FROM order_category_revenue AS r JOIN order_facts AS o ON o.order_id = r.order_id GROUP BY o.customer_id, r.category`);
+  await replaceTable(engine, 'person_category_revenue', sql`SELECT p.person_id AS person_id, r.category AS category,
+    sum(r.revenue) AS revenue, sum(r.orders) AS orders
+    FROM customer_category_revenue AS r JOIN customer_persons AS p ON p.customer_id = r.customer_id GROUP BY p.person_id, r.category`);
+  await engine.exec(sql`DROP TABLE IF EXISTS order_category_revenue`);
+  await engine.exec(sql`DROP TABLE IF EXISTS customer_category_revenue`);
+}
