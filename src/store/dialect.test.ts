@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClickHouseDialect, DuckDbDialect } from './dialect.js';
+import { DuckDbEngine } from './duckdb-engine.js';
 import { tableSpec } from './schema.js';
 import { compile, sql } from './sql.js';
 
@@ -30,5 +31,30 @@ describe('one table spec gives each engine its DDL', () => {
   it('capability flags say what ClickHouse 18.16 lacks', () => {
     const ch = new ClickHouseDialect();
     expect([ch.supportsWindowFunctions, ch.supportsCte, ch.supportsTransactions]).toEqual([false, false, false]);
+  });
+});
+
+describe('top rows per group', () => {
+  const top = { partitionBy: ['g'], orderBy: [{ column: 'score', descending: true }, { column: 'item' }], columns: ['item', 'score'], n: 2, rankAs: 'rank' };
+  const from = sql`SELECT * FROM (VALUES ('a', 'x', 1.0), ('a', 'y', 3.0), ('a', 'z', 3.0), ('b', 'x', 2.0)) AS t(g, item, score)`;
+
+  it('DuckDB numbers each group 1..n with a window function, ties broken by the next column', async () => {
+    const engine = await DuckDbEngine.open(':memory:');
+    const rows = await engine.query(sql`${engine.dialect.topPerGroup(from, top)} ORDER BY g, rank`);
+    expect(rows).toEqual([
+      { g: 'a', item: 'y', score: 3, rank: 1 },
+      { g: 'a', item: 'z', score: 3, rank: 2 },
+      { g: 'b', item: 'x', score: 2, rank: 1 },
+    ]);
+    await engine.close();
+  });
+
+  it('ClickHouse sorts an array of tuples per group (descending keys negated) and unfolds it', () => {
+    const ch = new ClickHouseDialect();
+    const text = compile(ch.topPerGroup(sql`SELECT * FROM t`, top), ch).text;
+    expect(text).toContain('arraySlice(arraySort(groupArray(tuple(-toFloat64(`score`), `item`, `item`, `score`))), 1, 2)');
+    expect(text).toContain('tupleElement(top_row, 3) AS `item`, tupleElement(top_row, 4) AS `score`, top_rank AS `rank`');
+    expect(text).toContain('ARRAY JOIN top_rows AS top_row, arrayEnumerate(top_rows) AS top_rank');
+    expect(text).not.toContain('OVER');
   });
 });

@@ -1,6 +1,17 @@
 import type { ColumnType, TableSpec } from './schema.js';
 import { sql, type Sql, type SqlCompiler, type SqlValue } from './sql.js';
 
+/** What `Dialect.topPerGroup` keeps: the columns besides the partition, and how rows are ranked. */
+export interface TopPerGroup {
+  readonly partitionBy: readonly string[];
+  /** Descending columns must be numeric (ClickHouse sorts them by their negation). */
+  readonly orderBy: readonly { readonly column: string; readonly descending?: boolean }[];
+  /** Columns kept besides the partition columns. */
+  readonly columns: readonly string[];
+  readonly n: number;
+  readonly rankAs: string;
+}
+
 /**
  * What differs between engines: capability flags choose fallbacks, and a handful of small
  * overrides (quoting, literals, types, DDL) do the rest. Queries are written once.
@@ -95,6 +106,19 @@ export abstract class Dialect implements SqlCompiler {
   /** 1 when the condition holds, else 0. */
   flag(condition: Sql): Sql {
     return sql`CAST(${condition} AS INTEGER)`;
+  }
+
+  /**
+   * The first `n` rows of each group of `from` in the given order, numbered 1..n in `rankAs`
+   * (ties broken by the later sort columns). Window functions where the engine has them.
+   */
+  topPerGroup(from: Sql, top: TopPerGroup): Sql {
+    const order = sql.join(top.orderBy.map((o) => sql`${sql.id(o.column)}${sql.raw(o.descending ? ' DESC' : '')}`));
+    const partition = sql.join(top.partitionBy.map((c) => sql.id(c)));
+    const columns = sql.join([...top.partitionBy, ...top.columns].map((c) => sql.id(c)));
+    return sql`SELECT ${columns}, ${sql.id(top.rankAs)} FROM (SELECT ${columns},
+      row_number() OVER (PARTITION BY ${partition} ORDER BY ${order}) AS ${sql.id(top.rankAs)}
+      FROM (${from}) AS grouped) AS ranked WHERE ${sql.id(top.rankAs)} <= ${sql.raw(String(Math.trunc(top.n)))}`;
   }
 
   /** A derived table from a query (pipeline outputs). */
@@ -218,6 +242,21 @@ export class ClickHouseDialect extends Dialect {
 
   override dateOf(expression: Sql): Sql {
     return sql`toDate(${expression})`;
+  }
+
+  /**
+   * No window functions on 18.16: each group's rows go into one array of tuples (sort keys first,
+   * descending ones negated), sorted, cut to n and unfolded again with their positions.
+   */
+  override topPerGroup(from: Sql, top: TopPerGroup): Sql {
+    const keys = top.orderBy.map((o) => (o.descending ? sql`-toFloat64(${sql.id(o.column)})` : sql.id(o.column)));
+    const row = sql`tuple(${sql.join([...keys, ...top.columns.map((c) => sql.id(c))])})`;
+    const partition = sql.join(top.partitionBy.map((c) => sql.id(c)));
+    const kept = top.columns.map((c, i) => sql`tupleElement(top_row, ${sql.raw(String(keys.length + i + 1))}) AS ${sql.id(c)}`);
+    return sql`SELECT ${sql.join([...top.partitionBy.map((c) => sql.id(c)), ...kept])}, top_rank AS ${sql.id(top.rankAs)}
+      FROM (SELECT ${partition}, arraySlice(arraySort(groupArray(${row})), 1, ${sql.raw(String(Math.trunc(top.n)))}) AS top_rows
+        FROM (${from}) AS grouped GROUP BY ${partition})
+      ARRAY JOIN top_rows AS top_row, arrayEnumerate(top_rows) AS top_rank`;
   }
 
   protected override derivedTableSuffix(): string {

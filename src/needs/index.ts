@@ -1,0 +1,14 @@
+import type { PipelineStep } from '../pipeline/step.js';
+import { categoryAffinity } from './affinity.js';
+import { associations } from './associations.js';
+import { nextOffers } from './next-offers.js';
+import { purchaseLines } from './purchases.js';
+
+/** The needs steps, in order: they come after the value steps (the affinity groups read customer_rfm). */
+export const NEEDS_STEPS: readonly PipelineStep[] = [purchaseLines, categoryAffinity, associations, nextOffers];
+
+export { purchaseLines, categoryAffinity, associations, nextOffers };
+export { evaluateNextBestOffer } from './evaluate.js';
+export type { NextBestOfferEvaluation } from './evaluate.js';
+export { explainAffinity, explainNextOffer } from './explain.js';
+export type { AssociationRow, CategoryAffinityRow, NextOfferRow, OfferKind } from './rows.js';

@@ -1,0 +1,19 @@
+import { sql, type Dialect, type Sql } from '../store/index.js';
+import type { ColumnType } from '../store/index.js';
+
+/** A value cast to a nullable logical type, so UNION ALL branches agree on every engine. */
+export function typed(d: Dialect, value: Sql, type: ColumnType): Sql {
+  return sql`CAST(${value} AS ${sql.raw(d.columnType(type, true))})`;
+}
+
+/** Number of cut points (an array from `Dialect.quantiles`) strictly below the value: 0 .. cuts. */
+export function cutsBelow(d: Dialect, value: Sql, cuts: Sql, count: number): Sql {
+  if (count === 0) return sql`0`;
+  const terms = Array.from({ length: count }, (_, i) => d.flag(sql`${value} > ${cuts}[${sql.raw(String(i + 1))}]`));
+  return sql.join(terms, ' + ');
+}
+
+/** A date `days` before another, computed here so the SQL needs no interval arithmetic. */
+export function daysBefore(date: Date, days: number): Date {
+  return new Date(date.getTime() - days * 86_400_000);
+}
