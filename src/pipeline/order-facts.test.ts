@@ -3,7 +3,7 @@ import { importFiles } from '../collect/index.js';
 import { parseConfig } from '../config/index.js';
 import { openStore, sql } from '../store/index.js';
 import { SMALL_COMPANY, writeFiles } from '../../test/helpers/fixtures.js';
-import { runPipeline } from './pipeline.js';
+import { PIPELINE, runPipeline } from './pipeline.js';
 
 describe('order facts', () => {
   it('computes revenue, cost, margin and refunds per order, up to the as-of date', async () => {
@@ -22,7 +22,8 @@ describe('order facts', () => {
       { order_id: 'O1', revenue: '114.8000', cost: '47.5000', margin: '67.3000', units: 3, lines: 2, refunded: '49.9000' },
     ]);
     const runs = await engine.query(sql`SELECT steps FROM pipeline_runs`);
-    expect(runs).toEqual([{ steps: 'customer_persons,order_facts,customer_facts,rfm,clv,referral_value' }]);
+    expect(runs).toEqual([{ steps: PIPELINE.map((s) => s.name).join(',') }]);
+    expect(PIPELINE.slice(0, 6).map((s) => s.name)).toEqual(['customer_persons', 'order_facts', 'customer_facts', 'rfm', 'clv', 'referral_value']);
     await engine.close();
   });
 });

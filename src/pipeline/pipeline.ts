@@ -4,11 +4,26 @@ import { UsageError } from '../errors.js';
 import { sql, type Engine } from '../store/index.js';
 import { customerPersons } from '../identity/index.js';
 import { clv, customerFacts, referralValue, rfm } from '../value/index.js';
+import { attachment, customerClassesStep, pareto, potential, snapshot, strategicGrid, valueTiers } from '../segments/index.js';
 import { orderFacts } from './order-facts.js';
 import type { PipelineStep } from './step.js';
 
 /** The whole pipeline, in order. Later steps (value, classes, needs) append here. */
-export const PIPELINE: readonly PipelineStep[] = [customerPersons, orderFacts, customerFacts, rfm, clv, referralValue];
+export const PIPELINE: readonly PipelineStep[] = [
+  customerPersons,
+  orderFacts,
+  customerFacts,
+  rfm,
+  clv,
+  referralValue,
+  potential,
+  attachment,
+  valueTiers,
+  strategicGrid,
+  pareto,
+  customerClassesStep(),
+  snapshot,
+];
 
 export interface RunReport {
   readonly runId: string;

@@ -84,7 +84,9 @@ export const potential: PipelineStep = {
       expected_revenue FROM gap_ranked WHERE gap_rank <= ${s.maxGaps}`);
 
     await buildWallets(engine, s.walletQuantile, s.minPeers);
-    await replaceTable(engine, 'potential_gaps', sql`SELECT person_id, count(*) AS gaps, ${d.distinctList(sql`category`)} AS gap_categories,
+    // The expected revenue counts every gap; the list names the best ones only.
+    await replaceTable(engine, 'potential_gaps', sql`SELECT person_id, count(*) AS gaps,
+      ${d.distinctList(sql`CASE WHEN gap_rank <= ${s.maxGaps} THEN category END`)} AS gap_categories,
       sum(expected_revenue) AS gap_revenue FROM gap_ranked GROUP BY person_id`);
     await replaceTable(engine, 'potential_base', sql`SELECT w.*, coalesce(g.gaps, 0) AS gaps, g.gap_categories AS gap_categories,
       coalesce(g.gap_revenue, 0.0) AS gap_revenue, greatest(w.wallet_gap, coalesce(g.gap_revenue, 0.0)) AS potential

@@ -1,4 +1,4 @@
-import { SYSTEM_TABLES, TABLES, type ColumnSpec, type TableSpec } from './schema.js';
+import { SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, type ColumnSpec, type TableSpec } from './schema.js';
 
 const TYPE_NAMES: Record<ColumnSpec['type'], string> = {
   string: 'text',
@@ -64,6 +64,6 @@ export function renderDataModel(extra: readonly TableSpec[] = []): string {
     ...[...TABLES, ...extra].map((t: TableSpec) => tableSection(t)),
     '## Bookkeeping tables',
     '',
-    ...SYSTEM_TABLES.map(tableSection),
+    ...[...SYSTEM_TABLES, SNAPSHOT_TABLE].map(tableSection),
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import type { Dialect } from './dialect.js';
 import type { Engine } from './engine.js';
-import { SYSTEM_TABLES, TABLES, type TableSpec } from './schema.js';
+import { SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, type TableSpec } from './schema.js';
 import { sql } from './sql.js';
 
 /**
@@ -19,6 +19,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'datamart tables',
     statements: (dialect) => [...TABLES, ...SYSTEM_TABLES.slice(1)].map((t: TableSpec) => dialect.createTable(t)),
+  },
+  {
+    version: 2,
+    name: 'customer snapshots',
+    statements: (dialect) => [dialect.createTable(SNAPSHOT_TABLE)],
   },
 ];
 

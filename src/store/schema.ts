@@ -309,6 +309,31 @@ export const SYSTEM_TABLES: readonly TableSpec[] = [
   },
 ];
 
+/** Dated copies of every person's classes and scores, one per `fidelis run` as-of date. */
+export const SNAPSHOT_TABLE: TableSpec = {
+  name: 'customer_snapshots',
+  doc: 'Each run\'s classes and scores per person, kept across runs (one snapshot per as-of date) for migration matrices and paths.',
+  key: ['as_of', 'person_id'],
+  columns: [
+    { name: 'snapshot_id', type: 'string', required: true, doc: 'Run that took it.' },
+    { name: 'as_of', type: 'timestamp', required: true, doc: 'Date the analysis was made at.' },
+    { name: 'person_id', type: 'string', required: true, doc: 'Person.' },
+    { name: 'rfm_segment', type: 'string', doc: 'Named RFM cell.' },
+    { name: 'value_tier', type: 'string', doc: 'CPP, CCM or CNR.' },
+    { name: 'value_column', type: 'string', doc: 'd1, d2, d3 or d4.' },
+    { name: 'grid', type: 'string', doc: 'athlete, whale, thoroughbred, minnow or inactive.' },
+    { name: 'digital_type', type: 'string', doc: 'technophile, technomouton, techno-no or technonul.' },
+    { name: 'online_move', type: 'string', doc: 'Move on the online-migration matrix.' },
+    { name: 'revenue', type: 'float', doc: 'Revenue to date.' },
+    { name: 'net_contribution', type: 'float', doc: 'Net contribution to date.' },
+    { name: 'clv', type: 'float', doc: 'Predicted lifetime margin.' },
+    { name: 'predicted_value', type: 'float', doc: 'Predicted lifetime margin minus expected costs to serve.' },
+    { name: 'p_alive', type: 'float', doc: 'Probability the customer is still active.' },
+    { name: 'attachment', type: 'float', doc: 'Attachment score 0-100.' },
+    { name: 'potential', type: 'float', doc: 'Yearly revenue potential.' },
+  ],
+};
+
 export function isTableName(name: string): name is TableName {
   return (TABLE_NAMES as readonly string[]).includes(name);
 }

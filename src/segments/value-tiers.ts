@@ -1,0 +1,67 @@
+import { sql, type Sql } from '../store/index.js';
+import type { PipelineStep } from '../pipeline/step.js';
+import { dropTables, replaceTable } from '../pipeline/tables.js';
+import { percentileCuts, percentileOf } from './ranks.js';
+import { thresholdForValueShare, valueHistogram } from './value-histogram.js';
+
+/**
+ * Value tiers (seed 000: CPP, CCM, CNR) and the four columns (seed 002: d1-d4) of every buyer,
+ * from his predicted lifetime margin, what he costs, his contribution so far and his potential.
+ * Unprofitable first (the margin does not cover what is spent on him), then the top of the
+ * predicted value; the thresholds are kept on every row so each class can be explained.
+ */
+export const valueTiers: PipelineStep = {
+  name: 'value_tiers',
+  reads: ['customer_facts', 'customer_clv', 'customer_potential'],
+  writes: ['customer_value_tiers', 'value_tier_thresholds'],
+  async run({ engine, asOf, config }) {
+    const d = engine.dialect;
+    const t = config.segments.tiers;
+    const horizonYears = config.value.clv.horizonWeeks / 52.1775;
+    const minYearDays = config.segments.potential.minYearDays;
+    const years = sql`(greatest(CAST(${d.daysBetween(sql`f.first_purchase`, sql`${asOf}`)} AS DOUBLE), ${minYearDays}) / 365.25)`;
+    const costs = sql`(f.returned_margin + f.cost_to_serve + f.contact_cost)`;
+    await replaceTable(engine, 'tier_base', sql`SELECT f.person_id AS person_id, f.orders AS orders, CAST(f.revenue AS DOUBLE) AS revenue,
+      CAST(f.gross_margin AS DOUBLE) AS gross_margin, ${costs} AS costs,
+      CAST(f.gross_margin AS DOUBLE) - ${costs} AS contribution,
+      (CAST(f.gross_margin AS DOUBLE) - ${costs}) / ${years} AS yearly_contribution,
+      ${costs} / ${years} AS yearly_costs,
+      coalesce(c.clv, 0.0) AS clv, coalesce(c.p_alive, 0.0) AS p_alive,
+      coalesce(c.clv, 0.0) - ${costs} / ${years} * ${horizonYears} * coalesce(c.p_alive, 0.0) AS predicted_value
+      FROM customer_facts AS f LEFT JOIN customer_clv AS c ON c.person_id = f.person_id WHERE f.orders > 0`);
+    const unprofitable: Sql[] = [];
+    if (t.unprofitableOnHistory) unprofitable.push(sql`(orders >= ${t.minOrdersForHistory} AND contribution < 0)`);
+    if (t.unprofitableOnPrediction) unprofitable.push(sql`predicted_value < 0`);
+    const isUnprofitable = unprofitable.length > 0 ? sql.join(unprofitable, ' OR ') : sql`FALSE`;
+    await replaceTable(engine, 'tier_flagged', sql`SELECT *, ${isUnprofitable} AS unprofitable FROM tier_base`);
+
+    const d1Threshold = thresholdForValueShare(await valueHistogram(engine, sql`tier_flagged`, sql`clv`), t.d1ValueShare);
+    await replaceTable(engine, 'value_tier_thresholds', sql`SELECT
+      ${d.quantiles(sql`predicted_value`, [1 - t.cppTopShare])}[1] AS cpp_min_predicted_value,
+      ${Number.isFinite(d1Threshold) ? d1Threshold : 1e300} AS d1_min_clv,
+      ${d.quantiles(sql`yearly_contribution`, [t.d2ContributionQuantile])}[1] AS d2_min_yearly_contribution,
+      ${percentileCuts(d, sql`clv`)} AS clv_cuts
+      FROM tier_flagged WHERE NOT unprofitable`);
+    await replaceTable(engine, 'tier_all_cuts', sql`SELECT ${percentileCuts(d, sql`predicted_value`)} AS value_cuts,
+      ${percentileCuts(d, sql`contribution`)} AS contribution_cuts FROM tier_flagged`);
+    await replaceTable(engine, 'tier_thresholded', sql`SELECT f.*, t.cpp_min_predicted_value AS cpp_min_predicted_value,
+      t.d1_min_clv AS d1_min_clv, t.d2_min_yearly_contribution AS d2_min_yearly_contribution,
+      ${percentileOf(d, sql`f.clv`, sql`t.clv_cuts`)} AS clv_percentile
+      FROM tier_flagged AS f CROSS JOIN value_tier_thresholds AS t`);
+    await replaceTable(engine, 'tier_ranked', sql`SELECT f.*, ${percentileOf(d, sql`f.predicted_value`, sql`c.value_cuts`)} AS value_percentile,
+      ${percentileOf(d, sql`f.contribution`, sql`c.contribution_cuts`)} AS contribution_percentile
+      FROM tier_thresholded AS f CROSS JOIN tier_all_cuts AS c`);
+    await replaceTable(engine, 'customer_value_tiers', sql`SELECT t.person_id AS person_id, t.orders AS orders, t.revenue AS revenue,
+      t.gross_margin AS gross_margin, t.costs AS costs, t.contribution AS contribution, t.yearly_contribution AS yearly_contribution,
+      t.yearly_costs AS yearly_costs, t.clv AS clv, t.p_alive AS p_alive, t.predicted_value AS predicted_value,
+      t.value_percentile AS value_percentile, t.clv_percentile AS clv_percentile, t.contribution_percentile AS contribution_percentile,
+      coalesce(p.potential, 0.0) AS potential, coalesce(p.potential_percentile, 0) AS potential_percentile,
+      CASE WHEN t.unprofitable THEN 'CNR' WHEN t.predicted_value >= t.cpp_min_predicted_value THEN 'CPP' ELSE 'CCM' END AS value_tier,
+      CASE WHEN t.unprofitable THEN 'd4' WHEN t.clv >= t.d1_min_clv THEN 'd1'
+        WHEN t.yearly_contribution >= t.d2_min_yearly_contribution THEN 'd2' ELSE 'd3' END AS value_column,
+      t.cpp_min_predicted_value AS cpp_min_predicted_value, t.d1_min_clv AS d1_min_clv,
+      t.d2_min_yearly_contribution AS d2_min_yearly_contribution
+      FROM tier_ranked AS t LEFT JOIN customer_potential AS p ON p.person_id = t.person_id`);
+    await dropTables(engine, ['tier_base', 'tier_flagged', 'tier_all_cuts', 'tier_thresholded', 'tier_ranked']);
+  },
+};
