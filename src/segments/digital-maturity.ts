@@ -30,8 +30,9 @@ function figures(d: Dialect, config: DigitalConfig, asOf: Date, launch: Date | n
   const { fullWebEventsPerMonth, fullOpenRate } = config.score;
   const months = sql`greatest(1.0, ${d.daysBetween(sql`first_seen`, sql`${asOf}`)} / ${MONTH_DAYS})`;
   const delivered = sql`(email_contacts - email_bounces)`;
-  const launchValue = launch ? sql`${launch}` : sql`CAST(NULL AS TIMESTAMP)`;
-  const adoption = launch ? d.daysBetween(sql`${launch}`, sql`first_new_channel_at`) : sql`CAST(NULL AS BIGINT)`;
+  const nullOf = (type: 'timestamp' | 'int'): Sql => sql`CAST(NULL AS ${sql.raw(d.columnType(type, true))})`;
+  const launchValue = launch ? sql`${launch}` : nullOf('timestamp');
+  const adoption = launch ? d.daysBetween(sql`${launch}`, sql`first_new_channel_at`) : nullOf('int');
   return sql`SELECT person_id, orders, online_orders, classic_online_orders, new_channel_orders,
     ${ratio(sql`online_orders`, sql`orders`)} AS online_share,
     first_order_at, first_new_channel_at, ${launchValue} AS new_channel_launch, ${adoption} AS adoption_days,

@@ -86,8 +86,8 @@ export const potential: PipelineStep = {
     await buildWallets(engine, s.walletQuantile, s.minPeers);
     // The expected revenue counts every gap; the list names the best ones only.
     await replaceTable(engine, 'potential_gaps', sql`SELECT person_id, count(*) AS gaps,
-      ${d.distinctList(sql`CASE WHEN gap_rank <= ${s.maxGaps} THEN category END`)} AS gap_categories,
-      sum(expected_revenue) AS gap_revenue FROM gap_ranked GROUP BY person_id`);
+      ${d.distinctList(sql`listed`)} AS gap_categories, sum(expected_revenue) AS gap_revenue
+      FROM (SELECT *, CASE WHEN gap_rank <= ${s.maxGaps} THEN category END AS listed FROM gap_ranked) AS g GROUP BY person_id`);
     await replaceTable(engine, 'potential_base', sql`SELECT w.*, coalesce(g.gaps, 0) AS gaps, g.gap_categories AS gap_categories,
       coalesce(g.gap_revenue, 0.0) AS gap_revenue, greatest(w.wallet_gap, coalesce(g.gap_revenue, 0.0)) AS potential
       FROM potential_wallet AS w LEFT JOIN potential_gaps AS g ON g.person_id = w.person_id`);

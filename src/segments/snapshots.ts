@@ -80,10 +80,11 @@ export async function migrationMatrix(
   }
   const column = sql.id(dimension);
   const rows = await engine.query<{ from_class: string; to_class: string; customers: number }>(sql`
-    SELECT coalesce(a.cls, ${ABSENT}) AS from_class, coalesce(b.cls, ${ABSENT}) AS to_class, count(*) AS customers
-    FROM (SELECT person_id, ${column} AS cls FROM customer_snapshots WHERE as_of = ${from}) AS a
-    FULL OUTER JOIN (SELECT person_id, ${column} AS cls FROM customer_snapshots WHERE as_of = ${to}) AS b ON a.person_id = b.person_id
-    GROUP BY coalesce(a.cls, ${ABSENT}), coalesce(b.cls, ${ABSENT}) ORDER BY 1, 2`);
+    SELECT from_class, to_class, count(*) AS customers FROM (
+      SELECT coalesce(a.cls, ${ABSENT}) AS from_class, coalesce(b.cls, ${ABSENT}) AS to_class
+      FROM (SELECT person_id, ${column} AS cls FROM customer_snapshots WHERE as_of = ${from}) AS a
+      FULL OUTER JOIN (SELECT person_id, ${column} AS cls FROM customer_snapshots WHERE as_of = ${to}) AS b ON a.person_id = b.person_id
+    ) AS moves GROUP BY from_class, to_class ORDER BY from_class, to_class`);
   const cells = rows.map((r) => ({ from: r.from_class, to: r.to_class, customers: Number(r.customers) }));
   const order = (values: string[]): string[] => [...new Set(values)].sort((x, y) => (x === ABSENT ? 1 : y === ABSENT ? -1 : x.localeCompare(y)));
   return { dimension, from, to, fromClasses: order(cells.map((c) => c.from)), toClasses: order(cells.map((c) => c.to)), cells };
