@@ -20,7 +20,8 @@ const num = (row: ClassesRow, key: string): number | null => {
 };
 const str = (row: ClassesRow, key: string): string | null => {
   const v = row[key];
-  return v === null || v === undefined ? null : String(v);
+  if (v === null || v === undefined) return null;
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 };
 
 export function formatMoney(value: number | null, currency: string): string {
