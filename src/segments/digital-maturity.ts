@@ -112,21 +112,21 @@ export const digitalMaturity: PipelineStep = {
     const launch = await newChannelLaunch(engine, digital, asOf);
     if (!launch) warn(`no order on ${digital.newChannel.channels.join(', ')} by the as-of date: nobody has adopted the new online services yet`);
     await writeDigitalSignals(engine, digital, asOf);
-    await replaceTable(engine, 'digital_figures', figures(d, digital, asOf, launch));
     const text = sql.raw(d.columnType('string', false));
-    await replaceTable(engine, 'digital_scores', sql`SELECT ${sql.raw(FIGURE_COLUMNS)}, ${digitalScore(digital)} AS digital_score,
-      CAST(CASE WHEN ${thinEvidence(digital)} THEN 'thin' ELSE 'enough' END AS ${text}) AS evidence
-      FROM digital_figures`);
     const types = typeOfRule(digital);
     const typeCase = sql`CASE rule ${sql.join(Object.entries(types).map(([rule, type]) => sql`WHEN ${rule} THEN ${type}`), ' ')} END`;
-    await replaceTable(engine, 'digital_rules', sql`SELECT *, CAST(${ruleCase(digital)} AS ${text}) AS rule FROM digital_scores`);
     const treatments = Object.entries(digital.treatments).map(([type, treatment]) => sql`WHEN ${type} THEN ${treatment}`);
-    await replaceTable(engine, 'digital_typed', sql`SELECT *, CAST(${typeCase} AS ${text}) AS digital_type FROM digital_rules`);
     const existingBefore = digital.existingBefore ?? launch ?? asOf;
+    // Each derived table adds the columns the next one needs: one statement, no CTE.
+    const scored = sql`SELECT ${sql.raw(FIGURE_COLUMNS)}, ${digitalScore(digital)} AS digital_score,
+      CAST(CASE WHEN ${thinEvidence(digital)} THEN 'thin' ELSE 'enough' END AS ${text}) AS evidence
+      FROM (${figures(d, digital, asOf, launch)}) AS f`;
+    const ruled = sql`SELECT *, CAST(${ruleCase(digital)} AS ${text}) AS rule FROM (${scored}) AS s`;
+    const typed = sql`SELECT *, CAST(${typeCase} AS ${text}) AS digital_type FROM (${ruled}) AS r`;
     await replaceTable(engine, 'customer_digital', sql`SELECT *,
       CAST(CASE digital_type ${sql.join(treatments, ' ')} END AS ${text}) AS treatment,
       ${onlineMoveColumns(d, existingBefore)}, ${asOf} AS as_of
-      FROM digital_typed`);
-    await dropTables(engine, ['digital_signals', 'digital_figures', 'digital_scores', 'digital_rules', 'digital_typed']);
+      FROM (${typed}) AS t`);
+    await dropTables(engine, ['digital_signals']);
   },
 };

@@ -24,20 +24,20 @@ const SIGNAL_COLUMNS: Record<string, { type: SignalType; merge: 'sum' | 'min' }>
   email_addresses: { type: 'BIGINT', merge: 'sum' },
 };
 
-const SCRATCH = ['digital_devices', 'digital_email_contacts', 'digital_email_responses', 'digital_signal_parts'];
+const SCRATCH = ['digital_devices', 'digital_email_responses'];
 
 function signalType(dialect: Dialect, type: SignalType): string {
   if (dialect.name === 'duckdb') return type;
   return type === 'TIMESTAMP' ? "Nullable(DateTime('UTC'))" : 'Nullable(Int64)';
 }
 
-/** One partial aggregate grouped by person_id, filling some of the signal columns. */
-function branch(dialect: Dialect, from: Sql, filled: Record<string, Sql>, groupBy = sql`person_id`): Sql {
+/** One partial aggregate per customer record, filling some of the signal columns. */
+function branch(dialect: Dialect, from: Sql, filled: Record<string, Sql>, groupBy: Sql): Sql {
   const columns = Object.entries(SIGNAL_COLUMNS).map(([name, { type }]) => {
     const value = filled[name] ?? sql`NULL`;
     return sql`CAST(${value} AS ${sql.raw(signalType(dialect, type))}) AS ${sql.id(name)}`;
   });
-  return sql`SELECT ${groupBy} AS person_id, ${sql.join(columns)} FROM ${from} GROUP BY ${groupBy}`;
+  return sql`SELECT ${groupBy} AS customer_id, ${sql.join(columns)} FROM ${from} GROUP BY ${groupBy}`;
 }
 
 function inList(column: Sql, values: readonly string[]): Sql {
@@ -47,20 +47,17 @@ function inList(column: Sql, values: readonly string[]): Sql {
 /**
  * Writes `digital_signals`: per person, as of a date, his orders by kind of channel, his web
  * activity (his logged-in events and those of the devices linked to his records), his email
- * contacts with their opens and clicks, the email addresses he gave, and when he was first seen. Partial aggregates of one
- * join each, merged by a UNION ALL and one GROUP BY (no CTE, no window function).
+ * contacts with their opens and clicks, the email addresses he gave, and when he was first seen.
+ * Partial aggregates per customer record (no join, or one), merged per person by a UNION ALL and
+ * one join to customer_persons (no CTE, no window function: ClickHouse 18.16 runs it too).
  */
 export async function writeDigitalSignals(engine: Engine, config: DigitalConfig, asOf: Date): Promise<void> {
   const d = engine.dialect;
   const { onlineChannels, classicOnlineChannels, newChannel, emailChannels } = config;
   const flagIn = (column: Sql, values: readonly string[]): Sql => d.flag(inList(column, values));
-  await replaceTable(engine, 'digital_devices', sql`SELECT DISTINCT i.value AS anonymous_id, p.person_id AS person_id
-    FROM identifiers AS i JOIN customer_persons AS p ON p.customer_id = i.customer_id
-    WHERE i.type = 'anonymous_id' AND (i.first_seen_at IS NULL OR i.first_seen_at <= ${asOf})`);
-  await replaceTable(engine, 'digital_email_contacts', sql`SELECT p.person_id AS person_id, c.contact_id AS contact_id, c.sent_at AS sent_at
-    FROM contacts AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id
-    WHERE ${inList(sql`c.channel`, emailChannels)} AND c.sent_at <= ${asOf}`);
-  await replaceTable(engine, 'digital_email_responses', sql`SELECT contact_id,
+  await replaceTable(engine, 'digital_devices', sql`SELECT DISTINCT value AS anonymous_id, customer_id FROM identifiers
+    WHERE type = 'anonymous_id' AND (first_seen_at IS NULL OR first_seen_at <= ${asOf})`);
+  await replaceTable(engine, 'digital_email_responses', sql`SELECT r.contact_id AS contact_id,
     max(${d.flag(sql`r.type IN ('opened', 'clicked')`)}) AS opened, max(${d.flag(sql`r.type = 'clicked'`)}) AS clicked,
     max(${d.flag(sql`r.type = 'bounced'`)}) AS bounced
     FROM responses AS r WHERE r.type IN ('opened', 'clicked', 'bounced') AND r.at <= ${asOf} GROUP BY r.contact_id`);
@@ -74,7 +71,7 @@ export async function writeDigitalSignals(engine: Engine, config: DigitalConfig,
   const parts = [
     branch(
       d,
-      sql`orders AS o JOIN customer_persons AS p ON p.customer_id = o.customer_id WHERE o.ordered_at <= ${asOf}`,
+      sql`orders AS o WHERE o.ordered_at <= ${asOf}`,
       {
         first_seen: sql`min(o.ordered_at)`,
         orders: sql`count(*)`,
@@ -84,52 +81,42 @@ export async function writeDigitalSignals(engine: Engine, config: DigitalConfig,
         first_order_at: sql`min(o.ordered_at)`,
         first_new_channel_at: sql`min(CASE WHEN ${inList(sql`o.channel`, newChannel.channels)} THEN o.ordered_at END)`,
       },
-      sql`p.person_id`,
+      sql`o.customer_id`,
     ),
-    branch(
-      d,
-      sql`web_events AS w JOIN customer_persons AS p ON p.customer_id = w.customer_id WHERE w.at <= ${asOf}`,
-      web,
-      sql`p.person_id`,
-    ),
+    branch(d, sql`web_events AS w WHERE w.customer_id IS NOT NULL AND w.at <= ${asOf}`, web, sql`w.customer_id`),
     branch(
       d,
       sql`web_events AS w JOIN digital_devices AS v ON v.anonymous_id = w.anonymous_id
         WHERE w.customer_id IS NULL AND w.at <= ${asOf}`,
       web,
-      sql`v.person_id`,
+      sql`v.customer_id`,
     ),
     branch(
       d,
-      sql`digital_email_contacts AS e LEFT JOIN digital_email_responses AS r ON r.contact_id = e.contact_id`,
+      sql`contacts AS c LEFT JOIN digital_email_responses AS r ON r.contact_id = c.contact_id
+        WHERE ${inList(sql`c.channel`, emailChannels)} AND c.sent_at <= ${asOf}`,
       {
-        first_seen: sql`min(e.sent_at)`,
+        first_seen: sql`min(c.sent_at)`,
         email_contacts: sql`count(*)`,
         email_bounces: sql`sum(coalesce(r.bounced, 0))`,
         email_opens: sql`sum(coalesce(r.opened, 0))`,
         email_clicks: sql`sum(coalesce(r.clicked, 0))`,
       },
-      sql`e.person_id`,
+      sql`c.customer_id`,
     ),
     branch(
       d,
-      sql`identifiers AS i JOIN customer_persons AS p ON p.customer_id = i.customer_id
-        WHERE i.type = 'email' AND (i.first_seen_at IS NULL OR i.first_seen_at <= ${asOf})`,
+      sql`identifiers AS i WHERE i.type = 'email' AND (i.first_seen_at IS NULL OR i.first_seen_at <= ${asOf})`,
       { email_addresses: sql`count(DISTINCT i.value)` },
-      sql`p.person_id`,
+      sql`i.customer_id`,
     ),
-    branch(
-      d,
-      sql`customers AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id
-        WHERE c.signup_at IS NULL OR c.signup_at <= ${asOf}`,
-      {},
-      sql`p.person_id`,
-    ),
+    branch(d, sql`customers AS c WHERE c.signup_at IS NULL OR c.signup_at <= ${asOf}`, {}, sql`c.customer_id`),
   ];
   const merged = Object.entries(SIGNAL_COLUMNS).map(([name, { merge }]) =>
-    merge === 'sum' ? sql`coalesce(sum(${sql.id(name)}), 0) AS ${sql.id(name)}` : sql`min(${sql.id(name)}) AS ${sql.id(name)}`,
+    merge === 'sum' ? sql`coalesce(sum(parts.${sql.id(name)}), 0) AS ${sql.id(name)}` : sql`min(parts.${sql.id(name)}) AS ${sql.id(name)}`,
   );
-  await replaceTable(engine, 'digital_signals', sql`SELECT person_id, ${sql.join(merged)}
-    FROM (${sql.join(parts, ' UNION ALL ')}) AS parts GROUP BY person_id`);
+  await replaceTable(engine, 'digital_signals', sql`SELECT p.person_id AS person_id, ${sql.join(merged)}
+    FROM (${sql.join(parts, ' UNION ALL ')}) AS parts JOIN customer_persons AS p ON p.customer_id = parts.customer_id
+    GROUP BY p.person_id`);
   await dropTables(engine, SCRATCH);
 }
