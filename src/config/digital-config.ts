@@ -36,7 +36,7 @@ export const digitalConfigSchema = z
         earlyAdopterDays: z.number().min(0).default(120),
       })
       .prefault({}),
-    /** Customers who first bought before this date are existing customers; default: the launch. */
+    /** Customers who first bought before this date are existing customers; default: the launch (the as-of date while there is none). */
     existingBefore: date.optional(),
     score: z
       .object({

@@ -37,7 +37,9 @@ function branch(dialect: Dialect, from: Sql, filled: Record<string, Sql>, groupB
     const value = filled[name] ?? sql`NULL`;
     return sql`CAST(${value} AS ${sql.raw(signalType(dialect, type))}) AS ${sql.id(name)}`;
   });
-  return sql`SELECT ${groupBy} AS customer_id, ${sql.join(columns)} FROM ${from} GROUP BY ${groupBy}`;
+  // The same key type in every branch: ClickHouse's UNION ALL does not unify Nullable(String) and String.
+  const key = sql`CAST(${groupBy} AS ${sql.raw(dialect.columnType('string', false))})`;
+  return sql`SELECT ${key} AS customer_id, ${sql.join(columns)} FROM ${from} GROUP BY ${groupBy}`;
 }
 
 function inList(column: Sql, values: readonly string[]): Sql {
