@@ -59,3 +59,10 @@ export class UsageError extends FidelisError {
     super('usage', message);
   }
 }
+
+/** What was asked for does not exist (a customer id, a snapshot...). */
+export class NotFoundError extends FidelisError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}

@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { FidelisError } from '../errors.js';
 import { clvCommand } from './clv-command.js';
+import { customerCommand } from './customer-command.js';
 import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
 import { importCommand } from './import-command.js';
 import { runCommand } from './run-command.js';
+import { segmentsCommand } from './segments-command.js';
 import { statusCommand } from './status-command.js';
 
 export function buildProgram(): Command {
@@ -13,7 +15,9 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const command of [generateCommand(), importCommand(), runCommand(), statusCommand(), demoCommand(), clvCommand()]) {
+  for (const command of [
+    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;
@@ -36,7 +40,7 @@ function reportError(error: unknown): number {
   }
   if (error instanceof FidelisError) {
     process.stderr.write(`fidelis: ${error.message}\n`);
-    return error.code === 'invalid_input' || error.code === 'usage' || error.code === 'invalid_config' ? 2 : 1;
+    return error.code === 'invalid_input' || error.code === 'usage' || error.code === 'invalid_config' || error.code === 'not_found' ? 2 : 1;
   }
   process.stderr.write(`fidelis: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;

@@ -4,7 +4,8 @@ import { UsageError } from '../errors.js';
 import { sql, type Engine } from '../store/index.js';
 import { customerPersons } from '../identity/index.js';
 import { clv, customerFacts, referralValue, rfm } from '../value/index.js';
-import { attachment, customerClassesStep, pareto, potential, snapshot, strategicGrid, valueTiers } from '../segments/index.js';
+import { attachment, customerClassesStep, digitalMaturity, pareto, potential, snapshot, strategicGrid, valueTiers } from '../segments/index.js';
+import { NEEDS_STEPS } from '../needs/index.js';
 import { orderFacts } from './order-facts.js';
 import type { PipelineStep } from './step.js';
 
@@ -21,6 +22,8 @@ export const PIPELINE: readonly PipelineStep[] = [
   valueTiers,
   strategicGrid,
   pareto,
+  digitalMaturity,
+  ...NEEDS_STEPS,
   customerClassesStep(),
   snapshot,
 ];

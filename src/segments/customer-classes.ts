@@ -48,6 +48,14 @@ export const CLASS_PARTS: readonly Part[] = [
       gap_categories: 'gap_categories', gap_revenue: 'gap_revenue',
     },
   },
+  {
+    table: 'customer_digital',
+    columns: {
+      digital_type: 'digital_type', digital_score: 'digital_score', digital_evidence: 'evidence', digital_rule: 'rule',
+      digital_treatment: 'treatment', online_share: 'online_share', open_rate: 'open_rate', web_events_per_month: 'web_events_per_month',
+      adoption_days: 'adoption_days', customer_status: 'customer_status', online_services: 'services', online_move: 'online_move',
+    },
+  },
 ];
 
 const BASE_COLUMNS = [

@@ -9,3 +9,12 @@ export { snapshot, listSnapshots, migrationMatrix, customerPath, SNAPSHOT_DIMENS
 export type { MigrationMatrix, SnapshotDimension, SnapshotInfo, SnapshotRow } from './snapshots.js';
 export { explainClasses, formatMoney } from './explain.js';
 export type { ClassReason, ClassesRow } from './explain.js';
+export { classSummary, paretoRows, requireClasses, CLASS_DIMENSIONS } from './class-tables.js';
+export type { ClassDimension, ClassSummaryRow, ParetoRow } from './class-tables.js';
+export { customerCard } from './customer-card.js';
+export type { CustomerCard } from './customer-card.js';
+export { digitalMaturity, newChannelLaunch } from './digital-maturity.js';
+export { onlineMigrationMatrix, explainOnlineMove, ONLINE_MOVES } from './online-migration.js';
+export type { MigrationCell, MigrationMatrix as OnlineMigrationMatrix } from './online-migration.js';
+export { explainDigitalType } from './digital-explain.js';
+export type { CustomerDigitalRow, DigitalType, OnlineMove, Treatment } from './digital-types.js';

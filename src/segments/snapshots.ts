@@ -6,10 +6,10 @@ import { UsageError } from '../errors.js';
 export const SNAPSHOT_DIMENSIONS = ['value_tier', 'value_column', 'grid', 'rfm_segment', 'digital_type', 'online_move'] as const;
 export type SnapshotDimension = (typeof SNAPSHOT_DIMENSIONS)[number];
 
-/** Snapshot column -> customer_classes column (NULL until the class is computed by the pipeline). */
-const FROM_CLASSES: Record<string, string | null> = {
+/** Snapshot column -> customer_classes column. */
+const FROM_CLASSES: Readonly<Record<string, string>> = {
   rfm_segment: 'rfm_segment', value_tier: 'value_tier', value_column: 'value_column', grid: 'grid',
-  digital_type: null, online_move: null,
+  digital_type: 'digital_type', online_move: 'online_move',
   revenue: 'revenue', net_contribution: 'net_contribution', clv: 'clv', predicted_value: 'predicted_value', p_alive: 'p_alive',
   attachment: 'attachment', potential: 'potential',
 };

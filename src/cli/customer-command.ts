@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import { customerCard, formatMoney, type CustomerCard } from '../segments/index.js';
+import { formatDate, formatNumber, table } from './format.js';
+import { configOption, dbOption, jsonOption, printJson, withStore } from './options.js';
+
+export function customerCommand(): Command {
+  return new Command('customer')
+    .description("print a customer's full card: profile, value, classes with their reasons, affinities and next best offers")
+    .argument('<id>', 'person id or any of his customer record ids')
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (id: string, options: { db?: string; config?: string; json?: boolean }) => {
+      const { card, currency } = await withStore(options, async (engine, config) => ({
+        card: await customerCard(engine, id, config),
+        currency: config.currency,
+      }));
+      if (options.json) printJson(card);
+      else printCard(card, currency);
+    });
+}
+
+const text = (v: unknown): string => {
+  if (v === null || v === undefined) return '-';
+  if (v instanceof Date) return formatDate(v);
+  if (typeof v === 'number') return formatNumber(v);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+};
+
+function printCard(card: CustomerCard, currency: string): void {
+  const c = card.classes ?? {};
+  const p = card.profile;
+  console.log(`Customer ${card.personId}  (records: ${card.records.map((r) => `${r.customerId} ${r.source}`).join(', ')})`);
+  console.log(`\nProfile\n  ${[p.first_name, p.last_name].filter(Boolean).map(text).join(' ') || '-'}; born ${text(p.birth_date)}; ${text(p.gender)}; household ${text(p.household_size)}, children ${text(p.children)}; ${text(p.city)} ${text(p.country)}`);
+  console.log(`  ${text(p.socio_professional_category)}, income ${text(p.income_band)}; interests ${text(p.interests)}`);
+  if (card.identifiers.length > 0) console.log(`  identifiers: ${card.identifiers.map((i) => `${i.type} ${i.value} (${i.source})`).join('; ')}`);
+  if (card.consents.length > 0) console.log(`  consents: ${card.consents.map((k) => `${k.channel} ${k.status} (${formatDate(k.at)}, ${k.source})`).join('; ')}`);
+  console.log('\nValue');
+  console.log(`  ${text(c.orders)} orders, revenue ${formatMoney(num(c.revenue), currency)}, gross margin ${formatMoney(num(c.gross_margin), currency)}, net contribution ${formatMoney(num(c.net_contribution), currency)}`);
+  console.log(`  first purchase ${text(c.first_purchase)}, last ${text(c.last_purchase)}; predicted CLV ${formatMoney(num(c.clv), currency)}, P(alive) ${num(c.p_alive) === null ? '-' : `${Math.round(100 * (num(c.p_alive) ?? 0))}%`}`);
+  console.log('\nClasses');
+  for (const reason of card.reasons) {
+    console.log(`  ${reason.dimension}: ${reason.value}`);
+    for (const line of reason.reasons) console.log(`    - ${line}`);
+  }
+  if (card.affinities.length > 0) {
+    console.log('\nAffinities');
+    for (const a of card.affinities) console.log(`  - ${a.explanation}`);
+  }
+  if (card.offers.length > 0) {
+    console.log('\nNext best offers');
+    for (const o of card.offers) console.log(`  ${o.rank}. [${o.kind}] ${o.explanation}`);
+  }
+  if (card.path.length > 1) {
+    console.log('\nPath over snapshots');
+    console.log(table(['as of', 'tier', 'column', 'grid', 'RFM', 'CLV'], card.path.map((s) => [
+      text(s.as_of), text(s.value_tier), text(s.value_column), text(s.grid), text(s.rfm_segment), Math.round(num(s.clv) ?? 0),
+    ])));
+  }
+}
+
+function num(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
