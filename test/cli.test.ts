@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { PIPELINE } from '../src/pipeline/index.js';
 import { SMALL_COMPANY, tempDir, writeFiles } from './helpers/fixtures.js';
 
 interface Captured {
@@ -49,7 +51,7 @@ describe('the fidelis command line', () => {
     expect(run.code).toBe(0);
     const ran = JSON.parse(run.stdout) as { asOf: string; steps: { name: string }[] };
     expect(ran.asOf).toBe('2024-02-03T08:00:00.000Z');
-    expect(ran.steps.map((s) => s.name)).toEqual(['customer_persons', 'order_facts', 'customer_facts', 'rfm', 'clv', 'referral_value']);
+    expect(ran.steps.map((s) => s.name)).toEqual(PIPELINE.map((s) => s.name));
 
     const status = await fidelis('status', '--db', db);
     expect(status.code).toBe(0);
@@ -79,6 +81,37 @@ describe('the fidelis command line', () => {
     expect(result.stdout).toMatch(/lifetime value: bgnbd \(r [\d.]+, alpha [\d.]+, a [\d.]+, b [\d.]+\)/);
   });
 
+  it('prints the segments tables and a customer card with the reasons of his classes', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'd.duckdb');
+    expect((await fidelis('generate', '--customers', '800', '--seed', '9', '--out', join(dir, 'data'))).code).toBe(0);
+    expect((await fidelis('import', join(dir, 'data'), '--db', db)).code).toBe(0);
+    const before = await fidelis('segments', '--db', db);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toMatch(/run `fidelis run`/);
+    expect((await fidelis('run', '--db', db, '--as-of', '2025-12-31')).code).toBe(0);
+    expect((await fidelis('run', '--db', db)).code).toBe(0);
+    const segments = await fidelis('segments', '--db', db);
+    expect(segments.code).toBe(0);
+    for (const title of ['Value tiers', 'Four columns', 'Revenue x profitability grid', 'Digital-maturity types', 'RFM segments', 'Pareto']) {
+      expect(segments.stdout).toContain(title);
+    }
+    expect(segments.stdout).toMatch(/Migration of value_tier from 2025-12-31 \(rows\) to 2026-06-30 \(columns\)/);
+    const json = JSON.parse((await fidelis('segments', '--db', db, '--json')).stdout) as { classes: Record<string, { class: string; customers: number }[]> };
+    const tiers = json.classes.value_tier ?? [];
+    expect(tiers.map((t) => t.class).sort()).toEqual(['CCM', 'CNR', 'CPP']);
+    const missing = await fidelis('customer', 'nobody', '--db', db);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/No customer with id nobody/);
+    const id = readFileSync(join(dir, 'data', 'orders.csv'), 'utf8').split('\n')[1]?.split(',')[1] ?? '';
+    const card = JSON.parse((await fidelis('customer', id, '--db', db, '--json')).stdout) as { personId: string; reasons: { dimension: string }[] };
+    expect(card.personId).toBe(id);
+    expect(card.reasons.map((r) => r.dimension)).toContain('value_tier');
+    const text = await fidelis('customer', id, '--db', db);
+    expect(text.code).toBe(0);
+    for (const section of ['Profile', 'Value', 'Classes', 'value_tier:', 'digital_type:']) expect(text.stdout).toContain(section);
+  });
+
   it('exits with 2 and a located message when a file is refused', async () => {
     const db = join(tempDir(), 'cli.duckdb');
     const dir = writeFiles({ ...SMALL_COMPANY, 'orders.csv': 'order_id,customer_id,ordered_at,channel\nO1,C1,2024-31-01,store' });
@@ -97,7 +130,7 @@ describe('the fidelis command line', () => {
   });
 
   it('has help on every command', async () => {
-    for (const command of ['generate', 'import', 'run', 'status', 'demo']) {
+    for (const command of ['generate', 'import', 'run', 'status', 'segments', 'customer', 'demo']) {
       const result = await fidelis(command, '--help');
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`Usage: fidelis ${command}`));

@@ -38,7 +38,7 @@ export const valueTiers: PipelineStep = {
     const d1Threshold = thresholdForValueShare(await valueHistogram(engine, sql`tier_flagged`, sql`clv`), t.d1ValueShare);
     await replaceTable(engine, 'value_tier_thresholds', sql`SELECT
       ${d.quantiles(sql`predicted_value`, [1 - t.cppTopShare])}[1] AS cpp_min_predicted_value,
-      ${Number.isFinite(d1Threshold) ? d1Threshold : 1e300} AS d1_min_clv,
+      CAST(${Number.isFinite(d1Threshold) ? d1Threshold : null} AS DOUBLE) AS d1_min_clv,
       ${d.quantiles(sql`yearly_contribution`, [t.d2ContributionQuantile])}[1] AS d2_min_yearly_contribution,
       ${percentileCuts(d, sql`clv`)} AS clv_cuts
       FROM tier_flagged WHERE NOT unprofitable`);
