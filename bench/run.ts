@@ -6,8 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchNextBestOffer } from './next-best-offer.js';
 
-const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { customers: { type: 'string', default: '100000' }, 'nbo-customers': { type: 'string', default: '20000' }, keep: { type: 'boolean' } },
+});
 const customers = Number(values.customers);
 const work = mkdtempSync(join(tmpdir(), 'fidelis-bench-'));
 const data = join(work, 'data');
@@ -54,6 +57,14 @@ try {
       `import at 4GB / import: ${fmt(limited.seconds / load.seconds, 2)}x time, ${fmt(limited.maxRssMb / load.maxRssMb, 2)}x memory; ` +
       `pipeline / baseline: ${fmt(run.seconds / raw.seconds, 2)}x`,
   );
+  // Next best offer against popularity on a time split, on its own (smaller) company: the
+  // evaluation reruns the pipeline at the split date.
+  const nbo = await benchNextBestOffer({ customers: Number(values['nbo-customers']) });
+  console.log('');
+  console.log(`next best offer, ${fmt(Number(nbo.customers), 0)} customers, split ${String(nbo.splitDate)} + ${String(nbo.horizonDays)} days, ` +
+    `${fmt(Number(nbo.customersEvaluated), 0)} customers evaluated:`);
+  console.log(`| method | hit rate at 5 |\n| --- | ---: |\n| next best offer | ${fmt(Number(nbo.nboHitRateAt5), 4)} |\n| popularity baseline | ${fmt(Number(nbo.popularityHitRateAt5), 4)} |`);
+  console.log(`next best offer / popularity: ${fmt(Number(nbo.hitRateRatio), 2)}x`);
 } finally {
   if (!values.keep) rmSync(work, { recursive: true, force: true });
 }
