@@ -26,7 +26,9 @@ export async function spendBands(engine: Engine, bands: number): Promise<void> {
  * purchase in the category by a customer of the band is this product, its band's share pulled
  * towards the product's share of the category by `smoothing` pseudo-lines (and that share towards
  * uniform by one line per product, so a product nobody bought keeps a small chance); only the
- * `keep` most probable products of each category and band.
+ * `keep` products of each category and band with the highest expected margin given the category
+ * (probability x unit margin), numbered in that order in `product_rank`: within a category, a
+ * customer's offers come in this order, whoever he is.
  */
 export async function bandProducts(engine: Engine, smoothing: number, keep: number): Promise<void> {
   const d = engine.dialect;
@@ -53,9 +55,9 @@ export async function bandProducts(engine: Engine, smoothing: number, keep: numb
     g.name AS name, g.sub_category AS sub_category, g.price AS price, g.unit_margin AS unit_margin,
     (g.lines + ${smoothing} * g.share) / (c.lines + ${smoothing}) AS product_probability
     FROM needs_band_grid_lines AS g JOIN needs_band_category AS c ON c.band = g.band AND c.category = g.category`);
-  await replaceTable(engine, 'needs_band_products', d.topPerGroup(sql`SELECT * FROM needs_band_probability`, {
+  await replaceTable(engine, 'needs_band_products', d.topPerGroup(sql`SELECT *, product_probability * unit_margin AS expected_margin FROM needs_band_probability`, {
     partitionBy: ['category', 'band'],
-    orderBy: [{ column: 'product_probability', descending: true }, { column: 'sku' }],
+    orderBy: [{ column: 'expected_margin', descending: true }, { column: 'sku' }],
     columns: ['sku', 'name', 'sub_category', 'price', 'unit_margin', 'product_probability'],
     n: keep,
     rankAs: 'product_rank',
