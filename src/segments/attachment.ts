@@ -18,7 +18,7 @@ export const attachment: PipelineStep = {
     const total = s.weights.tenure + s.weights.regularity + s.weights.breadth + s.weights.recency || 1;
     const period = s.regularityPeriodDays;
     // A new customer is judged over at least a year of periods, not over the one he is in.
-    const minPeriods = Math.max(1, Math.ceil(365 / period));
+    const minPeriods = Math.max(1, Math.round(365 / period));
     await replaceTable(engine, 'attachment_orders', sql`SELECT p.person_id AS person_id, o.ordered_at AS ordered_at
       FROM order_facts AS o JOIN customer_persons AS p ON p.customer_id = o.customer_id`);
     await replaceTable(engine, 'attachment_periods', sql`SELECT o.person_id AS person_id,
