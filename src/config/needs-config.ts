@@ -50,7 +50,11 @@ export const needsConfigSchema = z
         upSellPriceFactor: z.number().min(1).default(1.1),
         /** Categories per customer considered for offers (his most probable ones). */
         candidateCategories: z.number().int().min(1).max(100).default(4),
-        /** Products per category and spend band considered for offers (the most probable ones). */
+        /**
+         * Products per category and spend band kept as candidates: those with the highest expected
+         * margin given the category (probability x unit margin); a customer is offered at most
+         * perCustomer of them after leaving out his recent purchases.
+         */
         candidateProducts: z.number().int().min(1).max(1000).default(8),
         /** Spend bands: customers are cut into this many groups by their average line value. */
         spendBands: z.number().int().min(1).max(20).default(5),
@@ -60,9 +64,10 @@ export const needsConfigSchema = z
       .object({
         /**
          * Weight (in purchases) of the prior in a customer's category probabilities: his own lines
-         * count one each, the prior from his peers and declared profile counts this many.
+         * count one each, the prior from his peers and declared profile counts this many. Lower
+         * trusts his own history more (fewer cross-sells); tuned on a validation split (docs/needs.md).
          */
-        priorStrength: z.number().min(0).default(2.5),
+        priorStrength: z.number().min(0).default(1),
         /** Exponent of the declared-profile lifts (interests, gender, children, age) in the prior; 0 ignores them. */
         profileWeight: z.number().min(0).default(0.7),
         /** Exponent of the category-association lifts from what he bought in the prior; 0 ignores them. */

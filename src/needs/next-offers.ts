@@ -54,7 +54,9 @@ export const nextOffers: PipelineStep = {
     }));
     await bandProducts(engine, model.productSmoothing, offers.candidateProducts);
     // Within a category his offers follow product_rank, so the first N after his recent purchases
-    // there are all the category can place in his first N. The candidates are never stored.
+    // there are all the category can place in his first N (unless only one of the kinds of a bought
+    // category is wanted: then the kind filter may skip some). The candidates are never stored.
+    const rankLimit = kinds.has('up_sell') === kinds.has('same_range') ? sql`${offers.perCustomer} + c.recent` : sql`${offers.candidateProducts}`;
     const kind = sql`CASE WHEN c.own_lines = 0 THEN 'cross_sell'
       WHEN p.price >= c.max_price * ${offers.upSellPriceFactor} THEN 'up_sell' ELSE 'same_range' END`;
     const carried = ['band', 'category_probability', 'category_lines', 'max_price_bought', 'profile_lift', 'antecedent', 'antecedent_lift', 'antecedent_confidence'];
@@ -65,7 +67,7 @@ export const nextOffers: PipelineStep = {
         c.band AS band, c.category_probability AS category_probability, c.own_lines AS category_lines, c.max_price AS max_price_bought,
         c.profile_lift AS profile_lift, c.antecedent AS antecedent, c.antecedent_lift AS antecedent_lift, c.antecedent_confidence AS antecedent_confidence
       FROM needs_top_categories AS c JOIN needs_band_products AS p ON p.category = c.category AND p.band = c.band
-      WHERE p.product_rank <= ${offers.perCustomer} + c.recent) AS offered
+      WHERE p.product_rank <= ${rankLimit}) AS offered
       WHERE kind IN (${sql.join(offers.kinds.map((k) => sql`${k}`))})`;
     const fresh = sql`SELECT o.*
       FROM (${candidates}) AS o LEFT JOIN needs_recent AS r ON r.person_id = o.person_id AND r.sku = o.sku WHERE coalesce(r.recent, 0) = 0`;

@@ -1,10 +1,4 @@
 import { sql, type Dialect, type Sql } from '../store/index.js';
-import type { ColumnType } from '../store/index.js';
-
-/** A value cast to a nullable logical type, so UNION ALL branches agree on every engine. */
-export function typed(d: Dialect, value: Sql, type: ColumnType): Sql {
-  return sql`CAST(${value} AS ${sql.raw(d.columnType(type, true))})`;
-}
 
 /** Number of cut points (an array from `Dialect.quantiles`) strictly below the value: 0 .. cuts. */
 export function cutsBelow(d: Dialect, value: Sql, cuts: Sql, count: number): Sql {
