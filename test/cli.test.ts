@@ -78,6 +78,7 @@ describe('the fidelis command line', () => {
     expect(result.stdout).toMatch(/4\/4 the datamart/);
     expect(result.stdout).toMatch(/RFM segments of the buyers/);
     expect(result.stdout).toMatch(/champions\s+\d+/);
+    expect(result.stdout).toMatch(/Value tiers[\s\S]*CPP/);
     expect(result.stdout).toMatch(/lifetime value: bgnbd \(r [\d.]+, alpha [\d.]+, a [\d.]+, b [\d.]+\)/);
   });
 

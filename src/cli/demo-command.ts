@@ -7,7 +7,7 @@ import { importAndReport, printImportReport } from './import-command.js';
 import { configOption, integer, positiveInteger, withStore } from './options.js';
 import { printRunReport, runWithProgress } from './run-command.js';
 import { printStatus } from './status-command.js';
-import { printValueSummary } from './value-summary.js';
+import { printClassSummary, printValueSummary } from './value-summary.js';
 
 interface DemoOptions {
   customers: number;
@@ -34,8 +34,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     console.log('4/4 the datamart');
     printStatus(await datamartStatus(engine), config.currency);
     await printValueSummary(engine);
+    await printClassSummary(engine);
   });
-  console.log(`\nExplore it: fidelis status --db ${db}`);
+  console.log(`\nExplore it: fidelis segments --db ${db}  |  fidelis customer ID --db ${db}  |  fidelis status --db ${db}`);
 }
 
 export function demoCommand(): Command {

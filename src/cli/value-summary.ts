@@ -1,3 +1,4 @@
+import { classSummary, type ClassDimension } from '../segments/index.js';
 import { sql, type Engine } from '../store/index.js';
 import { formatNumber, table } from './format.js';
 
@@ -30,5 +31,26 @@ export async function printValueSummary(engine: Engine): Promise<void> {
     console.log(`\nlifetime value: ${model.model} (${params})${model.converged ? '' : ', not converged'}`);
   } else if (model?.skipped) {
     console.log(`\nlifetime value not predicted: ${model.skipped}`);
+  }
+}
+
+const CLASS_TITLES: readonly [ClassDimension, string][] = [
+  ['value_tier', 'Value tiers'],
+  ['grid', 'Revenue x profitability grid'],
+  ['digital_type', 'Digital-maturity types'],
+];
+
+/** The main classes of the buyers with their weight in customers, revenue and contribution. */
+export async function printClassSummary(engine: Engine): Promise<void> {
+  for (const [dimension, title] of CLASS_TITLES) {
+    const rows = await classSummary(engine, dimension);
+    console.log(`\n${title}`);
+    console.log(
+      table(
+        ['class', 'customers', '% customers', '% revenue', 'net contribution', 'predicted CLV'],
+        rows.map((r) => [r.class, r.customers, Number((100 * r.customerShare).toFixed(1)), Number((100 * r.revenueShare).toFixed(1)),
+          Math.round(r.netContribution), Math.round(r.clv)]),
+      ),
+    );
   }
 }
