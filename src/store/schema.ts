@@ -32,6 +32,7 @@ export interface TableSpec {
 export const CONTACT_CHANNELS = ['email', 'sms', 'mail', 'phone', 'push'] as const;
 export const ORDER_CHANNELS = ['store', 'web', 'phone', 'app'] as const;
 export const IDENTIFIER_TYPES = [
+  'user_id',
   'email',
   'phone',
   'loyalty_card',
@@ -84,7 +85,7 @@ export const TABLES = [
     key: ['customer_id', 'type', 'value'],
     columns: [
       { name: 'customer_id', type: 'string', required: true, references: customerRef, doc: 'Customer record holding the identifier.' },
-      { name: 'type', type: 'string', required: true, values: IDENTIFIER_TYPES, doc: 'email, phone, loyalty_card, account_id, anonymous_id or external_id.' },
+      { name: 'type', type: 'string', required: true, values: IDENTIFIER_TYPES, doc: 'user_id (the userId of tracked events), email, phone, loyalty_card, account_id, anonymous_id or external_id.' },
       { name: 'value', type: 'string', required: true, doc: 'The identifier as received.' },
       { name: 'source', type: 'string', required: true, doc: 'System that recorded it.' },
       { name: 'first_seen_at', type: 'timestamp', doc: 'When it was first linked to the record.' },
