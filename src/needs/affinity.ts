@@ -3,7 +3,7 @@ import type { NeedsConfig } from '../config/needs-config.js';
 import type { PipelineStep } from '../pipeline/step.js';
 import { dropTables, replaceTable } from '../pipeline/tables.js';
 
-const SCRATCH = ['needs_group_source', 'needs_person_categories', 'needs_person_totals', 'needs_person_shares', 'needs_segment_categories', 'needs_segment_totals', 'needs_segment_shares'];
+const SCRATCH = ['needs_group_source', 'needs_person_categories', 'needs_person_totals', 'needs_segment_categories', 'needs_segment_totals', 'needs_segment_shares'];
 
 /** Each buyer's group (his "community"), 'unknown' where the grouping says nothing of him. */
 function groupSource(groupBy: NeedsConfig['affinity']['groupBy']): Sql {
@@ -34,14 +34,14 @@ export const categoryAffinity: PipelineStep = {
     await replaceTable(engine, 'customer_needs_group', sql`SELECT t.person_id AS person_id, coalesce(g.segment, 'unknown') AS segment,
       t.revenue AS revenue, t.lines AS lines
       FROM needs_person_totals AS t LEFT JOIN needs_group_source AS g ON g.person_id = t.person_id`);
-    await replaceTable(engine, 'needs_person_shares', sql`SELECT c.person_id AS person_id, g.segment AS segment, c.category AS category,
+    const personShares = sql`SELECT c.person_id AS person_id, g.segment AS segment, c.category AS category,
       c.orders AS orders, c.lines AS lines, c.units AS units, c.revenue AS revenue, c.margin AS margin,
       c.max_unit_price AS max_unit_price, c.last_purchase AS last_purchase,
       CASE WHEN g.revenue > 0 THEN c.revenue / g.revenue ELSE 0.0 END AS share,
       CAST(c.lines AS DOUBLE) / g.lines AS line_share
-      FROM needs_person_categories AS c JOIN customer_needs_group AS g ON g.person_id = c.person_id`);
+      FROM needs_person_categories AS c JOIN customer_needs_group AS g ON g.person_id = c.person_id`;
     await replaceTable(engine, 'needs_segment_categories', sql`SELECT segment, category, sum(revenue) AS revenue,
-      sum(lines) AS lines, count(*) AS buyers FROM needs_person_shares GROUP BY segment, category`);
+      sum(lines) AS lines, count(*) AS buyers FROM (${personShares}) AS p GROUP BY segment, category`);
     await replaceTable(engine, 'needs_segment_totals', sql`SELECT segment, sum(revenue) AS revenue, sum(lines) AS lines,
       count(*) AS buyers FROM customer_needs_group GROUP BY segment`);
     await replaceTable(engine, 'needs_segment_shares', sql`SELECT c.segment AS segment, c.category AS category,
@@ -55,7 +55,7 @@ export const categoryAffinity: PipelineStep = {
       s.segment_share AS segment_share, s.segment_line_share AS segment_line_share,
       s.segment_penetration AS segment_penetration, s.segment_buyers AS segment_buyers,
       CASE WHEN s.segment_share > 0 THEN p.share / s.segment_share END AS affinity_index
-      FROM needs_person_shares AS p JOIN needs_segment_shares AS s ON s.segment = p.segment AND s.category = p.category`);
+      FROM (${personShares}) AS p JOIN needs_segment_shares AS s ON s.segment = p.segment AND s.category = p.category`);
     await replaceTable(engine, 'segment_category_shares', sql`SELECT * FROM needs_segment_shares`);
     await dropTables(engine, SCRATCH);
   },

@@ -1,6 +1,6 @@
 import { sql } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
+import { replaceTable } from '../pipeline/tables.js';
 
 /**
  * Every order line up to the as-of date with the person who bought it, its category and its
@@ -13,16 +13,16 @@ export const purchaseLines: PipelineStep = {
   reads: ['orders', 'order_lines', 'customer_persons', 'products'],
   writes: ['person_purchase_lines'],
   async run({ engine, asOf }) {
-    await replaceTable(engine, 'needs_orders', sql`SELECT p.person_id AS person_id, o.order_id AS order_id, o.ordered_at AS ordered_at
-      FROM orders AS o JOIN customer_persons AS p ON p.customer_id = o.customer_id WHERE o.ordered_at <= ${asOf}`);
-    await replaceTable(engine, 'needs_lines', sql`SELECT o.person_id AS person_id, o.order_id AS order_id, o.ordered_at AS ordered_at,
+    // Nested, one join a level, so that only the result is written.
+    const personOrders = sql`SELECT p.person_id AS person_id, o.order_id AS order_id, o.ordered_at AS ordered_at
+      FROM orders AS o JOIN customer_persons AS p ON p.customer_id = o.customer_id WHERE o.ordered_at <= ${asOf}`;
+    const lines = sql`SELECT o.person_id AS person_id, o.order_id AS order_id, o.ordered_at AS ordered_at,
       l.sku AS sku, l.quantity AS quantity, CAST(l.unit_price AS DOUBLE) AS unit_price,
       CAST(l.quantity * l.unit_price - coalesce(l.discount, 0) AS DOUBLE) AS revenue, CAST(l.unit_cost AS DOUBLE) AS unit_cost
-      FROM order_lines AS l JOIN needs_orders AS o ON o.order_id = l.order_id`);
+      FROM order_lines AS l JOIN (${personOrders}) AS o ON o.order_id = l.order_id`;
     await replaceTable(engine, 'person_purchase_lines', sql`SELECT l.person_id AS person_id, l.order_id AS order_id,
       l.ordered_at AS ordered_at, l.sku AS sku, p.category AS category, l.quantity AS quantity, l.unit_price AS unit_price,
       l.revenue AS revenue, l.revenue - l.quantity * coalesce(l.unit_cost, CAST(p.unit_cost AS DOUBLE), 0.0) AS margin
-      FROM needs_lines AS l JOIN products AS p ON p.sku = l.sku`);
-    await dropTables(engine, ['needs_orders', 'needs_lines']);
+      FROM (${lines}) AS l JOIN products AS p ON p.sku = l.sku`);
   },
 };
