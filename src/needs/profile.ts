@@ -7,9 +7,9 @@ const PROFILE_SMOOTHING = 50;
 const MAX_INTERESTS = 200;
 
 /** Declared interests seen on at least `minCount` records, from the distinct ";"-lists. */
-async function frequentInterests(engine: Engine, minCount: number): Promise<string[]> {
+async function frequentInterests(engine: Engine, asOf: Date, minCount: number): Promise<string[]> {
   const lists = await engine.query<{ interests: string; n: number }>(sql`SELECT interests, count(*) AS n FROM customers
-    WHERE interests IS NOT NULL AND interests <> '' GROUP BY interests ORDER BY n DESC LIMIT 100000`);
+    WHERE interests IS NOT NULL AND interests <> '' AND (signup_at IS NULL OR signup_at <= ${asOf}) GROUP BY interests ORDER BY n DESC LIMIT 100000`);
   const counts = new Map<string, number>();
   for (const { interests, n } of lists) {
     for (const token of new Set(interests.split(';').map((t) => t.trim()))) {
@@ -26,15 +26,17 @@ async function frequentInterests(engine: Engine, minCount: number): Promise<stri
 /**
  * `needs_person_features` (person_id, feature): what a person declared on any of his records,
  * as "interest:garden", "gender:F", "children:yes", "age:40". One branch per interest (a LIKE on
- * the ";"-list), so no engine-specific array functions are needed.
+ * the ";"-list), so no engine-specific array functions are needed. Records created after the
+ * as-of date are left out: the evaluation must not learn from what was declared after its split.
  */
 export async function personFeatures(engine: Engine, asOf: Date, minCount: number): Promise<void> {
   const d = engine.dialect;
   const text = sql.raw(d.columnType('string', false));
   await replaceTable(engine, 'needs_person_declared', sql`SELECT p.person_id AS person_id, c.interests AS interests,
     c.gender AS gender, c.children AS children, c.birth_date AS birth_date
-    FROM customers AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id`);
-  const interests = await frequentInterests(engine, minCount);
+    FROM customers AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id
+    WHERE c.signup_at IS NULL OR c.signup_at <= ${asOf}`);
+  const interests = await frequentInterests(engine, asOf, minCount);
   const age = d.intDiv(d.daysBetween(sql`birth_date`, sql`${asOf}`), sql`3653`);
   const branches: Sql[] = [
     ...interests.map(
