@@ -2,6 +2,7 @@ import type { Dialect } from './dialect.js';
 import type { Engine } from './engine.js';
 import { SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, type TableSpec } from './schema.js';
 import { sql } from './sql.js';
+import { EVENT_TABLES } from '../collect/events/tables.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -24,6 +25,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'customer snapshots',
     statements: (dialect) => [dialect.createTable(SNAPSHOT_TABLE)],
+  },
+  {
+    version: 3,
+    name: 'event collection',
+    statements: (dialect) => EVENT_TABLES.map((t) => dialect.createTable(t)),
   },
 ];
 
