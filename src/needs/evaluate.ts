@@ -106,8 +106,10 @@ export async function evaluateNextBestOffer(
   if (options.restore ?? true) {
     for (const step of steps) await engine.transaction((tx) => step.run({ engine: tx, config, asOf: restoreAsOf, warn }));
   }
-  const perKind = <T extends { kind: OfferKind }>(rows: readonly T[], value: (row: T) => number): Record<OfferKind, number> =>
-    Object.fromEntries(OFFER_KINDS.map((kind) => [kind, Number(rows.find((r) => r.kind === kind) ? value(rows.find((r) => r.kind === kind) as T) : 0)])) as Record<OfferKind, number>;
+  const perKind = <T extends { kind: OfferKind }>(rows: readonly T[], value: (row: T) => number): Record<OfferKind, number> => {
+    const found = (kind: OfferKind): T | undefined => rows.find((r) => r.kind === kind);
+    return Object.fromEntries(OFFER_KINDS.map((kind) => [kind, Number(found(kind) === undefined ? 0 : value(found(kind) as T))])) as Record<OfferKind, number>;
+  };
   return {
     splitDate: split,
     horizonDays,
