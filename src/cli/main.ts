@@ -5,8 +5,10 @@ import { customerCommand } from './customer-command.js';
 import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
 import { importCommand } from './import-command.js';
+import { keysCommand } from './keys-command.js';
 import { runCommand } from './run-command.js';
 import { segmentsCommand } from './segments-command.js';
+import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
 
 export function buildProgram(): Command {
@@ -16,7 +18,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
-    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(),
+    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import { digitalConfigSchema } from './digital-config.js';
 import { needsConfigSchema } from './needs-config.js';
 import { segmentsConfigSchema } from './segments-config.js';
+import { serverConfigSchema } from './server-config.js';
 import { valueConfigSchema } from './value-config.js';
 
 /**
@@ -34,6 +35,7 @@ export const configSchema = z
     segments: segmentsConfigSchema,
     digital: digitalConfigSchema,
     needs: needsConfigSchema,
+    server: serverConfigSchema,
     import: z
       .object({
         /** How many problems an import lists before it stops looking. */

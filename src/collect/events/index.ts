@@ -1,0 +1,27 @@
+export { EventCollector } from './collector.js';
+export type { CollectorOptions } from './collector.js';
+export { EventLoader } from './loader.js';
+export type { LoadedChunk, LoaderOptions, LogPosition } from './loader.js';
+export { EventLog, listSegments, segmentPath } from './log.js';
+export { correctedTimestamp, logEntry, normalise } from './envelope.js';
+export type { LogEntry, TrackedEvent } from './envelope.js';
+export { mapEvents, isKeyPage } from './map.js';
+export type { MappingOptions } from './map.js';
+export { anonymousRecordId, userRecordId } from './map-customer.js';
+export {
+  batchSchema,
+  checkMessage,
+  collectResponseSchema,
+  identifySchema,
+  trackSchema,
+  pageSchema,
+  screenSchema,
+  groupSchema,
+  aliasSchema,
+  messageSchema,
+  messageProblemSchema,
+  MESSAGE_TYPES,
+  isObject,
+} from './messages.js';
+export type { Message, MessageType, MessageProblem, CollectResponse } from './messages.js';
+export { API_KEYS_TABLE, EVENTS_TABLE, EVENT_LOG_POSITION_TABLE, EVENT_TABLES, RAW_EVENTS_TABLE } from './tables.js';

@@ -1,0 +1,170 @@
+import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fdatasync, write } from 'node:fs';
+import { promisify } from 'node:util';
+
+const writeAsync = promisify(write);
+const fdatasyncAsync = promisify(fdatasync);
+
+/**
+ * The append-only event log: segment files of JSON lines in one folder. `append` resolves once
+ * its lines are on disk (fdatasync). Appends that arrive while a sync is in flight wait for the
+ * next one and share it (group commit), so under load one fsync covers many requests.
+ *
+ * Each process start opens a new segment: a segment is never appended to after a restart, so a
+ * line torn by a crash can only be the last of a closed segment, where the loader skips it.
+ */
+export class EventLog {
+  private segment: number;
+  private fd: number;
+  private size = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+  /** Lines durably written since the process started. */
+  appendedLines = 0;
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(
+    readonly folder: string,
+    private readonly segmentBytes = 64 * 1024 * 1024,
+  ) {
+    mkdirSync(folder, { recursive: true });
+    const segments = listSegments(folder);
+    this.segment = (segments.at(-1) ?? 0) + 1;
+    this.fd = this.openSegment(this.segment);
+  }
+
+  /** The segment now being written. */
+  get currentSegment(): number {
+    return this.segment;
+  }
+
+  /** Called after each durable write (the loader wakes on it). */
+  onAppend(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Appends lines (each a JSON text without newline); resolves when they are durable. */
+  append(lines: readonly string[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the event log is closed'));
+    if (lines.length === 0) return Promise.resolve();
+    const buffer = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    this.pending.push(buffer);
+    this.pendingBytes += buffer.length;
+    this.appendedLines += lines.length;
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.kick();
+    return done;
+  }
+
+  private kick(): void {
+    if (this.flushing) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = null;
+      // Lines queued between the end of the loop and now start the next round.
+      if (this.pending.length > 0) this.kick();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const chunk = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
+      const waiters = this.waiters;
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.waiters = [];
+      try {
+        if (this.size > 0 && this.size + chunk.length > this.segmentBytes) this.rotate();
+        let written = 0;
+        while (written < chunk.length) {
+          const { bytesWritten } = await writeAsync(this.fd, chunk, written, chunk.length - written);
+          written += bytesWritten;
+        }
+        this.size += chunk.length;
+        await fdatasyncAsync(this.fd);
+        for (const w of waiters) w.resolve();
+      } catch (error) {
+        for (const w of waiters) w.reject(error);
+      }
+      for (const listener of this.listeners) listener();
+    }
+  }
+
+  private rotate(): void {
+    fdatasyncSync(this.fd);
+    closeSync(this.fd);
+    this.segment += 1;
+    this.fd = this.openSegment(this.segment);
+    this.size = 0;
+  }
+
+  private openSegment(segment: number): number {
+    const fd = openSync(segmentPath(this.folder, segment), 'a');
+    // The new file's directory entry must be durable too, or a crash could lose the whole file.
+    syncFolder(this.folder);
+    return fd;
+  }
+
+  /** Waits for pending appends, then closes the file. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flushing;
+    closeSync(this.fd);
+  }
+}
+
+export function segmentPath(folder: string, segment: number): string {
+  return join(folder, `segment-${String(segment).padStart(8, '0')}.jsonl`);
+}
+
+export function listSegments(folder: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => /^segment-(\d+)\.jsonl$/.exec(name)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+function syncFolder(folder: string): void {
+  const fd = openSync(folder, 'r');
+  try {
+    fdatasyncSync(fd);
+  } catch {
+    // Some filesystems refuse to sync a directory; the file's own sync still holds its data.
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads up to `maxBytes` of a segment from `offset`, cut after its last complete line. */
+export async function readLines(
+  folder: string,
+  segment: number,
+  offset: number,
+  maxBytes: number,
+): Promise<{ lines: string[]; nextOffset: number; size: number }> {
+  const handle = await openFile(segmentPath(folder, segment), 'r');
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(maxBytes, Math.max(0, size - offset));
+    if (length === 0) return { lines: [], nextOffset: offset, size };
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
+    if (end < 0) return { lines: [], nextOffset: offset, size };
+    const text = buffer.toString('utf8', 0, end);
+    return { lines: text.length > 0 ? text.split('\n') : [''], nextOffset: offset + end + 1, size };
+  } finally {
+    await handle.close();
+  }
+}

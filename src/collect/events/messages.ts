@@ -1,0 +1,138 @@
+import { z } from '@hono/zod-openapi';
+
+/**
+ * Segment's HTTP Tracking API messages (identify, track, page, screen, group, alias), as zod
+ * schemas: they validate every message the server accepts and describe it in /openapi.json.
+ * Unknown fields are kept (passthrough): a message is logged as received.
+ */
+
+/** userId and friends: strings, or numbers that some clients send and Segment accepts. */
+const id = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v))
+  .pipe(z.string().trim().min(1, 'must not be empty').max(512, 'at most 512 characters'));
+
+const isoDate = z
+  .union([z.string(), z.date()])
+  .refine((v) => !Number.isNaN(new Date(v).getTime()), 'expected an ISO 8601 date such as 2024-05-01T10:00:00Z')
+  .openapi({ type: 'string', format: 'date-time' });
+
+const object = z.record(z.string(), z.unknown());
+
+const common = {
+  messageId: z.string().min(1).max(256).optional().openapi({ description: 'Unique id of the message: a replay with the same id adds nothing.' }),
+  userId: id.optional().openapi({ type: 'string', description: 'Your id of a known user.' }),
+  anonymousId: id.optional().openapi({ type: 'string', description: 'Device or cookie id of a visitor.' }),
+  timestamp: isoDate.optional().openapi({ description: 'When it happened, by the client clock (corrected with sentAt).' }),
+  originalTimestamp: isoDate.optional(),
+  sentAt: isoDate.optional().openapi({ description: 'When the client sent it, by the client clock.' }),
+  context: object.optional().openapi({ description: 'Context: page, app, device, campaign, consent, externalIds...' }),
+  integrations: object.optional(),
+};
+
+const identified = <K extends MessageType, T extends z.ZodRawShape>(type: K, shape: T) =>
+  z
+    .object({ ...common, type: z.literal(type), ...shape })
+    .passthrough()
+    .refine((m) => m.userId !== undefined || m.anonymousId !== undefined, {
+      message: 'a message needs a userId or an anonymousId',
+      path: ['userId'],
+    });
+
+export const identifySchema = identified('identify', {
+  traits: object.optional().openapi({ description: 'Profile attributes: email, phone, firstName, address, consents...' }),
+}).openapi('Identify');
+export const trackSchema = identified('track', {
+  event: z.string().trim().min(1, 'a track needs an event name').max(256),
+  properties: object.optional(),
+}).openapi('Track');
+export const pageSchema = identified('page', {
+  name: z.string().optional(),
+  category: z.string().optional(),
+  properties: object.optional(),
+}).openapi('Page');
+export const screenSchema = identified('screen', {
+  name: z.string().optional(),
+  category: z.string().optional(),
+  properties: object.optional(),
+}).openapi('Screen');
+export const groupSchema = identified('group', {
+  groupId: id.openapi({ type: 'string' }),
+  traits: object.optional(),
+}).openapi('Group');
+export const aliasSchema = z
+  .object({ ...common, type: z.literal('alias'), previousId: id.openapi({ type: 'string' }), userId: id.openapi({ type: 'string' }) })
+  .passthrough()
+  .openapi('Alias');
+
+export const MESSAGE_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+export const SCHEMAS_BY_TYPE = {
+  identify: identifySchema,
+  track: trackSchema,
+  page: pageSchema,
+  screen: screenSchema,
+  group: groupSchema,
+  alias: aliasSchema,
+} as const satisfies Record<MessageType, z.ZodType>;
+
+export const messageSchema = z
+  .union([identifySchema, trackSchema, pageSchema, screenSchema, groupSchema, aliasSchema])
+  .openapi('Message');
+export type Message = z.infer<typeof messageSchema>;
+
+export const batchSchema = z
+  .object({
+    batch: z.array(messageSchema).openapi({ description: 'Messages of any type; at most 32 KB each, 500 KB in all.' }),
+    sentAt: isoDate.optional(),
+    context: object.optional().openapi({ description: 'Context merged into every message.' }),
+    integrations: object.optional(),
+    writeKey: z.string().optional().openapi({ description: 'The write key, when not sent as the HTTP Basic user name.' }),
+  })
+  .openapi('Batch');
+
+/** One message the server refused, and why. */
+export const messageProblemSchema = z
+  .object({
+    index: z.number().int().openapi({ description: 'Position of the message in the batch, from 0.' }),
+    messageId: z.string().optional(),
+    field: z.string().openapi({ description: 'Path of the faulty field, such as "event" or "userId".' }),
+    reason: z.string(),
+  })
+  .openapi('MessageProblem');
+export type MessageProblem = z.infer<typeof messageProblemSchema>;
+
+export const collectResponseSchema = z
+  .object({
+    success: z.literal(true),
+    accepted: z.number().int().openapi({ description: 'Messages written to the log (replays included: they are dropped at load).' }),
+    rejected: z.array(messageProblemSchema).openapi({ description: 'Messages refused, the others were accepted.' }),
+  })
+  .openapi('CollectResponse');
+export type CollectResponse = z.infer<typeof collectResponseSchema>;
+
+/**
+ * Validates one message: the schema of its type, so a problem names the right field
+ * ("event" of a track) rather than every branch of the union.
+ */
+export function checkMessage(value: unknown, index: number): { ok: true; message: Message } | { ok: false; problem: MessageProblem } {
+  const messageId = isObject(value) && typeof value.messageId === 'string' ? value.messageId : undefined;
+  const fail = (field: string, reason: string) => ({
+    ok: false as const,
+    problem: { index, ...(messageId !== undefined ? { messageId } : {}), field, reason },
+  });
+  if (!isObject(value)) return fail('', 'a message must be a JSON object');
+  const type = value.type;
+  if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) {
+    return fail('type', `unknown type ${JSON.stringify(type)}; expected one of ${MESSAGE_TYPES.join(', ')}`);
+  }
+  const result = SCHEMAS_BY_TYPE[type as MessageType].safeParse(value);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  return fail(issue?.path.join('.') ?? '', issue?.message ?? 'invalid message');
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,10 @@
+export { createApp } from './app.js';
+export { startServer, logFolder } from './serve.js';
+export type { RunningServer, StartOptions } from './serve.js';
+export { requireScope, authorize, presentedKey, keyOf } from './auth.js';
+export { ApiError, badRequest, errorSchema, forbidden, unauthorized } from './errors.js';
+export { KeyRing, SCOPES, allows, createKey, listKeys, revokeKey } from './keys.js';
+export type { ApiKey, Scope } from './keys.js';
+export { SerialEngine } from './serial-engine.js';
+export { ROUTES } from './routes/index.js';
+export type { App, AppDeps, AppEnv, RouteModule } from './types.js';

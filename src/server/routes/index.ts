@@ -1,0 +1,5 @@
+import type { RouteModule } from '../types.js';
+import { collectRoutes } from './collect.js';
+
+/** Every route module of the server, mounted in this order by createApp. Add a module here. */
+export const ROUTES: readonly RouteModule[] = [collectRoutes];

@@ -1,0 +1,82 @@
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { EventCollector, type LoadedChunk } from '../collect/events/index.js';
+import type { Config } from '../config/index.js';
+import { openStore, type Engine } from '../store/index.js';
+import { createApp } from './app.js';
+import { KeyRing } from './keys.js';
+import { SerialEngine } from './serial-engine.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly engine: Engine;
+  readonly collector: EventCollector;
+  /** Stops taking requests, loads what the log holds, closes the datamart. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly config: Config;
+  /** Default: config.server.host / port (0 picks a free port). */
+  readonly host?: string;
+  readonly port?: number;
+  /** Told of each load (set FIDELIS_TRACE_LOADS=1 for `fidelis serve` to print them). */
+  readonly trace?: (what: 'load-start' | 'load-end', position: { segment: number; offset: number }) => void;
+}
+
+/** The log folder: configured, else "<db>.events" beside the database. */
+export function logFolder(config: Config): string {
+  if (config.server.log.folder) return config.server.log.folder;
+  if (config.db === ':memory:') return mkdtempSync(join(tmpdir(), 'fidelis-events-'));
+  return `${config.db}.events`;
+}
+
+/**
+ * After each load: incremental identity linking of the records the load touched.
+ * IDENTITY CALL SITE: call `linkIdentifiers` from src/identity/index.ts here once it exists.
+ */
+async function afterLoad(_engine: Engine, _chunk: LoadedChunk): Promise<void> {
+  // await linkIdentifiers(engine, { customerIds: chunk.customerIds });
+  return Promise.resolve();
+}
+
+/** Opens the datamart, starts the collector and listens. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config } = options;
+  const engine = new SerialEngine(await openStore(config.db, config.duckdb));
+  const keys = await KeyRing.load(engine);
+  const collector = new EventCollector(engine, {
+    folder: logFolder(config),
+    segmentBytes: config.server.log.segmentBytes,
+    intervalMs: config.server.loader.intervalMs,
+    maxEvents: config.server.loader.maxEvents,
+    keyPages: config.server.keyPages,
+    afterLoad,
+    ...(options.trace ? { trace: options.trace } : {}),
+    onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
+  collector.start();
+  const app = createApp({ engine, config, keys, collector });
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: options.host ?? config.server.host, port: options.port ?? config.server.port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    engine,
+    collector,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await collector.drain();
+      await collector.close();
+      await engine.close();
+    },
+  };
+}
