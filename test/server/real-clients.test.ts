@@ -63,7 +63,7 @@ describe('real tracking clients pointed at the server', () => {
     client.group({ userId: 'rud-1', groupId: 'g-1', traits: { name: 'Acme' } });
     client.alias({ userId: 'rud-1', previousId: 'rud-old' });
     await new Promise<void>((resolve, reject) => {
-      client.flush((error?: Error) => (error ? reject(error) : resolve()));
+      void client.flush((error?: Error) => (error ? reject(error) : resolve()));
     });
 
     const events = await waitFor('the RudderStack events in the datamart', async () => {
