@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { digitalConfigSchema } from './digital-config.js';
+import { identityConfigSchema } from './identity-config.js';
 import { needsConfigSchema } from './needs-config.js';
 import { segmentsConfigSchema } from './segments-config.js';
 import { serverConfigSchema } from './server-config.js';
@@ -35,6 +36,7 @@ export const configSchema = z
     segments: segmentsConfigSchema,
     digital: digitalConfigSchema,
     needs: needsConfigSchema,
+    identity: identityConfigSchema,
     server: serverConfigSchema,
     import: z
       .object({

@@ -1,17 +1,17 @@
-import { sql } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
-import { replaceTable } from '../pipeline/tables.js';
+import { resolveIdentities } from './resolve.js';
 
 /**
- * The map from customer records to persons that every per-customer computation goes through.
- * Until identity resolution links records (issue 5), each record is its own person; value,
- * classes and needs are already computed per person_id, so resolution only has to fill this map.
+ * The map from customer records to persons that every per-customer computation goes through,
+ * made by complete identity resolution: records linked by shared normalised identifiers, under
+ * the over-merge limits, the one-userId rule and the blocks left by splits (docs/identity.md).
+ * Also writes the identity tables (merge log, ids, redirects) and person_profiles.
  */
 export const customerPersons: PipelineStep = {
   name: 'customer_persons',
-  reads: ['customers'],
-  writes: ['customer_persons'],
-  async run({ engine }) {
-    await replaceTable(engine, 'customer_persons', sql`SELECT customer_id, customer_id AS person_id FROM customers`);
+  reads: ['customers', 'identifiers', 'identity_links', 'identity_blocks', 'person_ids'],
+  writes: ['customer_persons', 'identity_nodes', 'person_identifiers', 'identity_merges', 'person_ids', 'person_redirects', 'person_profiles'],
+  async run({ engine, config }) {
+    await resolveIdentities(engine, config);
   },
 };

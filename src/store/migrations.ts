@@ -3,6 +3,7 @@ import type { Engine } from './engine.js';
 import { SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, type TableSpec } from './schema.js';
 import { sql } from './sql.js';
 import { EVENT_TABLES } from '../collect/events/tables.js';
+import { identityTableStatements } from '../identity/tables.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'event collection',
     statements: (dialect) => EVENT_TABLES.map((t) => dialect.createTable(t)),
   },
+  { version: 4, name: 'identity resolution', statements: identityTableStatements },
 ];
 
 export interface MigrationReport {

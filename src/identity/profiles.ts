@@ -1,0 +1,43 @@
+/**
+ * The golden record: one row per person, each declared attribute taken from the record that wins
+ * survivorship for it (most trusted source, then most recent; identity_nodes.survivor_rank), with
+ * the id of that record beside the value.
+ */
+import type { IdentityConfig } from '../config/identity-config.js';
+import { replaceTable } from '../pipeline/tables.js';
+import { sql, tableSpec, type Engine, type Sql } from '../store/index.js';
+
+/** The customers table's declared columns (all but the record's own id and source). */
+export const PROFILE_ATTRIBUTES: readonly string[] = tableSpec('customers')
+  .columns.map((c) => c.name)
+  .filter((name) => name !== 'customer_id' && name !== 'source');
+
+function profileQuery(engine: Engine, where: Sql): Sql {
+  const d = engine.dialect;
+  const columns = PROFILE_ATTRIBUTES.flatMap((name) => {
+    const rank = sql`CASE WHEN c.${sql.id(name)} IS NOT NULL THEN n.survivor_rank END`;
+    return [
+      sql`${d.argMax(sql`c.${sql.id(name)}`, rank)} AS ${sql.id(name)}`,
+      sql`${d.argMax(sql`c.customer_id`, rank)} AS ${sql.id(`${name}_from`)}`,
+    ];
+  });
+  return sql`SELECT n.person_id, count(c.customer_id) AS records, ${sql.join(columns)}
+    FROM identity_nodes AS n LEFT JOIN customers AS c ON c.customer_id = n.node_id
+    ${where} GROUP BY n.person_id`;
+}
+
+/**
+ * Rewrites person_profiles: all of it, or only the given persons (after a split or an
+ * incremental merge). `settings` is taken for symmetry with the resolution; the order itself was
+ * stored per node when the graph was read.
+ */
+export async function writeProfiles(engine: Engine, _settings: IdentityConfig, personIds?: readonly string[]): Promise<void> {
+  if (personIds === undefined) {
+    await replaceTable(engine, 'person_profiles', profileQuery(engine, sql``));
+    return;
+  }
+  if (personIds.length === 0) return;
+  const list = sql.join(personIds.map((id) => sql`${id}`));
+  await engine.exec(sql`DELETE FROM person_profiles WHERE person_id IN (${list})`);
+  await engine.exec(sql`INSERT INTO person_profiles ${profileQuery(engine, sql`WHERE n.person_id IN (${list})`)}`);
+}
