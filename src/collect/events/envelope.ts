@@ -27,6 +27,19 @@ export function logEntry(message: Message, receivedAt: Date, keyId: string, batc
   };
 }
 
+/**
+ * The same line as JSON.stringify(logEntry(...)), built from a prefix computed once per request:
+ * dates are formatted once, not per message (the collection hot path).
+ */
+export function logLinePrefix(receivedAt: Date, keyId: string, sentAt?: string): string {
+  const sent = sentAt !== undefined ? `"sentAt":${JSON.stringify(new Date(sentAt).toISOString())},` : '';
+  return `{"receivedAt":"${receivedAt.toISOString()}",${sent}"keyId":${JSON.stringify(keyId)},"id":`;
+}
+
+export function logLine(prefix: string, messageId: string | undefined, messageJson: string): string {
+  return `${prefix}${JSON.stringify(messageId ?? `srv-${randomUUID()}`)},"message":${messageJson}}`;
+}
+
 /** A logged message ready to map: times corrected, ids resolved. */
 export interface TrackedEvent {
   readonly messageId: string;

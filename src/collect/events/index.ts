@@ -3,7 +3,7 @@ export type { CollectorOptions } from './collector.js';
 export { EventLoader } from './loader.js';
 export type { LoadedChunk, LoaderOptions, LogPosition } from './loader.js';
 export { EventLog, listSegments, segmentPath } from './log.js';
-export { correctedTimestamp, logEntry, normalise } from './envelope.js';
+export { correctedTimestamp, logEntry, logLine, logLinePrefix, normalise } from './envelope.js';
 export type { LogEntry, TrackedEvent } from './envelope.js';
 export { mapEvents, isKeyPage } from './map.js';
 export type { MappingOptions } from './map.js';

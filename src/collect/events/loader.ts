@@ -67,7 +67,7 @@ export class EventLoader {
       if (later[0] === undefined) return null;
       return this.commit([], { segment: later[0], offset: 0 }, 0);
     }
-    const { lines, nextOffset } = await readLines(this.options.folder, position.segment, position.offset, this.options.maxBytes ?? 8 * 1024 * 1024);
+    const { lines, nextOffset } = await readLines(this.options.folder, position.segment, position.offset, this.options.maxBytes ?? 2 * 1024 * 1024);
     if (lines.length === 0) {
       // A segment with a later one is closed: what is left of it is at most a line torn by a crash.
       if (later[0] === undefined) return null;

@@ -8,7 +8,8 @@ import {
   groupSchema,
   identifySchema,
   isObject,
-  logEntry,
+  logLine,
+  logLinePrefix,
   pageSchema,
   screenSchema,
   trackSchema,
@@ -73,22 +74,25 @@ export function collectRoutes(app: App, deps: AppDeps): void {
 
     const lines: string[] = [];
     const rejected: MessageProblem[] = [];
+    const prefix = logLinePrefix(receivedAt, key.keyId, batchSentAt);
     messages.forEach((raw, index) => {
       const checked = checkMessage(raw, index);
       if (!checked.ok) {
         rejected.push(checked.problem);
         return;
       }
-      const { message, ...envelope } = logEntry(checked.message, receivedAt, key.keyId, batchSentAt);
+      const message = checked.message;
       const json = JSON.stringify(message);
-      if (Buffer.byteLength(json) > limits.messageBytes) {
+      // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need counting.
+      if (json.length * 3 > limits.messageBytes && Buffer.byteLength(json) > limits.messageBytes) {
         throw new ApiError(400, 'message_too_large', `message ${index} is over ${limits.messageBytes / 1024} KB; the limit is per message`, {
           index,
-          messageId: envelope.id,
+          ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
           limit: limits.messageBytes,
         });
       }
-      lines.push(`${JSON.stringify(envelope).slice(0, -1)},"message":${json}}`);
+      const ownPrefix = message.sentAt !== undefined ? logLinePrefix(receivedAt, key.keyId, message.sentAt) : prefix;
+      lines.push(logLine(ownPrefix, message.messageId, json));
     });
     if (lines.length === 0 && rejected.length > 0) {
       throw badRequest('invalid_messages', `no valid message: ${rejected.map(describe).join('; ')}`, { rejected });

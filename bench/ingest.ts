@@ -1,0 +1,221 @@
+// `npx tsx bench/ingest.ts [--seconds 10] [--concurrency 16] [--batch 100]`: sustained ingest
+// through POST /v1/batch from a separate load process, for Fidelis (validation, durable log, the
+// background loader writing the datamart in the same process) and for the floor: a bare Node
+// HTTP server that only parses the JSON and appends it to a file with the same group-commit
+// fsync policy. Both run in the same invocation and are printed side by side.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request, Agent } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EventLog } from '../src/collect/events/index.js';
+import { parseConfig } from '../src/config/index.js';
+import { createKey, startServer } from '../src/server/index.js';
+import { openStore } from '../src/store/index.js';
+
+export interface IngestOptions {
+  readonly seconds: number;
+  readonly concurrency: number;
+  /** Events per request. */
+  readonly batch?: number;
+}
+
+export interface LoadResult {
+  readonly events: number;
+  readonly requests: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+export interface IngestResult {
+  readonly fidelis: LoadResult;
+  readonly floor: LoadResult;
+  /** Fidelis events/s over the floor's. */
+  readonly ratio: number;
+}
+
+const SELF = fileURLToPath(import.meta.url);
+
+function child(role: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', SELF, '--role', role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** The first stdout line of a child, parsed as JSON. */
+function firstLine<T>(proc: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const newline = out.indexOf('\n');
+      if (newline >= 0) resolve(JSON.parse(out.slice(0, newline)) as T);
+    });
+    proc.once('exit', (code) => reject(new Error(`${proc.spawnargs.join(' ')} exited with ${code}`)));
+  });
+}
+
+async function stopChild(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+async function measure(url: string, key: string, options: IngestOptions): Promise<LoadResult> {
+  const load = child('load', [url, key, String(options.seconds), String(options.concurrency), String(options.batch ?? 100)]);
+  return firstLine<LoadResult>(load);
+}
+
+export async function benchIngest(options: IngestOptions): Promise<IngestResult> {
+  const work = mkdtempSync(join(tmpdir(), 'fidelis-ingest-'));
+  try {
+    const floorServer = child('floor', [join(work, 'floor.jsonl')]);
+    const { url: floorUrl } = await firstLine<{ url: string }>(floorServer);
+    const floor = await measure(floorUrl, 'none', options);
+    await stopChild(floorServer);
+
+    const db = join(work, 'bench.duckdb');
+    const store = await openStore(db);
+    const { key } = await createKey(store, 'write', 'bench');
+    await store.close();
+    const fidelisServer = child('fidelis', [db]);
+    const { url } = await firstLine<{ url: string }>(fidelisServer);
+    const fidelis = await measure(url, key, options);
+    await stopChild(fidelisServer);
+    return { fidelis, floor, ratio: fidelis.eventsPerSecond / floor.eventsPerSecond };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// ---- roles, each in its own process ----
+
+async function runFidelis(db: string): Promise<void> {
+  const server = await startServer({ config: parseConfig({ db }), port: 0 });
+  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
+  await server.close();
+}
+
+/** The floor: parse the JSON, append its messages as lines, answer once they are fsynced (group commit). */
+async function runFloor(file: string): Promise<void> {
+  const folder = `${file}.d`;
+  const log = new EventLog(folder);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { batch: unknown[] };
+      log.append(body.batch.map((m) => JSON.stringify(m))).then(
+        () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"success":true}'),
+        () => res.writeHead(500).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
+  server.close();
+  await log.close();
+}
+
+/** A Segment-like batch with placeholders for unique messageIds. */
+function batchTemplate(size: number): string[] {
+  const messages = Array.from({ length: size }, (_, i) => {
+    const kind = i % 10;
+    const common = { messageId: '@ID@', userId: `user-${i % 37}`, anonymousId: `anon-${i % 53}`, timestamp: new Date().toISOString(), context: { library: { name: 'bench', version: '1' }, ip: '10.0.0.1', page: { path: '/products/chair' } } };
+    if (kind === 0) return { ...common, type: 'identify', traits: { email: `user${i}@example.com`, firstName: 'Ana', address: { city: 'Lyon', country: 'FR' } } };
+    if (kind === 1) return { ...common, type: 'track', event: 'Order Completed', properties: { order_id: '@ID@', products: [{ sku: 'SKU-1', name: 'Chair', price: 49.9, quantity: 1 }, { sku: 'SKU-2', price: 15, quantity: 2 }] } };
+    if (kind < 5) return { ...common, type: 'page', name: 'Product', properties: { path: '/products/chair', url: 'https://shop.example/products/chair', title: 'Chair' } };
+    return { ...common, type: 'track', event: 'Product Viewed', properties: { product_id: 'SKU-1', name: 'Chair', price: 49.9, category: 'home' } };
+  });
+  return JSON.stringify({ batch: messages, sentAt: new Date().toISOString() }).split('@ID@');
+}
+
+async function runLoad(url: string, key: string, seconds: number, concurrency: number, batch: number): Promise<void> {
+  const parts = batchTemplate(batch);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const target = new URL('/v1/batch', url);
+  const auth = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+  const latencies: number[] = [];
+  let events = 0;
+  let failed = 0;
+  let sequence = 0;
+  const send = (body: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = request(target, { method: 'POST', agent, headers: { authorization: auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const prefix = `${process.pid}-${sequence++}-`;
+        let body = parts[0] ?? '';
+        for (let i = 1; i < parts.length; i++) body += `${prefix}${i}${parts[i] ?? ''}`;
+        const t0 = performance.now();
+        const status = await send(body);
+        latencies.push(performance.now() - t0);
+        if (status === 200) events += batch;
+        else failed++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const quantile = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const result: LoadResult = {
+    events,
+    requests: latencies.length,
+    failed,
+    seconds: elapsed,
+    eventsPerSecond: events / elapsed,
+    p50Ms: quantile(0.5),
+    p99Ms: quantile(0.99),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  agent.destroy();
+}
+
+function printResult(result: IngestResult, options: IngestOptions): void {
+  const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+  console.log(`ingest through POST /v1/batch: ${options.seconds} s, ${options.concurrency} concurrent requests of ${options.batch ?? 100} events`);
+  console.log('                     events/s   p50 ms   p99 ms   requests  failed');
+  for (const [name, r] of [['fidelis', result.fidelis], ['floor (parse+fsync)', result.floor]] as const) {
+    console.log(
+      `${name.padEnd(20)} ${fmt(r.eventsPerSecond).padStart(9)} ${fmt(r.p50Ms, 1).padStart(8)} ${fmt(r.p99Ms, 1).padStart(8)} ${fmt(r.requests).padStart(10)} ${fmt(r.failed).padStart(7)}`,
+    );
+  }
+  console.log(`fidelis / floor: ${fmt(result.ratio * 100, 1)}% (target >= 50%, and >= 30,000 events/s)`);
+}
+
+const isMain = process.argv[1] === SELF;
+if (isMain) {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' },
+      seconds: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '16' },
+      batch: { type: 'string', default: '100' },
+    },
+  });
+  const [a = '', b = '', c = '', d = '', e = ''] = positionals;
+  if (values.role === 'fidelis') await runFidelis(a);
+  else if (values.role === 'floor') await runFloor(a);
+  else if (values.role === 'load') await runLoad(a, b, Number(c), Number(d), Number(e));
+  else {
+    const options = { seconds: Number(values.seconds), concurrency: Number(values.concurrency), batch: Number(values.batch) };
+    printResult(await benchIngest(options), options);
+  }
+}
