@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { EventCollector, type LoadedChunk } from '../collect/events/index.js';
 import type { Config } from '../config/index.js';
+import { linkIdentifiers } from '../identity/index.js';
 import { openStore, type Engine } from '../store/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
@@ -36,12 +37,19 @@ export function logFolder(config: Config): string {
 }
 
 /**
- * After each load: incremental identity linking of the records the load touched.
- * IDENTITY CALL SITE: call `linkIdentifiers` from src/identity/index.ts here once it exists.
+ * After each committed load: incremental identity linking of the identifiers its identify and
+ * alias events saw together (the complete resolution runs with `fidelis run`).
  */
-async function afterLoad(_engine: Engine, _chunk: LoadedChunk): Promise<void> {
-  // await linkIdentifiers(engine, { customerIds: chunk.customerIds });
-  return Promise.resolve();
+function afterLoad(config: Config): (engine: Engine, chunk: LoadedChunk) => Promise<void> {
+  return async (engine, chunk) => {
+    if (chunk.links.length === 0) return;
+    try {
+      await linkIdentifiers(engine, config, chunk.links);
+    } catch (error) {
+      // The rows are committed; the next complete resolution (fidelis run) links them.
+      process.stderr.write(`fidelis serve: identity linking failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  };
 }
 
 /** Opens the datamart, starts the collector and listens. */
@@ -55,7 +63,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     intervalMs: config.server.loader.intervalMs,
     maxEvents: config.server.loader.maxEvents,
     keyPages: config.server.keyPages,
-    afterLoad,
+    afterLoad: afterLoad(config),
     ...(options.trace ? { trace: options.trace } : {}),
     onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),
   });

@@ -2,6 +2,8 @@ export { EventCollector } from './collector.js';
 export type { CollectorOptions } from './collector.js';
 export { EventLoader } from './loader.js';
 export type { LoadedChunk, LoaderOptions, LogPosition } from './loader.js';
+export { eventLinks } from './links.js';
+export type { EventLink } from './links.js';
 export { EventLog, listSegments, segmentPath } from './log.js';
 export { correctedTimestamp, logEntry, logLine, logLinePrefix, normalise } from './envelope.js';
 export type { LogEntry, TrackedEvent } from './envelope.js';

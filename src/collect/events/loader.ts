@@ -2,6 +2,7 @@ import { unlink } from 'node:fs/promises';
 import type { Engine } from '../../store/index.js';
 import { sql } from '../../store/index.js';
 import { normalise, type LogEntry, type TrackedEvent } from './envelope.js';
+import { eventLinks, type EventLink } from './links.js';
 import { listSegments, readLines, segmentPath } from './log.js';
 import { mapEvents, type MappingOptions } from './map.js';
 import { storedMessageIds, writeRows } from './write.js';
@@ -15,8 +16,10 @@ export interface LoadedChunk {
   readonly events: number;
   /** Lines dropped as replays of stored messageIds. */
   readonly duplicates: number;
-  /** Customer records the chunk touched (for incremental identity linking). */
+  /** Customer records the chunk touched. */
   readonly customerIds: readonly string[];
+  /** Identifiers seen together by its identify and alias events (for incremental identity linking). */
+  readonly links: readonly EventLink[];
   readonly position: LogPosition;
 }
 
@@ -104,6 +107,7 @@ export class EventLoader {
       events: events.length,
       duplicates,
       customerIds: [...new Set(rows.rows('customers').map((r) => String(r.customer_id)))],
+      links: eventLinks(events),
       position: next,
     };
     if (this.options.afterLoad && events.length > 0) await this.options.afterLoad(this.engine, chunk);
