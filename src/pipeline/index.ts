@@ -1,4 +1,5 @@
 export { PIPELINE, runPipeline, defaultAsOf } from './pipeline.js';
 export type { RunReport } from './pipeline.js';
 export type { PipelineStep, StepContext } from './step.js';
-export { replaceTable, dropTables } from './tables.js';
+export { replaceTable, dropTables, replaceTableByJoins } from './tables.js';
+export type { JoinedTable } from './tables.js';

@@ -5,7 +5,7 @@ import { sql, type Engine } from '../store/index.js';
 import { customerPersons } from '../identity/index.js';
 import { clv, customerFacts, referralValue, rfm } from '../value/index.js';
 import { attachment, customerClassesStep, digitalMaturity, pareto, potential, snapshot, strategicGrid, valueTiers } from '../segments/index.js';
-import { NEEDS_STEPS } from '../needs/index.js';
+import { NEEDS_STEPS, purchaseLines } from '../needs/index.js';
 import { orderFacts } from './order-facts.js';
 import type { PipelineStep } from './step.js';
 
@@ -17,13 +17,14 @@ export const PIPELINE: readonly PipelineStep[] = [
   rfm,
   clv,
   referralValue,
+  purchaseLines,
   potential,
   attachment,
   valueTiers,
   strategicGrid,
   pareto,
   digitalMaturity,
-  ...NEEDS_STEPS,
+  ...NEEDS_STEPS.filter((step) => step !== purchaseLines),
   customerClassesStep(),
   snapshot,
 ];

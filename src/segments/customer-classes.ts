@@ -1,6 +1,6 @@
-import { sql, type Engine, type Sql } from '../store/index.js';
+import { sql, type Engine } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
+import { replaceTableByJoins } from '../pipeline/tables.js';
 
 interface Part {
   readonly table: string;
@@ -65,8 +65,7 @@ const BASE_COLUMNS = [
 
 /**
  * `customer_classes`: one row per person with his value, every class and the figures behind them,
- * what the customer card, the segments tables, the snapshots and the API read. Built one join
- * at a time (engines without multi-join planning run it too).
+ * what the customer card, the segments tables, the snapshots and the API read.
  */
 export function customerClassesStep(parts: readonly Part[] = CLASS_PARTS): PipelineStep {
   return {
@@ -80,18 +79,17 @@ export function customerClassesStep(parts: readonly Part[] = CLASS_PARTS): Pipel
 }
 
 async function buildClasses(engine: Engine, parts: readonly Part[]): Promise<void> {
-  const scratch: string[] = [];
-  let current = 'classes_0';
-  await replaceTable(engine, current, sql`SELECT ${sql.join(BASE_COLUMNS.map((c) => sql.id(c)))} FROM customer_facts`);
-  scratch.push(current);
-  for (const [index, part] of parts.entries()) {
-    const next = `classes_${index + 1}`;
-    const columns: Sql[] = Object.entries(part.columns).map(([out, column]) => sql`j.${sql.id(column)} AS ${sql.id(out)}`);
-    await replaceTable(engine, next, sql`SELECT c.*, ${sql.join(columns)} FROM ${sql.id(current)} AS c
-      LEFT JOIN ${sql.id(part.table)} AS j ON j.person_id = c.person_id`);
-    scratch.push(next);
-    current = next;
-  }
-  await replaceTable(engine, 'customer_classes', sql`SELECT * FROM ${sql.id(current)}`);
-  await dropTables(engine, scratch);
+  await replaceTableByJoins(engine, 'customer_classes', {
+    from: sql`customer_facts`,
+    columns: sql.join(BASE_COLUMNS.map((c) => sql`base.${sql.id(c)}`)),
+    joins: parts.map((part, i) => {
+      const alias = `j${i}`;
+      return {
+        table: part.table,
+        alias,
+        on: sql`${sql.id(alias)}.person_id = base.person_id`,
+        columns: sql.join(Object.entries(part.columns).map(([out, column]) => sql`${sql.id(alias)}.${sql.id(column)} AS ${sql.id(out)}`)),
+      };
+    }),
+  });
 }

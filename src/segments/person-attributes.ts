@@ -36,18 +36,3 @@ export async function buildPersonAttributes(engine: Engine, asOf: Date): Promise
     FROM (${sql.join(parts, ' UNION ALL ')}) AS a WHERE attribute IS NOT NULL`);
   await engine.exec(sql`DROP TABLE IF EXISTS person_interest_tokens`);
 }
-
-/** `person_category_revenue` (person_id, category, revenue, orders) up to the as-of date (order_facts is already cut). */
-export async function buildPersonCategoryRevenue(engine: Engine): Promise<void> {
-  await replaceTable(engine, 'order_category_revenue', sql`SELECT l.order_id AS order_id, p.category AS category,
-    sum(CAST(l.quantity * l.unit_price - coalesce(l.discount, 0) AS DOUBLE)) AS revenue
-    FROM order_lines AS l JOIN products AS p ON p.sku = l.sku GROUP BY l.order_id, p.category`);
-  await replaceTable(engine, 'customer_category_revenue', sql`SELECT o.customer_id AS customer_id, r.category AS category,
-    sum(r.revenue) AS revenue, count(*) AS orders
-    FROM order_category_revenue AS r JOIN order_facts AS o ON o.order_id = r.order_id GROUP BY o.customer_id, r.category`);
-  await replaceTable(engine, 'person_category_revenue', sql`SELECT p.person_id AS person_id, r.category AS category,
-    sum(r.revenue) AS revenue, sum(r.orders) AS orders
-    FROM customer_category_revenue AS r JOIN customer_persons AS p ON p.customer_id = r.customer_id GROUP BY p.person_id, r.category`);
-  await engine.exec(sql`DROP TABLE IF EXISTS order_category_revenue`);
-  await engine.exec(sql`DROP TABLE IF EXISTS customer_category_revenue`);
-}

@@ -1,12 +1,13 @@
 import { sql, type Sql } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
-import { buildPersonAttributes, buildPersonCategoryRevenue } from './person-attributes.js';
+import { dropTables, replaceTable, replaceTableByJoins } from '../pipeline/tables.js';
+import { buildPersonAttributes } from './person-attributes.js';
 import { percentileCuts, percentileOf } from './ranks.js';
 
 const SCRATCH = [
   'potential_buyers', 'category_base', 'attribute_buyers', 'attribute_category_buyers', 'attribute_category_counts',
-  'band_size', 'band_category_buyers', 'band_category', 'person_category_lift', 'gap_band', 'gap_expected', 'gap_unbought', 'gap_ranked', 'potential_peers', 'peer_wallet_full',
+  'band_size', 'band_category_buyers', 'band_category', 'person_category_lift', 'gap_band', 'gap_unbought', 'gap_valued',
+  'potential_gap_revenue', 'potential_gap_list', 'potential_peers', 'peer_wallet_full',
   'peer_wallet_household', 'peer_wallet_all', 'potential_wallet_full', 'potential_wallet', 'potential_gaps', 'potential_base', 'potential_cuts',
 ];
 
@@ -19,13 +20,14 @@ const SCRATCH = [
  */
 export const potential: PipelineStep = {
   name: 'potential',
-  reads: ['customer_facts', 'customers', 'customer_persons', 'order_facts', 'order_lines', 'products'],
+  reads: ['customer_facts', 'customers', 'customer_persons', 'person_purchase_lines'],
   writes: ['person_attributes', 'person_category_revenue', 'attribute_category_lift', 'customer_category_gaps', 'customer_potential'],
   async run({ engine, asOf, config }) {
     const d = engine.dialect;
     const s = config.segments.potential;
     await buildPersonAttributes(engine, asOf);
-    await buildPersonCategoryRevenue(engine);
+    await replaceTable(engine, 'person_category_revenue', sql`SELECT person_id, category, sum(revenue) AS revenue,
+      count(DISTINCT order_id) AS orders FROM person_purchase_lines GROUP BY person_id, category`);
     // Spend per year of tenure; the tenure is floored so one purchase last week is not a yearly rate.
     const years = sql`(greatest(CAST(${d.daysBetween(sql`first_purchase`, sql`${asOf}`)} AS DOUBLE), ${s.minYearDays}) / 365.25)`;
     const band = sql`CASE WHEN orders >= 9 THEN '9+' WHEN orders >= 5 THEN '5-8' WHEN orders >= 3 THEN '3-4' ELSE CAST(orders AS ${sql.raw(d.columnType('string', false))}) END`;
@@ -56,38 +58,50 @@ export const potential: PipelineStep = {
       FROM person_category_revenue AS r JOIN potential_buyers AS b ON b.person_id = r.person_id GROUP BY b.band, r.category`);
     await replaceTable(engine, 'band_category', sql`SELECT c.band AS band, c.category AS category, CAST(c.buyers AS DOUBLE) / s.peers AS penetration
       FROM band_category_buyers AS c JOIN band_size AS s ON s.band = c.band`);
+    // Attributes that move a range's penetration by less than 10% say nothing: leaving them out
+    // keeps this join small (most household, age and income bands are near 1).
     await replaceTable(engine, 'person_category_lift', sql`SELECT a.person_id AS person_id, l.category AS category, max(l.lift) AS lift,
-      ${d.argMax(sql`l.attribute`, sql`l.lift`)} AS attribute, ${d.argMax(sql`l.penetration`, sql`l.lift`)} AS attribute_penetration
-      FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift WHERE customers >= ${s.minAttributeCustomers}) AS l
+      ${d.argMax(sql`l.attribute`, sql`l.lift`)} AS attribute
+      FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift
+        WHERE customers >= ${s.minAttributeCustomers} AND (lift >= 1.1 OR lift <= 0.9)) AS l
       ON l.attribute = a.attribute GROUP BY a.person_id, l.category`);
     await replaceTable(engine, 'gap_band', sql`SELECT b.person_id AS person_id, b.band AS band, b.spend_per_category AS spend_per_category,
       c.category AS category, c.penetration AS band_penetration
       FROM potential_buyers AS b JOIN band_category AS c ON c.band = b.band`);
-    await replaceTable(engine, 'gap_expected', sql`SELECT g.*, l.lift AS lift, l.attribute AS attribute,
-      least(0.95, g.band_penetration * coalesce(l.lift, 1.0)) AS expected_penetration
-      FROM gap_band AS g LEFT JOIN person_category_lift AS l ON l.person_id = g.person_id AND l.category = g.category`);
-    await replaceTable(engine, 'gap_unbought', sql`SELECT g.* FROM gap_expected AS g
-      LEFT JOIN person_category_revenue AS r ON r.person_id = g.person_id AND r.category = g.category
-      WHERE r.person_id IS NULL AND g.expected_penetration >= ${s.minPenetration}`);
-    // Rank without a window function: one plus the number of his gaps that come before.
+    const sameCell = (alias: string): Sql => sql`${sql.id(alias)}.person_id = base.person_id AND ${sql.id(alias)}.category = base.category`;
+    await replaceTableByJoins(engine, 'gap_unbought', {
+      from: sql`gap_band`,
+      columns: sql`base.person_id AS person_id, base.band AS band, base.spend_per_category AS spend_per_category,
+        base.category AS category, base.band_penetration AS band_penetration`,
+      joins: [
+        { table: 'person_category_lift', alias: 'l', on: sameCell('l'), columns: sql`l.lift AS lift, l.attribute AS attribute` },
+        { table: 'person_category_revenue', alias: 'r', on: sameCell('r'), columns: sql`r.person_id AS bought_by` },
+      ],
+      where: sql`bought_by IS NULL AND least(0.95, band_penetration * coalesce(lift, 1.0)) >= ${s.minPenetration}`,
+    });
+    await replaceTable(engine, 'gap_valued', sql`SELECT person_id, category, band, band_penetration,
+      CASE WHEN lift >= ${s.minLift} THEN attribute END AS attribute, CASE WHEN lift >= ${s.minLift} THEN lift END AS lift,
+      CASE WHEN lift >= ${s.minLift} THEN 1 ELSE 0 END AS strong,
+      least(0.95, band_penetration * coalesce(lift, 1.0)) AS expected_penetration,
+      least(0.95, band_penetration * coalesce(lift, 1.0)) * spend_per_category AS expected_revenue
+      FROM gap_unbought`);
     // Gaps backed by a declared attribute come first: they say why his peers buy it.
-    const strong = (t: string): Sql => sql`CASE WHEN ${sql.id(t)}.lift >= ${s.minLift} THEN 1 ELSE 0 END`;
-    const before = sql`${strong('o')} > ${strong('g')} OR (${strong('o')} = ${strong('g')} AND (o.expected_penetration > g.expected_penetration
-      OR (o.expected_penetration = g.expected_penetration AND o.category < g.category)))`;
-    await replaceTable(engine, 'gap_ranked', sql`SELECT g.person_id AS person_id, g.category AS category, max(g.band) AS band,
-      max(g.band_penetration) AS band_penetration, max(g.attribute) AS attribute, max(g.lift) AS lift,
-      max(g.expected_penetration) AS expected_penetration, max(g.expected_penetration * g.spend_per_category) AS expected_revenue,
-      1 + sum(${d.flag(before)}) AS gap_rank
-      FROM gap_unbought AS g JOIN gap_unbought AS o ON o.person_id = g.person_id GROUP BY g.person_id, g.category`);
-    await replaceTable(engine, 'customer_category_gaps', sql`SELECT person_id, gap_rank, category, expected_penetration, band,
-      band_penetration, CASE WHEN lift >= ${s.minLift} THEN attribute END AS attribute, CASE WHEN lift >= ${s.minLift} THEN lift END AS lift,
-      expected_revenue FROM gap_ranked WHERE gap_rank <= ${s.maxGaps}`);
+    await replaceTable(engine, 'customer_category_gaps', d.topPerGroup(sql`SELECT * FROM gap_valued`, {
+      partitionBy: ['person_id'],
+      orderBy: [{ column: 'strong', descending: true }, { column: 'expected_penetration', descending: true }, { column: 'category' }],
+      columns: ['category', 'expected_penetration', 'band', 'band_penetration', 'attribute', 'lift', 'expected_revenue'],
+      n: s.maxGaps,
+      rankAs: 'gap_rank',
+    }));
 
     await buildWallets(engine, s.walletQuantile, s.minPeers);
     // The expected revenue counts every gap; the list names the best ones only.
-    await replaceTable(engine, 'potential_gaps', sql`SELECT person_id, count(*) AS gaps,
-      ${d.distinctList(sql`listed`)} AS gap_categories, sum(expected_revenue) AS gap_revenue
-      FROM (SELECT *, CASE WHEN gap_rank <= ${s.maxGaps} THEN category END AS listed FROM gap_ranked) AS g GROUP BY person_id`);
+    await replaceTable(engine, 'potential_gap_revenue', sql`SELECT person_id, count(*) AS gaps, sum(expected_revenue) AS gap_revenue
+      FROM gap_valued GROUP BY person_id`);
+    await replaceTable(engine, 'potential_gap_list', sql`SELECT person_id, ${d.distinctList(sql`category`)} AS gap_categories
+      FROM customer_category_gaps GROUP BY person_id`);
+    await replaceTable(engine, 'potential_gaps', sql`SELECT r.person_id AS person_id, r.gaps AS gaps, l.gap_categories AS gap_categories,
+      r.gap_revenue AS gap_revenue FROM potential_gap_revenue AS r LEFT JOIN potential_gap_list AS l ON l.person_id = r.person_id`);
     await replaceTable(engine, 'potential_base', sql`SELECT w.*, coalesce(g.gaps, 0) AS gaps, g.gap_categories AS gap_categories,
       coalesce(g.gap_revenue, 0.0) AS gap_revenue, greatest(w.wallet_gap, coalesce(g.gap_revenue, 0.0)) AS potential
       FROM potential_wallet AS w LEFT JOIN potential_gaps AS g ON g.person_id = w.person_id`);
@@ -117,15 +131,12 @@ async function buildWallets(engine: Parameters<PipelineStep['run']>[0]['engine']
   const full = sql`w.full_peers >= ${minPeers}`;
   const household = sql`h.peers >= ${minPeers}`;
   const choose = (a: Sql, b: Sql, c: Sql): Sql => sql`CASE WHEN ${full} THEN ${a} WHEN ${household} THEN ${b} ELSE ${c} END`;
-  await replaceTable(engine, 'potential_wallet', sql`SELECT w.person_id AS person_id, w.yearly_revenue AS yearly_revenue,
+  const chosen = sql`SELECT w.person_id AS person_id, w.yearly_revenue AS yearly_revenue,
     ${choose(sql`concat(w.household, ' ', w.income)`, sql`w.household`, sql`'all buyers'`)} AS peer_group,
     ${choose(sql`w.full_peers`, sql`h.peers`, sql`(SELECT peers FROM peer_wallet_all)`)} AS peers,
     ${choose(sql`w.full_wallet`, sql`h.wallet`, sql`(SELECT wallet FROM peer_wallet_all)`)} AS wallet
-    FROM potential_wallet_full AS w JOIN peer_wallet_household AS h ON h.household = w.household`);
-  // Share of wallet and the gap to it, in a second pass so the expressions read plainly.
-  await engine.exec(sql`DROP TABLE IF EXISTS potential_wallet_full`);
-  await replaceTable(engine, 'potential_wallet_full', sql`SELECT person_id, yearly_revenue, peer_group, peers, wallet,
+    FROM potential_wallet_full AS w JOIN peer_wallet_household AS h ON h.household = w.household`;
+  await replaceTable(engine, 'potential_wallet', sql`SELECT *,
     CASE WHEN wallet > 0 THEN least(1.0, yearly_revenue / wallet) ELSE 1.0 END AS share_of_wallet,
-    greatest(0.0, wallet - yearly_revenue) AS wallet_gap FROM potential_wallet`);
-  await replaceTable(engine, 'potential_wallet', sql`SELECT * FROM potential_wallet_full`);
+    greatest(0.0, wallet - yearly_revenue) AS wallet_gap FROM (${chosen}) AS c`);
 }

@@ -20,6 +20,8 @@ export abstract class Dialect implements SqlCompiler {
   abstract readonly name: 'duckdb' | 'clickhouse';
   abstract readonly supportsWindowFunctions: boolean;
   abstract readonly supportsCte: boolean;
+  /** Several JOINs in one SELECT (ClickHouse 18.16 takes one per query). */
+  abstract readonly supportsMultipleJoins: boolean;
   abstract readonly supportsTransactions: boolean;
   /** Money is exact: DECIMAL with this scale everywhere. */
   readonly moneyScale = 4;
@@ -135,6 +137,7 @@ export class DuckDbDialect extends Dialect {
   readonly name = 'duckdb';
   readonly supportsWindowFunctions = true;
   readonly supportsCte = true;
+  readonly supportsMultipleJoins = true;
   readonly supportsTransactions = true;
 
   placeholder(index: number): string {
@@ -169,6 +172,7 @@ export class ClickHouseDialect extends Dialect {
   readonly name = 'clickhouse';
   readonly supportsWindowFunctions = false;
   readonly supportsCte = false;
+  readonly supportsMultipleJoins = false;
   readonly supportsTransactions = false;
 
   override quoteIdent(name: string): string {
