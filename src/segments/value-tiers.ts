@@ -21,19 +21,19 @@ export const valueTiers: PipelineStep = {
     const minYearDays = config.segments.potential.minYearDays;
     const years = sql`(greatest(CAST(${d.daysBetween(sql`f.first_purchase`, sql`${asOf}`)} AS DOUBLE), ${minYearDays}) / 365.25)`;
     const costs = sql`(f.returned_margin + f.cost_to_serve + f.contact_cost)`;
-    await replaceTable(engine, 'tier_base', sql`SELECT f.person_id AS person_id, f.orders AS orders, CAST(f.revenue AS DOUBLE) AS revenue,
+    const base = sql`SELECT f.person_id AS person_id, f.orders AS orders, CAST(f.revenue AS DOUBLE) AS revenue,
       CAST(f.gross_margin AS DOUBLE) AS gross_margin, ${costs} AS costs,
       CAST(f.gross_margin AS DOUBLE) - ${costs} AS contribution,
       (CAST(f.gross_margin AS DOUBLE) - ${costs}) / ${years} AS yearly_contribution,
       ${costs} / ${years} AS yearly_costs,
       coalesce(c.clv, 0.0) AS clv, coalesce(c.p_alive, 0.0) AS p_alive,
       coalesce(c.clv, 0.0) - ${costs} / ${years} * ${horizonYears} * coalesce(c.p_alive, 0.0) AS predicted_value
-      FROM customer_facts AS f LEFT JOIN customer_clv AS c ON c.person_id = f.person_id WHERE f.orders > 0`);
+      FROM customer_facts AS f LEFT JOIN customer_clv AS c ON c.person_id = f.person_id WHERE f.orders > 0`;
     const unprofitable: Sql[] = [];
     if (t.unprofitableOnHistory) unprofitable.push(sql`(orders >= ${t.minOrdersForHistory} AND contribution < 0)`);
     if (t.unprofitableOnPrediction) unprofitable.push(sql`predicted_value < 0`);
     const isUnprofitable = unprofitable.length > 0 ? sql.join(unprofitable, ' OR ') : sql`FALSE`;
-    await replaceTable(engine, 'tier_flagged', sql`SELECT *, ${isUnprofitable} AS unprofitable FROM tier_base`);
+    await replaceTable(engine, 'tier_flagged', sql`SELECT *, ${isUnprofitable} AS unprofitable FROM (${base}) AS b`);
 
     const d1Threshold = thresholdForValueShare(await valueHistogram(engine, sql`tier_flagged`, sql`clv`), t.d1ValueShare);
     await replaceTable(engine, 'value_tier_thresholds', sql`SELECT
@@ -62,6 +62,6 @@ export const valueTiers: PipelineStep = {
       t.cpp_min_predicted_value AS cpp_min_predicted_value, t.d1_min_clv AS d1_min_clv,
       t.d2_min_yearly_contribution AS d2_min_yearly_contribution
       FROM tier_ranked AS t LEFT JOIN customer_potential AS p ON p.person_id = t.person_id`);
-    await dropTables(engine, ['tier_base', 'tier_flagged', 'tier_all_cuts', 'tier_thresholded', 'tier_ranked']);
+    await dropTables(engine, ['tier_flagged', 'tier_all_cuts', 'tier_thresholded', 'tier_ranked']);
   },
 };
