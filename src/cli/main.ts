@@ -4,6 +4,7 @@ import { clvCommand } from './clv-command.js';
 import { customerCommand } from './customer-command.js';
 import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
+import { identityCommand } from './identity-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { runCommand } from './run-command.js';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
-    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(),
+    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), identityCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }
