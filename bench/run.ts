@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchDifferentiation } from './differentiation.js';
 import { benchNextBestOffer } from './next-best-offer.js';
 
 const { values } = parseArgs({
@@ -65,6 +66,10 @@ try {
     `${fmt(Number(nbo.customersEvaluated), 0)} customers evaluated:`);
   console.log(`| method | hit rate at 5 |\n| --- | ---: |\n| next best offer | ${fmt(Number(nbo.nboHitRateAt5), 4)} |\n| popularity baseline | ${fmt(Number(nbo.popularityHitRateAt5), 4)} |`);
   console.log(`next best offer / popularity: ${fmt(Number(nbo.hitRateRatio), 2)}x`);
+  // The classes against the planted truths of the same kind of company (true identity).
+  const classes = await benchDifferentiation({ customers: Number(values['nbo-customers']) });
+  console.log('\n| classes against the ground truth | value |\n| --- | ---: |');
+  for (const [figure, value] of Object.entries(classes)) console.log(`| ${figure} | ${fmt(value, 3)} |`);
 } finally {
   if (!values.keep) rmSync(work, { recursive: true, force: true });
 }
