@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { gammaGammaLogLikelihood, gammaGammaTotal } from '../../src/value/models/gamma-gamma.js';
 import { simulateBgNbd, simulateGammaGamma } from '../../src/generate/index.js';
 import {
   conditionalExpectedSpend,
@@ -91,5 +92,15 @@ describe('Gamma-Gamma spend', () => {
     expect(() => fitGammaGamma([1], [10, 2])).toThrow(ModelInputError);
     expect(() => conditionalExpectedSpend({ p: 2, q: 0.8, gamma: 10 }, 0, 0)).toThrow(ModelNumericError);
     expect(conditionalExpectedSpend({ p: 2, q: 0.8, gamma: 10 }, 2, 30)).toBeCloseTo(((10 + 60) * 2) / (4 + 0.8 - 1), 12);
+  });
+});
+
+describe('Gamma-Gamma summed likelihood', () => {
+  it('equals the sum of the per-customer log-likelihoods', () => {
+    const xs = [1, 2, 2, 5, 1, 9, 3];
+    const ms = [10.5, 33, 7.25, 120, 4, 61.3, 18];
+    const params = { p: 4.2, q: 3.1, gamma: 27 };
+    const naive = xs.reduce((s, x, i) => s + gammaGammaLogLikelihood(params, x, ms[i] ?? 1), 0);
+    expect(gammaGammaTotal(xs, ms, () => params)([0])).toBeCloseTo(naive, 9);
   });
 });
