@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { gammaGammaLogLikelihood, gammaGammaTotal } from '../../src/value/models/gamma-gamma.js';
+import { gammaGammaTotal } from '../../src/value/models/gamma-gamma.js';
 import { simulateBgNbd, simulateGammaGamma } from '../../src/generate/index.js';
 import {
   conditionalExpectedSpend,
