@@ -123,6 +123,11 @@ export abstract class Dialect implements SqlCompiler {
       FROM (${from}) AS grouped) AS ranked WHERE ${sql.id(top.rankAs)} <= ${sql.raw(String(Math.trunc(top.n)))}`;
   }
 
+  /** One row with `n` = 1 when the table exists, else 0 (derived tables appear after the first run). */
+  tableExists(name: string): Sql {
+    return sql`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${name}`;
+  }
+
   /** A derived table from a query (pipeline outputs). */
   createTableAs(name: string, query: Sql): Sql {
     return sql`CREATE TABLE ${sql.id(name)}${sql.raw(this.derivedTableSuffix())} AS ${query}`;
@@ -238,6 +243,10 @@ export class ClickHouseDialect extends Dialect {
 
   override flag(condition: Sql): Sql {
     return sql`toUInt8(${condition})`;
+  }
+
+  override tableExists(name: string): Sql {
+    return sql`SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = ${name}`;
   }
 
   override monthOf(expression: Sql): Sql {

@@ -1,0 +1,2 @@
+export { customerProfile, lookupPerson, LOOKUP_TYPES } from './profile.js';
+export type { CustomerProfile, LookupType } from './profile.js';

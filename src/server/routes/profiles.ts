@@ -1,0 +1,84 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { customerProfile, lookupPerson, LOOKUP_TYPES, type CustomerProfile } from '../../profiles/index.js';
+import { requireScope } from '../auth.js';
+import { errorSchema } from '../errors.js';
+import type { App, AppDeps } from '../types.js';
+
+const reasonSchema = z.object({ dimension: z.string(), value: z.string(), reasons: z.array(z.string()) });
+const profileSchema = z
+  .object({
+    id: z.string().openapi({ description: 'Stable person id (the oldest id of the merged records).' }),
+    requestedId: z.string().openapi({ description: 'The id or identifier value asked for.' }),
+    records: z.array(z.string()).openapi({ description: 'Customer records and event links resolved to this person.' }),
+    profile: z.record(z.string(), z.object({ value: z.unknown(), source: z.string().nullable() })).openapi({
+      description: 'Golden record: each declared attribute with the record it survived from.',
+    }),
+    identifiers: z.array(z.object({ type: z.enum(LOOKUP_TYPES), value: z.string(), source: z.string().nullable() })),
+    consents: z.array(z.object({ channel: z.string(), status: z.string(), at: z.string(), source: z.string() })),
+    value: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Value and classes from the last `fidelis run` (null before it).' }),
+    classes: z.array(reasonSchema).openapi({ description: 'Each class with its reasons and figures.' }),
+    nextBestOffers: z.array(z.record(z.string(), z.unknown())),
+    lastEvents: z.array(z.object({ messageId: z.string(), type: z.string(), event: z.string().nullable(), timestamp: z.string(), properties: z.unknown() })),
+  })
+  .openapi('CustomerProfile');
+
+const lookupSchema = z
+  .object(Object.fromEntries(LOOKUP_TYPES.map((t) => [t, z.string().min(1).optional().openapi({ param: { name: t, in: 'query' } })])) as Record<
+    (typeof LOOKUP_TYPES)[number],
+    z.ZodOptional<z.ZodString>
+  >)
+  .refine((q) => Object.values(q).filter((v) => v !== undefined).length === 1, {
+    message: `give exactly one of ${LOOKUP_TYPES.join(', ')}`,
+  });
+
+const errors = {
+  400: { description: 'Bad lookup (none or several identifiers, junk value).', content: { 'application/json': { schema: errorSchema } } },
+  401: { description: 'No API key, or an unknown or revoked one.', content: { 'application/json': { schema: errorSchema } } },
+  403: { description: 'The key is not a read (or admin) key.', content: { 'application/json': { schema: errorSchema } } },
+  404: { description: 'No such customer.', content: { 'application/json': { schema: errorSchema } } },
+};
+
+/** JSON dates as ISO strings (the schema says string). */
+const asJson = (profile: CustomerProfile): z.infer<typeof profileSchema> => JSON.parse(JSON.stringify(profile)) as z.infer<typeof profileSchema>;
+
+/** The profile API: a customer by id, or by any of his identifiers (read keys). */
+export function profileRoutes(app: App, deps: AppDeps): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'readKey', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'A read (or admin) key as user name, empty password; or Authorization: Bearer <key>.',
+  });
+  app.use('/v1/customers', requireScope('read'));
+  app.use('/v1/customers/*', requireScope('read'));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/customers/{id}',
+      tags: ['profiles'],
+      summary: 'A customer by id',
+      description: 'By person id (an older id redirects to the person it was merged into) or by one of his customer record ids.',
+      security: [{ readKey: [] }],
+      request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      responses: { 200: { description: 'The customer.', content: { 'application/json': { schema: profileSchema } } }, ...errors },
+    }),
+    async (c) => c.json(asJson(await customerProfile(deps.engine, deps.config, c.req.valid('param').id)), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/customers',
+      tags: ['profiles'],
+      summary: 'A customer by one of his identifiers',
+      description: 'Exactly one of the query parameters; the value is normalised as identity resolution does (emails lower-cased, phones to E.164...).',
+      security: [{ readKey: [] }],
+      request: { query: lookupSchema },
+      responses: { 200: { description: 'The customer.', content: { 'application/json': { schema: profileSchema } } }, ...errors },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const [type, value] = Object.entries(query).find(([, v]) => v !== undefined) as [(typeof LOOKUP_TYPES)[number], string];
+      const personId = await lookupPerson(deps.engine, deps.config, type, value);
+      return c.json(asJson({ ...(await customerProfile(deps.engine, deps.config, personId)), requestedId: value }), 200);
+    },
+  );
+}
