@@ -1,6 +1,6 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
 import { DuckDbDialect } from './dialect.js';
-import type { Engine, Row } from './engine.js';
+import type { Column, Engine, Row } from './engine.js';
 import { compile, type Sql, type SqlValue } from './sql.js';
 
 export interface DuckDbSettings {
@@ -41,6 +41,40 @@ export class DuckDbEngine implements Engine {
     return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
   }
 
+  /** Engine.queryColumns: the result's chunks copied into one typed array (or value array) per column. */
+  async queryColumns(query: Sql | string): Promise<Column[]> {
+    const { text, params } = compile(query, this.dialect);
+    const result = await this.connection.run(text, params.map(toDuckDbValue));
+    const kinds = result.columnTypes().map((t) => columnKind(t.typeId));
+    const chunks: DuckDBDataChunk[] = [];
+    let total = 0;
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      chunks.push(chunk);
+      total += chunk.rowCount;
+    }
+    return kinds.map((kind, c) => {
+      const out: Column = kind === 'int' ? new Int32Array(total) : kind === 'float' ? new Float64Array(total) : new Array<unknown>(total);
+      let at = 0;
+      for (const chunk of chunks) {
+        const rows = chunk.rowCount;
+        if (kind === 'other') {
+          const values = out as unknown[];
+          const converted = chunk.convertColumnValues(c, JSDuckDBValueConverter);
+          for (let r = 0; r < rows; r++) values[at + r] = converted[r];
+        } else {
+          const vector = chunk.getColumnVector(c);
+          for (let r = 0; r < rows; r++) {
+            const value = vector.getItem(r) as number | null;
+            if (value === null && kind === 'int') throw new Error(`queryColumns: NULL in integer column ${result.columnName(c)}`);
+            out[at + r] = value ?? NaN;
+          }
+        }
+        at += rows;
+      }
+      return out;
+    });
+  }
+
   async transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
     await this.connection.run('BEGIN TRANSACTION');
@@ -68,6 +102,22 @@ function toDuckDbValue(value: SqlValue): DuckDBValue {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
   return value;
+}
+
+function columnKind(type: DuckDBTypeId): 'int' | 'float' | 'other' {
+  switch (type) {
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+      return 'int';
+    case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.FLOAT:
+      return 'float';
+    default:
+      return 'other';
+  }
 }
 
 function normaliseRow(row: Record<string, unknown>): Row {
