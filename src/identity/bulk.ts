@@ -3,8 +3,63 @@
  * writes through its appender (row objects and bound INSERTs cost ten times more at 1M
  * customers); any other engine gets the portable path: row queries and batched INSERTs.
  */
-import { timestampValue, type DuckDBAppender } from '@duckdb/node-api';
+import { DuckDBDataChunk, INTEGER, timestampValue, type DuckDBAppender, type DuckDBIntegerVector } from '@duckdb/node-api';
+import type { Column } from '../store/engine.js';
 import { compile, DuckDbEngine, sql, type Engine, type Sql, type SqlValue } from '../store/index.js';
+
+/** A large result column-wise (Engine.queryColumns), or from row objects on an engine without it. */
+export async function queryColumns(engine: Engine, query: Sql, names: readonly string[]): Promise<Column[]> {
+  if (engine.queryColumns) return engine.queryColumns(query);
+  const rows = await engine.query(query);
+  return names.map((name) => rows.map((row) => row[name]));
+}
+
+/** An Int32 column of queryColumns (numbers from an engine without typed columns). */
+export function ints(column: Column | undefined): Int32Array {
+  if (column instanceof Int32Array) return column;
+  return Int32Array.from(column ?? [], (v) => Number(v));
+}
+
+/** A Float64 column of queryColumns (NULL as NaN). */
+export function floats(column: Column | undefined): Float64Array {
+  if (column instanceof Float64Array) return column;
+  return Float64Array.from(column ?? [], (v) => (v === null || v === undefined ? NaN : Number(v)));
+}
+
+/**
+ * (Re)creates a scratch table of INTEGER columns holding the given arrays. DuckDB takes them
+ * 2048 rows at a time through its appender (no row objects, no strings); other engines get
+ * batched INSERTs.
+ */
+export async function loadIntTable(engine: Engine, table: string, columns: readonly { readonly name: string; readonly values: Int32Array }[]): Promise<void> {
+  await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(table)}`);
+  if (!(engine instanceof DuckDbEngine)) {
+    await engine.exec(engine.dialect.createTable({ name: table, doc: '', key: [], columns: columns.map((c) => ({ name: c.name, type: 'int', required: true, doc: '' })) }));
+    await appendColumns(engine, table, columns.map((c) => ({ name: c.name, type: 'int', values: c.values })));
+    return;
+  }
+  await engine.exec(`CREATE TABLE ${engine.dialect.quoteIdent(table)} (${columns.map((c) => `${engine.dialect.quoteIdent(c.name)} INTEGER NOT NULL`).join(', ')})`);
+  const rowCount = columns[0]?.values.length ?? 0;
+  if (rowCount === 0) return;
+  const appender = await engine.connection.createAppender(table);
+  try {
+    const size = 2048;
+    for (let start = 0; start < rowCount; start += size) {
+      const rows = Math.min(size, rowCount - start);
+      const chunk = DuckDBDataChunk.create(columns.map(() => INTEGER), rows);
+      columns.forEach((column, c) => {
+        const vector = chunk.getColumnVector(c) as DuckDBIntegerVector;
+        const values = column.values;
+        for (let r = 0; r < rows; r++) vector.setItem(r, values[start + r] as number);
+        vector.flush();
+      });
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
 
 /** The columns of a query's result, each as an array (same order as the SELECT list). */
 export async function readColumns(engine: Engine, query: Sql, names: readonly string[]): Promise<unknown[][]> {

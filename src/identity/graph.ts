@@ -12,8 +12,8 @@
 import type { IdentityType } from '../config/identity-config.js';
 
 export interface GraphInput {
-  /** Node ids: customer record ids and event link ids. */
-  readonly nodeIds: readonly string[];
+  /** Nodes (customer records and event links), numbered in the order of their ids. */
+  readonly nodeCount: number;
   /** When each node appeared (ms since epoch, NaN when unknown): a new person is named after his oldest node. */
   readonly nodeFirstSeen: Float64Array;
   /** Source system of each node, as a code: match keys are unambiguous when no source repeats. */
@@ -28,14 +28,11 @@ export interface GraphInput {
   /** Occurrences: node i holds value occValue[i]. */
   readonly occNode: Int32Array;
   readonly occValue: Int32Array;
-  /** Person ids handed out before, each tied to the node it was named after. */
-  readonly issued: readonly IssuedId[];
-}
-
-export interface IssuedId {
-  readonly personId: string;
-  readonly node: number;
-  readonly issuedAt: number;
+  /**
+   * Person ids handed out before, as the node each was named after, in order of preference (the
+   * oldest first, then the smaller id): a person keeps the first of his.
+   */
+  readonly issuedNode: Int32Array;
 }
 
 export interface GraphRules {
@@ -69,12 +66,10 @@ export interface LinkDecision {
 export interface GraphResult {
   /** Person index of each node. */
   readonly personOfNode: Int32Array;
-  /** Id of each person index. */
-  readonly personIds: readonly string[];
-  /** Ids handed out by this resolution (named after the person's oldest node). */
-  readonly newIds: readonly { readonly personId: string; readonly node: number }[];
-  /** Ids handed out before that now resolve to another person's id. */
-  readonly redirects: readonly { readonly oldId: string; readonly personId: string }[];
+  /** Each person's id: the position in issuedNode of the id he keeps, -1 for a new person. */
+  readonly personIssued: Int32Array;
+  /** A new person's id is his oldest node's (-1 for a person keeping an id handed out). */
+  readonly personNode: Int32Array;
   /** VALUE_LINKED, VALUE_OVER_SHARED, VALUE_BLOCKED or VALUE_AMBIGUOUS per value. */
   readonly valueStatus: Uint8Array;
   readonly decisions: readonly LinkDecision[];
@@ -98,7 +93,7 @@ class UnionFind {
 }
 
 export function resolveGraph(input: GraphInput, rules: GraphRules): GraphResult {
-  const n = input.nodeIds.length;
+  const n = input.nodeCount;
   const { start, nodes } = groupOccurrences(input);
   const uf = new UnionFind(n);
   const trustOf = trustPositions(rules);
@@ -263,13 +258,14 @@ function groupOccurrences(input: GraphInput): { start: Int32Array; nodes: Int32A
 
 /** Each component takes its oldest id handed out, else the id of its oldest node; other ids redirect. */
 function namePersons(input: GraphInput, uf: UnionFind, valueStatus: Uint8Array, decisions: LinkDecision[]): GraphResult {
-  const n = input.nodeIds.length;
-  const chosen = new Map<number, IssuedId>();
-  for (const issued of input.issued) {
-    if (issued.node < 0 || issued.node >= n) continue;
-    const root = uf.find(issued.node);
-    const best = chosen.get(root);
-    if (!best || issued.issuedAt < best.issuedAt || (issued.issuedAt === best.issuedAt && issued.personId < best.personId)) chosen.set(root, issued);
+  const n = input.nodeCount;
+  // issuedNode is in order of preference: the first id met for a component is the one it keeps.
+  const chosen = new Int32Array(n).fill(-1);
+  for (let rank = 0; rank < input.issuedNode.length; rank++) {
+    const node = input.issuedNode[rank] as number;
+    if (node < 0 || node >= n) continue;
+    const root = uf.find(node);
+    if (chosen[root] === -1) chosen[root] = rank;
   }
   const oldest = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
@@ -278,34 +274,25 @@ function namePersons(input: GraphInput, uf: UnionFind, valueStatus: Uint8Array, 
     if (o === -1 || olderNode(input, i, o)) oldest[root] = i;
   }
   const personOfRoot = new Int32Array(n).fill(-1);
-  const personIds: string[] = [];
-  const newIds: { personId: string; node: number }[] = [];
+  const personIssued: number[] = [];
+  const personNode: number[] = [];
   const personOfNode = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const root = uf.find(i);
     let p = personOfRoot[root] as number;
     if (p === -1) {
-      p = personIds.length;
+      p = personIssued.length;
       personOfRoot[root] = p;
-      const issued = chosen.get(root);
-      if (issued) personIds.push(issued.personId);
-      else {
-        const node = oldest[root] as number;
-        personIds.push(input.nodeIds[node] as string);
-        newIds.push({ personId: input.nodeIds[node] as string, node });
-      }
+      const issued = chosen[root] as number;
+      personIssued.push(issued);
+      personNode.push(issued === -1 ? (oldest[root] as number) : -1);
     }
     personOfNode[i] = p;
   }
-  const redirects: { oldId: string; personId: string }[] = [];
-  for (const issued of input.issued) {
-    if (issued.node < 0 || issued.node >= n) continue;
-    const personId = personIds[personOfNode[issued.node] as number] as string;
-    if (personId !== issued.personId) redirects.push({ oldId: issued.personId, personId });
-  }
-  return { personOfNode, personIds, newIds, redirects, valueStatus, decisions };
+  return { personOfNode, personIssued: Int32Array.from(personIssued), personNode: Int32Array.from(personNode), valueStatus, decisions };
 }
 
+/** Older: appeared first (unknown dates last), then the smaller id (nodes are numbered in id order). */
 function olderNode(input: GraphInput, a: number, b: number): boolean {
   const ta = input.nodeFirstSeen[a] as number;
   const tb = input.nodeFirstSeen[b] as number;
@@ -314,5 +301,5 @@ function olderNode(input: GraphInput, a: number, b: number): boolean {
     if (Number.isNaN(ta)) return false;
     return ta < tb;
   }
-  return (input.nodeIds[a] as string) < (input.nodeIds[b] as string);
+  return a < b;
 }

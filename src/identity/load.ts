@@ -3,24 +3,16 @@
  * normalised identifiers, the ids handed out and the blocks left by splits.
  */
 import { IDENTITY_TYPES, MATCH_ATTRIBUTES, type IdentityConfig, type IdentityType } from '../config/identity-config.js';
-import { sql, type Engine } from '../store/index.js';
-import { readColumns } from './bulk.js';
-import type { GraphInput, IssuedId } from './graph.js';
+import { sql, type Engine, type Sql } from '../store/index.js';
+import { appendColumns, floats, ints, queryColumns } from './bulk.js';
+import type { GraphInput } from './graph.js';
 import { IdentifierNormaliser, TABLE_TYPES } from './normalise.js';
 
 type Attribute = (typeof MATCH_ATTRIBUTES)[number];
 
 export interface LoadedGraph extends GraphInput {
-  readonly nodeKinds: readonly ('record' | 'link')[];
-  readonly nodeSources: readonly (string | null)[];
   /** Survivorship order of each node's declared values (higher wins). */
   readonly survivorRank: Int32Array;
-  readonly valueTexts: readonly string[];
-  /** Per occurrence: its own type (an identifier type or a match key's name), raw value, source and first sighting. */
-  readonly occTypes: readonly string[];
-  readonly occRaw: readonly string[];
-  readonly occSource: readonly (string | null)[];
-  readonly occSeenAt: readonly (Date | null)[];
 }
 
 /** An identifier's type as the graph names it, from the identifiers table's or Segment's names. */
@@ -50,151 +42,238 @@ export function attributeCode(attribute: Attribute, value: unknown): string | nu
   return letters === '' ? null : letters;
 }
 
-export async function loadGraph(engine: Engine, config: IdentityConfig): Promise<LoadedGraph> {
-  const attributeNames = config.conflicts.attributes;
-  const nodeColumns = await readColumns(
-    engine,
-    sql`SELECT node_id, kind, source, first_seen_at, updated_at, country, ${sql.join(MATCH_ATTRIBUTES.map((a) => sql.id(a)))} FROM (
-      SELECT customer_id AS node_id, 'record' AS kind, source, coalesce(signup_at, updated_at) AS first_seen_at,
-        coalesce(updated_at, signup_at) AS updated_at, country, ${sql.join(MATCH_ATTRIBUTES.map((a) => sql.id(a)))} FROM customers
-      UNION ALL
-      SELECT link_id AS node_id, 'link' AS kind, min(source) AS source, min(seen_at) AS first_seen_at, max(seen_at) AS updated_at,
-        NULL AS country, ${sql.join(MATCH_ATTRIBUTES.map((a) => sql`NULL AS ${sql.id(a)}`))} FROM identity_links GROUP BY link_id) AS nodes
-      ORDER BY node_id`,
-    ['node_id', 'kind', 'source', 'first_seen_at', 'updated_at', 'country', ...MATCH_ATTRIBUTES],
-  );
-  const [ids = [], kinds = [], sources = [], firstSeen = [], updated = [], countries = [], ...attributeColumns] = nodeColumns;
-  const codeColumn = (name: Attribute): (string | null)[] => (attributeColumns[MATCH_ATTRIBUTES.indexOf(name)] ?? []).map((v) => attributeCode(name, v));
-  const codes = new Map<Attribute, (string | null)[]>(MATCH_ATTRIBUTES.map((a) => [a, codeColumn(a)]));
-  const sourceCodes = new Map<string, number>();
-  const nodeSourceCodes = Int32Array.from(sources, (s) => {
-    const key = String(s);
-    let c = sourceCodes.get(key);
-    if (c === undefined) sourceCodes.set(key, (c = sourceCodes.size));
-    return c;
-  });
-  const nodeIds = ids.map(String);
-  const nodeIndex = new Map<string, number>();
-  nodeIds.forEach((id, i) => nodeIndex.set(id, i));
-  const nodeFirstSeen = Float64Array.from(firstSeen, (t) => (t instanceof Date ? t.getTime() : NaN));
-  const attributes = attributeNames.map((name) => {
-    const seen = new Map<string, number>();
-    return Int32Array.from(codes.get(name) ?? [], (code) => {
-      if (code === null) return -1;
-      let c = seen.get(code);
-      if (c === undefined) seen.set(code, (c = seen.size));
-      return c;
-    });
-  });
+/** Scratch tables of one resolution (dropped by dropScratch). */
+export const SCRATCH = {
+  codes: (attribute: string): string => `_identity_codes_${attribute}`,
+  nodes: '_identity_scratch_nodes',
+  raw: '_identity_scratch_raw',
+  norm: '_identity_scratch_norm',
+  types: '_identity_scratch_types',
+  occ: '_identity_scratch_occ',
+  values: '_identity_scratch_values',
+  blocked: '_identity_scratch_blocked',
+  issued: '_identity_scratch_issued',
+} as const;
 
-  const [occNodeIds = [], occTypeNames = [], occValues = [], occSources = [], occSeen = []] = await readColumns(
+export async function dropScratch(engine: Engine, config: IdentityConfig): Promise<void> {
+  const tables = [...usedAttributes(config).map(SCRATCH.codes), SCRATCH.nodes, SCRATCH.raw, SCRATCH.norm, SCRATCH.types, SCRATCH.occ, SCRATCH.values, SCRATCH.blocked, SCRATCH.issued];
+  for (const table of tables) await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(table)}`);
+}
+
+function usedAttributes(config: IdentityConfig): Attribute[] {
+  const used = new Set<Attribute>([...config.conflicts.attributes, ...config.matchKeys.flat()]);
+  return MATCH_ATTRIBUTES.filter((a) => used.has(a));
+}
+
+/**
+ * Reads the graph with the strings left in the store: nodes, occurrences and values go to scratch
+ * tables (SCRATCH) numbered densely in SQL, and the resolver gets typed arrays of those numbers.
+ * JS computes only what SQL cannot say the same way: the codes of distinct declared values and
+ * the normalisation of distinct identifiers (libphonenumber...). The numbering reproduces the
+ * row-by-row reading: nodes in node_id order, values in order of first occurrence (occurrences
+ * by node_id, type, raw value; then each match key's values in node order).
+ */
+export async function loadGraph(engine: Engine, config: IdentityConfig): Promise<LoadedGraph> {
+  const id = (name: string): Sql => sql.id(name);
+  await dropScratch(engine, config);
+  const attributes = usedAttributes(config);
+  // Codes of declared values: computed once per distinct value, joined back in SQL.
+  for (const attribute of attributes) {
+    const [keys = [], values = []] = await queryColumns(
+      engine,
+      sql`SELECT DISTINCT CAST(${id(attribute)} AS VARCHAR) AS k, ${id(attribute)} AS v FROM customers WHERE ${id(attribute)} IS NOT NULL`,
+      ['k', 'v'],
+    );
+    const codeIds = new Map<string, number>();
+    const k: string[] = [];
+    const code: string[] = [];
+    const codeId: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const c = attributeCode(attribute, values[i]);
+      if (c === null) continue;
+      let n = codeIds.get(c);
+      if (n === undefined) codeIds.set(c, (n = codeIds.size));
+      k.push(String(keys[i]));
+      code.push(c);
+      codeId.push(n);
+    }
+    await engine.exec(sql`CREATE TABLE ${id(SCRATCH.codes(attribute))} (k VARCHAR, code VARCHAR, code_id INTEGER)`);
+    await appendColumns(engine, SCRATCH.codes(attribute), [
+      { name: 'k', type: 'string', values: k },
+      { name: 'code', type: 'string', values: code },
+      { name: 'code_id', type: 'int', values: codeId },
+    ]);
+  }
+  const priority = config.survivorship.sourcePriority;
+  const trust = priority.length === 0 ? sql`0` : sql`CASE ${sql.join(priority.map((p, i) => sql`WHEN coalesce(source, 'null') = ${p} THEN ${priority.length - i}`), ' ')} ELSE 0 END`;
+  const codeColumns = attributes.map((a) => sql`${id(`k_${a}`)}.code AS ${id(`c_${a}`)}, coalesce(${id(`k_${a}`)}.code_id, -1) AS ${id(`a_${a}`)}`);
+  const codeJoins = attributes.map((a) => sql`LEFT JOIN ${id(SCRATCH.codes(a))} AS ${id(`k_${a}`)} ON ${id(`k_${a}`)}.k = CAST(c.${id(a)} AS VARCHAR)`);
+  const nullCodes = attributes.map((a) => sql`CAST(NULL AS VARCHAR) AS ${id(`c_${a}`)}, -1 AS ${id(`a_${a}`)}`);
+  await engine.exec(
+    engine.dialect.createTableAs(
+      SCRATCH.nodes,
+      sql`SELECT *, row_number() OVER (ORDER BY ${trust}, epoch_ms(updated_at) NULLS FIRST, node_index) AS survivor_rank,
+        dense_rank() OVER (ORDER BY coalesce(source, 'null')) AS source_code FROM (
+        SELECT row_number() OVER (ORDER BY node_id) - 1 AS node_index, * FROM (
+          SELECT c.customer_id AS node_id, 'record' AS kind, c.source, coalesce(c.signup_at, c.updated_at) AS first_seen_at,
+            coalesce(c.updated_at, c.signup_at) AS updated_at, c.country, ${sql.join(codeColumns)}
+          FROM customers AS c ${sql.join(codeJoins, ' ')}
+          UNION ALL
+          SELECT link_id AS node_id, 'link' AS kind, min(source) AS source, min(seen_at) AS first_seen_at, max(seen_at) AS updated_at,
+            NULL AS country, ${sql.join(nullCodes)} FROM identity_links GROUP BY link_id) AS all_nodes) AS numbered`,
+    ),
+  );
+  const [firstSeen, sourceCodes, ranks, ...attributeCodes] = await queryColumns(
     engine,
-    sql`SELECT node_id, type, value, source, first_seen_at FROM (
-      SELECT customer_id AS node_id, type, value, source, first_seen_at FROM identifiers
-      UNION ALL
-      SELECT link_id AS node_id, type, value, source, seen_at AS first_seen_at FROM identity_links) AS occurrences
-      ORDER BY node_id, type, value`,
-    ['node_id', 'type', 'value', 'source', 'first_seen_at'],
+    sql`SELECT CAST(epoch_ms(first_seen_at) AS DOUBLE) AS first_seen, CAST(source_code AS INTEGER) AS source_code, CAST(survivor_rank AS INTEGER) AS survivor_rank,
+      ${sql.join(config.conflicts.attributes.map((a) => sql`CAST(${id(`a_${a}`)} AS INTEGER) AS ${id(`a_${a}`)}`))}
+      FROM ${id(SCRATCH.nodes)} ORDER BY node_index`,
+    ['first_seen', 'source_code', 'survivor_rank', ...config.conflicts.attributes.map((a) => `a_${a}`)],
+  );
+  const nodeFirstSeen = floats(firstSeen);
+  const nodeCount = nodeFirstSeen.length;
+
+  // Identifiers: each distinct (type, raw value, country for a phone) normalised once.
+  const typeNames: string[] = [...IDENTITY_TYPES, ...config.matchKeys.map(matchKeyType)];
+  const namespaces = typeNames.map((t) => (config.userIdTypes.includes(t as IdentityType) ? 'userId' : t));
+  await engine.exec(sql`CREATE TABLE ${id(SCRATCH.types)} (type_idx INTEGER, type VARCHAR, ns VARCHAR)`);
+  await appendColumns(engine, SCRATCH.types, [
+    { name: 'type_idx', type: 'int', values: typeNames.map((_, i) => i) },
+    { name: 'type', type: 'string', values: typeNames },
+    { name: 'ns', type: 'string', values: namespaces },
+  ]);
+  const occurrences = sql`(SELECT customer_id AS node_id, type, value, source, first_seen_at FROM identifiers
+    UNION ALL SELECT link_id AS node_id, type, value, source, seen_at AS first_seen_at FROM identity_links)`;
+  const tableTypes = (await engine.query<{ type: string }>(sql`SELECT DISTINCT type FROM ${occurrences} AS o WHERE type IS NOT NULL`)).map((r) => r.type);
+  const phoneTypes = tableTypes.filter((t) => identityType(t) === 'phone');
+  const known = tableTypes.filter((t) => identityType(t) !== null);
+  const list = (values: readonly string[]): Sql => (values.length === 0 ? sql`NULL` : sql.join(values.map((v) => sql`${v}`)));
+  const phoneCountry = sql`CASE WHEN o.type IN (${list(phoneTypes)}) THEN n.country END`;
+  await engine.exec(
+    engine.dialect.createTableAs(
+      SCRATCH.raw,
+      sql`SELECT row_number() OVER (ORDER BY type, value, country) - 1 AS k, type, value, country FROM (
+        SELECT DISTINCT o.type, o.value, ${phoneCountry} AS country FROM ${occurrences} AS o JOIN ${id(SCRATCH.nodes)} AS n ON n.node_id = o.node_id
+        WHERE o.value IS NOT NULL AND o.type IN (${list(known)})) AS distinct_raw`,
+    ),
+  );
+  const [rawTypes = [], rawValues = [], rawCountries = []] = await queryColumns(
+    engine,
+    sql`SELECT type, value, country FROM ${id(SCRATCH.raw)} ORDER BY k`,
+    ['type', 'value', 'country'],
   );
   const normaliser = new IdentifierNormaliser(config);
-  const keys = new Map<string, number>();
-  const valueTypes: string[] = [];
-  const valueTexts: string[] = [];
-  const occNode: number[] = [];
-  const occValue: number[] = [];
-  const occTypes: string[] = [];
-  const occRaw: string[] = [];
-  const occSource: (string | null)[] = [];
-  const occSeenAt: (Date | null)[] = [];
-  for (let i = 0; i < occNodeIds.length; i++) {
-    const node = nodeIndex.get(String(occNodeIds[i]));
-    const type = identityType(String(occTypeNames[i]));
-    if (node === undefined || type === null) continue;
-    const raw = occValues[i] === null || occValues[i] === undefined ? null : String(occValues[i]);
-    const value = normaliser.normalise(type, raw, countries[node] as string | null);
-    if (value === null || raw === null) continue;
-    const key = valueKey(type, value, config);
-    let v = keys.get(key);
-    if (v === undefined) {
-      keys.set(key, (v = valueTypes.length));
-      valueTypes.push(type);
-      valueTexts.push(value);
-    }
-    occNode.push(node);
-    occValue.push(v);
-    occTypes.push(type);
-    occRaw.push(raw);
-    occSource.push(occSources[i] === null || occSources[i] === undefined ? null : String(occSources[i]));
-    const seenAt = occSeen[i];
-    occSeenAt.push(seenAt instanceof Date ? seenAt : null);
+  const normK: number[] = [];
+  const normType: number[] = [];
+  const normValue: (string | null)[] = [];
+  const typeIndex = new Map<string, number>(tableTypes.map((t) => [t, typeNames.indexOf(identityType(t) as string)]));
+  for (let k = 0; k < rawTypes.length; k++) {
+    const tableType = rawTypes[k] as string;
+    const raw = String(rawValues[k]);
+    const value = normaliser.normalise(identityType(tableType) as IdentityType, raw, rawCountries[k] as string | null);
+    if (value === null) continue;
+    normK.push(k);
+    normType.push(typeIndex.get(tableType) as number);
+    normValue.push(value === raw ? null : value);
   }
+  await engine.exec(sql`CREATE TABLE ${id(SCRATCH.norm)} (k INTEGER, type_idx INTEGER, value VARCHAR)`);
+  await appendColumns(engine, SCRATCH.norm, [
+    { name: 'k', type: 'int', values: normK },
+    { name: 'type_idx', type: 'int', values: normType },
+    { name: 'value', type: 'string', values: normValue },
+  ]);
 
-  // Match keys: one value per record declaring every attribute of the key.
-  const expected: number[] = [];
-  const shares = new Map<Attribute, (code: string) => number>();
-  for (const attributes of config.matchKeys) {
-    const type = matchKeyType(attributes);
-    const columns = attributes.map((a) => codes.get(a) ?? []);
-    const share = attributes.map((a) => {
-      let f = shares.get(a);
-      if (!f) shares.set(a, (f = shareOf(codes.get(a) ?? [])));
-      return f;
-    });
-    let holders = 0;
-    for (let node = 0; node < nodeIds.length; node++) if (columns.every((c) => c[node] !== null && c[node] !== undefined)) holders++;
-    for (let node = 0; node < nodeIds.length; node++) {
-      const parts = columns.map((c) => c[node] ?? null);
-      if (parts.some((p) => p === null)) continue;
-      const value = parts.join('|');
-      const key = `${type}\u0001${value}`;
-      let v = keys.get(key);
-      if (v === undefined) {
-        keys.set(key, (v = valueTypes.length));
-        valueTypes.push(type);
-        valueTexts.push(value);
-        expected[v] = (holders - 1) * share.reduce((product, f, k) => product * f(parts[k] as string), 1);
-      }
-      occNode.push(node);
-      occValue.push(v);
-      occTypes.push(type);
-      occRaw.push(value);
-      occSource.push(sources[node] === null || sources[node] === undefined ? null : String(sources[node]));
-      const t = nodeFirstSeen[node] as number;
-      occSeenAt.push(Number.isNaN(t) ? null : new Date(t));
-    }
-  }
+  // Occurrences: identifiers in (node_id, type, raw value) order, then each match key's in node order.
+  const matchKeyOcc = config.matchKeys.map((key, m) => {
+    const type = matchKeyType(key);
+    return sql`SELECT CAST(${m + 1} AS BIGINT) * 1000000000000 + node_index AS pos, node_index, ${type} AS type, ${type} AS ns,
+      concat_ws('|', ${sql.join(key.map((a) => sql`${id(`c_${a}`)}`))}) AS value, concat_ws('|', ${sql.join(key.map((a) => sql`${id(`c_${a}`)}`))}) AS raw,
+      source, first_seen_at FROM ${id(SCRATCH.nodes)} WHERE ${sql.join(key.map((a) => sql`${id(`c_${a}`)} IS NOT NULL`), ' AND ')}`;
+  });
+  await engine.exec(
+    engine.dialect.createTableAs(
+      SCRATCH.occ,
+      sql`SELECT row_number() OVER (ORDER BY o.node_id, o.type, o.value, o.source, o.first_seen_at) - 1 AS pos, n.node_index, t.type, t.ns,
+          coalesce(r.value, o.value) AS value, o.value AS raw, o.source, o.first_seen_at
+        FROM ${occurrences} AS o JOIN ${id(SCRATCH.nodes)} AS n ON n.node_id = o.node_id
+        JOIN ${id(SCRATCH.raw)} AS w ON w.type = o.type AND w.value = o.value AND w.country IS NOT DISTINCT FROM ${phoneCountry}
+        JOIN ${id(SCRATCH.norm)} AS r ON r.k = w.k JOIN ${id(SCRATCH.types)} AS t ON t.type_idx = r.type_idx
+        ${sql.join(matchKeyOcc.map((q) => sql`UNION ALL ${q}`), ' ')}`,
+    ),
+  );
 
-  const valueBlocked = new Uint8Array(valueTypes.length);
-  const valueExpected = Float64Array.from({ length: valueTypes.length }, (_, v) => expected[v] ?? 0);
+  // Blocks: a few rows, keyed in JS as the graph keys values.
+  const blockNs: string[] = [];
+  const blockValue: string[] = [];
   for (const block of await engine.query<{ type: string; value: string }>(sql`SELECT type, value FROM identity_blocks`)) {
     const type = identityType(block.type);
-    const v = keys.get(type === null ? `${block.type}\u0001${block.value}` : valueKey(type, block.value, config));
-    if (v !== undefined) valueBlocked[v] = 1;
+    blockNs.push(type === null ? block.type : config.userIdTypes.includes(type) ? 'userId' : type);
+    blockValue.push(block.value);
   }
-  const issued: IssuedId[] = [];
-  for (const row of await engine.query<{ person_id: string; node_id: string; issued_at: Date }>(sql`SELECT person_id, node_id, issued_at FROM person_ids`)) {
-    const node = nodeIndex.get(row.node_id);
-    if (node !== undefined) issued.push({ personId: row.person_id, node, issuedAt: row.issued_at.getTime() });
-  }
+  await engine.exec(sql`CREATE TABLE ${id(SCRATCH.blocked)} (ns VARCHAR, value VARCHAR)`);
+  await appendColumns(engine, SCRATCH.blocked, [
+    { name: 'ns', type: 'string', values: blockNs },
+    { name: 'value', type: 'string', values: blockValue },
+  ]);
+
+  // Values, numbered by first occurrence; a match key's expected chance holders (Fellegi-Sunter u).
+  const expected = config.matchKeys.map((key) => {
+    const type = matchKeyType(key);
+    const shares = key.map((a) => sql`(SELECT ${id(`c_${a}`)} AS code, CAST(count(*) AS DOUBLE) / CAST(sum(count(*)) OVER () AS DOUBLE) AS share
+      FROM ${id(SCRATCH.nodes)} WHERE ${id(`c_${a}`)} IS NOT NULL GROUP BY ${id(`c_${a}`)})`);
+    const holders = sql`(SELECT CAST(count(*) AS DOUBLE) FROM ${id(SCRATCH.nodes)} WHERE ${sql.join(key.map((a) => sql`${id(`c_${a}`)} IS NOT NULL`), ' AND ')})`;
+    return sql`SELECT DISTINCT ${type} AS ns, concat_ws('|', ${sql.join(key.map((a) => sql`n.${id(`c_${a}`)}`))}) AS value,
+        (${holders} - 1) * (${sql.join(key.map((_, i) => sql`${id(`s${i}`)}.share`), ' * ')}) AS expected
+      FROM ${id(SCRATCH.nodes)} AS n ${sql.join(key.map((a, i) => sql`JOIN ${shares[i] as Sql} AS ${id(`s${i}`)} ON ${id(`s${i}`)}.code = n.${id(`c_${a}`)}`), ' ')}`;
+  });
+  const expectedTable = expected.length === 0 ? sql`(SELECT CAST(NULL AS VARCHAR) AS ns, CAST(NULL AS VARCHAR) AS value, CAST(NULL AS DOUBLE) AS expected WHERE false)` : sql`(${sql.join(expected, ' UNION ALL ')})`;
+  await engine.exec(
+    engine.dialect.createTableAs(
+      SCRATCH.values,
+      sql`SELECT row_number() OVER (ORDER BY v.first_pos) - 1 AS value_index, v.ns, v.value, v.type, t.type_idx,
+          coalesce(e.expected, 0) AS expected, CASE WHEN b.ns IS NULL THEN 0 ELSE 1 END AS blocked
+        FROM (SELECT ns, value, min(pos) AS first_pos, arg_min(type, pos) AS type FROM ${id(SCRATCH.occ)} GROUP BY ns, value) AS v
+        JOIN ${id(SCRATCH.types)} AS t ON t.type = v.type
+        LEFT JOIN ${expectedTable} AS e ON e.ns = v.ns AND e.value = v.value
+        LEFT JOIN (SELECT DISTINCT ns, value FROM ${id(SCRATCH.blocked)}) AS b ON b.ns = v.ns AND b.value = v.value`,
+    ),
+  );
+  const [valueTypeIdx, valueExpected, valueBlocked] = await queryColumns(
+    engine,
+    sql`SELECT CAST(type_idx AS INTEGER) AS type_idx, CAST(expected AS DOUBLE) AS expected, CAST(blocked AS INTEGER) AS blocked FROM ${id(SCRATCH.values)} ORDER BY value_index`,
+    ['type_idx', 'expected', 'blocked'],
+  );
+  const typeIdx = ints(valueTypeIdx);
+  const valueTypes = Array.from(typeIdx, (t) => typeNames[t] as string);
+  const [occNode, occValue] = await queryColumns(
+    engine,
+    sql`SELECT CAST(o.node_index AS INTEGER) AS node_index, CAST(v.value_index AS INTEGER) AS value_index
+      FROM ${id(SCRATCH.occ)} AS o JOIN ${id(SCRATCH.values)} AS v ON v.ns = o.ns AND v.value = o.value ORDER BY o.pos`,
+    ['node_index', 'value_index'],
+  );
+
+  // Ids handed out, ranked as the naming prefers them: oldest first, then the smaller id.
+  await engine.exec(
+    engine.dialect.createTableAs(
+      SCRATCH.issued,
+      sql`SELECT row_number() OVER (ORDER BY epoch_ms(p.issued_at), p.person_id) - 1 AS issued_rank, p.person_id, n.node_index
+        FROM person_ids AS p JOIN ${id(SCRATCH.nodes)} AS n ON n.node_id = p.node_id`,
+    ),
+  );
+  const [issuedNode] = await queryColumns(engine, sql`SELECT CAST(node_index AS INTEGER) AS node_index FROM ${id(SCRATCH.issued)} ORDER BY issued_rank`, ['node_index']);
+
   return {
-    nodeIds,
-    survivorRank: survivorRanks(sources, updated, config.survivorship.sourcePriority),
-    nodeKinds: kinds.map((k) => (k === 'link' ? 'link' : 'record')),
-    nodeSources: sources.map((s) => (typeof s === 'string' ? s : null)),
+    nodeCount,
+    survivorRank: ints(ranks),
     nodeFirstSeen,
-    nodeSourceCodes,
-    attributes,
+    nodeSourceCodes: ints(sourceCodes),
+    attributes: attributeCodes.map(ints),
     valueTypes,
-    valueTexts,
-    valueBlocked,
-    valueExpected,
-    occNode: Int32Array.from(occNode),
-    occValue: Int32Array.from(occValue),
-    occTypes,
-    occRaw,
-    occSource,
-    occSeenAt,
-    issued,
+    valueBlocked: Uint8Array.from(ints(valueBlocked)),
+    valueExpected: floats(valueExpected),
+    occNode: ints(occNode),
+    occValue: ints(occValue),
+    issuedNode: ints(issuedNode),
   };
 }
 
@@ -215,16 +294,4 @@ export function survivorRanks(sources: readonly unknown[], updated: readonly unk
   const rank = new Int32Array(sources.length);
   order.forEach((node, position) => (rank[node] = position + 1));
   return rank;
-}
-
-/** The share of the records declaring an attribute that declare each value. */
-function shareOf(codes: readonly (string | null)[]): (code: string) => number {
-  const counts = new Map<string, number>();
-  let declared = 0;
-  for (const code of codes) {
-    if (code === null) continue;
-    declared++;
-    counts.set(code, (counts.get(code) ?? 0) + 1);
-  }
-  return (code) => (declared === 0 ? 0 : (counts.get(code) ?? 0) / declared);
 }
