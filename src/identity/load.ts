@@ -50,13 +50,15 @@ export const SCRATCH = {
   norm: '_identity_scratch_norm',
   types: '_identity_scratch_types',
   occ: '_identity_scratch_occ',
+  /** Occurrences with their value's number: pos, node_index, value_index, type, value, raw, source, first_seen_at. */
+  occValues: '_identity_scratch_occ_values',
   values: '_identity_scratch_values',
   blocked: '_identity_scratch_blocked',
   issued: '_identity_scratch_issued',
 } as const;
 
 export async function dropScratch(engine: Engine, config: IdentityConfig): Promise<void> {
-  const tables = [...usedAttributes(config).map(SCRATCH.codes), SCRATCH.nodes, SCRATCH.raw, SCRATCH.norm, SCRATCH.types, SCRATCH.occ, SCRATCH.values, SCRATCH.blocked, SCRATCH.issued];
+  const tables = [...usedAttributes(config).map(SCRATCH.codes), SCRATCH.nodes, SCRATCH.raw, SCRATCH.norm, SCRATCH.types, SCRATCH.occ, SCRATCH.occValues, SCRATCH.values, SCRATCH.blocked, SCRATCH.issued];
   for (const table of tables) await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(table)}`);
 }
 
@@ -216,39 +218,48 @@ export async function loadGraph(engine: Engine, config: IdentityConfig): Promise
     { name: 'value', type: 'string', values: blockValue },
   ]);
 
-  // Values, numbered by first occurrence; a match key's expected chance holders (Fellegi-Sunter u).
+  // Values, numbered by first occurrence; then each occurrence gets its value's number (one join on strings).
+  await engine.exec(
+    engine.dialect.createTableAs(
+      SCRATCH.values,
+      sql`SELECT row_number() OVER (ORDER BY v.first_pos) - 1 AS value_index, v.ns, v.value, v.type, t.type_idx
+        FROM (SELECT ns, value, min(pos) AS first_pos, arg_min(type, pos) AS type FROM ${id(SCRATCH.occ)} GROUP BY ns, value) AS v
+        JOIN ${id(SCRATCH.types)} AS t ON t.type = v.type`,
+    ),
+  );
+  await engine.exec(
+    engine.dialect.createTableAs(
+      SCRATCH.occValues,
+      sql`SELECT o.pos, o.node_index, v.value_index, o.type, o.value, o.raw, o.source, o.first_seen_at
+        FROM ${id(SCRATCH.occ)} AS o JOIN ${id(SCRATCH.values)} AS v ON v.ns = o.ns AND v.value = o.value`,
+    ),
+  );
+  await engine.exec(sql`DROP TABLE ${id(SCRATCH.occ)}`);
+  // A match key's expected chance holders (Fellegi-Sunter u): (holders - 1) x the product of its values' shares.
   const expected = config.matchKeys.map((key) => {
     const type = matchKeyType(key);
     const shares = key.map((a) => sql`(SELECT ${id(`c_${a}`)} AS code, CAST(count(*) AS DOUBLE) / CAST(sum(count(*)) OVER () AS DOUBLE) AS share
       FROM ${id(SCRATCH.nodes)} WHERE ${id(`c_${a}`)} IS NOT NULL GROUP BY ${id(`c_${a}`)})`);
     const holders = sql`(SELECT CAST(count(*) AS DOUBLE) FROM ${id(SCRATCH.nodes)} WHERE ${sql.join(key.map((a) => sql`${id(`c_${a}`)} IS NOT NULL`), ' AND ')})`;
-    return sql`SELECT DISTINCT ${type} AS ns, concat_ws('|', ${sql.join(key.map((a) => sql`n.${id(`c_${a}`)}`))}) AS value,
-        (${holders} - 1) * (${sql.join(key.map((_, i) => sql`${id(`s${i}`)}.share`), ' * ')}) AS expected
-      FROM ${id(SCRATCH.nodes)} AS n ${sql.join(key.map((a, i) => sql`JOIN ${shares[i] as Sql} AS ${id(`s${i}`)} ON ${id(`s${i}`)}.code = n.${id(`c_${a}`)}`), ' ')}`;
+    return sql`SELECT o.value_index, min((${holders} - 1) * (${sql.join(key.map((_, i) => sql`${id(`s${i}`)}.share`), ' * ')})) AS expected
+      FROM ${id(SCRATCH.occValues)} AS o JOIN ${id(SCRATCH.nodes)} AS n ON n.node_index = o.node_index
+      ${sql.join(key.map((a, i) => sql`JOIN ${shares[i] as Sql} AS ${id(`s${i}`)} ON ${id(`s${i}`)}.code = n.${id(`c_${a}`)}`), ' ')}
+      WHERE o.type = ${type} GROUP BY o.value_index`;
   });
-  const expectedTable = expected.length === 0 ? sql`(SELECT CAST(NULL AS VARCHAR) AS ns, CAST(NULL AS VARCHAR) AS value, CAST(NULL AS DOUBLE) AS expected WHERE false)` : sql`(${sql.join(expected, ' UNION ALL ')})`;
-  await engine.exec(
-    engine.dialect.createTableAs(
-      SCRATCH.values,
-      sql`SELECT row_number() OVER (ORDER BY v.first_pos) - 1 AS value_index, v.ns, v.value, v.type, t.type_idx,
-          coalesce(e.expected, 0) AS expected, CASE WHEN b.ns IS NULL THEN 0 ELSE 1 END AS blocked
-        FROM (SELECT ns, value, min(pos) AS first_pos, arg_min(type, pos) AS type FROM ${id(SCRATCH.occ)} GROUP BY ns, value) AS v
-        JOIN ${id(SCRATCH.types)} AS t ON t.type = v.type
-        LEFT JOIN ${expectedTable} AS e ON e.ns = v.ns AND e.value = v.value
-        LEFT JOIN (SELECT DISTINCT ns, value FROM ${id(SCRATCH.blocked)}) AS b ON b.ns = v.ns AND b.value = v.value`,
-    ),
-  );
+  const expectedTable = expected.length === 0 ? sql`(SELECT -1 AS value_index, CAST(NULL AS DOUBLE) AS expected WHERE false)` : sql`(${sql.join(expected, ' UNION ALL ')})`;
   const [valueTypeIdx, valueExpected, valueBlocked] = await queryColumns(
     engine,
-    sql`SELECT CAST(type_idx AS INTEGER) AS type_idx, CAST(expected AS DOUBLE) AS expected, CAST(blocked AS INTEGER) AS blocked FROM ${id(SCRATCH.values)} ORDER BY value_index`,
+    sql`SELECT CAST(v.type_idx AS INTEGER) AS type_idx, CAST(coalesce(e.expected, 0) AS DOUBLE) AS expected, CASE WHEN b.ns IS NULL THEN 0 ELSE 1 END AS blocked
+      FROM ${id(SCRATCH.values)} AS v LEFT JOIN ${expectedTable} AS e ON e.value_index = v.value_index
+      LEFT JOIN (SELECT DISTINCT ns, value FROM ${id(SCRATCH.blocked)}) AS b ON b.ns = v.ns AND b.value = v.value
+      ORDER BY v.value_index`,
     ['type_idx', 'expected', 'blocked'],
   );
   const typeIdx = ints(valueTypeIdx);
   const valueTypes = Array.from(typeIdx, (t) => typeNames[t] as string);
   const [occNode, occValue] = await queryColumns(
     engine,
-    sql`SELECT CAST(o.node_index AS INTEGER) AS node_index, CAST(v.value_index AS INTEGER) AS value_index
-      FROM ${id(SCRATCH.occ)} AS o JOIN ${id(SCRATCH.values)} AS v ON v.ns = o.ns AND v.value = o.value ORDER BY o.pos`,
+    sql`SELECT CAST(node_index AS INTEGER) AS node_index, CAST(value_index AS INTEGER) AS value_index FROM ${id(SCRATCH.occValues)} ORDER BY pos`,
     ['node_index', 'value_index'],
   );
 

@@ -148,21 +148,20 @@ async function writeResolution(engine: Engine, result: GraphResult, now: Date): 
   const status = sql`CASE coalesce(s.status, 0) ${sql.join(STATUS.map((name, code) => sql`WHEN ${code} THEN ${name}`), ' ')} ELSE 'linked' END`;
   await engine.exec(sql`INSERT INTO person_identifiers (person_id, node_id, type, value, raw_value, source, first_seen_at, status)
     SELECT np.person_id, n.node_id, o.type, o.value, o.raw, o.source, o.first_seen_at, ${status}
-    FROM ${id(SCRATCH.occ)} AS o JOIN ${nodes} AS n ON n.node_index = o.node_index
+    FROM ${id(SCRATCH.occValues)} AS o JOIN ${nodes} AS n ON n.node_index = o.node_index
     JOIN ${id(NODE_PERSON)} AS np ON np.node_index = o.node_index
-    JOIN ${id(SCRATCH.values)} AS v ON v.ns = o.ns AND v.value = o.value
-    LEFT JOIN ${id(STATUSES)} AS s ON s.value_index = v.value_index`);
+    LEFT JOIN ${id(STATUSES)} AS s ON s.value_index = o.value_index`);
 
   // Where and when each side saw the value: its first occurrence on the node.
   await engine.exec(sql`DROP TABLE IF EXISTS ${id(SIGHTINGS)}`);
   await engine.exec(
     engine.dialect.createTableAs(
       SIGHTINGS,
-      sql`SELECT o.node_index, v.value_index, o.source, o.first_seen_at FROM ${id(SCRATCH.occ)} AS o
-        JOIN ${id(SCRATCH.values)} AS v ON v.ns = o.ns AND v.value = o.value
-        WHERE o.pos IN (SELECT min(o2.pos) FROM ${id(SCRATCH.occ)} AS o2 JOIN ${id(SCRATCH.values)} AS v2 ON v2.ns = o2.ns AND v2.value = o2.value
-          WHERE EXISTS (SELECT 1 FROM ${id(DECISIONS)} AS d WHERE d.value = v2.value_index AND (d.node = o2.node_index OR d.joined = o2.node_index))
-          GROUP BY o2.node_index, v2.value_index)`,
+      sql`SELECT o.node_index, o.value_index, o.source, o.first_seen_at FROM ${id(SCRATCH.occValues)} AS o
+        WHERE o.pos IN (SELECT min(o2.pos) FROM ${id(SCRATCH.occValues)} AS o2
+          JOIN (SELECT node AS node_index, value FROM ${id(DECISIONS)} UNION SELECT joined, value FROM ${id(DECISIONS)}) AS d
+            ON d.node_index = o2.node_index AND d.value = o2.value_index
+          GROUP BY o2.node_index, o2.value_index)`,
     ),
   );
   await engine.exec(sql`INSERT INTO identity_merges (person_id, node_id, joined_node_id, type, value, source, seen_at, status, reason, recorded_at)
