@@ -14,7 +14,7 @@ import type { IdentityType } from '../config/identity-config.js';
 import { sql, type Engine } from '../store/index.js';
 import { attributeCode, identityType } from './load.js';
 import { IdentifierNormaliser } from './normalise.js';
-import { writeProfiles } from './profiles.js';
+import { profileQuery, writeProfiles } from './profiles.js';
 
 export interface IdentifierLink {
   /** Identifiers seen together, with Segment's type names (userId, anonymousId, email, phone...) or the identifiers table's. */
@@ -45,6 +45,7 @@ interface Usable {
 /** Applies each link in order, in one transaction per link. */
 export async function linkIdentifiers(engine: Engine, config: Config, links: readonly IdentifierLink[]): Promise<LinkResult[]> {
   const results: LinkResult[] = [];
+  if (links.length > 0) await ensureDerivedTables(engine);
   for (const link of links) results.push(await engine.transaction((tx) => applyLink(tx, config, link)));
   return results;
 }
@@ -130,6 +131,24 @@ async function applyLink(engine: Engine, config: Config, link: IdentifierLink): 
   }
   await writeProfiles(engine, settings, [personId]);
   return { linkId, personId, merged: others, refused };
+}
+
+/**
+ * The derived tables a link updates (customer_persons, person_profiles) are made by the first
+ * complete resolution; before it (events reaching a fresh datamart) they are created empty, with
+ * the columns that resolution gives them, so links work from the first event.
+ */
+async function ensureDerivedTables(engine: Engine): Promise<void> {
+  const existing = async (table: string): Promise<boolean> => {
+    const [row] = await engine.query<{ n: number }>(engine.dialect.tableExists(table));
+    return Number(row?.n ?? 0) > 0;
+  };
+  if (!(await existing('customer_persons'))) {
+    await engine.exec(engine.dialect.createTableAs('customer_persons', sql`SELECT node_id AS customer_id, person_id FROM identity_nodes WHERE 1 = 0`));
+  }
+  if (!(await existing('person_profiles'))) {
+    await engine.exec(engine.dialect.createTableAs('person_profiles', profileQuery(engine, sql`WHERE 1 = 0`)));
+  }
 }
 
 /** The oldest id handed out among the merged persons; a new person is named after the link. */

@@ -12,7 +12,8 @@ export const PROFILE_ATTRIBUTES: readonly string[] = tableSpec('customers')
   .columns.map((c) => c.name)
   .filter((name) => name !== 'customer_id' && name !== 'source');
 
-function profileQuery(engine: Engine, where: Sql): Sql {
+/** The golden records of the persons `where` keeps (on identity_nodes AS n). */
+export function profileQuery(engine: Engine, where: Sql): Sql {
   const d = engine.dialect;
   const columns = PROFILE_ATTRIBUTES.flatMap((name) => {
     const rank = sql`CASE WHEN c.${sql.id(name)} IS NOT NULL THEN n.survivor_rank END`;

@@ -83,3 +83,24 @@ describe('explain, split and incremental links', () => {
     expect(await personOf('W2')).toBe('W2');
   });
 });
+
+describe('incremental links on a fresh datamart', () => {
+  it('links events before any complete resolution (no customer_persons or person_profiles yet)', async () => {
+    const engine = await memoryStore();
+    try {
+      const config = parseConfig({});
+      const [first] = await linkIdentifiers(engine, config, [{ identifiers: [{ type: 'anonymousId', value: 'dev-9' }, { type: 'userId', value: 'u9' }], source: 'identify' }]);
+      expect(first?.personId).toBe(first?.linkId);
+      const [second] = await linkIdentifiers(engine, config, [{ identifiers: [{ type: 'userId', value: 'u9' }, { type: 'email', value: 'nine@x.fr' }] }]);
+      expect(second?.personId).toBe(first?.personId);
+      const [profile] = await engine.query<{ records: number }>(sql`SELECT records FROM person_profiles WHERE person_id = ${first?.personId ?? ''}`);
+      expect(Number(profile?.records)).toBe(0);
+      // The first complete run takes the links over.
+      await resolveIdentities(engine, config);
+      const [node] = await engine.query<{ person_id: string }>(sql`SELECT person_id FROM identity_nodes WHERE node_id = ${second?.linkId ?? ''}`);
+      expect(node?.person_id).toBe(first?.personId);
+    } finally {
+      await engine.close();
+    }
+  });
+});
