@@ -7,6 +7,7 @@ import type { IdentityConfig, IdentityType } from '../config/identity-config.js'
 
 /** The identifiers table's types, as the identity graph names them. */
 export const TABLE_TYPES: Readonly<Record<string, IdentityType>> = {
+  user_id: 'userId',
   email: 'email',
   phone: 'phone',
   loyalty_card: 'loyaltyCard',
