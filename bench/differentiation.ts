@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql, type Engine, type Row, type Sql } from '../src/store/index.js';
+import { gapScores } from '../test/helpers/class-truth.js';
 import { loadDemoCompany } from '../test/helpers/demo-company.js';
 
 async function one<T extends Row>(engine: Engine, query: Sql): Promise<T> {
@@ -24,16 +25,7 @@ export async function benchDifferentiation(opts: { customers: number; seed?: num
     const potential = await one<{ single: number; others: number }>(e, sql`SELECT
       avg(CASE WHEN t.single_category = '1' THEN k.potential_percentile END) AS single,
       avg(CASE WHEN t.single_category = '0' THEN k.potential_percentile END) AS others FROM ${truth} WHERE k.orders >= 3`);
-    const gaps = await one<{ truth: number; found: number; first: number; firstHits: number; chance: number }>(e, sql`
-      WITH singles AS (SELECT t.person_id, t.missing_categories FROM truth_persons AS t JOIN customer_facts AS f ON f.person_id = t.person_id
-        WHERE t.single_category = '1' AND f.orders >= 3),
-      missing AS (SELECT person_id, unnest(string_split(missing_categories, ';')) AS category FROM singles)
-      SELECT (SELECT count(*) FROM missing) AS truth,
-        (SELECT count(*) FROM missing AS m JOIN customer_category_gaps AS g ON g.person_id = m.person_id AND g.category = m.category) AS found,
-        (SELECT count(*) FROM customer_category_gaps WHERE gap_rank = 1 AND person_id IN (SELECT person_id FROM singles)) AS first,
-        (SELECT count(*) FROM missing AS m JOIN customer_category_gaps AS g ON g.person_id = m.person_id AND g.category = m.category
-          WHERE g.gap_rank = 1) AS firstHits,
-        (SELECT avg(len(string_split(missing_categories, ';')) / 7.0) FROM singles) AS chance`);
+    const gaps = await gapScores(e);
     const faithful = await one<{ faithful: number; low: number; high: number }>(e, sql`SELECT avg(k.attachment_percentile) AS faithful,
       quantile_cont(k.revenue, 0.25) AS low, quantile_cont(k.revenue, 0.75) AS high FROM ${truth} WHERE t.faithful_small = '1' AND k.orders > 0`);
     const sameSpend = await one<{ p: number }>(e, sql`SELECT avg(k.attachment_percentile) AS p FROM ${truth}

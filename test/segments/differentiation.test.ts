@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { customerPath, explainClasses, listSnapshots, migrationMatrix } from '../../src/segments/index.js';
 import { sql, type Row, type Sql } from '../../src/store/index.js';
+import { gapScores } from '../helpers/class-truth.js';
 import { loadDemoCompany, type DemoCompany } from '../helpers/demo-company.js';
 
 // The demo company's planted truths against the classes, with the true record -> person map so
@@ -40,16 +41,7 @@ describe('differentiation on the demo company', () => {
     expect(single).toBeGreaterThan(70);
     expect(single - others).toBeGreaterThan(20);
     // Recall of the planted missing ranges, precision of the first gap against picking an unbought range at random.
-    const gaps = await one<{ truth: number; found: number; first: number; firstHits: number; chance: number }>(sql`
-      WITH singles AS (SELECT t.person_id, t.missing_categories FROM truth_persons AS t JOIN customer_facts AS f ON f.person_id = t.person_id
-        WHERE t.single_category = '1' AND f.orders >= 3),
-      missing AS (SELECT person_id, unnest(string_split(missing_categories, ';')) AS category FROM singles)
-      SELECT (SELECT count(*) FROM missing) AS truth,
-        (SELECT count(*) FROM missing AS m JOIN customer_category_gaps AS g ON g.person_id = m.person_id AND g.category = m.category) AS found,
-        (SELECT count(*) FROM customer_category_gaps WHERE gap_rank = 1 AND person_id IN (SELECT person_id FROM singles)) AS first,
-        (SELECT count(*) FROM missing AS m JOIN customer_category_gaps AS g ON g.person_id = m.person_id AND g.category = m.category
-          WHERE g.gap_rank = 1) AS firstHits,
-        (SELECT avg(len(string_split(missing_categories, ';')) / 7.0) FROM singles) AS chance`);
+    const gaps = await gapScores(company.engine);
     expect(gaps.found / gaps.truth).toBeGreaterThan(0.5);
     expect(gaps.firstHits / gaps.first).toBeGreaterThan(Math.max(0.45, 1.5 * gaps.chance));
   });
