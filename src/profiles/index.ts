@@ -1,2 +1,3 @@
 export { customerProfile, lookupPerson, LOOKUP_TYPES } from './profile.js';
 export type { CustomerProfile, LookupType } from './profile.js';
+export { lookupIndexes, LOOKUP_INDEXES } from './lookup-indexes.js';

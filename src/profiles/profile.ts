@@ -31,9 +31,11 @@ const VALUE_COLUMNS = [
   'value_tier', 'value_column', 'grid', 'digital_type', 'online_move', 'attachment', 'potential', 'share_of_wallet', 'gap_categories',
 ] as const;
 
-async function exists(engine: Engine, table: string): Promise<boolean> {
-  const [row] = await engine.query<{ n: number }>(engine.dialect.tableExists(table));
-  return Number(row?.n ?? 0) > 0;
+const OPTIONAL_TABLES = ['customer_classes', 'customer_digital', 'customer_next_offers', 'events'] as const;
+
+/** Which of the tables a profile reads exist yet (derived tables appear after the first run), in one query. */
+async function existing(engine: Engine): Promise<Set<string>> {
+  return new Set((await engine.query<{ name: string }>(engine.dialect.existingTables(OPTIONAL_TABLES))).map((r) => r.name));
 }
 
 /** The person holding an identifier (normalised as identity resolution does). */
@@ -52,6 +54,7 @@ export async function lookupPerson(engine: Engine, config: Config, type: LookupT
 /** Everything the datamart knows of one person, by his id (current or older) or one of his record ids. */
 export async function customerProfile(engine: Engine, config: Config, requestedId: string, lastEvents = 20): Promise<CustomerProfile> {
   const { personId } = await resolvePersonId(engine, requestedId);
+  const tables = await existing(engine);
   const records = (await engine.query<{ node_id: string }>(sql`SELECT node_id FROM identity_nodes WHERE person_id = ${personId} ORDER BY node_id`)).map((r) => r.node_id);
   const [golden] = await engine.query<Row>(sql`SELECT * FROM person_profiles WHERE person_id = ${personId}`);
   const profile: Record<string, { value: unknown; source: string | null }> = {};
@@ -60,28 +63,32 @@ export async function customerProfile(engine: Engine, config: Config, requestedI
     const source = golden?.[`${column}_from`];
     profile[column] = { value, source: typeof source === 'string' ? source : null };
   }
-  const identifiers = await engine.query<{ type: string; value: string; source: string | null }>(sql`SELECT DISTINCT type, value, source
-    FROM person_identifiers WHERE person_id = ${personId} AND type IN (${sql.join(LOOKUP_TYPES.map((t) => sql`${t}`))}) ORDER BY type, value`);
-  const inRecords = sql`customer_id IN (SELECT node_id FROM identity_nodes WHERE person_id = ${personId})`;
+  // Filtered on the person alone so the lookup index serves it; types and duplicates sorted out here.
+  const types = new Set<string>(LOOKUP_TYPES);
+  const rows = await engine.query<{ type: string; value: string; source: string | null }>(sql`SELECT type, value, source
+    FROM person_identifiers WHERE person_id = ${personId}`);
+  const unique = new Map(rows.filter((i) => types.has(i.type)).map((i) => [JSON.stringify([i.type, i.value, i.source]), i]));
+  const identifiers = [...unique.values()].sort((a, b) => a.type.localeCompare(b.type) || a.value.localeCompare(b.value));
+  const inRecords = records.length > 0 ? sql`customer_id IN (${sql.join(records.map((r) => sql`${r}`))})` : sql`FALSE`;
   const consents = await engine.query<{ channel: string; status: string; at: Date; source: string }>(sql`SELECT channel, status,
     ${sql.id('at')} AS at, source FROM consents WHERE ${inRecords} ORDER BY 3 DESC`);
   let value: Record<string, unknown> | null = null;
   let classes: ClassReason[] = [];
-  if (await exists(engine, 'customer_classes')) {
+  if (tables.has('customer_classes')) {
     const [row] = await engine.query<Row>(sql`SELECT * FROM customer_classes WHERE person_id = ${personId}`);
     if (row) {
       value = Object.fromEntries(VALUE_COLUMNS.map((c) => [c, row[c] ?? null]));
       classes = explainClasses(row, config.currency);
     }
   }
-  if (await exists(engine, 'customer_digital')) {
+  if (tables.has('customer_digital')) {
     const [digital] = await engine.query<CustomerDigitalRow & Row>(sql`SELECT * FROM customer_digital WHERE person_id = ${personId}`);
     if (digital) {
       classes.push({ dimension: 'digital_type', value: digital.digital_type, reasons: [explainDigitalType(digital, config.digital)] });
       classes.push({ dimension: 'online_move', value: digital.online_move, reasons: [explainOnlineMove(digital)] });
     }
   }
-  const offers = (await exists(engine, 'customer_next_offers'))
+  const offers = tables.has('customer_next_offers')
     ? await engine.query<NextOfferRow & Row>(sql`SELECT * FROM customer_next_offers WHERE person_id = ${personId} ORDER BY rank`)
     : [];
   const ids = (type: string): string[] => identifiers.filter((i) => i.type === type).map((i) => i.value);
@@ -90,7 +97,7 @@ export async function customerProfile(engine: Engine, config: Config, requestedI
   const eventFilter = [sql`${inRecords}`];
   if (userIds.length > 0) eventFilter.push(sql`user_id IN (${sql.join(userIds.map((v) => sql`${v}`))})`);
   if (anonymousIds.length > 0) eventFilter.push(sql`anonymous_id IN (${sql.join(anonymousIds.map((v) => sql`${v}`))})`);
-  const events = (await exists(engine, 'events'))
+  const events = tables.has('events')
     ? await engine.query<{ message_id: string; type: string; event: string | null; timestamp: Date; properties: string | null }>(sql`
         SELECT message_id, type, event, ${sql.id('timestamp')} AS timestamp, properties FROM events
         WHERE ${sql.join(eventFilter, ' OR ')} ORDER BY 4 DESC LIMIT ${lastEvents}`)

@@ -128,6 +128,16 @@ export abstract class Dialect implements SqlCompiler {
     return sql`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${name}`;
   }
 
+  /** The names among `names` of the tables that exist (derived tables appear after the first run). */
+  existingTables(names: readonly string[]): Sql {
+    return sql`SELECT table_name AS name FROM information_schema.tables WHERE table_name IN (${sql.join(names.map((n) => sql`${n}`))})`;
+  }
+
+  /** An index for point lookups, or null where the engine has no secondary indexes (ClickHouse sorts by key instead). */
+  createIndex(name: string, table: string, columns: readonly string[]): Sql | null {
+    return sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON ${sql.id(table)} (${sql.join(columns.map((c) => sql.id(c)))})`;
+  }
+
   /** A derived table from a query (pipeline outputs). */
   createTableAs(name: string, query: Sql): Sql {
     return sql`CREATE TABLE ${sql.id(name)}${sql.raw(this.derivedTableSuffix())} AS ${query}`;
@@ -243,6 +253,14 @@ export class ClickHouseDialect extends Dialect {
 
   override flag(condition: Sql): Sql {
     return sql`toUInt8(${condition})`;
+  }
+
+  override existingTables(names: readonly string[]): Sql {
+    return sql`SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN (${sql.join(names.map((n) => sql`${n}`))})`;
+  }
+
+  override createIndex(): Sql | null {
+    return null;
   }
 
   override tableExists(name: string): Sql {
