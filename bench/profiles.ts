@@ -1,0 +1,125 @@
+// `npx tsx bench/profiles.ts --db PATH [--rate 1000] [--seconds 10]` (a datamart `fidelis run` has
+// analysed) or `--customers N` (generates, imports and runs one): profile lookups through
+// GET /v1/customers/{id} and ?email= at a fixed rate, open loop, from a separate load process;
+// prints the achieved rate and p50/p99 latency. Target (issue 5): p99 under 10 ms at 1,000/s on 1M.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { importFiles } from '../src/collect/index.js';
+import { parseConfig } from '../src/config/index.js';
+import { generateDemoCompany } from '../src/generate/index.js';
+import { runPipeline } from '../src/pipeline/index.js';
+import { createKey, startServer } from '../src/server/index.js';
+import { openStore, sql } from '../src/store/index.js';
+
+export interface ProfileLoadResult {
+  readonly requests: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+const MAX_IN_FLIGHT = 256;
+
+/** The load process: paths from a file, one request every 1/rate s, latencies measured here. */
+async function load(url: string, key: string, pathsFile: string, rate: number, seconds: number): Promise<ProfileLoadResult> {
+  const { readFileSync } = await import('node:fs');
+  const paths = JSON.parse(readFileSync(pathsFile, 'utf8')) as string[];
+  const auth = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+  const latencies: number[] = [];
+  let failed = 0;
+  let inFlight = 0;
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; performance.now() - started < seconds * 1000; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // Open loop, but a melting server must not take the load process with it.
+    if (inFlight >= MAX_IN_FLIGHT) {
+      failed++;
+      continue;
+    }
+    inFlight++;
+    const sent = performance.now();
+    pending.push(
+      fetch(`${url}${paths[i % paths.length] ?? '/'}`, { headers: { authorization: auth } })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          if (res.status === 200) latencies.push(performance.now() - sent);
+          else failed++;
+        })
+        .catch(() => {
+          failed++;
+        })
+        .finally(() => {
+          inFlight--;
+        }),
+    );
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { requests: latencies.length + failed, failed, seconds: elapsed, requestsPerSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+export async function benchProfiles(opts: { db?: string; customers?: number; rate: number; seconds: number }): Promise<ProfileLoadResult> {
+  const work = mkdtempSync(join(tmpdir(), 'fidelis-profiles-'));
+  try {
+    let db = opts.db;
+    if (!db) {
+      db = join(work, 'profiles.duckdb');
+      await generateDemoCompany({ customers: opts.customers ?? 20_000, seed: 42, outDir: join(work, 'data'), format: 'csv' });
+      const engine = await openStore(db);
+      await importFiles(engine, [join(work, 'data')]);
+      await runPipeline(engine, parseConfig({ db }));
+      await engine.close();
+    }
+    const engine = await openStore(db);
+    const key = (await createKey(engine, 'read', 'bench')).key;
+    const ids = await engine.query<{ person_id: string }>(sql`SELECT person_id FROM customer_classes USING SAMPLE 2000 ROWS`);
+    const emails = await engine.query<{ value: string }>(sql`SELECT value FROM person_identifiers WHERE type = 'email' USING SAMPLE 500 ROWS`);
+    await engine.close();
+    const paths = [...ids.map((r) => `/v1/customers/${encodeURIComponent(r.person_id)}`), ...emails.map((r) => `/v1/customers?email=${encodeURIComponent(r.value)}`)];
+    const pathsFile = join(work, 'paths.json');
+    writeFileSync(pathsFile, JSON.stringify(paths));
+    const server = await startServer({ config: parseConfig({ db }), port: 0 });
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--load', server.url, key, pathsFile, String(opts.rate), String(opts.seconds)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      await new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load process exited with ${code}`)))));
+      return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ProfileLoadResult;
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const loadAt = process.argv.indexOf('--load');
+  if (loadAt >= 0) {
+    const [url = '', key = '', file = '', rate = '1000', seconds = '10'] = process.argv.slice(loadAt + 1);
+    console.log(JSON.stringify(await load(url, key, file, Number(rate), Number(seconds))));
+  } else {
+    const { values } = parseArgs({ options: { db: { type: 'string' }, customers: { type: 'string' }, rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' } } });
+    const result = await benchProfiles({
+      ...(values.db ? { db: values.db } : {}),
+      ...(values.customers ? { customers: Number(values.customers) } : {}),
+      rate: Number(values.rate),
+      seconds: Number(values.seconds),
+    });
+    console.log(`profile lookups at ${values.rate}/s for ${values.seconds} s: ${result.requestsPerSecond.toFixed(0)}/s served, ` +
+      `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.failed} failed or shed of ${result.requests}`);
+  }
+}
