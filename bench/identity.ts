@@ -11,6 +11,7 @@ import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
 import { pairScores, resolveIdentities } from '../src/identity/index.js';
 import { openStore, sql, type Engine } from '../src/store/index.js';
+import { round } from './round.js';
 
 export interface IdentityBench {
   readonly customers: number;
@@ -78,11 +79,6 @@ export async function benchIdentity(opts: { customers: number; seed?: number; db
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -12,6 +12,7 @@ import { generateDemoCompany } from '../src/generate/index.js';
 import { evaluateNextBestOffer, NEEDS_STEPS } from '../src/needs/index.js';
 import { defaultAsOf, runPipeline } from '../src/pipeline/index.js';
 import { openStore } from '../src/store/index.js';
+import { round } from './round.js';
 
 const DAY_MS = 86_400_000;
 
@@ -64,11 +65,6 @@ export async function benchNextBestOffer(opts: { customers: number; seed?: numbe
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -23,6 +23,7 @@ export {
   messageSchema,
   messageProblemSchema,
   MESSAGE_TYPES,
+  SCHEMAS_BY_TYPE,
   isObject,
 } from './messages.js';
 export type { Message, MessageType, MessageProblem, CollectResponse } from './messages.js';

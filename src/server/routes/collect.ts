@@ -1,18 +1,12 @@
 import type { Context } from 'hono';
-import type { z } from '@hono/zod-openapi';
 import {
-  aliasSchema,
   batchSchema,
   checkMessage,
   collectResponseSchema,
-  groupSchema,
-  identifySchema,
   isObject,
   logLine,
   logLinePrefix,
-  pageSchema,
-  screenSchema,
-  trackSchema,
+  SCHEMAS_BY_TYPE,
   type CollectResponse,
   type MessageProblem,
   type MessageType,
@@ -25,14 +19,6 @@ import type { App, AppDeps, AppEnv } from '../types.js';
 
 type Endpoint = 'batch' | MessageType;
 
-const SINGLE_SCHEMAS: Record<MessageType, z.ZodType> = {
-  identify: identifySchema,
-  track: trackSchema,
-  page: pageSchema,
-  screen: screenSchema,
-  group: groupSchema,
-  alias: aliasSchema,
-};
 
 const errorResponses = {
   400: { description: 'Body too large, not JSON, or no valid message (the reasons are listed).', content: { 'application/json': { schema: errorSchema } } },
@@ -118,7 +104,7 @@ export function collectRoutes(app: App, deps: AppDeps): void {
       request: {
         body: {
           required: true,
-          content: { 'application/json': { schema: endpoint === 'batch' ? batchSchema : SINGLE_SCHEMAS[endpoint] } },
+          content: { 'application/json': { schema: endpoint === 'batch' ? batchSchema : SCHEMAS_BY_TYPE[endpoint] } },
         },
       },
       responses: {
