@@ -103,11 +103,11 @@ describe('the fidelis command line', () => {
     expect(tiers.map((t) => t.class).sort()).toEqual(['CCM', 'CNR', 'CPP']);
     const missing = await fidelis('customer', 'nobody', '--db', db);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/No customer with id nobody/);
+    expect(missing.stderr).toMatch(/No person, customer record or event link with id nobody/);
     const id = readFileSync(join(dir, 'data', 'orders.csv'), 'utf8').split('\n')[1]?.split(',')[1] ?? '';
-    const card = JSON.parse((await fidelis('customer', id, '--db', db, '--json')).stdout) as { personId: string; reasons: { dimension: string }[] };
-    expect(card.personId).toBe(id);
-    expect(card.reasons.map((r) => r.dimension)).toContain('value_tier');
+    const card = JSON.parse((await fidelis('customer', id, '--db', db, '--json')).stdout) as { records: string[]; classes: { dimension: string }[] };
+    expect(card.records).toContain(id);
+    expect(card.classes.map((r) => r.dimension)).toContain('value_tier');
     const text = await fidelis('customer', id, '--db', db);
     expect(text.code).toBe(0);
     for (const section of ['Profile', 'Value', 'Classes', 'value_tier:', 'digital_type:']) expect(text.stdout).toContain(section);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { customerCard, formatMoney, type CustomerCard } from '../segments/index.js';
+import { customerCard, type CustomerCard } from '../profiles/index.js';
+import { formatMoney } from '../segments/index.js';
 import { formatDate, formatNumber, table } from './format.js';
 import { configOption, dbOption, jsonOption, printJson, withStore } from './options.js';
 
@@ -28,18 +29,18 @@ const text = (v: unknown): string => {
 };
 
 function printCard(card: CustomerCard, currency: string): void {
-  const c = card.classes ?? {};
-  const p = card.profile;
-  console.log(`Customer ${card.personId}  (records: ${card.records.map((r) => `${r.customerId} ${r.source}`).join(', ')})`);
-  console.log(`\nProfile\n  ${[p.first_name, p.last_name].filter(Boolean).map(text).join(' ') || '-'}; born ${text(p.birth_date)}; ${text(p.gender)}; household ${text(p.household_size)}, children ${text(p.children)}; ${text(p.city)} ${text(p.country)}`);
-  console.log(`  ${text(p.socio_professional_category)}, income ${text(p.income_band)}; interests ${text(p.interests)}`);
-  if (card.identifiers.length > 0) console.log(`  identifiers: ${card.identifiers.map((i) => `${i.type} ${i.value} (${i.source})`).join('; ')}`);
+  const c = card.value ?? {};
+  const p = (field: string): string => text(card.profile[field]?.value);
+  console.log(`Customer ${card.id}  (records: ${card.records.join(', ')})`);
+  console.log(`\nProfile\n  ${[p('first_name'), p('last_name')].join(' ')}; born ${p('birth_date')}; ${p('gender')}; household ${p('household_size')}, children ${p('children')}; ${p('city')} ${p('country')}`);
+  console.log(`  ${p('socio_professional_category')}, income ${p('income_band')}; interests ${p('interests')}`);
+  if (card.identifiers.length > 0) console.log(`  identifiers: ${card.identifiers.map((i) => `${i.type} ${i.value} (${i.source ?? '?'})`).join('; ')}`);
   if (card.consents.length > 0) console.log(`  consents: ${card.consents.map((k) => `${k.channel} ${k.status} (${formatDate(k.at)}, ${k.source})`).join('; ')}`);
   console.log('\nValue');
   console.log(`  ${text(c.orders)} orders, revenue ${formatMoney(num(c.revenue), currency)}, gross margin ${formatMoney(num(c.gross_margin), currency)}, net contribution ${formatMoney(num(c.net_contribution), currency)}`);
   console.log(`  first purchase ${text(c.first_purchase)}, last ${text(c.last_purchase)}; predicted CLV ${formatMoney(num(c.clv), currency)}, P(alive) ${num(c.p_alive) === null ? '-' : `${Math.round(100 * (num(c.p_alive) ?? 0))}%`}`);
   console.log('\nClasses');
-  for (const reason of card.reasons) {
+  for (const reason of card.classes) {
     console.log(`  ${reason.dimension}: ${reason.value}`);
     for (const line of reason.reasons) console.log(`    - ${line}`);
   }
@@ -47,9 +48,9 @@ function printCard(card: CustomerCard, currency: string): void {
     console.log('\nAffinities');
     for (const a of card.affinities) console.log(`  - ${a.explanation}`);
   }
-  if (card.offers.length > 0) {
+  if (card.nextBestOffers.length > 0) {
     console.log('\nNext best offers');
-    for (const o of card.offers) console.log(`  ${o.rank}. [${o.kind}] ${o.explanation}`);
+    for (const o of card.nextBestOffers) console.log(`  ${o.rank}. [${o.kind}] ${o.explanation}`);
   }
   if (card.path.length > 1) {
     console.log('\nPath over snapshots');

@@ -76,7 +76,7 @@ export function explainGrid(row: ClassesRow, currency: string): ClassReason | nu
     value: grid,
     reasons: [
       `revenue over the window ${formatMoney(num(row, 'window_revenue'), currency)} (${top(num(row, "revenue_percentile")).replace("of customers", "of the active base")}; high from ${formatMoney(num(row, 'revenue_cut'), currency)})`,
-      `profitability ${profitability} (${top(num(row, 'profitability_percentile'))}; high from ${
+      `profitability ${profitability} (${top(num(row, 'profitability_percentile')).replace('of customers', 'of the active base')}; high from ${
         num(row, 'profitability_cut') !== null && Math.abs(num(row, 'profitability_cut') ?? 0) <= 1.5 ? pct(num(row, 'profitability_cut')) : formatMoney(num(row, 'profitability_cut'), currency)
       })`,
     ],

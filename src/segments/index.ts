@@ -11,8 +11,6 @@ export { explainClasses, formatMoney } from './explain.js';
 export type { ClassReason, ClassesRow } from './explain.js';
 export { classSummary, paretoRows, requireClasses, CLASS_DIMENSIONS } from './class-tables.js';
 export type { ClassDimension, ClassSummaryRow, ParetoRow } from './class-tables.js';
-export { customerCard } from './customer-card.js';
-export type { CustomerCard } from './customer-card.js';
 export { digitalMaturity, newChannelLaunch } from './digital-maturity.js';
 export { onlineMigrationMatrix, explainOnlineMove, ONLINE_MOVES } from './online-migration.js';
 export type { MigrationCell, MigrationMatrix as OnlineMigrationMatrix } from './online-migration.js';
