@@ -63,7 +63,7 @@ describe('durability of acknowledged events', () => {
     // Restart: the loader resumes from its stored position; SIGTERM loads the rest before exit.
     const second = await startServerProcess(db);
     await second.stop('SIGTERM');
-    expect(second.child.exitCode).toBe(0);
+    expect({ code: second.child.exitCode, signal: second.child.signalCode, stderr: second.stderr() }).toMatchObject({ code: 0 });
 
     const reopened = await openStore(db);
     try {
