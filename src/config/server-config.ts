@@ -8,6 +8,11 @@ export const serverConfigSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65_535).default(7878),
+    /**
+     * Connections that serve read-only requests (profiles, dashboard) side by side, beside the
+     * one the event loader writes with. More than the cores rarely helps.
+     */
+    readConnections: z.number().int().min(1).max(64).default(4),
     limits: z
       .object({
         /** Largest message, in bytes of its JSON, inside a batch or alone. */

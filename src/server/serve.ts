@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { EventCollector, type LoadedChunk } from '../collect/events/index.js';
 import type { Config } from '../config/index.js';
 import { linkIdentifiers } from '../identity/index.js';
-import { openStore, type Engine } from '../store/index.js';
+import { openReadPool, openStore, type Engine } from '../store/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
 import { SerialEngine } from './serial-engine.js';
@@ -55,7 +55,9 @@ function afterLoad(config: Config): (engine: Engine, chunk: LoadedChunk) => Prom
 /** Opens the datamart, starts the collector and listens. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
-  const engine = new SerialEngine(await openStore(config.db, config.duckdb));
+  const store = await openStore(config.db, config.duckdb);
+  const reads = await openReadPool(store, config.server.readConnections);
+  const engine = new SerialEngine(store);
   const keys = await KeyRing.load(engine);
   const collector = new EventCollector(engine, {
     folder: logFolder(config),
@@ -68,7 +70,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),
   });
   collector.start();
-  const app = createApp({ engine, config, keys, collector });
+  const app = createApp({ engine, reads, config, keys, collector });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host ?? config.server.host, port: options.port ?? config.server.port }, () => resolve(s));
     s.once('error', reject);
@@ -84,6 +86,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await collector.drain();
       await collector.close();
+      await reads.close();
       await engine.close();
     },
   };

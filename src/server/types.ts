@@ -10,6 +10,11 @@ export interface AppDeps {
   readonly engine: Engine;
   readonly config: Config;
   readonly keys: KeyRing;
+  /**
+   * Read-only queries (profiles, dashboard): a pool of other connections to the same database,
+   * so reads run side by side and never wait for the loader's transactions. Default: `engine`.
+   */
+  readonly reads?: Engine;
   /** The event collector (log and loader); absent in apps that only read. */
   readonly collector?: EventCollector;
 }

@@ -17,6 +17,8 @@ export class DuckDbEngine implements Engine {
     readonly location: string,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    /** The first engine of an instance owns it; the others only close their connection. */
+    private readonly ownsInstance = true,
   ) {}
 
   static async open(location: string, settings: DuckDbSettings = {}): Promise<DuckDbEngine> {
@@ -24,10 +26,22 @@ export class DuckDbEngine implements Engine {
     if (settings.memoryLimit) options.memory_limit = settings.memoryLimit;
     if (settings.threads) options.threads = String(settings.threads);
     const instance = await DuckDBInstance.create(location, options);
+    return new DuckDbEngine(location, instance, await DuckDbEngine.connect(instance));
+  }
+
+  private static async connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
     const connection = await instance.connect();
     // Timestamps are stored as UTC; parsing an offset must convert to UTC whatever the host says.
     await connection.run(`SET TimeZone = 'UTC'`);
-    return new DuckDbEngine(location, instance, connection);
+    return connection;
+  }
+
+  /**
+   * Another connection to the same database: it runs its queries at the same time as this one
+   * and sees what this one has committed (DuckDB's MVCC). Close it before this engine.
+   */
+  async connectAgain(): Promise<DuckDbEngine> {
+    return new DuckDbEngine(this.location, this.instance, await DuckDbEngine.connect(this.instance), false);
   }
 
   async exec(query: Sql | string): Promise<void> {
@@ -93,7 +107,7 @@ export class DuckDbEngine implements Engine {
 
   async close(): Promise<void> {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
     return Promise.resolve();
   }
 }

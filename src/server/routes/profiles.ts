@@ -43,6 +43,7 @@ const asJson = (profile: CustomerProfile): z.infer<typeof profileSchema> => JSON
 
 /** The profile API: a customer by id, or by any of his identifiers (read keys). */
 export function profileRoutes(app: App, deps: AppDeps): void {
+  const reads = deps.reads ?? deps.engine;
   app.openAPIRegistry.registerComponent('securitySchemes', 'readKey', {
     type: 'http',
     scheme: 'basic',
@@ -61,7 +62,7 @@ export function profileRoutes(app: App, deps: AppDeps): void {
       request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
       responses: { 200: { description: 'The customer.', content: { 'application/json': { schema: profileSchema } } }, ...errors },
     }),
-    async (c) => c.json(asJson(await customerProfile(deps.engine, deps.config, c.req.valid('param').id)), 200),
+    async (c) => c.json(asJson(await customerProfile(reads, deps.config, c.req.valid('param').id)), 200),
   );
   app.openapi(
     createRoute({
@@ -77,8 +78,8 @@ export function profileRoutes(app: App, deps: AppDeps): void {
     async (c) => {
       const query = c.req.valid('query');
       const [type, value] = Object.entries(query).find(([, v]) => v !== undefined) as [(typeof LOOKUP_TYPES)[number], string];
-      const personId = await lookupPerson(deps.engine, deps.config, type, value);
-      return c.json(asJson({ ...(await customerProfile(deps.engine, deps.config, personId)), requestedId: value }), 200);
+      const personId = await lookupPerson(reads, deps.config, type, value);
+      return c.json(asJson({ ...(await customerProfile(reads, deps.config, personId)), requestedId: value }), 200);
     },
   );
 }
