@@ -11,6 +11,7 @@ import { runCommand } from './run-command.js';
 import { segmentsCommand } from './segments-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
+import { usersCommand } from './users-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('fidelis')
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
-    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), identityCommand(),
+    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

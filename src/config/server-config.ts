@@ -42,6 +42,25 @@ export const serverConfigSchema = z
      * with one of them becomes a `key_page` web event. A trailing "*" is allowed and ignored.
      */
     keyPages: z.array(z.string().min(1)).default(['/quote', '/checkout', '/contact', '/store-locator']),
+    /** The web dashboard: its assets, sessions and login limits (docs/dashboard-ui.md). */
+    dashboard: z
+      .object({
+        /** Folder of the built dashboard; default: dist/web of the installed package. */
+        assets: z.string().min(1).optional(),
+        /**
+         * Always mark the session cookie Secure. Without it the cookie is Secure when the request
+         * came over HTTPS (directly, or X-Forwarded-Proto: https from a proxy in front).
+         */
+        secureCookies: z.boolean().default(false),
+        /** A session ends this long after login. */
+        sessionHours: z.number().min(0.01).max(24 * 30).default(12),
+        /** Failed logins allowed per user name, and per client address, within the window... */
+        maxFailuresPerUser: z.number().int().min(1).default(5),
+        maxFailuresPerAddress: z.number().int().min(1).default(20),
+        /** ...after which logins are refused (429) until the window has passed since the first failure. */
+        failureWindowMinutes: z.number().min(0.01).default(15),
+      })
+      .prefault({}),
   })
   .prefault({});
 

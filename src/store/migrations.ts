@@ -1,6 +1,6 @@
 import type { Dialect } from './dialect.js';
 import type { Engine } from './engine.js';
-import { SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, type TableSpec } from './schema.js';
+import { SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, USER_TABLE_NAMES, type TableSpec } from './schema.js';
 import { sql } from './sql.js';
 import { EVENT_TABLES } from '../collect/events/tables.js';
 import { identityTableStatements } from '../identity/tables.js';
@@ -33,6 +33,12 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (dialect) => EVENT_TABLES.map((t) => dialect.createTable(t)),
   },
   { version: 4, name: 'identity resolution', statements: identityTableStatements },
+  {
+    version: 5,
+    name: 'dashboard users and sessions',
+    statements: (dialect) =>
+      SYSTEM_TABLES.filter((t) => (USER_TABLE_NAMES as readonly string[]).includes(t.name)).map((t) => dialect.createTable(t)),
+  },
 ];
 
 export interface MigrationReport {

@@ -308,7 +308,33 @@ export const SYSTEM_TABLES: readonly TableSpec[] = [
       { name: 'steps', type: 'string', required: true, doc: 'Steps run, in order.' },
     ],
   },
+  {
+    name: 'users',
+    doc: 'People who log in to the dashboard (`fidelis users`); only a salted scrypt hash of each password is kept.',
+    key: ['name'],
+    columns: [
+      { name: 'name', type: 'string', required: true, doc: 'Login name.' },
+      { name: 'role', type: 'string', required: true, values: ['admin', 'read'], doc: 'admin (everything) or read (read-only).' },
+      { name: 'password_hash', type: 'string', required: true, doc: 'scrypt$N$r$p$salt$hash (base64url), compared in constant time.' },
+      { name: 'created_at', type: 'timestamp', required: true, doc: 'Creation time.' },
+    ],
+  },
+  {
+    name: 'sessions',
+    doc: 'Dashboard sessions: the SHA-256 of each session cookie, its user, CSRF token and expiry.',
+    key: ['token_sha256'],
+    columns: [
+      { name: 'token_sha256', type: 'string', required: true, doc: 'Hex SHA-256 of the session cookie (256 random bits).' },
+      { name: 'user_name', type: 'string', required: true, doc: 'User it belongs to.' },
+      { name: 'csrf_token', type: 'string', required: true, doc: 'Token every state-changing request of the session must carry in X-CSRF-Token.' },
+      { name: 'created_at', type: 'timestamp', required: true, doc: 'Login time.' },
+      { name: 'expires_at', type: 'timestamp', required: true, doc: 'Refused from then on.' },
+    ],
+  },
 ];
+
+/** The dashboard's users and sessions (in SYSTEM_TABLES too, so new databases get them in migration 1). */
+export const USER_TABLE_NAMES = ['users', 'sessions'] as const;
 
 /** Dated copies of every person's classes and scores, one per `fidelis run` as-of date. */
 export const SNAPSHOT_TABLE: TableSpec = {

@@ -1,6 +1,12 @@
+import { sessionRoutes } from '../session.js';
+import { dashboardAssets } from '../static.js';
 import type { RouteModule } from '../types.js';
 import { collectRoutes } from './collect.js';
 import { profileRoutes } from './profiles.js';
 
-/** Every route module of the server, mounted in this order by createApp. Add a module here. */
-export const ROUTES: readonly RouteModule[] = [collectRoutes, profileRoutes];
+/**
+ * Every route module of the server, mounted in this order by createApp. Add a module here.
+ * sessionRoutes comes first (its guards must run before any /api handler), the dashboard's
+ * assets last (it answers every other GET with the app's shell).
+ */
+export const ROUTES: readonly RouteModule[] = [sessionRoutes, collectRoutes, profileRoutes, dashboardAssets];

@@ -1,0 +1,129 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Engine } from '../store/index.js';
+import { sql } from '../store/index.js';
+import type { Role } from './users.js';
+
+/** A logged-in dashboard user, as the session cookie proves it. */
+export interface Session {
+  readonly user: string;
+  readonly role: Role;
+  readonly csrfToken: string;
+  readonly expiresAt: Date;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Sessions, kept in the `sessions` table (the SHA-256 of the cookie only, so a copy of the
+ * database does not hand out logins) and cached in memory: a request checks its cookie without a
+ * query. One server process owns the database file, so the cache cannot go stale behind its back.
+ */
+export class SessionStore {
+  private readonly cache = new Map<string, Session>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly hours: number,
+  ) {}
+
+  /** A new session: the cookie value (256 random bits) and the session it opens. */
+  async open(user: string, role: Role): Promise<{ token: string; session: Session }> {
+    const token = randomBytes(32).toString('base64url');
+    const now = new Date();
+    const session: Session = { user, role, csrfToken: randomBytes(24).toString('base64url'), expiresAt: new Date(now.getTime() + this.hours * 3_600_000) };
+    const hash = sha256(token);
+    await this.engine.transaction(async (tx) => {
+      await tx.exec(sql`DELETE FROM sessions WHERE expires_at <= ${now}`);
+      await tx.exec(sql`INSERT INTO sessions VALUES (${hash}, ${user}, ${session.csrfToken}, ${now}, ${session.expiresAt})`);
+    });
+    this.cache.set(hash, session);
+    return { token, session };
+  }
+
+  /** The live session of a cookie value, or null (unknown, ended, expired, or its user removed). */
+  async find(token: string): Promise<Session | null> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+    const hash = sha256(token);
+    let session = this.cache.get(hash);
+    if (!session) {
+      // Sessions opened before a restart: read once, then served from memory.
+      const [row] = await this.engine.query<{ user_name: string; role: Role; csrf_token: string; expires_at: Date }>(
+        sql`SELECT s.user_name, u.role, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.token_sha256 = ${hash}`,
+      );
+      if (!row) return null;
+      session = { user: row.user_name, role: row.role, csrfToken: row.csrf_token, expiresAt: new Date(row.expires_at) };
+      this.cache.set(hash, session);
+    }
+    if (session.expiresAt.getTime() <= Date.now()) {
+      this.cache.delete(hash);
+      return null;
+    }
+    return session;
+  }
+
+  async close(token: string): Promise<void> {
+    const hash = sha256(token);
+    this.cache.delete(hash);
+    await this.engine.exec(sql`DELETE FROM sessions WHERE token_sha256 = ${hash}`);
+  }
+}
+
+export interface LoginLimits {
+  readonly maxFailuresPerUser: number;
+  readonly maxFailuresPerAddress: number;
+  readonly failureWindowMinutes: number;
+}
+
+interface Failures {
+  count: number;
+  since: number;
+}
+
+/**
+ * Failed logins counted per user name and per client address in a fixed window that starts at
+ * the first failure. Once either count is reached, logins for that name or from that address are
+ * refused, even with the right password, until the window has passed. In memory: a restart forgets.
+ */
+export class LoginLimiter {
+  private readonly failures = new Map<string, Failures>();
+
+  constructor(private readonly limits: LoginLimits) {}
+
+  private get windowMs(): number {
+    return this.limits.failureWindowMinutes * 60_000;
+  }
+
+  private live(key: string, now: number): Failures | undefined {
+    const entry = this.failures.get(key);
+    if (entry && now - entry.since >= this.windowMs) {
+      this.failures.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Seconds until a login for this name from this address may be tried again; 0 when it may now. */
+  retryAfter(user: string, address: string, now = Date.now()): number {
+    const checks: [string, number][] = [[`user:${user.toLowerCase()}`, this.limits.maxFailuresPerUser], [`addr:${address}`, this.limits.maxFailuresPerAddress]];
+    let wait = 0;
+    for (const [key, max] of checks) {
+      const entry = this.live(key, now);
+      if (entry && entry.count >= max) wait = Math.max(wait, Math.ceil((entry.since + this.windowMs - now) / 1000));
+    }
+    return wait;
+  }
+
+  fail(user: string, address: string, now = Date.now()): void {
+    for (const key of [`user:${user.toLowerCase()}`, `addr:${address}`]) {
+      const entry = this.live(key, now);
+      if (entry) entry.count += 1;
+      else this.failures.set(key, { count: 1, since: now });
+    }
+    if (this.failures.size > 10_000) for (const key of [...this.failures.keys()]) this.live(key, now);
+  }
+
+  /** A good password clears the name's count (the address's stays: one valid account must not reset a guesser's). */
+  succeed(user: string): void {
+    this.failures.delete(`user:${user.toLowerCase()}`);
+  }
+}

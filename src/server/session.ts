@@ -1,0 +1,224 @@
+import { timingSafeEqual } from 'node:crypto';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { authorize, presentedKey } from './auth.js';
+import { ApiError, errorSchema, forbidden, unauthorized } from './errors.js';
+import { LoginLimiter, SessionStore, type Session } from './session-store.js';
+import type { App, AppDeps, AppEnv } from './types.js';
+import { decoyPasswordHash, findUser, verifyPassword, type Role } from './users.js';
+
+export const SESSION_COOKIE = 'fidelis_session';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+/** Who is calling the /api routes: a dashboard user by his session cookie, or an API key. */
+export type Viewer =
+  | { readonly kind: 'session'; readonly user: string; readonly role: Role; readonly session: Session }
+  | { readonly kind: 'key'; readonly keyId: string; readonly role: Role };
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set by requireReader / requireAdmin. */
+    viewer: Viewer;
+  }
+}
+
+interface Dashboard {
+  readonly sessions: SessionStore;
+  readonly limiter: LoginLimiter;
+}
+
+const dashboards = new WeakMap<AppDeps, Dashboard>();
+
+/** The sessions and login limiter of an app (one per createApp). */
+function dashboardOf(deps: AppDeps): Dashboard {
+  let dashboard = dashboards.get(deps);
+  if (!dashboard) {
+    const settings = deps.config.server.dashboard;
+    dashboard = { sessions: new SessionStore(deps.engine, settings.sessionHours), limiter: new LoginLimiter(settings) };
+    dashboards.set(deps, dashboard);
+  }
+  return dashboard;
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The session the request's cookie opens, or null. */
+async function sessionOf(c: Context<AppEnv>): Promise<{ token: string; session: Session } | null> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return null;
+  const session = await dashboardOf(c.get('deps')).sessions.find(token);
+  return session ? { token, session } : null;
+}
+
+/**
+ * The caller: an Authorization header means an API key, checked alone (a read or admin key; 401
+ * when unknown, 403 for a write key); otherwise the session cookie. Null when neither.
+ */
+async function viewerOf(c: Context<AppEnv>): Promise<Viewer | null> {
+  const header = c.req.header('authorization');
+  if (header !== undefined) {
+    const key = await authorize(c.get('deps').keys, presentedKey(header), 'read');
+    c.set('apiKey', key);
+    return { kind: 'key', keyId: key.keyId, role: key.scope === 'admin' ? 'admin' : 'read' };
+  }
+  const found = await sessionOf(c);
+  return found ? { kind: 'session', user: found.session.user, role: found.session.role, session: found.session } : null;
+}
+
+function sameToken(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false;
+  const [a, b] = [Buffer.from(presented), Buffer.from(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The dashboard's data routes: a valid session cookie, or a read or admin API key in
+ * Authorization; 401 JSON otherwise. The viewer is then in `c.get('viewer')`.
+ * sessionRoutes applies it to every /api/* route but /api/session, so a route module under
+ * /api needs nothing more (replace any `requireScope('read')` there: it refuses session cookies).
+ */
+export const requireReader: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const viewer = await viewerOf(c);
+  if (!viewer) throw unauthorized('log in (POST /api/session) or send a read API key');
+  c.set('viewer', viewer);
+  await next();
+};
+
+/** As requireReader, and the user or key must be admin (403 otherwise). */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const viewer = await viewerOf(c);
+  if (!viewer) throw unauthorized('log in (POST /api/session) or send an admin API key');
+  if (viewer.role !== 'admin') throw forbidden('an admin user or key is needed');
+  c.set('viewer', viewer);
+  await next();
+};
+
+/**
+ * CSRF: a state-changing request authenticated by the session cookie must carry the session's
+ * token in X-CSRF-Token (403 otherwise). Requests with an Authorization header are authenticated
+ * by their key alone, which a browser never attaches by itself, so they are exempt; so is the
+ * login, which no cookie authenticates (it requires a JSON body, which a cross-site form cannot send).
+ */
+const csrfCheck: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const exempt = !STATE_CHANGING.has(c.req.method) || c.req.header('authorization') !== undefined || (c.req.path === '/api/session' && c.req.method === 'POST');
+  if (!exempt) {
+    const found = await sessionOf(c);
+    if (found && !sameToken(c.req.header(CSRF_HEADER), found.session.csrfToken)) {
+      throw new ApiError(403, 'csrf', `this request needs the session's CSRF token in the ${CSRF_HEADER} header`);
+    }
+  }
+  await next();
+};
+
+/** requireReader on every /api route but the session's own. */
+const guardApi: MiddlewareHandler<AppEnv> = async (c, next) => (c.req.path === '/api/session' ? next() : requireReader(c, next));
+
+/** The client's address as the socket sees it (a proxy's X-Forwarded-For is not trusted). */
+function clientAddress(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // in-process requests (app.request) have no socket
+  }
+}
+
+function isHttps(c: Context<AppEnv>): boolean {
+  return c.get('deps').config.server.dashboard.secureCookies || new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+}
+
+const loginSchema = z.object({ user: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).openapi('Login');
+const sessionSchema = z
+  .object({ user: z.string(), role: z.enum(['admin', 'read']), csrfToken: z.string(), expiresAt: z.string() })
+  .openapi('Session');
+const sessionJson = (s: Session): z.infer<typeof sessionSchema> => ({ user: s.user, role: s.role, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() });
+const errorContent = { 'application/json': { schema: errorSchema } };
+
+/**
+ * Login, session and logout for the dashboard, and the guards of every /api route. Mounted first
+ * in ROUTES so its middleware runs before any /api handler.
+ */
+export function sessionRoutes(app: App): void {
+  app.use('/api/*', csrfCheck);
+  app.use('/api/*', guardApi);
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/session',
+      tags: ['dashboard'],
+      summary: 'Log in to the dashboard',
+      description: 'Sets an HTTP-only, SameSite=Strict session cookie. Failed logins are limited per user name and per address (429).',
+      request: { body: { required: true, content: { 'application/json': { schema: loginSchema } } } },
+      responses: {
+        200: { description: 'Logged in; send csrfToken in X-CSRF-Token with every state-changing request.', content: { 'application/json': { schema: sessionSchema } } },
+        401: { description: 'Wrong user name or password.', content: errorContent },
+        429: { description: 'Too many failed logins.', content: errorContent },
+      },
+    }),
+    async (c) => {
+      const { user: name, password } = c.req.valid('json');
+      const deps = c.get('deps');
+      const { sessions, limiter } = dashboardOf(deps);
+      const address = clientAddress(c);
+      const wait = limiter.retryAfter(name, address);
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        throw new ApiError(429, 'too_many_logins', `too many failed logins; try again in ${wait} s`, { retryAfter: wait });
+      }
+      const user = await findUser(deps.engine, name);
+      // An unknown name costs a hash check too, so timing does not tell which names exist.
+      const good = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+      if (!user || !good) {
+        limiter.fail(name, address);
+        throw unauthorized('wrong user name or password');
+      }
+      limiter.succeed(name);
+      const { token, session } = await sessions.open(user.name, user.role);
+      setCookie(c, SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure: isHttps(c),
+        maxAge: Math.round(deps.config.server.dashboard.sessionHours * 3600),
+      });
+      return c.json(sessionJson(session), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/session',
+      tags: ['dashboard'],
+      summary: 'The current session',
+      responses: {
+        200: { description: 'Logged in.', content: { 'application/json': { schema: sessionSchema } } },
+        401: { description: 'No session, or an expired one.', content: errorContent },
+      },
+    }),
+    async (c) => {
+      const found = await sessionOf(c);
+      if (!found) throw unauthorized('not logged in');
+      return c.json(sessionJson(found.session), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/session',
+      tags: ['dashboard'],
+      summary: 'Log out',
+      description: `Needs the ${CSRF_HEADER} header of the session.`,
+      responses: { 204: { description: 'Logged out (also when there was no session).' }, 403: { description: 'Missing or wrong CSRF token.', content: errorContent } },
+    }),
+    async (c) => {
+      const found = await sessionOf(c);
+      if (found) await dashboardOf(c.get('deps')).sessions.close(found.token);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.body(null, 204);
+    },
+  );
+}

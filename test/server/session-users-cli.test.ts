@@ -1,0 +1,80 @@
+import { Readable } from 'node:stream';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { parseConfig } from '../../src/config/index.js';
+import { createApp, KeyRing } from '../../src/server/index.js';
+import { openStore, sql } from '../../src/store/index.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+async function fidelis(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    stdout += `${parts.map(String).join(' ')}\n`;
+  });
+  if (stdin !== undefined) vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([Buffer.from(stdin)]) as typeof process.stdin);
+  try {
+    return { code: await main(['node', 'fidelis', ...args]), stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function canLogIn(db: string, user: string, password: string): Promise<number> {
+  const engine = await openStore(db);
+  try {
+    const app = createApp({ engine, config: parseConfig({ db }), keys: await KeyRing.load(engine) });
+    const response = await app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password }) });
+    return response.status;
+  } finally {
+    await engine.close();
+  }
+}
+
+describe('fidelis users', () => {
+  it('adds a user with a generated password printed alone on the last line, lists and removes him', async () => {
+    const db = join(tempDir(), 'users.duckdb');
+    const added = await fidelis(['users', 'add', 'ana', '--role', 'admin', '--db', db]);
+    expect(added.code, added.stderr).toBe(0);
+    const password = added.stdout.trimEnd().split('\n').at(-1) ?? '';
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(await canLogIn(db, 'ana', password)).toBe(200);
+
+    const listed = await fidelis(['users', 'list', '--db', db, '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'ana', role: 'admin' })]);
+    expect(listed.stdout).not.toContain(password);
+
+    expect((await fidelis(['users', 'add', 'ana', '--role', 'read', '--db', db])).code).toBe(2);
+    expect((await fidelis(['users', 'add', 'bo', '--role', 'owner', '--db', db])).code).toBe(2);
+    expect((await fidelis(['users', 'remove', 'ana', '--db', db])).code).toBe(0);
+    expect(await canLogIn(db, 'ana', password)).toBe(401);
+    expect((await fidelis(['users', 'remove', 'ana', '--db', db])).code).toBe(2);
+  });
+
+  it('takes the password from standard input with --password-stdin, and refuses a short one', async () => {
+    const db = join(tempDir(), 'users.duckdb');
+    const added = await fidelis(['users', 'add', 'rui', '--role', 'read', '--password-stdin', '--db', db], 'a long enough secret\n');
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).not.toContain('secret');
+    expect(await canLogIn(db, 'rui', 'a long enough secret')).toBe(200);
+    const short = await fidelis(['users', 'add', 'eve', '--role', 'read', '--password-stdin', '--db', db], 'short\n');
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/too short/);
+    const engine = await openStore(db);
+    expect(await engine.query(sql`SELECT name FROM users ORDER BY name`)).toEqual([{ name: 'rui' }]);
+    await engine.close();
+  });
+});
