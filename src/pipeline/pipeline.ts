@@ -7,6 +7,7 @@ import { clv, customerFacts, referralValue, rfm } from '../value/index.js';
 import { attachment, customerClassesStep, digitalMaturity, pareto, potential, snapshot, strategicGrid, valueTiers } from '../segments/index.js';
 import { NEEDS_STEPS, purchaseLines } from '../needs/index.js';
 import { lookupIndexes } from '../profiles/index.js';
+import { dashboard } from '../dashboard/index.js';
 import { orderFacts } from './order-facts.js';
 import type { PipelineStep } from './step.js';
 
@@ -28,6 +29,7 @@ export const PIPELINE: readonly PipelineStep[] = [
   ...NEEDS_STEPS.filter((step) => step !== purchaseLines),
   customerClassesStep(),
   snapshot,
+  dashboard,
   lookupIndexes,
 ];
 

@@ -1,0 +1,139 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { errorSchema } from '../server/errors.js';
+import { requireReader } from '../server/session.js';
+import type { App, AppDeps, AppEnv } from '../server/types.js';
+import { customer360 } from './customer-360.js';
+import { customerPage } from './customers.js';
+import { segmentCsv } from './export.js';
+import { migration } from './migration.js';
+import { overview } from './overview.js';
+import { whenReady } from './ready.js';
+import {
+  customer360Schema,
+  customersQuery,
+  customersSchema,
+  migrationQuery,
+  migrationSchema,
+  overviewSchema,
+  segmentParams,
+  segmentSchema,
+  segmentsSchema,
+} from './schemas.js';
+import { segmentDetail, segments } from './segments.js';
+import { serverTiming } from './timing.js';
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+const errors = {
+  400: json(errorSchema, 'A parameter is invalid; the message names it.'),
+  401: json(errorSchema, 'Not logged in, and no read API key.'),
+  503: json(errorSchema, 'The datamart has not been analysed with the dashboard step yet (run `fidelis run`).'),
+};
+const notFound = { 404: json(errorSchema, 'No such customer or segment.') };
+
+/** The paths of this module: its guards apply to these alone. */
+const OWN_PATH = /^\/api\/(overview|migration|customers|segments)(\/|$)/;
+
+/**
+ * A reader is required: a session cookie or a read (or admin) key. sessionRoutes checks it first on
+ * every /api route; an app mounted without sessionRoutes checks it here.
+ */
+const reader: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.var.viewer !== undefined) await next();
+  else await requireReader(c, next);
+};
+
+/** The dashboard's data API: JSON under /api/ (and a CSV export), from the dashboard step's tables. */
+export function dashboardRoutes(app: App, deps: AppDeps): void {
+  const reads = deps.reads ?? deps.engine;
+  const ready = whenReady(reads);
+  const guard: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (!OWN_PATH.test(c.req.path)) return next();
+    await serverTiming(c, async () => {
+      await reader(c, async () => {
+        await ready(c, next);
+      });
+    });
+  };
+  app.use('/api/*', guard);
+  const route = <P extends string>(path: P, summary: string, description: string) => ({ method: 'get' as const, path, tags: ['dashboard'], summary, description });
+
+  app.openapi(
+    createRoute({
+      ...route('/api/overview', 'Overview of the customer base', 'Headline figures, monthly trends, Pareto, tiers, grid, RFM heatmap, CLV distribution, digital types, snapshots.'),
+      responses: { 200: json(overviewSchema, 'The overview.'), ...errors },
+    }),
+    async (c) => c.json(await overview(reads), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...route('/api/migration', 'Moves between two snapshots', 'Customers per (class at `from`, class at `to`); "(none)" when absent from one. Defaults: the latest two snapshots.'),
+      request: { query: migrationQuery },
+      responses: { 200: json(migrationSchema, 'The migration matrix as rows.'), ...errors },
+    }),
+    async (c) => {
+      const { dimension, from, to } = c.req.valid('query');
+      return c.json(await migration(reads, dimension, { from, to }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...route('/api/customers', 'The customer list', 'Search (id, email, phone, name), filters on any class dimension of /api/segments, sort on a value, pages.'),
+      request: { query: customersQuery },
+      responses: { 200: json(customersSchema, 'One page of customers.'), ...errors },
+    }),
+    async (c) => c.json(await customerPage(reads, deps.config, c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...route('/api/customers/{id}', 'The customer 360', 'Profile (as GET /v1/customers/{id}), timeline, value with the P(alive) curve, affinities, gaps.'),
+      request: { params: z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      responses: { 200: json(customer360Schema, 'The customer.'), ...errors, ...notFound },
+    }),
+    async (c) => c.json(await customer360(reads, deps.config, c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...route('/api/segments', 'Every class and RFM cell', 'Per dimension, its values with customers, revenue, margin and predicted value.'),
+      responses: { 200: json(segmentsSchema, 'The segments.'), ...errors },
+    }),
+    async (c) => c.json(await segments(reads), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...route('/api/segments/{dimension}/{value}', 'One segment', 'Size, value and behaviour (channels, ranges); its customers are GET /api/customers?<dimension>=<value>.'),
+      request: { params: segmentParams },
+      responses: { 200: json(segmentSchema, 'The segment.'), ...errors, ...notFound },
+    }),
+    async (c) => {
+      const { dimension, value } = c.req.valid('param');
+      return c.json(await segmentDetail(reads, dimension, value), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...route('/api/segments/{dimension}/{value}/export.csv', "A segment's customers as CSV", 'RFC 4180, one line per customer after the header, streamed.'),
+      request: { params: segmentParams },
+      responses: {
+        200: { description: 'The customers.', content: { 'text/csv': { schema: z.string() } } },
+        ...errors,
+        ...notFound,
+      },
+    }),
+    async (c) => {
+      const { dimension, value } = c.req.valid('param');
+      await segmentDetail(reads, dimension, value); // 404 before the stream starts
+      const file = `${dimension}-${value}.csv`.replace(/[^\w.-]+/g, '_');
+      return c.body(segmentCsv(reads, dimension, value), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${file}"`,
+      });
+    },
+  );
+}

@@ -1,0 +1,158 @@
+import { z } from '@hono/zod-openapi';
+import { SNAPSHOT_DIMENSIONS } from '../segments/index.js';
+import { DASHBOARD_DIMENSIONS } from './dimensions.js';
+
+const share = z.number().openapi({ description: 'A fraction, 0..1.' });
+const money = z.number().openapi({ description: 'In the configured currency.' });
+
+export const overviewSchema = z
+  .object({
+    asOf: z.string().openapi({ description: 'Date of the analysis (ISO 8601).' }),
+    currency: z.string(),
+    kpis: z.object({ customers: z.number(), activeCustomers: z.number(), revenue: money, margin: money, predictedClv: money, netContribution: money, predictedValue: money }),
+    trends: z.array(z.object({ month: z.string().openapi({ example: '2025-03' }), activeCustomers: z.number(), newCustomers: z.number(), revenue: money, margin: money, contribution: money })),
+    pareto: z.array(z.object({ customerShare: share, revenueShare: share, marginShare: share, netShare: share, clvShare: share })),
+    tiers: z.array(z.object({ tier: z.string(), column: z.string(), customers: z.number(), revenue: money, margin: money, predictedValue: money })),
+    grid: z.object({
+      quadrants: z.array(z.object({ grid: z.string(), customers: z.number(), revenue: money, contribution: money })),
+      points: z.array(z.object({ id: z.string(), revenue: money, profitability: z.number(), grid: z.string() })),
+      revenueThreshold: z.number().nullable(),
+      profitabilityThreshold: z.number().nullable(),
+    }),
+    rfm: z.array(z.object({ r: z.number(), f: z.number(), customers: z.number(), avgMonetary: money })),
+    clvHistogram: z.array(z.object({ from: money, to: money, customers: z.number() })),
+    digital: z.array(z.object({ type: z.string(), customers: z.number(), revenue: money })),
+    snapshots: z.array(z.object({ asOf: z.string(), customers: z.number() })),
+  })
+  .openapi('DashboardOverview');
+
+export const dateParam = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(new Date(v).getTime()), 'a date such as 2025-12-31 or 2025-12-31T23:00:00Z');
+
+export const migrationQuery = z.object({
+  dimension: z.enum(SNAPSHOT_DIMENSIONS).default('value_tier').openapi({ param: { name: 'dimension', in: 'query' } }),
+  from: dateParam.optional().openapi({ param: { name: 'from', in: 'query' }, description: 'A snapshot date; default the one before `to`.' }),
+  to: dateParam.optional().openapi({ param: { name: 'to', in: 'query' }, description: 'A snapshot date; default the latest.' }),
+});
+
+export const migrationSchema = z
+  .object({
+    dimension: z.enum(SNAPSHOT_DIMENSIONS),
+    from: z.string().nullable().openapi({ description: 'Null when the datamart has fewer than two snapshots.' }),
+    to: z.string().nullable(),
+    dimensions: z.array(z.string()),
+    snapshots: z.array(z.string()),
+    rows: z.array(z.object({ from: z.string(), to: z.string(), customers: z.number() })),
+  })
+  .openapi('DashboardMigration');
+
+export const SORT_FIELDS = ['revenue', 'clv', 'predicted_value', 'orders', 'last_purchase', 'net_contribution', 'gross_margin', 'p_alive', 'name', 'id'] as const;
+export const MAX_PAGE_SIZE = 200;
+
+const dimensionFilters = Object.fromEntries(
+  DASHBOARD_DIMENSIONS.map((d) => [d, z.string().min(1).max(100).optional().openapi({ param: { name: d, in: 'query' }, description: `Only the customers of this ${d}.` })]),
+) as Record<(typeof DASHBOARD_DIMENSIONS)[number], z.ZodOptional<z.ZodString>>;
+
+export const customersQuery = z.object({
+  q: z.string().trim().min(1).max(200).optional().openapi({ param: { name: 'q', in: 'query' }, description: 'A person id, email, phone or name (prefix of first or last name, or "first last").' }),
+  ...dimensionFilters,
+  sort: z.enum(SORT_FIELDS).default('revenue').openapi({ param: { name: 'sort', in: 'query' } }),
+  order: z.enum(['asc', 'desc']).default('desc').openapi({ param: { name: 'order', in: 'query' } }),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).openapi({ param: { name: 'page', in: 'query' } }),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50).openapi({ param: { name: 'pageSize', in: 'query' } }),
+});
+export type CustomersQuery = z.infer<typeof customersQuery>;
+
+export const customerRowSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    city: z.string().nullable(),
+    value_tier: z.string(),
+    value_column: z.string(),
+    rfm_segment: z.string(),
+    rfm_cell: z.string(),
+    grid: z.string(),
+    digital_type: z.string(),
+    online_move: z.string(),
+    orders: z.number(),
+    revenue: money,
+    gross_margin: money,
+    net_contribution: money,
+    clv: money.nullable(),
+    predicted_value: money.nullable(),
+    p_alive: z.number().nullable(),
+    last_purchase: z.string().nullable(),
+  })
+  .openapi('DashboardCustomerRow');
+
+export const customersSchema = z
+  .object({
+    total: z.number(),
+    page: z.number(),
+    pageSize: z.number(),
+    sort: z.enum(SORT_FIELDS),
+    order: z.enum(['asc', 'desc']),
+    rows: z.array(customerRowSchema),
+  })
+  .openapi('DashboardCustomers');
+
+export const segmentValueSchema = z.object({ value: z.string(), customers: z.number(), revenue: money, margin: money, predictedValue: money });
+export const segmentsSchema = z
+  .object({ dimensions: z.array(z.object({ dimension: z.enum(DASHBOARD_DIMENSIONS), label: z.string(), values: z.array(segmentValueSchema) })) })
+  .openapi('DashboardSegments');
+
+export const segmentParams = z.object({
+  dimension: z.enum(DASHBOARD_DIMENSIONS).openapi({ param: { name: 'dimension', in: 'path' } }),
+  value: z.string().min(1).max(100).openapi({ param: { name: 'value', in: 'path' } }),
+});
+
+export const segmentSchema = z
+  .object({
+    dimension: z.enum(DASHBOARD_DIMENSIONS),
+    value: z.string(),
+    customers: z.number(),
+    share: share,
+    revenue: money,
+    margin: money,
+    netContribution: money,
+    predictedValue: money,
+    avgClv: money.nullable(),
+    avgOrders: z.number(),
+    avgBasket: money.nullable(),
+    avgRecencyDays: z.number().nullable(),
+    pAlive: z.number().nullable(),
+    activeCustomers: z.number(),
+    channels: z.array(z.object({ channel: z.string(), share: share, orders: z.number(), revenue: money })),
+    categories: z.array(z.object({ category: z.string(), share: share, customers: z.number(), revenue: money })),
+  })
+  .openapi('DashboardSegment');
+
+const timelineEntry = z.object({
+  at: z.string(),
+  kind: z.enum(['order', 'return', 'web', 'email', 'ticket', 'contact', 'survey', 'event']),
+  label: z.string(),
+  amount: z.number().optional(),
+  channel: z.string().optional(),
+});
+export type TimelineEntry = z.infer<typeof timelineEntry>;
+
+export const customer360Schema = z
+  .object({
+    profile: z.record(z.string(), z.unknown()).openapi({ description: "The profile API's object (GET /v1/customers/{id})." }),
+    timeline: z.array(timelineEntry).openapi({ description: 'Newest first, at most 200.' }),
+    value: z.object({
+      rfm: z.object({ r: z.number().nullable(), f: z.number().nullable(), m: z.number().nullable(), segment: z.string().nullable() }),
+      clv: money.nullable(),
+      pAlive: z.number().nullable(),
+      expectedTransactions: z.number().nullable(),
+      pAliveCurve: z.array(z.object({ date: z.string(), pAlive: z.number() })),
+    }),
+    affinities: z.array(z.record(z.string(), z.unknown())),
+    gaps: z.array(z.record(z.string(), z.unknown())),
+    path: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'His classes at every snapshot, oldest first.' }),
+  })
+  .openapi('Customer360');
