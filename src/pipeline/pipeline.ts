@@ -6,7 +6,7 @@ import { customerPersons } from '../identity/index.js';
 import { clv, customerFacts, referralValue, rfm } from '../value/index.js';
 import { attachment, customerClassesStep, digitalMaturity, pareto, potential, snapshot, strategicGrid, valueTiers } from '../segments/index.js';
 import { NEEDS_STEPS, purchaseLines } from '../needs/index.js';
-import { lookupIndexes } from '../profiles/index.js';
+import { lookupIndexes, profileDocuments } from '../profiles/index.js';
 import { dashboard } from '../dashboard/index.js';
 import { orderFacts } from './order-facts.js';
 import type { PipelineStep } from './step.js';
@@ -30,6 +30,7 @@ export const PIPELINE: readonly PipelineStep[] = [
   customerClassesStep(),
   snapshot,
   dashboard,
+  profileDocuments,
   lookupIndexes,
 ];
 

@@ -6,6 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { EventCollector, type LoadedChunk } from '../collect/events/index.js';
 import type { Config } from '../config/index.js';
 import { linkIdentifiers } from '../identity/index.js';
+import { ProfileReader } from '../profiles/index.js';
 import { openReadPool, openStore, type Engine } from '../store/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
@@ -16,6 +17,8 @@ export interface RunningServer {
   readonly port: number;
   readonly engine: Engine;
   readonly collector: EventCollector;
+  /** Where profiles are read from (the run's documents, or live; `state.reason` says why). */
+  readonly profiles: ProfileReader;
   /** Stops taking requests, loads what the log holds, closes the datamart. */
   close(): Promise<void>;
 }
@@ -40,8 +43,10 @@ export function logFolder(config: Config): string {
  * After each committed load: incremental identity linking of the identifiers its identify and
  * alias events saw together (the complete resolution runs with `fidelis run`).
  */
-function afterLoad(config: Config): (engine: Engine, chunk: LoadedChunk) => Promise<void> {
+function afterLoad(config: Config, profiles: ProfileReader): (engine: Engine, chunk: LoadedChunk) => Promise<void> {
   return async (engine, chunk) => {
+    // Before anything else: from now on these people's profiles are read live, not from the run's documents.
+    profiles.changed({ records: chunk.customerIds, identifiers: chunk.links.flatMap((l) => l.identifiers) });
     if (chunk.links.length === 0) return;
     try {
       await linkIdentifiers(engine, config, chunk.links);
@@ -59,18 +64,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const reads = await openReadPool(store, config.server.readConnections);
   const engine = new SerialEngine(store);
   const keys = await KeyRing.load(engine);
+  // Opened before the collector's first load, which would make the run's documents look stale.
+  const profiles = await ProfileReader.open(reads, config);
   const collector = new EventCollector(engine, {
     folder: logFolder(config),
     segmentBytes: config.server.log.segmentBytes,
     intervalMs: config.server.loader.intervalMs,
     maxEvents: config.server.loader.maxEvents,
     keyPages: config.server.keyPages,
-    afterLoad: afterLoad(config),
+    afterLoad: afterLoad(config, profiles),
     ...(options.trace ? { trace: options.trace } : {}),
     onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),
   });
   collector.start();
-  const app = createApp({ engine, reads, config, keys, collector });
+  const app = createApp({ engine, reads, profiles, config, keys, collector });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host ?? config.server.host, port: options.port ?? config.server.port }, () => resolve(s));
     s.once('error', reject);
@@ -82,6 +89,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port: address.port,
     engine,
     collector,
+    profiles,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await collector.drain();

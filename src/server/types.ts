@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { EventCollector } from '../collect/events/index.js';
 import type { Config } from '../config/index.js';
+import type { ProfileReader } from '../profiles/index.js';
 import type { Engine } from '../store/index.js';
 import type { ApiKey, KeyRing } from './keys.js';
 
@@ -15,6 +16,8 @@ export interface AppDeps {
    * so reads run side by side and never wait for the loader's transactions. Default: `engine`.
    */
   readonly reads?: Engine;
+  /** Profiles from the run's documents where fresh (default: always read live from `reads`). */
+  readonly profiles?: ProfileReader;
   /** The event collector (log and loader); absent in apps that only read. */
   readonly collector?: EventCollector;
 }

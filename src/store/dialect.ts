@@ -23,6 +23,11 @@ export abstract class Dialect implements SqlCompiler {
   /** Several JOINs in one SELECT (ClickHouse 18.16 takes one per query). */
   abstract readonly supportsMultipleJoins: boolean;
   abstract readonly supportsTransactions: boolean;
+  /**
+   * JSON built in SQL (json_object, json_group_array, to_json): the profile documents written at
+   * the end of a run. Without it profiles are always read from the tables (ClickHouse 18.16).
+   */
+  abstract readonly supportsJsonDocuments: boolean;
   /** Money is exact: DECIMAL with this scale everywhere. */
   readonly moneyScale = 4;
 
@@ -154,6 +159,7 @@ export class DuckDbDialect extends Dialect {
   readonly supportsCte = true;
   readonly supportsMultipleJoins = true;
   readonly supportsTransactions = true;
+  readonly supportsJsonDocuments = true;
 
   placeholder(index: number): string {
     return `$${index}`;
@@ -189,6 +195,7 @@ export class ClickHouseDialect extends Dialect {
   readonly supportsCte = false;
   readonly supportsMultipleJoins = false;
   readonly supportsTransactions = false;
+  readonly supportsJsonDocuments = false;
 
   override quoteIdent(name: string): string {
     return `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;

@@ -62,7 +62,10 @@ export function profileRoutes(app: App, deps: AppDeps): void {
       request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
       responses: { 200: { description: 'The customer.', content: { 'application/json': { schema: profileSchema } } }, ...errors },
     }),
-    async (c) => c.json(asJson(await customerProfile(reads, deps.config, c.req.valid('param').id)), 200),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      return c.json(asJson(deps.profiles ? await deps.profiles.byId(id) : await customerProfile(reads, deps.config, id)), 200);
+    },
   );
   app.openapi(
     createRoute({
@@ -78,6 +81,7 @@ export function profileRoutes(app: App, deps: AppDeps): void {
     async (c) => {
       const query = c.req.valid('query');
       const [type, value] = Object.entries(query).find(([, v]) => v !== undefined) as [(typeof LOOKUP_TYPES)[number], string];
+      if (deps.profiles) return c.json(asJson(await deps.profiles.byIdentifier(type, value)), 200);
       const personId = await lookupPerson(reads, deps.config, type, value);
       return c.json(asJson({ ...(await customerProfile(reads, deps.config, personId)), requestedId: value }), 200);
     },

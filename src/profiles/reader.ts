@@ -1,0 +1,131 @@
+import type { Config } from '../config/index.js';
+import { IdentifierNormaliser, resolvePersonId } from '../identity/index.js';
+import { NotFoundError } from '../errors.js';
+import { sql, type Engine } from '../store/index.js';
+import { dataFingerprint, DOCUMENTS, KEYS, STATE } from './documents.js';
+import { assembleProfile, type CustomerProfile, type LookupType, type ProfileParts } from './parts.js';
+import { liveProfileParts, lookupPerson, normaliseLookup, onePerson } from './profile.js';
+
+/** Identifier types of the identity tables as the events and links name them, to the API's. */
+const LINK_TYPES: Record<string, LookupType> = {
+  user_id: 'userId',
+  anonymous_id: 'anonymousId',
+  email: 'email',
+  phone: 'phone',
+  loyalty_card: 'loyaltyCard',
+  account_id: 'accountId',
+  external_id: 'externalId',
+};
+
+export interface ReaderState {
+  /** Whether the run's documents serve profiles (false: every profile is read live). */
+  readonly documents: boolean;
+  /** Why not, when they don't. */
+  readonly reason: string | null;
+}
+
+/**
+ * Profiles for the API: from the documents the last run wrote (one or two index probes) for
+ * everyone the server has not seen change since, and read live from the tables for the others.
+ * The server tells it of every load (`changed`) before the loaded events can be asked for, so a
+ * profile never shows less than the tables hold.
+ */
+export class ProfileReader {
+  /** Record ids, person ids and `type:value` identifiers changed since the documents were written. */
+  private readonly dirty = new Set<string>();
+  private readonly normaliser: IdentifierNormaliser;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly config: Config,
+    readonly state: ReaderState,
+  ) {
+    this.normaliser = new IdentifierNormaliser(config.identity);
+  }
+
+  /** Opens the documents when they are as fresh as the data; otherwise the reader reads live (and says why). */
+  static async open(engine: Engine, config: Config): Promise<ProfileReader> {
+    const present = (await engine.query<{ name: string }>(engine.dialect.existingTables([DOCUMENTS, KEYS, STATE]))).length === 3;
+    if (!present) return new ProfileReader(engine, config, { documents: false, reason: 'no profile documents yet (run `fidelis run`)' });
+    const [state] = await engine.query<{ fingerprint: string }>(sql`SELECT fingerprint FROM ${sql.id(STATE)}`);
+    if (state?.fingerprint !== (await dataFingerprint(engine))) {
+      return new ProfileReader(engine, config, {
+        documents: false,
+        reason: 'the data changed since the last `fidelis run` (files imported, events loaded or identities edited); profiles are read live until the next run',
+      });
+    }
+    return new ProfileReader(engine, config, { documents: true, reason: null });
+  }
+
+  /** Records, identifiers (as the identity tables name their types) and persons a load has changed. */
+  changed(change: { readonly records?: readonly string[]; readonly identifiers?: readonly { readonly type: string; readonly value: string }[]; readonly persons?: readonly string[] }): void {
+    if (!this.state.documents) return;
+    for (const record of change.records ?? []) {
+      this.dirty.add(`id:${record}`);
+      // An event's record is named after its userId or anonymousId, which people may hold from elsewhere.
+      const tracked = /^evt:([ua]):(.*)$/s.exec(record);
+      if (tracked) this.markIdentifier(tracked[1] === 'u' ? 'userId' : 'anonymousId', tracked[2] ?? '');
+    }
+    for (const person of change.persons ?? []) this.dirty.add(`id:${person}`);
+    for (const { type, value } of change.identifiers ?? []) this.markIdentifier(LINK_TYPES[type] ?? (type as LookupType), value);
+  }
+
+  private markIdentifier(type: LookupType, raw: string): void {
+    const normalised = this.normaliser.normalise(type, raw);
+    if (normalised !== null) this.dirty.add(`${type}:${normalised}`);
+  }
+
+  /** A profile by person id, older id or record id. */
+  async byId(id: string): Promise<CustomerProfile> {
+    if (this.state.documents && !this.dirty.has(`id:${id}`)) {
+      const [own] = await this.engine.query<{ doc: string }>(sql`SELECT doc FROM ${sql.id(DOCUMENTS)} WHERE person_id = ${id}`);
+      const doc = own ? this.fresh(id, own.doc) : await this.byKey(`id:${id}`);
+      if (doc) return assembleProfile(doc, id, this.config);
+      if (doc === undefined) throw new NotFoundError(`No person, customer record or event link with id ${id} (has \`fidelis run\` resolved identities?)`);
+    }
+    const { personId } = await resolvePersonId(this.engine, id);
+    return assembleProfile(await liveProfileParts(this.engine, personId), id, this.config);
+  }
+
+  /** A profile by one of his identifiers (normalised as identity resolution does). */
+  async byIdentifier(type: LookupType, raw: string): Promise<CustomerProfile> {
+    const key = `${type}:${normaliseLookup(this.config, type, raw)}`;
+    if (this.state.documents && !this.dirty.has(key)) {
+      const persons = await this.engine.query<{ person_id: string }>(sql`SELECT DISTINCT person_id FROM ${sql.id(KEYS)} WHERE key = ${key} ORDER BY person_id`);
+      const personId = onePerson(
+        persons.map((p) => p.person_id),
+        type,
+        raw,
+      );
+      const [row] = await this.engine.query<{ doc: string }>(sql`SELECT doc FROM ${sql.id(DOCUMENTS)} WHERE person_id = ${personId}`);
+      const doc = row ? this.fresh(personId, row.doc) : null;
+      if (doc) return assembleProfile(doc, raw, this.config);
+    }
+    const personId = await lookupPerson(this.engine, this.config, type, raw);
+    return assembleProfile(await liveProfileParts(this.engine, personId), raw, this.config);
+  }
+
+  /**
+   * The document of the person a key resolves to: null when it or its person changed since (read
+   * live), undefined when no key matches (and the documents are fresh, so nobody has that id).
+   */
+  private async byKey(key: string): Promise<ProfileParts | null | undefined> {
+    // Two probes rather than a join, which would scan every document.
+    const [hit] = await this.engine.query<{ person_id: string }>(sql`SELECT person_id FROM ${sql.id(KEYS)} WHERE key = ${key} ORDER BY priority LIMIT 1`);
+    if (!hit) return this.dirty.size > 0 ? null : undefined;
+    const [row] = await this.engine.query<{ doc: string }>(sql`SELECT doc FROM ${sql.id(DOCUMENTS)} WHERE person_id = ${hit.person_id}`);
+    if (!row) return null;
+    return this.fresh(hit.person_id, row.doc);
+  }
+
+  /** The parts of a document, or null when anything of the person changed since it was written. */
+  private fresh(personId: string, text: string): ProfileParts | null {
+    const doc = JSON.parse(text) as Omit<ProfileParts, 'personId'>;
+    if (this.dirty.size > 0) {
+      if (this.dirty.has(`id:${personId}`)) return null;
+      if (doc.records.some((r) => this.dirty.has(`id:${r}`))) return null;
+      if (doc.identifiers.some((i) => this.dirty.has(`${i.type}:${i.value}`))) return null;
+    }
+    return { ...doc, personId };
+  }
+}
