@@ -7,11 +7,31 @@ interface ServeOptions extends StoreOptions {
   host?: string;
 }
 
-/** Resolves on SIGINT or SIGTERM. */
-function stopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
-  });
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Listens for SIGINT and SIGTERM from now on; `stopped` resolves on the first. A second one, while
+ * the rest of the log loads, stops at once: what is acknowledged is in the log, and the next
+ * start loads it.
+ *
+ * Installed before the server says it listens: a supervisor (or test) that signals the instant it
+ * reads "listening on" must find the handler there, or the signal's default action kills the
+ * process before it loads the log and closes the datamart.
+ */
+function stopSignals(): { stopped: Promise<string>; dispose(): void } {
+  let received: string | null = null;
+  let resolveStopped: (signal: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (resolveStopped = resolve));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received !== null) {
+      process.stderr.write(`fidelis: ${signal} again, stopping now; the log keeps what is not loaded yet\n`);
+      process.exit(1);
+    }
+    received = signal;
+    resolveStopped(signal);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return { stopped, dispose: () => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)) };
 }
 
 export function serveCommand(): Command {
@@ -24,16 +44,21 @@ export function serveCommand(): Command {
     .action(async (options: ServeOptions) => {
       const config = configFrom(options);
       const trace = process.env.FIDELIS_TRACE_LOADS === '1';
-      const server = await startServer({
-        config,
-        ...(options.host !== undefined ? { host: options.host } : {}),
-        ...(options.port !== undefined ? { port: options.port } : {}),
-        ...(trace ? { trace: (what, p) => process.stderr.write(`${what} ${p.segment}:${p.offset}\n`) } : {}),
-      });
-      // Scripts and tests wait for this line (with the real port when --port 0).
-      process.stdout.write(`fidelis: listening on ${server.url} (datamart ${config.db})\n`);
-      const signal = await stopSignal();
-      process.stderr.write(`fidelis: ${signal}, loading the rest of the log and stopping\n`);
-      await server.close();
+      const signals = stopSignals();
+      try {
+        const server = await startServer({
+          config,
+          ...(options.host !== undefined ? { host: options.host } : {}),
+          ...(options.port !== undefined ? { port: options.port } : {}),
+          ...(trace ? { trace: (what, p) => process.stderr.write(`${what} ${p.segment}:${p.offset}\n`) } : {}),
+        });
+        // Scripts and tests wait for this line (with the real port when --port 0).
+        process.stdout.write(`fidelis: listening on ${server.url} (datamart ${config.db})\n`);
+        const signal = await signals.stopped;
+        process.stderr.write(`fidelis: ${signal}, loading the rest of the log and stopping\n`);
+        await server.close();
+      } finally {
+        signals.dispose();
+      }
     });
 }

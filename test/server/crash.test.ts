@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createKey } from '../../src/server/index.js';
 import { openStore, sql } from '../../src/store/index.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { startServerProcess } from './helpers/child.js';
+import { startServerProcess, TEST_DUCKDB } from './helpers/child.js';
 
 /** Sends batches of Order Completed events until stopped; returns the messageIds acknowledged with a 200. */
 async function sender(url: string, key: string, prefix: string, stop: { stopped: boolean }): Promise<string[]> {
@@ -36,7 +36,7 @@ async function sender(url: string, key: string, prefix: string, stop: { stopped:
 describe('durability of acknowledged events', () => {
   it('keeps every acknowledged event exactly once after a kill -9 during a load', async () => {
     const db = join(tempDir(), 'crash.duckdb');
-    const store = await openStore(db);
+    const store = await openStore(db, TEST_DUCKDB);
     const key = (await createKey(store, 'write')).key;
     await store.close();
 
@@ -60,12 +60,15 @@ describe('durability of acknowledged events', () => {
     const acked = (await Promise.all(senders)).flat();
     expect(acked.length).toBeGreaterThan(500);
 
-    // Restart: the loader resumes from its stored position; SIGTERM loads the rest before exit.
+    // Restart: the loader resumes from its stored position; SIGTERM, sent the instant the server
+    // says it listens, loads the rest before exit.
     const second = await startServerProcess(db);
     await second.stop('SIGTERM');
-    expect({ code: second.child.exitCode, signal: second.child.signalCode, stderr: second.stderr() }).toMatchObject({ code: 0 });
+    const ended = `exit code ${second.child.exitCode}, signal ${second.child.signalCode}; stderr:\n${second.stderr()}`;
+    expect(second.child.exitCode, ended).toBe(0);
+    expect(second.stderr(), ended).toContain('SIGTERM, loading the rest of the log');
 
-    const reopened = await openStore(db);
+    const reopened = await openStore(db, TEST_DUCKDB);
     try {
       const [counts] = await reopened.query<{ n: number; distinct: number; orders: number; lines: number }>(sql`SELECT
         (SELECT count(*) FROM events) AS n, (SELECT count(DISTINCT message_id) FROM events) AS "distinct",

@@ -1,6 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../../helpers/fixtures.js';
 import { waitFor } from './wait.js';
+
+/**
+ * DuckDB takes 80% of the machine's memory by default, in each process; tests run several
+ * servers and stores side by side, so theirs is capped (the OOM killer would end one with SIGKILL).
+ */
+export const TEST_DUCKDB = { memoryLimit: '1GB' } as const;
 
 const CHILD = fileURLToPath(new URL('./fidelis-child.ts', import.meta.url));
 
@@ -15,7 +24,9 @@ export interface ServerProcess {
 
 /** Starts `fidelis serve --port 0` as a child process and waits for its "listening on" line. */
 export async function startServerProcess(db: string, env: Record<string, string> = {}, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'serve', '--port', '0', '--db', db, ...args], {
+  const config = join(tempDir('fidelis-serve-config-'), 'fidelis.config.json');
+  writeFileSync(config, JSON.stringify({ duckdb: TEST_DUCKDB }));
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'serve', '--port', '0', '--db', db, '--config', config, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
