@@ -26,7 +26,10 @@ export class EventCollector {
   readonly loader: EventLoader;
   private loadedLines = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The background load in progress, if any. */
   private running: Promise<void> | null = null;
+  /** Loads run one at a time: the background loop's, and drain's. */
+  private loads: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -34,7 +37,8 @@ export class EventCollector {
     private readonly options: CollectorOptions,
   ) {
     this.log = new EventLog(options.folder, options.segmentBytes);
-    this.loader = new EventLoader(engine, options);
+    // Parsing and mapping in a worker thread unless told otherwise: the event loop answers requests.
+    this.loader = new EventLoader(engine, { worker: true, ...options });
     this.log.onAppend(() => {
       if (this.log.appendedLines - this.loadedLines >= options.maxEvents) this.kick();
     });
@@ -66,7 +70,7 @@ export class EventCollector {
 
   private kick(): void {
     if (this.running || this.stopped) return;
-    this.running = this.loadAvailable()
+    this.running = this.exclusive(() => this.loadAvailable())
       .then(() => undefined)
       .catch((error: unknown) => this.options.onError?.(error))
       .finally(() => {
@@ -75,20 +79,30 @@ export class EventCollector {
       });
   }
 
+  /**
+   * Runs `work` after every load queued before it. Two loads side by side would read the same
+   * lines from the same position and both write them.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.loads.then(work, work);
+    this.loads = result.catch(() => undefined);
+    return result;
+  }
+
   private async loadAvailable(): Promise<LoadedChunk[]> {
     const chunks: LoadedChunk[] = [];
-    for (;;) {
+    while (!this.stopped) {
       const chunk = await this.loader.loadOnce();
       if (chunk === null) return chunks;
       this.loadedLines += chunk.events + chunk.duplicates;
       chunks.push(chunk);
     }
+    return chunks;
   }
 
   /** Loads everything acknowledged so far (tests, shutdown). */
   async drain(): Promise<void> {
-    while (this.running) await this.running;
-    await this.loadAvailable();
+    await this.exclusive(() => this.loadAvailable());
   }
 
   /** Stops loading after the current chunk; what is logged stays for the next start. */
@@ -96,7 +110,8 @@ export class EventCollector {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    await this.loads;
+    await this.loader.close();
     await this.log.close();
   }
 }

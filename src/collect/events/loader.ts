@@ -1,11 +1,12 @@
 import { unlink } from 'node:fs/promises';
 import type { Engine } from '../../store/index.js';
 import { sql } from '../../store/index.js';
-import { normalise, type LogEntry, type TrackedEvent } from './envelope.js';
-import { eventLinks, type EventLink } from './links.js';
-import { listSegments, readLines, segmentPath } from './log.js';
-import { mapEvents, type MappingOptions } from './map.js';
-import { storedMessageIds, writeRows } from './write.js';
+import type { EventLink } from './links.js';
+import { listSegments, segmentPath } from './log.js';
+import type { MappingOptions } from './map.js';
+import { ChunkPreparer, type ChunkPreparation, type StagedChunk } from './prepare.js';
+import { WorkerChunkPreparer } from './prepare-worker.js';
+import { removeStaged, storedMessageIds, writeStaged } from './write.js';
 
 export interface LogPosition {
   readonly segment: number;
@@ -31,7 +32,14 @@ export interface LoaderOptions extends MappingOptions {
   readonly afterLoad?: (engine: Engine, chunk: LoadedChunk) => Promise<void>;
   /** Told of each chunk as it starts and ends (tests, tracing). */
   readonly trace?: (what: 'load-start' | 'load-end', position: LogPosition) => void;
+  /**
+   * Parse and map in a worker thread, so that request handling keeps the event loop (the
+   * server's choice; close the loader after use).
+   */
+  readonly worker?: boolean;
 }
+
+const NOTHING: StagedChunk = { events: 0, duplicates: 0, tables: [], customerIds: [], links: [] };
 
 /** The row of event_log_position; one log per database. */
 const LOG_NAME = 'events';
@@ -44,11 +52,15 @@ const LOG_NAME = 'events';
  */
 export class EventLoader {
   private position: LogPosition | null = null;
+  private readonly preparer: ChunkPreparation;
 
   constructor(
     private readonly engine: Engine,
     private readonly options: LoaderOptions,
-  ) {}
+  ) {
+    const prepare = { folder: options.folder, keyPages: options.keyPages };
+    this.preparer = options.worker ? new WorkerChunkPreparer(prepare) : new ChunkPreparer(prepare);
+  }
 
   async currentPosition(): Promise<LogPosition> {
     if (this.position) return this.position;
@@ -68,62 +80,49 @@ export class EventLoader {
     const later = segments.filter((s) => s > position.segment);
     if (!segments.includes(position.segment)) {
       if (later[0] === undefined) return null;
-      return this.commit([], { segment: later[0], offset: 0 }, 0);
+      return this.commit(NOTHING, { segment: later[0], offset: 0 });
     }
-    const { lines, nextOffset } = await readLines(this.options.folder, position.segment, position.offset, this.options.maxBytes ?? 2 * 1024 * 1024);
-    if (lines.length === 0) {
+    const read = await this.preparer.read(position.segment, position.offset, this.options.maxBytes ?? 2 * 1024 * 1024);
+    if (read.lines === 0) {
       // A segment with a later one is closed: what is left of it is at most a line torn by a crash.
       if (later[0] === undefined) return null;
-      const chunk = await this.commit([], { segment: later[0], offset: 0 }, 0);
+      const chunk = await this.commit(NOTHING, { segment: later[0], offset: 0 });
       await unlink(segmentPath(this.options.folder, position.segment)).catch(() => undefined);
       return chunk;
     }
-    const next = { segment: position.segment, offset: nextOffset };
+    const next = { segment: position.segment, offset: read.nextOffset };
     this.options.trace?.('load-start', next);
-    const events = parseLines(lines);
-    const stored = await storedMessageIds(this.engine, events.map((e) => e.messageId));
-    const seen = new Set<string>();
-    const fresh = events.filter((e) => {
-      if (stored.has(e.messageId) || seen.has(e.messageId)) return false;
-      seen.add(e.messageId);
-      return true;
-    });
-    const chunk = await this.commit(fresh, next, events.length - fresh.length);
-    this.options.trace?.('load-end', next);
-    return chunk;
+    const stored = await storedMessageIds(this.engine, read.messageIds);
+    const staged = await this.preparer.stage([...stored]);
+    try {
+      const chunk = await this.commit(staged, next);
+      this.options.trace?.('load-end', next);
+      return chunk;
+    } finally {
+      await removeStaged(staged.tables);
+    }
   }
 
-  private async commit(events: TrackedEvent[], next: LogPosition, duplicates: number): Promise<LoadedChunk> {
-    // Oldest first, so a later identify's traits win; the sort is stable for equal times.
-    events.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
-    const rows = mapEvents(events, this.options);
+  private async commit(staged: StagedChunk, next: LogPosition): Promise<LoadedChunk> {
     await this.engine.transaction(async (tx) => {
-      await writeRows(tx, rows);
+      await writeStaged(tx, staged.tables);
       await tx.exec(sql`DELETE FROM event_log_position WHERE log = ${LOG_NAME}`);
       await tx.exec(sql`INSERT INTO event_log_position VALUES (${LOG_NAME}, ${next.segment}, ${next.offset}, ${new Date()})`);
     });
     this.position = next;
     const chunk: LoadedChunk = {
-      events: events.length,
-      duplicates,
-      customerIds: [...new Set(rows.rows('customers').map((r) => String(r.customer_id)))],
-      links: eventLinks(events),
+      events: staged.events,
+      duplicates: staged.duplicates,
+      customerIds: staged.customerIds,
+      links: staged.links,
       position: next,
     };
-    if (this.options.afterLoad && events.length > 0) await this.options.afterLoad(this.engine, chunk);
+    if (this.options.afterLoad && staged.events > 0) await this.options.afterLoad(this.engine, chunk);
     return chunk;
   }
-}
 
-function parseLines(lines: readonly string[]): TrackedEvent[] {
-  const events: TrackedEvent[] = [];
-  for (const line of lines) {
-    if (line === '') continue;
-    try {
-      events.push(normalise(JSON.parse(line) as LogEntry));
-    } catch {
-      // Only a line torn by a crash can be malformed, and it was never acknowledged.
-    }
+  /** Stops the worker thread, if any. */
+  close(): Promise<void> {
+    return this.preparer.close();
   }
-  return events;
 }

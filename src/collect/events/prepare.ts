@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { normalise, type LogEntry, type TrackedEvent } from './envelope.js';
+import { eventLinks, type EventLink } from './links.js';
+import { readLines } from './log.js';
+import { mapEvents, type MappingOptions } from './map.js';
+import { stageRows, type StagedTable } from './write.js';
+
+export interface PrepareOptions extends MappingOptions {
+  /** Folder of the event log. */
+  readonly folder: string;
+}
+
+/** What `read` found after a log position. */
+export interface ReadChunk {
+  /** Lines read, blank and torn ones included: 0 means nothing new. */
+  readonly lines: number;
+  readonly nextOffset: number;
+  /** messageIds of the chunk, for the dedupe against what the datamart holds. */
+  readonly messageIds: readonly string[];
+}
+
+/** A chunk mapped and written to staging files, ready to merge in one transaction. */
+export interface StagedChunk {
+  readonly events: number;
+  /** Lines dropped as replays of stored messageIds or repeated within the chunk. */
+  readonly duplicates: number;
+  readonly tables: readonly StagedTable[];
+  readonly customerIds: readonly string[];
+  readonly links: readonly EventLink[];
+}
+
+/** The JavaScript half of a load, which can run in a worker thread (see prepare-worker.ts). */
+export interface ChunkPreparation {
+  read(segment: number, offset: number, maxBytes: number): Promise<ReadChunk>;
+  /** Maps the events of the last `read`, less the `stored` ids and repeats, oldest first. */
+  stage(stored: readonly string[]): Promise<StagedChunk>;
+  close(): Promise<void>;
+}
+
+/**
+ * Reads log lines, parses and normalises them, maps the fresh ones to datamart rows and writes
+ * those rows as staging files: everything of a load but the SQL.
+ */
+export class ChunkPreparer implements ChunkPreparation {
+  private events: TrackedEvent[] = [];
+  private readonly stagingFolder: string;
+
+  constructor(private readonly options: PrepareOptions) {
+    this.stagingFolder = join(options.folder, '.staging');
+  }
+
+  async read(segment: number, offset: number, maxBytes: number): Promise<ReadChunk> {
+    const { lines, nextOffset } = await readLines(this.options.folder, segment, offset, maxBytes);
+    this.events = parseLines(lines);
+    return { lines: lines.length, nextOffset, messageIds: this.events.map((e) => e.messageId) };
+  }
+
+  async stage(stored: readonly string[]): Promise<StagedChunk> {
+    const events = this.events;
+    this.events = [];
+    const seen = new Set(stored);
+    const fresh = events.filter((e) => {
+      if (seen.has(e.messageId)) return false;
+      seen.add(e.messageId);
+      return true;
+    });
+    // Oldest first, so a later identify's traits win; the sort is stable for equal times.
+    fresh.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+    const rows = mapEvents(fresh, this.options);
+    return {
+      events: fresh.length,
+      duplicates: events.length - fresh.length,
+      tables: await stageRows(rows, this.stagingFolder),
+      customerIds: [...new Set(rows.rows('customers').map((r) => String(r.customer_id)))],
+      links: eventLinks(fresh),
+    };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function parseLines(lines: readonly string[]): TrackedEvent[] {
+  const events: TrackedEvent[] = [];
+  for (const line of lines) {
+    if (line === '') continue;
+    try {
+      events.push(normalise(JSON.parse(line) as LogEntry));
+    } catch {
+      // Only a line torn by a crash can be malformed, and it was never acknowledged.
+    }
+  }
+  return events;
+}
