@@ -53,6 +53,15 @@ describe('the fidelis command line', () => {
     expect(ran.asOf).toBe('2024-02-03T08:00:00.000Z');
     expect(ran.steps.map((s) => s.name)).toEqual(PIPELINE.map((s) => s.name));
 
+    // --from reruns the later steps only, and names the steps when it does not know one.
+    const rerun = await fidelis('run', '--db', db, '--json', '--from', 'profile_documents');
+    expect((JSON.parse(rerun.stdout) as { steps: { name: string }[] }).steps.map((s) => s.name)).toEqual(
+      PIPELINE.slice(PIPELINE.findIndex((s) => s.name === 'profile_documents')).map((s) => s.name),
+    );
+    const unknown = await fidelis('run', '--db', db, '--from', 'nothing');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/No pipeline step named nothing; steps: customer_persons, /);
+
     const status = await fidelis('status', '--db', db);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/customers: 2 records \(store 1, web 1\)/);
