@@ -54,6 +54,7 @@ export function serveCommand(): Command {
         });
         // Scripts and tests wait for this line (with the real port when --port 0).
         process.stdout.write(`fidelis: listening on ${server.url} (datamart ${config.db})\n`);
+        if (server.profiles.state.reason) process.stderr.write(`fidelis: profiles are read live: ${server.profiles.state.reason}\n`);
         const signal = await signals.stopped;
         process.stderr.write(`fidelis: ${signal}, loading the rest of the log and stopping\n`);
         await server.close();
