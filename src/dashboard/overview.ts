@@ -1,6 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { paretoRows } from '../segments/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
+import { CLV_BINS } from './aggregates.js';
 import type { overviewSchema } from './schemas.js';
 import { text as iso } from './text.js';
 
@@ -8,6 +9,16 @@ export type Overview = z.infer<typeof overviewSchema>;
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const month = (v: unknown): string => iso(v).slice(0, 7);
+
+/** The CLV bins, empty ones included (the table holds the bins that have customers). */
+function allBins(rows: readonly Row[]): Overview['clvHistogram'] {
+  const [first] = rows;
+  if (!first) return [];
+  const width = num(first.bin_to) - num(first.bin_from);
+  const low = num(first.bin_from) - num(first.bin) * width;
+  const counts = new Map(rows.map((r) => [num(r.bin), num(r.customers)]));
+  return Array.from({ length: CLV_BINS }, (_, bin) => ({ from: low + bin * width, to: low + (bin + 1) * width, customers: counts.get(bin) ?? 0 }));
+}
 
 /** Every figure of the overview page, from the tables the dashboard step precomputed (small reads, in parallel). */
 export async function overview(engine: Engine): Promise<Overview> {
@@ -74,7 +85,7 @@ export async function overview(engine: Engine): Promise<Overview> {
       profitabilityThreshold: thresholds?.profitability_cut === null || thresholds?.profitability_cut === undefined ? null : Number(thresholds.profitability_cut),
     },
     rfm: rfm.map((c) => ({ r: num(c.r_score), f: num(c.f_score), customers: num(c.customers), avgMonetary: num(c.revenue) / Math.max(1, num(c.customers)) })),
-    clvHistogram: histogram.map((b) => ({ from: num(b.bin_from), to: num(b.bin_to), customers: num(b.customers) })),
+    clvHistogram: allBins(histogram),
     digital: digital.map((d) => ({ type: iso(d.digital_type), customers: num(d.customers), revenue: num(d.revenue) })),
     snapshots: snapshots.map((s) => ({ asOf: iso(s.as_of), customers: num(s.customers) })),
   };

@@ -1,0 +1,166 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { customerProfile } from '../../src/profiles/index.js';
+import { sql } from '../../src/store/index.js';
+import { sharedFixture, type DashboardFixture } from './helpers.js';
+
+interface Row {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  value_tier: string;
+  rfm_cell: string;
+  revenue: number;
+  clv: number | null;
+  last_purchase: string | null;
+}
+interface Page {
+  total: number;
+  page: number;
+  pageSize: number;
+  sort: string;
+  order: string;
+  rows: Row[];
+}
+interface Customer360 {
+  profile: { id: string; records: string[]; identifiers: unknown[]; classes: unknown[] };
+  timeline: { at: string; kind: string; label: string; amount?: number; channel?: string }[];
+  value: { rfm: { r: number | null; f: number | null; m: number | null; segment: string | null }; clv: number | null; pAlive: number | null; pAliveCurve: { date: string; pAlive: number }[] };
+  affinities: unknown[];
+  gaps: unknown[];
+}
+
+describe('GET /api/customers and /api/customers/{id}', () => {
+  let fx: DashboardFixture;
+  const count = async (query: ReturnType<typeof sql>): Promise<number> => Number(Object.values((await fx.engine.query(query))[0] ?? {})[0] ?? 0);
+  const ids = (page: Page): string[] => page.rows.map((r) => r.id);
+
+  beforeAll(async () => {
+    fx = await sharedFixture();
+  }, 900_000);
+
+  it('lists every person of customer_classes, by revenue by default', async () => {
+    const page = await fx.json<Page>('/api/customers');
+    expect(page.total).toBe(await count(sql`SELECT count(*) FROM customer_classes`));
+    expect(page).toMatchObject({ page: 1, pageSize: 50, sort: 'revenue', order: 'desc' });
+    expect(page.rows).toHaveLength(50);
+    const [top] = await fx.engine.query<{ person_id: string }>(sql`SELECT person_id FROM customer_classes ORDER BY revenue DESC, person_id LIMIT 1`);
+    expect(page.rows[0]?.id).toBe(top?.person_id);
+    const revenues = page.rows.map((r) => r.revenue);
+    expect(revenues).toEqual([...revenues].sort((a, b) => b - a));
+  });
+
+  it('pages through a filtered list completely, each customer once, in a stable order', async () => {
+    const expected = await count(sql`SELECT count(*) FROM customer_classes WHERE value_tier = 'CCM' AND grid = 'minnow'`);
+    expect(expected).toBeGreaterThan(120);
+    const seen: string[] = [];
+    for (let page = 1; ; page++) {
+      const body = await fx.json<Page>(`/api/customers?value_tier=CCM&grid=minnow&sort=clv&order=asc&pageSize=41&page=${page}`);
+      expect(body.total).toBe(expected);
+      seen.push(...ids(body));
+      if (body.rows.length < 41) break;
+    }
+    expect(seen).toHaveLength(expected);
+    expect(new Set(seen).size).toBe(expected);
+    const again = await fx.json<Page>('/api/customers?value_tier=CCM&grid=minnow&sort=clv&order=asc&pageSize=41&page=2');
+    expect(ids(again)).toEqual(seen.slice(41, 82));
+  });
+
+  it('sorts on each value field, either way', async () => {
+    for (const sort of ['clv', 'predicted_value', 'orders', 'last_purchase', 'net_contribution', 'name', 'id'] as const) {
+      for (const order of ['asc', 'desc'] as const) {
+        const body = await fx.json<Page>(`/api/customers?sort=${sort}&order=${order}&pageSize=200&rfm_segment=champions`);
+        expect(body.rows.length).toBeGreaterThan(1);
+        if (sort === 'clv') {
+          const values = body.rows.map((r) => r.clv).filter((v): v is number => v !== null);
+          expect(values).toEqual([...values].sort((a, b) => (order === 'asc' ? a - b : b - a)));
+        }
+        if (sort === 'id') {
+          const values = body.rows.map((r) => r.id);
+          const sorted = [...values].sort();
+          expect(values).toEqual(order === 'asc' ? sorted : sorted.reverse());
+        }
+      }
+    }
+  });
+
+  it('finds a person by his email written any way, his phone in national format, his id or a record id', async () => {
+    const [holder] = await fx.engine.query<{ person_id: string; value: string }>(sql`SELECT person_id, value FROM person_identifiers
+      WHERE type = 'email' AND person_id IN (SELECT person_id FROM customer_classes) ORDER BY person_id LIMIT 1`);
+    const email = holder?.value ?? '';
+    const byEmail = await fx.json<Page>(`/api/customers?q=${encodeURIComponent(`  ${email.toUpperCase()} `)}`);
+    expect(ids(byEmail)).toContain(holder?.person_id);
+    const [phone] = await fx.engine.query<{ person_id: string; value: string }>(sql`SELECT person_id, value FROM person_identifiers
+      WHERE type = 'phone' AND value LIKE '+33%' AND person_id IN (SELECT person_id FROM customer_classes) ORDER BY person_id LIMIT 1`);
+    const national = `0${phone?.value.slice(3, 4)} ${phone?.value.slice(4).replace(/(\d\d)(?=\d)/g, '$1 ')}`;
+    expect(ids(await fx.json<Page>(`/api/customers?q=${encodeURIComponent(national)}`))).toContain(phone?.person_id);
+    const byId = await fx.json<Page>(`/api/customers?q=${encodeURIComponent(holder?.person_id ?? '')}`);
+    expect(byId.total).toBe(1);
+    expect(byId.rows[0]?.id).toBe(holder?.person_id);
+    const [record] = await fx.engine.query<{ customer_id: string; person_id: string }>(sql`SELECT customer_id, person_id FROM customer_persons
+      WHERE customer_id <> person_id AND person_id IN (SELECT person_id FROM customer_classes) ORDER BY customer_id LIMIT 1`);
+    expect(ids(await fx.json<Page>(`/api/customers?q=${encodeURIComponent(record?.customer_id ?? '')}`))).toEqual([record?.person_id]);
+  });
+
+  it('finds a person by the start of his first or last name, or "first last", whatever the case and accents', async () => {
+    const [person] = await fx.engine.query<{ person_id: string; first_name: string; last_name: string }>(sql`SELECT p.person_id, p.first_name, p.last_name
+      FROM person_profiles AS p JOIN customer_classes AS c ON c.person_id = p.person_id
+      WHERE p.first_name IS NOT NULL AND p.last_name IS NOT NULL AND regexp_matches(p.first_name, '[éèëïîç]') ORDER BY p.person_id LIMIT 1`);
+    expect(person).toBeDefined();
+    const first = person?.first_name ?? '';
+    const last = person?.last_name ?? '';
+    const plain = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '');
+    const byLast = await fx.json<Page>(`/api/customers?q=${encodeURIComponent(last.slice(0, 4).toUpperCase())}&pageSize=200&sort=id`);
+    const startsWith = await count(sql`SELECT count(*) FROM customer_list WHERE first_key LIKE ${`${plain(last.slice(0, 4)).toLowerCase()}%`}
+      OR last_key LIKE ${`${plain(last.slice(0, 4)).toLowerCase()}%`}`);
+    expect(byLast.total).toBe(startsWith);
+    const full = await fx.json<Page>(`/api/customers?q=${encodeURIComponent(`${plain(first).toLowerCase()} ${last.slice(0, 2)}`)}&pageSize=200`);
+    expect(ids(full)).toContain(person?.person_id);
+    expect(full.rows.every((r) => plain(r.name ?? '').toLowerCase().startsWith(plain(first).toLowerCase()))).toBe(true);
+    const none = await fx.json<Page>('/api/customers?q=zzzzqqq');
+    expect(none).toMatchObject({ total: 0, rows: [] });
+  });
+
+  it('refuses bad parameters with a 400 naming them, and requires a reader', async () => {
+    for (const [query, parameter] of [['sort=height', 'sort'], ['pageSize=500', 'pageSize'], ['page=0', 'page'], ['order=up', 'order'], ['q=', 'q']] as const) {
+      const res = await fx.get(`/api/customers?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(parameter);
+    }
+    expect((await fx.get('/api/customers', null)).status).toBe(401);
+    expect((await fx.get('/api/customers/x', null)).status).toBe(401);
+  });
+
+  it("gives the 360: the profile API's object, a timeline newest first, value and the P(alive) curve ending at his P(alive)", async () => {
+    const [person] = await fx.engine.query<{ person_id: string; p_alive: number; orders: number }>(sql`SELECT person_id, p_alive, orders FROM customer_classes
+      WHERE orders BETWEEN 3 AND 20 AND p_alive IS NOT NULL ORDER BY person_id LIMIT 1`);
+    const id = person?.person_id ?? '';
+    const body = await fx.json<Customer360>(`/api/customers/${encodeURIComponent(id)}`);
+    const profile = JSON.parse(JSON.stringify(await customerProfile(fx.engine, fx.config, id))) as Record<string, unknown>;
+    expect(body.profile).toEqual(profile);
+    const times = body.timeline.map((t) => t.at);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(body.timeline.length).toBeLessThanOrEqual(200);
+    const orders = body.timeline.filter((t) => t.kind === 'order');
+    expect(orders).toHaveLength(await count(sql`SELECT count(*) FROM order_facts WHERE customer_id IN (SELECT customer_id FROM customer_persons WHERE person_id = ${id})`));
+    expect(orders.every((o) => typeof o.amount === 'number' && typeof o.channel === 'string')).toBe(true);
+    expect(new Set(body.timeline.map((t) => t.kind)).size).toBeGreaterThan(1);
+    expect(body.value.rfm.segment).not.toBeNull();
+    expect(body.value.pAlive).toBeCloseTo(Number(person?.p_alive), 9);
+    const curve = body.value.pAliveCurve;
+    expect(curve.length).toBeGreaterThan(Number(person?.orders));
+    expect(curve.at(-1)?.pAlive).toBeCloseTo(Number(person?.p_alive), 9);
+    expect(curve.at(-1)?.date).toBe(fx.asOf.toISOString().slice(0, 10));
+    expect(curve.every((p) => p.pAlive >= 0 && p.pAlive <= 1)).toBe(true);
+  });
+
+  it('resolves a record id to its person, and answers 404 JSON for an unknown id', async () => {
+    const [record] = await fx.engine.query<{ customer_id: string; person_id: string }>(sql`SELECT customer_id, person_id FROM customer_persons
+      WHERE customer_id <> person_id AND person_id IN (SELECT person_id FROM customer_classes) ORDER BY customer_id LIMIT 1`);
+    const body = await fx.json<Customer360>(`/api/customers/${encodeURIComponent(record?.customer_id ?? '')}`);
+    expect(body.profile.id).toBe(record?.person_id);
+    const res = await fx.get('/api/customers/NOPE-404');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+});

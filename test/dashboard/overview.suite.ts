@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { migrationMatrix, SNAPSHOT_DIMENSIONS } from '../../src/segments/index.js';
+import { sql } from '../../src/store/index.js';
+import { sharedFixture, type DashboardFixture } from './helpers.js';
+
+interface Overview {
+  asOf: string;
+  currency: string;
+  kpis: { customers: number; activeCustomers: number; revenue: number; margin: number; predictedClv: number };
+  trends: { month: string; activeCustomers: number; newCustomers: number; revenue: number; margin: number }[];
+  pareto: { customerShare: number; revenueShare: number; marginShare: number; netShare: number; clvShare: number }[];
+  tiers: { tier: string; column: string; customers: number; revenue: number; margin: number; predictedValue: number }[];
+  grid: {
+    quadrants: { grid: string; customers: number; revenue: number; contribution: number }[];
+    points: { id: string; revenue: number; profitability: number; grid: string }[];
+    revenueThreshold: number | null;
+    profitabilityThreshold: number | null;
+  };
+  rfm: { r: number; f: number; customers: number; avgMonetary: number }[];
+  clvHistogram: { from: number; to: number; customers: number }[];
+  digital: { type: string; customers: number; revenue: number }[];
+  snapshots: { asOf: string; customers: number }[];
+}
+
+interface Migration {
+  dimension: string;
+  from: string | null;
+  to: string | null;
+  dimensions: string[];
+  rows: { from: string; to: string; customers: number }[];
+}
+
+const sum = <T>(rows: readonly T[], f: (r: T) => number): number => rows.reduce((s, r) => s + f(r), 0);
+
+describe('GET /api/overview and /api/migration', () => {
+  let fx: DashboardFixture;
+  let overview: Overview;
+  const one = async (query: ReturnType<typeof sql>): Promise<number> => Number(Object.values((await fx.engine.query(query))[0] ?? {})[0] ?? 0);
+
+  beforeAll(async () => {
+    fx = await sharedFixture();
+    overview = await fx.json<Overview>('/api/overview');
+  }, 900_000);
+
+  it('gives the headline figures of customer_classes and the active base of the grid', async () => {
+    expect(overview.asOf).toBe(fx.asOf.toISOString());
+    expect(overview.currency).toBe('EUR');
+    expect(overview.kpis.customers).toBe(await one(sql`SELECT count(*) FROM customer_classes`));
+    expect(overview.kpis.customers).toBeGreaterThan(800);
+    expect(overview.kpis.activeCustomers).toBe(await one(sql`SELECT count(*) FROM customer_grid WHERE active`));
+    expect(overview.kpis.revenue).toBeCloseTo(await one(sql`SELECT sum(CAST(revenue AS DOUBLE)) FROM customer_classes`), 2);
+    expect(overview.kpis.margin).toBeCloseTo(await one(sql`SELECT sum(CAST(gross_margin AS DOUBLE)) FROM customer_classes`), 2);
+    expect(overview.kpis.predictedClv).toBeCloseTo(await one(sql`SELECT sum(clv) FROM customer_classes`), 2);
+  });
+
+  it('has monthly trends that add up to the revenue and count each buyer once as new', async () => {
+    const months = overview.trends.map((t) => t.month);
+    expect(months).toEqual([...months].sort());
+    expect(months.every((m) => /^\d{4}-\d{2}$/.test(m))).toBe(true);
+    expect(sum(overview.trends, (t) => t.revenue)).toBeCloseTo(await one(sql`SELECT sum(revenue) FROM customer_period_value`), 2);
+    expect(sum(overview.trends, (t) => t.newCustomers)).toBe(await one(sql`SELECT count(*) FROM customer_classes WHERE first_purchase IS NOT NULL`));
+    const last = overview.trends.at(-1);
+    const buyersThatMonth = await one(sql`SELECT count(DISTINCT person_id) FROM customer_period_value WHERE revenue > 0 AND period = ${new Date(`${last?.month}-01T00:00:00Z`)}`);
+    expect(last?.activeCustomers).toBe(buyersThatMonth);
+  });
+
+  it('has the Pareto table pivoted by customer share, and tiers, RFM cells, CLV bins and digital types that add up', async () => {
+    expect(overview.pareto.map((p) => p.customerShare)).toEqual([0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1]);
+    expect(overview.pareto.at(-1)?.revenueShare).toBeCloseTo(1, 6);
+    for (const p of overview.pareto) expect(p.revenueShare).toBeGreaterThanOrEqual(p.customerShare - 1e-9);
+    const top20 = await one(sql`SELECT value_share FROM pareto_table WHERE measure = 'clv' AND customer_share = 0.2`);
+    expect(overview.pareto.find((p) => p.customerShare === 0.2)?.clvShare).toBeCloseTo(top20, 9);
+    expect(sum(overview.tiers, (t) => t.customers)).toBe(overview.kpis.customers);
+    const cpp = await one(sql`SELECT count(*) FROM customer_classes WHERE value_tier = 'CPP' AND value_column = 'd1'`);
+    expect(overview.tiers.find((t) => t.tier === 'CPP' && t.column === 'd1')?.customers ?? 0).toBe(cpp);
+    expect(sum(overview.rfm, (c) => c.customers)).toBe(await one(sql`SELECT count(*) FROM customer_classes WHERE r_score IS NOT NULL`));
+    const r5f5 = overview.rfm.find((c) => c.r === 5 && c.f === 5);
+    expect(r5f5?.avgMonetary).toBeCloseTo(await one(sql`SELECT avg(CAST(revenue AS DOUBLE)) FROM customer_classes WHERE r_score = 5 AND f_score = 5`), 4);
+    expect(overview.clvHistogram).toHaveLength(20);
+    expect(sum(overview.clvHistogram, (b) => b.customers)).toBe(await one(sql`SELECT count(clv) FROM customer_classes`));
+    overview.clvHistogram.forEach((b, i) => {
+      expect(b.to).toBeGreaterThan(b.from);
+      if (i > 0) expect(b.from).toBeCloseTo(overview.clvHistogram[i - 1]?.to ?? NaN, 6);
+    });
+    expect(sum(overview.digital, (d) => d.customers)).toBe(overview.kpis.customers);
+  });
+
+  it('draws the grid from a deterministic sample of the active base with the thresholds of the run', async () => {
+    const { quadrants, points } = overview.grid;
+    expect(sum(quadrants.filter((q) => q.grid !== 'inactive' && q.grid !== '(unclassified)'), (q) => q.customers)).toBe(overview.kpis.activeCustomers);
+    expect(points.length).toBe(Math.min(2000, overview.kpis.activeCustomers));
+    expect(new Set(points.map((p) => p.id)).size).toBe(points.length);
+    expect(points.every((p) => ['athlete', 'whale', 'thoroughbred', 'minnow'].includes(p.grid))).toBe(true);
+    const athletes = points.filter((p) => p.grid === 'athlete');
+    expect(athletes.every((p) => p.revenue >= (overview.grid.revenueThreshold ?? Infinity) - 1e-9)).toBe(true);
+    const again = await fx.json<Overview>('/api/overview');
+    expect(again.grid.points).toEqual(points);
+  });
+
+  it('lists the snapshots, and answers with a Server-Timing header', async () => {
+    expect(overview.snapshots.map((s) => s.asOf)).toEqual([fx.earlier.toISOString(), fx.asOf.toISOString()]);
+    const res = await fx.get('/api/overview');
+    expect(res.headers.get('server-timing')).toMatch(/^app;dur=\d+(\.\d+)?$/);
+  });
+
+  it('gives the moves between the latest two snapshots by default, as migrationMatrix counts them', async () => {
+    for (const dimension of SNAPSHOT_DIMENSIONS) {
+      const body = await fx.json<Migration>(`/api/migration?dimension=${dimension}`);
+      const expected = await migrationMatrix(fx.engine, dimension);
+      expect(body.from).toBe(fx.earlier.toISOString());
+      expect(body.to).toBe(fx.asOf.toISOString());
+      expect(body.rows).toEqual(expected.cells.map((c) => ({ ...c })));
+    }
+    const tiers = await fx.json<Migration>('/api/migration');
+    expect(tiers.dimension).toBe('value_tier');
+    expect(tiers.dimensions).toEqual([...SNAPSHOT_DIMENSIONS]);
+    const people = await one(sql`SELECT count(DISTINCT person_id) FROM customer_snapshots`);
+    expect(sum(tiers.rows, (r) => r.customers)).toBe(people);
+  });
+
+  it('takes snapshot dates as days or instants, and counts a pair it did not precompute on the fly', async () => {
+    const day = (d: Date): string => d.toISOString().slice(0, 10);
+    const byDay = await fx.json<Migration>(`/api/migration?dimension=grid&from=${day(fx.earlier)}&to=${day(fx.asOf)}`);
+    expect(byDay.rows).toEqual((await fx.json<Migration>('/api/migration?dimension=grid')).rows);
+    const backwards = await fx.json<Migration>(`/api/migration?dimension=grid&from=${fx.asOf.toISOString()}&to=${fx.earlier.toISOString()}`);
+    const expected = await migrationMatrix(fx.engine, 'grid', { from: fx.asOf, to: fx.earlier });
+    expect(backwards.rows).toEqual(expected.cells.map((c) => ({ ...c })));
+    expect(backwards.rows).not.toEqual(byDay.rows);
+  });
+
+  it('refuses a bad dimension or a date without a snapshot with a 400 naming the parameter', async () => {
+    for (const [query, parameter] of [['dimension=height', 'dimension'], ['from=2001-01-01', 'from'], ['to=yesterday', 'to']] as const) {
+      const res = await fx.get(`/api/migration?${query}`);
+      expect(res.status, query).toBe(400);
+      const body = (await res.json()) as { error: { message: string } };
+      expect(body.error.message).toContain(parameter);
+    }
+  });
+
+  it('requires a reader: 401 without a key, 403 with a write key', async () => {
+    for (const path of ['/api/overview', '/api/migration']) {
+      expect((await fx.get(path, null)).status).toBe(401);
+      expect((await fx.get(path, fx.writeKey)).status).toBe(403);
+    }
+  });
+});

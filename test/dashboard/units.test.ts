@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { csvField, foldName, pAliveCurve } from '../../src/dashboard/index.js';
+import { bgNbd } from '../../src/value/models/index.js';
+
+describe('search keys', () => {
+  it('fold case, accents, ligatures and punctuation', () => {
+    expect(foldName('Éloïse')).toBe('eloise');
+    expect(foldName("  D'ARTAGNAN-Lœuf ")).toBe('d artagnan loeuf');
+    expect(foldName('François Gaël')).toBe('francois gael');
+    expect(foldName(null)).toBe('');
+  });
+
+  it('never hold a LIKE wildcard, and folding twice changes nothing', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const key = foldName(s);
+        expect(key).toMatch(/^[a-z0-9 ]*$/);
+        expect(foldName(key)).toBe(key);
+      }),
+    );
+  });
+});
+
+describe('CSV fields (RFC 4180)', () => {
+  it('quote commas, quotes and line breaks, and defuse formulas', () => {
+    expect(csvField('Bob, Jr')).toBe('"Bob, Jr"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('a\nb')).toBe('"a\nb"');
+    expect(csvField(null)).toBe('');
+    expect(csvField(12.345678)).toBe('12.3457');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField('+33612345678')).toBe('+33612345678');
+  });
+
+  it('read back as the value', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const field = csvField(s);
+        const unquoted = field.startsWith('"') ? field.slice(1, -1).replaceAll('""', '"') : field;
+        expect(unquoted.replace(/^'(?=[=@\t\r+-])/, '')).toBe(s);
+      }),
+    );
+  });
+});
+
+describe('the P(alive) curve', () => {
+  const params = { r: 0.6, alpha: 7, a: 1.4, b: 5 };
+  const day = (s: string): Date => new Date(`${s}T12:00:00Z`);
+
+  it('is 1 after a first purchase, jumps up at each purchase, decays between, and ends at the model value', () => {
+    const purchases = [day('2024-01-10'), day('2024-03-05'), day('2024-06-20')];
+    const curve = pAliveCurve('bgnbd', params, purchases, day('2025-01-15'));
+    expect(curve[0]).toEqual({ date: '2024-01-10', pAlive: 1 });
+    const at = (d: string): number => curve.find((p) => p.date === d)?.pAlive ?? NaN;
+    expect(at('2024-06-20')).toBeGreaterThan(at('2024-06-01'));
+    expect(at('2024-12-01')).toBeLessThan(at('2024-08-01'));
+    const weeks = (d: Date): number => Math.floor((Math.floor(d.getTime() / 86_400_000) - Math.floor(Date.UTC(1970, 0, 5) / 86_400_000)) / 7);
+    const first = weeks(purchases[0] as Date);
+    expect(curve.at(-1)).toEqual({
+      date: '2025-01-15',
+      pAlive: bgNbd.probabilityAlive(params, 2, weeks(purchases[2] as Date) - first, weeks(day('2025-01-15')) - first),
+    });
+    expect(curve.filter((p) => p.date.endsWith('-01')).length).toBe(12);
+  });
+
+  it('is empty without purchases or for an unknown model', () => {
+    expect(pAliveCurve('bgnbd', params, [], day('2025-01-01'))).toEqual([]);
+    expect(pAliveCurve('nope', params, [day('2024-01-01')], day('2025-01-01'))).toEqual([]);
+  });
+});
