@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvField, foldName, pAliveCurve } from '../../src/dashboard/index.js';
 import { bgNbd } from '../../src/value/models/index.js';
+import { basic, testApp } from '../server/helpers/app.js';
 
 describe('search keys', () => {
   it('fold case, accents, ligatures and punctuation', () => {
@@ -67,5 +68,20 @@ describe('the P(alive) curve', () => {
   it('is empty without purchases or for an unknown model', () => {
     expect(pAliveCurve('bgnbd', params, [], day('2025-01-01'))).toEqual([]);
     expect(pAliveCurve('nope', params, [day('2024-01-01')], day('2025-01-01'))).toEqual([]);
+  });
+});
+
+describe('before the first analysis', () => {
+  it('the routes answer 503 saying to run the pipeline, after checking the reader', async () => {
+    const t = await testApp();
+    try {
+      const get = (key: string | null): Promise<Response> => Promise.resolve(t.app.request('/api/overview', { headers: key === null ? {} : { authorization: basic(key) } }));
+      expect((await get(null)).status).toBe(401);
+      const res = await get(t.readKey);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'not_analysed', message: expect.stringContaining('fidelis run') as unknown });
+    } finally {
+      await t.close();
+    }
   });
 });
