@@ -34,12 +34,18 @@ async function rawBody(c: Context, limit: number): Promise<Buffer> {
   return buffer;
 }
 
+/** A request's JSON body, parsed, and its text. */
+export interface JsonBody {
+  readonly value: unknown;
+  readonly text: string;
+}
+
 /**
  * The JSON body, whatever the Content-Type says (RudderStack's Node client sends gzip labelled
  * as a form), decompressed when Content-Encoding says gzip or deflate or the bytes are gzip's.
  * The limit applies after decompression too.
  */
-export async function readJsonBody(c: Context, limit: number): Promise<unknown> {
+export async function readJsonBody(c: Context, limit: number): Promise<JsonBody> {
   let body = await rawBody(c, limit);
   const encoding = (c.req.header('content-encoding') ?? '').toLowerCase();
   try {
@@ -50,8 +56,9 @@ export async function readJsonBody(c: Context, limit: number): Promise<unknown> 
     throw badRequest('invalid_body', `cannot decompress the body (${encoding || 'gzip'}): ${(error as Error).message}`);
   }
   if (body.length === 0) throw badRequest('invalid_json', 'the request body is empty; expected a JSON object');
+  const text = body.toString('utf8');
   try {
-    return JSON.parse(body.toString('utf8')) as unknown;
+    return { value: JSON.parse(text) as unknown, text };
   } catch (error) {
     throw badRequest('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
   }

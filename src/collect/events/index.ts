@@ -1,3 +1,5 @@
+export { batchMessageSpans } from './batch-text.js';
+export type { MessageSpan } from './batch-text.js';
 export { EventCollector } from './collector.js';
 export type { CollectorOptions } from './collector.js';
 export { EventLoader } from './loader.js';

@@ -125,20 +125,20 @@ export type CollectResponse = z.infer<typeof collectResponseSchema>;
  * is to be logged.
  */
 export function checkMessage(value: unknown, index: number): { ok: true; message: Message } | { ok: false; problem: MessageProblem } {
-  const messageId = isObject(value) && typeof value.messageId === 'string' ? value.messageId : undefined;
-  const fail = (field: string, reason: string) => ({
-    ok: false as const,
-    problem: { index, ...(messageId !== undefined ? { messageId } : {}), field, reason },
-  });
-  if (!isObject(value)) return fail('', 'a message must be a JSON object');
+  if (!isObject(value)) return refused(index, undefined, '', 'a message must be a JSON object');
+  const messageId = typeof value.messageId === 'string' ? value.messageId : undefined;
   const type = value.type;
   if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) {
-    return fail('type', `unknown type ${JSON.stringify(type)}; expected one of ${MESSAGE_TYPES.join(', ')}`);
+    return refused(index, messageId, 'type', `unknown type ${JSON.stringify(type)}; expected one of ${MESSAGE_TYPES.join(', ')}`);
   }
   const result = SCHEMAS_BY_TYPE[type as MessageType].safeParse(value);
   if (result.success) return { ok: true, message: loggedMessage(value, result.data) };
   const issue = result.error.issues[0];
-  return fail(issue?.path.join('.') ?? '', issue?.message ?? 'invalid message');
+  return refused(index, messageId, issue?.path.join('.') ?? '', issue?.message ?? 'invalid message');
+}
+
+function refused(index: number, messageId: string | undefined, field: string, reason: string): { ok: false; problem: MessageProblem } {
+  return { ok: false, problem: { index, ...(messageId !== undefined ? { messageId } : {}), field, reason } };
 }
 
 /**
@@ -146,7 +146,11 @@ export function checkMessage(value: unknown, index: number): { ok: true; message
  * validated (ids trimmed, numeric ids as text, event names trimmed).
  */
 function loggedMessage(received: Record<string, unknown>, validated: Message): Message {
-  return { ...received, ...validated };
+  // Most messages need nothing changed: give them back as they are, without a copy.
+  for (const key in validated) {
+    if (validated[key as keyof Message] !== received[key]) return { ...received, ...validated };
+  }
+  return received as Message;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import {
+  batchMessageSpans,
   batchSchema,
   checkMessage,
   collectResponseSchema,
@@ -42,17 +43,21 @@ export function collectRoutes(app: App, deps: AppDeps): void {
     const headerKey = presentedKey(c.req.header('authorization'));
     // A wrong key in the header is refused before the body is read.
     let key: ApiKey | null = headerKey !== null ? await authorize(deps.keys, headerKey, 'write') : null;
-    const body = await readJsonBody(c, endpoint === 'batch' ? limits.batchBytes : limits.messageBytes);
+    const { value: body, text } = await readJsonBody(c, endpoint === 'batch' ? limits.batchBytes : limits.messageBytes);
     if (!isObject(body)) throw badRequest('invalid_request', 'the body must be a JSON object');
     key ??= await authorize(deps.keys, typeof body.writeKey === 'string' ? body.writeKey : null, 'write');
     c.set('apiKey', key);
 
     let messages: unknown[];
     let sentAt: unknown;
+    // Where each message is in the text: one accepted as sent is logged from its own characters.
+    let spans: ReturnType<typeof batchMessageSpans> = null;
     if (endpoint === 'batch') {
       if (!Array.isArray(body.batch)) throw badRequest('invalid_request', 'a batch needs a "batch" array of messages', { field: 'batch' });
       messages = withBatchContext(body.batch as unknown[], body.context);
       sentAt = body.sentAt;
+      if (messages === body.batch) spans = batchMessageSpans(text);
+      if (spans?.length !== messages.length) spans = null;
     } else {
       messages = [{ ...body, type: endpoint }];
     }
@@ -68,7 +73,8 @@ export function collectRoutes(app: App, deps: AppDeps): void {
         return;
       }
       const message = checked.message;
-      const json = JSON.stringify(message);
+      const span = message === raw ? spans?.[index] : null;
+      const json = span ? text.slice(span[0], span[1]) : JSON.stringify(message);
       // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need counting.
       if (json.length * 3 > limits.messageBytes && Buffer.byteLength(json) > limits.messageBytes) {
         throw new ApiError(400, 'message_too_large', `message ${index} is over ${limits.messageBytes / 1024} KB; the limit is per message`, {
