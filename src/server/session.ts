@@ -112,6 +112,15 @@ const csrfCheck: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/**
+ * A 401 with `WWW-Authenticate: Basic` makes a browser open its own password dialog (and a
+ * headless one wait for it forever); the dashboard shows its login page instead.
+ */
+const noBasicChallenge: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (c.res.status === 401) c.res.headers.delete('WWW-Authenticate');
+};
+
 /** requireReader on every /api route but the session's own. */
 const guardApi: MiddlewareHandler<AppEnv> = async (c, next) => (c.req.path === '/api/session' ? next() : requireReader(c, next));
 
@@ -130,9 +139,16 @@ function isHttps(c: Context<AppEnv>): boolean {
 
 const loginSchema = z.object({ user: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).openapi('Login');
 const sessionSchema = z
-  .object({ user: z.string(), role: z.enum(['admin', 'read']), csrfToken: z.string(), expiresAt: z.string() })
+  .object({ authenticated: z.literal(true), user: z.string(), role: z.enum(['admin', 'read']), csrfToken: z.string(), expiresAt: z.string() })
   .openapi('Session');
-const sessionJson = (s: Session): z.infer<typeof sessionSchema> => ({ user: s.user, role: s.role, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() });
+const noSessionSchema = z.object({ authenticated: z.literal(false) }).openapi('NoSession');
+const sessionJson = (s: Session): z.infer<typeof sessionSchema> => ({
+  authenticated: true,
+  user: s.user,
+  role: s.role,
+  csrfToken: s.csrfToken,
+  expiresAt: s.expiresAt.toISOString(),
+});
 const errorContent = { 'application/json': { schema: errorSchema } };
 
 /**
@@ -140,6 +156,7 @@ const errorContent = { 'application/json': { schema: errorSchema } };
  * in ROUTES so its middleware runs before any /api handler.
  */
 export function sessionRoutes(app: App): void {
+  app.use('/api/*', noBasicChallenge);
   app.use('/api/*', csrfCheck);
   app.use('/api/*', guardApi);
 
@@ -193,15 +210,14 @@ export function sessionRoutes(app: App): void {
       path: '/api/session',
       tags: ['dashboard'],
       summary: 'The current session',
+      description: 'Always 200, so a browser that is not logged in learns it without an error: `{"authenticated": false}` then.',
       responses: {
-        200: { description: 'Logged in.', content: { 'application/json': { schema: sessionSchema } } },
-        401: { description: 'No session, or an expired one.', content: errorContent },
+        200: { description: 'The session, or `{"authenticated": false}`.', content: { 'application/json': { schema: z.union([sessionSchema, noSessionSchema]) } } },
       },
     }),
     async (c) => {
       const found = await sessionOf(c);
-      if (!found) throw unauthorized('not logged in');
-      return c.json(sessionJson(found.session), 200);
+      return c.json(found ? sessionJson(found.session) : { authenticated: false as const }, 200);
     },
   );
 

@@ -51,7 +51,8 @@ describe('dashboard login and sessions', () => {
     expect(setCookie).not.toMatch(/Secure/);
 
     const session = await t.app.request('/api/session', { headers: { cookie: cookieOf(response) } });
-    expect(await session.json()).toMatchObject({ user: 'ana', role: 'admin', csrfToken: body.csrfToken });
+    expect(await session.json()).toMatchObject({ authenticated: true, user: 'ana', role: 'admin', csrfToken: body.csrfToken });
+    expect(await (await t.app.request('/api/session')).json()).toEqual({ authenticated: false });
   });
 
   it('marks the cookie Secure behind HTTPS, or always when the configuration says so', async () => {
@@ -89,17 +90,17 @@ describe('dashboard login and sessions', () => {
   it('keeps sessions across a restart, refuses an expired one, and ends one on logout', async () => {
     const { cookie, csrfToken } = await loggedIn();
     const restarted = await appWith();
-    expect((await restarted.request('/api/session', { headers: { cookie } })).status).toBe(200);
+    expect(await signedIn(restarted, cookie)).toBe(true);
 
     await t.engine.exec(sql`UPDATE sessions SET expires_at = ${new Date(Date.now() - 1000)}`);
     const later = await appWith();
-    expect((await later.request('/api/session', { headers: { cookie } })).status).toBe(401);
+    expect(await signedIn(later, cookie)).toBe(false);
 
     const second = await loggedIn();
     const out = await t.app.request('/api/session', { method: 'DELETE', headers: { cookie: second.cookie, 'x-csrf-token': second.csrfToken } });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/fidelis_session=;.*Max-Age=0/);
-    expect((await t.app.request('/api/session', { headers: { cookie: second.cookie } })).status).toBe(401);
+    expect(await signedIn(t.app, second.cookie)).toBe(false);
     expect(csrfToken).not.toBe(second.csrfToken);
   });
 });
@@ -110,6 +111,8 @@ describe('the /api guard and CSRF', () => {
       const response = await t.app.request(path);
       expect(response.status, path).toBe(401);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+      // No Basic challenge: a browser would open its own password dialog.
+      expect(response.headers.get('www-authenticate'), path).toBeNull();
     }
     expect((await t.app.request('/api/overview', { headers: { cookie: 'fidelis_session=forged-forged-forged-forged-forged-forged-for' } })).status).toBe(401);
   });
@@ -133,7 +136,7 @@ describe('the /api guard and CSRF', () => {
       expect(wrong.status, method).toBe(403);
     }
     expect((await t.app.request('/api/session', { method: 'DELETE', headers: { cookie } })).status).toBe(403);
-    expect((await t.app.request('/api/session', { headers: { cookie } })).status).toBe(200);
+    expect(await signedIn(t.app, cookie)).toBe(true);
     expect((await t.app.request('/api/anything', { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } })).status).toBe(404);
     expect((await t.app.request('/api/anything', { method: 'POST', headers: { authorization: basic(t.adminKey) } })).status).toBe(404);
   });
@@ -167,6 +170,12 @@ describe('the dashboard assets', () => {
     }
   });
 });
+
+async function signedIn(app: App, cookie: string): Promise<boolean> {
+  const response = await app.request('/api/session', { headers: { cookie } });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { authenticated: boolean }).authenticated;
+}
 
 /** Another app on the same datamart (as after a restart), with dashboard settings. */
 async function appWith(dashboard: NonNullable<NonNullable<ConfigInput['server']>['dashboard']> = {}): Promise<App> {

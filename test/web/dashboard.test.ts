@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { parseConfig } from '../../src/config/index.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+import { buildDashboard, HAVE_CHROMIUM, launchChromium } from './helpers/browser.js';
+import { seedCompany, type SeededCompany } from './helpers/company.js';
+import { consoleErrors, pageReady, paintedPixels, screenshot } from './helpers/page.js';
+
+interface Segment {
+  customers: number;
+}
+interface CustomerPage {
+  total: number;
+  rows: { id: string; name: string | null; email: string | null }[];
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
+  let company: SeededCompany;
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const timings: Record<string, number> = {};
+
+  beforeAll(async () => {
+    let start = Date.now();
+    const [seeded, assets] = await Promise.all([seedCompany(500, 3), buildDashboard()]);
+    company = seeded;
+    timings.seedAndBuild = Date.now() - start;
+    start = Date.now();
+    server = await startServer({ config: parseConfig({ db: company.db, server: { dashboard: { assets } } }), host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+    errors = consoleErrors(page);
+    timings.startServerAndBrowser = Date.now() - start;
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    process.stderr.write(`[test/web] timings (ms): ${JSON.stringify(timings)}\n`);
+  });
+
+  /** Runs a step and keeps how long it took. */
+  async function timed<T>(name: string, step: () => Promise<T>): Promise<T> {
+    const start = Date.now();
+    try {
+      return await step();
+    } finally {
+      timings[name] = Date.now() - start;
+    }
+  }
+
+  /** Goes to a route and checks the page drew every chart, without a console error. */
+  async function visit(hash: string, name: string): Promise<Record<string, number>> {
+    errors.length = 0;
+    await page.goto(`${server.url}/${hash}`);
+    await pageReady(page, name);
+    const painted = await paintedPixels(page);
+    for (const [chart, pixels] of Object.entries(painted)) expect(pixels, `chart ${chart} of ${name} is blank`).toBeGreaterThan(150);
+    expect(errors, `console errors on ${name}`).toEqual([]);
+    return painted;
+  }
+
+  it('shows an unauthenticated browser the login page and no data', async () => {
+    await timed('anonymous', async () => {
+      const anonymous = await browser.newContext();
+      const fresh = await anonymous.newPage();
+      const apiAnswers: { url: string; status: number }[] = [];
+      fresh.on('response', (response) => {
+        if (new URL(response.url()).pathname.startsWith('/api/')) apiAnswers.push({ url: response.url(), status: response.status() });
+      });
+      await fresh.goto(`${server.url}/#/overview`);
+      await fresh.waitForSelector('#login-form');
+      expect(await fresh.locator('main').count()).toBe(0);
+      expect(apiAnswers.map((a) => new URL(a.url).pathname)).toEqual(['/api/session']);
+      // Asked directly, every data route refuses the page.
+      const statuses = await fresh.evaluate(async () =>
+        Promise.all(['/api/overview', '/api/customers', '/api/segments', '/api/migration', '/api/segments/value_tier/CPP/export.csv'].map(async (path) => (await fetch(path)).status)),
+      );
+      expect(statuses).toEqual([401, 401, 401, 401, 401]);
+      await screenshot(fresh, 'login');
+      await anonymous.close();
+    });
+  });
+
+  it('refuses a wrong password, then logs in', async () => {
+    await timed('login', async () => {
+      await page.goto(`${server.url}/`);
+      await page.fill('#login-user', company.user);
+      await page.fill('#login-password', 'not the password');
+      await page.click('#login-submit');
+      await page.waitForSelector('#login-error:not([hidden])');
+      expect(await page.textContent('#login-error')).toMatch(/wrong/i);
+      expect(await page.locator('main').count()).toBe(0);
+
+      await page.fill('#login-password', company.password);
+      await page.click('#login-submit');
+      await pageReady(page, 'overview');
+      const cookies = await context.cookies();
+      expect(cookies.find((c) => c.name === 'fidelis_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    });
+  });
+
+  it('draws the overview: KPIs, trends, Pareto, tiers, grid, RFM heatmap, CLV, digital types and the migration Sankey', async () => {
+    await timed('overview', async () => {
+      const painted = await visit('#/overview', 'overview');
+      expect(Object.keys(painted).sort()).toEqual(
+        ['clv', 'digital', 'grid', 'kpi-active', 'kpi-customers', 'kpi-margin', 'kpi-revenue', 'pareto', 'rfm', 'sankey', 'tiers', 'trends'].sort(),
+      );
+      expect(await page.locator('[data-table="migration"] td').count()).toBeGreaterThan(4);
+      await screenshot(page, 'overview');
+      // Another dimension redraws the matrix and the Sankey, and the link keeps it.
+      await page.selectOption('#migration-dimension', 'grid');
+      await page.waitForFunction(() => location.hash.includes('dimension=grid'));
+      await page.waitForFunction(() => document.querySelector('[data-chart="sankey"] canvas') !== null);
+      expect(errors).toEqual([]);
+    });
+  });
+
+  it('finds a customer by email and opens his 360', async () => {
+    await timed('customers', async () => {
+      const list = await page.evaluate(async () => (await (await fetch('/api/customers?sort=revenue&pageSize=5')).json()) as CustomerPage);
+      const target = list.rows.find((r) => r.email !== null);
+      expect(target).toBeDefined();
+      await visit('#/customers', 'customers');
+      expect(await page.locator('[data-table="customers"] tbody tr').count()).toBe(Math.min(50, list.total));
+      await screenshot(page, 'customers');
+
+      await page.fill('#customer-search', target!.email!);
+      await page.press('#customer-search', 'Enter');
+      await page.waitForFunction(() => location.hash.includes('q='));
+      await pageReady(page, 'customers');
+      const link = page.locator(`a.customer-link[data-id="${target!.id}"]`);
+      await link.click();
+      await pageReady(page, 'customer');
+      expect(await page.textContent('#customer-name')).toBe(target!.name ?? target!.id);
+      for (const table of ['golden-record', 'identifiers']) expect(await page.locator(`[data-table="${table}"] tbody tr`).count(), table).toBeGreaterThan(0);
+      expect(await page.locator('[data-list="timeline"] li').count()).toBeGreaterThan(0);
+      const painted = await paintedPixels(page);
+      expect(painted['p-alive'] ?? 0).toBeGreaterThan(150);
+      expect(errors).toEqual([]);
+      await screenshot(page, 'customer-360');
+    });
+  });
+
+  it("explores a segment and exports its customers: the CSV has the API's count of lines", async () => {
+    await timed('segments', async () => {
+      await visit('#/segments', 'segments');
+      await page.click('[data-segment="value_tier/CPP"]');
+      await pageReady(page, 'segments');
+      await page.waitForSelector('.segment-detail[data-value="CPP"]');
+      const painted = await paintedPixels(page);
+      for (const chart of ['channels', 'categories']) expect(painted[chart] ?? 0, chart).toBeGreaterThan(150);
+      const shown = Number(await page.getAttribute('#segment-size', 'data-customers'));
+      const { api, csv } = await page.evaluate(async () => {
+        const segment = (await (await fetch('/api/segments/value_tier/CPP')).json()) as Segment;
+        const href = document.querySelector<HTMLAnchorElement>('#export-csv')!.href;
+        return { api: segment.customers, csv: await (await fetch(href)).text() };
+      });
+      expect(api).toBeGreaterThan(0);
+      expect(shown).toBe(api);
+      expect(csv.trimEnd().split(/\r?\n/).length - 1).toBe(api);
+      expect(errors).toEqual([]);
+      await screenshot(page, 'segments');
+      // An RFM cell is a segment too.
+      await visit('#/segments?dimension=rfm_cell&value=r5f1', 'segments');
+    });
+  });
+
+  it('switches to French: labels and number formats change, and the choice is kept', async () => {
+    await timed('language', async () => {
+      await visit('#/overview', 'overview');
+      const englishCustomers = await page.textContent('[data-kpi="customers"] .stat-value');
+      expect(await page.textContent('[data-nav="overview"]')).toBe('Overview');
+      await page.selectOption('#lang-switch', 'fr');
+      await pageReady(page, 'overview');
+      expect(await page.textContent('[data-nav="overview"]')).toBe("Vue d'ensemble");
+      expect(await page.textContent('[data-kpi="revenue"] .stat-value')).toMatch(/€$/);
+      const frenchCustomers = await page.textContent('[data-kpi="customers"] .stat-value');
+      // 1,234 in English is 1 234 (narrow no-break space) in French.
+      expect(englishCustomers).toMatch(/^\d{1,3}(,\d{3})*$/);
+      expect(frenchCustomers).toBe(englishCustomers!.replace(/,/g, '\u202f'));
+      await page.reload();
+      await pageReady(page, 'overview');
+      expect(await page.textContent('[data-nav="overview"]')).toBe("Vue d'ensemble");
+      await screenshot(page, 'overview-fr');
+      expect(errors).toEqual([]);
+      await page.selectOption('#lang-switch', 'en');
+      await pageReady(page, 'overview');
+    });
+  });
+
+  it('refuses a state-changing request that has the session cookie but no CSRF token', async () => {
+    await timed('csrf', async () => {
+      const answers = await page.evaluate(async () => {
+        const bare = await fetch('/api/session', { method: 'DELETE' });
+        const post = await fetch('/api/customers', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        const still = (await (await fetch('/api/session')).json()) as { authenticated: boolean };
+        return { bare: bare.status, post: post.status, still: still.authenticated };
+      });
+      expect(answers).toEqual({ bare: 403, post: 403, still: true });
+      // The app's own logout carries the token.
+      await page.click('#logout');
+      await page.waitForSelector('#login-form');
+      expect(await page.evaluate(async () => (await fetch('/api/overview')).status)).toBe(401);
+    });
+  });
+});

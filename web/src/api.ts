@@ -1,0 +1,76 @@
+/** Calls to the server's /api: the session cookie goes by itself; state-changing calls carry the CSRF token. */
+
+export class Unauthorized extends Error {}
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SessionInfo {
+  readonly authenticated: true;
+  readonly user: string;
+  readonly role: 'admin' | 'read';
+  readonly csrfToken: string;
+  readonly expiresAt: string;
+}
+
+let csrfToken: string | null = null;
+
+async function failure(response: Response): Promise<ApiFailure> {
+  let message = `${response.status} ${response.statusText}`;
+  try {
+    const body = (await response.json()) as { error?: { message?: string } };
+    if (body.error?.message) message = body.error.message;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiFailure(response.status, message);
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const method = init.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+  if (response.status === 401 && path !== '/api/session') throw new Unauthorized('not logged in');
+  if (!response.ok) throw await failure(response);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+/** The current session, or null when not logged in. */
+export async function currentSession(): Promise<SessionInfo | null> {
+  const session = await api<SessionInfo | { authenticated: false }>('/api/session');
+  if (!session.authenticated) return null;
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+export async function logIn(user: string, password: string): Promise<SessionInfo> {
+  const session = await api<SessionInfo>('/api/session', { method: 'POST', body: { user, password } });
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+export async function logOut(): Promise<void> {
+  await api<void>('/api/session', { method: 'DELETE' });
+  csrfToken = null;
+}
+
+/** A query string from the defined values. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,124 @@
+import { api } from '../api';
+import { chart, type ChartOption } from '../charts';
+import { card, h, mount, table, type Child } from '../dom';
+import { className, fmt, t } from '../i18n';
+import type { MessageKey } from '../messages';
+import { href } from '../router';
+import type { Customer360 } from '../types';
+import { stat } from '../widgets';
+
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : v === null || v === undefined || v === '' ? null : Number(v));
+function text(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString();
+  return JSON.stringify(v);
+}
+
+/** A value of the golden record as a person reads it: dates and numbers by locale. */
+function shown(v: unknown): string {
+  if (typeof v === 'number') return fmt.number(v, Number.isInteger(v) ? 0 : 2);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(T|$)/.test(v)) return fmt.date(v);
+  return text(v);
+}
+
+function pAliveChart(curve: Customer360['value']['pAliveCurve']): ChartOption {
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => fmt.percent(Number(v), 0) },
+    grid: { left: 50, right: 20, top: 16, bottom: 30 },
+    xAxis: { type: 'time', axisLabel: { formatter: (v: number) => fmt.month(new Date(v).toISOString().slice(0, 7)) } },
+    yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => fmt.percent(v) } },
+    series: [{ name: t('pAlive'), type: 'line', data: curve.map((p) => [p.date, p.pAlive]), showSymbol: false, areaStyle: { opacity: 0.15 } }],
+  };
+}
+
+function list(items: readonly Child[], empty = t('nothing')): HTMLElement {
+  return items.length > 0 ? h('ul', { class: 'plain' }, items.map((item) => h('li', null, item))) : h('p', { class: 'hint' }, empty);
+}
+
+function valueCard(c: Customer360): HTMLElement {
+  const v = c.profile.value ?? {};
+  const rfm = c.value.rfm;
+  return card(
+    t('valueSection'),
+    h(
+      'div',
+      { class: 'stats' },
+      stat(t('rfmScores'), rfm.r === null ? '–' : `R${rfm.r} F${rfm.f} M${rfm.m}`, rfm.segment ? className(rfm.segment) : undefined),
+      stat(t('revenue'), fmt.money(num(v.revenue))),
+      stat(t('margin'), fmt.money(num(v.gross_margin))),
+      stat(t('netContribution'), fmt.money(num(v.net_contribution))),
+      stat(t('clv'), fmt.money(c.value.clv)),
+      stat(t('pAlive'), fmt.percent(c.value.pAlive)),
+      stat(t('expectedTransactions'), fmt.number(c.value.expectedTransactions, 1)),
+      stat(t('orders'), fmt.number(num(v.orders))),
+    ),
+    c.value.pAliveCurve.length > 1 ? h('div', null, h('h3', null, t('pAliveCurve')), chart('p-alive', pAliveChart(c.value.pAliveCurve), 220)) : null,
+  );
+}
+
+function timeline(c: Customer360): HTMLElement {
+  return h(
+    'ol',
+    { class: 'timeline', 'data-list': 'timeline' },
+    c.timeline.map((e) =>
+      h(
+        'li',
+        { 'data-kind': e.kind },
+        h('span', { class: `badge kind-${e.kind}` }, t(`kind_${e.kind}` as MessageKey)),
+        h('time', null, fmt.dateTime(e.at)),
+        h('span', { class: 'label' }, e.label),
+        e.amount !== undefined ? h('span', { class: 'amount' }, fmt.money(e.amount, 2)) : null,
+        e.channel ? h('span', { class: 'channel' }, e.channel) : null,
+      ),
+    ),
+  );
+}
+
+export async function renderCustomer(main: HTMLElement, id: string, isCurrent: () => boolean): Promise<void> {
+  const c = await api<Customer360>(`/api/customers/${encodeURIComponent(id)}`);
+  if (!isCurrent()) return;
+  const p = c.profile;
+  const attr = (name: string): string => text(p.profile[name]?.value);
+  const name = [attr('first_name'), attr('last_name')].filter(Boolean).join(' ') || p.id;
+  mount(
+    main,
+    h(
+      'div',
+      { class: 'page-title' },
+      h('h1', { id: 'customer-name' }, name),
+      h('span', { class: 'as-of' }, p.id),
+      h('span', { class: 'chips' }, p.classes.map((k) => h('a', { class: 'chip', href: href(['segments'], { dimension: k.dimension, value: k.value }) }, `${className(k.dimension)}: ${className(k.value)}`))),
+    ),
+    h(
+      'div',
+      { class: 'cards' },
+      card(t('goldenRecord'), table([t('attribute'), t('value'), t('source')], Object.entries(p.profile).map(([key, entry]) => [key, shown(entry.value), entry.source ?? '']), { 'data-table': 'golden-record' })),
+      card(
+        t('identifiers'),
+        table([t('type'), t('value'), t('source')], p.identifiers.map((i) => [i.type, i.value, i.source ?? '']), { 'data-table': 'identifiers' }),
+        h('h3', null, t('consents')),
+        p.consents.length > 0
+          ? table([t('channel'), t('status'), t('date'), t('source')], p.consents.map((k) => [k.channel, h('span', { class: `status-${k.status}` }, k.status), fmt.date(k.at), k.source]), { 'data-table': 'consents' })
+          : h('p', { class: 'hint' }, t('nothing')),
+      ),
+      valueCard(c),
+      card(t('classes'), list(p.classes.map((k) => h('div', null, h('strong', null, `${className(k.dimension)}: ${className(k.value)}`), list(k.reasons, ''))))),
+      card(
+        t('affinities'),
+        c.affinities.length > 0
+          ? table([t('category'), t('orders'), t('revenue'), t('share'), t('why')], c.affinities.map((a) => [text(a.category), fmt.number(num(a.orders)), fmt.money(num(a.revenue)), fmt.percent(num(a.share)), text(a.explanation)]), { 'data-table': 'affinities' })
+          : h('p', { class: 'hint' }, t('nothing')),
+        h('h3', null, t('gaps')),
+        list(c.gaps.map((g) => `${text(g.category)}${g.expected_revenue !== undefined ? ` (${fmt.money(num(g.expected_revenue))})` : ''}`)),
+      ),
+      card(
+        t('nextBestOffers'),
+        p.nextBestOffers.length > 0
+          ? table([t('product'), t('category'), t('price'), t('probability'), t('why')], p.nextBestOffers.map((o) => [text(o.product_name ?? o.sku), text(o.category), fmt.money(num(o.price), 2), fmt.percent(num(o.probability), 1), text(o.explanation)]), { 'data-table': 'next-best-offers' })
+          : h('p', { class: 'hint' }, t('nothing')),
+      ),
+      card(t('timeline'), c.timeline.length > 0 ? timeline(c) : h('p', { class: 'hint' }, t('nothing'))),
+    ),
+  );
+}

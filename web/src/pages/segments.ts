@@ -1,0 +1,108 @@
+import { api, query } from '../api';
+import { chart, type ChartOption } from '../charts';
+import { card, h, mount } from '../dom';
+import { className, fmt, t } from '../i18n';
+import { href, type Route } from '../router';
+import type { CustomerPage, Segment, Segments } from '../types';
+import { stat } from '../widgets';
+import { customerTable, segmentList } from './customers';
+
+function shareBars(name: string, items: readonly { label: string; share: number }[]): ChartOption {
+  const top = items.slice(0, 10).reverse();
+  return {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => fmt.percent(Number(v), 1) },
+    grid: { left: 110, right: 30, top: 10, bottom: 24 },
+    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt.percent(v) } },
+    yAxis: { type: 'category', data: top.map((i) => i.label) },
+    series: [{ name, type: 'bar', data: top.map((i) => i.share) }],
+  };
+}
+
+const isSelected = (route: Route, dimension: string, value: string): boolean => route.query.get('dimension') === dimension && route.query.get('value') === value;
+
+function picker(segments: Segments, route: Route): HTMLElement {
+  const groups = segments.dimensions
+    .filter((d) => d.dimension !== 'rfm_cell')
+    .map((d) =>
+      h(
+        'div',
+        { class: 'picker-group' },
+        h('h3', null, className(d.dimension)),
+        h(
+          'div',
+          { class: 'chips' },
+          d.values.map((v) =>
+            h(
+              'a',
+              { class: isSelected(route, d.dimension, v.value) ? 'chip active' : 'chip', href: href(['segments'], { dimension: d.dimension, value: v.value }), 'data-segment': `${d.dimension}/${v.value}` },
+              `${className(v.value)} `,
+              h('small', null, fmt.compact(v.customers)),
+            ),
+          ),
+        ),
+      ),
+    );
+  const cells = segments.dimensions.find((d) => d.dimension === 'rfm_cell')?.values ?? [];
+  const count = (r: number, f: number) => cells.find((c) => c.value === `r${r}f${f}`)?.customers ?? 0;
+  const grid = h(
+    'div',
+    { class: 'rfm-grid' },
+    [5, 4, 3, 2, 1].map((r) =>
+      [1, 2, 3, 4, 5].map((f) =>
+        h('a', { class: isSelected(route, 'rfm_cell', `r${r}f${f}`) ? 'active' : null, href: href(['segments'], { dimension: 'rfm_cell', value: `r${r}f${f}` }), title: `R${r} F${f}`, 'data-segment': `rfm_cell/r${r}f${f}` }, fmt.compact(count(r, f))),
+      ),
+    ),
+  );
+  return h('aside', { class: 'picker' }, groups, h('div', { class: 'picker-group' }, h('h3', null, `${t('rfmCells')} (${t('recency')} ↓ × ${t('frequency')} →)`), grid));
+}
+
+async function detail(dimension: string, value: string, isCurrent: () => boolean): Promise<HTMLElement | null> {
+  const path = `/api/segments/${encodeURIComponent(dimension)}/${encodeURIComponent(value)}`;
+  const [s, customers] = await Promise.all([api<Segment>(path), api<CustomerPage>(`/api/customers${query({ [dimension]: value, sort: 'predicted_value', pageSize: 20 })}`)]);
+  if (!isCurrent()) return null;
+  return h(
+    'div',
+    { class: 'segment-detail', 'data-dimension': dimension, 'data-value': value },
+    h(
+      'div',
+      { class: 'page-title' },
+      h('h2', null, `${className(dimension)}: ${className(value)}`),
+      h('a', { class: 'button', id: 'export-csv', href: `${path}/export.csv`, download: `${dimension}-${value}.csv` }, t('exportCsv')),
+    ),
+    h(
+      'div',
+      { class: 'stats' },
+      stat(t('segmentSize'), fmt.number(s.customers), t('ofBase', { share: fmt.percent(s.share, 1) }), { id: 'segment-size', 'data-customers': String(s.customers) }),
+      stat(t('revenue'), fmt.compactMoney(s.revenue)),
+      stat(t('margin'), fmt.compactMoney(s.margin)),
+      stat(t('netContribution'), fmt.compactMoney(s.netContribution)),
+      stat(t('predictedValue'), fmt.compactMoney(s.predictedValue)),
+      stat(t('avgClv'), fmt.money(s.avgClv)),
+      stat(t('avgOrders'), fmt.number(s.avgOrders, 1)),
+      stat(t('avgBasket'), fmt.money(s.avgBasket)),
+      stat(t('avgRecency'), s.avgRecencyDays === null ? '–' : t('days', { n: fmt.number(s.avgRecencyDays) })),
+      stat(t('pAlive'), fmt.percent(s.pAlive)),
+    ),
+    h(
+      'div',
+      { class: 'cards two' },
+      card(t('channels'), chart('channels', shareBars(t('channels'), s.channels.map((c) => ({ label: c.channel, share: c.share }))), 240)),
+      card(t('categories'), chart('categories', shareBars(t('categories'), s.categories.map((c) => ({ label: c.category, share: c.share }))), 240)),
+    ),
+    card(
+      t('segmentCustomers'),
+      customers.rows.length > 0 ? h('div', { class: 'table-wrap' }, customerTable(customers.rows)) : h('p', { class: 'hint' }, t('noCustomers')),
+      h('a', { href: href(['customers'], { [dimension]: value }) }, t('seeAll')),
+    ),
+  );
+}
+
+export async function renderSegments(main: HTMLElement, route: Route, isCurrent: () => boolean): Promise<void> {
+  const segments = await segmentList();
+  if (!isCurrent()) return;
+  const dimension = route.query.get('dimension');
+  const value = route.query.get('value');
+  const right = dimension && value ? await detail(dimension, value, isCurrent) : h('p', { class: 'notice' }, t('pickSegment'));
+  if (!isCurrent()) return;
+  mount(main, h('div', { class: 'page-title' }, h('h1', null, t('segments'))), h('div', { class: 'segments-layout' }, picker(segments, route), h('div', null, right)));
+}

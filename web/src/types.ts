@@ -1,0 +1,113 @@
+/** The data API's answers (src/dashboard/schemas.ts on the server), as the pages use them. */
+
+export interface Overview {
+  asOf: string;
+  currency: string;
+  kpis: { customers: number; activeCustomers: number; revenue: number; margin: number; predictedClv: number; netContribution?: number; predictedValue?: number };
+  trends: { month: string; activeCustomers: number; newCustomers: number; revenue: number; margin: number; contribution?: number }[];
+  pareto: { customerShare: number; revenueShare: number; marginShare: number; netShare: number; clvShare: number }[];
+  tiers: { tier: string; column: string; customers: number; revenue: number; margin: number; predictedValue: number }[];
+  grid: {
+    quadrants: { grid: string; customers: number; revenue: number; contribution: number }[];
+    points: { id: string; revenue: number; profitability: number; grid: string }[];
+    revenueThreshold: number | null;
+    profitabilityThreshold: number | null;
+  };
+  rfm: { r: number; f: number; customers: number; avgMonetary: number }[];
+  clvHistogram: { from: number; to: number; customers: number }[];
+  digital: { type: string; customers: number; revenue: number }[];
+  snapshots: { asOf: string; customers: number }[];
+}
+
+export interface Migration {
+  dimension: string;
+  from: string | null;
+  to: string | null;
+  dimensions: string[];
+  snapshots?: string[];
+  rows: { from: string; to: string; customers: number }[];
+}
+
+export interface CustomerRow {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  city: string | null;
+  value_tier: string;
+  value_column: string;
+  rfm_segment: string;
+  grid: string;
+  digital_type: string;
+  orders: number;
+  revenue: number;
+  clv: number | null;
+  predicted_value: number | null;
+  p_alive?: number | null;
+  last_purchase: string | null;
+}
+
+export interface CustomerPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  sort: string;
+  order: 'asc' | 'desc';
+  rows: CustomerRow[];
+}
+
+export interface Profile {
+  id: string;
+  profile: Record<string, { value: unknown; source: string | null }>;
+  identifiers: { type: string; value: string; source: string | null }[];
+  consents: { channel: string; status: string; at: string; source: string }[];
+  value: Record<string, unknown> | null;
+  classes: { dimension: string; value: string; reasons: string[] }[];
+  nextBestOffers: Record<string, unknown>[];
+  lastEvents: Record<string, unknown>[];
+}
+
+export interface Customer360 {
+  profile: Profile;
+  timeline: { at: string; kind: string; label: string; amount?: number; channel?: string }[];
+  value: {
+    rfm: { r: number | null; f: number | null; m: number | null; segment: string | null };
+    clv: number | null;
+    pAlive: number | null;
+    expectedTransactions: number | null;
+    pAliveCurve: { date: string; pAlive: number }[];
+  };
+  affinities: Record<string, unknown>[];
+  gaps: Record<string, unknown>[];
+  path?: Record<string, unknown>[];
+}
+
+export interface SegmentValue {
+  value: string;
+  customers: number;
+  revenue: number;
+  margin: number;
+  predictedValue: number;
+}
+
+export interface Segments {
+  dimensions: { dimension: string; label: string; values: SegmentValue[] }[];
+}
+
+export interface Segment {
+  dimension: string;
+  value: string;
+  customers: number;
+  share: number;
+  revenue: number;
+  margin: number;
+  netContribution: number;
+  predictedValue: number;
+  avgClv: number | null;
+  avgOrders: number;
+  avgBasket: number | null;
+  avgRecencyDays: number | null;
+  pAlive: number | null;
+  channels: { channel: string; share: number }[];
+  categories: { category: string; share: number }[];
+}
