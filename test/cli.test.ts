@@ -82,7 +82,7 @@ describe('the fidelis command line', () => {
   });
 
   it('runs the demo end to end and shows what the pipeline found', async () => {
-    const result = await fidelis('demo', '--customers', '1500', '--dir', tempDir());
+    const result = await fidelis('demo', '--customers', '1500', '--dir', tempDir(), '--no-serve');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/4\/4 the datamart/);
     expect(result.stdout).toMatch(/RFM segments of the buyers/);

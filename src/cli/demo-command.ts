@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { addUser, generatePassword, startServer, type RunningServer } from '../server/index.js';
 import { datamartStatus } from '../store/index.js';
 import { generateWithProgress } from './generate-command.js';
 import { importAndReport, printImportReport } from './import-command.js';
@@ -14,38 +16,79 @@ interface DemoOptions {
   seed: number;
   dir: string;
   config?: string;
+  /** false with --no-serve: stop after showing the datamart. */
+  serve: boolean;
+  port: number;
+  host?: string;
 }
 
-/** Generates a demo company, imports it into a fresh datamart, runs the pipeline and shows the result. */
+export const DEMO_USER = 'demo';
+
+/**
+ * Generates a demo company, imports it into a fresh datamart, runs the pipeline and shows the
+ * result; then, unless told not to, adds a demo admin user and serves the dashboard until Ctrl-C.
+ */
 export async function runDemo(options: DemoOptions): Promise<void> {
   const dataDir = join(options.dir, 'data');
   const db = join(options.dir, 'demo.duckdb');
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(db, { force: true });
   rmSync(`${db}.wal`, { force: true });
-  console.log(`1/4 generating a demo company of ${options.customers.toLocaleString('en-US')} people in ${dataDir}`);
+  console.log(`1/${steps(options)} generating a demo company of ${options.customers.toLocaleString('en-US')} people in ${dataDir}`);
   await generateWithProgress({ customers: options.customers, seed: options.seed, out: dataDir, format: 'csv' });
-  console.log(`2/4 importing into ${db}`);
+  console.log(`2/${steps(options)} importing into ${db}`);
   printImportReport(await importAndReport([dataDir], { db, ...(options.config ? { config: options.config } : {}) }));
-  console.log('3/4 running the pipeline');
+  console.log(`3/${steps(options)} running the pipeline`);
   const store = { db, ...(options.config ? { config: options.config } : {}) };
   await withStore(store, async (engine, config) => {
     printRunReport(await runWithProgress(engine, config, undefined, false));
-    console.log('4/4 the datamart');
+    console.log(`4/${steps(options)} the datamart`);
     printStatus(await datamartStatus(engine), config.currency);
     await printValueSummary(engine);
     await printClassSummary(engine);
   });
   console.log(`\nExplore it: fidelis segments --db ${db}  |  fidelis customer ID --db ${db}  |  fidelis status --db ${db}`);
+  if (!options.serve) return;
+
+  console.log(`\n5/5 the dashboard`);
+  const password = generatePassword();
+  await withStore(store, (engine) => addUser(engine, DEMO_USER, 'admin', password));
+  const server = await listen(db, options);
+  console.log(`\nThe dashboard is at ${server.url}/  (Ctrl-C to stop)`);
+  console.log(`Log in as "${DEMO_USER}" with this password (an admin user of this demo datamart only):`);
+  console.log(password);
+  const signal = await new Promise<string>((resolve) => {
+    for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
+  });
+  process.stderr.write(`fidelis: ${signal}, stopping the server\n`);
+  await server.close();
+}
+
+const steps = (options: DemoOptions): number => (options.serve ? 5 : 4);
+
+/** The server on the demo datamart; on the asked port, or any free one when it is taken. */
+async function listen(db: string, options: DemoOptions): Promise<RunningServer> {
+  const config = loadConfig(options.config, { db });
+  const host = options.host ?? config.server.host;
+  try {
+    return await startServer({ config, host, port: options.port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.log(`port ${options.port} is taken; using a free one`);
+    return startServer({ config, host, port: 0 });
+  }
 }
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('generate a demo company, import it, run the pipeline and show the result')
+    .description('generate a demo company, import it, run the pipeline, show the result and serve the dashboard on it until Ctrl-C')
     .option('--customers <n>', 'number of people', positiveInteger, 20_000)
     .option('--seed <s>', 'random seed', integer, 42)
     .option('--dir <dir>', 'folder for the demo data and database', './.fidelis/demo')
     .addOption(configOption())
+    .option('--no-serve', 'stop after showing the datamart (no demo user, no server)')
+    .addOption(new Option('--port <port>', 'port of the dashboard (a free one when it is taken)').argParser(integer).default(7878))
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .action(async (options: DemoOptions) => {
       await runDemo(options);
     });
