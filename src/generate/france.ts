@@ -90,3 +90,41 @@ export function asciiLower(name: string): string {
 export function withoutAccents(name: string): string {
   return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }
+
+/**
+ * Streets found in most French towns (INSEE's and La Poste's most frequent street names), with
+ * their type as written out in full. An address is a number (sometimes "bis") and one of them.
+ */
+export const STREETS = [
+  'rue de la République', 'rue Victor Hugo', 'rue de la Gare', 'rue Pasteur', 'rue Jean Jaurès', 'rue de l\'Église',
+  'place de l\'Église', 'rue du Moulin', 'rue des Écoles', 'rue du Château', 'rue Principale', 'rue de la Mairie',
+  'rue Jules Ferry', 'rue Gambetta', 'rue de Paris', 'rue Nationale', 'rue du Stade', 'rue des Jardins',
+  'rue de la Fontaine', 'rue du Général de Gaulle', 'avenue du Général de Gaulle', 'avenue Jean Jaurès', 'avenue de la République',
+  'avenue Victor Hugo', 'avenue de la Gare', 'avenue Foch', 'avenue des Champs', 'boulevard Gambetta', 'boulevard Voltaire',
+  'boulevard Victor Hugo', 'boulevard de la Liberté', 'boulevard Jean Jaurès', 'rue Voltaire', 'rue Carnot', 'rue Saint-Martin',
+  'rue Émile Zola', 'rue Anatole France', 'rue Louis Pasteur', 'rue Jean Moulin', 'rue du Maréchal Foch', 'rue de la Paix',
+  'rue des Lilas', 'rue des Tilleuls', 'rue des Acacias', 'rue des Roses', 'rue des Peupliers', 'rue des Vignes',
+  'rue du Four', 'rue de la Croix', 'rue du Puits', 'rue du Pont', 'rue de la Forge', 'rue des Prés',
+  'rue du Commerce', 'rue de l\'Industrie', 'rue de la Liberté', 'rue Pierre Curie', 'rue Marie Curie', 'rue Georges Clemenceau',
+  'rue Aristide Briand', 'rue Paul Bert', 'rue Alsace-Lorraine', 'rue de Verdun', 'rue du 8 Mai 1945', 'rue du 11 Novembre',
+  'chemin des Vignes', 'chemin du Moulin', 'chemin de la Croix', 'chemin des Écoliers', 'allée des Tilleuls', 'allée des Chênes',
+  'allée des Érables', 'allée des Pins', 'impasse des Lilas', 'impasse du Moulin', 'impasse des Roses', 'place de la Mairie',
+  'place de la République', 'place du Marché', 'place Charles de Gaulle', 'route de Paris', 'route Nationale', 'route de la Gare',
+  'quai de la Loire', 'quai Voltaire', 'cours Victor Hugo', 'cours Gambetta', 'square Jean Moulin', 'rue Lamartine',
+  'rue Molière', 'rue Racine', 'rue Jean-Baptiste Clément', 'rue Saint-Jacques', 'rue Sainte-Anne', 'rue de la Poste',
+] as const;
+
+/** How a till, an agent or a form shortens a street type ("av.", "BD"...). */
+export const STREET_TYPE_ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
+  rue: ['r', 'r.'],
+  avenue: ['av', 'av.', 'ave'],
+  boulevard: ['bd', 'bd.', 'bld'],
+  place: ['pl', 'pl.'],
+  chemin: ['ch', 'chem.'],
+  allée: ['all', 'all.'],
+  impasse: ['imp', 'imp.'],
+  route: ['rte', 'rte.'],
+  quai: ['qu', 'qu.'],
+  cours: ['crs'],
+  square: ['sq', 'sq.'],
+};

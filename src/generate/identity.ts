@@ -2,6 +2,7 @@
  * Identity fragmentation as real files show it: one record per source system a person used,
  * each holding part of his declared data and his identifiers, spelt as that system writes them.
  */
+import { addressVariant } from './address.js';
 import { formatTimestamp, DAY, END } from './calendar.js';
 import { DOMAIN_TYPOS, PLACES, withoutAccents } from './france.js';
 import type { CustomerRecord, Identifier, Person } from './person.js';
@@ -107,8 +108,12 @@ const FILL: Record<Source, readonly number[]> = {
   partner: [0.7, 0.5, 0.5, 0.5, 0.9, 0.4, 0.5, 0.3],
 };
 
-/** customers, identifiers and their ground truth for the person's records. */
-export function writeRecords(rows: Rows, rng: Rng, person: Person, records: readonly CustomerRecord[]): void {
+/**
+ * customers, identifiers and their ground truth for the person's records. A web or call-centre
+ * record that has ordered holds the delivery address (an order cannot ship without one); other
+ * records declare theirs with the source's fill rate. `noise` spells the street addresses.
+ */
+export function writeRecords(rows: Rows, rng: Rng, person: Person, records: readonly CustomerRecord[], noise: Rng): void {
   const p = person.profile;
   for (const record of records) {
     const fill = FILL[record.source];
@@ -130,12 +135,15 @@ export function writeRecords(rows: Rows, rng: Rng, person: Person, records: read
     if (record.source === 'callcenter' && rng.chance(0.3)) [first, last] = [first.toUpperCase(), last.toUpperCase()];
     if (record.source !== 'web' && rng.chance(0.35)) [first, last] = [withoutAccents(first), withoutAccents(last)];
     const household = show(3);
-    const address = show(4) && where !== undefined;
+    const declared = show(4);
+    const delivered = (record.source === 'web' || record.source === 'callcenter') && record.orders > 0;
+    const address = (declared || delivered) && where !== undefined;
+    const street = address ? addressVariant(noise, place === p.place ? person.home.current : person.home.previous, record.source) : '';
     const interests = show(7) ? p.interests.filter(() => rng.chance(0.75)).join(';') : '';
     rows.tables.customers.add(
       `${record.id},${record.source},${names ? text(first) : ''},${names ? text(last) : ''},${show(1) ? p.birthDate : ''},` +
         `${show(2) ? person.gender : ''},${household ? p.householdSize : ''},${household ? p.children : ''},` +
-        `${address ? where.postcode : ''},${address ? text(where.city) : ''},${address ? where.country : ''},` +
+        `${text(street)},${address ? where.postcode : ''},${address ? text(where.city) : ''},${address ? where.country : ''},` +
         `${show(5) ? p.socioProfessional : ''},${show(6) ? text(p.incomeBand) : ''},${interests},${record.signupSource},` +
         `${formatTimestamp(record.signupAt)},${record.acquisitionCost === null ? '' : money(record.acquisitionCost)},` +
         `${formatTimestamp(updatedAt)}\n`,

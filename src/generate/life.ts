@@ -2,6 +2,7 @@
  * One person's whole history, from his base draws to his rows in every file. A pure function
  * of (seed, index): the same person comes out whatever batch or worker generates him.
  */
+import { homeAddresses } from './address.js';
 import { bgNbdPurchases } from './btyd.js';
 import { DAY, END, PURCHASE_SEASONALITY, WEEK, WINDOW_WEEKS, formatTimestamp } from './calendar.js';
 import { beta } from './distributions.js';
@@ -42,6 +43,7 @@ export function generatePerson(world: World, index: number, rows: Rows): void {
     email: rng.chance(EMAIL_SHARE[base.typeIndex] ?? 0.9) ? (partner?.email ?? base.email) : null,
     phone: rng.chance(0.92) ? base.phone : null,
     gender: rng.chance(0.004) ? 'X' : base.female ? 'F' : 'M',
+    home: homeAddresses(world.seed, STREAM.address, partner?.index ?? index, Number.isFinite(profile.movedAt)),
     satisfaction: base.costly ? beta(rng, 2, 4) : beta(rng, 6, 2),
     appAdoption: drawAppAdoption(rng, base.typeIndex),
     deathAt: Infinity,
@@ -71,7 +73,7 @@ export function generatePerson(world: World, index: number, rows: Rows): void {
   writeMarketing(rows, Rng.of(world.seed, STREAM.marketing, index), person, list, orders, world.campaigns);
   writeService(rows, Rng.of(world.seed, STREAM.service, index), person, orders, records);
   writeOrders(rows, rng, person, orders);
-  writeRecords(rows, rng, person, list);
+  writeRecords(rows, rng, person, list, Rng.of(world.seed, STREAM.addressNoise, index));
   writePersonTruth(rows, person, orders, list, referredBy, partner?.index ?? -1);
 }
 

@@ -1,4 +1,5 @@
 /** What is known of one person while his rows are generated. */
+import type { Address } from './address.js';
 import type { Product } from './catalogue.js';
 import type { PersonBase } from './population.js';
 import type { Profile } from './profile.js';
@@ -17,6 +18,8 @@ export interface Person {
   /** National significant phone number, null if he gives none. */
   phone: string | null;
   readonly gender: 'F' | 'M' | 'X';
+  /** Street addresses at profile.previousPlace and profile.place (the same when he did not move). */
+  readonly home: { readonly previous: Address; readonly current: Address };
   /** Latent satisfaction in [0, 1]: drives tickets' and surveys' scores. */
   readonly satisfaction: number;
   /** When he starts using the app, Infinity if never. */

@@ -14,7 +14,7 @@ export const SOURCES: readonly Source[] = ['store', 'web', 'callcenter', 'partne
 const PREFIX: Record<Source, string> = { store: 'S', web: 'W', callcenter: 'C', partner: 'P' };
 
 /** Random-stream keys: each concern draws from its own stream of a person. */
-export const STREAM = { life: 2, web: 3, marketing: 4, service: 5, anonymous: 6 } as const;
+export const STREAM = { life: 2, web: 3, marketing: 4, service: 5, anonymous: 6, address: 7, addressNoise: 8 } as const;
 
 export class World {
   readonly population: Population;

@@ -40,5 +40,7 @@ export async function writeProfiles(engine: Engine, _settings: IdentityConfig, p
   if (personIds.length === 0) return;
   const list = sql.join(personIds.map((id) => sql`${id}`));
   await engine.exec(sql`DELETE FROM person_profiles WHERE person_id IN (${list})`);
-  await engine.exec(sql`INSERT INTO person_profiles ${profileQuery(engine, sql`WHERE n.person_id IN (${list})`)}`);
+  // Columns named: a datamart migrated from an older schema has its later columns at the end.
+  const columns = sql.join(['person_id', 'records', ...PROFILE_ATTRIBUTES.flatMap((name) => [name, `${name}_from`])].map((name) => sql.id(name)));
+  await engine.exec(sql`INSERT INTO person_profiles (${columns}) ${profileQuery(engine, sql`WHERE n.person_id IN (${list})`)}`);
 }

@@ -39,6 +39,17 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (dialect) =>
       SYSTEM_TABLES.filter((t) => (USER_TABLE_NAMES as readonly string[]).includes(t.name)).map((t) => dialect.createTable(t)),
   },
+  {
+    version: 6,
+    name: 'customers street address',
+    // The golden records (derived, present once identity has run) carry every customers column and its source.
+    statements: (dialect) => [
+      `ALTER TABLE customers ADD COLUMN IF NOT EXISTS street_address ${dialect.columnType('string', true)}`,
+      ...['street_address', 'street_address_from'].map(
+        (column) => `ALTER TABLE IF EXISTS person_profiles ADD COLUMN IF NOT EXISTS ${dialect.quoteIdent(column)} ${dialect.columnType('string', true)}`,
+      ),
+    ],
+  },
 ];
 
 export interface MigrationReport {

@@ -67,6 +67,7 @@ export const TABLES = [
       { name: 'gender', type: 'string', values: ['F', 'M', 'X'], doc: 'Declared gender: F, M or X.' },
       { name: 'household_size', type: 'int', min: 1, max: 20, doc: 'People in the household.' },
       { name: 'children', type: 'int', min: 0, max: 15, doc: 'Children in the household.' },
+      { name: 'street_address', type: 'string', doc: 'Street number and street (e.g. "12 rue de la République"), as the source writes it.' },
       { name: 'postcode', type: 'string', doc: 'Postal code.' },
       { name: 'city', type: 'string', doc: 'City.' },
       { name: 'country', type: 'string', doc: 'ISO 3166-1 alpha-2 country code.' },
