@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const IDENTITY_TYPES = ['userId', 'accountId', 'loyaltyCard', 'externalId', 'anonymousId', 'email', 'phone'] as const;
 export type IdentityType = (typeof IDENTITY_TYPES)[number];
 /** Declared attributes of customer records that match keys can be made of. */
-export const MATCH_ATTRIBUTES = ['first_name', 'last_name', 'birth_date', 'postcode', 'city', 'gender'] as const;
+export const MATCH_ATTRIBUTES = ['first_name', 'last_name', 'birth_date', 'street_address', 'postcode', 'city', 'gender'] as const;
 
 const perType = (defaults: Record<IdentityType, number>) =>
   z
@@ -71,12 +71,16 @@ export const identityConfigSchema = z
      * records holding it, no source has two that are not already one person (a source keeps one
      * record per person, so two of them with the same name are two people), and the conflict
      * rule holds (different birth dates refuse the link). Names are compared without case,
-     * accents or punctuation. Tried after every identifier, in this order. Empty: identifiers only.
+     * accents or punctuation; street addresses with street types and titles spelt out ("av." =
+     * "avenue"). Tried after every identifier, in this order. Empty: identifiers only. The name
+     * and street address key joins most records that share no identifier; name and postcode
+     * serves sources that keep a postcode without the street (a till asking for it alone).
      */
     matchKeys: z
       .array(z.array(z.enum(MATCH_ATTRIBUTES)).min(2))
       .default([
         ['first_name', 'last_name', 'birth_date'],
+        ['first_name', 'last_name', 'street_address', 'postcode'],
         ['first_name', 'last_name', 'postcode'],
       ]),
     /**

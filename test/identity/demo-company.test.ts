@@ -23,15 +23,14 @@ describe('identity resolution on the demo company', () => {
   });
   afterAll(async () => engine.close());
 
-  // 0.97 recall is out of reach with sound rules here: 22% of the true pairs share no identifier,
-  // and the generator's 80 first x 100 last names make a name without birth date or postcode
-  // shared by about one other person in two (linking on names alone: precision 0.96). Measured
-  // on this company: precision 0.997, recall 0.95 (docs/identity.md).
-  it('puts records together with at least 0.99 precision and 0.95 recall', async () => {
+  // A fifth of the true pairs share no identifier: only declared data joins them (a store card
+  // without email beside a web account), the name and street address above all. Measured on this
+  // company: precision 0.996, recall 0.977; identifiers alone 1.000 / 0.78 (docs/identity.md).
+  it('puts records together with at least 0.99 precision and 0.97 recall', async () => {
     const scores = await pairScores(engine);
     expect(scores.records).toBeGreaterThan(4000);
     expect(scores.precision).toBeGreaterThanOrEqual(0.99);
-    expect(scores.recall).toBeGreaterThanOrEqual(0.95);
+    expect(scores.recall).toBeGreaterThanOrEqual(0.97);
   });
 
   it('maps every record to one person and names each person after one of its records', async () => {
