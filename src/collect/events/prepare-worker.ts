@@ -19,14 +19,17 @@ interface Pending {
  * ChunkPreparer in a worker thread. Parsing the log lines, mapping them and serialising the rows
  * took 12% of the server's event loop under the ingest bench (and its garbage a share of the
  * collector's 10%), time taken from request handling; in the worker the event loop only issues
- * the SQL. The thread is started on first use and again after a crash.
+ * the SQL. The thread is started with the loader, and again at the next load after a crash.
  */
 export class WorkerChunkPreparer implements ChunkPreparation {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  constructor(private readonly options: PrepareOptions) {}
+  constructor(private readonly options: PrepareOptions) {
+    // Started now rather than at the first load, which would wait for the thread to boot.
+    this.start();
+  }
 
   read(segment: number, offset: number, maxBytes: number): Promise<ReadChunk> {
     return this.call({ id: this.nextId++, method: 'read', args: [segment, offset, maxBytes] }) as Promise<ReadChunk>;
