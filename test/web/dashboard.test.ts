@@ -86,9 +86,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     });
   });
 
-  it('refuses a wrong password, then logs in', async () => {
+  it('refuses a wrong password, then logs in and opens the page the link asked for', async () => {
     await timed('login', async () => {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${server.url}/#/customers?value_tier=CPP`);
       await page.fill('#login-user', company.user);
       await page.fill('#login-password', 'not the password');
       await page.click('#login-submit');
@@ -98,7 +98,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
 
       await page.fill('#login-password', company.password);
       await page.click('#login-submit');
-      await pageReady(page, 'overview');
+      await pageReady(page, 'customers');
+      expect(await page.inputValue('[data-filter="value_tier"]')).toBe('CPP');
+      expect(await page.locator('[data-table="customers"] tbody tr').first().locator('td').nth(4).textContent()).toBe('CPP');
       const cookies = await context.cookies();
       expect(cookies.find((c) => c.name === 'fidelis_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     });

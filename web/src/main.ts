@@ -38,8 +38,8 @@ function header(route: Route, user: SessionInfo): HTMLElement {
 async function signOut(): Promise<void> {
   await logOut().catch(() => undefined);
   session = null;
-  location.hash = '#/login';
-  await render();
+  if (location.hash !== '#/login') location.hash = '#/login'; // hashchange draws the login page
+  else await render();
 }
 
 async function page(route: Route, main: HTMLElement, isCurrent: () => boolean): Promise<void> {
@@ -57,14 +57,19 @@ export async function render(): Promise<void> {
   disposeCharts();
   document.documentElement.lang = currentLang();
   const route = currentRoute();
-  session ??= await currentSession();
+  try {
+    session ??= await currentSession();
+  } catch (error) {
+    mount(root, h('p', { class: 'error', role: 'alert' }, `${t('error')}: ${error instanceof Error ? error.message : String(error)}`));
+    return;
+  }
   if (!isCurrent()) return;
   if (!session) {
+    // A shared link survives the login: the page asked for is drawn once logged in.
     renderLogin(root, (opened) => {
       session = opened;
-      const next = route.query.get('next');
-      location.hash = next && next.startsWith('#/') && !next.startsWith('#/login') ? next : '#/overview';
-      void render();
+      if (route.path[0] === 'login') location.hash = '#/overview';
+      else void render();
     });
     return;
   }
