@@ -14,8 +14,7 @@ describe('fidelis serve and stop signals', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       if (String(chunk).includes('listening on')) {
         // What a supervisor that signals on reading the line would find: the serve command's handlers.
-        const added = (signal: NodeJS.Signals): ((signal: NodeJS.Signals) => void)[] =>
-          process.listeners(signal).slice(before[signal as keyof typeof before]) as ((signal: NodeJS.Signals) => void)[];
+        const added = (signal: 'SIGTERM' | 'SIGINT'): NodeJS.SignalsListener[] => process.listeners(signal).slice(before[signal]);
         atListening = { SIGTERM: added('SIGTERM').length, SIGINT: added('SIGINT').length };
         // Then stop it, calling the handlers directly: process.emit would also reach the test runner's own.
         setImmediate(() => added('SIGTERM').forEach((handler) => handler('SIGTERM')));
