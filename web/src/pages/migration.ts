@@ -1,5 +1,5 @@
 import { api, query } from '../api';
-import { chart, disposeChart, type ChartOption } from '../charts';
+import { chart, disposeChart, PALETTE, type ChartOption } from '../charts';
 import { card, h, mount, table } from '../dom';
 import { className, fmt, t } from '../i18n';
 import { href, type Route } from '../router';
@@ -9,7 +9,13 @@ function sankey(m: Migration): ChartOption {
   const left = (v: string) => `${className(v)} · ${fmt.date(m.from)}`;
   const right = (v: string) => `${className(v)} · ${fmt.date(m.to)}`;
   const rows = m.rows.filter((r) => r.customers > 0);
-  const names = [...new Set(rows.map((r) => left(r.from))), ...new Set(rows.map((r) => right(r.to)))];
+  // One colour per class, the same on both sides, so a move reads as a change of colour.
+  const classes = [...new Set(rows.flatMap((r) => [r.from, r.to]))].sort();
+  const color = (v: string): string => PALETTE[classes.indexOf(v) % PALETTE.length] ?? '#999';
+  const nodes = [
+    ...[...new Set(rows.map((r) => r.from))].map((v) => ({ name: left(v), itemStyle: { color: color(v) } })),
+    ...[...new Set(rows.map((r) => r.to))].map((v) => ({ name: right(v), itemStyle: { color: color(v) } })),
+  ];
   return {
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => fmt.number(Number(v)) },
     series: [
@@ -21,10 +27,10 @@ function sankey(m: Migration): ChartOption {
         bottom: 10,
         nodeGap: 10,
         emphasis: { focus: 'adjacency' },
-        data: names.map((name) => ({ name })),
+        data: nodes,
         links: rows.map((r) => ({ source: left(r.from), target: right(r.to), value: r.customers })),
-        lineStyle: { color: 'gradient', opacity: 0.4 },
-        label: { fontSize: 11 },
+        lineStyle: { color: 'gradient', opacity: 0.35 },
+        label: { fontSize: 11, color: '#1d2733' },
       },
     ],
   };

@@ -60,16 +60,31 @@ export function paretoChart(o: Overview): ChartOption {
 const TIERS = ['CNR', 'CCM', 'CPP'];
 const COLUMNS = ['d1', 'd2', 'd3', 'd4'];
 
-/** The pyramid: one bar per tier (CPP on top), split by column. */
+/** The pyramid: one bar per tier (CPP on top), split by column, centred by an invisible first bar. */
 export function tiersChart(o: Overview): ChartOption {
   const customers = (tier: string, column: string): number => o.tiers.filter((x) => x.tier === tier && x.column === column).reduce((sum, x) => sum + x.customers, 0);
+  const totals = TIERS.map((tier) => COLUMNS.reduce((sum, column) => sum + customers(tier, column), 0));
+  const widest = Math.max(1, ...totals);
   return {
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => fmt.number(Number(v)) },
-    legend: { top: 0 },
-    grid: { left: 50, right: 20, top: 36, bottom: 30 },
-    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt.compact(v) } },
-    yAxis: { type: 'category', data: TIERS },
-    series: COLUMNS.map((column) => ({ name: column, type: 'bar', stack: 'tier', data: TIERS.map((tier) => customers(tier, column)), label: { show: false } })),
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { seriesName: string; name: string; value: number }) => `${p.name} · ${p.seriesName}: ${fmt.number(p.value)}`,
+    },
+    legend: { top: 0, data: COLUMNS },
+    grid: { left: 50, right: 20, top: 36, bottom: 10 },
+    xAxis: { type: 'value', show: false, max: widest },
+    yAxis: { type: 'category', data: TIERS, axisTick: { show: false } },
+    series: [
+      { name: 'offset', type: 'bar', stack: 'tier', silent: true, itemStyle: { color: 'transparent' }, tooltip: { show: false }, data: totals.map((total) => (widest - total) / 2) },
+      ...COLUMNS.map((column) => ({
+        name: column,
+        type: 'bar',
+        stack: 'tier',
+        barCategoryGap: '12%',
+        data: TIERS.map((tier) => customers(tier, column)),
+        label: { show: true, formatter: (p: { value: number }) => (p.value >= widest * 0.06 ? fmt.compact(p.value) : ''), color: '#fff' },
+      })),
+    ],
   };
 }
 
@@ -109,9 +124,9 @@ export function rfmChart(o: Overview): ChartOption {
       formatter: (p: { value: [number, number, number, number] }) =>
         `R${p.value[1] + 1} F${p.value[0] + 1}<br/>${t('customers')}: ${fmt.number(p.value[3])}<br/>${t('avgMonetary')}: ${fmt.money(p.value[2])}`,
     },
-    grid: { left: 60, right: 20, top: 10, bottom: 80 },
+    grid: { left: 70, right: 20, top: 10, bottom: 90 },
     xAxis: { type: 'category', data: [1, 2, 3, 4, 5].map((f) => `F${f}`), name: t('frequency'), nameLocation: 'middle', nameGap: 26, splitArea: { show: true } },
-    yAxis: { type: 'category', data: [1, 2, 3, 4, 5].map((r) => `R${r}`), name: t('recency'), splitArea: { show: true } },
+    yAxis: { type: 'category', data: [1, 2, 3, 4, 5].map((r) => `R${r}`), name: t('recency'), nameLocation: 'middle', nameGap: 40, splitArea: { show: true } },
     visualMap: {
       min: Math.min(0, ...monetary),
       max: Math.max(1, ...monetary),
