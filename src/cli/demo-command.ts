@@ -18,7 +18,7 @@ interface DemoOptions {
   config?: string;
   /** false with --no-serve: stop after showing the datamart. */
   serve: boolean;
-  port: number;
+  port?: number;
   host?: string;
 }
 
@@ -70,11 +70,12 @@ const steps = (options: DemoOptions): number => (options.serve ? 5 : 4);
 async function listen(db: string, options: DemoOptions): Promise<RunningServer> {
   const config = loadConfig(options.config, { db });
   const host = options.host ?? config.server.host;
+  const port = options.port ?? config.server.port;
   try {
-    return await startServer({ config, host, port: options.port });
+    return await startServer({ config, host, port });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    console.log(`port ${options.port} is taken; using a free one`);
+    console.log(`port ${port} is taken; using a free one`);
     return startServer({ config, host, port: 0 });
   }
 }
@@ -87,7 +88,7 @@ export function demoCommand(): Command {
     .option('--dir <dir>', 'folder for the demo data and database', './.fidelis/demo')
     .addOption(configOption())
     .option('--no-serve', 'stop after showing the datamart (no demo user, no server)')
-    .addOption(new Option('--port <port>', 'port of the dashboard (a free one when it is taken)').argParser(integer).default(7878))
+    .addOption(new Option('--port <port>', 'port of the dashboard (default 7878; a free one when it is taken)').argParser(integer))
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .action(async (options: DemoOptions) => {
       await runDemo(options);
