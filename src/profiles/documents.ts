@@ -67,69 +67,87 @@ const lookupTypes = LOOKUP_TYPES.map((t) => `'${t}'`).join(', ');
  * by (person id, older id, record id, identifier), so a lookup is one or two index probes
  * instead of nine queries. DuckDB only: the JSON is built in SQL, in one pass over each table.
  */
-export const profileDocuments: PipelineStep = {
-  name: 'profile_documents',
-  reads: ['identity_nodes', 'person_profiles', 'person_identifiers', 'person_redirects', 'consents', 'customer_classes', 'customer_digital', 'customer_next_offers', 'events'],
-  writes: [DOCUMENTS, KEYS, STATE],
-  async run({ engine }) {
-    await engine.exec(`DROP TABLE IF EXISTS ${DOCUMENTS}`);
-    await engine.exec(`DROP TABLE IF EXISTS ${KEYS}`);
-    await engine.exec(`DROP TABLE IF EXISTS ${STATE}`);
-    if (!engine.dialect.supportsJsonDocuments) return;
-    const optional = ['customer_classes', 'customer_digital', 'customer_next_offers', 'events'];
-    const present = new Set((await engine.query<{ name: string }>(engine.dialect.existingTables(optional))).map((r) => r.name));
-    const types = await columnTypes(engine, ['person_profiles', 'customer_classes', 'customer_digital', 'customer_next_offers']);
-    const row = (table: string, alias: string): string =>
-      present.has(table) || table === 'person_profiles'
-        ? `LEFT JOIN (SELECT person_id, ${jsonObject(alias, types.get(table))} AS doc FROM ${table} ${alias}) ${alias}_doc ON ${alias}_doc.person_id = n.person_id`
-        : `LEFT JOIN (SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc) ${alias}_doc ON FALSE`;
-    const offers = present.has('customer_next_offers')
-      ? `SELECT person_id, json_group_array(${jsonObject('o', types.get('customer_next_offers'))}) AS doc FROM customer_next_offers o GROUP BY person_id`
-      : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
-    // An event belongs to a person through its record, or his userId or anonymousId (as the live road reads it).
-    const events = present.has('events')
-      ? `SELECT person_id, json_group_array(json_object('message_id', message_id, 'type', type, 'event', event,
-            'timestamp', strftime("timestamp"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ'), 'properties', properties)) AS doc
-          FROM (SELECT m.person_id, e.message_id, e.type, e.event, e."timestamp", e.properties,
-                  row_number() OVER (PARTITION BY m.person_id ORDER BY e."timestamp" DESC, e.message_id) AS nth
-                FROM (SELECT DISTINCT person_id, message_id FROM (
-                        SELECT x.person_id, e.message_id FROM events e JOIN identity_nodes x ON x.node_id = e.customer_id
-                        UNION ALL SELECT i.person_id, e.message_id FROM events e JOIN person_identifiers i ON i.type = 'userId' AND i.value = e.user_id
-                        UNION ALL SELECT i.person_id, e.message_id FROM events e JOIN person_identifiers i ON i.type = 'anonymousId' AND i.value = e.anonymous_id)) m
-                JOIN events e ON e.message_id = m.message_id)
-          WHERE nth <= ${LAST_EVENTS} GROUP BY person_id`
-      : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
-    await engine.exec(`CREATE TABLE ${DOCUMENTS} AS
-      SELECT n.person_id, json_object(
-          'records', to_json(n.records),
-          'golden', g_doc.doc,
-          'identifiers', coalesce(i.doc, '[]'::JSON),
-          'consents', coalesce(k.doc, '[]'::JSON),
-          'classes', c_doc.doc,
-          'digital', d_doc.doc,
-          'offers', coalesce(o.doc, '[]'::JSON),
-          'events', coalesce(e.doc, '[]'::JSON))::VARCHAR AS doc
-      FROM (SELECT person_id, list(node_id ORDER BY node_id) AS records FROM identity_nodes GROUP BY person_id) n
-      ${row('person_profiles', 'g')}
-      LEFT JOIN (SELECT person_id, json_group_array(json_object('type', type, 'value', value, 'source', source)) AS doc
-                 FROM (SELECT DISTINCT person_id, type, value, source FROM person_identifiers WHERE type IN (${lookupTypes}))
-                 GROUP BY person_id) i ON i.person_id = n.person_id
-      LEFT JOIN (SELECT x.person_id, json_group_array(json_object('channel', c.channel, 'status', c.status,
-                   'at', strftime(c."at"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ'), 'source', c.source)) AS doc
-                 FROM consents c JOIN identity_nodes x ON x.node_id = c.customer_id GROUP BY x.person_id) k ON k.person_id = n.person_id
-      ${row('customer_classes', 'c')}
-      ${row('customer_digital', 'd')}
-      LEFT JOIN (${offers}) o ON o.person_id = n.person_id
-      LEFT JOIN (${events}) e ON e.person_id = n.person_id`);
-    // Resolution order of resolvePersonId: a person's own id, then an older id, then a record id.
-    await engine.exec(`CREATE TABLE ${KEYS} AS
-      SELECT DISTINCT 'id:' || old_id AS key, person_id, 1 AS priority FROM person_redirects
-      UNION ALL SELECT DISTINCT 'id:' || node_id, person_id, 2 FROM identity_nodes
-      UNION ALL SELECT DISTINCT type || ':' || value, person_id, 0 FROM person_identifiers WHERE type IN (${lookupTypes})`);
-    for (const [table, column] of [[DOCUMENTS, 'person_id'], [KEYS, 'key']] as const) {
-      const index = engine.dialect.createIndex(`${table}_by_${column}`, table, [column]);
-      if (index) await engine.exec(index);
-    }
-    await engine.exec(sql`CREATE TABLE ${sql.id(STATE)} AS SELECT current_timestamp AS built_at, ${await dataFingerprint(engine)} AS fingerprint`);
-  },
-};
+export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
+  return {
+    name: 'profile_documents',
+    reads: ['identity_nodes', 'person_profiles', 'person_identifiers', 'person_redirects', 'consents', 'customer_classes', 'customer_digital', 'customer_next_offers', 'events'],
+    writes: [DOCUMENTS, KEYS, STATE],
+    async run({ engine }) {
+      await engine.exec(`DROP TABLE IF EXISTS ${DOCUMENTS}`);
+      await engine.exec(`DROP TABLE IF EXISTS ${KEYS}`);
+      await engine.exec(`DROP TABLE IF EXISTS ${STATE}`);
+      if (!engine.dialect.supportsJsonDocuments) return;
+      const optional = ['customer_classes', 'customer_digital', 'customer_next_offers', 'events'];
+      const present = new Set((await engine.query<{ name: string }>(engine.dialect.existingTables(optional))).map((r) => r.name));
+      const types = await columnTypes(engine, ['person_profiles', 'customer_classes', 'customer_digital', 'customer_next_offers']);
+      // A million documents built at once hold every part in memory together (6 GB was not
+      // enough); built a slice of persons at a time, each statement needs a fraction of it.
+      const [{ persons = 0 } = {}] = await engine.query<{ persons: number }>(sql`SELECT count(DISTINCT person_id) AS persons FROM identity_nodes`);
+      const slices = Math.max(1, Math.ceil(persons / slicePersons));
+      const inSlice = (column: string, slice: number): string => `hash(${column}) % ${slices} = ${slice}`;
+      const row = (table: string, alias: string, slice: number): string =>
+        present.has(table) || table === 'person_profiles'
+          ? `LEFT JOIN (SELECT person_id, ${jsonObject(alias, types.get(table))} AS doc FROM ${table} ${alias} WHERE ${inSlice('person_id', slice)}) ${alias}_doc ON ${alias}_doc.person_id = n.person_id`
+          : `LEFT JOIN (SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc) ${alias}_doc ON FALSE`;
+      const offers = (slice: number): string =>
+        present.has('customer_next_offers')
+          ? `SELECT person_id, to_json(list(${jsonObject('o', types.get('customer_next_offers'))} ORDER BY o.rank)) AS doc FROM customer_next_offers o
+             WHERE ${inSlice('person_id', slice)} GROUP BY person_id`
+          : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
+      // An event belongs to a person through its record, or his userId or anonymousId (as the live road reads it).
+      const events = (slice: number): string =>
+        present.has('events')
+          ? `SELECT person_id, to_json(list(json_object('message_id', message_id, 'type', type, 'event', event,
+                'timestamp', strftime("timestamp"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ'), 'properties', properties) ORDER BY nth)) AS doc
+              FROM (SELECT m.person_id, e.message_id, e.type, e.event, e."timestamp", e.properties,
+                      row_number() OVER (PARTITION BY m.person_id ORDER BY e."timestamp" DESC, e.message_id) AS nth
+                    FROM (SELECT DISTINCT person_id, message_id FROM (
+                            SELECT x.person_id, e.message_id FROM events e JOIN identity_nodes x ON x.node_id = e.customer_id
+                            UNION ALL SELECT i.person_id, e.message_id FROM events e JOIN person_identifiers i ON i.type = 'userId' AND i.value = e.user_id
+                            UNION ALL SELECT i.person_id, e.message_id FROM events e JOIN person_identifiers i ON i.type = 'anonymousId' AND i.value = e.anonymous_id)
+                          WHERE ${inSlice('person_id', slice)}) m
+                    JOIN events e ON e.message_id = m.message_id)
+              WHERE nth <= ${LAST_EVENTS} GROUP BY person_id`
+          : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
+      await engine.exec(`CREATE TABLE ${DOCUMENTS} (person_id VARCHAR NOT NULL, doc VARCHAR NOT NULL)`);
+      for (let slice = 0; slice < slices; slice++) {
+        await engine.exec(`INSERT INTO ${DOCUMENTS}
+          SELECT n.person_id, json_object(
+              'records', to_json(n.records),
+              'golden', g_doc.doc,
+              'identifiers', coalesce(i.doc, '[]'::JSON),
+              'consents', coalesce(k.doc, '[]'::JSON),
+              'classes', c_doc.doc,
+              'digital', d_doc.doc,
+              'offers', coalesce(o.doc, '[]'::JSON),
+              'events', coalesce(e.doc, '[]'::JSON))::VARCHAR AS doc
+          FROM (SELECT person_id, list(node_id ORDER BY node_id) AS records FROM identity_nodes WHERE ${inSlice('person_id', slice)} GROUP BY person_id) n
+          ${row('person_profiles', 'g', slice)}
+          LEFT JOIN (SELECT person_id, to_json(list(json_object('type', type, 'value', value, 'source', source) ORDER BY type, value, source)) AS doc
+                     FROM (SELECT DISTINCT person_id, type, value, source FROM person_identifiers WHERE type IN (${lookupTypes}) AND ${inSlice('person_id', slice)})
+                     GROUP BY person_id) i ON i.person_id = n.person_id
+          LEFT JOIN (SELECT x.person_id, to_json(list(json_object('channel', c.channel, 'status', c.status,
+                       'at', strftime(c."at"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ'), 'source', c.source)
+                       ORDER BY c."at" DESC, c.channel, c.status, c.source)) AS doc
+                     FROM consents c JOIN identity_nodes x ON x.node_id = c.customer_id WHERE ${inSlice('x.person_id', slice)} GROUP BY x.person_id) k ON k.person_id = n.person_id
+          ${row('customer_classes', 'c', slice)}
+          ${row('customer_digital', 'd', slice)}
+          LEFT JOIN (${offers(slice)}) o ON o.person_id = n.person_id
+          LEFT JOIN (${events(slice)}) e ON e.person_id = n.person_id`);
+      }
+      // Resolution order of resolvePersonId: a person's own id, then an older id, then a record id.
+      await engine.exec(`CREATE TABLE ${KEYS} AS
+        SELECT DISTINCT 'id:' || old_id AS key, person_id, 1 AS priority FROM person_redirects
+        UNION ALL SELECT DISTINCT 'id:' || node_id, person_id, 2 FROM identity_nodes
+        UNION ALL SELECT DISTINCT type || ':' || value, person_id, 0 FROM person_identifiers WHERE type IN (${lookupTypes})`);
+      for (const [table, column] of [[DOCUMENTS, 'person_id'], [KEYS, 'key']] as const) {
+        const index = engine.dialect.createIndex(`${table}_by_${column}`, table, [column]);
+        if (index) await engine.exec(index);
+      }
+      await engine.exec(sql`CREATE TABLE ${sql.id(STATE)} AS SELECT current_timestamp AS built_at, ${await dataFingerprint(engine)} AS fingerprint`);
+    },
+  };
+}
+
+export const profileDocuments = profileDocumentsStep();
+

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerProfile, lookupPerson, ProfileReader } from '../../src/profiles/index.js';
+import { customerProfile, lookupPerson, profileDocumentsStep, ProfileReader } from '../../src/profiles/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { sql } from '../../src/store/index.js';
 import { loadDemoCompany, type DemoCompany } from '../helpers/demo-company.js';
@@ -52,6 +52,18 @@ describe('profile documents', () => {
     expect(withAnyEvent.size).toBeGreaterThan(20);
     expect(withEvents).toBeGreaterThan(20);
   }, 120_000);
+
+  it('are the same built a slice of persons at a time', async () => {
+    const { engine, config } = company;
+    await engine.exec('CREATE TEMP TABLE whole AS SELECT * FROM profile_documents');
+    await profileDocumentsStep(150).run({ engine, config, asOf: new Date(), warn: () => undefined });
+    const [diff] = await engine.query<{ only_whole: number; only_sliced: number; sliced: number }>(sql`SELECT
+      (SELECT count(*) FROM (SELECT * FROM whole EXCEPT SELECT * FROM profile_documents)) AS only_whole,
+      (SELECT count(*) FROM (SELECT * FROM profile_documents EXCEPT SELECT * FROM whole)) AS only_sliced,
+      (SELECT count(*) FROM profile_documents) AS sliced`);
+    expect(diff).toEqual({ only_whole: 0, only_sliced: 0, sliced: persons.length });
+    await engine.exec('DROP TABLE whole');
+  });
 
   it('resolve record ids, older ids and identifiers as the live lookups do', async () => {
     const reader = await ProfileReader.open(company.engine, company.config);
