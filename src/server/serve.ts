@@ -46,7 +46,7 @@ export function logFolder(config: Config): string {
 function afterLoad(config: Config, profiles: ProfileReader): (engine: Engine, chunk: LoadedChunk) => Promise<void> {
   return async (engine, chunk) => {
     // Before anything else: from now on these people's profiles are read live, not from the run's documents.
-    profiles.changed({ records: chunk.customerIds, identifiers: chunk.links.flatMap((l) => l.identifiers) });
+    profiles.changed({ records: chunk.customerIds, identifiers: [...chunk.senders, ...chunk.links.flatMap((l) => l.identifiers)] });
     if (chunk.links.length === 0) return;
     try {
       await linkIdentifiers(engine, config, chunk.links);

@@ -17,7 +17,7 @@ interface Profile {
 const COMPANY = {
   ...SMALL_COMPANY,
   'customers.csv': ['customer_id,source,first_name,last_name,city,signup_at,updated_at', 'C1,store,Ana,Martin,Lyon,2023-01-03,2023-01-03', 'C2,web,Bob,Durand,Paris,2023-06-01,2023-06-01'].join('\n'),
-  'identifiers.csv': ['customer_id,type,value,source', 'C1,email,ana@example.com,store', 'C2,email,bob@example.com,web'].join('\n'),
+  'identifiers.csv': ['customer_id,type,value,source', 'C1,email,ana@example.com,store', 'C2,email,bob@example.com,web', 'C2,anonymous_id,anon-bob,web'].join('\n'),
 };
 
 describe('profiles served from the run\'s documents', () => {
@@ -46,6 +46,8 @@ describe('profiles served from the run\'s documents', () => {
           batch: [
             { type: 'identify', userId: 'u-ana', messageId: 'd1', traits: { email: 'ANA@example.com' } },
             { type: 'track', userId: 'u-ana', event: 'Product Viewed', messageId: 'd2', properties: { sku: 'P1' } },
+            // Bob's browser, logged in under a userId nobody knows yet: his profile shows it by his anonymousId.
+            { type: 'track', userId: 'u-unknown', anonymousId: 'anon-bob', event: 'Product Viewed', messageId: 'd3', properties: { sku: 'P2' } },
           ],
         }),
       });
@@ -58,8 +60,7 @@ describe('profiles served from the run\'s documents', () => {
       }
       expect(after.lastEvents.map((e) => e.messageId).sort()).toEqual(['d1', 'd2']);
       expect((await profile('/v1/customers?userId=u-ana')).id).toBe(before.id);
-      // Bob, untouched, is still served from his document.
-      expect((await profile('/v1/customers/C2')).lastEvents).toEqual([]);
+      expect((await profile('/v1/customers/C2')).lastEvents.map((e) => e.messageId)).toEqual(['d3']);
     } finally {
       await server.close();
     }

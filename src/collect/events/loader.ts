@@ -21,6 +21,8 @@ export interface LoadedChunk {
   readonly customerIds: readonly string[];
   /** Identifiers seen together by its identify and alias events (for incremental identity linking). */
   readonly links: readonly EventLink[];
+  /** The userIds and anonymousIds its events came with. */
+  readonly senders: readonly { readonly type: 'user_id' | 'anonymous_id'; readonly value: string }[];
   readonly position: LogPosition;
 }
 
@@ -39,7 +41,7 @@ export interface LoaderOptions extends MappingOptions {
   readonly worker?: boolean;
 }
 
-const NOTHING: StagedChunk = { events: 0, duplicates: 0, tables: [], customerIds: [], links: [] };
+const NOTHING: StagedChunk = { events: 0, duplicates: 0, tables: [], customerIds: [], links: [], senders: [] };
 
 /**
  * At ordinary rates a load takes what arrived since the last one; behind a burst, chunks of about
@@ -122,6 +124,7 @@ export class EventLoader {
       duplicates: staged.duplicates,
       customerIds: staged.customerIds,
       links: staged.links,
+      senders: staged.senders,
       position: next,
     };
     if (this.options.afterLoad && staged.events > 0) await this.options.afterLoad(this.engine, chunk);

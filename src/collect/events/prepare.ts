@@ -27,6 +27,8 @@ export interface StagedChunk {
   readonly tables: readonly StagedTable[];
   readonly customerIds: readonly string[];
   readonly links: readonly EventLink[];
+  /** The userIds and anonymousIds its events came with (whose profiles they change). */
+  readonly senders: readonly { readonly type: 'user_id' | 'anonymous_id'; readonly value: string }[];
 }
 
 /** The JavaScript half of a load, which can run in a worker thread (see prepare-worker.ts). */
@@ -73,12 +75,22 @@ export class ChunkPreparer implements ChunkPreparation {
       tables: await stageRows(rows, this.stagingFolder),
       customerIds: [...new Set(rows.rows('customers').map((r) => String(r.customer_id)))],
       links: eventLinks(fresh),
+      senders: senders(fresh),
     };
   }
 
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+function senders(events: readonly TrackedEvent[]): StagedChunk['senders'] {
+  const out = new Map<string, StagedChunk['senders'][number]>();
+  for (const e of events) {
+    if (e.userId !== null) out.set(`u:${e.userId}`, { type: 'user_id', value: e.userId });
+    if (e.anonymousId !== null) out.set(`a:${e.anonymousId}`, { type: 'anonymous_id', value: e.anonymousId });
+  }
+  return [...out.values()];
 }
 
 function parseLines(lines: readonly string[]): TrackedEvent[] {
