@@ -73,15 +73,15 @@ export const identityConfigSchema = z
      * rule holds (different birth dates refuse the link). Names are compared without case,
      * accents or punctuation; street addresses with street types and titles spelt out ("av." =
      * "avenue"). Tried after every identifier, in this order. Empty: identifiers only. The name
-     * and street address key joins most records that share no identifier; name and postcode
-     * serves sources that keep a postcode without the street (a till asking for it alone).
+     * and street address key joins most records that share no identifier. Name and postcode
+     * (["first_name", "last_name", "postcode"]) is not a default: where the street is known it
+     * only adds chance links (docs/identity.md); add it for sources that keep a postcode alone.
      */
     matchKeys: z
       .array(z.array(z.enum(MATCH_ATTRIBUTES)).min(2))
       .default([
         ['first_name', 'last_name', 'birth_date'],
         ['first_name', 'last_name', 'street_address', 'postcode'],
-        ['first_name', 'last_name', 'postcode'],
       ]),
     /**
      * A match key links only when the number of other people expected to hold it by chance is at

@@ -44,9 +44,9 @@ describe('street address normalisation', () => {
   });
 });
 
-// Forty people of one postcode with distinct names and streets: a name is rare, a name in the
-// postcode too common to link on (expected chance holders 0.09 > 0.05), a name at a street
-// address rare enough (0.004). The records under test hold no identifier, only declared data.
+// Forty people of one postcode with distinct names and streets: a name at a street address is
+// rare enough to link on (expected chance holders 0.004 < 0.05; a name in the postcode would be
+// 0.09). The records under test hold no identifier, only declared data.
 function filler(): string[] {
   return Array.from({ length: 40 }, (_, i) => `F${i},store,First${i},Last${i},,${i + 1} rue Filler${i},69003,2020-01-01`);
 }
