@@ -28,6 +28,11 @@ export abstract class Dialect implements SqlCompiler {
    * the end of a run. Without it profiles are always read from the tables (ClickHouse 18.16).
    */
   abstract readonly supportsJsonDocuments: boolean;
+  /**
+   * ALTER TABLE IF EXISTS ... ADD COLUMN IF NOT EXISTS. Without it (ClickHouse 18.16) migrations
+   * look the column up first and add it with a plain ADD COLUMN (src/store/migrations.ts).
+   */
+  abstract readonly supportsConditionalAlter: boolean;
   /** Money is exact: DECIMAL with this scale everywhere. */
   readonly moneyScale = 4;
 
@@ -68,6 +73,14 @@ export abstract class Dialect implements SqlCompiler {
 
   protected tableSuffix(_spec: TableSpec): string {
     return '';
+  }
+
+  /**
+   * A value converted to a logical type, NULL staying NULL. On ClickHouse 18.16 a CAST to a
+   * non-Nullable type fails on NULL, so it has its own conversions.
+   */
+  cast(expression: Sql, type: ColumnType): Sql {
+    return sql`CAST(${expression} AS ${sql.raw(this.columnType(type, false))})`;
   }
 
   /** The calendar day of a timestamp. */
@@ -143,6 +156,24 @@ export abstract class Dialect implements SqlCompiler {
     return sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON ${sql.id(table)} (${sql.join(columns.map((c) => sql.id(c)))})`;
   }
 
+  /**
+   * Adds a column unless it is there (and, with `tableMayBeMissing`, unless the table is not), in
+   * one statement; only where `supportsConditionalAlter`.
+   */
+  addColumnIfMissing(table: string, column: string, type: string, tableMayBeMissing: boolean): string {
+    return `ALTER TABLE ${tableMayBeMissing ? 'IF EXISTS ' : ''}${this.quoteIdent(table)} ADD COLUMN IF NOT EXISTS ${this.quoteIdent(column)} ${type}`;
+  }
+
+  /** A plain ADD COLUMN, for engines without the conditional form. */
+  addColumn(table: string, column: string, type: string): string {
+    return `ALTER TABLE ${this.quoteIdent(table)} ADD COLUMN ${this.quoteIdent(column)} ${type}`;
+  }
+
+  /** The names of a table's columns, as rows of `name` (none when the table is missing). */
+  tableColumns(table: string): Sql {
+    return sql`SELECT column_name AS name FROM information_schema.columns WHERE table_name = ${table}`;
+  }
+
   /** A derived table from a query (pipeline outputs). */
   createTableAs(name: string, query: Sql): Sql {
     return sql`CREATE TABLE ${sql.id(name)}${sql.raw(this.derivedTableSuffix())} AS ${query}`;
@@ -160,6 +191,7 @@ export class DuckDbDialect extends Dialect {
   readonly supportsMultipleJoins = true;
   readonly supportsTransactions = true;
   readonly supportsJsonDocuments = true;
+  readonly supportsConditionalAlter = true;
 
   placeholder(index: number): string {
     return `$${index}`;
@@ -196,6 +228,7 @@ export class ClickHouseDialect extends Dialect {
   readonly supportsMultipleJoins = false;
   readonly supportsTransactions = false;
   readonly supportsJsonDocuments = false;
+  readonly supportsConditionalAlter = false;
 
   override quoteIdent(name: string): string {
     return `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
@@ -203,6 +236,12 @@ export class ClickHouseDialect extends Dialect {
 
   placeholder(): null {
     return null;
+  }
+
+  override literal(value: SqlValue): string {
+    // 18.16 has no TRUE or FALSE; booleans are UInt8 (columnType 'bool').
+    if (typeof value === 'boolean') return value ? '1' : '0';
+    return super.literal(value);
   }
 
   protected override stringLiteral(value: string): string {
@@ -232,6 +271,26 @@ export class ClickHouseDialect extends Dialect {
       bool: 'UInt8',
     }[type];
     return nullable ? `Nullable(${base})` : base;
+  }
+
+  /** ClickHouse's to<Type> conversions keep a Nullable argument's NULLs (its CAST fails on them). */
+  override cast(expression: Sql, type: ColumnType): Sql {
+    switch (type) {
+      case 'string':
+        return sql`toString(${expression})`;
+      case 'int':
+        return sql`toInt64(${expression})`;
+      case 'money':
+        return sql`toDecimal64(${expression}, ${sql.raw(String(this.moneyScale))})`;
+      case 'float':
+        return sql`toFloat64(${expression})`;
+      case 'date':
+        return sql`toDate(${expression})`;
+      case 'timestamp':
+        return sql`toDateTime(${expression}, 'UTC')`;
+      case 'bool':
+        return sql`toUInt8(${expression})`;
+    }
   }
 
   override daysBetween(from: Sql, to: Sql): Sql {
@@ -270,6 +329,10 @@ export class ClickHouseDialect extends Dialect {
     return null;
   }
 
+  override tableColumns(table: string): Sql {
+    return sql`SELECT name FROM system.columns WHERE database = currentDatabase() AND table = ${table}`;
+  }
+
   override tableExists(name: string): Sql {
     return sql`SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = ${name}`;
   }
@@ -302,7 +365,8 @@ export class ClickHouseDialect extends Dialect {
   }
 
   protected override tableSuffix(spec: TableSpec): string {
-    // ReplacingMergeTree keeps the natural-key semantics of re-imports.
-    return ` ENGINE = ReplacingMergeTree ORDER BY (${spec.key.map((k) => this.quoteIdent(k)).join(', ')})`;
+    // ReplacingMergeTree keeps the natural-key semantics of re-imports; a keyless (scratch) table is unsorted.
+    const key = spec.key.length > 0 ? `(${spec.key.map((k) => this.quoteIdent(k)).join(', ')})` : 'tuple()';
+    return ` ENGINE = ReplacingMergeTree ORDER BY ${key}`;
   }
 }

@@ -3,6 +3,7 @@ export type { SqlValue, CompiledSql } from './sql.js';
 export { Dialect, DuckDbDialect, ClickHouseDialect } from './dialect.js';
 export type { Engine, Row } from './engine.js';
 export { DuckDbEngine } from './duckdb-engine.js';
+export { ClickHouseEngine } from './clickhouse-engine.js';
 export { ReadPool, openReadPool } from './read-pool.js';
 export type { DuckDbSettings } from './duckdb-engine.js';
 export { migrate, MIGRATIONS } from './migrations.js';

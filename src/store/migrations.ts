@@ -7,14 +7,27 @@ import { identityTableStatements } from '../identity/tables.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
- * Migration 1 creates the tables from the specs; later migrations must use IF NOT EXISTS forms
- * (ADD COLUMN IF NOT EXISTS...) because a new database gets the current specs from migration 1.
+ * Migration 1 creates the tables from the specs; later migrations must be no-ops on what is
+ * already there (IF NOT EXISTS forms, a ColumnAddition for a new column) because a new database
+ * gets the current specs from migration 1.
  */
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  statements(dialect: Dialect): string[];
+  statements(dialect: Dialect): MigrationStatement[];
 }
+
+/** A column added to a table that may already have it (new databases get it from migration 1). */
+export interface ColumnAddition {
+  readonly table: string;
+  readonly column: string;
+  /** The column's type in the dialect. */
+  readonly type: string;
+  /** A derived table, absent until the pipeline has run: nothing to do then. */
+  readonly tableMayBeMissing: boolean;
+}
+
+export type MigrationStatement = string | ColumnAddition;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -44,13 +57,28 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'customers street address',
     // The golden records (derived, present once identity has run) carry every customers column and its source.
     statements: (dialect) => [
-      `ALTER TABLE customers ADD COLUMN IF NOT EXISTS street_address ${dialect.columnType('string', true)}`,
-      ...['street_address', 'street_address_from'].map(
-        (column) => `ALTER TABLE IF EXISTS person_profiles ADD COLUMN IF NOT EXISTS ${dialect.quoteIdent(column)} ${dialect.columnType('string', true)}`,
-      ),
+      { table: 'customers', column: 'street_address', type: dialect.columnType('string', true), tableMayBeMissing: false },
+      ...['street_address', 'street_address_from'].map((column) => ({
+        table: 'person_profiles',
+        column,
+        type: dialect.columnType('string', true),
+        tableMayBeMissing: true,
+      })),
     ],
   },
 ];
+
+async function addColumn(engine: Engine, addition: ColumnAddition): Promise<void> {
+  const { dialect } = engine;
+  if (dialect.supportsConditionalAlter) {
+    await engine.exec(dialect.addColumnIfMissing(addition.table, addition.column, addition.type, addition.tableMayBeMissing));
+    return;
+  }
+  const columns = await engine.query<{ name: string }>(dialect.tableColumns(addition.table));
+  if (columns.length === 0 && addition.tableMayBeMissing) return;
+  if (columns.some((c) => c.name === addition.column)) return;
+  await engine.exec(dialect.addColumn(addition.table, addition.column, addition.type));
+}
 
 export interface MigrationReport {
   readonly applied: readonly number[];
@@ -67,7 +95,10 @@ export async function migrate(engine: Engine): Promise<MigrationReport> {
   for (const migration of MIGRATIONS) {
     if (doneVersions.has(migration.version)) continue;
     await engine.transaction(async (tx) => {
-      for (const statement of migration.statements(tx.dialect)) await tx.exec(statement);
+      for (const statement of migration.statements(tx.dialect)) {
+        if (typeof statement === 'string') await tx.exec(statement);
+        else await addColumn(tx, statement);
+      }
       await tx.exec(
         sql`INSERT INTO ${sql.id(ledger.name)} VALUES (${migration.version}, ${migration.name}, ${new Date()})`,
       );

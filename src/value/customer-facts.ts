@@ -75,10 +75,10 @@ export const customerFacts: PipelineStep = {
     await replaceTable(engine, 'person_returns', sql`SELECT o.person_id AS person_id, r.return_id AS return_id, r.returned_at AS happened_at
       FROM returns AS r JOIN person_orders AS o ON o.order_id = r.order_id WHERE r.returned_at <= ${asOf}`);
     await replaceTable(engine, 'person_tickets', sql`SELECT p.person_id AS person_id, t.type AS type, t.opened_at AS happened_at,
-      coalesce(CAST(t.handling_cost AS DOUBLE), ${costCase(sql`t.type`, costs.ticketByType, costs.ticketDefault)}) AS cost
+      coalesce(${d.cast(sql`t.handling_cost`, 'float')}, ${costCase(sql`t.type`, costs.ticketByType, costs.ticketDefault)}) AS cost
       FROM tickets AS t JOIN customer_persons AS p ON p.customer_id = t.customer_id WHERE t.opened_at <= ${asOf}`);
     await replaceTable(engine, 'person_contacts', sql`SELECT p.person_id AS person_id, c.sent_at AS happened_at,
-      coalesce(CAST(c.unit_cost AS DOUBLE), ${costCase(sql`c.channel`, costs.contactByChannel, 0)}) AS cost
+      coalesce(${d.cast(sql`c.unit_cost`, 'float')}, ${costCase(sql`c.channel`, costs.contactByChannel, 0)}) AS cost
       FROM contacts AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id WHERE c.sent_at <= ${asOf}`);
     await replaceTable(engine, 'person_records', sql`SELECT p.person_id AS person_id, c.acquisition_cost AS acquisition_cost,
       c.signup_at AS signup_at FROM customers AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id
@@ -87,17 +87,21 @@ export const customerFacts: PipelineStep = {
       FROM surveys AS s JOIN customer_persons AS p ON p.customer_id = s.customer_id WHERE s.at <= ${asOf}`);
 
     const parts = [
-      branch(d, sql`person_orders`, {
+      // The order columns are renamed: ClickHouse resolves a name to a SELECT alias first, and the
+      // facts `revenue` and `refunded` would shadow the columns the returned margin reads.
+      branch(d, sql`(SELECT person_id, ordered_at, channel, cost, revenue AS order_revenue, margin AS order_margin,
+          refunded AS order_refunded FROM person_orders) AS o`, {
         first_purchase: sql`min(ordered_at)`,
         last_purchase: sql`max(ordered_at)`,
         orders: sql`count(*)`,
         occasions: sql`count(DISTINCT ${d.dateOf(sql`ordered_at`)})`,
-        revenue: sql`sum(revenue)`,
+        revenue: sql`sum(order_revenue)`,
         cost_of_goods: sql`sum(cost)`,
-        gross_margin: sql`sum(margin)`,
-        refunded: sql`sum(refunded)`,
+        gross_margin: sql`sum(order_margin)`,
+        refunded: sql`sum(order_refunded)`,
         // A refund loses the order's margin on the refunded amount (the goods come back to stock).
-        returned_margin: sql`sum(CASE WHEN revenue > 0 THEN CAST(refunded AS DOUBLE) * CAST(margin AS DOUBLE) / CAST(revenue AS DOUBLE) ELSE 0 END)`,
+        returned_margin: sql`sum(CASE WHEN order_revenue > 0
+          THEN CAST(order_refunded AS DOUBLE) * CAST(order_margin AS DOUBLE) / CAST(order_revenue AS DOUBLE) ELSE 0 END)`,
         channels: d.distinctList(sql`channel`),
       }),
       branch(d, sql`person_categories`, { categories: sql`count(*)`, category_list: d.distinctList(sql`category`) }),
@@ -129,9 +133,9 @@ function periodValue(d: Dialect, returnHandling: number): Sql {
   const money = (e: Sql): Sql => sql`CAST(${e} AS DOUBLE)`;
   const part = (from: string, when: string, values: { revenue?: Sql; margin?: Sql; returned?: Sql; service?: Sql; marketing?: Sql }): Sql =>
     sql`SELECT person_id, ${d.monthOf(sql.id(when))} AS period,
-      ${values.revenue ?? sql`0.0`} AS revenue, ${values.margin ?? sql`0.0`} AS gross_margin,
-      ${values.returned ?? sql`0.0`} AS returned_margin, ${values.service ?? sql`0.0`} AS cost_to_serve,
-      ${values.marketing ?? sql`0.0`} AS contact_cost FROM ${sql.id(from)}`;
+      ${values.revenue ?? sql`0.0`} AS part_revenue, ${values.margin ?? sql`0.0`} AS part_margin,
+      ${values.returned ?? sql`0.0`} AS part_returned, ${values.service ?? sql`0.0`} AS part_service,
+      ${values.marketing ?? sql`0.0`} AS part_marketing FROM ${sql.id(from)}`;
   const parts = [
     part('person_orders', 'ordered_at', {
       revenue: money(sql`revenue`),
@@ -142,9 +146,11 @@ function periodValue(d: Dialect, returnHandling: number): Sql {
     part('person_tickets', 'happened_at', { service: sql`cost` }),
     part('person_contacts', 'happened_at', { marketing: sql`cost` }),
   ];
-  return sql`SELECT person_id, period, sum(revenue) AS revenue, sum(gross_margin) AS gross_margin,
-    sum(returned_margin) AS returned_margin, sum(cost_to_serve) AS cost_to_serve, sum(contact_cost) AS contact_cost,
-    sum(gross_margin) - sum(returned_margin) - sum(cost_to_serve) - sum(contact_cost) AS contribution
+  // The parts' columns have names of their own: ClickHouse would read `gross_margin` in the
+  // contribution as the alias sum(gross_margin), an aggregate inside an aggregate.
+  return sql`SELECT person_id, period, sum(part_revenue) AS revenue, sum(part_margin) AS gross_margin,
+    sum(part_returned) AS returned_margin, sum(part_service) AS cost_to_serve, sum(part_marketing) AS contact_cost,
+    sum(part_margin) - sum(part_returned) - sum(part_service) - sum(part_marketing) AS contribution
     FROM (${sql.join(parts, ' UNION ALL ')}) AS parts GROUP BY person_id, period`;
 }
 
