@@ -1,10 +1,10 @@
-// `npx tsx bench/ingest.ts [--seconds 10] [--concurrency 16] [--batch 100] [--rounds 1]`: sustained
+// `npx tsx bench/ingest.ts [--seconds 10] [--concurrency 16] [--batch 100] [--rounds 1] [--yield on|off]`: sustained
 // ingest through POST /v1/batch from a separate load process, for Fidelis (validation, durable
 // log, the background loader writing the datamart in the same process) and for the floor: a bare
 // Node HTTP server that only parses the JSON and appends it to a file with the same group-commit
 // fsync policy. Both run in the same invocation and are printed side by side; with several
 // rounds, floor and Fidelis alternate (the machine is shared, its load drifts) and the median
-// ratio is given.
+// ratio is given. `--yield` sets server.loader.yieldToRequests (default on, as the config's).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +25,8 @@ export interface IngestOptions {
   readonly batch?: number;
   /** Floor and Fidelis measured this many times each, alternately. */
   readonly rounds?: number;
+  /** server.loader.yieldToRequests (default true). */
+  readonly yieldToRequests?: boolean;
 }
 
 export interface LoadResult {
@@ -105,7 +107,7 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
     const store = await openStore(db);
     const { key } = await createKey(store, 'write', 'bench');
     await store.close();
-    const fidelisServer = child('fidelis', [db]);
+    const fidelisServer = child('fidelis', [db, options.yieldToRequests === false ? 'off' : 'on']);
     const { url } = await firstLine<{ url: string }>(fidelisServer);
     const fidelis = await measure(url, key, options);
     // The server answers with what its loader has written so far, and exits without loading the rest.
@@ -121,8 +123,8 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
 
 // ---- roles, each in its own process ----
 
-async function runFidelis(db: string): Promise<void> {
-  const server = await startServer({ config: parseConfig({ db }), port: 0 });
+async function runFidelis(db: string, yieldToRequests: boolean): Promise<void> {
+  const server = await startServer({ config: parseConfig({ db, server: { loader: { yieldToRequests } } }), port: 0 });
   process.once('SIGUSR2', () => {
     void server.engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM events`).then(([row]) => {
       process.stdout.write(`${JSON.stringify({ loaded: Number(row?.n ?? 0) })}\n`);
@@ -227,7 +229,9 @@ function median(values: readonly number[]): number {
 
 function printResults(results: readonly IngestResult[], options: IngestOptions): void {
   const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
-  console.log(`ingest through POST /v1/batch: ${options.seconds} s, ${options.concurrency} concurrent requests of ${options.batch ?? 100} events`);
+  console.log(
+    `ingest through POST /v1/batch: ${options.seconds} s, ${options.concurrency} concurrent requests of ${options.batch ?? 100} events; loader yields to requests: ${options.yieldToRequests === false ? 'off' : 'on'}`,
+  );
   console.log('                        events/s   p50 ms   p99 ms   requests  failed');
   results.forEach((result, i) => {
     const round = results.length > 1 ? `${i + 1}: ` : '';
@@ -254,14 +258,22 @@ if (isMain) {
       concurrency: { type: 'string', default: '16' },
       batch: { type: 'string', default: '100' },
       rounds: { type: 'string', default: '1' },
+      yield: { type: 'string', default: 'on' },
     },
   });
   const [a = '', b = '', c = '', d = '', e = ''] = positionals;
-  if (values.role === 'fidelis') await runFidelis(a);
+  if (values.role === 'fidelis') await runFidelis(a, b !== 'off');
   else if (values.role === 'floor') await runFloor(a);
   else if (values.role === 'load') await runLoad(a, b, Number(c), Number(d), Number(e));
   else {
-    const options = { seconds: Number(values.seconds), concurrency: Number(values.concurrency), batch: Number(values.batch), rounds: Number(values.rounds) };
+    if (values.yield !== 'on' && values.yield !== 'off') throw new Error('--yield takes on or off');
+    const options = {
+      seconds: Number(values.seconds),
+      concurrency: Number(values.concurrency),
+      batch: Number(values.batch),
+      rounds: Number(values.rounds),
+      yieldToRequests: values.yield === 'on',
+    };
     const results: IngestResult[] = [];
     for (let round = 0; round < options.rounds; round++) results.push(await benchIngest(options));
     printResults(results, options);

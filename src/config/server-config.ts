@@ -35,6 +35,13 @@ export const serverConfigSchema = z
         intervalMs: z.number().int().min(10).max(60_000).default(200),
         /** ...or as soon as this many events wait, whichever comes first. */
         maxEvents: z.number().int().min(1).default(5_000),
+        /**
+         * While requests keep arriving, rest after each load as long as it took, so that behind a
+         * burst the loader takes at most about half the time from request handling (more events
+         * acknowledged per second, the datamart further behind until the burst ends). Shutdown's
+         * last load never rests, nor a load that no request arrived during (docs/collect.md).
+         */
+        yieldToRequests: z.boolean().default(true),
       })
       .prefault({}),
     /**

@@ -71,6 +71,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     segmentBytes: config.server.log.segmentBytes,
     intervalMs: config.server.loader.intervalMs,
     maxEvents: config.server.loader.maxEvents,
+    yieldToRequests: config.server.loader.yieldToRequests,
     keyPages: config.server.keyPages,
     afterLoad: afterLoad(config, profiles),
     ...(options.trace ? { trace: options.trace } : {}),

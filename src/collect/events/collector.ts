@@ -14,18 +14,47 @@ export interface CollectorOptions extends Omit<LoaderOptions, 'folder'> {
   readonly maxEvents: number;
   /** Reports a failed load (it is retried at the next tick). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * After a background load during which a request arrived, rest as long as the load took before
+   * the next one (default true): behind a burst the loader takes at most about half the time
+   * from request handling. Drains never rest, nor does a load no request came during.
+   */
+  readonly yieldToRequests?: boolean;
+  /** Times loads and rests (tests inject one; default: performance.now and unref'd timers). */
+  readonly clock?: LoaderClock;
+  /** Told of each rest and its length in ms (tests, tracing). */
+  readonly onRest?: (ms: number) => void;
 }
+
+/** What the background loop reads the time and waits with. */
+export interface LoaderClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+}
+
+const systemClock: LoaderClock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
 
 /**
  * The collection pipeline: `accept` makes messages durable in the log (the caller answers 200
  * after it resolves); a background loop loads the log into the datamart every `intervalMs`, or
- * sooner when `maxEvents` wait.
+ * sooner when `maxEvents` wait. With `yieldToRequests`, a background load during which requests
+ * arrived is followed by a rest as long as itself, then the loop goes on (it never starves).
  */
 export class EventCollector {
   readonly log: EventLog;
   readonly loader: EventLoader;
   private loadedLines = 0;
-  private timer: NodeJS.Timeout | null = null;
+  /** Requests (accept calls) since the start: a load that saw this move yields to them. */
+  private requests = 0;
+  private readonly clock: LoaderClock;
+  private timer: unknown = null;
+  /** Between a load that requests came during and the next one: only the rest's timer loads. */
+  private resting = false;
   /** The background load in progress, if any. */
   private running: Promise<void> | null = null;
   /** Loads run one at a time: the background loop's, and drain's. */
@@ -37,6 +66,7 @@ export class EventCollector {
     private readonly options: CollectorOptions,
   ) {
     this.log = new EventLog(options.folder, options.segmentBytes);
+    this.clock = options.clock ?? systemClock;
     // Parsing and mapping in a worker thread unless told otherwise: the event loop answers requests.
     this.loader = new EventLoader(engine, { worker: true, ...options });
     this.log.onAppend(() => {
@@ -51,31 +81,48 @@ export class EventCollector {
 
   /** Logs messages durably; resolves when they would survive a crash. */
   accept(messages: readonly Message[], receivedAt: Date, keyId: string, batchSentAt?: string | Date): Promise<void> {
+    this.requests += 1;
     return this.log.append(messages.map((m) => JSON.stringify(logEntry(m, receivedAt, keyId, batchSentAt))));
   }
 
   /** Appends already serialised log lines (the server builds them while checking sizes). */
   acceptLines(lines: readonly string[]): Promise<void> {
+    this.requests += 1;
     return this.log.append(lines);
   }
 
   private schedule(delay: number): void {
-    if (this.stopped || this.timer) return;
-    this.timer = setTimeout(() => {
+    if (this.stopped || this.timer !== null) return;
+    this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       this.kick();
     }, delay);
-    this.timer.unref();
+  }
+
+  /** Waits `ms` before the next load, whatever else would start one sooner (a drain still runs). */
+  private rest(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.resting = true;
+    this.options.onRest?.(ms);
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      this.resting = false;
+      this.kick();
+    }, ms);
   }
 
   private kick(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.exclusive(() => this.loadAvailable())
-      .then(() => undefined)
-      .catch((error: unknown) => this.options.onError?.(error))
-      .finally(() => {
+    if (this.running || this.resting || this.stopped) return;
+    this.running = this.exclusive(() => this.loadAvailable(this.options.yieldToRequests ?? true))
+      .catch((error: unknown) => {
+        this.options.onError?.(error);
+        return null;
+      })
+      .then((rest) => {
         this.running = null;
-        this.schedule(this.options.intervalMs);
+        if (rest === null) this.schedule(this.options.intervalMs);
+        else this.rest(rest);
       });
   }
 
@@ -89,27 +136,33 @@ export class EventCollector {
     return result;
   }
 
-  private async loadAvailable(): Promise<LoadedChunk[]> {
-    const chunks: LoadedChunk[] = [];
+  /**
+   * Loads until the log is loaded: null then. When `yielding` and a request arrived during a
+   * load, stops after it and returns the rest to take, in ms (as long as that load took).
+   */
+  private async loadAvailable(yielding: boolean): Promise<number | null> {
     while (!this.stopped) {
-      const chunk = await this.loader.loadOnce();
-      if (chunk === null) return chunks;
+      const requests = this.requests;
+      const started = this.clock.now();
+      const chunk: LoadedChunk | null = await this.loader.loadOnce();
+      if (chunk === null) return null;
       this.loadedLines += chunk.events + chunk.duplicates;
-      chunks.push(chunk);
+      if (yielding && this.requests !== requests) return Math.max(0, this.clock.now() - started);
     }
-    return chunks;
+    return null;
   }
 
-  /** Loads everything acknowledged so far (tests, shutdown). */
+  /** Loads everything acknowledged so far, at once, without rests (tests, shutdown). */
   async drain(): Promise<void> {
-    await this.exclusive(() => this.loadAvailable());
+    await this.exclusive(() => this.loadAvailable(false));
   }
 
   /** Stops loading after the current chunk; what is logged stays for the next start. */
   async close(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
+    this.resting = false;
     await this.loads;
     await this.loader.close();
     await this.log.close();

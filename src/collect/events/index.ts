@@ -1,7 +1,7 @@
 export { batchMessageSpans } from './batch-text.js';
 export type { MessageSpan } from './batch-text.js';
 export { EventCollector } from './collector.js';
-export type { CollectorOptions } from './collector.js';
+export type { CollectorOptions, LoaderClock } from './collector.js';
 export { EventLoader } from './loader.js';
 export type { LoadedChunk, LoaderOptions, LogPosition } from './loader.js';
 export { eventLinks } from './links.js';
