@@ -5,7 +5,7 @@ import { sql, type Engine, type Row } from '../store/index.js';
 import { pAliveCurve } from './p-alive-curve.js';
 import type { customer360Schema } from './schemas.js';
 import { textOrNull } from './text.js';
-import { timeline } from './timeline.js';
+import { personOrders, timeline } from './timeline.js';
 
 export type Customer360 = z.infer<typeof customer360Schema>;
 
@@ -30,13 +30,12 @@ async function fittedModel(engine: Engine): Promise<{ model: string; params: Rec
 export async function customer360(engine: Engine, config: Config, id: string): Promise<Customer360> {
   const { affinities, gaps, path, ...profile } = await customerCard(engine, id, config);
   const records = profile.records;
-  const inRecords = records.length > 0 ? sql`customer_id IN (${sql.join(records.map((r) => sql`${r}`))})` : sql`FALSE`;
-  const [history, [value], fit, purchases] = await Promise.all([
-    timeline(engine, records, profile.lastEvents),
+  const orders = await personOrders(engine, records);
+  const [history, [value], fit] = await Promise.all([
+    timeline(engine, records, profile.lastEvents, orders),
     engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, expected_transactions FROM customer_classes
       WHERE person_id = ${profile.id}`),
     fittedModel(engine),
-    engine.query<{ ordered_at: Date }>(sql`SELECT ordered_at FROM order_facts WHERE ${inRecords}`),
   ]);
   return {
     profile: plain(profile) as unknown as Record<string, unknown>,
@@ -51,7 +50,7 @@ export async function customer360(engine: Engine, config: Config, id: string): P
       clv: numberOrNull(value?.clv),
       pAlive: numberOrNull(value?.p_alive),
       expectedTransactions: numberOrNull(value?.expected_transactions),
-      pAliveCurve: fit ? pAliveCurve(fit.model, fit.params, purchases.map((p) => p.ordered_at), fit.asOf) : [],
+      pAliveCurve: fit ? pAliveCurve(fit.model, fit.params, orders.map((o) => o.ordered_at), fit.asOf) : [],
     },
     affinities: plain(affinities) as unknown as Record<string, unknown>[],
     gaps: plain(gaps) as unknown as Record<string, unknown>[],

@@ -53,40 +53,77 @@ export function classFilter(filters: Partial<Record<DashboardDimension, string |
 
 /**
  * What a search text can be: a person or record id, an email or a phone (normalised as identity
- * resolution does, looked up on the indexed identifiers), or the start of a folded name.
+ * resolution does), each an indexed point lookup; else the start of a folded name. An exact
+ * match wins: no name is scanned for a text that found its person.
  */
 async function searchFilter(engine: Engine, config: Config, q: string): Promise<Sql> {
-  const normaliser = new IdentifierNormaliser(config.identity);
-  const identifiers = (['email', 'phone'] as const).flatMap((type) => {
-    const value = q.includes('@') === (type === 'email') ? normaliser.normalise(type, q) : null;
-    return value === null ? [] : [sql`(type = ${type} AND value = ${value})`];
-  });
-  const persons = new Set<string>([q]);
-  const [records, holders] = await Promise.all([
+  const type = q.includes('@') ? 'email' : 'phone';
+  const value = new IdentifierNormaliser(config.identity).normalise(type, q);
+  const [own, records, holders] = await Promise.all([
+    engine.query<{ person_id: string }>(sql`SELECT person_id FROM customer_list WHERE person_id = ${q}`),
     engine.query<{ person_id: string }>(sql`SELECT person_id FROM customer_persons WHERE customer_id = ${q}`),
-    identifiers.length > 0 ? engine.query<{ person_id: string }>(sql`SELECT person_id FROM person_identifiers WHERE ${sql.join(identifiers, ' OR ')}`) : [],
+    // On the value alone, which the lookup index serves (with the type beside it, DuckDB scans); the type is checked here.
+    value === null ? [] : engine.query<{ person_id: string; type: string }>(sql`SELECT person_id, type FROM person_identifiers WHERE value = ${value}`),
   ]);
-  for (const r of [...records, ...holders]) persons.add(r.person_id);
-  const ids = sql`person_id IN (${sql.join([...persons].map((p) => sql`${p}`))})`;
+  const persons = [...new Set([...own, ...records, ...holders.filter((h) => h.type === type)].map((r) => r.person_id))];
+  if (persons.length === 1) return sql`person_id = ${persons[0] ?? ''}`;
+  if (persons.length > 1) return sql`person_id IN (${sql.join(persons.map((p) => sql`${p}`))})`;
   const key = foldName(q);
-  if (key === '') return ids;
+  if (key === '' || /\d|@/.test(q)) return sql`1 = 0`; // an identifier nobody holds; names have no digits
   const prefix = `${key}%`; // folded keys hold only [a-z0-9 ], so no LIKE wildcard can come from the user
-  return sql`(${ids} OR first_key LIKE ${prefix} OR last_key LIKE ${prefix} OR full_key LIKE ${prefix})`;
+  return sql`(first_key LIKE ${prefix} OR last_key LIKE ${prefix} OR full_key LIKE ${prefix})`;
+}
+
+/**
+ * Values descending or ascending, customers without the value last, ties in a fixed order. On the
+ * precomputed ranks (one integer per row, nulls first) where the engine could number them.
+ */
+function orderBy(engine: Engine, sort: CustomersQuery['sort'], order: CustomersQuery['order']): Sql {
+  const column = sql.id(SORT_COLUMNS[sort]);
+  if (engine.dialect.supportsWindowFunctions) {
+    const rank = sql.id(`rank_${sort}`);
+    return order === 'desc' ? sql`${rank} DESC` : sql`(${column} IS NULL), ${rank}`;
+  }
+  return sql`${column} ${sql.raw(order === 'asc' ? 'ASC' : 'DESC')} NULLS LAST, person_id`;
+}
+
+/**
+ * The unfiltered list's page as rank ranges: positions map to ranks directly (nulls hold the lowest
+ * ranks: last when descending, after the others when ascending), so a deep page reads 50 rows.
+ */
+export function rankRange(sort: CustomersQuery['sort'], order: CustomersQuery['order'], total: number, nulls: number, offset: number, size: number): Sql {
+  const rank = sql.id(`rank_${sort}`);
+  const between = (from: number, to: number): Sql => sql`${rank} BETWEEN ${sql.raw(String(from))} AND ${sql.raw(String(to))}`;
+  if (order === 'desc') return between(total - offset - size + 1, total - offset);
+  const valued = total - nulls;
+  const ranges = [between(nulls + 1 + offset, Math.min(total, nulls + offset + size))];
+  if (offset + size > valued) ranges.push(between(Math.max(0, offset - valued) + 1, Math.min(nulls, offset + size - valued)));
+  return sql`(${sql.join(ranges, ' OR ')})`;
 }
 
 /** One page of the customer list: search, class filters, sort on a value, stable order (ties by id). */
 export async function customerPage(engine: Engine, config: Config, query: CustomersQuery): Promise<CustomerPage> {
   const conditions = classFilter(query);
   if (query.q !== undefined) conditions.push(await searchFilter(engine, config, query.q));
-  const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, ' AND ')}` : sql``;
-  const direction = sql.raw(query.order === 'asc' ? 'ASC' : 'DESC');
-  const column = SORT_COLUMNS[query.sort];
-  const order = column === 'person_id' ? sql`person_id ${direction}` : sql`${sql.id(column)} ${direction} NULLS LAST, person_id`;
   const offset = (query.page - 1) * query.pageSize;
+  const answer = (total: number, rows: Row[]): CustomerPage => ({
+    total, page: query.page, pageSize: query.pageSize, sort: query.sort, order: query.order, rows: rows.map(toCustomerRow),
+  });
+  const order = orderBy(engine, query.sort, query.order);
+  if (conditions.length === 0 && engine.dialect.supportsWindowFunctions) {
+    const column = sql.id(SORT_COLUMNS[query.sort]);
+    const [counts] = await engine.query<{ n: number; nulls: number }>(sql`SELECT count(*) AS n, count(*) - count(${column}) AS nulls FROM customer_list`);
+    const total = Number(counts?.n ?? 0);
+    if (offset >= total) return answer(total, []);
+    const rows = await engine.query(sql`SELECT ${ROW_COLUMNS} FROM customer_list
+      WHERE ${rankRange(query.sort, query.order, total, Number(counts?.nulls ?? 0), offset, query.pageSize)} ORDER BY ${order}`);
+    return answer(total, rows);
+  }
+  const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, ' AND ')}` : sql``;
   const [[count], rows] = await Promise.all([
     engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM customer_list ${where}`),
     engine.query(sql`SELECT ${ROW_COLUMNS} FROM customer_list ${where} ORDER BY ${order}
       LIMIT ${sql.raw(String(query.pageSize))} OFFSET ${sql.raw(String(offset))}`),
   ]);
-  return { total: Number(count?.n ?? 0), page: query.page, pageSize: query.pageSize, sort: query.sort, order: query.order, rows: rows.map(toCustomerRow) };
+  return answer(Number(count?.n ?? 0), rows);
 }

@@ -22,10 +22,17 @@ async function writeNameKeys(engine: Engine): Promise<void> {
   }
 }
 
+/** Sort fields of the list with a precomputed rank (`rank_<field>`), and the column each sorts on. */
+export const RANKED_SORTS: Readonly<Record<string, string>> = {
+  revenue: 'revenue', clv: 'clv', predicted_value: 'predicted_value', orders: 'orders', last_purchase: 'last_purchase',
+  net_contribution: 'net_contribution', gross_margin: 'gross_margin', p_alive: 'p_alive', name: 'full_key', id: 'person_id',
+};
+
 /**
  * `customer_list`: one row per person of customer_classes with what the customer list shows and
  * filters on (classes coalesced to "(unclassified)", so a filter and a segment count the same
- * rows), his first email and phone, and folded name keys for search; sorted by revenue.
+ * rows), his first email and phone, folded name keys for search, and per sort field a rank
+ * (nulls first, ties by id descending) so that any page, however deep, is an integer sort.
  */
 export async function writeCustomerList(engine: Engine): Promise<void> {
   const d = engine.dialect;
@@ -36,10 +43,19 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
   const cell = sql`CASE WHEN base.r_score IS NULL OR base.f_score IS NULL THEN ${UNCLASSIFIED}
     ELSE concat('r', CAST(CAST(base.r_score AS ${int}) AS ${text}), 'f', CAST(CAST(base.f_score AS ${int}) AS ${text})) END AS rfm_cell`;
   await writeNameKeys(engine);
+  await replaceTableByJoins(engine, 'dashboard_person_names', {
+    from: sql`person_profiles`,
+    columns: sql`base.person_id AS person_id, base.first_name AS first_name, base.last_name AS last_name, base.city AS city,
+      trim(concat(coalesce(base.first_name, ''), ' ', coalesce(base.last_name, ''))) AS name`,
+    joins: [
+      { table: 'dashboard_name_keys', alias: 'fk', on: sql`fk.name = base.first_name`, columns: sql`fk.name_key AS first_key` },
+      { table: 'dashboard_name_keys', alias: 'lk', on: sql`lk.name = base.last_name`, columns: sql`lk.name_key AS last_key` },
+    ],
+  });
   await replaceTable(engine, 'dashboard_contact_points', sql`SELECT person_id,
     min(CASE WHEN type = 'email' THEN value END) AS email, min(CASE WHEN type = 'phone' THEN value END) AS phone
     FROM person_identifiers WHERE type IN ('email', 'phone') GROUP BY person_id`);
-  await replaceTableByJoins(engine, 'dashboard_list_people', {
+  await replaceTableByJoins(engine, 'dashboard_list_base', {
     from: sql`customer_classes`,
     columns: sql.join([
       sql`base.person_id AS person_id`,
@@ -61,21 +77,33 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
       sql`base.last_purchase AS last_purchase`,
     ]),
     joins: [
-      { table: 'person_profiles', alias: 'p', on: sql`p.person_id = base.person_id`, columns: sql`p.first_name AS first_name, p.last_name AS last_name, p.city AS city` },
+      {
+        table: 'dashboard_person_names', alias: 'n', on: sql`n.person_id = base.person_id`,
+        columns: sql`n.name AS name, n.first_name AS first_name, n.last_name AS last_name, n.city AS city, n.first_key AS first_key,
+          n.last_key AS last_key, trim(concat(coalesce(n.first_key, ''), ' ', coalesce(n.last_key, ''))) AS full_key`,
+      },
       { table: 'dashboard_contact_points', alias: 'cp', on: sql`cp.person_id = base.person_id`, columns: sql`cp.email AS email, cp.phone AS phone` },
     ],
   });
-  await replaceTableByJoins(engine, 'dashboard_list_keys', {
-    from: sql`dashboard_list_people`,
+  // Ranks are numbered on a narrow copy (the id and the sort columns), then joined back: the
+  // window sorts then carry 11 columns, not 40.
+  const sortColumns = [...new Set(Object.values(RANKED_SORTS))];
+  const ranks = Object.entries(RANKED_SORTS).map(([field, column]) =>
+    d.supportsWindowFunctions
+      ? sql`row_number() OVER (ORDER BY ${sql.id(column)} NULLS FIRST, person_id DESC) AS ${sql.id(`rank_${field}`)}`
+      : sql`CAST(NULL AS ${int}) AS ${sql.id(`rank_${field}`)}`, // without window functions the list sorts on the columns
+  );
+  await replaceTable(engine, 'dashboard_list_ranks', sql`SELECT person_id, ${sql.join(ranks)}
+    FROM (SELECT ${sql.join(sortColumns.map((c) => sql.id(c)))} FROM dashboard_list_base) AS s`);
+  await replaceTableByJoins(engine, 'customer_list', {
+    from: sql`dashboard_list_base`,
     columns: sql`base.*`,
-    joins: [
-      { table: 'dashboard_name_keys', alias: 'fk', on: sql`fk.name = base.first_name`, columns: sql`fk.name_key AS first_key` },
-      { table: 'dashboard_name_keys', alias: 'lk', on: sql`lk.name = base.last_name`, columns: sql`lk.name_key AS last_key` },
-    ],
+    joins: [{
+      table: 'dashboard_list_ranks', alias: 'r', on: sql`r.person_id = base.person_id`,
+      columns: sql.join(Object.keys(RANKED_SORTS).map((field) => sql`r.${sql.id(`rank_${field}`)} AS ${sql.id(`rank_${field}`)}`)),
+    }],
   });
-  await replaceTable(engine, 'customer_list', sql`SELECT *,
-    trim(concat(coalesce(first_name, ''), ' ', coalesce(last_name, ''))) AS name,
-    trim(concat(coalesce(first_key, ''), ' ', coalesce(last_key, ''))) AS full_key
-    FROM dashboard_list_keys ORDER BY revenue DESC, person_id`);
-  await dropTables(engine, ['dashboard_list_people', 'dashboard_list_keys', 'dashboard_contact_points']);
+  const index = d.createIndex('customer_list_by_person_id', 'customer_list', ['person_id']);
+  if (index) await engine.exec(index);
+  await dropTables(engine, ['dashboard_list_base', 'dashboard_list_ranks', 'dashboard_person_names', 'dashboard_contact_points']);
 }

@@ -3,15 +3,35 @@ import type { TimelineEntry } from './schemas.js';
 
 export const TIMELINE_LIMIT = 200;
 
+/** One of his orders (read once for the timeline and the P(alive) curve). */
+export type PersonOrder = {
+  readonly order_id: string;
+  readonly ordered_at: Date;
+  readonly channel: string;
+  readonly revenue: number;
+  readonly lines: number;
+};
+
+/** Every order of his records. */
+export async function personOrders(engine: Engine, records: readonly string[]): Promise<PersonOrder[]> {
+  if (records.length === 0) return [];
+  const rows = await engine.query<PersonOrder>(sql`SELECT order_id, ordered_at, channel, CAST(revenue AS ${sql.raw(engine.dialect.columnType('float', false))}) AS revenue,
+    lines FROM order_facts WHERE customer_id IN (${sql.join(records.map((r) => sql`${r}`))})`);
+  return rows.map((o) => ({ ...o, revenue: Number(o.revenue), lines: Number(o.lines) }));
+}
+
 /**
  * A person's history across his records, newest first: orders, returns, web events, marketing
- * contacts and the reactions to them, tickets and surveys (one query, each part filtered on his
- * record ids), then the collected events the profile already read.
+ * contacts, tickets and surveys (a query per source, filtered on his record ids, side by side on
+ * the read pool), then the collected events the profile already read. Reactions to contacts
+ * (responses, the largest table) are left out: without an index on responses.contact_id, finding
+ * one person's takes a scan of every reaction (~1 s on 1M customers).
  */
 export async function timeline(
   engine: Engine,
   records: readonly string[],
   events: readonly { readonly type: string; readonly event: string | null; readonly timestamp: Date | string }[],
+  orders: readonly PersonOrder[],
 ): Promise<TimelineEntry[]> {
   const d = engine.dialect;
   const text = sql.raw(d.columnType('string', true));
@@ -22,26 +42,31 @@ export async function timeline(
   const part = (at: Sql, kind: Sql, label: Sql, amount: Sql, channel: Sql, from: Sql): Sql =>
     sql`SELECT CAST(${at} AS ${stamp}) AS ${sql.id('at')}, CAST(${kind} AS ${text}) AS kind, CAST(${label} AS ${text}) AS label,
       CAST(${amount} AS ${float}) AS amount, CAST(${channel} AS ${text}) AS channel FROM ${from}`;
-  const emailOr = (channel: Sql): Sql => sql`CASE WHEN ${channel} = 'email' THEN 'email' ELSE 'contact' END`;
-  const parts = [
-    part(sql`ordered_at`, sql`'order'`, sql`concat('Order ', order_id, ', ', CAST(lines AS ${text}), ' line(s)')`, sql`revenue`, sql`channel`,
-      sql`order_facts WHERE ${mine(sql`customer_id`)}`),
-    part(sql`r.returned_at`, sql`'return'`, sql`concat('Return on order ', r.order_id, ${suffix(': ', sql`r.reason`)})`, sql`r.refund_amount`, sql`NULL`,
-      sql`returns AS r JOIN (SELECT order_id FROM order_facts WHERE ${mine(sql`customer_id`)}) AS o ON o.order_id = r.order_id`),
-    part(sql`${sql.id('at')}`, sql`'web'`, sql`concat(type, ${suffix(' ', sql`coalesce(page, search_term, sku)`)})`, sql`NULL`, sql`'web'`,
-      sql`web_events WHERE ${mine(sql`customer_id`)}`),
-    part(sql`c.sent_at`, emailOr(sql`c.channel`), sql`concat('Sent: ', coalesce(k.name, c.campaign_id))`, sql`NULL`, sql`c.channel`,
-      sql`(SELECT * FROM contacts WHERE ${mine(sql`customer_id`)}) AS c LEFT JOIN campaigns AS k ON k.campaign_id = c.campaign_id`),
-    part(sql`r.${sql.id('at')}`, emailOr(sql`c.channel`), sql`concat(r.type, ': ', c.campaign_id)`, sql`NULL`, sql`c.channel`,
-      sql`responses AS r JOIN (SELECT contact_id, campaign_id, channel FROM contacts WHERE ${mine(sql`customer_id`)}) AS c ON c.contact_id = r.contact_id`),
-    part(sql`opened_at`, sql`'ticket'`, sql`concat('Ticket: ', type, CASE WHEN closed_at IS NULL THEN ' (open)' ELSE '' END, ${suffix(', satisfaction ', sql`satisfaction`)})`,
-      sql`NULL`, sql`channel`, sql`tickets WHERE ${mine(sql`customer_id`)}`),
-    part(sql`${sql.id('at')}`, sql`'survey'`, sql`concat(upper(kind), ' ', CAST(score AS ${text}), ${suffix(': ', sql`comment`)})`, sql`NULL`, sql`NULL`,
-      sql`surveys WHERE ${mine(sql`customer_id`)}`),
-  ];
-  const rows = await engine.query<{ at: Date; kind: TimelineEntry['kind']; label: string; amount: number | null; channel: string | null }>(
-    sql`SELECT * FROM (${sql.join(parts, ' UNION ALL ')}) AS t ORDER BY ${sql.id('at')} DESC, kind, label LIMIT ${sql.raw(String(TIMELINE_LIMIT))}`,
-  );
+  type Entry = { at: Date; kind: TimelineEntry['kind']; label: string; amount: number | null; channel: string | null };
+  // Each source on its own (they run side by side on the read pool), newest first and cut to the limit.
+  const read = (query: Sql): Promise<Entry[]> =>
+    engine.query<Entry>(sql`SELECT * FROM (${query}) AS t ORDER BY ${sql.id('at')} DESC LIMIT ${sql.raw(String(TIMELINE_LIMIT))}`);
+  const contacts = read(sql`SELECT c.sent_at AS ${sql.id('at')}, CASE WHEN c.channel = 'email' THEN 'email' ELSE 'contact' END AS kind,
+    concat('Sent: ', coalesce(k.name, c.campaign_id)) AS label, CAST(NULL AS ${float}) AS amount, c.channel AS channel
+    FROM (SELECT * FROM contacts WHERE ${mine(sql`customer_id`)}) AS c LEFT JOIN campaigns AS k ON k.campaign_id = c.campaign_id`);
+  const ordered = orders.map((o): Entry => ({ at: o.ordered_at, kind: 'order', label: `Order ${o.order_id}, ${o.lines} line(s)`, amount: o.revenue, channel: o.channel }));
+  const returned =
+    orders.length === 0
+      ? Promise.resolve([])
+      : read(part(sql`returned_at`, sql`'return'`, sql`concat('Return on order ', order_id, ${suffix(': ', sql`reason`)})`, sql`refund_amount`, sql`NULL`,
+          sql`returns WHERE order_id IN (${sql.join(orders.map((o) => sql`${o.order_id}`))})`));
+  const parts = await Promise.all([
+    Promise.resolve(ordered),
+    returned,
+    read(part(sql`${sql.id('at')}`, sql`'web'`, sql`concat(type, ${suffix(' ', sql`coalesce(page, search_term, sku)`)})`, sql`NULL`, sql`'web'`,
+      sql`web_events WHERE ${mine(sql`customer_id`)}`)),
+    contacts,
+    read(part(sql`opened_at`, sql`'ticket'`, sql`concat('Ticket: ', type, CASE WHEN closed_at IS NULL THEN ' (open)' ELSE '' END, ${suffix(', satisfaction ', sql`satisfaction`)})`,
+      sql`NULL`, sql`channel`, sql`tickets WHERE ${mine(sql`customer_id`)}`)),
+    read(part(sql`${sql.id('at')}`, sql`'survey'`, sql`concat(upper(kind), ' ', CAST(score AS ${text}), ${suffix(': ', sql`comment`)})`, sql`NULL`, sql`NULL`,
+      sql`surveys WHERE ${mine(sql`customer_id`)}`)),
+  ]);
+  const rows = parts.flat();
   const entries: TimelineEntry[] = rows.map((r) => ({
     at: r.at.toISOString(),
     kind: r.kind,

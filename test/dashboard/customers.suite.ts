@@ -66,6 +66,22 @@ describe('GET /api/customers and /api/customers/{id}', () => {
     expect(ids(again)).toEqual(seen.slice(41, 82));
   });
 
+  it('walks the unfiltered list to its last page in value order, customers without the value last', async () => {
+    const expected = async (order: 'asc' | 'desc'): Promise<string[]> =>
+      (await fx.engine.query<{ person_id: string }>(order === 'asc'
+        ? sql`SELECT person_id FROM customer_list ORDER BY (clv IS NULL), clv ASC, person_id DESC`
+        : sql`SELECT person_id FROM customer_list ORDER BY clv DESC NULLS LAST, person_id ASC`)).map((r) => r.person_id);
+    for (const order of ['asc', 'desc'] as const) {
+      const seen: string[] = [];
+      for (let page = 1; page < 100; page++) {
+        const body = await fx.json<Page>(`/api/customers?sort=clv&order=${order}&pageSize=173&page=${page}`);
+        if (body.rows.length === 0) break;
+        seen.push(...ids(body));
+      }
+      expect(seen).toEqual(await expected(order));
+    }
+  });
+
   it('sorts on each value field, either way', async () => {
     for (const sort of ['clv', 'predicted_value', 'orders', 'last_purchase', 'net_contribution', 'name', 'id'] as const) {
       for (const order of ['asc', 'desc'] as const) {

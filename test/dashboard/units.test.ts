@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { csvField, foldName, pAliveCurve } from '../../src/dashboard/index.js';
 import { bgNbd } from '../../src/value/models/index.js';
 import { basic, testApp } from '../server/helpers/app.js';
+import { rankRange } from '../../src/dashboard/customers.js';
+import { compile, DuckDbDialect } from '../../src/store/index.js';
 
 describe('search keys', () => {
   it('fold case, accents, ligatures and punctuation', () => {
@@ -83,5 +85,15 @@ describe('before the first analysis', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('unfiltered pages as rank ranges', () => {
+  // 10 customers, 3 without the value (ranks 1-3); ascending: ranks 4..10 then 1..3.
+  const ranges = (order: 'asc' | 'desc', page: number): string =>
+    compile(rankRange('clv', order, 10, 3, (page - 1) * 4, 4), new DuckDbDialect()).text.replaceAll('"rank_clv" BETWEEN ', '').replaceAll(' AND ', '-');
+  it('cover each position once, customers without the value last', () => {
+    expect([1, 2, 3].map((p) => ranges('asc', p))).toEqual(['(4-7)', '(8-10 OR 1-1)', '(12-10 OR 2-3)']);
+    expect([1, 2, 3].map((p) => ranges('desc', p))).toEqual(['7-10', '3-6', '-1-2']);
   });
 });
