@@ -37,7 +37,11 @@ describe('authentication of the collection API', () => {
   });
 
   it('refuses an unknown or malformed key with 401', async () => {
-    for (const key of ['fdl_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'nonsense', t.writeKey.slice(0, -1) + 'x']) {
+    // The write key with its last character changed (always to another one): right id, wrong secret.
+    const last = t.writeKey.at(-1);
+    const wrongSecret = t.writeKey.slice(0, -1) + (last === 'x' ? 'y' : 'x');
+    expect(wrongSecret).not.toBe(t.writeKey);
+    for (const key of ['fdl_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'nonsense', wrongSecret]) {
       const res = await t.post('/v1/batch', { batch: [track('m1')] }, { key });
       expect(res.status).toBe(401);
     }
