@@ -1,10 +1,5 @@
-import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
+import { sql, type Engine, type Sql } from '../store/index.js';
 import { replaceTable } from '../pipeline/tables.js';
-
-/** One row per token of a `;`-separated list (engine-specific array functions). */
-function splitToRows(d: Dialect, list: Sql): Sql {
-  return d.name === 'duckdb' ? sql`unnest(string_split(${list}, ';'))` : sql`arrayJoin(splitByChar(';', ${list}))`;
-}
 
 /**
  * `person_attributes` (person_id, attribute): what each person declared, as tokens peers can be
@@ -26,11 +21,11 @@ export async function buildPersonAttributes(engine: Engine, asOf: Date): Promise
   ];
   const parts = declared.map((value) => sql`SELECT p.person_id AS person_id, ${value} AS attribute
     FROM customers AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id`);
-  await replaceTable(engine, 'person_interest_tokens', sql`SELECT p.person_id AS person_id, lower(trim(t.token)) AS token
-    FROM (SELECT customer_id, ${splitToRows(d, sql`interests`)} AS token FROM customers WHERE interests IS NOT NULL) AS t
+  await replaceTable(engine, 'person_interest_tokens', sql`SELECT p.person_id AS person_id, lower(${d.trim(sql`t.token`)}) AS token
+    FROM (SELECT customer_id, ${d.splitToRows(sql`interests`, ';')} AS token FROM customers WHERE interests IS NOT NULL) AS t
     JOIN customer_persons AS p ON p.customer_id = t.customer_id`);
   parts.push(sql`SELECT person_id, concat('interest:', token) AS attribute FROM person_interest_tokens WHERE token <> ''`);
-  parts.push(sql`SELECT person_id, concat('interest:', ${d.name === 'duckdb' ? sql`split_part(token, ':', 1)` : sql`splitByChar(':', token)[1]`}) AS attribute
+  parts.push(sql`SELECT person_id, concat('interest:', ${d.splitPart(sql`token`, ':', 1)}) AS attribute
     FROM person_interest_tokens WHERE token LIKE '%:%'`);
   await replaceTable(engine, 'person_attributes', sql`SELECT DISTINCT person_id, attribute
     FROM (${sql.join(parts, ' UNION ALL ')}) AS a WHERE attribute IS NOT NULL`);

@@ -60,11 +60,14 @@ export const potential: PipelineStep = {
       FROM band_category_buyers AS c JOIN band_size AS s ON s.band = c.band`);
     // Attributes that move a range's penetration by less than 10% say nothing: leaving them out
     // keeps this join small (most household, age and income bands are near 1).
-    await replaceTable(engine, 'person_category_lift', sql`SELECT a.person_id AS person_id, l.category AS category, max(l.lift) AS lift,
-      ${d.argMax(sql`l.attribute`, sql`l.lift`)} AS attribute
-      FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift
-        WHERE customers >= ${s.minAttributeCustomers} AND (lift >= 1.1 OR lift <= 0.9)) AS l
-      ON l.attribute = a.attribute GROUP BY a.person_id, l.category`);
+    // Aggregates named apart from the columns they read: ClickHouse resolves `l.lift` to a SELECT
+    // alias `lift` first, which would put an aggregate inside another.
+    await replaceTable(engine, 'person_category_lift', sql`SELECT person_id, category, top_lift AS lift, top_attribute AS attribute
+      FROM (SELECT a.person_id AS person_id, l.category AS category, max(l.lift) AS top_lift,
+        ${d.argMax(sql`l.attribute`, sql`l.lift`)} AS top_attribute
+        FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift
+          WHERE customers >= ${s.minAttributeCustomers} AND (lift >= 1.1 OR lift <= 0.9)) AS l
+        ON l.attribute = a.attribute GROUP BY a.person_id, l.category) AS top`);
     await replaceTable(engine, 'gap_band', sql`SELECT b.person_id AS person_id, b.band AS band, b.spend_per_category AS spend_per_category,
       c.category AS category, c.penetration AS band_penetration
       FROM potential_buyers AS b JOIN band_category AS c ON c.band = b.band`);

@@ -83,6 +83,21 @@ export abstract class Dialect implements SqlCompiler {
     return sql`CAST(${expression} AS ${sql.raw(this.columnType(type, false))})`;
   }
 
+  /** One row per item of a separated list (in a SELECT list; the row's other columns repeat). */
+  splitToRows(list: Sql, separator: string): Sql {
+    return sql`unnest(string_split(${list}, ${separator}))`;
+  }
+
+  /** The `index`-th (from 1) item of a separated list. */
+  splitPart(text: Sql, separator: string, index: number): Sql {
+    return sql`split_part(${text}, ${separator}, ${sql.raw(String(Math.trunc(index)))})`;
+  }
+
+  /** Without leading and trailing spaces. */
+  trim(text: Sql): Sql {
+    return sql`trim(${text})`;
+  }
+
   /** The calendar day of a timestamp. */
   dateOf(expression: Sql): Sql {
     return sql`CAST(${expression} AS DATE)`;
@@ -291,6 +306,20 @@ export class ClickHouseDialect extends Dialect {
       case 'bool':
         return sql`toUInt8(${expression})`;
     }
+  }
+
+  /** 18.16 refuses an array inside a Nullable, so the list is taken as not null (filter NULLs before). */
+  override splitToRows(list: Sql, separator: string): Sql {
+    return sql`arrayJoin(splitByChar(${separator}, assumeNotNull(${list})))`;
+  }
+
+  override splitPart(text: Sql, separator: string, index: number): Sql {
+    return sql`splitByChar(${separator}, assumeNotNull(${text}))[${sql.raw(String(Math.trunc(index)))}]`;
+  }
+
+  /** 18.16 has no trim function. */
+  override trim(text: Sql): Sql {
+    return sql`replaceRegexpAll(${text}, '^ +| +$', '')`;
   }
 
   override daysBetween(from: Sql, to: Sql): Sql {

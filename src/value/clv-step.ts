@@ -87,7 +87,9 @@ export const clv: PipelineStep = {
       discountRate: perWeek,
       marginRate: 1,
     });
-    await replaceTable(engine, 'clv_groups', sql`SELECT CAST(0 AS DOUBLE) AS x, CAST(0 AS DOUBLE) AS tx, CAST(0 AS DOUBLE) AS T,
+    // The group keys keep clv_summary's integer type: ClickHouse 18.16 joins only on equal types.
+    const int = sql.raw(d.columnType('int', false));
+    await replaceTable(engine, 'clv_groups', sql`SELECT CAST(0 AS ${int}) AS x, CAST(0 AS ${int}) AS tx, CAST(0 AS ${int}) AS T,
       CAST(0 AS DOUBLE) AS p_alive, CAST(0 AS DOUBLE) AS expected_transactions, CAST(0 AS DOUBLE) AS unit_clv WHERE 1 = 0`);
     await insertGroups(
       engine,
