@@ -71,7 +71,9 @@ async function searchFilter(engine: Engine, config: Config, q: string): Promise<
   const key = foldName(q);
   if (key === '' || /\d|@/.test(q)) return sql`1 = 0`; // an identifier nobody holds; names have no digits
   const prefix = `${key}%`; // folded keys hold only [a-z0-9 ], so no LIKE wildcard can come from the user
-  return sql`(first_key LIKE ${prefix} OR last_key LIKE ${prefix} OR full_key LIKE ${prefix})`;
+  // One word: the start of the first or last name (full_key would only repeat them); several: also "first last".
+  const names = sql`first_key LIKE ${prefix} OR last_key LIKE ${prefix}`;
+  return key.includes(' ') ? sql`(${names} OR full_key LIKE ${prefix})` : sql`(${names})`;
 }
 
 /**
