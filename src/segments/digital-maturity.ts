@@ -114,8 +114,9 @@ export const digitalMaturity: PipelineStep = {
     await writeDigitalSignals(engine, digital, asOf);
     const text = sql.raw(d.columnType('string', false));
     const types = typeOfRule(digital);
-    const typeCase = sql`CASE rule ${sql.join(Object.entries(types).map(([rule, type]) => sql`WHEN ${rule} THEN ${type}`), ' ')} END`;
-    const treatments = Object.entries(digital.treatments).map(([type, treatment]) => sql`WHEN ${type} THEN ${treatment}`);
+    // Searched CASEs: ClickHouse 18.16 types a simple `CASE x WHEN ...` without ELSE as Nullable(Nothing).
+    const typeCase = sql`CASE ${sql.join(Object.entries(types).map(([rule, type]) => sql`WHEN rule = ${rule} THEN ${type}`), ' ')} END`;
+    const treatments = Object.entries(digital.treatments).map(([type, treatment]) => sql`WHEN digital_type = ${type} THEN ${treatment}`);
     const existingBefore = digital.existingBefore ?? launch ?? asOf;
     // Each derived table adds the columns the next one needs: one statement, no CTE.
     const scored = sql`SELECT ${sql.raw(FIGURE_COLUMNS)}, ${digitalScore(digital)} AS digital_score,
@@ -124,7 +125,7 @@ export const digitalMaturity: PipelineStep = {
     const ruled = sql`SELECT *, CAST(${ruleCase(digital)} AS ${text}) AS rule FROM (${scored}) AS s`;
     const typed = sql`SELECT *, CAST(${typeCase} AS ${text}) AS digital_type FROM (${ruled}) AS r`;
     await replaceTable(engine, 'customer_digital', sql`SELECT *,
-      CAST(CASE digital_type ${sql.join(treatments, ' ')} END AS ${text}) AS treatment,
+      CAST(CASE ${sql.join(treatments, ' ')} END AS ${text}) AS treatment,
       ${onlineMoveColumns(d, existingBefore)}, ${asOf} AS as_of
       FROM (${typed}) AS t`);
     await dropTables(engine, ['digital_signals']);

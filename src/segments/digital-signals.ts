@@ -39,7 +39,9 @@ function branch(dialect: Dialect, from: Sql, filled: Record<string, Sql>, groupB
   });
   // The same key type in every branch: ClickHouse's UNION ALL does not unify Nullable(String) and String.
   const key = sql`CAST(${groupBy} AS ${sql.raw(dialect.columnType('string', false))})`;
-  return sql`SELECT ${key} AS customer_id, ${sql.join(columns)} FROM ${from} GROUP BY ${groupBy}`;
+  // Not named customer_id: ClickHouse would read the branches' `w.customer_id IS NOT NULL` as this
+  // alias, converting the NULLs the filter is there to drop.
+  return sql`SELECT ${key} AS record_id, ${sql.join(columns)} FROM ${from} GROUP BY ${groupBy}`;
 }
 
 function inList(column: Sql, values: readonly string[]): Sql {
@@ -118,7 +120,7 @@ export async function writeDigitalSignals(engine: Engine, config: DigitalConfig,
     merge === 'sum' ? sql`coalesce(sum(parts.${sql.id(name)}), 0) AS ${sql.id(name)}` : sql`min(parts.${sql.id(name)}) AS ${sql.id(name)}`,
   );
   await replaceTable(engine, 'digital_signals', sql`SELECT p.person_id AS person_id, ${sql.join(merged)}
-    FROM (${sql.join(parts, ' UNION ALL ')}) AS parts JOIN customer_persons AS p ON p.customer_id = parts.customer_id
+    FROM (${sql.join(parts, ' UNION ALL ')}) AS parts JOIN customer_persons AS p ON p.customer_id = parts.record_id
     GROUP BY p.person_id`);
   await dropTables(engine, SCRATCH);
 }

@@ -12,7 +12,7 @@ import { scratchDatabase, skipWithoutClickHouse } from './server.js';
 const skip = await skipWithoutClickHouse();
 
 /** The steps that run on ClickHouse 18.16 (docs/clickhouse.md lists the others), in pipeline order. */
-const CLICKHOUSE_STEPS = ['order_facts', 'customer_facts', 'rfm', 'clv', 'referral_value', 'purchase_lines', 'attachment', 'strategic_grid', 'pareto', 'category_affinity', 'associations'];
+const CLICKHOUSE_STEPS = ['order_facts', 'customer_facts', 'rfm', 'clv', 'referral_value', 'purchase_lines', 'attachment', 'strategic_grid', 'pareto', 'digital_maturity', 'category_affinity', 'associations'];
 
 const PERSONS: TableSpec = {
   name: 'customer_persons',
@@ -133,6 +133,10 @@ describe.skipIf(skip)('the pipeline on ClickHouse gives the figures it gives on 
     ] as const) {
       expectSameRows(await rowsOf(db.engine, table, ...key), await rowsOf(duckdb, table, ...key), table);
     }
+  });
+
+  it('digital maturity: the same signals, scores, types and online moves', async () => {
+    expectSameRows(await rowsOf(db.engine, 'customer_digital', 'person_id'), await rowsOf(duckdb, 'customer_digital', 'person_id'), 'customer_digital');
   });
 
   it('the Pareto table', async () => {
