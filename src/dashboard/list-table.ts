@@ -11,9 +11,9 @@ export const LIST_COLUMNS = [
 ] as const;
 
 /** Folded names (distinct values only go through JS), then inserted back for the join. */
-async function writeNameKeys(engine: Engine): Promise<void> {
+async function writeNameKeys(engine: Engine, profiles: Sql): Promise<void> {
   const names = await engine.query<{ name: string }>(sql`SELECT DISTINCT name FROM (
-    SELECT first_name AS name FROM person_profiles UNION ALL SELECT last_name AS name FROM person_profiles) AS n WHERE name IS NOT NULL`);
+    SELECT first_name AS name FROM ${profiles} AS f UNION ALL SELECT last_name AS name FROM ${profiles} AS l) AS n WHERE name IS NOT NULL`);
   const text = sql.raw(engine.dialect.columnType('string', false));
   await replaceTable(engine, 'dashboard_name_keys', sql`SELECT CAST('' AS ${text}) AS name, CAST('' AS ${text}) AS name_key WHERE 1 = 0`);
   for (let start = 0; start < names.length; start += 1000) {
@@ -42,9 +42,18 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
   const cls = (column: string): Sql => sql`coalesce(CAST(base.${sql.id(column)} AS ${text}), ${UNCLASSIFIED}) AS ${sql.id(column)}`;
   const cell = sql`CASE WHEN base.r_score IS NULL OR base.f_score IS NULL THEN ${UNCLASSIFIED}
     ELSE concat('r', CAST(CAST(base.r_score AS ${int}) AS ${text}), 'f', CAST(CAST(base.f_score AS ${int}) AS ${text})) END AS rfm_cell`;
-  await writeNameKeys(engine);
+  // A datamart whose persons were given rather than resolved has no golden records: no names, emails or phones then.
+  const identity = new Set((await engine.query<{ name: string }>(d.existingTables(['person_profiles', 'person_identifiers']))).map((r) => r.name));
+  const profiles = identity.has('person_profiles')
+    ? sql`person_profiles`
+    : sql`(SELECT CAST(NULL AS ${text}) AS person_id, CAST(NULL AS ${text}) AS first_name, CAST(NULL AS ${text}) AS last_name,
+        CAST(NULL AS ${text}) AS city WHERE 1 = 0)`;
+  const identifiers = identity.has('person_identifiers')
+    ? sql`person_identifiers`
+    : sql`(SELECT CAST(NULL AS ${text}) AS person_id, CAST(NULL AS ${text}) AS type, CAST(NULL AS ${text}) AS value WHERE 1 = 0)`;
+  await writeNameKeys(engine, profiles);
   await replaceTableByJoins(engine, 'dashboard_person_names', {
-    from: sql`person_profiles`,
+    from: profiles,
     columns: sql`base.person_id AS person_id, base.first_name AS first_name, base.last_name AS last_name, base.city AS city,
       trim(concat(coalesce(base.first_name, ''), ' ', coalesce(base.last_name, ''))) AS name`,
     joins: [
@@ -54,7 +63,7 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
   });
   await replaceTable(engine, 'dashboard_contact_points', sql`SELECT person_id,
     min(CASE WHEN type = 'email' THEN value END) AS email, min(CASE WHEN type = 'phone' THEN value END) AS phone
-    FROM person_identifiers WHERE type IN ('email', 'phone') GROUP BY person_id`);
+    FROM ${identifiers} AS i WHERE type IN ('email', 'phone') GROUP BY person_id`);
   await replaceTableByJoins(engine, 'dashboard_list_base', {
     from: sql`customer_classes`,
     columns: sql.join([

@@ -77,6 +77,9 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
       await engine.exec(`DROP TABLE IF EXISTS ${KEYS}`);
       await engine.exec(`DROP TABLE IF EXISTS ${STATE}`);
       if (!engine.dialect.supportsJsonDocuments) return;
+      // Without identity resolution's tables (a datamart whose persons were given, not resolved) there is no profile to serve.
+      const identity = ['identity_nodes', 'person_profiles', 'person_identifiers', 'person_redirects'];
+      if ((await engine.query(engine.dialect.existingTables(identity))).length < identity.length) return;
       const optional = ['customer_classes', 'customer_digital', 'customer_next_offers', 'events'];
       const present = new Set((await engine.query<{ name: string }>(engine.dialect.existingTables(optional))).map((r) => r.name));
       const types = await columnTypes(engine, ['person_profiles', 'customer_classes', 'customer_digital', 'customer_next_offers']);
