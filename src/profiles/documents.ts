@@ -13,7 +13,8 @@ export const STATE = 'profile_documents_state';
  * anything moved in between, the documents are stale and profiles are read live instead.
  */
 const WATCHED = [
-  'import_log', 'customers', 'identifiers', 'consents', 'events', 'event_log_position',
+  // Not the log position: a server's start records one without loading anything; loaded events are counted.
+  'import_log', 'customers', 'identifiers', 'consents', 'events',
   'identity_nodes', 'person_identifiers', 'identity_merges', 'person_redirects', 'identity_blocks',
 ] as const;
 
@@ -21,11 +22,8 @@ export async function dataFingerprint(engine: Engine): Promise<string> {
   const present = new Set((await engine.query<{ name: string }>(engine.dialect.existingTables(WATCHED))).map((r) => r.name));
   const counts = WATCHED.filter((t) => present.has(t)).map((t) => sql`SELECT ${t} AS name, count(*) AS n FROM ${sql.id(t)}`);
   const rows = counts.length > 0 ? await engine.query<{ name: string; n: number }>(sql.join(counts, ' UNION ALL ')) : [];
-  const position = present.has('event_log_position')
-    ? await engine.query<{ log: string; segment: number; offset: number }>(sql`SELECT log, segment, ${sql.id('offset')} AS offset FROM event_log_position ORDER BY log`)
-    : [];
   const tally: [string, number][] = rows.map((r) => [r.name, Number(r.n)]);
-  return JSON.stringify({ counts: Object.fromEntries(tally.sort()), position });
+  return JSON.stringify({ counts: Object.fromEntries(tally.sort()) });
 }
 
 type Columns = Map<string, string>;
