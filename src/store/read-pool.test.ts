@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from './duckdb-engine.js';
 import { openReadPool, type ReadPool } from './read-pool.js';
+import { sql } from './sql.js';
 
 describe('read pool', () => {
   let main: DuckDbEngine | undefined;
@@ -32,6 +33,18 @@ describe('read pool', () => {
     expect(new Set((pool as unknown as { inFlight: number[] }).inFlight)).toEqual(new Set([1]));
     await Promise.all(started);
     expect(pool.size).toBe(3);
+  });
+
+  it('answers repeated queries from prepared statements, with each call\'s values, even after a table is made again', async () => {
+    main = await DuckDbEngine.open(':memory:');
+    pool = await openReadPool(main, 1);
+    await main.exec('CREATE TABLE t AS SELECT i AS n, i * 10 AS v FROM range(5) r(i)');
+    const v = async (n: number): Promise<unknown> => (await pool!.query(sql`SELECT v FROM t WHERE n = ${n}`))[0]?.v;
+    expect([await v(1), await v(3), await v(1)]).toEqual([10, 30, 10]);
+    // Concurrent calls of one text: the statement in use is not bound twice.
+    expect(await Promise.all([1, 2, 3, 4].map(v))).toEqual([10, 20, 30, 40]);
+    await main.exec("CREATE OR REPLACE TABLE t AS SELECT i AS n, 'x' || i AS v FROM range(5) r(i)");
+    expect(await v(2)).toBe('x2');
   });
 
   it('closing the pool leaves the main connection open', async () => {

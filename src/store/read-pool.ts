@@ -71,9 +71,9 @@ export class ReadPool implements Engine {
 
 /** `count` more connections to the database of a DuckDB engine, as a pool (engines without extra connections share themselves). */
 export async function openReadPool(engine: Engine, count: number): Promise<ReadPool> {
-  const more = (engine as { connectAgain?: () => Promise<Engine> }).connectAgain;
+  const more = (engine as { connectAgain?: (options: { cacheStatements?: boolean }) => Promise<Engine> }).connectAgain;
   if (!more) return new ReadPool([engine], false);
   const engines: Engine[] = [];
-  for (let i = 0; i < count; i++) engines.push(await more.call(engine));
+  for (let i = 0; i < count; i++) engines.push(await more.call(engine, { cacheStatements: true }));
   return new ReadPool(engines);
 }
