@@ -33,13 +33,12 @@ export function onePerson(persons: readonly string[], type: LookupType, raw: str
 /** The person holding an identifier (normalised as identity resolution does). */
 export async function lookupPerson(engine: Engine, config: Config, type: LookupType, raw: string): Promise<string> {
   const value = normaliseLookup(config, type, raw);
-  const persons = await engine.query<{ person_id: string }>(sql`SELECT DISTINCT person_id FROM person_identifiers
-    WHERE type = ${type} AND value = ${value} ORDER BY person_id`);
-  return onePerson(
-    persons.map((p) => p.person_id),
-    type,
-    raw,
-  );
+  // Filtered on the value alone, which the lookup index serves (with the type too, DuckDB scanned
+  // the table: ~330 ms on a million people); the type is checked here.
+  const rows = await engine.query<{ person_id: string; type: string }>(sql`SELECT DISTINCT person_id, type FROM person_identifiers
+    WHERE value = ${value}`);
+  const persons = [...new Set(rows.filter((r) => r.type === type).map((r) => r.person_id))].sort();
+  return onePerson(persons, type, raw);
 }
 
 /** A profile's parts read from the datamart's tables as they are now. */
