@@ -1,39 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { PIPELINE } from '../src/pipeline/index.js';
+import { runCli, type Captured } from './helpers/cli.js';
 import { SMALL_COMPANY, tempDir, writeFiles } from './helpers/fixtures.js';
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function fidelis(...args: string[]): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
-    stdout += `${parts.map(String).join(' ')}\n`;
-  });
-  try {
-    const code = await main(['node', 'fidelis', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    log.mockRestore();
-  }
-}
+const fidelis = (...args: string[]): Promise<Captured> => runCli(args);
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,33 +1,12 @@
-import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createApp, KeyRing } from '../../src/server/index.js';
 import { openStore, sql } from '../../src/store/index.js';
+import { runCli, type Captured } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
-async function fidelis(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
-    stdout += `${parts.map(String).join(' ')}\n`;
-  });
-  if (stdin !== undefined) vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([Buffer.from(stdin)]) as typeof process.stdin);
-  try {
-    return { code: await main(['node', 'fidelis', ...args]), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const fidelis = (args: string[], stdin?: string): Promise<Captured> => runCli(args, stdin);
 
 afterEach(() => {
   vi.restoreAllMocks();
