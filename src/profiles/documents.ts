@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { PipelineStep } from '../pipeline/step.js';
-import { sql, type Engine } from '../store/index.js';
+import { sql, type Column, type Engine, type Sql } from '../store/index.js';
 import { LOOKUP_TYPES } from './parts.js';
 import { LAST_EVENTS } from './profile.js';
+import { ProfileStoreWriter, removeStore, servingStorePath } from './serving-store.js';
 
-export const DOCUMENTS = 'profile_documents';
-export const KEYS = 'profile_keys';
+/** Tables of earlier versions, which kept the documents in DuckDB (dropped by the step). */
+const OLD_TABLES = ['profile_documents', 'profile_keys'];
 export const STATE = 'profile_documents_state';
 
 /**
@@ -59,25 +61,39 @@ function jsonObject(alias: string, columns: Columns | undefined): string {
 
 const lookupTypes = LOOKUP_TYPES.map((t) => `'${t}'`).join(', ');
 
+/** Streams a large result to `write` a batch at a time (all at once on an engine that cannot stream). */
+async function stream(engine: Engine, query: Sql | string, write: (columns: Column[]) => void): Promise<void> {
+  if (engine.queryColumnBatches) {
+    for await (const batch of engine.queryColumnBatches(query)) write(batch);
+  } else if (engine.queryColumns) {
+    write(await engine.queryColumns(query));
+  } else {
+    throw new Error('profile documents need an engine that reads columns');
+  }
+}
+
 /**
  * One JSON document per person with everything the profile API shows from the run (golden
  * record, identifiers, consents, classes, offers, last events), and every key a profile is asked
- * by (person id, older id, record id, identifier), so a lookup is one or two index probes
- * instead of nine queries. DuckDB only: the JSON is built in SQL, in one pass over each table.
+ * by (person id, older id, record id, identifier), so a lookup is one or two reads of the
+ * serving store (serving-store.ts) instead of nine queries. DuckDB builds the JSON in SQL, in
+ * one pass over each table per slice of persons, and streams it into the store.
  */
 export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
   return {
     name: 'profile_documents',
     reads: ['identity_nodes', 'person_profiles', 'person_identifiers', 'person_redirects', 'consents', 'customer_classes', 'customer_digital', 'customer_next_offers', 'events'],
-    writes: [DOCUMENTS, KEYS, STATE],
+    writes: [STATE],
     async run({ engine }) {
-      await engine.exec(`DROP TABLE IF EXISTS ${DOCUMENTS}`);
-      await engine.exec(`DROP TABLE IF EXISTS ${KEYS}`);
-      await engine.exec(`DROP TABLE IF EXISTS ${STATE}`);
-      if (!engine.dialect.supportsJsonDocuments) return;
+      for (const table of [...OLD_TABLES, STATE]) await engine.exec(`DROP TABLE IF EXISTS ${table}`);
+      const path = servingStorePath(engine.location);
+      if (!engine.dialect.supportsJsonDocuments || !path) return;
       // Without identity resolution's tables (a datamart whose persons were given, not resolved) there is no profile to serve.
       const identity = ['identity_nodes', 'person_profiles', 'person_identifiers', 'person_redirects'];
-      if ((await engine.query(engine.dialect.existingTables(identity))).length < identity.length) return;
+      if ((await engine.query(engine.dialect.existingTables(identity))).length < identity.length) {
+        removeStore(path);
+        return;
+      }
       const optional = ['customer_classes', 'customer_digital', 'customer_next_offers', 'events'];
       const present = new Set((await engine.query<{ name: string }>(engine.dialect.existingTables(optional))).map((r) => r.name));
       const types = await columnTypes(engine, ['person_profiles', 'customer_classes', 'customer_digital', 'customer_next_offers']);
@@ -110,45 +126,58 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
                     JOIN events e ON e.message_id = m.message_id)
               WHERE nth <= ${LAST_EVENTS} GROUP BY person_id`
           : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
-      await engine.exec(`CREATE TABLE ${DOCUMENTS} (person_id VARCHAR NOT NULL, doc VARCHAR NOT NULL)`);
-      for (let slice = 0; slice < slices; slice++) {
-        await engine.exec(`INSERT INTO ${DOCUMENTS}
-          SELECT n.person_id, json_object(
-              'records', to_json(n.records),
-              'golden', g_doc.doc,
-              'identifiers', coalesce(i.doc, '[]'::JSON),
-              'consents', coalesce(k.doc, '[]'::JSON),
-              'classes', c_doc.doc,
-              'digital', d_doc.doc,
-              'offers', coalesce(o.doc, '[]'::JSON),
-              'events', coalesce(e.doc, '[]'::JSON))::VARCHAR AS doc
-          FROM (SELECT person_id, list(node_id ORDER BY node_id) AS records FROM identity_nodes WHERE ${inSlice('person_id', slice)} GROUP BY person_id) n
-          ${row('person_profiles', 'g', slice)}
-          LEFT JOIN (SELECT person_id, to_json(list(json_object('type', type, 'value', value, 'source', source) ORDER BY type, value, source)) AS doc
-                     FROM (SELECT DISTINCT person_id, type, value, source FROM person_identifiers WHERE type IN (${lookupTypes}) AND ${inSlice('person_id', slice)})
-                     GROUP BY person_id) i ON i.person_id = n.person_id
-          LEFT JOIN (SELECT x.person_id, to_json(list(json_object('channel', c.channel, 'status', c.status,
-                       'at', strftime(c."at"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ'), 'source', c.source)
-                       ORDER BY c."at" DESC, c.channel, c.status, c.source)) AS doc
-                     FROM consents c JOIN identity_nodes x ON x.node_id = c.customer_id WHERE ${inSlice('x.person_id', slice)} GROUP BY x.person_id) k ON k.person_id = n.person_id
-          ${row('customer_classes', 'c', slice)}
-          ${row('customer_digital', 'd', slice)}
-          LEFT JOIN (${offers(slice)}) o ON o.person_id = n.person_id
-          LEFT JOIN (${events(slice)}) e ON e.person_id = n.person_id`);
+      const writer = ProfileStoreWriter.create(path);
+      try {
+        for (let slice = 0; slice < slices; slice++) {
+          await stream(
+            engine,
+            `SELECT n.person_id, json_object(
+                'records', to_json(n.records),
+                'golden', g_doc.doc,
+                'identifiers', coalesce(i.doc, '[]'::JSON),
+                'consents', coalesce(k.doc, '[]'::JSON),
+                'classes', c_doc.doc,
+                'digital', d_doc.doc,
+                'offers', coalesce(o.doc, '[]'::JSON),
+                'events', coalesce(e.doc, '[]'::JSON))::VARCHAR AS doc
+            FROM (SELECT person_id, list(node_id ORDER BY node_id) AS records FROM identity_nodes WHERE ${inSlice('person_id', slice)} GROUP BY person_id) n
+            ${row('person_profiles', 'g', slice)}
+            LEFT JOIN (SELECT person_id, to_json(list(json_object('type', type, 'value', value, 'source', source) ORDER BY type, value, source)) AS doc
+                       FROM (SELECT DISTINCT person_id, type, value, source FROM person_identifiers WHERE type IN (${lookupTypes}) AND ${inSlice('person_id', slice)})
+                       GROUP BY person_id) i ON i.person_id = n.person_id
+            LEFT JOIN (SELECT x.person_id, to_json(list(json_object('channel', c.channel, 'status', c.status,
+                         'at', strftime(c."at"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ'), 'source', c.source)
+                         ORDER BY c."at" DESC, c.channel, c.status, c.source)) AS doc
+                       FROM consents c JOIN identity_nodes x ON x.node_id = c.customer_id WHERE ${inSlice('x.person_id', slice)} GROUP BY x.person_id) k ON k.person_id = n.person_id
+            ${row('customer_classes', 'c', slice)}
+            ${row('customer_digital', 'd', slice)}
+            LEFT JOIN (${offers(slice)}) o ON o.person_id = n.person_id
+            LEFT JOIN (${events(slice)}) e ON e.person_id = n.person_id`,
+            ([ids = [], docs = []]) => writer.putDocuments(ids as unknown[], docs as unknown[]),
+          );
+        }
+        // The persons of each key in the order resolvePersonId tries them after a person's own id
+        // (a document of that id): an older id, then a record id; identifiers by person id.
+        await stream(
+          engine,
+          `SELECT key, list(person_id ORDER BY priority, person_id) AS persons FROM (
+             SELECT key, person_id, min(priority) AS priority FROM (
+               SELECT 'id:' || old_id AS key, person_id, 1 AS priority FROM person_redirects
+               UNION ALL SELECT 'id:' || node_id, person_id, 2 FROM identity_nodes
+               UNION ALL SELECT type || ':' || value, person_id, 0 FROM person_identifiers WHERE type IN (${lookupTypes}))
+             GROUP BY key, person_id)
+           GROUP BY key`,
+          ([keys = [], persons = []]) => writer.putKeys(keys as unknown[], persons as unknown[]),
+        );
+        const build = randomUUID();
+        await writer.finish(build);
+        await engine.exec(sql`CREATE TABLE ${sql.id(STATE)} AS SELECT current_timestamp AS built_at, ${await dataFingerprint(engine)} AS fingerprint, ${build} AS build`);
+      } catch (error) {
+        await writer.abandon();
+        throw error;
       }
-      // Resolution order of resolvePersonId: a person's own id, then an older id, then a record id.
-      await engine.exec(`CREATE TABLE ${KEYS} AS
-        SELECT DISTINCT 'id:' || old_id AS key, person_id, 1 AS priority FROM person_redirects
-        UNION ALL SELECT DISTINCT 'id:' || node_id, person_id, 2 FROM identity_nodes
-        UNION ALL SELECT DISTINCT type || ':' || value, person_id, 0 FROM person_identifiers WHERE type IN (${lookupTypes})`);
-      for (const [table, column] of [[DOCUMENTS, 'person_id'], [KEYS, 'key']] as const) {
-        const index = engine.dialect.createIndex(`${table}_by_${column}`, table, [column]);
-        if (index) await engine.exec(index);
-      }
-      await engine.exec(sql`CREATE TABLE ${sql.id(STATE)} AS SELECT current_timestamp AS built_at, ${await dataFingerprint(engine)} AS fingerprint`);
     },
   };
 }
 
 export const profileDocuments = profileDocumentsStep();
-

@@ -2,9 +2,10 @@ import type { Config } from '../config/index.js';
 import { IdentifierNormaliser, resolvePersonId } from '../identity/index.js';
 import { NotFoundError } from '../errors.js';
 import { sql, type Engine } from '../store/index.js';
-import { dataFingerprint, DOCUMENTS, KEYS, STATE } from './documents.js';
+import { dataFingerprint, STATE } from './documents.js';
 import { assembleProfile, type CustomerProfile, type LookupType, type ProfileParts } from './parts.js';
 import { liveProfileParts, lookupPerson, normaliseLookup, onePerson } from './profile.js';
+import { ProfileStore, servingStorePath } from './serving-store.js';
 
 /** Identifier types of the identity tables as the events and links name them, to the API's. */
 const LINK_TYPES: Record<string, LookupType> = {
@@ -39,27 +40,38 @@ export class ProfileReader {
     private readonly engine: Engine,
     private readonly config: Config,
     readonly state: ReaderState,
+    /** The run's documents, when they are as fresh as the data. */
+    private readonly store: ProfileStore | null = null,
   ) {
     this.normaliser = new IdentifierNormaliser(config.identity);
   }
 
   /** Opens the documents when they are as fresh as the data; otherwise the reader reads live (and says why). */
   static async open(engine: Engine, config: Config): Promise<ProfileReader> {
-    const present = (await engine.query<{ name: string }>(engine.dialect.existingTables([DOCUMENTS, KEYS, STATE]))).length === 3;
-    if (!present) return new ProfileReader(engine, config, { documents: false, reason: 'no profile documents yet (run `fidelis run`)' });
-    const [state] = await engine.query<{ fingerprint: string }>(sql`SELECT fingerprint FROM ${sql.id(STATE)}`);
-    if (state?.fingerprint !== (await dataFingerprint(engine))) {
-      return new ProfileReader(engine, config, {
-        documents: false,
-        reason: 'the data changed since the last `fidelis run` (files imported, events loaded or identities edited); profiles are read live until the next run',
-      });
+    const live = (reason: string): ProfileReader => new ProfileReader(engine, config, { documents: false, reason });
+    const path = servingStorePath(engine.location);
+    if (!path) return live('an in-memory or server datamart keeps no profile documents; profiles are read live');
+    const present = (await engine.query<{ name: string }>(engine.dialect.existingTables([STATE]))).length === 1;
+    const [state] = present ? await engine.query<{ fingerprint: string; build?: string }>(sql`SELECT * FROM ${sql.id(STATE)}`) : [];
+    const store = state?.build ? ProfileStore.openIfPresent(path) : null;
+    if (!state || !store || store.build !== state.build) {
+      await store?.close();
+      return live(`no profile documents from the last run in ${path} (run \`fidelis run\`)`);
     }
-    return new ProfileReader(engine, config, { documents: true, reason: null });
+    if (state.fingerprint !== (await dataFingerprint(engine))) {
+      await store.close();
+      return live('the data changed since the last `fidelis run` (files imported, events loaded or identities edited); profiles are read live until the next run');
+    }
+    return new ProfileReader(engine, config, { documents: true, reason: null }, store);
+  }
+
+  async close(): Promise<void> {
+    await this.store?.close();
   }
 
   /** Records, identifiers (as the identity tables name their types) and persons a load has changed. */
   changed(change: { readonly records?: readonly string[]; readonly identifiers?: readonly { readonly type: string; readonly value: string }[]; readonly persons?: readonly string[] }): void {
-    if (!this.state.documents) return;
+    if (!this.store) return;
     for (const record of change.records ?? []) {
       this.dirty.add(`id:${record}`);
       // An event's record is named after its userId or anonymousId, which people may hold from elsewhere.
@@ -77,9 +89,9 @@ export class ProfileReader {
 
   /** A profile by person id, older id or record id. */
   async byId(id: string): Promise<CustomerProfile> {
-    if (this.state.documents && !this.dirty.has(`id:${id}`)) {
-      const [own] = await this.engine.query<{ doc: string }>(sql`SELECT doc FROM ${sql.id(DOCUMENTS)} WHERE person_id = ${id}`);
-      const doc = own ? this.fresh(id, own.doc) : await this.byKey(`id:${id}`);
+    if (this.store && !this.dirty.has(`id:${id}`)) {
+      const own = this.store.document(id);
+      const doc = own !== undefined ? this.fresh(id, own) : this.byKey(this.store, `id:${id}`);
       if (doc) return assembleProfile(doc, id, this.config);
       if (doc === undefined) throw new NotFoundError(`No person, customer record or event link with id ${id} (has \`fidelis run\` resolved identities?)`);
     }
@@ -90,15 +102,10 @@ export class ProfileReader {
   /** A profile by one of his identifiers (normalised as identity resolution does). */
   async byIdentifier(type: LookupType, raw: string): Promise<CustomerProfile> {
     const key = `${type}:${normaliseLookup(this.config, type, raw)}`;
-    if (this.state.documents && !this.dirty.has(key)) {
-      const persons = await this.engine.query<{ person_id: string }>(sql`SELECT DISTINCT person_id FROM ${sql.id(KEYS)} WHERE key = ${key} ORDER BY person_id`);
-      const personId = onePerson(
-        persons.map((p) => p.person_id),
-        type,
-        raw,
-      );
-      const [row] = await this.engine.query<{ doc: string }>(sql`SELECT doc FROM ${sql.id(DOCUMENTS)} WHERE person_id = ${personId}`);
-      const doc = row ? this.fresh(personId, row.doc) : null;
+    if (this.store && !this.dirty.has(key)) {
+      const personId = onePerson([...(this.store.persons(key) ?? [])], type, raw);
+      const text = this.store.document(personId);
+      const doc = text === undefined ? null : this.fresh(personId, text);
       if (doc) return assembleProfile(doc, raw, this.config);
     }
     const personId = await lookupPerson(this.engine, this.config, type, raw);
@@ -109,13 +116,11 @@ export class ProfileReader {
    * The document of the person a key resolves to: null when it or its person changed since (read
    * live), undefined when no key matches (and the documents are fresh, so nobody has that id).
    */
-  private async byKey(key: string): Promise<ProfileParts | null | undefined> {
-    // Two probes rather than a join, which would scan every document.
-    const [hit] = await this.engine.query<{ person_id: string }>(sql`SELECT person_id FROM ${sql.id(KEYS)} WHERE key = ${key} ORDER BY priority LIMIT 1`);
-    if (!hit) return this.dirty.size > 0 ? null : undefined;
-    const [row] = await this.engine.query<{ doc: string }>(sql`SELECT doc FROM ${sql.id(DOCUMENTS)} WHERE person_id = ${hit.person_id}`);
-    if (!row) return null;
-    return this.fresh(hit.person_id, row.doc);
+  private byKey(store: ProfileStore, key: string): ProfileParts | null | undefined {
+    const personId = store.persons(key)?.[0];
+    if (personId === undefined) return this.dirty.size > 0 ? null : undefined;
+    const text = store.document(personId);
+    return text === undefined ? null : this.fresh(personId, text);
   }
 
   /** The parts of a document, or null when anything of the person changed since it was written. */

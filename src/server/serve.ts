@@ -95,6 +95,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await collector.drain();
       await collector.close();
+      await profiles.close();
       await reads.close();
       await engine.close();
     },

@@ -98,38 +98,37 @@ export class DuckDbEngine implements Engine {
     return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
   }
 
-  /** Engine.queryColumns: the result's chunks copied into one typed array (or value array) per column. */
+  /** Engine.queryColumns: every batch of queryColumnBatches, concatenated. */
   async queryColumns(query: Sql | string): Promise<Column[]> {
-    const { text, params } = compile(query, this.dialect);
-    const result = await this.connection.run(text, params.map(toDuckDbValue));
-    const kinds = result.columnTypes().map((t) => columnKind(t.typeId));
-    const chunks: DuckDBDataChunk[] = [];
-    let total = 0;
-    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      chunks.push(chunk);
-      total += chunk.rowCount;
+    const batches: Column[][] = [];
+    let width = 0;
+    for await (const batch of this.queryColumnBatches(query)) {
+      batches.push(batch);
+      width = batch.length;
     }
-    return kinds.map((kind, c) => {
-      const out: Column = kind === 'int' ? new Int32Array(total) : kind === 'float' ? new Float64Array(total) : new Array<unknown>(total);
+    const total = batches.reduce((n, b) => n + (b[0]?.length ?? 0), 0);
+    return Array.from({ length: width }, (_, c): Column => {
+      const first = batches[0]?.[c];
+      const out: Column = first instanceof Int32Array ? new Int32Array(total) : first instanceof Float64Array ? new Float64Array(total) : new Array<unknown>(total);
       let at = 0;
-      for (const chunk of chunks) {
-        const rows = chunk.rowCount;
-        if (kind === 'other') {
-          const values = out as unknown[];
-          const converted = chunk.convertColumnValues(c, JSDuckDBValueConverter);
-          for (let r = 0; r < rows; r++) values[at + r] = converted[r];
-        } else {
-          const vector = chunk.getColumnVector(c);
-          for (let r = 0; r < rows; r++) {
-            const value = vector.getItem(r) as number | null;
-            if (value === null && kind === 'int') throw new Error(`queryColumns: NULL in integer column ${result.columnName(c)}`);
-            out[at + r] = value ?? NaN;
-          }
-        }
-        at += rows;
+      for (const batch of batches) {
+        const column = batch[c] as Column;
+        if (Array.isArray(out)) for (let r = 0; r < column.length; r++) out[at + r] = column[r];
+        else out.set(column as Int32Array | Float64Array, at);
+        at += column.length;
       }
       return out;
     });
+  }
+
+  /** Engine.queryColumnBatches: one batch per DuckDB chunk (2,048 rows), fetched as it is consumed. */
+  async *queryColumnBatches(query: Sql | string): AsyncGenerator<Column[]> {
+    const { text, params } = compile(query, this.dialect);
+    const result = await this.connection.run(text, params.map(toDuckDbValue));
+    const kinds = result.columnTypes().map((t) => columnKind(t.typeId));
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      yield chunkColumns(chunk, kinds, (c) => result.columnName(c));
+    }
   }
 
   async transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
@@ -188,4 +187,20 @@ function normaliseRow(row: Record<string, unknown>): Row {
         : value;
   }
   return out;
+}
+
+/** A chunk's columns as Engine.queryColumns types them. */
+function chunkColumns(chunk: DuckDBDataChunk, kinds: readonly ('int' | 'float' | 'other')[], name: (column: number) => string): Column[] {
+  const rows = chunk.rowCount;
+  return kinds.map((kind, c): Column => {
+    if (kind === 'other') return chunk.convertColumnValues(c, JSDuckDBValueConverter) as unknown[];
+    const out = kind === 'int' ? new Int32Array(rows) : new Float64Array(rows);
+    const vector = chunk.getColumnVector(c);
+    for (let r = 0; r < rows; r++) {
+      const value = vector.getItem(r) as number | null;
+      if (value === null && kind === 'int') throw new Error(`queryColumns: NULL in integer column ${name(c)}`);
+      out[r] = value ?? NaN;
+    }
+    return out;
+  });
 }

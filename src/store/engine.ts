@@ -25,6 +25,11 @@ export interface Engine {
    * callers fall back on it (see src/identity/bulk.ts `readColumns`).
    */
   queryColumns?(query: Sql | string): Promise<Column[]>;
+  /**
+   * queryColumns a batch of rows at a time, each fetched as the previous one is consumed: a
+   * result too large to hold at once (every profile document) streams through in bounded memory.
+   */
+  queryColumnBatches?(query: Sql | string): AsyncIterable<Column[]>;
   /** Runs `work` atomically where the engine supports it: all of it is written, or none. */
   transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 export { sql, compile, Sql } from './sql.js';
 export type { SqlValue, CompiledSql } from './sql.js';
 export { Dialect, DuckDbDialect, ClickHouseDialect } from './dialect.js';
-export type { Engine, Row } from './engine.js';
+export type { Column, Engine, Row } from './engine.js';
 export { DuckDbEngine } from './duckdb-engine.js';
 export { ClickHouseEngine } from './clickhouse-engine.js';
 export { ReadPool, openReadPool } from './read-pool.js';

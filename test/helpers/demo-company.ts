@@ -26,6 +26,8 @@ export interface DemoCompanyOptions {
    */
   readonly trueIdentity?: boolean;
   readonly config?: ConfigInput;
+  /** A database file (in the company's folder) instead of an in-memory one: what files beside it need (profile documents). */
+  readonly file?: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface DemoCompanyOptions {
 export async function loadDemoCompany(options: DemoCompanyOptions): Promise<DemoCompany> {
   const dir = join(tempDir(), 'company');
   await generateDemoCompany({ customers: options.customers, seed: options.seed, outDir: dir, format: 'csv' });
-  const engine = await openStore(':memory:');
+  const engine = await openStore(options.file ? join(dir, '..', 'base.duckdb') : ':memory:');
   await importFiles(engine, [dir]);
   for (const name of ['persons', 'records']) {
     await engine.exec(sql`CREATE TABLE ${sql.id(`truth_${name}`)} AS
