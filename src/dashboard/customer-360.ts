@@ -1,6 +1,9 @@
 import type { z } from '@hono/zod-openapi';
 import type { Config } from '../config/index.js';
-import { customerCard } from '../profiles/index.js';
+import { resolvePersonId } from '../identity/index.js';
+import { explainAffinity, type CategoryAffinityRow } from '../needs/index.js';
+import { customerProfile, type CustomerProfile, type ProfileReader } from '../profiles/index.js';
+import { customerPath } from '../segments/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
 import { pAliveCurve } from './p-alive-curve.js';
 import type { customer360Schema } from './schemas.js';
@@ -23,19 +26,44 @@ async function fittedModel(engine: Engine): Promise<{ model: string; params: Rec
   return { model: String(fit.model), params: JSON.parse(fit.params) as Record<string, number>, asOf: run.as_of };
 }
 
+/** What the customer card adds to the profile: affinities with their explanation, gaps, his path over snapshots. */
+async function cardParts(engine: Engine, personId: string): Promise<Pick<Customer360, 'affinities' | 'gaps' | 'path'>> {
+  const [affinities, gaps, path] = await Promise.all([
+    engine.query<CategoryAffinityRow & Row>(sql`SELECT * FROM customer_category_affinity WHERE person_id = ${personId} ORDER BY share DESC`),
+    engine.query<Row>(sql`SELECT * FROM customer_category_gaps WHERE person_id = ${personId} ORDER BY gap_rank`),
+    customerPath(engine, personId),
+  ]);
+  return {
+    affinities: plain(affinities.map((a) => ({ ...a, explanation: explainAffinity(a) }))),
+    gaps: plain(gaps),
+    path: plain(path),
+  };
+}
+
 /**
- * The customer 360: the profile API's object as it is, his timeline, his value with the P(alive)
- * curve over his history, affinities, gaps and his path over snapshots (the customer card's).
+ * The customer 360: the profile API's object as it is (from the server's profile reader when it
+ * has one, as GET /v1/customers/{id} answers), his timeline, his value with the P(alive) curve over
+ * his history, and the customer card's affinities, gaps and path over snapshots. Everything but
+ * the person and his records is read side by side on the read pool: each part is one or two index
+ * probes, so the answer takes about as long as the slowest part, not their sum.
  */
-export async function customer360(engine: Engine, config: Config, id: string): Promise<Customer360> {
-  const { affinities, gaps, path, ...profile } = await customerCard(engine, id, config);
-  const records = profile.records;
-  const orders = await personOrders(engine, records);
-  const [history, [value], fit] = await Promise.all([
-    timeline(engine, records, profile.lastEvents, orders),
+export async function customer360(engine: Engine, config: Config, id: string, profiles?: ProfileReader): Promise<Customer360> {
+  // The profile first: read live (no documents, or he changed since the run) it is the longest part.
+  const pendingProfile: Promise<CustomerProfile> = profiles ? profiles.byId(id) : customerProfile(engine, config, id);
+  pendingProfile.catch(() => undefined); // awaited below; an unknown id fails there and in resolvePersonId alike
+  const { personId } = await resolvePersonId(engine, id);
+  const records = (await engine.query<{ node_id: string }>(sql`SELECT node_id FROM identity_nodes WHERE person_id = ${personId} ORDER BY node_id`)).map(
+    (r) => r.node_id,
+  );
+  const pendingOrders = personOrders(engine, records);
+  const [profile, orders, history, [value], fit, card] = await Promise.all([
+    pendingProfile,
+    pendingOrders,
+    timeline(engine, records, pendingProfile.then((p) => p.lastEvents), pendingOrders),
     engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, expected_transactions FROM customer_classes
-      WHERE person_id = ${profile.id}`),
+      WHERE person_id = ${personId}`),
     fittedModel(engine),
+    cardParts(engine, personId),
   ]);
   return {
     profile: plain(profile) as unknown as Record<string, unknown>,
@@ -52,8 +80,6 @@ export async function customer360(engine: Engine, config: Config, id: string): P
       expectedTransactions: numberOrNull(value?.expected_transactions),
       pAliveCurve: fit ? pAliveCurve(fit.model, fit.params, orders.map((o) => o.ordered_at), fit.asOf) : [],
     },
-    affinities: plain(affinities) as unknown as Record<string, unknown>[],
-    gaps: plain(gaps) as unknown as Record<string, unknown>[],
-    path: plain(path) as unknown as Record<string, unknown>[],
+    ...card,
   };
 }

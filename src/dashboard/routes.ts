@@ -93,7 +93,7 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
       request: { params: z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) }) },
       responses: { 200: json(customer360Schema, 'The customer.'), ...errors, ...notFound },
     }),
-    async (c) => c.json(await customer360(reads, deps.config, c.req.valid('param').id), 200),
+    async (c) => c.json(await customer360(reads, deps.config, c.req.valid('param').id, deps.profiles), 200),
   );
 
   app.openapi(

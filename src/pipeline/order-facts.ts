@@ -4,6 +4,9 @@ import { dropTables, replaceTable } from './tables.js';
 
 const SCRATCH = ['order_line_facts', 'order_totals', 'order_refunds', 'order_money'];
 
+/** A line's revenue (order_lines columns, as the schema defines it): the order facts and the 360's live orders count it alike. */
+export const LINE_REVENUE = sql`quantity * unit_price - coalesce(discount, 0)`;
+
 /**
  * One row per order up to the as-of date with its revenue, cost of goods, margin, units and
  * refunds: the base every value computation aggregates. Written without CTEs or window
@@ -17,7 +20,7 @@ export const orderFacts: PipelineStep = {
     const money = (expression: Sql): Sql => sql`CAST(${expression} AS DECIMAL(18, 4))`;
     await replaceTable(engine, 'order_line_facts', sql`
       SELECT l.order_id AS order_id,
-        ${money(sql`l.quantity * l.unit_price - coalesce(l.discount, 0)`)} AS revenue,
+        ${money(LINE_REVENUE)} AS revenue,
         ${money(sql`l.quantity * coalesce(l.unit_cost, p.unit_cost, 0)`)} AS cost,
         l.quantity AS units
       FROM order_lines AS l LEFT JOIN products AS p ON p.sku = l.sku`);

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { RowSet } from '../../src/collect/events/rows.js';
+import { stageRows, writeStaged } from '../../src/collect/events/write.js';
+import { customer360 } from '../../src/dashboard/customer-360.js';
+import { HISTORY_INDEXES } from '../../src/profiles/lookup-indexes.js';
 import { customerProfile } from '../../src/profiles/index.js';
-import { sql } from '../../src/store/index.js';
+import { sql, type Engine, type Row as DbRow, type Sql } from '../../src/store/index.js';
+import { tempDir } from '../helpers/fixtures.js';
 import { sharedFixture, type DashboardFixture } from './helpers.js';
 
 interface Row {
@@ -158,7 +164,9 @@ describe('GET /api/customers and /api/customers/{id}', () => {
     expect(times).toEqual([...times].sort().reverse());
     expect(body.timeline.length).toBeLessThanOrEqual(200);
     const orders = body.timeline.filter((t) => t.kind === 'order');
-    expect(orders).toHaveLength(await count(sql`SELECT count(*) FROM order_facts WHERE customer_id IN (SELECT customer_id FROM customer_persons WHERE person_id = ${id})`));
+    expect(orders).toHaveLength(await count(sql`SELECT count(*) FROM orders WHERE customer_id IN (SELECT customer_id FROM customer_persons WHERE person_id = ${id})`));
+    const factsRevenue = await count(sql`SELECT sum(revenue) FROM order_facts WHERE customer_id IN (SELECT customer_id FROM customer_persons WHERE person_id = ${id})`);
+    expect(orders.reduce((sum, o) => sum + (o.amount ?? 0), 0)).toBeCloseTo(factsRevenue, 2);
     expect(orders.every((o) => typeof o.amount === 'number' && typeof o.channel === 'string')).toBe(true);
     expect(new Set(body.timeline.map((t) => t.kind)).size).toBeGreaterThan(1);
     expect(body.value.rfm.segment).not.toBeNull();
@@ -178,5 +186,57 @@ describe('GET /api/customers and /api/customers/{id}', () => {
     const res = await fx.get('/api/customers/NOPE-404');
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
+  it('shows in the 360 the rows the event loader collected after the run: orders, contacts and their reactions, web events', async () => {
+    const [person] = await fx.engine.query<{ person_id: string; customer_id: string }>(sql`SELECT p.person_id AS person_id, min(p.customer_id) AS customer_id
+      FROM customer_persons AS p JOIN customer_classes AS c ON c.person_id = p.person_id GROUP BY p.person_id ORDER BY p.person_id DESC LIMIT 1`);
+    const [product] = await fx.engine.query<{ sku: string }>(sql`SELECT min(sku) AS sku FROM products`);
+    const record = person?.customer_id ?? '';
+    const after = (days: number): Date => new Date(fx.asOf.getTime() + days * 86_400_000);
+    const rows = new RowSet();
+    rows.add('orders', { order_id: 'LATE-O1', customer_id: record, ordered_at: after(1), channel: 'web' });
+    rows.add('order_lines', { order_id: 'LATE-O1', line_no: 1, sku: product?.sku, quantity: 2, unit_price: 10, discount: 1 });
+    rows.add('contacts', { contact_id: 'LATE-C1', customer_id: record, campaign_id: 'LATE-K', channel: 'email', sent_at: after(2) });
+    rows.add('responses', { contact_id: 'LATE-C1', type: 'opened', at: after(3) });
+    rows.add('web_events', { event_id: 'LATE-W1', customer_id: record, at: after(4), type: 'page_view', page: '/late' });
+    // As the loader merges a chunk: staged files, then one transaction into the (indexed) tables.
+    const staged = await stageRows(rows, join(tempDir(), 'late-stage'));
+    await fx.engine.transaction((tx) => writeStaged(tx, staged));
+    const body = await fx.json<Customer360>(`/api/customers/${encodeURIComponent(person?.person_id ?? '')}`);
+    expect(body.timeline.slice(0, 4)).toEqual([
+      { at: after(4).toISOString(), kind: 'web', label: 'page_view /late', channel: 'web' },
+      { at: after(3).toISOString(), kind: 'email', label: 'Opened: LATE-K', channel: 'email' },
+      { at: after(2).toISOString(), kind: 'email', label: 'Sent: LATE-K', channel: 'email' },
+      { at: after(1).toISOString(), kind: 'order', label: 'Order LATE-O1, 1 line(s)', amount: 19, channel: 'web' },
+    ]);
+  });
+
+  it('reads every collected table of the timeline through its index (DuckDB probes one only for a filter on its column alone)', async () => {
+    const plans: { table: string; plan: string }[] = [];
+    const traced: Engine = {
+      dialect: fx.engine.dialect,
+      location: fx.engine.location,
+      exec: (query) => fx.engine.exec(query),
+      transaction: (work) => fx.engine.transaction(work),
+      close: () => Promise.resolve(),
+      query: async <T extends DbRow>(query: Sql | string): Promise<T[]> => {
+        const text = typeof query === 'string' ? query : query.parts.map((p) => (p.kind === 'text' ? p.text : p.kind === 'ident' ? p.name : '')).join('');
+        const table = HISTORY_INDEXES.map(([t]) => t).find((t) => new RegExp(`FROM (\\(SELECT \\* FROM )?${t}\\b`).test(text));
+        if (table) {
+          const explained = await fx.engine.query(typeof query === 'string' ? `EXPLAIN ANALYZE ${query}` : sql`EXPLAIN ANALYZE ${query}`);
+          plans.push({ table, plan: explained.map((r) => Object.values(r).join('\n')).join('\n') });
+        }
+        return fx.engine.query<T>(query);
+      },
+    };
+    const [busy] = await fx.engine.query<{ person_id: string }>(sql`SELECT p.person_id AS person_id FROM customer_persons AS p
+      JOIN contacts AS c ON c.customer_id = p.customer_id JOIN orders AS o ON o.customer_id = p.customer_id JOIN web_events AS w ON w.customer_id = p.customer_id
+      GROUP BY p.person_id ORDER BY count(*) DESC LIMIT 1`);
+    await customer360(traced, fx.config, busy?.person_id ?? '');
+    expect(plans.map((p) => p.table)).toEqual(expect.arrayContaining(['orders', 'order_lines', 'contacts', 'responses', 'web_events', 'tickets', 'surveys']));
+    for (const { table, plan } of plans) expect(plan, table).toContain('Index Scan');
+    const indexes = (await fx.engine.query<{ name: string }>(sql`SELECT index_name AS name FROM duckdb_indexes()`)).map((r) => r.name);
+    expect(indexes).toEqual(expect.arrayContaining(HISTORY_INDEXES.map(([table, column]) => `${table}_by_${column}`)));
   });
 });
