@@ -23,6 +23,8 @@ export interface ProfileLoadResult {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Where the server read profiles from: the run's documents, or the tables (and why). */
+  readonly road?: string;
 }
 
 const MAX_IN_FLIGHT = 256;
@@ -105,7 +107,9 @@ export async function benchProfiles(opts: { db?: string; customers?: number; rat
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       await new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load process exited with ${code}`)))));
-      return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ProfileLoadResult;
+      const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as ProfileLoadResult;
+      const { state } = server.profiles;
+      return { ...result, road: state.documents ? 'documents' : `live (${state.reason ?? ''})` };
     } finally {
       await server.close();
     }
@@ -129,6 +133,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       warmup: Number(values.warmup),
     });
     console.log(`profile lookups at ${values.rate}/s for ${values.seconds} s after ${values.warmup} s of warm-up: ${result.requestsPerSecond.toFixed(0)}/s served, ` +
-      `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; of ${result.requests}, ${result.failed} not 200 (shared emails: 400), ${result.shed} shed (256 in flight)`);
+      `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; of ${result.requests}, ${result.failed} not 200 (shared emails: 400), ${result.shed} shed (256 in flight); profiles read from ${result.road ?? '?'}`);
   }
 }

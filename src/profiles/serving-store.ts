@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 
 /**
@@ -21,8 +21,11 @@ const BUILD = 'build';
 type KeyPersons = readonly string[];
 
 function openRoot(path: string, readOnly: boolean): RootDatabase {
-  // LZ4 on the documents: ~4x smaller, a few microseconds to read back.
-  return open({ path, noSubdir: true, readOnly, compression: true, maxDbs: 4 });
+  // Not compressed: lmdb's compression took 57 µs a document to write (100k persons: 9.8 s
+  // against 4.1 s), for half the disk. Written without a sync per commit, because the file is
+  // synced once, whole, before it replaces the previous one (a sync per batch of 2,048
+  // documents made the build disk-bound: 7.7 s against 4.1 s per 100k persons).
+  return open({ path, noSubdir: true, readOnly, compression: false, maxDbs: 4, noSync: !readOnly });
 }
 
 /** The run's documents and keys, read-only (one server holds them open). */
@@ -114,6 +117,12 @@ export class ProfileStoreWriter {
   async finish(build: string): Promise<void> {
     this.meta.putSync(BUILD, build);
     await this.root.close();
+    const file = openSync(this.temporary, 'r+');
+    try {
+      fsyncSync(file);
+    } finally {
+      closeSync(file);
+    }
     renameSync(this.temporary, this.path);
     rmSync(`${this.temporary}-lock`, { force: true });
   }

@@ -98,20 +98,17 @@ export class DuckDbEngine implements Engine {
     return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
   }
 
-  /** Engine.queryColumns: every batch of queryColumnBatches, concatenated. */
+  /** Engine.queryColumns: every batch of the result, concatenated. */
   async queryColumns(query: Sql | string): Promise<Column[]> {
-    const batches: Column[][] = [];
-    let width = 0;
-    for await (const batch of this.queryColumnBatches(query)) {
-      batches.push(batch);
-      width = batch.length;
-    }
-    const total = batches.reduce((n, b) => n + (b[0]?.length ?? 0), 0);
-    return Array.from({ length: width }, (_, c): Column => {
-      const first = batches[0]?.[c];
-      const out: Column = first instanceof Int32Array ? new Int32Array(total) : first instanceof Float64Array ? new Float64Array(total) : new Array<unknown>(total);
+    // Materialised, not streamed: DuckDB builds a materialised result in parallel.
+    const { kinds, batches } = await this.columnBatches(query, false);
+    const read: Column[][] = [];
+    for await (const batch of batches) read.push(batch);
+    const total = read.reduce((n, b) => n + (b[0]?.length ?? 0), 0);
+    return kinds.map((kind, c): Column => {
+      const out: Column = kind === 'int' ? new Int32Array(total) : kind === 'float' ? new Float64Array(total) : new Array<unknown>(total);
       let at = 0;
-      for (const batch of batches) {
+      for (const batch of read) {
         const column = batch[c] as Column;
         if (Array.isArray(out)) for (let r = 0; r < column.length; r++) out[at + r] = column[r];
         else out.set(column as Int32Array | Float64Array, at);
@@ -121,14 +118,22 @@ export class DuckDbEngine implements Engine {
     });
   }
 
-  /** Engine.queryColumnBatches: one batch per DuckDB chunk (2,048 rows), fetched as it is consumed. */
+  /** Engine.queryColumnBatches: one batch per DuckDB chunk (2,048 rows), streamed: the result is never held whole. */
   async *queryColumnBatches(query: Sql | string): AsyncGenerator<Column[]> {
+    yield* (await this.columnBatches(query, true)).batches;
+  }
+
+  private async columnBatches(query: Sql | string, stream: boolean): Promise<{ kinds: ColumnKind[]; batches: AsyncGenerator<Column[]> }> {
     const { text, params } = compile(query, this.dialect);
-    const result = await this.connection.run(text, params.map(toDuckDbValue));
+    const values = params.map(toDuckDbValue);
+    const result = stream ? await this.connection.stream(text, values) : await this.connection.run(text, values);
     const kinds = result.columnTypes().map((t) => columnKind(t.typeId));
-    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      yield chunkColumns(chunk, kinds, (c) => result.columnName(c));
+    async function* batches(): AsyncGenerator<Column[]> {
+      for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        yield chunkColumns(chunk, kinds, (c) => result.columnName(c));
+      }
     }
+    return { kinds, batches: batches() };
   }
 
   async transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
@@ -162,7 +167,9 @@ function toDuckDbValue(value: SqlValue): DuckDBValue {
   return value;
 }
 
-function columnKind(type: DuckDBTypeId): 'int' | 'float' | 'other' {
+type ColumnKind = 'int' | 'float' | 'other';
+
+function columnKind(type: DuckDBTypeId): ColumnKind {
   switch (type) {
     case DuckDBTypeId.TINYINT:
     case DuckDBTypeId.SMALLINT:
@@ -190,10 +197,10 @@ function normaliseRow(row: Record<string, unknown>): Row {
 }
 
 /** A chunk's columns as Engine.queryColumns types them. */
-function chunkColumns(chunk: DuckDBDataChunk, kinds: readonly ('int' | 'float' | 'other')[], name: (column: number) => string): Column[] {
+function chunkColumns(chunk: DuckDBDataChunk, kinds: readonly ColumnKind[], name: (column: number) => string): Column[] {
   const rows = chunk.rowCount;
   return kinds.map((kind, c): Column => {
-    if (kind === 'other') return chunk.convertColumnValues(c, JSDuckDBValueConverter) as unknown[];
+    if (kind === 'other') return chunk.convertColumnValues(c, JSDuckDBValueConverter);
     const out = kind === 'int' ? new Int32Array(rows) : new Float64Array(rows);
     const vector = chunk.getColumnVector(c);
     for (let r = 0; r < rows; r++) {
