@@ -131,15 +131,16 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
         for (let slice = 0; slice < slices; slice++) {
           await stream(
             engine,
-            `SELECT n.person_id, json_object(
-                'records', to_json(n.records),
-                'golden', g_doc.doc,
-                'identifiers', coalesce(i.doc, '[]'::JSON),
-                'consents', coalesce(k.doc, '[]'::JSON),
-                'classes', c_doc.doc,
-                'digital', d_doc.doc,
-                'offers', coalesce(o.doc, '[]'::JSON),
-                'events', coalesce(e.doc, '[]'::JSON))::VARCHAR AS doc
+            // Each part is JSON text already: concatenated, not passed to json_object, which parses
+            // every part again (100k persons: 19.8 s for the step that way, 16-17 s concatenated).
+            `SELECT n.person_id, concat('{"records":', to_json(n.records)::VARCHAR,
+                ',"golden":', coalesce(g_doc.doc::VARCHAR, 'null'),
+                ',"identifiers":', coalesce(i.doc::VARCHAR, '[]'),
+                ',"consents":', coalesce(k.doc::VARCHAR, '[]'),
+                ',"classes":', coalesce(c_doc.doc::VARCHAR, 'null'),
+                ',"digital":', coalesce(d_doc.doc::VARCHAR, 'null'),
+                ',"offers":', coalesce(o.doc::VARCHAR, '[]'),
+                ',"events":', coalesce(e.doc::VARCHAR, '[]'), '}') AS doc
             FROM (SELECT person_id, list(node_id ORDER BY node_id) AS records FROM identity_nodes WHERE ${inSlice('person_id', slice)} GROUP BY person_id) n
             ${row('person_profiles', 'g', slice)}
             LEFT JOIN (SELECT person_id, to_json(list(json_object('type', type, 'value', value, 'source', source) ORDER BY type, value, source)) AS doc
