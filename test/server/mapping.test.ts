@@ -19,7 +19,7 @@ beforeAll(async () => {
     { type: 'track', anonymousId: 'anon-1', messageId: 'e2', timestamp: at(3), event: 'Products Searched', properties: { query: 'red chair' } },
     { type: 'identify', userId: 'user-1', anonymousId: 'anon-1', messageId: 'i1', timestamp: at(4), traits: {
       email: ' Ana@Example.com ', phone: '+33 6 12 34 56 78', firstName: 'Ana', lastName: 'Lopez', birthday: '1985-03-02T00:00:00Z', gender: 'female',
-      address: { postalCode: '69001', city: 'Lyon', country: 'fr' }, interests: ['garden', 'owner'], loyaltyCard: 'LC-99',
+      address: { street: '12 rue de la République', postalCode: '69001', city: 'Lyon', country: 'fr' }, interests: ['garden', 'owner'], loyaltyCard: 'LC-99',
       consents: { email: 'opt_in', sms: false, fax: 'opt_in' },
     }, context: { externalIds: [{ id: 'crm-7', type: 'crm_id', collection: 'users' }] } },
     { type: 'track', userId: 'user-1', messageId: 'e3', timestamp: at(5), event: 'Product Added', properties: { sku: 'SKU-1' } },
@@ -59,9 +59,9 @@ afterAll(async () => {
 
 describe('mapping of Segment events to the datamart', () => {
   it('identify: traits to one customer record per userId, later traits completing earlier ones', async () => {
-    expect(await rows(sql`SELECT customer_id, source, first_name, last_name, CAST(birth_date AS VARCHAR) AS birth_date, gender, postcode, city, country, interests
+    expect(await rows(sql`SELECT customer_id, source, first_name, last_name, CAST(birth_date AS VARCHAR) AS birth_date, gender, street_address, postcode, city, country, interests
       FROM customers WHERE customer_id = 'evt:u:user-1'`)).toEqual([
-      { customer_id: 'evt:u:user-1', source: 'events', first_name: 'Ana', last_name: 'Lopez', birth_date: '1985-03-02', gender: 'F', postcode: '69001', city: 'Villeurbanne', country: 'FR', interests: 'garden;owner' },
+      { customer_id: 'evt:u:user-1', source: 'events', first_name: 'Ana', last_name: 'Lopez', birth_date: '1985-03-02', gender: 'F', street_address: '12 rue de la République', postcode: '69001', city: 'Villeurbanne', country: 'FR', interests: 'garden;owner' },
     ]);
   });
 

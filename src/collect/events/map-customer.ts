@@ -97,6 +97,8 @@ export function mapIdentify(rows: RowSet, event: TrackedEvent): string[] {
     last_name: firstText(traits, 'lastName', 'last_name'),
     birth_date: day(traits.birthday ?? traits.birth_date ?? traits.birthDate),
     gender: gender(traits.gender),
+    // Segment's address trait has `street` (one line); the default match key needs it with the postcode.
+    street_address: firstText(address, 'street', 'line1', 'street_address') ?? firstText(traits, 'street', 'streetAddress', 'street_address'),
     postcode: firstText(address, 'postalCode', 'postal_code', 'zip') ?? firstText(traits, 'postalCode', 'postal_code', 'postcode'),
     city: firstText(address, 'city') ?? firstText(traits, 'city'),
     country: country(address.country ?? traits.country),
