@@ -43,29 +43,34 @@ export async function lookupPerson(engine: Engine, config: Config, type: LookupT
 
 /** A profile's parts read from the datamart's tables as they are now. */
 export async function liveProfileParts(engine: Engine, personId: string, lastEvents = LAST_EVENTS): Promise<ProfileParts> {
-  const tables = await existing(engine);
-  const records = (await engine.query<{ node_id: string }>(sql`SELECT node_id FROM identity_nodes WHERE person_id = ${personId} ORDER BY node_id`)).map((r) => r.node_id);
-  const [golden] = await engine.query<Row>(sql`SELECT * FROM person_profiles WHERE person_id = ${personId}`);
-  // Filtered on the person alone so the lookup index serves it; types and duplicates sorted out later.
-  const identifiers = await engine.query<{ type: string; value: string; source: string | null }>(sql`SELECT type, value, source
-    FROM person_identifiers WHERE person_id = ${personId}`);
+  // Two waves of queries side by side (a read pool spreads them over its connections): what
+  // names his records and identifiers, then what is read by them. One after the other, the ten
+  // lookups took 60-100 ms on a million people.
+  const [tables, records, [golden], identifiers] = await Promise.all([
+    existing(engine),
+    engine.query<{ node_id: string }>(sql`SELECT node_id FROM identity_nodes WHERE person_id = ${personId} ORDER BY node_id`).then((rows) => rows.map((r) => r.node_id)),
+    engine.query<Row>(sql`SELECT * FROM person_profiles WHERE person_id = ${personId}`),
+    // Filtered on the person alone so the lookup index serves it; types and duplicates sorted out later.
+    engine.query<{ type: string; value: string; source: string | null }>(sql`SELECT type, value, source FROM person_identifiers WHERE person_id = ${personId}`),
+  ]);
   const inRecords = records.length > 0 ? sql`customer_id IN (${sql.join(records.map((r) => sql`${r}`))})` : sql`FALSE`;
-  const consents = await engine.query<{ channel: string; status: string; at: Date; source: string }>(sql`SELECT channel, status,
-    ${sql.id('at')} AS at, source FROM consents WHERE ${inRecords}`);
   const one = async (table: string): Promise<Row | null> =>
     tables.has(table) ? ((await engine.query<Row>(sql`SELECT * FROM ${sql.id(table)} WHERE person_id = ${personId}`))[0] ?? null) : null;
-  const classes = await one('customer_classes');
-  const digital = await one('customer_digital');
-  const offers = tables.has('customer_next_offers') ? await engine.query<Row>(sql`SELECT * FROM customer_next_offers WHERE person_id = ${personId}`) : [];
   const ids = (type: string): string[] => identifiers.filter((i) => i.type === type).map((i) => i.value);
   const eventFilter = [sql`${inRecords}`];
   if (ids('userId').length > 0) eventFilter.push(sql`user_id IN (${sql.join(ids('userId').map((v) => sql`${v}`))})`);
   if (ids('anonymousId').length > 0) eventFilter.push(sql`anonymous_id IN (${sql.join(ids('anonymousId').map((v) => sql`${v}`))})`);
-  const events = tables.has('events')
-    ? await engine.query<{ message_id: string; type: string; event: string | null; timestamp: Date; properties: string | null }>(sql`
-        SELECT message_id, type, event, ${sql.id('timestamp')} AS timestamp, properties FROM events
-        WHERE ${sql.join(eventFilter, ' OR ')} ORDER BY 4 DESC, 1 LIMIT ${lastEvents}`)
-    : [];
+  const [consents, classes, digital, offers, events] = await Promise.all([
+    engine.query<{ channel: string; status: string; at: Date; source: string }>(sql`SELECT channel, status, ${sql.id('at')} AS at, source FROM consents WHERE ${inRecords}`),
+    one('customer_classes'),
+    one('customer_digital'),
+    tables.has('customer_next_offers') ? engine.query<Row>(sql`SELECT * FROM customer_next_offers WHERE person_id = ${personId}`) : Promise.resolve([]),
+    tables.has('events')
+      ? engine.query<{ message_id: string; type: string; event: string | null; timestamp: Date; properties: string | null }>(sql`
+          SELECT message_id, type, event, ${sql.id('timestamp')} AS timestamp, properties FROM events
+          WHERE ${sql.join(eventFilter, ' OR ')} ORDER BY 4 DESC, 1 LIMIT ${lastEvents}`)
+      : Promise.resolve([]),
+  ]);
   return {
     personId,
     records,
