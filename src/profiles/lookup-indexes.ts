@@ -39,7 +39,18 @@ export const HISTORY_INDEXES: readonly IndexedColumn[] = [
   ['surveys', 'customer_id'],
 ];
 
-const ALL = [...LOOKUP_INDEXES, ...HISTORY_INDEXES];
+/**
+ * The tracked events of a profile read live (a person changed since the run), by record, userId
+ * or anonymousId: kept up to date by the loader's inserts like the history indexes (three index
+ * inserts an event).
+ */
+export const EVENT_INDEXES: readonly IndexedColumn[] = [
+  ['events', 'customer_id'],
+  ['events', 'user_id'],
+  ['events', 'anonymous_id'],
+];
+
+const ALL = [...LOOKUP_INDEXES, ...HISTORY_INDEXES, ...EVENT_INDEXES];
 
 /** The name of the index on a table's column. */
 export const indexName = (table: string, column: string): string => `${table}_by_${column}`;

@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
 import { IdentifierNormaliser, resolvePersonId } from '../identity/index.js';
-import { sql, type Engine, type Row } from '../store/index.js';
+import { sql, type Engine, type Row, type Sql } from '../store/index.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { assembleProfile, jsonRow, jsonValue, LOOKUP_TYPES, type CustomerProfile, type LookupType, type ProfileParts } from './parts.js';
 
@@ -57,18 +57,25 @@ export async function liveProfileParts(engine: Engine, personId: string, lastEve
   const one = async (table: string): Promise<Row | null> =>
     tables.has(table) ? ((await engine.query<Row>(sql`SELECT * FROM ${sql.id(table)} WHERE person_id = ${personId}`))[0] ?? null) : null;
   const ids = (type: string): string[] => identifiers.filter((i) => i.type === type).map((i) => i.value);
-  const eventFilter = [sql`${inRecords}`];
-  if (ids('userId').length > 0) eventFilter.push(sql`user_id IN (${sql.join(ids('userId').map((v) => sql`${v}`))})`);
-  if (ids('anonymousId').length > 0) eventFilter.push(sql`anonymous_id IN (${sql.join(ids('anonymousId').map((v) => sql`${v}`))})`);
+  // His events by record, userId or anonymousId: one filter on one column per branch, so that each
+  // probes its index (an OR of the three scanned every event: 80-90 ms a profile with 5M events).
+  const eventsBy = (column: string, values: readonly string[]): Sql | null =>
+    values.length === 0
+      ? null
+      : sql`SELECT message_id, type, event, ${sql.id('timestamp')} AS ${sql.id('timestamp')}, properties FROM events
+          WHERE ${sql.id(column)} IN (${sql.join(values.map((v) => sql`${v}`))})`;
+  const branches = [eventsBy('customer_id', records), eventsBy('user_id', ids('userId')), eventsBy('anonymous_id', ids('anonymousId'))].filter(
+    (b): b is Sql => b !== null,
+  );
   const [consents, classes, digital, offers, events] = await Promise.all([
     engine.query<{ channel: string; status: string; at: Date; source: string }>(sql`SELECT channel, status, ${sql.id('at')} AS at, source FROM consents WHERE ${inRecords}`),
     one('customer_classes'),
     one('customer_digital'),
     tables.has('customer_next_offers') ? engine.query<Row>(sql`SELECT * FROM customer_next_offers WHERE person_id = ${personId}`) : Promise.resolve([]),
-    tables.has('events')
-      ? engine.query<{ message_id: string; type: string; event: string | null; timestamp: Date; properties: string | null }>(sql`
-          SELECT message_id, type, event, ${sql.id('timestamp')} AS timestamp, properties FROM events
-          WHERE ${sql.join(eventFilter, ' OR ')} ORDER BY 4 DESC, 1 LIMIT ${lastEvents}`)
+    tables.has('events') && branches.length > 0
+      ? engine.query<{ message_id: string; type: string; event: string | null; timestamp: Date; properties: string | null }>(
+          engine.dialect.topRows(sql`SELECT DISTINCT * FROM (${sql.join(branches, ' UNION ALL ')}) AS mine`, sql`${sql.id('timestamp')} DESC, message_id`, lastEvents),
+        )
       : Promise.resolve([]),
   ]);
   return {

@@ -156,6 +156,11 @@ export abstract class Dialect implements SqlCompiler {
       FROM (${from}) AS grouped) AS ranked WHERE ${sql.id(top.rankAs)} <= ${sql.raw(String(Math.trunc(top.n)))}`;
   }
 
+  /** The first `limit` rows of `query` in `orderBy` order. */
+  topRows(query: Sql, orderBy: Sql, limit: number): Sql {
+    return sql`SELECT * FROM (${query}) AS top_source ORDER BY ${orderBy} LIMIT ${sql.raw(String(Math.trunc(limit)))}`;
+  }
+
   /** One row with `n` = 1 when the table exists, else 0 (derived tables appear after the first run). */
   tableExists(name: string): Sql {
     return sql`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${name}`;
@@ -207,6 +212,15 @@ export class DuckDbDialect extends Dialect {
   readonly supportsTransactions = true;
   readonly supportsJsonDocuments = true;
   readonly supportsConditionalAlter = true;
+
+  /**
+   * Materialised first: DuckDB's Top-N pushes a filter on the sort column into the table scan
+   * below it, and a scan with that filter no longer probes the index of the query's own filter (a
+   * person's last events among 5M: 34 ms scanned, 3-4 ms through the index).
+   */
+  override topRows(query: Sql, orderBy: Sql, limit: number): Sql {
+    return sql`WITH top_source AS MATERIALIZED (${query}) SELECT * FROM top_source ORDER BY ${orderBy} LIMIT ${sql.raw(String(Math.trunc(limit)))}`;
+  }
 
   placeholder(index: number): string {
     return `$${index}`;
