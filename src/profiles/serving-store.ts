@@ -4,8 +4,8 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 /**
  * Profile documents are served from an LMDB file beside the datamart, not from DuckDB: a DuckDB
  * point query costs about 0.25 ms of CPU before it reads anything, and fetching a 7 KB document
- * by its index 1.6 ms more (measured on 1M persons with bench/_comp2-style probes: `SELECT 1`,
- * id only, doc). An LMDB read is a few microseconds on the calling thread, which is what a
+ * by its index 1.6 ms more (measured on the 1M demo company: 3,000 random persons probed for a
+ * constant, for their id alone and for their document, over 4 read connections). An LMDB read is a few microseconds on the calling thread, which is what a
  * lookup at 1,000/s on 2 cores needs. DuckDB still builds the documents (SQL); LMDB only holds them.
  *
  * None for an in-memory datamart or a server engine (ClickHouse): profiles are read live there.
@@ -20,57 +20,58 @@ const BUILD = 'build';
 /** Persons a key resolves to: person ids, older ids, record ids (`id:X`) and identifiers (`type:value`). */
 type KeyPersons = readonly string[];
 
-function openRoot(path: string, readOnly: boolean): RootDatabase {
+interface Databases {
+  readonly root: RootDatabase;
+  readonly docs: Database<string, string>;
+  readonly keys: Database<KeyPersons, string>;
+  readonly meta: Database<string, string>;
+}
+
+function openStoreFile(path: string, readOnly: boolean): Databases {
   // Not compressed: lmdb's compression took 57 µs a document to write (100k persons: 9.8 s
   // against 4.1 s), for half the disk. Written without a sync per commit, because the file is
   // synced once, whole, before it replaces the previous one (a sync per batch of 2,048
   // documents made the build disk-bound: 7.7 s against 4.1 s per 100k persons).
-  return open({ path, noSubdir: true, readOnly, compression: false, maxDbs: 4, noSync: !readOnly });
+  const root = open({ path, noSubdir: true, readOnly, compression: false, maxDbs: 4, noSync: !readOnly });
+  return {
+    root,
+    docs: root.openDB<string, string>({ name: 'docs', encoding: 'string' }),
+    keys: root.openDB<KeyPersons, string>({ name: 'keys', encoding: 'msgpack' }),
+    meta: root.openDB<string, string>({ name: 'meta', encoding: 'string' }),
+  };
 }
 
 /** The run's documents and keys, read-only (one server holds them open). */
 export class ProfileStore {
-  private constructor(
-    private readonly root: RootDatabase,
-    private readonly docs: Database<string, string>,
-    private readonly keys: Database<KeyPersons, string>,
-    private readonly meta: Database<string, string>,
-  ) {}
+  private constructor(private readonly file: Databases) {}
 
   /** Null when there is no file (never built, or built by an older version). */
   static openIfPresent(path: string): ProfileStore | null {
-    if (!existsSync(path)) return null;
-    const root = openRoot(path, true);
-    return new ProfileStore(
-      root,
-      root.openDB<string, string>({ name: 'docs', encoding: 'string' }),
-      root.openDB<KeyPersons, string>({ name: 'keys', encoding: 'msgpack' }),
-      root.openDB<string, string>({ name: 'meta', encoding: 'string' }),
-    );
+    return existsSync(path) ? new ProfileStore(openStoreFile(path, true)) : null;
   }
 
   /** The run that wrote the file (matched against the datamart's profile_documents_state). */
   get build(): string | undefined {
-    return this.meta.get(BUILD);
+    return this.file.meta.get(BUILD);
   }
 
   /** A person's document (JSON text), or undefined. */
   document(personId: string): string | undefined {
-    return this.docs.get(personId);
+    return this.file.docs.get(personId);
   }
 
-  /** The persons a key names: by priority (own id, older id, record id), then by id. */
+  /** The persons a key names: by priority (older id, then record id), then by id. */
   persons(key: string): KeyPersons | undefined {
-    return this.keys.get(key);
+    return this.file.keys.get(key);
   }
 
   /** Every document, by person id (tests compare builds with it). */
   *documents(): Generator<[string, string]> {
-    for (const { key, value } of this.docs.getRange()) yield [key, value];
+    for (const { key, value } of this.file.docs.getRange()) yield [key, value];
   }
 
   async close(): Promise<void> {
-    await this.root.close();
+    await this.file.root.close();
   }
 }
 
@@ -79,19 +80,13 @@ export class ProfileStore {
  * sees half a build, and a build that fails leaves the previous file as it was.
  */
 export class ProfileStoreWriter {
-  private readonly root: RootDatabase;
-  private readonly docs: Database<string, string>;
-  private readonly keys: Database<KeyPersons, string>;
-  private readonly meta: Database<string, string>;
+  private readonly file: Databases;
 
   private constructor(
     private readonly path: string,
     private readonly temporary: string,
   ) {
-    this.root = openRoot(temporary, false);
-    this.docs = this.root.openDB<string, string>({ name: 'docs', encoding: 'string' });
-    this.keys = this.root.openDB<KeyPersons, string>({ name: 'keys', encoding: 'msgpack' });
-    this.meta = this.root.openDB<string, string>({ name: 'meta', encoding: 'string' });
+    this.file = openStoreFile(temporary, false);
   }
 
   static create(path: string): ProfileStoreWriter {
@@ -102,21 +97,21 @@ export class ProfileStoreWriter {
 
   /** One batch of documents in one transaction (a commit per row would fsync a million times). */
   putDocuments(personIds: readonly unknown[], docs: readonly unknown[]): void {
-    this.root.transactionSync(() => {
-      for (let i = 0; i < personIds.length; i++) this.docs.putSync(String(personIds[i]), String(docs[i]));
+    this.file.root.transactionSync(() => {
+      for (let i = 0; i < personIds.length; i++) this.file.docs.putSync(String(personIds[i]), String(docs[i]));
     });
   }
 
   putKeys(keys: readonly unknown[], persons: readonly unknown[]): void {
-    this.root.transactionSync(() => {
-      for (let i = 0; i < keys.length; i++) this.keys.putSync(String(keys[i]), (persons[i] as unknown[]).map(String));
+    this.file.root.transactionSync(() => {
+      for (let i = 0; i < keys.length; i++) this.file.keys.putSync(String(keys[i]), (persons[i] as unknown[]).map(String));
     });
   }
 
   /** Marks the file with its build, closes it and puts it in place of the previous one. */
   async finish(build: string): Promise<void> {
-    this.meta.putSync(BUILD, build);
-    await this.root.close();
+    this.file.meta.putSync(BUILD, build);
+    await this.file.root.close();
     const file = openSync(this.temporary, 'r+');
     try {
       fsyncSync(file);
@@ -129,7 +124,7 @@ export class ProfileStoreWriter {
 
   /** Throws the half-written file away. */
   async abandon(): Promise<void> {
-    await this.root.close();
+    await this.file.root.close();
     removeStore(this.temporary);
   }
 }
