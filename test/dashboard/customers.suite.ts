@@ -4,37 +4,17 @@ import { RowSet } from '../../src/collect/events/rows.js';
 import { stageRows, writeStaged } from '../../src/collect/events/write.js';
 import { customer360 } from '../../src/dashboard/customer-360.js';
 import { HISTORY_INDEXES } from '../../src/profiles/lookup-indexes.js';
-import { customerProfile } from '../../src/profiles/index.js';
+import { customerProfile, type CustomerProfile } from '../../src/profiles/index.js';
 import { sql, type Engine, type Row as DbRow, type Sql } from '../../src/store/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { sharedFixture, type DashboardFixture } from './helpers.js';
+import type { z } from '@hono/zod-openapi';
+import type { customer360Schema, customersSchema } from '../../src/dashboard/schemas.js';
 
-interface Row {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  value_tier: string;
-  rfm_cell: string;
-  revenue: number;
-  clv: number | null;
-  last_purchase: string | null;
-}
-interface Page {
-  total: number;
-  page: number;
-  pageSize: number;
-  sort: string;
-  order: string;
-  rows: Row[];
-}
-interface Customer360 {
-  profile: { id: string; records: string[]; identifiers: unknown[]; classes: unknown[] };
-  timeline: { at: string; kind: string; label: string; amount?: number; channel?: string }[];
-  value: { rfm: { r: number | null; f: number | null; m: number | null; segment: string | null }; clv: number | null; pAlive: number | null; pAliveCurve: { date: string; pAlive: number }[] };
-  affinities: unknown[];
-  gaps: unknown[];
-}
+// The server's own response schemas (the 360's profile is the profile API's object): a field the
+// API drops or renames breaks the type-check here.
+type Page = z.infer<typeof customersSchema>;
+type Customer360 = Omit<z.infer<typeof customer360Schema>, 'profile'> & { profile: CustomerProfile };
 
 describe('GET /api/customers and /api/customers/{id}', () => {
   let fx: DashboardFixture;

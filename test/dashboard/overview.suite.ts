@@ -2,33 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { migrationMatrix, SNAPSHOT_DIMENSIONS } from '../../src/segments/index.js';
 import { sql } from '../../src/store/index.js';
 import { sharedFixture, type DashboardFixture } from './helpers.js';
+import type { z } from '@hono/zod-openapi';
+import type { migrationSchema, overviewSchema } from '../../src/dashboard/schemas.js';
 
-interface Overview {
-  asOf: string;
-  currency: string;
-  kpis: { customers: number; activeCustomers: number; revenue: number; margin: number; predictedClv: number };
-  trends: { month: string; activeCustomers: number; newCustomers: number; revenue: number; margin: number }[];
-  pareto: { customerShare: number; revenueShare: number; marginShare: number; netShare: number; clvShare: number }[];
-  tiers: { tier: string; column: string; customers: number; revenue: number; margin: number; predictedValue: number }[];
-  grid: {
-    quadrants: { grid: string; customers: number; revenue: number; contribution: number }[];
-    points: { id: string; revenue: number; profitability: number; grid: string }[];
-    revenueThreshold: number | null;
-    profitabilityThreshold: number | null;
-  };
-  rfm: { r: number; f: number; customers: number; avgMonetary: number }[];
-  clvHistogram: { from: number; to: number; customers: number }[];
-  digital: { type: string; customers: number; revenue: number }[];
-  snapshots: { asOf: string; customers: number }[];
-}
-
-interface Migration {
-  dimension: string;
-  from: string | null;
-  to: string | null;
-  dimensions: string[];
-  rows: { from: string; to: string; customers: number }[];
-}
+// The server's own response schemas: a field the API drops or renames breaks the type-check here.
+type Overview = z.infer<typeof overviewSchema>;
+type Migration = z.infer<typeof migrationSchema>;
 
 const sum = <T>(rows: readonly T[], f: (r: T) => number): number => rows.reduce((s, r) => s + f(r), 0);
 

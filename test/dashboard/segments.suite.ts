@@ -3,24 +3,12 @@ import { classSummary, CLASS_DIMENSIONS } from '../../src/segments/index.js';
 import { DASHBOARD_DIMENSIONS } from '../../src/dashboard/index.js';
 import { sql } from '../../src/store/index.js';
 import { sharedFixture, type DashboardFixture } from './helpers.js';
+import type { z } from '@hono/zod-openapi';
+import type { segmentSchema, segmentsSchema } from '../../src/dashboard/schemas.js';
 
-interface Segments {
-  dimensions: { dimension: string; label: string; values: { value: string; customers: number; revenue: number; margin: number; predictedValue: number }[] }[];
-}
-interface Segment {
-  dimension: string;
-  value: string;
-  customers: number;
-  share: number;
-  revenue: number;
-  margin: number;
-  avgOrders: number;
-  avgBasket: number | null;
-  avgRecencyDays: number | null;
-  pAlive: number | null;
-  channels: { channel: string; share: number }[];
-  categories: { category: string; share: number }[];
-}
+// The server's own response schemas: a field the API drops or renames breaks the type-check here.
+type Segments = z.infer<typeof segmentsSchema>;
+type Segment = z.infer<typeof segmentSchema>;
 
 /** RFC 4180 records of a CSV text (quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
