@@ -30,3 +30,5 @@ export {
 } from './messages.js';
 export type { Message, MessageType, MessageProblem, CollectResponse } from './messages.js';
 export { API_KEYS_TABLE, EVENTS_TABLE, EVENT_LOG_POSITION_TABLE, EVENT_TABLES, RAW_EVENTS_TABLE } from './tables.js';
+export { deadLetter, drop, ok, runSteps } from './steps.js';
+export type { Outcome, Step, StepsResult } from './steps.js';
