@@ -4,6 +4,7 @@ import { SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, USER_TABLE_NAMES, type TableSpec
 import { sql } from './sql.js';
 import { EVENT_TABLES } from '../collect/events/tables.js';
 import { identityTableStatements } from '../identity/tables.js';
+import { AUDIT_LOG_TABLE } from '../privacy/audit.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -66,6 +67,7 @@ export const MIGRATIONS: readonly Migration[] = [
       })),
     ],
   },
+  { version: 9, name: 'audit log', statements: (dialect) => [dialect.createTable(AUDIT_LOG_TABLE)] },
 ];
 
 async function addColumn(engine: Engine, addition: ColumnAddition): Promise<void> {

@@ -1,0 +1,2 @@
+export { AUDIT_LOG_TABLE, readAudit, writeAudit } from './audit.js';
+export type { AuditEntry, AuditRow } from './audit.js';
