@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { errorSchema } from '../server/errors.js';
-import { requireReader } from '../server/session.js';
+import { requireExporter, requireReader } from '../server/session.js';
 import type { App, AppDeps, AppEnv } from '../server/types.js';
 import { customer360 } from './customer-360.js';
 import { customerPage } from './customers.js';
@@ -33,6 +33,8 @@ const notFound = { 404: json(errorSchema, 'No such customer or segment.') };
 
 /** The paths of this module: its guards apply to these alone. */
 const OWN_PATH = /^\/api\/(overview|migration|customers|segments)(\/|$)/;
+/** Routes that return personal data in bulk: admin only (requireExporter). */
+const BULK_PERSONAL_DATA = /^\/api\/segments\/[^/]+\/[^/]+\/export\.csv$/;
 
 /**
  * A reader is required: a session cookie or a read (or admin) key. sessionRoutes checks it first on
@@ -51,7 +53,8 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
     if (!OWN_PATH.test(c.req.path)) return next();
     await serverTiming(c, async () => {
       await reader(c, async () => {
-        await ready(c, next);
+        if (BULK_PERSONAL_DATA.test(c.req.path)) await requireExporter(c, async () => void (await ready(c, next)));
+        else await ready(c, next);
       });
     });
   };
@@ -123,6 +126,7 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
       responses: {
         200: { description: 'The customers.', content: { 'text/csv': { schema: z.string() } } },
         ...errors,
+        403: json(errorSchema, 'A read user or key: exporting personal data needs the admin role.'),
         ...notFound,
       },
     }),

@@ -96,17 +96,35 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * CSRF: a state-changing request authenticated by the session cookie must carry the session's
- * token in X-CSRF-Token (403 otherwise). Requests with an Authorization header are authenticated
- * by their key alone, which a browser never attaches by itself, so they are exempt; so is the
- * login, which no cookie authenticates (it requires a JSON body, which a cross-site form cannot send).
+ * Routes that hand out personal data in bulk (a segment's customers as CSV...): admin users and
+ * keys only. A read user or key sees the dashboard, a page of the list at a time, and no more.
+ * Runs after requireReader (sessionRoutes' guard) or checks the caller itself.
+ */
+export const requireExporter: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const viewer = c.var.viewer ?? (await viewerOf(c));
+  if (!viewer) throw unauthorized('log in (POST /api/session) or send an admin API key');
+  if (viewer.role !== 'admin') {
+    const who = viewer.kind === 'session' ? `user "${viewer.user}" has` : `key ${viewer.keyId} has`;
+    throw new ApiError(403, 'forbidden', `exporting personal data needs the admin role; ${who} the read role, which may view the dashboard but not export customers (ask an admin)`);
+  }
+  c.set('viewer', viewer);
+  await next();
+};
+
+/**
+ * CSRF: a state-changing request whose cookie opens a live session must carry that session's
+ * token in X-CSRF-Token (403 otherwise), whatever else it carries: an Authorization header does
+ * not exempt it, since the browser attached the cookie on its own and the request may be forged
+ * around it. A request without the cookie (an API key alone) needs no token; nor does a cookie
+ * that opens no session (expired, forged), which authenticates nothing. The login is exempt: no
+ * cookie authenticates it, and it requires a JSON body, which a cross-site form cannot send.
  */
 const csrfCheck: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const exempt = !STATE_CHANGING.has(c.req.method) || c.req.header('authorization') !== undefined || (c.req.path === '/api/session' && c.req.method === 'POST');
+  const exempt = !STATE_CHANGING.has(c.req.method) || (c.req.path === '/api/session' && c.req.method === 'POST');
   if (!exempt) {
     const found = await sessionOf(c);
     if (found && !sameToken(c.req.header(CSRF_HEADER), found.session.csrfToken)) {
-      throw new ApiError(403, 'csrf', `this request needs the session's CSRF token in the ${CSRF_HEADER} header`);
+      throw new ApiError(403, 'csrf', `this request carries the session cookie, so it needs the session's CSRF token in the ${CSRF_HEADER} header`);
     }
   }
   await next();

@@ -19,6 +19,8 @@ export interface DashboardFixture {
   readonly url: string;
   readonly readKey: string;
   readonly writeKey: string;
+  /** Exports of personal data need it (the read role cannot export). */
+  readonly adminKey: string;
   readonly asOf: Date;
   readonly earlier: Date;
   /** GET with the read key (or the given key; null for none). */
@@ -41,6 +43,7 @@ export async function dashboardFixture(customers = 1200, seed = 11): Promise<Das
   await runPipeline(engine, config, { asOf });
   const readKey = (await createKey(engine, 'read')).key;
   const writeKey = (await createKey(engine, 'write')).key;
+  const adminKey = (await createKey(engine, 'admin')).key;
   const app = createApp({ engine, config, keys: await KeyRing.load(engine) });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -54,6 +57,7 @@ export async function dashboardFixture(customers = 1200, seed = 11): Promise<Das
     url,
     readKey,
     writeKey,
+    adminKey,
     asOf,
     earlier,
     get,

@@ -87,7 +87,7 @@ describe('GET /api/segments, a segment, and its CSV export', () => {
       expect(segment.channels.reduce((s, c) => s + c.share, 0)).toBeCloseTo(1, 9);
       expect(segment.categories.reduce((s, c) => s + c.share, 0)).toBeCloseTo(1, 9);
 
-      const res = await fx.get(`/api/segments/${dimension}/${value}/export.csv`);
+      const res = await fx.get(`/api/segments/${dimension}/${value}/export.csv`, fx.adminKey);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="[\w.-]+\.csv"$/);
@@ -103,19 +103,30 @@ describe('GET /api/segments, a segment, and its CSV export', () => {
 
   it('streams a segment larger than one read batch completely', async () => {
     const biggest = all.dimensions.find((d) => d.dimension === 'value_tier')?.values[0];
-    const res = await fx.get(`/api/segments/value_tier/${encodeURIComponent(biggest?.value ?? '')}/export.csv`);
+    const res = await fx.get(`/api/segments/value_tier/${encodeURIComponent(biggest?.value ?? '')}/export.csv`, fx.adminKey);
     const lines = (await res.text()).split('\r\n').filter((l) => l !== '');
     expect(lines.length - 1).toBe(biggest?.customers);
   });
 
   it('answers 404 for an empty segment and 400 for an unknown dimension; requires a reader', async () => {
     expect((await fx.get('/api/segments/value_tier/XYZ')).status).toBe(404);
-    expect((await fx.get('/api/segments/value_tier/XYZ/export.csv')).status).toBe(404);
+    expect((await fx.get('/api/segments/value_tier/XYZ/export.csv', fx.adminKey)).status).toBe(404);
     const bad = await fx.get('/api/segments/height/tall');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('dimension');
     expect((await fx.get('/api/segments', null)).status).toBe(401);
     expect((await fx.get('/api/segments/value_tier/CPP/export.csv', null)).status).toBe(401);
+  });
+
+  it('refuses the export to a read key (403, saying the admin role is needed) and serves it to an admin key', async () => {
+    const refused = await fx.get('/api/segments/value_tier/CPP/export.csv');
+    expect(refused.status).toBe(403);
+    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('forbidden');
+    expect(error.message).toMatch(/exporting personal data needs the admin role; key \w+ has the read role/);
+    // The read key still reads the segment itself and its customers a page at a time.
+    expect((await fx.get('/api/segments/value_tier/CPP')).status).toBe(200);
+    expect((await fx.get('/api/segments/value_tier/CPP/export.csv', fx.adminKey)).status).toBe(200);
   });
 
   it('is documented in /openapi.json', async () => {

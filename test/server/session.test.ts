@@ -142,6 +142,45 @@ describe('the /api guard and CSRF', () => {
   });
 });
 
+describe('CSRF when a request carries both the session cookie and an API key', () => {
+  it('refuses a cookie-authenticated state-changing request without the token even with an Authorization header', async () => {
+    const { cookie, csrfToken } = await loggedIn();
+    for (const key of [t.adminKey, t.readKey]) {
+      for (const method of ['POST', 'DELETE']) {
+        const forged = await t.app.request('/api/anything', { method, headers: { cookie, authorization: basic(key) } });
+        expect(forged.status, method).toBe(403);
+        expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('csrf');
+      }
+    }
+    const logout = await t.app.request('/api/session', { method: 'DELETE', headers: { cookie, authorization: `Bearer ${t.adminKey}` } });
+    expect(logout.status).toBe(403);
+    expect(await signedIn(t.app, cookie)).toBe(true);
+    // With the token it goes through (the key then names the caller); a key alone needs no token.
+    expect((await t.app.request('/api/anything', { method: 'POST', headers: { cookie, authorization: basic(t.adminKey), 'x-csrf-token': csrfToken } })).status).toBe(404);
+    expect((await t.app.request('/api/anything', { method: 'POST', headers: { authorization: basic(t.adminKey) } })).status).toBe(404);
+    // A cookie that opens no session authenticates nothing: the key alone decides.
+    const stale = 'fidelis_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    expect((await t.app.request('/api/anything', { method: 'POST', headers: { cookie: stale, authorization: basic(t.adminKey) } })).status).toBe(404);
+  });
+});
+
+describe('the read role and exports of personal data', () => {
+  it('refuses the segment CSV export to a read session and a read key (403), not to an admin', async () => {
+    const path = '/api/segments/value_tier/CPP/export.csv';
+    const reader = await loggedIn('rui');
+    for (const headers of [{ cookie: reader.cookie }, { authorization: basic(t.readKey) }] as Record<string, string>[]) {
+      const refused = await t.app.request(path, { headers });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/exporting personal data needs the admin role; (user "rui"|key \w+) has the read role/);
+    }
+    // An admin passes the role check and meets the next one: this datamart has no dashboard tables yet.
+    const admin = await loggedIn('ana');
+    for (const headers of [{ cookie: admin.cookie }, { authorization: basic(t.adminKey) }] as Record<string, string>[]) {
+      expect((await t.app.request(path, { headers })).status).toBe(503);
+    }
+  });
+});
+
 describe('the dashboard assets', () => {
   it('serves hashed assets for a year, the shell for client routes, and never the shell for API paths or outside files', async () => {
     const assets = writeFiles({ 'index.html': '<!doctype html><title>Fidelis</title>', 'favicon.svg': '<svg/>' });

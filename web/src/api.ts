@@ -20,6 +20,12 @@ export interface SessionInfo {
 }
 
 let csrfToken: string | null = null;
+let role: SessionInfo['role'] | null = null;
+
+/** The logged-in user's role (null when logged out): pages hide what it may not do. */
+export function currentRole(): SessionInfo['role'] | null {
+  return role;
+}
 
 async function failure(response: Response): Promise<ApiFailure> {
   let message = `${response.status} ${response.statusText}`;
@@ -53,18 +59,21 @@ export async function currentSession(): Promise<SessionInfo | null> {
   const session = await api<SessionInfo | { authenticated: false }>('/api/session');
   if (!session.authenticated) return null;
   csrfToken = session.csrfToken;
+  role = session.role;
   return session;
 }
 
 export async function logIn(user: string, password: string): Promise<SessionInfo> {
   const session = await api<SessionInfo>('/api/session', { method: 'POST', body: { user, password } });
   csrfToken = session.csrfToken;
+  role = session.role;
   return session;
 }
 
 export async function logOut(): Promise<void> {
   await api<void>('/api/session', { method: 'DELETE' });
   csrfToken = null;
+  role = null;
 }
 
 /** A query string from the defined values. */

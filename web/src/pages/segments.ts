@@ -1,4 +1,4 @@
-import { api, query } from '../api';
+import { api, currentRole, query } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount } from '../dom';
 import { className, fmt, t } from '../i18n';
@@ -67,7 +67,10 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       'div',
       { class: 'page-title' },
       h('h2', null, `${className(dimension)}: ${className(value)}`),
-      h('a', { class: 'button', id: 'export-csv', href: `${path}/export.csv`, download: `${dimension}-${value}.csv` }, t('exportCsv')),
+      // The server refuses the export to the read role (403); its users see why instead of a link.
+      currentRole() === 'admin'
+        ? h('a', { class: 'button', id: 'export-csv', href: `${path}/export.csv`, download: `${dimension}-${value}.csv` }, t('exportCsv'))
+        : h('span', { title: t('exportNeedsAdmin') }, h('span', { class: 'button disabled', id: 'export-csv', 'aria-disabled': 'true' }, t('exportCsv'))),
     ),
     h(
       'div',
