@@ -61,11 +61,25 @@ export const serverConfigSchema = z
         secureCookies: z.boolean().default(false),
         /** A session ends this long after login. */
         sessionHours: z.number().min(0.01).max(24 * 30).default(12),
-        /** Failed logins allowed per user name, and per client address, within the window... */
-        maxFailuresPerUser: z.number().int().min(1).default(5),
-        maxFailuresPerAddress: z.number().int().min(1).default(20),
-        /** ...after which logins are refused (429) until the window has passed since the first failure. */
-        failureWindowMinutes: z.number().min(0.01).default(15),
+        /**
+         * Failed logins (docs/dashboard-ui.md): counted per (user name, client address) and per
+         * address, kept in the database. Past a threshold each further try waits, the wait doubling
+         * with each failure; the right password from another address is never held up.
+         */
+        login: z
+          .object({
+            /** Failures of one user name from one address before each further try must wait. */
+            failuresBeforeDelay: z.number().int().min(1).default(5),
+            /** Failures from one address, every name together, before each further try must wait. */
+            addressFailuresBeforeDelay: z.number().int().min(1).default(30),
+            /** The first wait, doubled with each further failure... */
+            firstDelaySeconds: z.number().int().min(1).default(30),
+            /** ...up to this. */
+            maxDelaySeconds: z.number().int().min(1).default(3600),
+            /** A count without a failure for this long is forgotten (and its row deleted). */
+            forgetAfterHours: z.number().min(0.01).default(24),
+          })
+          .prefault({}),
       })
       .prefault({}),
   })

@@ -5,7 +5,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { authorize, presentedKey } from './auth.js';
 import { ApiError, errorSchema, forbidden, unauthorized } from './errors.js';
-import { LoginLimiter, SessionStore, type Session } from './session-store.js';
+import { LoginLimiter } from './login-limiter.js';
+import { SessionStore, type Session } from './session-store.js';
 import type { App, AppDeps, AppEnv } from './types.js';
 import { decoyPasswordHash, findUser, verifyPassword, type Role } from './users.js';
 
@@ -36,7 +37,7 @@ function dashboardOf(deps: AppDeps): Dashboard {
   let dashboard = dashboards.get(deps);
   if (!dashboard) {
     const settings = deps.config.server.dashboard;
-    dashboard = { sessions: new SessionStore(deps.engine, settings.sessionHours), limiter: new LoginLimiter(settings) };
+    dashboard = { sessions: new SessionStore(deps.engine, settings.sessionHours), limiter: new LoginLimiter(deps.engine, settings.login) };
     dashboards.set(deps, dashboard);
   }
   return dashboard;
@@ -184,12 +185,12 @@ export function sessionRoutes(app: App): void {
       path: '/api/session',
       tags: ['dashboard'],
       summary: 'Log in to the dashboard',
-      description: 'Sets an HTTP-only, SameSite=Strict session cookie. Failed logins are limited per user name and per address (429).',
+      description: 'Sets an HTTP-only, SameSite=Strict session cookie. Failed logins are limited per (user name, address) and per address, with waits that double (429 with Retry-After).',
       request: { body: { required: true, content: { 'application/json': { schema: loginSchema } } } },
       responses: {
         200: { description: 'Logged in; send csrfToken in X-CSRF-Token with every state-changing request.', content: { 'application/json': { schema: sessionSchema } } },
-        401: { description: 'Wrong user name or password.', content: errorContent },
-        429: { description: 'Too many failed logins.', content: errorContent },
+        401: { description: 'Wrong user name or password (with Retry-After when the next try must wait).', content: errorContent },
+        429: { description: 'Too many failed logins for this name from this address, or from this address: Retry-After says when to try again.', content: errorContent },
       },
     }),
     async (c) => {
@@ -197,19 +198,25 @@ export function sessionRoutes(app: App): void {
       const deps = c.get('deps');
       const { sessions, limiter } = dashboardOf(deps);
       const address = clientAddress(c);
-      const wait = limiter.retryAfter(name, address);
-      if (wait > 0) {
-        c.header('Retry-After', String(wait));
-        throw new ApiError(429, 'too_many_logins', `too many failed logins; try again in ${wait} s`, { retryAfter: wait });
+      const gate = await limiter.admit(name, address);
+      if (gate.retryAfter > 0) {
+        c.header('Retry-After', String(gate.retryAfter));
+        throw new ApiError(429, 'too_many_logins', `too many failed logins; try again in ${gate.retryAfter} s`, { retryAfter: gate.retryAfter });
       }
-      const user = await findUser(deps.engine, name);
-      // An unknown name costs a hash check too, so timing does not tell which names exist.
-      const good = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
-      if (!user || !good) {
-        limiter.fail(name, address);
-        throw unauthorized('wrong user name or password');
+      let user: Awaited<ReturnType<typeof findUser>>;
+      try {
+        user = await findUser(deps.engine, name);
+        // An unknown name costs a hash check too, so timing does not tell which names exist.
+        const good = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+        if (!user || !good) {
+          const wait = await limiter.fail(name, address);
+          if (wait > 0) c.header('Retry-After', String(wait));
+          throw new ApiError(401, 'unauthorized', 'wrong user name or password', wait > 0 ? { retryAfter: wait } : {});
+        }
+        await limiter.succeed(name, address);
+      } finally {
+        gate.release();
       }
-      limiter.succeed(name);
       const { token, session } = await sessions.open(user.name, user.role);
       setCookie(c, SESSION_COOKIE, token, {
         path: '/',

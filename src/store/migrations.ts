@@ -5,6 +5,7 @@ import { sql } from './sql.js';
 import { EVENT_TABLES } from '../collect/events/tables.js';
 import { identityTableStatements } from '../identity/tables.js';
 import { AUDIT_LOG_TABLE } from '../privacy/audit.js';
+import { LOGIN_FAILURES_TABLE } from '../server/login-limiter.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -67,6 +68,7 @@ export const MIGRATIONS: readonly Migration[] = [
       })),
     ],
   },
+  { version: 8, name: 'dashboard login failures', statements: (dialect) => [dialect.createTable(LOGIN_FAILURES_TABLE)] },
   { version: 9, name: 'audit log', statements: (dialect) => [dialect.createTable(AUDIT_LOG_TABLE)] },
 ];
 
