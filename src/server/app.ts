@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { badRequest, errorResponse } from './errors.js';
+import { securityHeaders } from './headers.js';
 import { ROUTES } from './routes/index.js';
 import type { App, AppDeps, AppEnv, RouteModule } from './types.js';
 
@@ -18,6 +19,8 @@ export function createApp(deps: AppDeps, routes: readonly RouteModule[] = ROUTES
       return undefined;
     },
   });
+  // First, so that it sees every answer: the routes', the errors' and the 404s'.
+  app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
