@@ -13,6 +13,8 @@ describe('the kind comes from the file name', () => {
     ['export/sales_2024.csv', 'transactions'],
     ['Customers.CSV', 'customers'],
     ['catalogue.csv', 'products'],
+    ['customers[1].csv', 'customers'],
+    ['Orders (2).csv', 'orders'],
     ['notes.csv', null],
   ])('%s holds %s', (name, kind) => {
     expect(kindFromFileName(name)).toBe(kind);

@@ -62,7 +62,7 @@ export function kindFromFileName(path: string): ImportKind | null {
   const stem = basename(path)
     .toLowerCase()
     .replace(/(\.[a-z0-9]+)+$/, '')
-    .replace(/[-.\s]+/g, '_');
+    .replace(/[^a-z0-9]+/g, '_');
   const tokens = stem.split('_').filter(Boolean);
   const candidates = [...IMPORT_KINDS].sort((a, b) => b.length - a.length);
   for (const kind of candidates) {

@@ -1,9 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { InputValidationError, UsageError, type InputProblem } from '../../errors.js';
 import { DuckDbEngine, type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
+import { inspectFile } from './inspect.js';
 import { detectFormat, isImportKind, kindFromFileName, type FileFormat, type ImportKind } from './formats.js';
 import { mappingFor, type MappingFile } from './mapping.js';
 import { mergeInto, type MergeCounts } from './merge.js';
@@ -106,6 +106,16 @@ export async function importFiles(
   const { plan, skipped } = await planFiles(paths, options.kind);
   const importId = randomUUID();
   const maxProblems = options.maxProblems ?? 20;
+  // Before the engine reads anything: empty and binary files and endless lines are refused with
+  // their own message (docs/import.md), every file's at once.
+  const hashes = new Map<string, string>();
+  const problems: InputProblem[] = [];
+  for (const { file, kind, format } of plan) {
+    const inspected = await inspectFile(file, format, mappingFor(options.mapping, kind));
+    problems.push(...inspected.problems);
+    hashes.set(file, inspected.sha256);
+  }
+  if (problems.length > 0) throw new InputValidationError(problems.slice(0, maxProblems), problems.length);
   const files = await engine.transaction(async () => {
     const reports: FileImportReport[] = [];
     for (const [index, { file, kind, format }] of plan.entries()) {
@@ -129,7 +139,7 @@ export async function importFiles(
       await engine.exec(sql`DROP TABLE IF EXISTS import_typed`);
       const report: FileImportReport = { file, kind, format, records: staged.records, ...counts, ...(tables ? { tables } : {}) };
       await engine.exec(sql`INSERT INTO import_log VALUES (${importId}, ${file}, ${kind}, ${format},
-        ${await sha256(file)}, ${report.records}, ${report.inserted}, ${report.updated}, ${report.unchanged}, ${new Date()})`);
+        ${hashes.get(file) ?? ''}, ${report.records}, ${report.inserted}, ${report.updated}, ${report.unchanged}, ${new Date()})`);
       reports.push(report);
     }
     return reports;
@@ -142,10 +152,4 @@ function sumCounts(counts: readonly MergeCounts[]): MergeCounts {
     (a, c) => ({ inserted: a.inserted + c.inserted, updated: a.updated + c.updated, unchanged: a.unchanged + c.unchanged }),
     { inserted: 0, updated: 0, unchanged: 0 },
   );
-}
-
-async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

@@ -4,6 +4,7 @@ import { sql } from '../../store/index.js';
 import { readCsvHeader } from './csv-header.js';
 import type { FileFormat } from './formats.js';
 import type { KindMapping } from './mapping.js';
+import { withReadablePath } from './safe-path.js';
 
 /** A file read into a temporary table of text columns, in file order (rowid = record index). */
 export interface StagedFile {
@@ -18,13 +19,12 @@ export interface StagedFile {
  * Reads the whole file with DuckDB's own readers into a temp table, every column as text, so
  * that typing and validation happen in SQL with the record's position kept.
  */
-export async function stageFile(
-  engine: DuckDbEngine,
-  file: string,
-  format: FileFormat,
-  mapping: KindMapping,
-  table: string,
-): Promise<StagedFile> {
+export function stageFile(engine: DuckDbEngine, file: string, format: FileFormat, mapping: KindMapping, table: string): Promise<StagedFile> {
+  return withReadablePath(file, (path) => stageFrom(engine, file, path, format, mapping, table));
+}
+
+/** stageFile, DuckDB reading `path` (the file itself, or a link to it with a name it will not glob). */
+async function stageFrom(engine: DuckDbEngine, file: string, path: string, format: FileFormat, mapping: KindMapping, table: string): Promise<StagedFile> {
   const target = sql.id(table);
   try {
     let columns: string[];
@@ -34,28 +34,28 @@ export async function stageFile(
       columns = header.columns;
       assertDistinctColumns(file, columns);
       const types = structLiteral(engine, columns);
-      await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT * FROM read_csv(${file},
+      await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT * FROM read_csv(${path},
         header = true, auto_detect = false, delim = ${header.delimiter}, quote = '"', escape = '"',
         strict_mode = true, encoding = ${mapping.encoding}, columns = ${sql.raw(types)})`);
       lineOffset = 2;
     } else if (format === 'jsonl') {
       const keys = await engine.query<{ k: string }>(
-        sql`SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_json_objects(${file}, format = 'newline_delimited') ORDER BY k`,
+        sql`SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_json_objects(${path}, format = 'newline_delimited') ORDER BY k`,
       );
       columns = keys.map((r) => r.k);
       if (columns.length === 0) columns = ['__empty'];
       const types = structLiteral(engine, columns);
-      await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT * FROM read_json(${file},
+      await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT * FROM read_json(${path},
         format = 'newline_delimited', columns = ${sql.raw(types)})`);
       lineOffset = 1;
     } else {
       const described = await engine.query<{ column_name: string }>(
-        sql`DESCRIBE SELECT * FROM read_parquet(${file})`,
+        sql`DESCRIBE SELECT * FROM read_parquet(${path})`,
       );
       columns = described.map((r) => r.column_name);
       const casts = columns.map((c) => sql`CAST(${sql.id(c)} AS VARCHAR) AS ${sql.id(c)}`);
       await engine.exec(
-        sql`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT ${sql.join(casts)} FROM read_parquet(${file})`,
+        sql`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT ${sql.join(casts)} FROM read_parquet(${path})`,
       );
       lineOffset = 1;
     }
@@ -63,7 +63,7 @@ export async function stageFile(
     return { table, columns, records: Number(count?.n ?? 0), lineOffset };
   } catch (error) {
     if (error instanceof InputValidationError) throw error;
-    throw readError(file, error);
+    throw readError(file, path, error);
   }
 }
 
@@ -84,8 +84,8 @@ function assertDistinctColumns(file: string, columns: readonly string[]): void {
 }
 
 /** Turns a reader failure (malformed CSV row, broken JSON line, not a parquet file) into a located problem. */
-function readError(file: string, error: unknown): InputValidationError {
-  const message = error instanceof Error ? error.message : String(error);
+function readError(file: string, path: string, error: unknown): InputValidationError {
+  const message = (error instanceof Error ? error.message : String(error)).replaceAll(path, file);
   const lineMatch = /Line:\s*(\d+)/i.exec(message) ?? /line (\d+)/i.exec(message);
   const firstLines = message
     .split('\n')
