@@ -36,6 +36,12 @@ describe('BTYD summary of a transaction file', () => {
     expect(Array.from(input.holdout?.x ?? [])).toEqual([1, 0, 1]);
   });
 
+  it('reads a file whose name holds glob characters as that one file', async () => {
+    const dir = writeFiles({ 'sales1.csv': 'client,day,value\nZ,2024-01-01,1\n', 'sales[1].csv': SALES });
+    const input = await summariseTransactions(join(dir, 'sales[1].csv'), { customer: 'client', date: 'day', amount: 'value' }, { period: 'week' });
+    expect(input.ids).toEqual(['A', 'B', 'C']);
+  });
+
   it('names the missing column', async () => {
     const dir = writeFiles({ 'sales.csv': SALES });
     await expect(

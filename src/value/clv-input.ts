@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { UsageError } from '../errors.js';
+import { withReadablePath } from '../collect/files/safe-path.js';
 import { DuckDbEngine, sql, type Sql } from '../store/index.js';
 
 export type Period = 'day' | 'week' | 'month';
@@ -60,18 +61,21 @@ export async function summariseTransactions(
 ): Promise<ClvInput> {
   const engine = await DuckDbEngine.open(':memory:');
   try {
-    const described = await engine.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${reader(file)}`);
-    const names = described.map((r) => r.column_name);
-    for (const column of [columns.customer, columns.date, columns.amount, columns.cost]) {
-      if (column !== undefined && !names.includes(column)) {
-        throw new UsageError(`${file}: no column "${column}"; the file has: ${names.join(', ')}`);
+    // A name holding *, ? or [ is that one file, not a glob (safe-path.ts).
+    await withReadablePath(file, async (path) => {
+      const described = await engine.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${reader(path)}`);
+      const names = described.map((r) => r.column_name);
+      for (const column of [columns.customer, columns.date, columns.amount, columns.cost]) {
+        if (column !== undefined && !names.includes(column)) {
+          throw new UsageError(`${file}: no column "${column}"; the file has: ${names.join(', ')}`);
+        }
       }
-    }
-    const amount = columns.amount ? sql`TRY_CAST(${sql.id(columns.amount)} AS DOUBLE)` : sql`0.0`;
-    const cost = columns.cost ? sql`TRY_CAST(${sql.id(columns.cost)} AS DOUBLE)` : sql`NULL`;
-    await engine.exec(sql`CREATE TABLE tx AS SELECT CAST(${sql.id(columns.customer)} AS VARCHAR) AS customer,
-      TRY_CAST(${sql.id(columns.date)} AS TIMESTAMP) AS sold_at, ${amount} AS amount, ${cost} AS cost,
-      CAST(${sql.id(columns.date)} AS VARCHAR) AS raw_date FROM ${reader(file)}`);
+      const amount = columns.amount ? sql`TRY_CAST(${sql.id(columns.amount)} AS DOUBLE)` : sql`0.0`;
+      const cost = columns.cost ? sql`TRY_CAST(${sql.id(columns.cost)} AS DOUBLE)` : sql`NULL`;
+      await engine.exec(sql`CREATE TABLE tx AS SELECT CAST(${sql.id(columns.customer)} AS VARCHAR) AS customer,
+        TRY_CAST(${sql.id(columns.date)} AS TIMESTAMP) AS sold_at, ${amount} AS amount, ${cost} AS cost,
+        CAST(${sql.id(columns.date)} AS VARCHAR) AS raw_date FROM ${reader(path)}`);
+    });
     const [bad] = await engine.query<{ n: number; example: string | null }>(
       sql`SELECT count(*) AS n, min(raw_date) AS example FROM tx WHERE sold_at IS NULL OR customer IS NULL OR amount IS NULL`,
     );

@@ -148,12 +148,22 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     });
   });
 
-  it("explores a segment and exports its customers: the CSV has the API's count of lines", async () => {
+  it("explores a segment; a read user cannot export it, an admin's CSV has the API's count of lines", async () => {
     await timed('segments', async () => {
       await visit('#/segments', 'segments');
       await page.click('[data-segment="value_tier/CPP"]');
       await pageReady(page, 'segments');
       await page.waitForSelector('.segment-detail[data-value="CPP"]');
+      // marie has the read role: the export is greyed out, and the server refuses it anyway.
+      expect(await page.getAttribute('#export-csv', 'aria-disabled')).toBe('true');
+      expect(await page.evaluate(async () => (await fetch('/api/segments/value_tier/CPP/export.csv')).status)).toBe(403);
+      errors.length = 0; // the browser logs that refusal, which was asked for
+      // An admin, logged in on the same page, gets the link.
+      const login = { user: company.admin, password: company.password };
+      expect(await page.evaluate(async (body) => (await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status, login)).toBe(200);
+      await page.reload();
+      await pageReady(page, 'segments');
+      await page.waitForSelector('.segment-detail[data-value="CPP"] a#export-csv');
       const painted = await paintedPixels(page);
       for (const chart of ['channels', 'categories']) expect(painted[chart] ?? 0, chart).toBeGreaterThan(150);
       const shown = Number(await page.getAttribute('#segment-size', 'data-customers'));

@@ -6,6 +6,8 @@ export class ApiFailure extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Seconds to wait before trying again (a 429's Retry-After), or null. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -35,7 +37,8 @@ async function failure(response: Response): Promise<ApiFailure> {
   } catch {
     // not JSON: keep the status line
   }
-  return new ApiFailure(response.status, message);
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return new ApiFailure(response.status, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
 }
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {

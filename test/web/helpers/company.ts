@@ -1,5 +1,5 @@
 // A small generated company in a database file, analysed at two dates (so the migration has two
-// snapshots), with a dashboard user: what `fidelis serve` is started on for the browser tests.
+// snapshots), with a read and an admin dashboard user: what `fidelis serve` is started on for the browser tests.
 import { join } from 'node:path';
 import { importFiles } from '../../../src/collect/index.js';
 import { parseConfig } from '../../../src/config/index.js';
@@ -11,7 +11,9 @@ import { tempDir } from '../../helpers/fixtures.js';
 
 export interface SeededCompany {
   readonly db: string;
+  /** A user with the read role, and one with the admin role (the same password). */
   readonly user: string;
+  readonly admin: string;
   readonly password: string;
 }
 
@@ -31,7 +33,8 @@ export async function seedCompany(customers: number, seed: number): Promise<Seed
     const user = 'marie';
     const password = 'a test password 4 the dashboard';
     await addUser(engine, user, 'read', password);
-    return { db, user, password };
+    await addUser(engine, 'ana', 'admin', password);
+    return { db, user, admin: 'ana', password };
   } finally {
     await engine.close();
   }

@@ -26,11 +26,18 @@ export function renderLogin(root: HTMLElement, opened: (session: SessionInfo) =>
     logIn(user.value, password.value)
       .then(opened)
       .catch((error: unknown) => {
-        message.textContent = error instanceof ApiFailure && error.status === 429 ? t('tooManyLogins') : error instanceof ApiFailure && error.status === 401 ? t('wrongPassword') : String(error);
+        message.textContent = loginFailure(error);
         message.hidden = false;
         button.disabled = false;
         password.select();
       });
   });
   mount(root, h('div', { class: 'login-page', 'data-page': 'login' }, h('div', { class: 'login-lang' }, languageSwitch()), form));
+}
+
+/** What the login page says when the server refuses: a 429 says how long to wait, when it knows. */
+function loginFailure(error: unknown): string {
+  if (!(error instanceof ApiFailure)) return String(error);
+  if (error.status === 429) return error.retryAfter !== null ? t('tooManyLoginsWait', { seconds: error.retryAfter }) : t('tooManyLogins');
+  return error.status === 401 ? t('wrongPassword') : error.message;
 }
