@@ -60,7 +60,7 @@ describe('LoginLimiter', () => {
     const limiter = new LoginLimiter(engine, LIMITS);
     const first = await limiter.admit('ana', '10.0.0.1', T0);
     expect(first.retryAfter).toBe(0);
-    expect((await limiter.admit('ana', '10.0.0.1', T0)).retryAfter).toBe(1);
+    expect(await limiter.admit('ana', '10.0.0.1', T0)).toMatchObject({ retryAfter: 1, reason: 'busy' });
     expect((await limiter.admit('rui', '10.0.0.1', T0)).retryAfter).toBe(0);
     first.release();
     first.release();

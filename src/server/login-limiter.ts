@@ -41,6 +41,8 @@ interface Failures {
 /** The answer to "may this login be tried now?": 0 when it may, else seconds to wait. */
 export interface LoginGate {
   readonly retryAfter: number;
+  /** Why the login must wait: failures counted, or another attempt still being checked. */
+  readonly reason: 'failures' | 'busy' | null;
   /** Call once the attempt is over (whatever its outcome), when retryAfter was 0. */
   readonly release: () => void;
 }
@@ -130,14 +132,15 @@ export class LoginLimiter {
       const entry = this.live(k, now);
       if (entry && entry.blockedUntil > now) wait = Math.max(wait, Math.ceil((entry.blockedUntil - now) / 1000));
     }
-    if (wait > 0) return { retryAfter: wait, release: () => undefined };
+    if (wait > 0) return { retryAfter: wait, reason: 'failures', release: () => undefined };
     if ((this.inFlight.get(pair) ?? 0) >= IN_FLIGHT_PER_PAIR || (this.inFlight.get(all) ?? 0) >= IN_FLIGHT_PER_ADDRESS) {
-      return { retryAfter: 1, release: () => undefined };
+      return { retryAfter: 1, reason: 'busy', release: () => undefined };
     }
     for (const k of [pair, all]) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
     let released = false;
     return {
       retryAfter: 0,
+      reason: null,
       release: () => {
         if (released) return;
         released = true;

@@ -201,7 +201,8 @@ export function sessionRoutes(app: App): void {
       const gate = await limiter.admit(name, address);
       if (gate.retryAfter > 0) {
         c.header('Retry-After', String(gate.retryAfter));
-        throw new ApiError(429, 'too_many_logins', `too many failed logins; try again in ${gate.retryAfter} s`, { retryAfter: gate.retryAfter });
+        const why = gate.reason === 'busy' ? 'another login for this name from this address is being checked' : 'too many failed logins';
+        throw new ApiError(429, 'too_many_logins', `${why}; try again in ${gate.retryAfter} s`, { retryAfter: gate.retryAfter });
       }
       let user: Awaited<ReturnType<typeof findUser>>;
       try {

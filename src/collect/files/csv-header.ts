@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { MAX_LINE_BYTES } from './inspect.js';
 
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
 
@@ -14,7 +15,8 @@ export async function readCsvHeader(
 ): Promise<{ delimiter: string; columns: string[] }> {
   const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.alloc(256 * 1024);
+    // inspectFile refused longer lines, so the header line is read whole.
+    const buffer = Buffer.alloc(MAX_LINE_BYTES + 2);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const text = new TextDecoder({ 'utf-8': 'utf-8', 'latin-1': 'latin1', 'utf-16': 'utf-16le' }[encoding]).decode(buffer.subarray(0, bytesRead));
     const line = firstRecord(text.replace(/^\uFEFF/, ''));
