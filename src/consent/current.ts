@@ -57,6 +57,19 @@ export function latestConsents(dialect: Dialect, scope: Sql, channel?: ContactCh
   return sql`SELECT person_id, channel, status, ${sql.id('at')}, source, record FROM (${latest}) AS latest_consents`;
 }
 
+/**
+ * The records of the persons a condition on `person_id` selects, as rows (person_id, record_id):
+ * those identity resolution gave them, and the records collected events name after one of their
+ * userIds or anonymousIds (`evt:u:<userId>`, `evt:a:<anonymousId>`), which the loader creates
+ * before any run links them, so an Unsubscribed event counts at once (the profile finds his
+ * events the same way). A record may come twice: harmless to the latest-wins rule.
+ */
+export function personRecords(persons: Sql): Sql {
+  return sql`SELECT person_id, node_id AS record_id FROM identity_nodes WHERE ${persons}
+    UNION ALL SELECT person_id, concat('evt:u:', value) AS record_id FROM person_identifiers WHERE type = 'userId' AND ${persons}
+    UNION ALL SELECT person_id, concat('evt:a:', value) AS record_id FROM person_identifiers WHERE type = 'anonymousId' AND ${persons}`;
+}
+
 const iso = (value: Date | string | null): string | null => (value === null ? null : value instanceof Date ? value.toISOString() : value);
 
 /**
@@ -74,8 +87,7 @@ export function currentConsentList(
   });
 }
 
-/** A person's current consents read live from the consents table, over every record identity resolution gives him now. */
+/** A person's current consents read live from the consents table, over every record of his now. */
 export function liveCurrentConsents(engine: Engine, personId: string): Promise<LatestConsentRow[]> {
-  const scope = sql`SELECT person_id, node_id AS record_id FROM identity_nodes WHERE person_id = ${personId}`;
-  return engine.query<LatestConsentRow & Record<string, unknown>>(latestConsents(engine.dialect, scope));
+  return engine.query<LatestConsentRow & Record<string, unknown>>(latestConsents(engine.dialect, personRecords(sql`person_id = ${personId}`)));
 }

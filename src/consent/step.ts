@@ -1,7 +1,7 @@
 import type { PipelineStep } from '../pipeline/step.js';
 import { replaceTable } from '../pipeline/tables.js';
 import { CONTACT_CHANNELS, sql, type TableSpec } from '../store/index.js';
-import { CURRENT_CONSENT_STATUSES, latestConsents } from './current.js';
+import { CURRENT_CONSENT_STATUSES, latestConsents, personRecords } from './current.js';
 
 export const PERSON_CONSENTS = 'person_consents';
 
@@ -27,10 +27,10 @@ export const PERSON_CONSENTS_TABLE: TableSpec = {
  */
 export const personConsents: PipelineStep = {
   name: PERSON_CONSENTS,
-  reads: ['consents', 'customer_persons'],
+  reads: ['consents', 'customer_persons', 'identity_nodes', 'person_identifiers'],
   writes: [PERSON_CONSENTS],
   async run({ engine }) {
-    const latest = latestConsents(engine.dialect, sql`SELECT person_id, customer_id AS record_id FROM customer_persons`);
+    const latest = latestConsents(engine.dialect, personRecords(sql`1 = 1`));
     const channels = sql.join(CONTACT_CHANNELS.map((c) => sql`SELECT ${c} AS channel`), ' UNION ALL ');
     const every = sql`SELECT p.person_id AS person_id, ch.channel AS channel
       FROM (SELECT DISTINCT person_id FROM customer_persons) AS p CROSS JOIN (${channels}) AS ch`;

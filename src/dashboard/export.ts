@@ -1,4 +1,4 @@
-import { latestConsents, type ContactChannel, type LatestConsentRow } from '../consent/index.js';
+import { latestConsents, personRecords, type ContactChannel, type LatestConsentRow } from '../consent/index.js';
 import { CONTACT_CHANNELS, sql, type Engine, type Sql } from '../store/index.js';
 import { toCustomerRow, ROW_COLUMNS, type CustomerRow } from './customers.js';
 import type { DashboardDimension } from './dimensions.js';
@@ -70,9 +70,8 @@ export const EXPORT_HEADERS = {
 
 const segmentMembers = (dimension: DashboardDimension, value: string): Sql => sql`SELECT person_id FROM customer_list WHERE ${sql.id(dimension)} = ${value}`;
 
-/** Every record identity resolution gives the persons now (consents are read live: a withdrawal since the run counts). */
-const recordsOf = (persons: Sql): Sql => sql`SELECT n.person_id AS person_id, n.node_id AS record_id
-  FROM identity_nodes AS n JOIN (${persons}) AS m ON m.person_id = n.person_id`;
+/** Every record of the persons now (consents are read live: a withdrawal since the run counts). */
+const recordsOf = (persons: Sql): Sql => personRecords(sql`person_id IN (${persons})`);
 
 /** How many of a segment's persons are opted in on the channel, and why the others are left out. */
 export async function segmentExportTally(engine: Engine, dimension: DashboardDimension, value: string, channel: ContactChannel): Promise<ExportTally> {
@@ -90,14 +89,11 @@ export async function segmentExportTally(engine: Engine, dimension: DashboardDim
 /** One keyset page of the segment: the CSV lines of those opted in, and every person id read. */
 async function csvPage(
   engine: Engine,
-  dimension: DashboardDimension,
-  value: string,
-  channel: ContactChannel,
-  after: string | null,
+  { dimension, value, channel, after, batch }: { dimension: DashboardDimension; value: string; channel: ContactChannel; after: string | null; batch: number },
 ): Promise<{ lines: string[]; read: string[] }> {
   const next = after === null ? sql`` : sql`AND person_id > ${after}`;
   const page = (columns: Sql): Sql =>
-    sql`SELECT ${columns} FROM customer_list WHERE ${sql.id(dimension)} = ${value} ${next} ORDER BY person_id LIMIT ${sql.raw(String(BATCH))}`;
+    sql`SELECT ${columns} FROM customer_list WHERE ${sql.id(dimension)} = ${value} ${next} ORDER BY person_id LIMIT ${sql.raw(String(Math.trunc(batch)))}`;
   const [rows, consents] = await Promise.all([
     engine.query(page(ROW_COLUMNS)),
     engine.query<LatestConsentRow & Record<string, unknown>>(latestConsents(engine.dialect, recordsOf(page(sql`person_id`)))),
@@ -121,7 +117,7 @@ async function csvPage(
  * batch at a time. Each batch reads its persons' consents as they are when it is read, so a
  * withdrawal that arrives during the export is honoured.
  */
-export function segmentCsv(engine: Engine, dimension: DashboardDimension, value: string, channel: ContactChannel): ReadableStream<Uint8Array> {
+export function segmentCsv(engine: Engine, dimension: DashboardDimension, value: string, channel: ContactChannel, batch = BATCH): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let after: string | null = null;
   let header = true;
@@ -135,10 +131,10 @@ export function segmentCsv(engine: Engine, dimension: DashboardDimension, value:
       // A page whose persons are all left out enqueues nothing: read on, since a pull that
       // enqueues nothing is not called again.
       for (;;) {
-        const { lines, read } = await csvPage(engine, dimension, value, channel, after);
+        const { lines, read } = await csvPage(engine, { dimension, value, channel, after, batch });
         after = read.at(-1) ?? after;
         if (lines.length > 0) controller.enqueue(encoder.encode(lines.join('')));
-        if (read.length < BATCH) {
+        if (read.length < batch) {
           controller.close();
           return;
         }

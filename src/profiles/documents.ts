@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PipelineStep } from '../pipeline/step.js';
 import { sql, type Column, type Engine, type Sql } from '../store/index.js';
-import { latestConsents } from '../consent/index.js';
+import { latestConsents, personRecords } from '../consent/index.js';
 import { LOOKUP_TYPES } from './parts.js';
 import { LAST_EVENTS } from './profile.js';
 import { ProfileStoreWriter, removeStore, servingStorePath } from './serving-store.js';
@@ -131,7 +131,7 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
       try {
         for (let slice = 0; slice < slices; slice++) {
           // The same rule as the live road and the person_consents step (src/consent), over this slice's records.
-          const current = latestConsents(engine.dialect, sql.raw(`SELECT person_id, node_id AS record_id FROM identity_nodes WHERE ${inSlice('person_id', slice)}`));
+          const current = latestConsents(engine.dialect, personRecords(sql.raw(inSlice('person_id', slice))));
           await stream(
             engine,
             // Each part is JSON text already: concatenated, not passed to json_object, which parses
