@@ -44,9 +44,16 @@ export interface LatestConsentRow {
  * record id, so that the answer never depends on the order rows were read in.
  */
 export function latestConsents(dialect: Dialect, scope: Sql, channel?: ContactChannel): Sql {
-  const events = sql`SELECT s.person_id AS person_id, c.channel AS channel, c.status AS status, c.${sql.id('at')} AS ${sql.id('at')},
+  return latestOf(
+    dialect,
+    sql`SELECT s.person_id AS person_id, c.channel AS channel, c.status AS status, c.${sql.id('at')} AS ${sql.id('at')},
       c.source AS source, c.customer_id AS record, ${dialect.flag(sql`c.status = 'opt_out'`)} AS withdrawn
-    FROM consents AS c JOIN (${scope}) AS s ON s.record_id = c.customer_id${channel === undefined ? sql`` : sql` WHERE c.channel = ${channel}`}`;
+    FROM consents AS c JOIN (${scope}) AS s ON s.record_id = c.customer_id${channel === undefined ? sql`` : sql` WHERE c.channel = ${channel}`}`,
+  );
+}
+
+/** The rule itself, over consent events given as rows (person_id, channel, status, at, source, record, withdrawn). */
+function latestOf(dialect: Dialect, events: Sql): Sql {
   const latest = dialect.topPerGroup(events, {
     partitionBy: ['person_id', 'channel'],
     orderBy: [{ column: 'at', descending: true }, { column: 'withdrawn', descending: true }, { column: 'source' }, { column: 'record' }],
@@ -87,7 +94,23 @@ export function currentConsentList(
   });
 }
 
-/** A person's current consents read live from the consents table, over every record of his now. */
-export function liveCurrentConsents(engine: Engine, personId: string): Promise<LatestConsentRow[]> {
-  return engine.query<LatestConsentRow & Record<string, unknown>>(latestConsents(engine.dialect, personRecords(sql`person_id = ${personId}`)));
+/**
+ * The records of one person that personRecords gives, from what a live profile has read already:
+ * his records, and the event records named after his userIds and anonymousIds.
+ */
+export function recordsOfPerson(records: readonly string[], identifiers: readonly { readonly type: string; readonly value: string }[]): string[] {
+  const events = identifiers.flatMap((i) => (i.type === 'userId' ? [`evt:u:${i.value}`] : i.type === 'anonymousId' ? [`evt:a:${i.value}`] : []));
+  return [...new Set([...records, ...events])];
+}
+
+/**
+ * A person's current consents read live from the consents table, over the given records of his
+ * (recordsOfPerson): filtered on the record ids alone, so the consents index serves it.
+ */
+export async function liveCurrentConsents(engine: Engine, personId: string, records: readonly string[]): Promise<LatestConsentRow[]> {
+  if (records.length === 0) return [];
+  const events = sql`SELECT ${personId} AS person_id, channel, status, ${sql.id('at')}, source, customer_id AS record,
+      ${engine.dialect.flag(sql`status = 'opt_out'`)} AS withdrawn
+    FROM consents WHERE customer_id IN (${sql.join(records.map((r) => sql`${r}`))})`;
+  return engine.query<LatestConsentRow & Record<string, unknown>>(latestOf(engine.dialect, events));
 }

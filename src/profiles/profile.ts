@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import { liveCurrentConsents } from '../consent/index.js';
+import { liveCurrentConsents, recordsOfPerson } from '../consent/index.js';
 import { IdentifierNormaliser, resolvePersonId } from '../identity/index.js';
 import { sql, type Engine, type Row, type Sql } from '../store/index.js';
 import { NotFoundError, UsageError } from '../errors.js';
@@ -70,7 +70,7 @@ export async function liveProfileParts(engine: Engine, personId: string, lastEve
   );
   const [consents, current, classes, digital, offers, events] = await Promise.all([
     engine.query<{ channel: string; status: string; at: Date; source: string }>(sql`SELECT channel, status, ${sql.id('at')} AS at, source FROM consents WHERE ${inRecords}`),
-    liveCurrentConsents(engine, personId),
+    liveCurrentConsents(engine, personId, recordsOfPerson(records, identifiers)),
     one('customer_classes'),
     one('customer_digital'),
     tables.has('customer_next_offers') ? engine.query<Row>(sql`SELECT * FROM customer_next_offers WHERE person_id = ${personId}`) : Promise.resolve([]),
