@@ -199,7 +199,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     });
   });
 
-  it("shows a customer's consent now on every channel and its history, in French", async () => {
+  it("shows a customer's consent now on every channel and its history, and the export's summary, in French", async () => {
     await timed('consent', async () => {
       // A customer with both a consent given or withdrawn and a channel without any event.
       const id = await page.evaluate(async () => {
@@ -231,8 +231,15 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
       expect(await page.textContent('[data-table="consents"] tbody')).not.toMatch(/opt_in|opt_out/);
       await screenshot(page, 'customer-360-consent-fr');
       expect(errors).toEqual([]);
+      // The export's summary in French, for SMS.
+      await visit('#/segments?dimension=value_tier&value=CPP', 'segments');
+      await page.selectOption('#export-channel', 'sms');
+      await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+      expect(await page.textContent('#export-summary')).toMatch(
+        /^[\d\u202f]+ clients exportés pour le canal SMS ; [\d\u202f]+ écartés \([\d\u202f]+ ont retiré leur consentement, [\d\u202f]+ sans aucun consentement\)\.$/,
+      );
       await page.selectOption('#lang-switch', 'en');
-      await pageReady(page, 'customer');
+      await pageReady(page, 'segments');
     });
   });
 
