@@ -35,7 +35,8 @@ function printCard(card: CustomerCard, currency: string): void {
   console.log(`\nProfile\n  ${[p('first_name'), p('last_name')].join(' ')}; born ${p('birth_date')}; ${p('gender')}; household ${p('household_size')}, children ${p('children')}; ${p('city')} ${p('country')}`);
   console.log(`  ${p('socio_professional_category')}, income ${p('income_band')}; interests ${p('interests')}`);
   if (card.identifiers.length > 0) console.log(`  identifiers: ${card.identifiers.map((i) => `${i.type} ${i.value} (${i.source ?? '?'})`).join('; ')}`);
-  if (card.consents.length > 0) console.log(`  consents: ${card.consents.map((k) => `${k.channel} ${k.status} (${formatDate(new Date(k.at))}, ${k.source})`).join('; ')}`);
+  console.log(`  consent now: ${card.currentConsents.map((k) => (k.at === null ? `${k.channel} unknown (no consent)` : `${k.channel} ${k.status} (${formatDate(new Date(k.at))}, ${k.source ?? '?'}, record ${k.record ?? '?'})`)).join('; ')}`);
+  if (card.consents.length > 0) console.log(`  consent history: ${card.consents.map((k) => `${k.channel} ${k.status} (${formatDate(new Date(k.at))}, ${k.source})`).join('; ')}`);
   console.log('\nValue');
   console.log(`  ${text(c.orders)} orders, revenue ${formatMoney(num(c.revenue), currency)}, gross margin ${formatMoney(num(c.gross_margin), currency)}, net contribution ${formatMoney(num(c.net_contribution), currency)}`);
   console.log(`  first purchase ${text(c.first_purchase)}, last ${text(c.last_purchase)}; predicted CLV ${formatMoney(num(c.clv), currency)}, P(alive) ${num(c.p_alive) === null ? '-' : `${Math.round(100 * (num(c.p_alive) ?? 0))}%`}`);

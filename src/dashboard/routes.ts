@@ -5,7 +5,9 @@ import { requireExporter, requireReader } from '../server/session.js';
 import type { App, AppDeps, AppEnv } from '../server/types.js';
 import { customer360 } from './customer-360.js';
 import { customerPage } from './customers.js';
-import { segmentCsv } from './export.js';
+import { auditActor } from '../server/actor.js';
+import { writeAudit } from '../privacy/audit.js';
+import { exportHeaders, EXPORT_HEADERS, segmentCsv, segmentExportTally } from './export.js';
 import { migration } from './migration.js';
 import { overview } from './overview.js';
 import { whenReady } from './ready.js';
@@ -13,6 +15,7 @@ import {
   customer360Schema,
   customersQuery,
   customersSchema,
+  exportQuery,
   migrationQuery,
   migrationSchema,
   overviewSchema,
@@ -121,10 +124,20 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(
     createRoute({
-      ...route('/api/segments/{dimension}/{value}/export.csv', "A segment's customers as CSV", 'RFC 4180, one line per customer after the header, streamed.'),
-      request: { params: segmentParams },
+      ...route(
+        '/api/segments/{dimension}/{value}/export.csv',
+        "A segment's customers opted in on a channel, as CSV",
+        'RFC 4180, one line per customer after the header, streamed, with consent columns. Only persons whose current consent ' +
+          'for `channel` (default email) is opt_in are exported: opted out and unknown (no consent event) are left out, and the ' +
+          'X-Fidelis-Left-Out headers say how many. Every export is written to the audit log.',
+      ),
+      request: { params: segmentParams, query: exportQuery },
       responses: {
-        200: { description: 'The customers.', content: { 'text/csv': { schema: z.string() } } },
+        200: {
+          description: 'The customers opted in on the channel.',
+          headers: EXPORT_HEADERS,
+          content: { 'text/csv': { schema: z.string() } },
+        },
         ...errors,
         403: json(errorSchema, 'A read user or key: exporting personal data needs the admin role.'),
         ...notFound,
@@ -132,11 +145,22 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { dimension, value } = c.req.valid('param');
+      const { channel } = c.req.valid('query');
       await segmentDetail(reads, dimension, value); // 404 before the stream starts
-      const file = `${dimension}-${value}.csv`.replace(/[^\w.-]+/g, '_');
-      return c.body(segmentCsv(reads, dimension, value), 200, {
+      const tally = await segmentExportTally(reads, dimension, value, channel);
+      // Written before the first byte leaves: an export that starts is on record even if the download is cut.
+      await writeAudit(deps.engine, {
+        actor: auditActor(c.get('viewer')),
+        action: 'segment_export',
+        subject: `${dimension}=${value}`,
+        rows: tally.exported,
+        detail: { format: 'csv', channel, members: tally.members, leftOut: tally.leftOut, optedOut: tally.optedOut, unknown: tally.unknown },
+      });
+      const file = `${dimension}-${value}-${channel}.csv`.replace(/[^\w.-]+/g, '_');
+      return c.body(segmentCsv(reads, dimension, value, channel), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="${file}"`,
+        ...exportHeaders(channel, tally),
       });
     },
   );

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { SNAPSHOT_DIMENSIONS } from '../segments/index.js';
+import { CONTACT_CHANNELS } from '../store/index.js';
 import { DASHBOARD_DIMENSIONS } from './dimensions.js';
 
 const share = z.number().openapi({ description: 'A fraction, 0..1.' });
@@ -108,6 +109,16 @@ export const segmentsSchema = z
 export const segmentParams = z.object({
   dimension: z.enum(DASHBOARD_DIMENSIONS).openapi({ param: { name: 'dimension', in: 'path' } }),
   value: z.string().min(1).max(100).openapi({ param: { name: 'value', in: 'path' } }),
+});
+
+export const exportQuery = z.object({
+  channel: z
+    .enum(CONTACT_CHANNELS)
+    .default('email')
+    .openapi({
+      param: { name: 'channel', in: 'query' },
+      description: 'The channel the file is for (default email): only persons whose current consent for it is opt_in are exported.',
+    }),
 });
 
 export const segmentSchema = z

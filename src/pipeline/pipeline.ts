@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { sql, type Engine } from '../store/index.js';
 import { customerPersons } from '../identity/index.js';
+import { personConsents } from '../consent/index.js';
 import { clv, customerFacts, referralValue, rfm } from '../value/index.js';
 import { attachment, customerClassesStep, digitalMaturity, pareto, potential, snapshot, strategicGrid, valueTiers } from '../segments/index.js';
 import { NEEDS_STEPS, purchaseLines } from '../needs/index.js';
@@ -14,6 +15,7 @@ import type { PipelineStep } from './step.js';
 /** The whole pipeline, in order. Later steps (value, classes, needs) append here. */
 export const PIPELINE: readonly PipelineStep[] = [
   customerPersons,
+  personConsents,
   orderFacts,
   customerFacts,
   rfm,

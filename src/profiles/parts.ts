@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { currentConsentList, type CurrentConsent } from '../consent/index.js';
 import { explainNextOffer, type NextOfferRow } from '../needs/index.js';
 import { explainClasses, explainDigitalType, explainOnlineMove, type ClassReason, type CustomerDigitalRow } from '../segments/index.js';
 
@@ -20,6 +21,8 @@ export interface ProfileParts {
   readonly golden: Json | null;
   readonly identifiers: readonly { readonly type: string; readonly value: string; readonly source: string | null }[];
   readonly consents: readonly { readonly channel: string; readonly status: string; readonly at: string; readonly source: string }[];
+  /** His latest consent event per channel (channels without one are absent; src/consent). */
+  readonly currentConsents: readonly { readonly channel: string; readonly status: string; readonly at: string | null; readonly source: string | null; readonly record: string | null }[];
   readonly classes: Json | null;
   readonly digital: Json | null;
   readonly offers: readonly Json[];
@@ -36,6 +39,11 @@ export interface CustomerProfile {
   readonly identifiers: readonly { readonly type: string; readonly value: string; readonly source: string | null }[];
   /** `at`: ISO 8601 timestamp (UTC). */
   readonly consents: readonly { readonly channel: string; readonly status: string; readonly at: string; readonly source: string }[];
+  /**
+   * The consent that holds now, one entry per contact channel: the latest of his consent events
+   * (`consents` is their history), or `unknown` (no consent: nothing may be sent on that channel).
+   */
+  readonly currentConsents: readonly CurrentConsent[];
   /** Value and classes from the last `fidelis run`; null before it or for a person who has not bought. */
   readonly value: Readonly<Record<string, unknown>> | null;
   readonly classes: readonly ClassReason[];
@@ -104,6 +112,7 @@ export function assembleProfile(parts: ProfileParts, requestedId: string, config
     profile,
     identifiers,
     consents,
+    currentConsents: currentConsentList(parts.currentConsents),
     value,
     classes,
     nextBestOffers: offers.map((o) => ({ ...o, explanation: explainNextOffer(o, config.currency) })),

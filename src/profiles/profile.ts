@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { liveCurrentConsents, recordsOfPerson } from '../consent/index.js';
 import { IdentifierNormaliser, resolvePersonId } from '../identity/index.js';
 import { sql, type Engine, type Row, type Sql } from '../store/index.js';
 import { NotFoundError, UsageError } from '../errors.js';
@@ -67,8 +68,9 @@ export async function liveProfileParts(engine: Engine, personId: string, lastEve
   const branches = [eventsBy('customer_id', records), eventsBy('user_id', ids('userId')), eventsBy('anonymous_id', ids('anonymousId'))].filter(
     (b): b is Sql => b !== null,
   );
-  const [consents, classes, digital, offers, events] = await Promise.all([
+  const [consents, current, classes, digital, offers, events] = await Promise.all([
     engine.query<{ channel: string; status: string; at: Date; source: string }>(sql`SELECT channel, status, ${sql.id('at')} AS at, source FROM consents WHERE ${inRecords}`),
+    liveCurrentConsents(engine, personId, recordsOfPerson(records, identifiers)),
     one('customer_classes'),
     one('customer_digital'),
     tables.has('customer_next_offers') ? engine.query<Row>(sql`SELECT * FROM customer_next_offers WHERE person_id = ${personId}`) : Promise.resolve([]),
@@ -84,6 +86,7 @@ export async function liveProfileParts(engine: Engine, personId: string, lastEve
     golden: golden ? jsonRow(golden) : null,
     identifiers,
     consents: consents.map((c) => ({ ...c, at: String(jsonValue(c.at)) })),
+    currentConsents: current.map((c) => ({ channel: c.channel, status: c.status, at: String(jsonValue(c.at)), source: c.source, record: c.record })),
     classes: classes ? jsonRow(classes) : null,
     digital: digital ? jsonRow(digital) : null,
     offers: offers.map(jsonRow),

@@ -126,6 +126,8 @@ export class ProfileReader {
   /** The parts of a document, or null when anything of the person changed since it was written. */
   private fresh(personId: string, text: string): ProfileParts | null {
     const doc = JSON.parse(text) as Omit<ProfileParts, 'personId'>;
+    // A document written before current consents were part of it: read live until the next run.
+    if (!Array.isArray(doc.currentConsents)) return null;
     if (this.dirty.size > 0) {
       if (this.dirty.has(`id:${personId}`)) return null;
       if (doc.records.some((r) => this.dirty.has(`id:${r}`))) return null;

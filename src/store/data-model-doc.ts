@@ -20,7 +20,7 @@ function constraints(c: ColumnSpec): string {
   return parts.join('; ');
 }
 
-function tableSection(t: TableSpec): string {
+function tableSection(t: TableSpec, fileKind = true): string {
   const rows = t.columns.map(
     (c) => `| \`${c.name}\` | ${TYPE_NAMES[c.type]} | ${constraints(c)} | ${c.doc.replaceAll('|', '\\|')} |`,
   );
@@ -29,7 +29,7 @@ function tableSection(t: TableSpec): string {
     '',
     t.doc,
     '',
-    `Natural key: ${t.key.length > 0 ? t.key.map((k) => `\`${k}\``).join(' + ') : '(none)'}. File kind: \`${t.name}\`.`,
+    `Natural key: ${t.key.length > 0 ? t.key.map((k) => `\`${k}\``).join(' + ') : '(none)'}.${fileKind ? ` File kind: \`${t.name}\`.` : ''}`,
     '',
     '| column | type | constraints | meaning |',
     '| --- | --- | --- | --- |',
@@ -38,8 +38,11 @@ function tableSection(t: TableSpec): string {
   ].join('\n');
 }
 
-/** docs/data-model.md, rendered from the table specs (a test keeps the file in step). */
-export function renderDataModel(extra: readonly TableSpec[] = []): string {
+/**
+ * docs/data-model.md, rendered from the table specs (a test keeps the file in step). `derived`:
+ * tables `fidelis run` writes that other parts of Fidelis are meant to read (not importable).
+ */
+export function renderDataModel(extra: readonly TableSpec[] = [], derived: readonly TableSpec[] = []): string {
   return [
     '# Data model',
     '',
@@ -64,6 +67,7 @@ export function renderDataModel(extra: readonly TableSpec[] = []): string {
     ...[...TABLES, ...extra].map((t: TableSpec) => tableSection(t)),
     '## Bookkeeping tables',
     '',
-    ...[...SYSTEM_TABLES, SNAPSHOT_TABLE].map(tableSection),
+    ...[...SYSTEM_TABLES, SNAPSHOT_TABLE].map((t) => tableSection(t)),
+    ...(derived.length > 0 ? ['## Derived tables', '', 'Written by `fidelis run` from the tables above; read, never imported.', '', ...derived.map((t) => tableSection(t, false))] : []),
   ].join('\n');
 }

@@ -94,8 +94,11 @@ describe('GET /api/segments, a segment, and its CSV export', () => {
       const records = parseCsv(await res.text());
       const [header, ...lines] = records;
       expect(header?.slice(0, 4)).toEqual(['id', 'name', 'email', 'phone']);
-      expect(lines).toHaveLength(segment.customers);
-      expect(new Set(lines.map((l) => l[0])).size).toBe(segment.customers);
+      // Persons without email consent (the default channel) are left out, and counted.
+      const exported = Number(res.headers.get('x-fidelis-exported'));
+      expect(exported + Number(res.headers.get('x-fidelis-left-out'))).toBe(segment.customers);
+      expect(lines).toHaveLength(exported);
+      expect(new Set(lines.map((l) => l[0])).size).toBe(exported);
       const column = header?.indexOf(dimension) ?? -1;
       expect(lines.every((l) => l.length === header?.length && l[column] === value)).toBe(true);
     }
@@ -105,7 +108,8 @@ describe('GET /api/segments, a segment, and its CSV export', () => {
     const biggest = all.dimensions.find((d) => d.dimension === 'value_tier')?.values[0];
     const res = await fx.get(`/api/segments/value_tier/${encodeURIComponent(biggest?.value ?? '')}/export.csv`, fx.adminKey);
     const lines = (await res.text()).split('\r\n').filter((l) => l !== '');
-    expect(lines.length - 1).toBe(biggest?.customers);
+    expect(lines.length - 1).toBe(Number(res.headers.get('x-fidelis-exported')));
+    expect(lines.length - 1 + Number(res.headers.get('x-fidelis-left-out'))).toBe(biggest?.customers);
   });
 
   it('answers 404 for an empty segment and 400 for an unknown dimension; requires a reader', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseConfig } from '../../src/config/index.js';
@@ -158,23 +159,26 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
       expect(await page.getAttribute('#export-csv', 'aria-disabled')).toBe('true');
       expect(await page.evaluate(async () => (await fetch('/api/segments/value_tier/CPP/export.csv')).status)).toBe(403);
       errors.length = 0; // the browser logs that refusal, which was asked for
-      // An admin, logged in on the same page, gets the link.
+      // An admin, logged in on the same page, gets the export control.
       const login = { user: company.admin, password: company.password };
       expect(await page.evaluate(async (body) => (await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status, login)).toBe(200);
       await page.reload();
       await pageReady(page, 'segments');
-      await page.waitForSelector('.segment-detail[data-value="CPP"] a#export-csv');
+      await page.waitForSelector('.segment-detail[data-value="CPP"] button#export-csv');
       const painted = await paintedPixels(page);
       for (const chart of ['channels', 'categories']) expect(painted[chart] ?? 0, chart).toBeGreaterThan(150);
       const shown = Number(await page.getAttribute('#segment-size', 'data-customers'));
-      const { api, csv } = await page.evaluate(async () => {
-        const segment = (await (await fetch('/api/segments/value_tier/CPP')).json()) as Segment;
-        const href = document.querySelector<HTMLAnchorElement>('#export-csv')!.href;
-        return { api: segment.customers, csv: await (await fetch(href)).text() };
-      });
+      const api = await page.evaluate(async () => ((await (await fetch('/api/segments/value_tier/CPP')).json()) as Segment).customers);
       expect(api).toBeGreaterThan(0);
       expect(shown).toBe(api);
-      expect(csv.trimEnd().split(/\r?\n/).length - 1).toBe(api);
+      // The export is for one channel (email first): the file holds those opted in, the page says how many were left out.
+      expect(await page.inputValue('#export-channel')).toBe('email');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+      expect(download.suggestedFilename()).toBe('value_tier-CPP-email.csv');
+      const csv = readFileSync(await download.path(), 'utf8');
+      const leftOut = Number(await page.getAttribute('#export-summary', 'data-left-out'));
+      expect(csv.trimEnd().split(/\r?\n/).length - 1 + leftOut).toBe(api);
+      expect(await page.textContent('#export-summary')).toMatch(/^[\d,]+ customers exported for Email; [\d,]+ left out \([\d,]+ opted out, [\d,]+ without any consent\)\.$/);
       expect(errors).toEqual([]);
       await screenshot(page, 'segments');
       // An RFM cell is a segment too.
@@ -202,6 +206,50 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
       expect(errors).toEqual([]);
       await page.selectOption('#lang-switch', 'en');
       await pageReady(page, 'overview');
+    });
+  });
+
+  it("shows a customer's consent now on every channel and its history, and the export's summary, in French", async () => {
+    await timed('consent', async () => {
+      // A customer with both a consent given or withdrawn and a channel without any event.
+      const id = await page.evaluate(async () => {
+        const list = (await (await fetch('/api/customers?sort=revenue&pageSize=30')).json()) as { rows: { id: string }[] };
+        for (const row of list.rows) {
+          const c = (await (await fetch(`/api/customers/${encodeURIComponent(row.id)}`)).json()) as { profile: { currentConsents: { status: string }[] } };
+          const statuses = c.profile.currentConsents.map((k) => k.status);
+          if (statuses.includes('unknown') && statuses.some((s) => s !== 'unknown')) return row.id;
+        }
+        return null;
+      });
+      expect(id).not.toBeNull();
+      const current = await page.evaluate(async (who) => {
+        const c = (await (await fetch(`/api/customers/${encodeURIComponent(who ?? '')}`)).json()) as { profile: { currentConsents: { channel: string; status: string }[] } };
+        return c.profile.currentConsents;
+      }, id);
+      await page.selectOption('#lang-switch', 'fr');
+      await visit(`#/customers/${encodeURIComponent(id ?? '')}`, 'customer');
+      const rows = page.locator('[data-table="current-consents"] tbody tr');
+      expect(await rows.count()).toBe(5);
+      const french: Record<string, string> = { opt_in: 'Consentement donné', opt_out: 'Consentement retiré', unknown: 'Inconnu (sans consentement)' };
+      const channels: Record<string, string> = { email: 'E-mail', sms: 'SMS', mail: 'Courrier', phone: 'Téléphone', push: 'Notification push' };
+      for (const [i, k] of current.entries()) {
+        expect(await rows.nth(i).locator('td').nth(0).textContent()).toBe(channels[k.channel]);
+        expect(await rows.nth(i).locator('td').nth(1).textContent()).toBe(french[k.status]);
+      }
+      expect(await page.textContent('[data-table="current-consents"] thead')).toContain('Canal');
+      expect(await page.locator('[data-table="consents"] tbody tr').count()).toBeGreaterThan(0);
+      expect(await page.textContent('[data-table="consents"] tbody')).not.toMatch(/opt_in|opt_out/);
+      await screenshot(page, 'customer-360-consent-fr');
+      expect(errors).toEqual([]);
+      // The export's summary in French, for SMS.
+      await visit('#/segments?dimension=value_tier&value=CPP', 'segments');
+      await page.selectOption('#export-channel', 'sms');
+      await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+      expect(await page.textContent('#export-summary')).toMatch(
+        /^[\d\u202f]+ clients exportés pour le canal SMS ; [\d\u202f]+ écartés \([\d\u202f]+ ont retiré leur consentement, [\d\u202f]+ sans aucun consentement\)\.$/,
+      );
+      await page.selectOption('#lang-switch', 'en');
+      await pageReady(page, 'segments');
     });
   });
 

@@ -132,6 +132,22 @@ export const EN = {
   kind_contact: 'Contact',
   kind_survey: 'Survey',
   kind_event: 'Event',
+  // consent
+  currentConsent: 'Consent now',
+  currentConsentHint: 'Per channel, his latest consent event over all his records. Unknown means no consent: nothing may be sent.',
+  consentHistory: 'Consent history',
+  record: 'Record',
+  channel_email: 'Email',
+  channel_sms: 'SMS',
+  channel_mail: 'Post',
+  channel_phone: 'Phone',
+  channel_push: 'Push',
+  consent_opt_in: 'Opted in',
+  consent_opt_out: 'Opted out',
+  consent_unknown: 'Unknown (no consent)',
+  exportFor: 'Channel of the export',
+  exportRule: 'Only customers opted in on this channel are exported; the others are left out.',
+  exportSummary: '{exported} customers exported for {channel}; {leftOut} left out ({optedOut} opted out, {unknown} without any consent).',
 };
 
 export type MessageKey = keyof typeof EN;
@@ -264,6 +280,21 @@ export const FR: Record<MessageKey, string> = {
   kind_contact: 'Contact',
   kind_survey: 'Enquête',
   kind_event: 'Événement',
+  currentConsent: 'Consentement actuel',
+  currentConsentHint: 'Par canal, son dernier événement de consentement sur toutes ses fiches. Inconnu signifie sans consentement : aucun envoi possible.',
+  consentHistory: 'Historique des consentements',
+  record: 'Fiche',
+  channel_email: 'E-mail',
+  channel_sms: 'SMS',
+  channel_mail: 'Courrier',
+  channel_phone: 'Téléphone',
+  channel_push: 'Notification push',
+  consent_opt_in: 'Consentement donné',
+  consent_opt_out: 'Consentement retiré',
+  consent_unknown: 'Inconnu (sans consentement)',
+  exportFor: "Canal de l'export",
+  exportRule: 'Seuls les clients ayant consenti à ce canal sont exportés ; les autres sont écartés.',
+  exportSummary: '{exported} clients exportés pour le canal {channel} ; {leftOut} écartés ({optedOut} ont retiré leur consentement, {unknown} sans aucun consentement).',
 };
 
 /** Names of classes and dimensions, where the code is not already what a marketer reads. */

@@ -61,6 +61,7 @@ export interface Profile {
   profile: Record<string, { value: unknown; source: string | null }>;
   identifiers: { type: string; value: string; source: string | null }[];
   consents: { channel: string; status: string; at: string; source: string }[];
+  currentConsents: { channel: string; status: 'opt_in' | 'opt_out' | 'unknown'; at: string | null; source: string | null; record: string | null }[];
   value: Record<string, unknown> | null;
   classes: { dimension: string; value: string; reasons: string[] }[];
   nextBestOffers: Record<string, unknown>[];

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { CURRENT_CONSENT_STATUSES } from '../../consent/index.js';
 import { customerProfile, lookupPerson, LOOKUP_TYPES, type CustomerProfile } from '../../profiles/index.js';
+import { CONTACT_CHANNELS } from '../../store/index.js';
 import { requireScope } from '../auth.js';
 import { errorSchema } from '../errors.js';
 import type { App, AppDeps } from '../types.js';
@@ -15,6 +17,19 @@ const profileSchema = z
     }),
     identifiers: z.array(z.object({ type: z.enum(LOOKUP_TYPES), value: z.string(), source: z.string().nullable() })),
     consents: z.array(z.object({ channel: z.string(), status: z.string(), at: z.string(), source: z.string() })),
+    currentConsents: z
+      .array(
+        z.object({
+          channel: z.enum(CONTACT_CHANNELS),
+          status: z.enum(CURRENT_CONSENT_STATUSES).openapi({ description: 'unknown: no consent event for the channel, which is not consent (nothing may be sent).' }),
+          at: z.string().nullable().openapi({ description: 'When the deciding event happened (ISO 8601, UTC); null when unknown.' }),
+          source: z.string().nullable().openapi({ description: 'Where it was collected; null when unknown.' }),
+          record: z.string().nullable().openapi({ description: 'Customer record holding the deciding event; null when unknown.' }),
+        }),
+      )
+      .openapi({
+        description: 'The consent that holds now, one entry per contact channel: his latest consent event over all his records (`consents` is the history). On a tie at the same instant opt_out wins.',
+      }),
     value: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Value and classes from the last `fidelis run` (null before it).' }),
     classes: z.array(reasonSchema).openapi({ description: 'Each class with its reasons and figures.' }),
     nextBestOffers: z.array(z.record(z.string(), z.unknown())),

@@ -57,6 +57,26 @@ function valueCard(c: Customer360): HTMLElement {
   );
 }
 
+const channelName = (channel: string): string => t(`channel_${channel}` as MessageKey);
+const consentStatus = (status: string): HTMLElement => h('span', { class: `status-${status}`, 'data-status': status }, t(`consent_${status}` as MessageKey));
+
+/** His consent now on every channel, then every consent event (the audit trail), newest first. */
+function consentCard(p: Customer360['profile']): HTMLElement {
+  return card(
+    t('currentConsent'),
+    h('p', { class: 'hint' }, t('currentConsentHint')),
+    table(
+      [t('channel'), t('status'), t('date'), t('source'), t('record')],
+      p.currentConsents.map((k) => [channelName(k.channel), consentStatus(k.status), k.at ? fmt.date(k.at) : '–', k.source ?? '–', k.record ?? '–']),
+      { 'data-table': 'current-consents' },
+    ),
+    h('h3', null, t('consentHistory')),
+    p.consents.length > 0
+      ? table([t('channel'), t('status'), t('date'), t('source')], p.consents.map((k) => [channelName(k.channel), consentStatus(k.status), fmt.date(k.at), k.source]), { 'data-table': 'consents' })
+      : h('p', { class: 'hint' }, t('nothing')),
+  );
+}
+
 function timeline(c: Customer360): HTMLElement {
   return h(
     'ol',
@@ -97,11 +117,8 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
       card(
         t('identifiers'),
         table([t('type'), t('value'), t('source')], p.identifiers.map((i) => [i.type, i.value, i.source ?? '']), { 'data-table': 'identifiers' }),
-        h('h3', null, t('consents')),
-        p.consents.length > 0
-          ? table([t('channel'), t('status'), t('date'), t('source')], p.consents.map((k) => [k.channel, h('span', { class: `status-${k.status}` }, k.status), fmt.date(k.at), k.source]), { 'data-table': 'consents' })
-          : h('p', { class: 'hint' }, t('nothing')),
       ),
+      consentCard(p),
       valueCard(c),
       card(t('classes'), list(p.classes.map((k) => h('div', null, h('strong', null, `${className(k.dimension)}: ${className(k.value)}`), list(k.reasons, ''))))),
       card(

@@ -6,6 +6,7 @@ import { href, type Route } from '../router';
 import type { CustomerPage, Segment, Segments } from '../types';
 import { stat } from '../widgets';
 import { customerTable, segmentList } from './customers';
+import { exportControl } from './segment-export';
 
 function shareBars(name: string, items: readonly { label: string; share: number }[]): ChartOption {
   const top = items.slice(0, 10).reverse();
@@ -67,9 +68,9 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       'div',
       { class: 'page-title' },
       h('h2', null, `${className(dimension)}: ${className(value)}`),
-      // The server refuses the export to the read role (403); its users see why instead of a link.
+      // The server refuses the export to the read role (403); its users see why instead of the control.
       currentRole() === 'admin'
-        ? h('a', { class: 'button', id: 'export-csv', href: `${path}/export.csv`, download: `${dimension}-${value}.csv` }, t('exportCsv'))
+        ? exportControl(path, `${dimension}-${value}`)
         : h('span', { title: t('exportNeedsAdmin') }, h('span', { class: 'button disabled', id: 'export-csv', 'aria-disabled': 'true' }, t('exportCsv'))),
     ),
     h(

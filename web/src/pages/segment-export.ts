@@ -1,0 +1,58 @@
+import { h } from '../dom';
+import { fmt, t } from '../i18n';
+import type { MessageKey } from '../messages';
+
+/** Contact channels (src/store/schema.ts CONTACT_CHANNELS): an export is made for one of them. */
+const CHANNELS = ['email', 'sms', 'mail', 'phone', 'push'] as const;
+
+async function errorText(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: { message?: string } };
+    return body.error?.message ?? `${response.status} ${response.statusText}`;
+  } catch {
+    return `${response.status} ${response.statusText}`;
+  }
+}
+
+/**
+ * The segment's export: a channel, a button, and what the server says it left out for want of
+ * consent (its X-Fidelis-* headers), shown once the file is downloaded. The file is fetched, not
+ * followed as a link, so that those headers can be read; it is then handed to the browser as a blob.
+ */
+export function exportControl(path: string, file: string): HTMLElement {
+  const select = h('select', { id: 'export-channel', 'aria-label': t('exportFor') }, CHANNELS.map((c) => h('option', { value: c }, t(`channel_${c}` as MessageKey))));
+  const summary = h('p', { id: 'export-summary', class: 'hint', 'aria-live': 'polite' }, t('exportRule'));
+  const button = h('button', { type: 'button', id: 'export-csv' }, t('exportCsv'));
+  const run = async (): Promise<void> => {
+    button.disabled = true;
+    try {
+      const channel = select.value;
+      const response = await fetch(`${path}/export.csv?channel=${encodeURIComponent(channel)}`, { credentials: 'same-origin' });
+      if (!response.ok) {
+        summary.textContent = `${t('error')}: ${await errorText(response)}`;
+        return;
+      }
+      const blob = await response.blob();
+      const count = (header: string): string => fmt.number(Number(response.headers.get(header) ?? 0));
+      summary.textContent = t('exportSummary', {
+        exported: count('x-fidelis-exported'),
+        channel: t(`channel_${channel}` as MessageKey),
+        leftOut: count('x-fidelis-left-out'),
+        optedOut: count('x-fidelis-left-out-opted-out'),
+        unknown: count('x-fidelis-left-out-unknown'),
+      });
+      summary.dataset.leftOut = response.headers.get('x-fidelis-left-out') ?? '';
+      const url = URL.createObjectURL(blob);
+      const link = h('a', { href: url, download: `${file}-${channel}.csv` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      // The download has taken the blob once the click is handled; the URL is freed after it.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } finally {
+      button.disabled = false;
+    }
+  };
+  button.addEventListener('click', () => void run());
+  return h('div', { class: 'export-control' }, h('div', { class: 'export-row' }, select, button), summary);
+}
