@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { EventCollector, type LoadedChunk } from '../collect/events/index.js';
+import { EventCollector, ok, verifyLog, type LoadStep } from '../collect/events/index.js';
 import type { Config } from '../config/index.js';
 import { linkIdentifiers } from '../identity/index.js';
 import { ProfileReader } from '../profiles/index.js';
@@ -40,20 +40,37 @@ export function logFolder(config: Config): string {
 }
 
 /**
- * After each committed load: incremental identity linking of the identifiers its identify and
- * alias events saw together (the complete resolution runs with `fidelis run`).
+ * link identities: incremental linking of the identifiers a committed chunk's identify and alias
+ * events saw together (the complete resolution runs with `fidelis run`).
  */
-function afterLoad(config: Config, profiles: ProfileReader): (engine: Engine, chunk: LoadedChunk) => Promise<void> {
-  return async (engine, chunk) => {
-    // Before anything else: from now on these people's profiles are read live, not from the run's documents.
-    profiles.changed({ records: chunk.customerIds, identifiers: [...chunk.senders, ...chunk.links.flatMap((l) => l.identifiers)] });
-    if (chunk.links.length === 0) return;
-    try {
-      await linkIdentifiers(engine, config, chunk.links);
-    } catch (error) {
-      // The rows are committed; the next complete resolution (fidelis run) links them.
-      process.stderr.write(`fidelis serve: identity linking failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
+function linkIdentitiesStep(config: Config, engine: Engine): LoadStep {
+  return {
+    name: 'link identities',
+    async run(state) {
+      const links = state.loaded?.links ?? [];
+      if (links.length === 0) return ok(state);
+      try {
+        await linkIdentifiers(engine, config, links);
+      } catch (error) {
+        // The rows are committed; the next complete resolution (fidelis run) links them.
+        process.stderr.write(`fidelis serve: identity linking failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+      return ok(state);
+    },
+  };
+}
+
+/** mark profiles: from now on the people a committed chunk touched are read live, not from the run's documents. */
+function markProfilesStep(profiles: ProfileReader): LoadStep {
+  return {
+    name: 'mark profiles',
+    run(state) {
+      const chunk = state.loaded;
+      if (chunk !== null && chunk.events > 0) {
+        profiles.changed({ records: chunk.customerIds, identifiers: [...chunk.senders, ...chunk.links.flatMap((l) => l.identifiers)] });
+      }
+      return ok(state);
+    },
   };
 }
 
@@ -66,14 +83,25 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const keys = await KeyRing.load(engine);
   // Opened before the collector's first load, which would make the run's documents look stale.
   const profiles = await ProfileReader.open(reads, config);
+  // Before the log is opened: a folder that is not the database's log is refused as it is.
+  const folder = logFolder(config);
+  try {
+    await verifyLog(engine, folder);
+  } catch (error) {
+    await profiles.close();
+    await reads.close();
+    await engine.close();
+    throw error;
+  }
   const collector = new EventCollector(engine, {
-    folder: logFolder(config),
+    folder,
     segmentBytes: config.server.log.segmentBytes,
     intervalMs: config.server.loader.intervalMs,
     maxEvents: config.server.loader.maxEvents,
     yieldToRequests: config.server.loader.yieldToRequests,
     keyPages: config.server.keyPages,
-    afterLoad: afterLoad(config, profiles),
+    // The loader runs read -> dedupe -> map -> stage -> commit, then these.
+    afterCommit: [linkIdentitiesStep(config, engine), markProfilesStep(profiles)],
     ...(options.trace ? { trace: options.trace } : {}),
     onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),
   });

@@ -3,10 +3,16 @@ export type { MessageSpan } from './batch-text.js';
 export { EventCollector } from './collector.js';
 export type { CollectorOptions, LoaderClock } from './collector.js';
 export { EventLoader } from './loader.js';
-export type { LoadedChunk, LoaderOptions, LogPosition } from './loader.js';
+export type { LoaderOptions } from './loader.js';
+export { messageStep } from './load-steps.js';
+export type { LoadedChunk, LoadMessage, LoadState, LoadStep, LogPosition, SetAside } from './load-steps.js';
+export { listDeadLetters, retryDeadLetters } from './dead-letters.js';
+export type { DeadLetter, RetryReport } from './dead-letters.js';
+export { checkLogIdentity, LogIdentityError, readLogId, resetLogPosition, storedPosition, verifyLog, LOG_ID_FILE } from './log-identity.js';
+export type { LogReset, StoredPosition } from './log-identity.js';
 export { eventLinks } from './links.js';
 export type { EventLink } from './links.js';
-export { EventLog, listSegments, segmentPath } from './log.js';
+export { EventLog, listSegments, readLines, segmentPath } from './log.js';
 export { correctedTimestamp, logEntry, logLine, logLinePrefix, normalise } from './envelope.js';
 export type { LogEntry, TrackedEvent } from './envelope.js';
 export { mapEvents, isKeyPage } from './map.js';
@@ -29,6 +35,6 @@ export {
   isObject,
 } from './messages.js';
 export type { Message, MessageType, MessageProblem, CollectResponse } from './messages.js';
-export { API_KEYS_TABLE, EVENTS_TABLE, EVENT_LOG_POSITION_TABLE, EVENT_TABLES, RAW_EVENTS_TABLE } from './tables.js';
-export { deadLetter, drop, ok, runSteps } from './steps.js';
-export type { Outcome, Step, StepsResult } from './steps.js';
+export { API_KEYS_TABLE, EVENTS_DEAD_LETTER_TABLE, EVENTS_TABLE, EVENT_LOG_POSITION_TABLE, EVENT_TABLES, RAW_EVENTS_TABLE } from './tables.js';
+export { deadLetter, drop, isolate, ok, runSteps } from './steps.js';
+export type { Outcome, Refusal, Step, StepsResult } from './steps.js';
