@@ -51,7 +51,7 @@ export class EventCollector {
   readonly loader: EventLoader;
   /** Log lines consumed by loads since the start (events, drops, dead letters). */
   private loadedLines = 0;
-  /** Lines an earlier process left unloaded, once counted (the first thing start does). */
+  /** Lines an earlier process left unloaded, once counted. */
   private backlog: number | null = null;
   /** Requests (accept calls) since the start: a load that saw this move yields to them. */
   private requests = 0;
@@ -73,14 +73,7 @@ export class EventCollector {
     this.clock = options.clock ?? systemClock;
     // Parsing and mapping in a worker thread unless told otherwise: the event loop answers requests.
     this.loader = new EventLoader(engine, { worker: true, ...options });
-    this.log.onAppend(() => {
-      if (this.log.appendedLines - this.loadedLines >= options.maxEvents) this.kick();
-    });
-  }
-
-  /** Starts the background loading (first of what an earlier process left in the log). */
-  start(): void {
-    // Read before the first load commits (the loader reads its position once): the backlog is what lies after it.
+    // Counted from the position before any load commits (the loader reads it once): what an earlier process left.
     this.loader
       .currentPosition()
       .then((position) => countBacklog(this.log.folder, position, this.log.currentSegment))
@@ -89,6 +82,13 @@ export class EventCollector {
         // A log the database refuses: the loads report it.
         () => undefined,
       );
+    this.log.onAppend(() => {
+      if (this.log.appendedLines - this.loadedLines >= options.maxEvents) this.kick();
+    });
+  }
+
+  /** Starts the background loading (first of what an earlier process left in the log). */
+  start(): void {
     this.schedule(0);
   }
 

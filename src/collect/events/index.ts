@@ -2,6 +2,7 @@ export { batchMessageSpans } from './batch-text.js';
 export type { MessageSpan } from './batch-text.js';
 export { EventCollector } from './collector.js';
 export type { CollectorOptions, LoaderClock } from './collector.js';
+export type { LoaderLag } from './lag.js';
 export { EventLoader } from './loader.js';
 export type { LoaderOptions } from './loader.js';
 export { messageStep } from './load-steps.js';

@@ -107,6 +107,8 @@ export function checkLogIdentity(folder: string, folderId: string | null, stored
     );
   }
   if (segments.includes(stored.segment)) return;
+  // The start of the segment the log creates next (a reset on an empty folder): nothing is missing.
+  if (stored.offset === 0 && stored.segment === (segments.at(-1) ?? 0) + 1) return;
   const following = segments.find((s) => s > stored.segment);
   if (following === stored.segment + 1) return;
   const missing = following === undefined ? `segment ${stored.segment} and any after it` : `segments ${stored.segment} to ${following - 1}`;
