@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventLoader, EventLog, logEntry, segmentPath, type Message } from '../../src/collect/events/index.js';
@@ -161,5 +161,28 @@ describe('fidelis events dead-letters | retry-dead-letters', () => {
     }
     const again = await runCli(['events', 'retry-dead-letters', '--db', db]);
     expect(again.stdout).toContain('0 loaded');
+  });
+});
+
+describe('a failure of the machine, not of a message', () => {
+  it('is never a dead letter: the chunk is tried again at the next load', async () => {
+    const folder = tempDir('fidelis-events-');
+    const log = new EventLog(folder);
+    await log.append(valid(5));
+    await log.close();
+    // The staging folder cannot be made (a file stands in its way), as with a full or broken disk.
+    writeFileSync(join(folder, '.staging'), 'in the way');
+    const engine = await openStore(':memory:');
+    const loader = new EventLoader(engine, { folder, keyPages: [] });
+    try {
+      await expect(loader.loadOnce()).rejects.toThrow();
+      expect(await count(engine, sql`SELECT count(*) AS n FROM events_dead_letter`)).toBe(0);
+      expect(await count(engine, sql`SELECT count(*) AS n FROM event_log_position`)).toBe(0);
+      rmSync(join(folder, '.staging'));
+      expect(await loader.loadOnce()).toMatchObject({ events: 5, deadLetters: 0 });
+    } finally {
+      await loader.close();
+      await engine.close();
+    }
   });
 });

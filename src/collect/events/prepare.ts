@@ -101,6 +101,8 @@ export class ChunkPreparer implements ChunkPreparation {
 
   map(only: readonly number[]): Promise<MappedChunk | { readonly refused: string }> {
     const chosen = only.map((i) => this.events[i]).filter((e): e is TrackedEvent => e !== undefined);
+    // A thread restarted since the read holds no events: mapping none would commit the position past them.
+    if (chosen.length !== only.length) return Promise.reject(new Error(`map of ${only.length} messages, ${chosen.length} of them read: read again`));
     // Oldest first, so a later identify's traits win; the sort is stable for equal times.
     chosen.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
     let rows: RowSet;
