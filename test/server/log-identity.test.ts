@@ -1,11 +1,13 @@
-import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { logEntry, segmentPath } from '../../src/collect/events/index.js';
 import { createKey } from '../../src/server/index.js';
 import { openStore, sql } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { startServerProcess, TEST_DUCKDB } from './helpers/child.js';
+import { waitFor } from './helpers/wait.js';
 
 /**
  * The event log and the database's position must never silently disagree (issue 12, section 2):
@@ -36,9 +38,17 @@ function withConfig(s: Shop, server: Record<string, unknown>): Shop {
   return { ...s, config };
 }
 
-/** Starts the server, sends `ids` as one batch, and stops it (SIGTERM: it loads the log first). */
-async function run(s: Shop, ids: readonly string[]): Promise<void> {
+interface Health {
+  loader: { lag: { events: number | null; bytes: number }; deadLetters: number | null };
+}
+
+/**
+ * Starts the server, sends `ids` as one batch, waits until /health says the log is loaded, and
+ * stops it (SIGTERM); returns that health.
+ */
+async function run(s: Shop, ids: readonly string[]): Promise<Health> {
   const server = await startServerProcess(s.db, {}, ['--config', s.config]);
+  let health: Health;
   try {
     const res = await fetch(`${server.url}/v1/batch`, {
       method: 'POST',
@@ -46,10 +56,19 @@ async function run(s: Shop, ids: readonly string[]): Promise<void> {
       body: JSON.stringify({ batch: ids.map((id) => ({ type: 'track', userId: 'u1', event: 'Signed Up', messageId: id })) }),
     });
     expect(res.status).toBe(200);
+    health = await waitFor(
+      'the log to be loaded',
+      async () => {
+        const body = (await (await fetch(`${server.url}/health`)).json()) as Health;
+        return body.loader.lag.events === 0 && body.loader.lag.bytes === 0 ? body : undefined;
+      },
+      30_000,
+    );
   } finally {
     await server.stop('SIGTERM');
   }
   expect(server.child.exitCode, server.stderr()).toBe(0);
+  return health;
 }
 
 /** The start is refused: the server exits before it listens, saying why. */
@@ -77,11 +96,19 @@ async function storedIds(db: string): Promise<string[]> {
 const ids = (prefix: string): string[] => Array.from({ length: 20 }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
 
 describe('the log identity', () => {
-  it('lets a normal restart load on from where it stopped', async () => {
+  it('lets a normal restart load on from where it stopped, past a poison message left in the log', async () => {
     const s = await shop();
-    await run(s, ids('a'));
-    await run(s, ids('b'));
-    expect(await storedIds(s.db)).toEqual([...ids('a'), ...ids('b')]);
+    expect((await run(s, ids('a'))).loader.deadLetters).toBe(0);
+    // Written straight into the log (past the door) before the next start: a price the datamart cannot hold.
+    const poison = logEntry(
+      { type: 'track', userId: 'u1', event: 'Order Completed', messageId: 'poison', properties: { order_id: 'o', products: [{ sku: 'S', price: 1e17 }] } },
+      new Date(),
+      'k',
+    );
+    appendFileSync(segmentPath(`${s.db}.events`, 1), `${JSON.stringify(poison)}\n`);
+    expect((await run(s, ids('b'))).loader.deadLetters).toBe(1);
+    expect((await run(s, ids('c'))).loader.deadLetters).toBe(1);
+    expect(await storedIds(s.db)).toEqual([...ids('a'), ...ids('b'), ...ids('c')]);
   });
 
   it('refuses to start when the log folder was removed, until the operator acknowledges it', async () => {
