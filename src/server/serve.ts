@@ -3,13 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { EventCollector, ok, verifyLog, type LoadStep } from '../collect/events/index.js';
+import { EventCollector, verifyLog } from '../collect/events/index.js';
 import type { Config } from '../config/index.js';
-import { linkIdentifiers } from '../identity/index.js';
 import { ProfileReader } from '../profiles/index.js';
 import { openReadPool, openStore, type Engine } from '../store/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
+import { linkIdentitiesStep, markProfilesStep } from './load-steps.js';
 import { SerialEngine } from './serial-engine.js';
 
 export interface RunningServer {
@@ -37,41 +37,6 @@ export function logFolder(config: Config): string {
   if (config.server.log.folder) return config.server.log.folder;
   if (config.db === ':memory:') return mkdtempSync(join(tmpdir(), 'fidelis-events-'));
   return `${config.db}.events`;
-}
-
-/**
- * link identities: incremental linking of the identifiers a committed chunk's identify and alias
- * events saw together (the complete resolution runs with `fidelis run`).
- */
-function linkIdentitiesStep(config: Config, engine: Engine): LoadStep {
-  return {
-    name: 'link identities',
-    async run(state) {
-      const links = state.loaded?.links ?? [];
-      if (links.length === 0) return ok(state);
-      try {
-        await linkIdentifiers(engine, config, links);
-      } catch (error) {
-        // The rows are committed; the next complete resolution (fidelis run) links them.
-        process.stderr.write(`fidelis serve: identity linking failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      }
-      return ok(state);
-    },
-  };
-}
-
-/** mark profiles: from now on the people a committed chunk touched are read live, not from the run's documents. */
-function markProfilesStep(profiles: ProfileReader): LoadStep {
-  return {
-    name: 'mark profiles',
-    run(state) {
-      const chunk = state.loaded;
-      if (chunk !== null && chunk.events > 0) {
-        profiles.changed({ records: chunk.customerIds, identifiers: [...chunk.senders, ...chunk.links.flatMap((l) => l.identifiers)] });
-      }
-      return ok(state);
-    },
-  };
 }
 
 /** Opens the datamart, starts the collector and listens. */
