@@ -1,7 +1,7 @@
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EventLoader, EventLog, logEntry, segmentPath, type Message } from '../../src/collect/events/index.js';
+import { deadLetter, drop, EventLoader, EventLog, logEntry, messageStep, ok, segmentPath, type Message } from '../../src/collect/events/index.js';
 import { openStore, sql, type Engine } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -180,6 +180,30 @@ describe('a failure of the machine, not of a message', () => {
       expect(await count(engine, sql`SELECT count(*) AS n FROM event_log_position`)).toBe(0);
       rmSync(join(folder, '.staging'));
       expect(await loader.loadOnce()).toMatchObject({ events: 5, deadLetters: 0 });
+    } finally {
+      await loader.close();
+      await engine.close();
+    }
+  });
+});
+
+describe('a step between dedupe and map (beforeMap), such as a suppression list', () => {
+  it('drops or dead-letters single messages while the others load', async () => {
+    const folder = tempDir('fidelis-events-');
+    const log = new EventLog(folder);
+    await log.append(valid(40));
+    await log.close();
+    const engine = await openStore(':memory:');
+    const suppress = messageStep('suppress', (m) =>
+      m.userId === 'user-3' ? drop('an erased person') : m.userId === 'user-5' ? deadLetter('held for review') : ok(m),
+    );
+    const loader = new EventLoader(engine, { folder, keyPages: [], beforeMap: [suppress] });
+    try {
+      expect(await loader.loadOnce()).toMatchObject({ events: 38, duplicates: 1, deadLetters: 1 });
+      expect(await count(engine, sql`SELECT count(*) AS n FROM events WHERE user_id IN ('user-3', 'user-5')`)).toBe(0);
+      expect(await engine.query(sql`SELECT message_id, step, reason FROM events_dead_letter`)).toEqual([
+        { message_id: 'ok-5', step: 'suppress', reason: 'held for review' },
+      ]);
     } finally {
       await loader.close();
       await engine.close();
