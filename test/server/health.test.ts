@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { logEntry, type Message } from '../../src/collect/events/index.js';
+import { EventCollector, EventLog, logEntry, type Message } from '../../src/collect/events/index.js';
+import { openStore } from '../../src/store/index.js';
+import { tempDir } from '../helpers/fixtures.js';
 import { testApp } from './helpers/app.js';
+import { waitFor } from './helpers/wait.js';
 
 const line = (message: Record<string, unknown>, receivedAt: Date): string => JSON.stringify(logEntry(message as unknown as Message, receivedAt, 'k'));
 
@@ -36,6 +39,30 @@ describe('GET /health', () => {
       expect((await get()).loader).toEqual({ lag: { events: 0, bytes: 0, oldestSeconds: null }, deadLetters: 1 });
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('the loader lag after a restart', () => {
+  it('counts the lines an earlier process left unloaded', async () => {
+    const folder = tempDir('fidelis-events-');
+    const earlier = new EventLog(folder);
+    await earlier.append(Array.from({ length: 7 }, (_, i) => line({ type: 'track', userId: 'u', event: 'Signed Up', messageId: `left-${i}` }, new Date())));
+    await earlier.close();
+    const engine = await openStore(':memory:');
+    const collector = new EventCollector(engine, { folder, intervalMs: 60_000, maxEvents: 1_000_000, keyPages: [] });
+    try {
+      const lag = await waitFor('the backlog to be counted', async () => {
+        const now = await collector.lag();
+        return now.events === null ? undefined : now;
+      });
+      expect(lag.events).toBe(7);
+      expect(lag.bytes).toBeGreaterThan(0);
+      await collector.drain();
+      expect(await collector.lag()).toEqual({ events: 0, bytes: 0, oldestSeconds: null });
+    } finally {
+      await collector.close();
+      await engine.close();
     }
   });
 });
