@@ -3,7 +3,7 @@ import { deadLetter, drop, isolate, ok, runSteps, type Outcome, type Refusal, ty
 import type { EventLink } from './links.js';
 import { listSegments, readLineAt } from './log.js';
 import type { ChunkPreparation, MappedChunk, ReadMessage } from './prepare.js';
-import { removeStaged, storedMessageIds, writeStaged, type StagedTable } from './write.js';
+import { checkStaged, removeStaged, storedMessageIds, writeStaged, type StagedTable } from './write.js';
 
 export interface LogPosition {
   readonly segment: number;
@@ -63,8 +63,11 @@ export interface LoadState {
   readonly tables: readonly StagedTable[];
   /** A closed segment read to its end: deleted once the position past it is committed. */
   readonly finishedSegment: number | null;
-  /** A trial run while isolating a refused message: the commit rolls back. */
-  readonly trial: boolean;
+  /**
+   * A trial run while isolating a refused message: `check` only reads the staged rows as typed
+   * (where values fail), `merge` merges them too; either way the commit rolls back.
+   */
+  readonly trial: false | 'check' | 'merge';
   /** Set by the commit. */
   readonly loaded: LoadedChunk | null;
 }
@@ -264,7 +267,8 @@ export function commitStep(context: LoadContext): LoadStep {
       const deadLetters = state.trial ? [] : await deadLetterRows(context, state);
       try {
         await context.engine.transaction(async (tx) => {
-          await writeStaged(tx, state.tables);
+          if (state.trial === 'check') await checkStaged(tx, state.tables);
+          else await writeStaged(tx, state.tables);
           if (state.trial) throw TRIAL_ROLLBACK;
           await context.bookkeeping(tx, state, deadLetters);
         });
@@ -309,11 +313,15 @@ export function isolating(steps: readonly LoadStep[]): LoadStep {
         const result = await runSteps(steps, current);
         if (result.kind === 'ok') return ok(result.value);
         if (result.kind === 'drop') return drop(result.reason);
-        const trial = async (part: readonly LoadMessage[]): Promise<Refusal | null> => {
-          const tried = await runSteps(steps, { ...current, live: part, setAside: [], trial: true });
-          return tried.kind === 'ok' ? null : { step: tried.step, reason: tried.reason };
-        };
-        const culprits = await isolate(current.live, result, trial);
+        const trial =
+          (mode: 'check' | 'merge') =>
+          async (part: readonly LoadMessage[]): Promise<Refusal | null> => {
+            const tried = await runSteps(steps, { ...current, live: part, setAside: [], trial: mode });
+            return tried.kind === 'ok' ? null : { step: tried.step, reason: tried.reason };
+          };
+        // Values fail where the staged rows are read (cheap trials); a refusal only the merge gives needs full ones.
+        let culprits = await isolate(current.live, result, trial('check'));
+        if (culprits.length === 0) culprits = await isolate(current.live, result, trial('merge'));
         if (culprits.length === 0) {
           throw new Error(`the load of ${current.live.length} messages failed at ${result.step} (${result.reason}), but no message fails alone`);
         }
