@@ -3,6 +3,7 @@ import { FidelisError } from '../errors.js';
 import { clvCommand } from './clv-command.js';
 import { customerCommand } from './customer-command.js';
 import { demoCommand } from './demo-command.js';
+import { eventsCommand } from './events-command.js';
 import { generateCommand } from './generate-command.js';
 import { identityCommand } from './identity-command.js';
 import { importCommand } from './import-command.js';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
-    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(),
+    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(), eventsCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { badRequest, errorResponse } from './errors.js';
 import { securityHeaders } from './headers.js';
+import { health } from './health.js';
 import { ROUTES } from './routes/index.js';
 import type { App, AppDeps, AppEnv, RouteModule } from './types.js';
 
@@ -26,7 +27,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteModule[] = ROUTES
     await next();
   });
   for (const mount of routes) mount(app, deps);
-  app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/health', async (c) => c.json(await health(deps.collector)));
   app.doc('/openapi.json', {
     openapi: '3.0.3',
     info: {

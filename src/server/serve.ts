@@ -3,13 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { EventCollector, type LoadedChunk } from '../collect/events/index.js';
+import { EventCollector, verifyLog } from '../collect/events/index.js';
 import type { Config } from '../config/index.js';
-import { linkIdentifiers } from '../identity/index.js';
 import { ProfileReader } from '../profiles/index.js';
 import { openReadPool, openStore, type Engine } from '../store/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
+import { linkIdentitiesStep, markProfilesStep } from './load-steps.js';
 import { SerialEngine } from './serial-engine.js';
 
 export interface RunningServer {
@@ -39,24 +39,6 @@ export function logFolder(config: Config): string {
   return `${config.db}.events`;
 }
 
-/**
- * After each committed load: incremental identity linking of the identifiers its identify and
- * alias events saw together (the complete resolution runs with `fidelis run`).
- */
-function afterLoad(config: Config, profiles: ProfileReader): (engine: Engine, chunk: LoadedChunk) => Promise<void> {
-  return async (engine, chunk) => {
-    // Before anything else: from now on these people's profiles are read live, not from the run's documents.
-    profiles.changed({ records: chunk.customerIds, identifiers: [...chunk.senders, ...chunk.links.flatMap((l) => l.identifiers)] });
-    if (chunk.links.length === 0) return;
-    try {
-      await linkIdentifiers(engine, config, chunk.links);
-    } catch (error) {
-      // The rows are committed; the next complete resolution (fidelis run) links them.
-      process.stderr.write(`fidelis serve: identity linking failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
-  };
-}
-
 /** Opens the datamart, starts the collector and listens. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
@@ -66,14 +48,25 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const keys = await KeyRing.load(engine);
   // Opened before the collector's first load, which would make the run's documents look stale.
   const profiles = await ProfileReader.open(reads, config);
+  // Before the log is opened: a folder that is not the database's log is refused as it is.
+  const folder = logFolder(config);
+  try {
+    await verifyLog(engine, folder);
+  } catch (error) {
+    await profiles.close();
+    await reads.close();
+    await engine.close();
+    throw error;
+  }
   const collector = new EventCollector(engine, {
-    folder: logFolder(config),
+    folder,
     segmentBytes: config.server.log.segmentBytes,
     intervalMs: config.server.loader.intervalMs,
     maxEvents: config.server.loader.maxEvents,
     yieldToRequests: config.server.loader.yieldToRequests,
     keyPages: config.server.keyPages,
-    afterLoad: afterLoad(config, profiles),
+    // The loader runs read -> dedupe -> map -> stage -> commit, then these.
+    afterCommit: [linkIdentitiesStep(config, engine), markProfilesStep(profiles)],
     ...(options.trace ? { trace: options.trace } : {}),
     onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),
   });

@@ -2,7 +2,7 @@ import type { Dialect } from './dialect.js';
 import type { Engine } from './engine.js';
 import { SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, USER_TABLE_NAMES, type TableSpec } from './schema.js';
 import { sql } from './sql.js';
-import { EVENT_TABLES } from '../collect/events/tables.js';
+import { EVENT_TABLES, EVENTS_DEAD_LETTER_TABLE } from '../collect/events/tables.js';
 import { identityTableStatements } from '../identity/tables.js';
 import { AUDIT_LOG_TABLE } from '../privacy/audit.js';
 import { LOGIN_FAILURES_TABLE } from '../server/login-limiter.js';
@@ -66,6 +66,14 @@ export const MIGRATIONS: readonly Migration[] = [
         type: dialect.columnType('string', true),
         tableMayBeMissing: true,
       })),
+    ],
+  },
+  {
+    version: 7,
+    name: 'event dead letters and log identity',
+    statements: (dialect) => [
+      dialect.createTable(EVENTS_DEAD_LETTER_TABLE),
+      { table: 'event_log_position', column: 'log_id', type: dialect.columnType('string', true), tableMayBeMissing: false },
     ],
   },
   { version: 8, name: 'dashboard login failures', statements: (dialect) => [dialect.createTable(LOGIN_FAILURES_TABLE)] },

@@ -1,5 +1,6 @@
 import type { Engine } from '../../store/index.js';
 import { logEntry } from './envelope.js';
+import { countBacklog, logBehind, type LoaderLag } from './lag.js';
 import { EventLoader, type LoaderOptions, type LoadedChunk } from './loader.js';
 import { EventLog } from './log.js';
 import type { Message } from './messages.js';
@@ -48,7 +49,10 @@ const systemClock: LoaderClock = {
 export class EventCollector {
   readonly log: EventLog;
   readonly loader: EventLoader;
+  /** Log lines consumed by loads since the start (events, drops, dead letters). */
   private loadedLines = 0;
+  /** Lines an earlier process left unloaded, once counted. */
+  private backlog: number | null = null;
   /** Requests (accept calls) since the start: a load that saw this move yields to them. */
   private requests = 0;
   private readonly clock: LoaderClock;
@@ -69,6 +73,15 @@ export class EventCollector {
     this.clock = options.clock ?? systemClock;
     // Parsing and mapping in a worker thread unless told otherwise: the event loop answers requests.
     this.loader = new EventLoader(engine, { worker: true, ...options });
+    // Counted from the position before any load commits (the loader reads it once): what an earlier process left.
+    this.loader
+      .currentPosition()
+      .then((position) => countBacklog(this.log.folder, position, this.log.currentSegment))
+      .then(
+        (lines) => (this.backlog = lines),
+        // A log the database refuses: the loads report it.
+        () => undefined,
+      );
     this.log.onAppend(() => {
       if (this.log.appendedLines - this.loadedLines >= options.maxEvents) this.kick();
     });
@@ -77,6 +90,18 @@ export class EventCollector {
   /** Starts the background loading (first of what an earlier process left in the log). */
   start(): void {
     this.schedule(0);
+  }
+
+  /**
+   * The loader's lag: events and bytes acknowledged and not yet loaded, and the age of the oldest
+   * (cheap: a few file sizes and one small read; nothing personal).
+   */
+  async lag(now = new Date()): Promise<LoaderLag> {
+    const position = this.loader.knownPosition;
+    if (position === null) return { events: null, bytes: 0, oldestSeconds: null };
+    const { bytes, oldest } = await logBehind(this.log.folder, position);
+    const events = this.backlog === null ? null : Math.max(0, this.backlog + this.log.appendedLines - this.loadedLines);
+    return { events, bytes, oldestSeconds: oldest === null || bytes === 0 ? null : Math.max(0, (now.getTime() - oldest.getTime()) / 1000) };
   }
 
   /** Logs messages durably; resolves when they would survive a crash. */
@@ -146,7 +171,7 @@ export class EventCollector {
       const started = this.clock.now();
       const chunk: LoadedChunk | null = await this.loader.loadOnce();
       if (chunk === null) return null;
-      this.loadedLines += chunk.events + chunk.duplicates;
+      this.loadedLines += chunk.lines;
       if (yielding && this.requests !== requests) return Math.max(0, this.clock.now() - started);
     }
     return null;

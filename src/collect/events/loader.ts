@@ -1,47 +1,35 @@
 import { unlink } from 'node:fs/promises';
 import type { Engine } from '../../store/index.js';
 import { sql } from '../../store/index.js';
-import type { EventLink } from './links.js';
+import { insertDeadLetters } from './dead-letters.js';
+import { checkLogIdentity, createLogId, LOG_NAME, readLogId, storedPosition } from './log-identity.js';
 import { listSegments, segmentPath } from './log.js';
+import { initialState, loadSteps, type LoadedChunk, type LoadState, type LoadStep, type LogPosition } from './load-steps.js';
 import type { MappingOptions } from './map.js';
-import { ChunkPreparer, type ChunkPreparation, type StagedChunk } from './prepare.js';
+import { ChunkPreparer, type ChunkPreparation } from './prepare.js';
 import { WorkerChunkPreparer } from './prepare-worker.js';
-import { removeStaged, storedMessageIds, writeStaged } from './write.js';
+import { runSteps } from './steps.js';
 
-export interface LogPosition {
-  readonly segment: number;
-  readonly offset: number;
-}
-
-export interface LoadedChunk {
-  readonly events: number;
-  /** Lines dropped as replays of stored messageIds. */
-  readonly duplicates: number;
-  /** Customer records the chunk touched. */
-  readonly customerIds: readonly string[];
-  /** Identifiers seen together by its identify and alias events (for incremental identity linking). */
-  readonly links: readonly EventLink[];
-  /** The userIds and anonymousIds its events came with. */
-  readonly senders: readonly { readonly type: 'user_id' | 'anonymous_id'; readonly value: string }[];
-  readonly position: LogPosition;
-}
+export type { LoadedChunk, LogPosition } from './load-steps.js';
 
 export interface LoaderOptions extends MappingOptions {
   readonly folder: string;
   /** Bytes of log read per transaction at most (default 2 MB). */
   readonly maxBytes?: number;
-  /** Runs after each committed chunk (identity linking). */
-  readonly afterLoad?: (engine: Engine, chunk: LoadedChunk) => Promise<void>;
+  /** Steps between dedupe and map (a suppression list: drop the messages of erased persons). */
+  readonly beforeMap?: readonly LoadStep[];
+  /** Steps after each commit (the server's: link identities, mark profiles); they always say ok. */
+  readonly afterCommit?: readonly LoadStep[];
   /** Told of each chunk as it starts and ends (tests, tracing). */
   readonly trace?: (what: 'load-start' | 'load-end', position: LogPosition) => void;
+  /** Told of each step run and its time in ms (tracing, benches). */
+  readonly onStep?: (name: string, ms: number) => void;
   /**
    * Parse and map in a worker thread, so that request handling keeps the event loop (the
    * server's choice; close the loader after use).
    */
   readonly worker?: boolean;
 }
-
-const NOTHING: StagedChunk = { events: 0, duplicates: 0, tables: [], customerIds: [], links: [], senders: [] };
 
 /**
  * At ordinary rates a load takes what arrived since the last one; behind a burst, chunks of about
@@ -50,18 +38,23 @@ const NOTHING: StagedChunk = { events: 0, duplicates: 0, tables: [], customerIds
  */
 const CHUNK_BYTES = 2 * 1024 * 1024;
 
-/** The row of event_log_position; one log per database. */
-const LOG_NAME = 'events';
-
 /**
- * Loads the event log into the datamart: reads complete lines after the stored position, drops
- * messageIds already stored, maps the rest, and writes rows and the new position in one
- * transaction, so a crash at any point resumes at the last committed position without a
- * duplicate (and a replayed messageId is dropped again).
+ * Loads the event log into the datamart as a list of named steps,
+ * `read -> dedupe -> map -> stage -> commit -> (the server's) link identities -> mark profiles`:
+ * reads complete lines after the stored position, drops messageIds already stored, maps the
+ * rest, and writes rows, dead letters and the new position in one transaction, so a crash at any
+ * point resumes at the last committed position without a duplicate (and a replayed messageId is
+ * dropped again). A message the mapping or the datamart refuses is set aside in
+ * events_dead_letter and the rest of its chunk loads in the same load.
  */
 export class EventLoader {
   private position: LogPosition | null = null;
+  private positionRead: Promise<LogPosition> | null = null;
+  private logId = '';
   private readonly preparer: ChunkPreparation;
+  private readonly steps: LoadStep[];
+  /** Rows of events_dead_letter, once known (this process is the datamart's only writer). */
+  deadLetters: number | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -69,66 +62,66 @@ export class EventLoader {
   ) {
     const prepare = { folder: options.folder, keyPages: options.keyPages };
     this.preparer = options.worker ? new WorkerChunkPreparer(prepare) : new ChunkPreparer(prepare);
+    this.steps = loadSteps(
+      {
+        engine,
+        preparer: this.preparer,
+        folder: options.folder,
+        maxBytes: options.maxBytes ?? CHUNK_BYTES,
+        ...(options.trace ? { trace: options.trace } : {}),
+        bookkeeping: async (tx, state, deadLetters) => {
+          await insertDeadLetters(tx, deadLetters);
+          await tx.exec(sql`DELETE FROM event_log_position WHERE log = ${LOG_NAME}`);
+          await tx.exec(sql`INSERT INTO event_log_position (log, segment, "offset", loaded_at, log_id)
+            VALUES (${LOG_NAME}, ${state.next.segment}, ${state.next.offset}, ${new Date()}, ${state.logId})`);
+        },
+        committed: (state) => {
+          this.position = state.next;
+          if (this.deadLetters !== null) this.deadLetters += state.loaded?.deadLetters ?? 0;
+        },
+      },
+      {
+        ...(options.beforeMap ? { beforeMap: options.beforeMap } : {}),
+        afterCommit: [...(options.afterCommit ?? [])],
+      },
+    );
   }
 
-  async currentPosition(): Promise<LogPosition> {
-    if (this.position) return this.position;
-    const [row] = await this.engine.query<{ segment: number; offset: number }>(
-      sql`SELECT segment, "offset" FROM event_log_position WHERE log = ${LOG_NAME}`,
-    );
-    this.position = row
-      ? { segment: Number(row.segment), offset: Number(row.offset) }
-      : { segment: listSegments(this.options.folder)[0] ?? 1, offset: 0 };
+  /**
+   * The stored position, checked against the log's identity: a LogIdentityError when the log
+   * is not the one the database loaded, or lost segments it had not loaded.
+   */
+  currentPosition(): Promise<LogPosition> {
+    if (this.position) return Promise.resolve(this.position);
+    // One read at a time: a second one finishing after a commit would set the position back.
+    this.positionRead ??= this.readPosition().finally(() => (this.positionRead = null));
+    return this.positionRead;
+  }
+
+  /** The position of the last commit, or null before the first read of it (health). */
+  get knownPosition(): LogPosition | null {
+    return this.position;
+  }
+
+  private async readPosition(): Promise<LogPosition> {
+    const stored = await storedPosition(this.engine);
+    const folderId = readLogId(this.options.folder);
+    checkLogIdentity(this.options.folder, folderId, stored);
+    this.logId = folderId ?? createLogId(this.options.folder);
+    const [count] = await this.engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM events_dead_letter`);
+    this.deadLetters = Number(count?.n ?? 0);
+    this.position = stored ?? { segment: listSegments(this.options.folder)[0] ?? 1, offset: 0 };
     return this.position;
   }
 
   /** Loads one chunk; returns it, or null when there was nothing new. */
   async loadOnce(): Promise<LoadedChunk | null> {
-    const position = await this.currentPosition();
-    const segments = listSegments(this.options.folder);
-    const later = segments.filter((s) => s > position.segment);
-    if (!segments.includes(position.segment)) {
-      if (later[0] === undefined) return null;
-      return this.commit(NOTHING, { segment: later[0], offset: 0 });
-    }
-    const read = await this.preparer.read(position.segment, position.offset, this.options.maxBytes ?? CHUNK_BYTES);
-    if (read.lines === 0) {
-      // A segment with a later one is closed: what is left of it is at most a line torn by a crash.
-      if (later[0] === undefined) return null;
-      const chunk = await this.commit(NOTHING, { segment: later[0], offset: 0 });
-      await unlink(segmentPath(this.options.folder, position.segment)).catch(() => undefined);
-      return chunk;
-    }
-    const next = { segment: position.segment, offset: read.nextOffset };
-    this.options.trace?.('load-start', next);
-    const stored = await storedMessageIds(this.engine, read.messageIds);
-    const staged = await this.preparer.stage([...stored]);
-    try {
-      const chunk = await this.commit(staged, next);
-      this.options.trace?.('load-end', next);
-      return chunk;
-    } finally {
-      await removeStaged(staged.tables);
-    }
-  }
-
-  private async commit(staged: StagedChunk, next: LogPosition): Promise<LoadedChunk> {
-    await this.engine.transaction(async (tx) => {
-      await writeStaged(tx, staged.tables);
-      await tx.exec(sql`DELETE FROM event_log_position WHERE log = ${LOG_NAME}`);
-      await tx.exec(sql`INSERT INTO event_log_position VALUES (${LOG_NAME}, ${next.segment}, ${next.offset}, ${new Date()})`);
-    });
-    this.position = next;
-    const chunk: LoadedChunk = {
-      events: staged.events,
-      duplicates: staged.duplicates,
-      customerIds: staged.customerIds,
-      links: staged.links,
-      senders: staged.senders,
-      position: next,
-    };
-    if (this.options.afterLoad && staged.events > 0) await this.options.afterLoad(this.engine, chunk);
-    return chunk;
+    const from = await this.currentPosition();
+    const result = await runSteps<LoadState>(this.steps, initialState(this.logId, from), this.options.onStep);
+    if (result.kind !== 'ok') return null;
+    const state = result.value;
+    if (state.finishedSegment !== null) await unlink(segmentPath(this.options.folder, state.finishedSegment)).catch(() => undefined);
+    return state.loaded;
   }
 
   /** Stops the worker thread, if any. */

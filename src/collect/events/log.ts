@@ -3,6 +3,7 @@ import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fdatasync, write } from 'node:fs';
 import { promisify } from 'node:util';
+import { createLogId, readLogId } from './log-identity.js';
 
 const writeAsync = promisify(write);
 const fdatasyncAsync = promisify(fdatasync);
@@ -24,6 +25,8 @@ export class EventLog {
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private closed = false;
+  /** The log's identity (its log-id file), stored with the loader's position. */
+  readonly id: string;
   /** Lines durably written since the process started. */
   appendedLines = 0;
   /** fdatasync calls made: fewer than appends under load (group commit). */
@@ -35,6 +38,8 @@ export class EventLog {
     private readonly segmentBytes = 64 * 1024 * 1024,
   ) {
     mkdirSync(folder, { recursive: true });
+    // The server checks the folder against the database before (log-identity.ts); a new folder gets its identity here.
+    this.id = readLogId(folder) ?? createLogId(folder);
     const segments = listSegments(folder);
     this.segment = (segments.at(-1) ?? 0) + 1;
     this.fd = this.openSegment(this.segment);
@@ -149,24 +154,55 @@ function syncFolder(folder: string): void {
   }
 }
 
-/** Reads up to `maxBytes` of a segment from `offset`, cut after its last complete line. */
+/**
+ * Reads up to `maxBytes` of a segment from `offset`, cut after its last complete line; `offsets`
+ * are the byte offsets of the lines in the segment (their log positions).
+ */
 export async function readLines(
   folder: string,
   segment: number,
   offset: number,
   maxBytes: number,
-): Promise<{ lines: string[]; nextOffset: number; size: number }> {
+): Promise<{ lines: string[]; offsets: number[]; nextOffset: number; size: number }> {
   const handle = await openFile(segmentPath(folder, segment), 'r');
   try {
     const { size } = await handle.stat();
     const length = Math.min(maxBytes, Math.max(0, size - offset));
-    if (length === 0) return { lines: [], nextOffset: offset, size };
+    if (length === 0) return { lines: [], offsets: [], nextOffset: offset, size };
     const buffer = Buffer.allocUnsafe(length);
     const { bytesRead } = await handle.read(buffer, 0, length, offset);
     const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
-    if (end < 0) return { lines: [], nextOffset: offset, size };
-    const text = buffer.toString('utf8', 0, end);
-    return { lines: text.length > 0 ? text.split('\n') : [''], nextOffset: offset + end + 1, size };
+    if (end < 0) return { lines: [], offsets: [], nextOffset: offset, size };
+    const lines: string[] = [];
+    const offsets: number[] = [];
+    for (let start = 0; start <= end; ) {
+      const stop = buffer.indexOf(0x0a, start);
+      lines.push(buffer.toString('utf8', start, stop));
+      offsets.push(offset + start);
+      start = stop + 1;
+    }
+    return { lines, offsets, nextOffset: offset + end + 1, size };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The line of a segment at `offset` (a dead letter's text), without its newline. */
+export async function readLineAt(folder: string, segment: number, offset: number): Promise<string> {
+  const handle = await openFile(segmentPath(folder, segment), 'r');
+  try {
+    const parts: Buffer[] = [];
+    for (let at = offset; ; ) {
+      const buffer = Buffer.allocUnsafe(64 * 1024);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
+      const stop = buffer.subarray(0, bytesRead).indexOf(0x0a);
+      if (stop >= 0 || bytesRead === 0) {
+        parts.push(buffer.subarray(0, stop >= 0 ? stop : bytesRead));
+        return Buffer.concat(parts).toString('utf8');
+      }
+      parts.push(buffer.subarray(0, bytesRead));
+      at += bytesRead;
+    }
   } finally {
     await handle.close();
   }

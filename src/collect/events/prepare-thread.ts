@@ -8,7 +8,8 @@ const port = parentPort;
 
 async function answer(call: PrepareCall): Promise<PrepareReply> {
   try {
-    const result = call.method === 'read' ? await preparer.read(...call.args) : await preparer.stage(...call.args);
+    const result =
+      call.method === 'read' ? await preparer.read(...call.args) : call.method === 'map' ? await preparer.map(...call.args) : await preparer.stage();
     return { id: call.id, result };
   } catch (error) {
     return { id: call.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

@@ -3,15 +3,18 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ChunkPreparation, PrepareOptions, ReadChunk, StagedChunk } from './prepare.js';
+import type { ChunkPreparation, MappedChunk, PrepareOptions, ReadChunk } from './prepare.js';
+import type { StagedTable } from './write.js';
 
 export type PrepareCall =
   | { readonly id: number; readonly method: 'read'; readonly args: [segment: number, offset: number, maxBytes: number] }
-  | { readonly id: number; readonly method: 'stage'; readonly args: [stored: readonly string[]] };
-export type PrepareReply = { readonly id: number; readonly result: ReadChunk | StagedChunk } | { readonly id: number; readonly error: string };
+  | { readonly id: number; readonly method: 'map'; readonly args: [only: readonly number[]] }
+  | { readonly id: number; readonly method: 'stage'; readonly args: [] };
+type PrepareResult = ReadChunk | MappedChunk | { readonly refused: string } | StagedTable[];
+export type PrepareReply = { readonly id: number; readonly result: PrepareResult } | { readonly id: number; readonly error: string };
 
 interface Pending {
-  resolve(value: ReadChunk | StagedChunk): void;
+  resolve(value: PrepareResult): void;
   reject(error: Error): void;
 }
 
@@ -35,8 +38,12 @@ export class WorkerChunkPreparer implements ChunkPreparation {
     return this.call({ id: this.nextId++, method: 'read', args: [segment, offset, maxBytes] }) as Promise<ReadChunk>;
   }
 
-  stage(stored: readonly string[]): Promise<StagedChunk> {
-    return this.call({ id: this.nextId++, method: 'stage', args: [stored] }) as Promise<StagedChunk>;
+  map(only: readonly number[]): Promise<MappedChunk | { readonly refused: string }> {
+    return this.call({ id: this.nextId++, method: 'map', args: [only] }) as Promise<MappedChunk | { readonly refused: string }>;
+  }
+
+  stage(): Promise<StagedTable[]> {
+    return this.call({ id: this.nextId++, method: 'stage', args: [] }) as Promise<StagedTable[]>;
   }
 
   async close(): Promise<void> {
@@ -45,7 +52,7 @@ export class WorkerChunkPreparer implements ChunkPreparation {
     if (worker) await worker.terminate();
   }
 
-  private call(call: PrepareCall): Promise<ReadChunk | StagedChunk> {
+  private call(call: PrepareCall): Promise<PrepareResult> {
     const worker = this.worker ?? this.start();
     return new Promise((resolve, reject) => {
       this.pending.set(call.id, { resolve, reject });

@@ -3,6 +3,7 @@ import { normalise, type LogEntry, type TrackedEvent } from './envelope.js';
 import { eventLinks, type EventLink } from './links.js';
 import { readLines } from './log.js';
 import { mapEvents, type MappingOptions } from './map.js';
+import type { RowSet } from './rows.js';
 import { stageRows, type StagedTable } from './write.js';
 
 export interface PrepareOptions extends MappingOptions {
@@ -10,21 +11,34 @@ export interface PrepareOptions extends MappingOptions {
   readonly folder: string;
 }
 
-/** What `read` found after a log position. */
-export interface ReadChunk {
-  /** Lines read, blank and torn ones included: 0 means nothing new. */
-  readonly lines: number;
-  readonly nextOffset: number;
-  /** messageIds of the chunk, for the dedupe against what the datamart holds. */
-  readonly messageIds: readonly string[];
+/** One parsed message of a read, in log order. */
+export interface ReadMessage {
+  readonly messageId: string;
+  /** Byte offset of its line in the segment (for dead letters: its log position). */
+  readonly offset: number;
+  readonly userId: string | null;
+  readonly anonymousId: string | null;
 }
 
-/** A chunk mapped and written to staging files, ready to merge in one transaction. */
-export interface StagedChunk {
+/** A complete line that is not a log entry (written by hand, a disk fault): a dead letter. */
+export interface UnreadableLine {
+  readonly offset: number;
+  readonly line: string;
+  readonly reason: string;
+}
+
+/** What `read` found after a log position. */
+export interface ReadChunk {
+  /** Lines read, blank and unreadable ones included: 0 means nothing new. */
+  readonly lines: number;
+  readonly nextOffset: number;
+  readonly messages: readonly ReadMessage[];
+  readonly unreadable: readonly UnreadableLine[];
+}
+
+/** The mapping of some messages of the last read (kept in the preparer until `stage`). */
+export interface MappedChunk {
   readonly events: number;
-  /** Lines dropped as replays of stored messageIds or repeated within the chunk. */
-  readonly duplicates: number;
-  readonly tables: readonly StagedTable[];
   readonly customerIds: readonly string[];
   readonly links: readonly EventLink[];
   /** The userIds and anonymousIds its events came with (whose profiles they change). */
@@ -34,8 +48,14 @@ export interface StagedChunk {
 /** The JavaScript half of a load, which can run in a worker thread (see prepare-worker.ts). */
 export interface ChunkPreparation {
   read(segment: number, offset: number, maxBytes: number): Promise<ReadChunk>;
-  /** Maps the events of the last `read`, less the `stored` ids and repeats, oldest first. */
-  stage(stored: readonly string[]): Promise<StagedChunk>;
+  /**
+   * Maps the messages of the last `read` at `only` (indexes into its messages: the fresh ones,
+   * or a part of them when the loader looks for the one the datamart refuses), oldest first.
+   * Can be called again on the same read. A mapping that throws is answered `{ refused }`.
+   */
+  map(only: readonly number[]): Promise<MappedChunk | { readonly refused: string }>;
+  /** Writes the rows of the last `map` to staging files. */
+  stage(): Promise<StagedTable[]>;
   close(): Promise<void>;
 }
 
@@ -45,6 +65,7 @@ export interface ChunkPreparation {
  */
 export class ChunkPreparer implements ChunkPreparation {
   private events: TrackedEvent[] = [];
+  private rows: RowSet | null = null;
   private readonly stagingFolder: string;
 
   constructor(private readonly options: PrepareOptions) {
@@ -52,31 +73,58 @@ export class ChunkPreparer implements ChunkPreparation {
   }
 
   async read(segment: number, offset: number, maxBytes: number): Promise<ReadChunk> {
-    const { lines, nextOffset } = await readLines(this.options.folder, segment, offset, maxBytes);
-    this.events = parseLines(lines);
-    return { lines: lines.length, nextOffset, messageIds: this.events.map((e) => e.messageId) };
+    const { lines, offsets, nextOffset } = await readLines(this.options.folder, segment, offset, maxBytes);
+    return this.accept(lines.map((line, i) => ({ line, offset: offsets[i] ?? offset })), nextOffset);
   }
 
-  async stage(stored: readonly string[]): Promise<StagedChunk> {
-    const events = this.events;
-    this.events = [];
-    const seen = new Set(stored);
-    const fresh = events.filter((e) => {
-      if (seen.has(e.messageId)) return false;
-      seen.add(e.messageId);
-      return true;
-    });
+  /** Takes lines from elsewhere than the log (dead letters retried), each with its log offset. */
+  accept(lines: readonly { readonly line: string; readonly offset: number }[], nextOffset = 0): ReadChunk {
+    const events: TrackedEvent[] = [];
+    const messages: ReadMessage[] = [];
+    const unreadable: UnreadableLine[] = [];
+    for (const { line, offset } of lines) {
+      if (line === '') continue;
+      try {
+        const event = normalise(JSON.parse(line) as LogEntry);
+        if (typeof event.messageId !== 'string' || Number.isNaN(event.timestamp.getTime())) throw new Error('not a log entry (no id or no valid time)');
+        events.push(event);
+        messages.push({ messageId: event.messageId, offset, userId: event.userId, anonymousId: event.anonymousId });
+      } catch (error) {
+        // A complete line: a crash only tears the last one, which has no newline and is never read.
+        unreadable.push({ offset, line, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    this.events = events;
+    this.rows = null;
+    return { lines: lines.length, nextOffset, messages, unreadable };
+  }
+
+  map(only: readonly number[]): Promise<MappedChunk | { readonly refused: string }> {
+    const chosen = only.map((i) => this.events[i]).filter((e): e is TrackedEvent => e !== undefined);
+    // A thread restarted since the read holds no events: mapping none would commit the position past them.
+    if (chosen.length !== only.length) return Promise.reject(new Error(`map of ${only.length} messages, ${chosen.length} of them read: read again`));
     // Oldest first, so a later identify's traits win; the sort is stable for equal times.
-    fresh.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
-    const rows = mapEvents(fresh, this.options);
-    return {
-      events: fresh.length,
-      duplicates: events.length - fresh.length,
-      tables: await stageRows(rows, this.stagingFolder),
+    chosen.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+    let rows: RowSet;
+    try {
+      rows = mapEvents(chosen, this.options);
+    } catch (error) {
+      this.rows = null;
+      return Promise.resolve({ refused: error instanceof Error ? error.message : String(error) });
+    }
+    this.rows = rows;
+    return Promise.resolve({
+      events: chosen.length,
       customerIds: [...new Set(rows.rows('customers').map((r) => String(r.customer_id)))],
-      links: eventLinks(fresh),
-      senders: senders(fresh),
-    };
+      links: eventLinks(chosen),
+      senders: senders(chosen),
+    });
+  }
+
+  async stage(): Promise<StagedTable[]> {
+    const rows = this.rows;
+    if (rows === null) throw new Error('stage called without a mapping');
+    return stageRows(rows, this.stagingFolder);
   }
 
   close(): Promise<void> {
@@ -84,24 +132,11 @@ export class ChunkPreparer implements ChunkPreparation {
   }
 }
 
-function senders(events: readonly TrackedEvent[]): StagedChunk['senders'] {
-  const out = new Map<string, StagedChunk['senders'][number]>();
+function senders(events: readonly TrackedEvent[]): MappedChunk['senders'] {
+  const out = new Map<string, MappedChunk['senders'][number]>();
   for (const e of events) {
     if (e.userId !== null) out.set(`u:${e.userId}`, { type: 'user_id', value: e.userId });
     if (e.anonymousId !== null) out.set(`a:${e.anonymousId}`, { type: 'anonymous_id', value: e.anonymousId });
   }
   return [...out.values()];
-}
-
-function parseLines(lines: readonly string[]): TrackedEvent[] {
-  const events: TrackedEvent[] = [];
-  for (const line of lines) {
-    if (line === '') continue;
-    try {
-      events.push(normalise(JSON.parse(line) as LogEntry));
-    } catch {
-      // Only a line torn by a crash can be malformed, and it was never acknowledged.
-    }
-  }
-  return events;
 }

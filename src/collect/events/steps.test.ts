@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadLetter, drop, ok, runSteps, type Step } from './steps.js';
+import { deadLetter, drop, isolate, ok, runSteps, type Step } from './steps.js';
 
 const add = (name: string, n: number): Step<number> => ({ name, run: (s) => ok(s + n) });
 
@@ -17,5 +17,28 @@ describe('runSteps', () => {
     expect(dropped).toEqual({ kind: 'drop', step: 'dedupe', reason: 'a replay' });
     const set = await runSteps([{ name: 'map', run: () => deadLetter('price out of range') }, never], 0);
     expect(set).toEqual({ kind: 'dead-letter', step: 'map', reason: 'price out of range' });
+  });
+
+  it('isolates the items that fail alone by halves, each with its own step and reason', async () => {
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    const trials: number[] = [];
+    const culprits = await isolate(items, { step: 'commit', reason: 'together' }, (part) => {
+      trials.push(part.length);
+      const bad = part.find((n) => n === 17 || n === 80);
+      return Promise.resolve(bad === undefined ? null : { step: bad === 17 ? 'map' : 'commit', reason: `item ${bad}` });
+    });
+    expect(culprits).toEqual([
+      { item: 17, step: 'map', reason: 'item 17' },
+      { item: 80, step: 'commit', reason: 'item 80' },
+    ]);
+    // Two culprits in 100 items: far fewer trials than one per item.
+    expect(trials.length).toBeLessThan(30);
+  });
+
+  it('finds no culprit when the items fail only together', async () => {
+    const culprits = await isolate([1, 2, 3, 4], { step: 'commit', reason: 'together' }, (part) =>
+      Promise.resolve(part.length === 4 ? { step: 'commit', reason: 'together' } : null),
+    );
+    expect(culprits).toEqual([]);
   });
 });

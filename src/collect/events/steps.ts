@@ -46,3 +46,33 @@ export async function runSteps<S>(
   }
   return { kind: 'ok', value: current };
 }
+
+/** Where a run of steps over some items stopped: the step and its reason. */
+export interface Refusal {
+  readonly step: string;
+  readonly reason: string;
+}
+
+/**
+ * Finds the items that fail on their own, given `items` that failed together with `refusal`:
+ * tries each half (`trial` must change nothing), and each failing half's halves, down to single
+ * items, which are the culprits with the step and reason of their own failure. About twice the
+ * work of one run of all the items for one culprit. Returns none when no part fails alone (the
+ * items fail only together).
+ */
+export async function isolate<T>(
+  items: readonly T[],
+  refusal: Refusal,
+  trial: (items: readonly T[]) => Promise<Refusal | null>,
+): Promise<{ readonly item: T; readonly step: string; readonly reason: string }[]> {
+  const [only] = items;
+  if (items.length === 1 && only !== undefined) return [{ item: only, ...refusal }];
+  const middle = Math.ceil(items.length / 2);
+  const culprits: { item: T; step: string; reason: string }[] = [];
+  for (const part of [items.slice(0, middle), items.slice(middle)]) {
+    if (part.length === 0) continue;
+    const failed = await trial(part);
+    if (failed !== null) culprits.push(...(await isolate(part, failed, trial)));
+  }
+  return culprits;
+}

@@ -66,6 +66,23 @@ export const EVENT_LOG_POSITION_TABLE: TableSpec = {
     { name: 'segment', type: 'int', required: true, doc: 'Number of the segment file being read.' },
     { name: 'offset', type: 'int', required: true, doc: 'Bytes of that segment already loaded.' },
     { name: 'loaded_at', type: 'timestamp', required: true, doc: 'Time of the last load.' },
+    { name: 'log_id', type: 'string', doc: 'Identity of the log read (the log-id file of its folder); a folder with another id is refused. Added by migration 7.' },
+  ],
+};
+
+export const EVENTS_DEAD_LETTER_TABLE: TableSpec = {
+  name: 'events_dead_letter',
+  doc: 'Log lines the loader could not store (unreadable, refused by the mapping or by the datamart), set aside so that they never block the others; `fidelis events retry-dead-letters` loads them again.',
+  key: ['log_id', 'segment', 'offset'],
+  columns: [
+    { name: 'log_id', type: 'string', required: true, doc: 'Identity of the log the line was read from.' },
+    { name: 'segment', type: 'int', required: true, doc: 'Segment file of the line.' },
+    { name: 'offset', type: 'int', required: true, doc: 'Byte offset of the line in its segment.' },
+    { name: 'message_id', type: 'string', doc: 'messageId, when the line could be read.' },
+    { name: 'step', type: 'string', required: true, doc: 'Loader step that refused it: read, map, commit (or validate, on a retry).' },
+    { name: 'reason', type: 'string', required: true, doc: 'Why, as the step said it.' },
+    { name: 'line', type: 'string', required: true, doc: 'The log line as written (the message and what the server knew on receipt).' },
+    { name: 'failed_at', type: 'timestamp', required: true, doc: 'When it was set aside (or last retried).' },
   ],
 };
 
