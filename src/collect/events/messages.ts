@@ -144,7 +144,9 @@ export function checkMessage(value: unknown, index: number, options: CheckOption
   const messageId = typeof value.messageId === 'string' ? value.messageId : undefined;
   const type = value.type;
   if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) {
-    return refused(index, messageId, 'type', `unknown type ${JSON.stringify(type)}; expected one of ${MESSAGE_TYPES.join(', ')}`);
+    // Only a short text is quoted back: a type may be any JSON, 10,000 levels deep or 32 KB long.
+    const given = typeof type === 'string' ? JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}...` : type) : Array.isArray(type) ? 'an array' : type === null ? 'null' : `a ${typeof type}`;
+    return refused(index, messageId, 'type', `unknown type ${given}; expected one of ${MESSAGE_TYPES.join(', ')}`);
   }
   const result = SCHEMAS_BY_TYPE[type as MessageType].safeParse(value);
   if (!result.success) {
