@@ -21,10 +21,7 @@ const id = z
 // JSON has no dates: a timestamp is an ISO 8601 text, within the dates the datamart keeps (storable.ts).
 const isoDate = z
   .string()
-  .superRefine((value, ctx) => {
-    const problem = dateProblem(value);
-    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-  })
+  .refine((value) => dateProblem(value) === null, { error: (issue) => dateProblem(String(issue.input)) ?? 'expected an ISO 8601 date' })
   .openapi({ type: 'string', format: 'date-time' });
 
 /** A free-form JSON object, passed through as it is. */

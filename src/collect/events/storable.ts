@@ -18,6 +18,7 @@ export const MAX_NAME_LENGTH = 256;
 export const MAX_DEPTH = 32;
 /** Earliest date a message may carry. */
 export const EARLIEST_DATE = new Date('1900-01-01T00:00:00Z');
+const EARLIEST_TIME = EARLIEST_DATE.getTime();
 /** Dates may run ahead of the server's clock by one year at most (a client clock can be wrong, not by centuries). */
 export const LATEST_DATE_AHEAD_MS = 366 * 86_400_000;
 /** Money columns are DECIMAL(18,4): at most 14 digits before the point. */
@@ -52,22 +53,32 @@ export const MAPPED_FIELDS = {
 const EMAIL_EVENTS = new Set(['Email Delivered', 'Email Opened', 'Email Link Clicked', 'Email Bounced', 'Unsubscribed']);
 
 /** ISO 8601 as Segment's clients write it: a date, or a date and time with an optional offset. */
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const NOT_ISO = 'expected an ISO 8601 date such as 2024-05-01T10:00:00Z';
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Two or four digits of a text, from `at` (the text already matched ISO_8601). */
+function digits(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) n = n * 10 + text.charCodeAt(i) - 0x30;
+  return n;
+}
 
 /**
- * Why a date text would not be stored, or null: it must be ISO 8601 (a real calendar day: no
- * 2024-02-31, which Date would roll into March) within 1900-01-01 .. now + 1 year.
+ * Why a date text would not be stored, or null: it must be ISO 8601 and a day of the calendar
+ * (Date reads 2024-02-31 as March 2) within 1900-01-01 .. now + 1 year. On the hot path of every
+ * message: one regex test and Date.parse, which checks the months, hours and minutes itself.
  */
 export function dateProblem(value: string, now = Date.now()): string | null {
-  const parts = ISO_8601.exec(value);
-  const time = parts ? Date.parse(value) : NaN;
-  if (!parts || Number.isNaN(time)) return 'expected an ISO 8601 date such as 2024-05-01T10:00:00Z';
-  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day || Number(parts[4] ?? 0) > 23 || Number(parts[5] ?? 0) > 59 || Number(parts[6] ?? 0) > 59) {
-    return `${value} is not a date of the calendar`;
+  const time = ISO_8601.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(time)) return NOT_ISO;
+  const day = digits(value, 8, 2);
+  if (day > 28) {
+    const [year, month] = [digits(value, 0, 4), digits(value, 5, 2)];
+    const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (day > (DAYS_IN_MONTH[month - 1] ?? 31) + (leap ? 1 : 0)) return `${value} is not a day of the calendar`;
   }
-  if (time < EARLIEST_DATE.getTime() || time > now + LATEST_DATE_AHEAD_MS) return `${value} is outside 1900-01-01 .. one year from now`;
+  if (time < EARLIEST_TIME || time > now + LATEST_DATE_AHEAD_MS) return `${value} is outside 1900-01-01 .. one year from now`;
   return null;
 }
 
@@ -127,60 +138,78 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-function tooLong(value: unknown, field: string): StorageProblem | null {
-  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : null;
-  return text !== null && text.length > MAX_ID_LENGTH ? { field, reason: `at most ${MAX_ID_LENGTH} characters` } : null;
-}
+// The checks below run on every message: the field's path is only built for a problem found.
 
-function firstProblem<T>(items: readonly T[], check: (item: T) => StorageProblem | null): StorageProblem | null {
-  for (const item of items) {
-    const problem = check(item);
-    if (problem) return problem;
+/** The first of `names` whose text is over MAX_ID_LENGTH (a number's text is always shorter). */
+function longKey(source: Record<string, unknown>, names: readonly string[]): string | null {
+  for (const name of names) {
+    const value = source[name];
+    if (typeof value === 'string' && value.length > MAX_ID_LENGTH && value.trim().length > MAX_ID_LENGTH) return name;
   }
   return null;
 }
 
-/** A money value the mapping would store (numbers or numeric texts, as `num` reads them). */
-function moneyProblem(value: unknown, field: string): StorageProblem | null {
-  if (typeof value === 'number' && !Number.isFinite(value)) return { field, reason: 'a number too large for a double (such as 1e400)' };
-  const n = num(value);
-  return n !== null && Math.abs(n) >= MONEY_LIMIT ? { field, reason: `an amount must be below ${MONEY_LIMIT.toExponential()} (money is stored with 14 digits before the point)` } : null;
+const tooLong = (field: string): StorageProblem => ({ field, reason: `at most ${MAX_ID_LENGTH} characters` });
+
+/** Why a money value the mapping would store (a number or a numeric text, as `num` reads it) would not fit. */
+function moneyReason(value: unknown): string | null {
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large for a double (such as 1e400)';
+  const n = typeof value === 'number' ? value : num(value);
+  return n !== null && Math.abs(n) >= MONEY_LIMIT ? `an amount must be below ${MONEY_LIMIT.toExponential()} (money is stored with 14 digits before the point)` : null;
 }
 
-function orderProblem(props: Record<string, unknown>): StorageProblem | null {
-  const own = firstProblem(MAPPED_FIELDS.orderKeys, (k) => tooLong(props[k], `properties.${k}`)) ?? firstProblem(MAPPED_FIELDS.orderMoney, (k) => moneyProblem(props[k], `properties.${k}`));
-  if (own || !Array.isArray(props.products)) return own;
-  const products: unknown[] = props.products;
-  for (let i = 0; i < products.length; i++) {
-    const product = obj(products[i]);
-    const at = `properties.products.${i}`;
-    const problem =
-      firstProblem(MAPPED_FIELDS.productKeys, (k) => tooLong(product[k], `${at}.${k}`)) ?? firstProblem(MAPPED_FIELDS.productMoney, (k) => moneyProblem(product[k], `${at}.${k}`));
-    if (problem) return problem;
-    const quantity = num(product.quantity);
-    if (quantity !== null && Math.abs(Math.trunc(quantity)) > MAX_QUANTITY) return { field: `${at}.quantity`, reason: `at most ${MAX_QUANTITY.toLocaleString('en')} units a line` };
-    const units = quantity !== null && quantity >= 1 ? Math.trunc(quantity) : 1;
-    for (const k of MAPPED_FIELDS.productMoney) {
-      const amount = num(product[k]);
-      if (amount !== null && Math.abs(amount * units) >= MONEY_LIMIT) return { field: `${at}.${k}`, reason: `quantity x ${k} must be below ${MONEY_LIMIT.toExponential()} (the line's amount is money too)` };
+function moneyProblem(source: Record<string, unknown>, names: readonly string[], at: () => string): StorageProblem | null {
+  for (const name of names) {
+    if (source[name] === undefined) continue;
+    const reason = moneyReason(source[name]);
+    if (reason) return { field: `${at()}.${name}`, reason };
+  }
+  return null;
+}
+
+function productProblem(product: Record<string, unknown>, at: () => string): StorageProblem | null {
+  const key = longKey(product, MAPPED_FIELDS.productKeys);
+  if (key !== null) return tooLong(`${at()}.${key}`);
+  const money = moneyProblem(product, MAPPED_FIELDS.productMoney, at);
+  if (money) return money;
+  const quantity = num(product.quantity);
+  if (quantity !== null && Math.abs(Math.trunc(quantity)) > MAX_QUANTITY) return { field: `${at()}.quantity`, reason: `at most ${MAX_QUANTITY.toLocaleString('en')} units a line` };
+  const units = quantity !== null && quantity >= 1 ? Math.trunc(quantity) : 1;
+  for (const name of MAPPED_FIELDS.productMoney) {
+    const amount = num(product[name]);
+    if (amount !== null && Math.abs(amount * units) >= MONEY_LIMIT) {
+      return { field: `${at()}.${name}`, reason: `quantity x ${name} must be below ${MONEY_LIMIT.toExponential()} (the line's amount is money too)` };
     }
   }
   return null;
 }
 
+function orderProblem(props: Record<string, unknown>): StorageProblem | null {
+  const key = longKey(props, MAPPED_FIELDS.orderKeys);
+  if (key !== null) return tooLong(`properties.${key}`);
+  const money = moneyProblem(props, MAPPED_FIELDS.orderMoney, () => 'properties');
+  if (money || !Array.isArray(props.products)) return money;
+  const products: unknown[] = props.products;
+  for (let i = 0; i < products.length; i++) {
+    const problem = productProblem(obj(products[i]), () => `properties.products.${i}`);
+    if (problem) return problem;
+  }
+  return null;
+}
+
 function identifyProblem(traits: Record<string, unknown>, context: Record<string, unknown>, now: number): StorageProblem | null {
-  for (const k of MAPPED_FIELDS.traitDates) {
-    const value = traits[k];
+  for (const name of MAPPED_FIELDS.traitDates) {
+    const value = traits[name];
     if (value === undefined || value === null || value === '') continue;
     const reason = typeof value === 'string' ? dateProblem(value.trim(), now) : 'expected an ISO 8601 date such as 1980-05-01';
-    if (reason) return { field: `traits.${k}`, reason };
+    if (reason) return { field: `traits.${name}`, reason };
   }
-  const id = firstProblem(MAPPED_FIELDS.traitIds, (k) => tooLong(traits[k], `traits.${k}`));
-  if (id || !Array.isArray(context.externalIds)) return id;
+  const key = longKey(traits, MAPPED_FIELDS.traitIds);
+  if (key !== null) return tooLong(`traits.${key}`);
+  if (!Array.isArray(context.externalIds)) return null;
   const externalIds: unknown[] = context.externalIds;
   for (let i = 0; i < externalIds.length; i++) {
-    const problem = tooLong(obj(externalIds[i]).id, `context.externalIds.${i}.id`);
-    if (problem) return problem;
+    if (longKey(obj(externalIds[i]), ['id']) !== null) return tooLong(`context.externalIds.${i}.id`);
   }
   return null;
 }
@@ -195,6 +224,6 @@ export function mappedFieldProblem(message: Record<string, unknown>, now = Date.
   const event = typeof message.event === 'string' ? message.event.trim() : '';
   const props = obj(message.properties);
   if (event === 'Order Completed') return orderProblem(props);
-  if (EMAIL_EVENTS.has(event)) return firstProblem(MAPPED_FIELDS.emailKeys, (k) => tooLong(props[k], `properties.${k}`));
-  return null;
+  const key = EMAIL_EVENTS.has(event) ? longKey(props, MAPPED_FIELDS.emailKeys) : null;
+  return key !== null ? tooLong(`properties.${key}`) : null;
 }
