@@ -200,7 +200,8 @@ function orderProblem(props: Record<string, unknown>): StorageProblem | null {
 function identifyProblem(traits: Record<string, unknown>, context: Record<string, unknown>, now: number): StorageProblem | null {
   for (const name of MAPPED_FIELDS.traitDates) {
     const value = traits[name];
-    if (value === undefined || value === null || value === '') continue;
+    // Absent or blank: the mapping stores nothing of it.
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) continue;
     const reason = typeof value === 'string' ? dateProblem(value.trim(), now) : 'expected an ISO 8601 date such as 1980-05-01';
     if (reason) return { field: `traits.${name}`, reason };
   }

@@ -157,3 +157,15 @@ export const hostileUrlText: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).map((s) => encodeURIComponent(s)),
   fc.constantFrom('%00', 'null', 'anonymous', '%ED%A0%80', '..%2F..%2Fetc%2Fpasswd', '%', '%zz', 'é', '2025-02-31', '+010000-01-01', '-1', '1e400'),
 );
+
+/** Printable ASCII (what a header may carry), for keys, tokens and cookies. */
+const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 });
+
+/** Authorization and Cookie headers: garbage keys, malformed Basic, wrong schemes, forged session tokens. */
+export const hostileCredentials: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  printable.map((s) => ({ authorization: `Basic ${Buffer.from(`${s}:`).toString('base64')}` })),
+  printable.map((s) => ({ authorization: `Basic ${s}` })),
+  printable.map((s) => ({ authorization: `Bearer ${s}` })),
+  printable.map((s) => ({ authorization: s })),
+  printable.map((s) => ({ cookie: `fidelis_session=${s.replace(/[;,\s]/g, '')}` })),
+);
