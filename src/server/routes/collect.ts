@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { batchSchema, collectResponseSchema, runSteps, SCHEMAS_BY_TYPE, type CollectResponse } from '../../collect/events/index.js';
-import { collectRequest, collectSteps, type Endpoint } from '../collect-steps.js';
+import { collectRequest, collectSteps, type Endpoint } from '../collect/index.js';
 import { errorSchema } from '../errors.js';
 import type { App, AppDeps, AppEnv } from '../types.js';
 
@@ -22,11 +22,12 @@ export function collectRoutes(app: App, deps: AppDeps): void {
 
   const steps = collectSteps({ keys: deps.keys, collector, limits: deps.config.server.limits });
   // The route builds the request's state and runs the steps (parse -> validate -> limit -> log);
-  // a step refusing the whole request throws the ApiError the error handler answers.
+  // a step that refused the whole request left its answer for the error handler.
   const handle = async (c: Context<AppEnv>, endpoint: Endpoint): Promise<Response> => {
-    const result = await runSteps(steps, collectRequest(c, endpoint));
-    if (result.kind !== 'ok') throw new Error(`collection step ${result.step} stopped the request: ${result.reason}`);
-    const response: CollectResponse = { success: true, accepted: result.value.logged, rejected: result.value.rejected };
+    const request = collectRequest(c, endpoint);
+    const result = await runSteps(steps, request);
+    if (result.kind !== 'ok') throw request.refusal ?? new Error(`collection step ${result.step} stopped the request: ${result.reason}`);
+    const response: CollectResponse = { success: true, accepted: request.logged, rejected: request.rejected };
     return c.json(response, 200);
   };
 
