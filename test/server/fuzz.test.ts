@@ -151,6 +151,15 @@ describe('every public route answers hostile input with a 4xx, never a 5xx', () 
     );
   });
 
+  it("the dashboard's pages and assets, by any path", async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileUrlText, fc.constantFrom('/', '/assets/', '/customers/', '/v1/', '/api/'), async (value, prefix) => {
+        expect((await send(`GET ${prefix}`, `${prefix}${value}`, { headers: { cookie: session.cookie } })).status).toBeLessThan(500);
+      }),
+      { ...fuzz, numRuns: 40 },
+    );
+  });
+
   it('stays up, loads every message it accepted, then a valid batch', async () => {
     // A route that answered at all answered with a reason: an error body names its code.
     const errors = answers.filter((a) => a.status >= 400);
