@@ -30,7 +30,7 @@ const object = z
   .openapi({ type: 'object', additionalProperties: true });
 
 const common = {
-  messageId: z.string().min(1).max(MAX_NAME_LENGTH).optional().openapi({ description: 'Unique id of the message: a replay with the same id adds nothing.' }),
+  messageId: z.string().min(1).max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`).optional().openapi({ description: 'Unique id of the message: a replay with the same id adds nothing.' }),
   userId: id.optional().openapi({ type: 'string', description: 'Your id of a known user.' }),
   anonymousId: id.optional().openapi({ type: 'string', description: 'Device or cookie id of a visitor.' }),
   timestamp: isoDate.optional().openapi({ description: 'When it happened, by the client clock (corrected with sentAt).' }),
@@ -52,7 +52,7 @@ export const identifySchema = identified('identify', {
   traits: object.optional().openapi({ description: 'Profile attributes: email, phone, firstName, address, consents...' }),
 }).openapi('Identify');
 export const trackSchema = identified('track', {
-  event: z.string().trim().min(1, 'a track needs an event name').max(MAX_NAME_LENGTH),
+  event: z.string().trim().min(1, 'a track needs an event name').max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`),
   properties: object.optional(),
 }).openapi('Track');
 export const pageSchema = identified('page', {
