@@ -14,7 +14,6 @@
  */
 import type { TextSigns } from './storable.js';
 
-
 /** One message's text: from `start` to `end` (exclusive), or null when it spans several lines. */
 export type MessageSpan = readonly [start: number, end: number] | null;
 
