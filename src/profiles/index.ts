@@ -3,7 +3,7 @@ export { assembleProfile, LOOKUP_TYPES } from './parts.js';
 export type { CustomerProfile, LookupType, ProfileParts } from './parts.js';
 export { profileDocuments, profileDocumentsStep, dataFingerprint } from './documents.js';
 export { ProfileReader } from './reader.js';
-export { ProfileStore, servingStorePath } from './serving-store.js';
+export { MAX_KEY_BYTES, MAX_LOOKUP_BYTES, ProfileStore, servingStorePath } from './serving-store.js';
 export type { ReaderState } from './reader.js';
 export { lookupIndexes, LOOKUP_INDEXES } from './lookup-indexes.js';
 export { customerCard } from './customer-card.js';

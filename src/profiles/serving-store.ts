@@ -17,6 +17,18 @@ export function servingStorePath(location: string): string | null {
 
 const BUILD = 'build';
 
+/**
+ * lmdb's largest key in bytes (its `maxKeySize` with the page size of this build, measured):
+ * a longer key cannot be written, and reading one past about 4 KB throws instead of missing.
+ */
+export const MAX_KEY_BYTES = 1978;
+/**
+ * The longest id or identifier value (UTF-8 bytes) a profile can be asked by: its key is `id:`
+ * or `<type>:` and the value, `anonymousId:` the longest prefix. The collection API keeps ids to
+ * 512 characters (at most 1,536 bytes), so every id it stores can be asked for.
+ */
+export const MAX_LOOKUP_BYTES = MAX_KEY_BYTES - 'anonymousId:'.length;
+
 /** Persons a key resolves to: person ids, older ids, record ids (`id:X`) and identifiers (`type:value`). */
 type KeyPersons = readonly string[];
 

@@ -1,4 +1,4 @@
-export { batchMessageSpans } from './batch-text.js';
+export { batchMessageSpans, scanRequestText } from './batch-text.js';
 export type { MessageSpan } from './batch-text.js';
 export { EventCollector } from './collector.js';
 export type { CollectorOptions, LoaderClock } from './collector.js';
@@ -35,7 +35,22 @@ export {
   SCHEMAS_BY_TYPE,
   isObject,
 } from './messages.js';
-export type { Message, MessageType, MessageProblem, CollectResponse } from './messages.js';
+export type { CheckOptions, Message, MessageType, MessageProblem, CollectResponse } from './messages.js';
 export { API_KEYS_TABLE, EVENTS_DEAD_LETTER_TABLE, EVENTS_TABLE, EVENT_LOG_POSITION_TABLE, EVENT_TABLES, RAW_EVENTS_TABLE } from './tables.js';
 export { deadLetter, drop, isolate, ok, runSteps } from './steps.js';
 export type { Outcome, Refusal, Step, StepsResult } from './steps.js';
+export {
+  dateProblem,
+  EARLIEST_DATE,
+  LATEST_DATE_AHEAD_MS,
+  MAPPED_FIELDS,
+  mappedFieldProblem,
+  MAX_DEPTH,
+  MAX_ID_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_QUANTITY,
+  MONEY_LIMIT,
+  needsWalk,
+  valueProblem,
+} from './storable.js';
+export type { StorageProblem, TextSigns } from './storable.js';

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { dateProblem, mappedFieldProblem, MAX_ID_LENGTH, MAX_NAME_LENGTH, valueProblem } from './storable.js';
 
 /**
  * Segment's HTTP Tracking API messages (identify, track, page, screen, group, alias), as zod
@@ -14,13 +15,13 @@ import { z } from '@hono/zod-openapi';
 
 /** userId and friends: strings, or numbers that some clients send and Segment accepts. */
 const id = z
-  .union([z.string().trim().min(1, 'must not be empty').max(512, 'at most 512 characters'), z.number().transform((n) => String(n))])
+  .union([z.string().trim().min(1, 'must not be empty').max(MAX_ID_LENGTH, `at most ${MAX_ID_LENGTH} characters`), z.number().transform((n) => String(n))])
   .openapi({ type: 'string' });
 
-// JSON has no dates: a timestamp is a string that Date can read.
+// JSON has no dates: a timestamp is an ISO 8601 text, within the dates the datamart keeps (storable.ts).
 const isoDate = z
   .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'expected an ISO 8601 date such as 2024-05-01T10:00:00Z')
+  .refine((value) => dateProblem(value) === null, { error: (issue) => dateProblem(String(issue.input)) ?? 'expected an ISO 8601 date' })
   .openapi({ type: 'string', format: 'date-time' });
 
 /** A free-form JSON object, passed through as it is. */
@@ -29,7 +30,7 @@ const object = z
   .openapi({ type: 'object', additionalProperties: true });
 
 const common = {
-  messageId: z.string().min(1).max(256).optional().openapi({ description: 'Unique id of the message: a replay with the same id adds nothing.' }),
+  messageId: z.string().min(1).max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`).optional().openapi({ description: 'Unique id of the message: a replay with the same id adds nothing.' }),
   userId: id.optional().openapi({ type: 'string', description: 'Your id of a known user.' }),
   anonymousId: id.optional().openapi({ type: 'string', description: 'Device or cookie id of a visitor.' }),
   timestamp: isoDate.optional().openapi({ description: 'When it happened, by the client clock (corrected with sentAt).' }),
@@ -51,7 +52,7 @@ export const identifySchema = identified('identify', {
   traits: object.optional().openapi({ description: 'Profile attributes: email, phone, firstName, address, consents...' }),
 }).openapi('Identify');
 export const trackSchema = identified('track', {
-  event: z.string().trim().min(1, 'a track needs an event name').max(256),
+  event: z.string().trim().min(1, 'a track needs an event name').max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`),
   properties: object.optional(),
 }).openapi('Track');
 export const pageSchema = identified('page', {
@@ -119,22 +120,39 @@ export const collectResponseSchema = z
   .openapi('CollectResponse');
 export type CollectResponse = z.infer<typeof collectResponseSchema>;
 
+/** How deep checkMessage looks. */
+export interface CheckOptions {
+  /**
+   * Walk every value (depth, lone surrogates, infinite numbers). Default true; the collection
+   * route skips it when a scan of the request text shows nothing the walk could find.
+   */
+  readonly walk?: boolean;
+  /** The server's clock, for the window of dates. */
+  readonly now?: number;
+}
+
 /**
  * Validates one message: the schema of its type, so a problem names the right field
- * ("event" of a track) rather than every branch of the union. A valid message comes back as it
- * is to be logged.
+ * ("event" of a track) rather than every branch of the union, then what the datamart could not
+ * store (storable.ts). A valid message comes back as it is to be logged.
  */
-export function checkMessage(value: unknown, index: number): { ok: true; message: Message } | { ok: false; problem: MessageProblem } {
+export function checkMessage(value: unknown, index: number, options: CheckOptions = {}): { ok: true; message: Message } | { ok: false; problem: MessageProblem } {
   if (!isObject(value)) return refused(index, undefined, '', 'a message must be a JSON object');
   const messageId = typeof value.messageId === 'string' ? value.messageId : undefined;
   const type = value.type;
   if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) {
-    return refused(index, messageId, 'type', `unknown type ${JSON.stringify(type)}; expected one of ${MESSAGE_TYPES.join(', ')}`);
+    // Only a short text is quoted back: a type may be any JSON, 10,000 levels deep or 32 KB long.
+    const given = typeof type === 'string' ? JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}...` : type) : Array.isArray(type) ? 'an array' : type === null ? 'null' : `a ${typeof type}`;
+    return refused(index, messageId, 'type', `unknown type ${given}; expected one of ${MESSAGE_TYPES.join(', ')}`);
   }
   const result = SCHEMAS_BY_TYPE[type as MessageType].safeParse(value);
-  if (result.success) return { ok: true, message: loggedMessage(value, result.data) };
-  const issue = result.error.issues[0];
-  return refused(index, messageId, issue?.path.join('.') ?? '', issue?.message ?? 'invalid message');
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return refused(index, messageId, issue?.path.join('.') ?? '', issue?.message ?? 'invalid message');
+  }
+  const message = loggedMessage(value, result.data);
+  const problem = (options.walk !== false ? valueProblem(message, '') : null) ?? mappedFieldProblem(message, options.now);
+  return problem ? refused(index, messageId, problem.field, problem.reason) : { ok: true, message };
 }
 
 function refused(index: number, messageId: string | undefined, field: string, reason: string): { ok: false; problem: MessageProblem } {

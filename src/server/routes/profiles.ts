@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CURRENT_CONSENT_STATUSES } from '../../consent/index.js';
-import { customerProfile, lookupPerson, LOOKUP_TYPES, type CustomerProfile } from '../../profiles/index.js';
+import { customerProfile, lookupPerson, LOOKUP_TYPES, MAX_LOOKUP_BYTES, type CustomerProfile } from '../../profiles/index.js';
 import { CONTACT_CHANNELS } from '../../store/index.js';
 import { requireScope } from '../auth.js';
 import { errorSchema } from '../errors.js';
@@ -37,10 +37,16 @@ const profileSchema = z
   })
   .openapi('CustomerProfile');
 
+/** An id or identifier a profile is looked up by: within the profile store's keys (a longer one cannot exist). */
+const lookupValue = z
+  .string()
+  .min(1)
+  .refine((v) => Buffer.byteLength(v) <= MAX_LOOKUP_BYTES, `at most ${MAX_LOOKUP_BYTES} bytes (UTF-8)`);
+
 const lookupSchema = z
-  .object(Object.fromEntries(LOOKUP_TYPES.map((t) => [t, z.string().min(1).optional().openapi({ param: { name: t, in: 'query' } })])) as Record<
+  .object(Object.fromEntries(LOOKUP_TYPES.map((t) => [t, lookupValue.optional().openapi({ param: { name: t, in: 'query' } })])) as Record<
     (typeof LOOKUP_TYPES)[number],
-    z.ZodOptional<z.ZodString>
+    z.ZodOptional<typeof lookupValue>
   >)
   .refine((q) => Object.values(q).filter((v) => v !== undefined).length === 1, {
     message: `give exactly one of ${LOOKUP_TYPES.join(', ')}`,
@@ -74,7 +80,7 @@ export function profileRoutes(app: App, deps: AppDeps): void {
       summary: 'A customer by id',
       description: 'By person id (an older id redirects to the person it was merged into) or by one of his customer record ids.',
       security: [{ readKey: [] }],
-      request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      request: { params: z.object({ id: lookupValue.openapi({ param: { name: 'id', in: 'path' } }) }) },
       responses: { 200: { description: 'The customer.', content: { 'application/json': { schema: profileSchema } } }, ...errors },
     }),
     async (c) => {
