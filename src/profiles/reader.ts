@@ -40,8 +40,8 @@ export class ProfileReader {
     private readonly engine: Engine,
     private readonly config: Config,
     readonly state: ReaderState,
-    /** The run's documents, when they are as fresh as the data. */
-    private readonly store: ProfileStore | null = null,
+    /** The run's documents, when they are as fresh as the data (swapped by `reopenStore` after an erasure rewrote the file). */
+    private store: ProfileStore | null = null,
   ) {
     this.normaliser = new IdentifierNormaliser(config.identity);
   }
@@ -67,6 +67,22 @@ export class ProfileReader {
 
   async close(): Promise<void> {
     await this.store?.close();
+  }
+
+  /**
+   * After an erasure rewrote the file (src/privacy/profile-store.ts): reads the new file, so the
+   * old one, with the erased person in it, is no longer held open. Keeps reading live when the
+   * file is gone or from another build.
+   */
+  async reopenStore(): Promise<void> {
+    const previous = this.store;
+    if (!previous) return;
+    const path = servingStorePath(this.engine.location);
+    const next = path ? ProfileStore.openIfPresent(path) : null;
+    // Swapped before the old one closes: a request never finds a closed file.
+    this.store = next && next.build === previous.build ? next : null;
+    if (next && this.store !== next) await next.close();
+    await previous.close();
   }
 
   /** Records, identifiers (as the identity tables name their types) and persons a load has changed. */

@@ -73,6 +73,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     maxEvents: config.server.loader.maxEvents,
     yieldToRequests: config.server.loader.yieldToRequests,
     keyPages: config.server.keyPages,
+    retentionDays: config.collect.retention,
     afterLoad: afterLoad(config, profiles),
     ...(options.trace ? { trace: options.trace } : {}),
     onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),

@@ -5,6 +5,7 @@ import { sql } from './sql.js';
 import { EVENT_TABLES } from '../collect/events/tables.js';
 import { identityTableStatements } from '../identity/tables.js';
 import { AUDIT_LOG_TABLE } from '../privacy/audit.js';
+import { SUPPRESSION_TABLE } from '../privacy/suppression-table.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -68,6 +69,7 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   { version: 9, name: 'audit log', statements: (dialect) => [dialect.createTable(AUDIT_LOG_TABLE)] },
+  { version: 10, name: 'suppression list', statements: (dialect) => [dialect.createTable(SUPPRESSION_TABLE)] },
 ];
 
 async function addColumn(engine: Engine, addition: ColumnAddition): Promise<void> {

@@ -7,6 +7,8 @@ import type { MappingOptions } from './map.js';
 import { ChunkPreparer, type ChunkPreparation, type StagedChunk } from './prepare.js';
 import { WorkerChunkPreparer } from './prepare-worker.js';
 import { removeStaged, storedMessageIds, writeStaged } from './write.js';
+import { retentionSchedule } from '../../privacy/retention.js';
+import { suppressedInLog } from '../../privacy/suppression.js';
 
 export interface LogPosition {
   readonly segment: number;
@@ -39,6 +41,8 @@ export interface LoaderOptions extends MappingOptions {
    * server's choice; close the loader after use).
    */
   readonly worker?: boolean;
+  /** `collect.retention`: days events and the log are kept (null: forever); applied at most once an hour. */
+  readonly retentionDays?: number | null;
 }
 
 const NOTHING: StagedChunk = { events: 0, duplicates: 0, tables: [], customerIds: [], links: [], senders: [] };
@@ -62,6 +66,7 @@ const LOG_NAME = 'events';
 export class EventLoader {
   private position: LogPosition | null = null;
   private readonly preparer: ChunkPreparation;
+  private readonly retention: ReturnType<typeof retentionSchedule>;
 
   constructor(
     private readonly engine: Engine,
@@ -69,6 +74,7 @@ export class EventLoader {
   ) {
     const prepare = { folder: options.folder, keyPages: options.keyPages };
     this.preparer = options.worker ? new WorkerChunkPreparer(prepare) : new ChunkPreparer(prepare);
+    this.retention = retentionSchedule(options.retentionDays);
   }
 
   async currentPosition(): Promise<LogPosition> {
@@ -102,7 +108,9 @@ export class EventLoader {
     const next = { segment: position.segment, offset: read.nextOffset };
     this.options.trace?.('load-start', next);
     const stored = await storedMessageIds(this.engine, read.messageIds);
-    const staged = await this.preparer.stage([...stored]);
+    // privacy (src/privacy/suppression.ts): messages naming an erased person are dropped like replays.
+    const suppressed = await suppressedInLog(this.engine, this.options.folder, position.segment, position.offset, read.nextOffset);
+    const staged = await this.preparer.stage([...stored, ...suppressed.keys()]);
     try {
       const chunk = await this.commit(staged, next);
       this.options.trace?.('load-end', next);
@@ -119,6 +127,8 @@ export class EventLoader {
       await tx.exec(sql`INSERT INTO event_log_position VALUES (${LOG_NAME}, ${next.segment}, ${next.offset}, ${new Date()})`);
     });
     this.position = next;
+    // privacy (src/privacy/retention.ts): collect.retention, at most once an hour, between loads.
+    await this.retention(this.engine, this.options.folder);
     const chunk: LoadedChunk = {
       events: staged.events,
       duplicates: staged.duplicates,
