@@ -93,7 +93,7 @@ export function messageIdentifiers(message: Message | Record<string, unknown>): 
     for (const ext of externalIds) {
       const e = object(ext);
       if (!e) continue;
-      const kind = suppressionKind(String(e.type ?? '')) ?? 'id';
+      const kind = suppressionKind(text(e.type) ?? '') ?? 'id';
       add(kind, e.id);
     }
   }
@@ -150,7 +150,7 @@ export async function suppressedInLog(engine: Engine, folder: string, segment: n
     if (line.trim() === '') continue;
     try {
       const entry = JSON.parse(line) as LogEntry;
-      events.push({ messageId: entry.id, message: entry.message as unknown as Record<string, unknown> });
+      events.push({ messageId: entry.id, message: entry.message });
     } catch {
       // A torn line: the loader skips it too.
     }

@@ -27,7 +27,7 @@ export interface PrivacyCompany {
 export function personMessages(userId: string, email: string, anonymousId: string, tag: string): Message[] {
   const at = '2026-11-20T10:00:00.000Z';
   return [
-    { type: 'identify', messageId: `${tag}-identify`, userId, anonymousId, timestamp: at, traits: { email, firstName: 'Zoé' } },
+    { type: 'identify', messageId: `${tag}-identify`, userId, anonymousId, timestamp: at, traits: { email } },
     { type: 'page', messageId: `${tag}-page`, userId, anonymousId, timestamp: at, properties: { path: '/checkout' } },
     { type: 'track', messageId: `${tag}-order`, userId, event: 'Order Completed', timestamp: at, properties: { order_id: `${tag}-o1`, revenue: 42, products: [{ sku: 'S1', price: 42 }] } },
     { type: 'track', messageId: `${tag}-raw`, userId, event: 'Newsletter Signup', timestamp: at, properties: { email } },
@@ -64,7 +64,10 @@ export async function privacyCompany(customers = 300, seed = 5): Promise<Privacy
         AND lower(i.value) NOT IN (SELECT lower(j.value) FROM identifiers j JOIN identity_nodes m ON m.node_id = j.customer_id WHERE m.person_id <> n.person_id)
       GROUP BY n.person_id ORDER BY count(DISTINCT n.node_id) DESC, n.person_id LIMIT 1`);
     if (!chosen) throw new Error('no person with an email and orders in the demo company');
-    const userId = `web-${chosen.person_id}`;
+    // His tracked events come with the userId he already holds (two userIds on one person never merge).
+    const [held] = await engine.query<{ value: string }>(sql`SELECT min(i.value) AS value FROM identifiers i JOIN identity_nodes n ON n.node_id = i.customer_id
+      WHERE n.person_id = ${chosen.person_id} AND i.type IN ('account_id', 'user_id')`);
+    const userId = held?.value ?? `web-${chosen.person_id}`;
     await collect(engine, `${db}.events`, personMessages(userId, chosen.email, `anon-${chosen.person_id}`, 'm'));
     // Identity links his tracked record to his others (by the email), and the documents include it.
     await runPipeline(engine, config, {});
