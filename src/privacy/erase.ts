@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import { dataFingerprint } from '../profiles/documents.js';
+import type { ProfileStore } from '../profiles/serving-store.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
 import { writeAudit } from './audit.js';
 import { scrubLog, type ScrubReport } from './log-compaction.js';
@@ -132,9 +133,15 @@ export interface FileErasure {
  */
 export async function eraseFromFiles(
   erasure: Erasure,
-  files: { readonly profiles: string | null; readonly logFolder: string | null; readonly activeSegment?: number | null },
+  files: {
+    readonly profiles: string | null;
+    readonly logFolder: string | null;
+    readonly activeSegment?: number | null;
+    /** The profile file as a serving process holds it open (see eraseFromProfileStore). */
+    readonly openProfiles?: ProfileStore | null;
+  },
 ): Promise<FileErasure> {
-  const profiles = files.profiles ? await eraseFromProfileStore(files.profiles, new Set(erasure.subject.personIds)) : null;
+  const profiles = files.profiles ? await eraseFromProfileStore(files.profiles, new Set(erasure.subject.personIds), files.openProfiles) : null;
   const log = files.logFolder
     ? scrubLog(files.logFolder, namesErased(erasure.hashes), { activeSegment: files.activeSegment ?? null })
     : { segments: 0, lines: 0 };

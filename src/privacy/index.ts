@@ -11,7 +11,7 @@ export type { ScrubReport } from './log-compaction.js';
 export { applyRetention, retentionSchedule } from './retention.js';
 export type { RetentionReport } from './retention.js';
 export { SUPPRESSION_TABLE } from './suppression-table.js';
-export { identifierHashes, messageIdentifiers, suppressedInLog, suppressedMessageIds, SUPPRESSED_REASON } from './suppression.js';
+export { identifierHashes, messageIdentifiers, suppressInLog, suppressedMessageIds, SUPPRESSED_REASON } from './suppression.js';
 export { personalTables, personRows } from './tables.js';
 export type { PersonalTable } from './tables.js';
 export { parseLookup, resolveSubject } from './subject.js';

@@ -9,7 +9,7 @@
  * are overwritten in place, then synced: the appender only ever writes past the end, and only
  * complete lines, ended by their newline, are touched.
  */
-import { closeSync, fdatasyncSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { LogEntry } from '../collect/events/envelope.js';
 import { listSegments, segmentPath } from '../collect/events/log.js';
 
@@ -59,6 +59,25 @@ function syncFolder(folder: string): void {
     fsyncSync(fd);
   } catch {
     // Some filesystems refuse to sync a directory; the renamed file's own sync still holds its data.
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Blanks, in place, the lines of one byte range of a segment (a chunk the loader just read) whose
+ * message `remove` picks. In place because the range may be in the segment being appended to.
+ */
+export function scrubRange(folder: string, segment: number, from: number, to: number, remove: (entry: LogEntry) => boolean): number {
+  const path = segmentPath(folder, segment);
+  const fd = openSync(path, 'r+');
+  try {
+    const bytes = Buffer.alloc(to - from);
+    const read = readSync(fd, bytes, 0, bytes.length, from);
+    const ranges = linesToRemove(bytes.subarray(0, read), segment, remove, null);
+    for (const [start, end] of ranges) writeSync(fd, Buffer.alloc(end - start, SPACE), 0, end - start, from + start);
+    if (ranges.length > 0) fdatasyncSync(fd);
+    return ranges.length;
   } finally {
     closeSync(fd);
   }

@@ -14,11 +14,15 @@ const BATCH = 2048;
  * pages, so the file is copied without them and the copy replaces it (ProfileStoreWriter: written
  * beside it, synced, renamed), under the same build id so it still matches the datamart's
  * profile_documents_state. Batches yield to the event loop, so a serving process keeps answering.
- * Null when there is no file.
+ * Null when there is no file. `open`: the file as this process already holds it open (a serving
+ * ProfileReader's), since LMDB refuses a second environment on one file in one process.
  */
-export async function eraseFromProfileStore(path: string, personIds: ReadonlySet<string>): Promise<ProfileStoreErasure | null> {
-  const store = ProfileStore.openIfPresent(path);
+export async function eraseFromProfileStore(path: string, personIds: ReadonlySet<string>, open?: ProfileStore | null): Promise<ProfileStoreErasure | null> {
+  const store = open ?? ProfileStore.openIfPresent(path);
   if (!store) return null;
+  const close = async (): Promise<void> => {
+    if (!open) await store.close();
+  };
   let documents = 0;
   let keys = 0;
   const writer = ProfileStoreWriter.create(path);
@@ -61,10 +65,10 @@ export async function eraseFromProfileStore(path: string, personIds: ReadonlySet
     }
     await flushKeys();
     const build = store.build ?? '';
-    await store.close();
+    await close();
     await writer.finish(build);
   } catch (error) {
-    await store.close().catch(() => undefined);
+    await close().catch(() => undefined);
     await writer.abandon();
     throw error;
   }

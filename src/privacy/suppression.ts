@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { LogEntry } from '../collect/events/envelope.js';
 import { readLines } from '../collect/events/log.js';
+import { scrubRange } from './log-compaction.js';
 import type { Message } from '../collect/events/messages.js';
 import { sql, type Engine } from '../store/index.js';
 
@@ -140,9 +141,11 @@ export async function suppressedMessageIds(
 
 /**
  * The same over a range of the log (segment, from `offset` to `end`), for a loader that only
- * holds the chunk's messageIds: reads and parses the lines only when the list is not empty.
+ * holds the chunk's messageIds: reads and parses the lines only when the list is not empty, and
+ * blanks the suppressed messages' lines in the log (in place, offsets unchanged), so that a
+ * message naming an erased person leaves the disk as it is dropped.
  */
-export async function suppressedInLog(engine: Engine, folder: string, segment: number, offset: number, end: number): Promise<Map<string, string>> {
+export async function suppressInLog(engine: Engine, folder: string, segment: number, offset: number, end: number): Promise<Map<string, string>> {
   if (end <= offset || (await suppressedHashes(engine)).size === 0) return new Map();
   const { lines } = await readLines(folder, segment, offset, end - offset);
   const events: { messageId: string; message: Record<string, unknown> }[] = [];
@@ -155,5 +158,7 @@ export async function suppressedInLog(engine: Engine, folder: string, segment: n
       // A torn line: the loader skips it too.
     }
   }
-  return suppressedMessageIds(engine, events);
+  const suppressed = await suppressedMessageIds(engine, events);
+  if (suppressed.size > 0) scrubRange(folder, segment, offset, end, (entry) => suppressed.has(entry.id));
+  return suppressed;
 }

@@ -70,19 +70,24 @@ export class ProfileReader {
   }
 
   /**
-   * After an erasure rewrote the file (src/privacy/profile-store.ts): reads the new file, so the
-   * old one, with the erased person in it, is no longer held open. Keeps reading live when the
-   * file is gone or from another build.
+   * Lets an erasure rewrite the file from the store this reader holds open (LMDB refuses a second
+   * environment on one file in one process; null when profiles are read live), then reads the new
+   * file, so the old one, with the erased person in it, is no longer held open. Keeps reading live
+   * when the new file is missing or from another build.
    */
-  async reopenStore(): Promise<void> {
+  async rewriteStore(rewrite: (open: ProfileStore | null) => Promise<void>): Promise<void> {
     const previous = this.store;
+    await rewrite(previous);
     if (!previous) return;
+    // Closed before the new file opens: two environments in one process would share the lock
+    // file's reader slots (MDB_BAD_RSLOT). Meanwhile profiles are read live.
+    const build = previous.build;
+    this.store = null;
+    await previous.close();
     const path = servingStorePath(this.engine.location);
     const next = path ? ProfileStore.openIfPresent(path) : null;
-    // Swapped before the old one closes: a request never finds a closed file.
-    this.store = next && next.build === previous.build ? next : null;
-    if (next && this.store !== next) await next.close();
-    await previous.close();
+    if (next && next.build !== build) await next.close();
+    else this.store = next;
   }
 
   /** Records, identifiers (as the identity tables name their types) and persons a load has changed. */

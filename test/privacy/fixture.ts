@@ -77,7 +77,7 @@ export async function privacyCompany(customers = 300, seed = 5): Promise<Privacy
   }
 }
 
-/** Every file under a folder (recursively) whose bytes contain `needle`, as paths relative to it. */
+/** Every file under a folder (recursively) whose bytes contain `needle`, as paths relative to it (a file: itself, when it does). */
 export function filesContaining(folder: string, needle: string): string[] {
   const found: string[] = [];
   const bytes = Buffer.from(needle, 'utf8');
@@ -88,6 +88,7 @@ export function filesContaining(folder: string, needle: string): string[] {
       else if (readFileSync(path).includes(bytes)) found.push(path.slice(folder.length + 1));
     }
   };
-  walk(folder);
+  if (statSync(folder).isDirectory()) walk(folder);
+  else if (readFileSync(folder).includes(bytes)) found.push(folder);
   return found.sort();
 }

@@ -127,6 +127,10 @@ describe('fidelis privacy (CLI)', () => {
       const stored = await engine.query<{ message_id: string }>(sql`SELECT message_id FROM events WHERE message_id LIKE 'later-%' ORDER BY message_id`);
       expect(stored.map((r) => r.message_id)).toEqual(['later-other']);
       expect(await engine.query(sql`SELECT customer_id FROM customers WHERE customer_id IN ('evt:u:someone-new', ${`evt:u:${company.userId}`})`)).toEqual([]);
+      // Dropped messages leave the log as they are dropped; the other one is still there until its segment is loaded and closed.
+      expect(filesContaining(`${company.db}.events`, company.email.toUpperCase())).toEqual([]);
+      expect(filesContaining(`${company.db}.events`, company.userId)).toEqual([]);
+      expect(filesContaining(`${company.db}.events`, 'other.person@example.org')).toHaveLength(1);
     } finally {
       await engine.close();
     }

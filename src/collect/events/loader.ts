@@ -8,7 +8,7 @@ import { ChunkPreparer, type ChunkPreparation, type StagedChunk } from './prepar
 import { WorkerChunkPreparer } from './prepare-worker.js';
 import { removeStaged, storedMessageIds, writeStaged } from './write.js';
 import { retentionSchedule } from '../../privacy/retention.js';
-import { suppressedInLog } from '../../privacy/suppression.js';
+import { suppressInLog } from '../../privacy/suppression.js';
 
 export interface LogPosition {
   readonly segment: number;
@@ -108,8 +108,8 @@ export class EventLoader {
     const next = { segment: position.segment, offset: read.nextOffset };
     this.options.trace?.('load-start', next);
     const stored = await storedMessageIds(this.engine, read.messageIds);
-    // privacy (src/privacy/suppression.ts): messages naming an erased person are dropped like replays.
-    const suppressed = await suppressedInLog(this.engine, this.options.folder, position.segment, position.offset, read.nextOffset);
+    // privacy (src/privacy/suppression.ts): messages naming an erased person are dropped like replays, and blanked in the log.
+    const suppressed = await suppressInLog(this.engine, this.options.folder, position.segment, position.offset, read.nextOffset);
     const staged = await this.preparer.stage([...stored, ...suppressed.keys()]);
     try {
       const chunk = await this.commit(staged, next);

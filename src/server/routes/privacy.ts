@@ -94,12 +94,18 @@ export function privacyRoutes(app: App, deps: AppDeps): void {
         deps.profiles?.changed({ persons: erasure.subject.personIds, records: erasure.subject.nodeIds });
         // His rows leave the write-ahead log; a CHECKPOINT refused for a read in progress is retried by DuckDB's own.
         await deps.engine.exec('CHECKPOINT').catch(() => undefined);
-        const files = await eraseFromFiles(erasure, {
+        const paths = {
           profiles: servingStorePath(deps.engine.location),
           logFolder: deps.collector?.log.folder ?? null,
           activeSegment: deps.collector?.log.currentSegment ?? null,
-        });
-        await deps.profiles?.reopenStore();
+        };
+        let files: Awaited<ReturnType<typeof eraseFromFiles>> | undefined;
+        if (deps.profiles) {
+          await deps.profiles.rewriteStore(async (open) => {
+            files = await eraseFromFiles(erasure, { ...paths, openProfiles: open });
+          });
+        }
+        files ??= await eraseFromFiles(erasure, paths);
         if (servingStorePath(deps.engine.location)) markCompactionPending(deps.engine.location);
         return {
           personId: erasure.personId,
