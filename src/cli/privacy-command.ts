@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { compactDatabase, eraseFromFiles, erasePerson, exportPerson, type CompactionReport } from '../privacy/index.js';
+import { compactDatabase, eraseFromFiles, erasePerson, exportPerson, markCompactionPending, type CompactionReport } from '../privacy/index.js';
 import { servingStorePath } from '../profiles/index.js';
 import { openStore, type Engine } from '../store/index.js';
 import { configFrom, configOption, dbOption, jsonOption, printJson, type StoreOptions } from './options.js';
@@ -85,6 +85,8 @@ export function privacyCommand(): Command {
       } finally {
         await engine.close();
       }
+      // Left until the rewrite succeeds: a failed one is retried by `fidelis serve` or `privacy compact`.
+      markCompactionPending(db);
       const files = await eraseFromFiles(erasure, { profiles: servingStorePath(db), logFolder: logFolder(config) });
       const compaction: CompactionReport = await compactDatabase(db, actor);
       const report = {
