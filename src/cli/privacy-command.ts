@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { compactDatabase, eraseFromFiles, erasePerson, exportPerson, markCompactionPending, type CompactionReport } from '../privacy/index.js';
+import { compactDatabase, eraseFromFiles, erasePerson, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
 import { servingStorePath } from '../profiles/index.js';
 import { openStore, type Engine } from '../store/index.js';
 import { configFrom, configOption, dbOption, jsonOption, printJson, type StoreOptions } from './options.js';
@@ -70,47 +70,56 @@ export function privacyCommand(): Command {
   privacy
     .command('erase')
     .description('erase a person from every table, the profile file and the event log; orders stay under a pseudonym; rewrites the database file (audited)')
-    .argument('<id>', 'person id, customer record id, or an identifier: email=..., phone=..., userId=...')
+    .argument('<ids...>', 'person ids, customer record ids, or identifiers: email=..., phone=..., userId=... (several: one rewrite of the file for all)')
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (id: string, options: StoreOptions & { json?: boolean }) => {
+    .action(async (ids: string[], options: StoreOptions & { json?: boolean }) => {
       const config = configFrom(options);
       const db = fileDatabase(config);
       const engine = await openAlone(config);
       const actor = cliActor();
-      let erasure;
+      // Each person in his own transaction and audit entry; all are resolved first, so that a
+      // wrong id refuses the command before anyone is erased.
+      const erasures: Erasure[] = [];
       try {
-        erasure = await erasePerson(engine, config, id, actor);
+        for (const id of ids) await resolveSubject(engine, config, id);
+        for (const id of ids) erasures.push(await erasePerson(engine, config, id, actor));
       } finally {
         await engine.close();
       }
       // Left until the rewrite succeeds: a failed one is retried by `fidelis serve` or `privacy compact`.
       markCompactionPending(db);
-      const files = await eraseFromFiles(erasure, { profiles: servingStorePath(db), logFolder: logFolder(config) });
-      const compaction: CompactionReport = await compactDatabase(db, actor);
-      const report = {
-        personId: erasure.personId,
-        auditId: erasure.auditId,
-        rows: erasure.total,
-        tables: erasure.rows,
-        ordersKept: erasure.rows.orders ?? 0,
-        suppressedIdentifiers: erasure.suppressed,
-        profileFile: files.profiles,
-        eventLog: files.log,
-        databaseFile: { bytesBefore: compaction.bytesBefore, bytesAfter: compaction.bytesAfter, seconds: Math.round(compaction.ms) / 1000 },
-      };
+      const persons = [];
+      for (const erasure of erasures) {
+        const files = await eraseFromFiles(erasure, { profiles: servingStorePath(db), logFolder: logFolder(config) });
+        persons.push({
+          personId: erasure.personId,
+          auditId: erasure.auditId,
+          rows: erasure.total,
+          tables: erasure.rows,
+          ordersKept: erasure.rows.orders ?? 0,
+          suppressedIdentifiers: erasure.suppressed,
+          profileFile: files.profiles,
+          eventLog: files.log,
+        });
+      }
+      // One rewrite for all: it copies the whole file.
+      const compaction = await compactDatabase(db, actor);
+      const databaseFile = { bytesBefore: compaction.bytesBefore, bytesAfter: compaction.bytesAfter, seconds: Math.round(compaction.ms) / 1000 };
       if (options.json) {
-        printJson(report);
+        printJson({ persons, databaseFile });
         return;
       }
-      process.stdout.write(
-        `Erased person ${report.personId}: ${report.rows} rows in ${Object.keys(report.tables).length} tables` +
-          ` (${report.ordersKept} orders kept for accounting under a pseudonym); ${report.suppressedIdentifiers} identifiers on the suppression list\n` +
-          `  profile file: ${files.profiles ? `${files.profiles.documents} documents and ${files.profiles.keys} keys removed` : 'none'}; ` +
-          `event log: ${files.log.lines} lines blanked in ${files.log.segments} segments\n` +
-          `  database file rewritten in ${report.databaseFile.seconds} s (${megabytes(compaction.bytesBefore)} -> ${megabytes(compaction.bytesAfter)}); audit entry ${report.auditId}\n`,
-      );
+      for (const p of persons) {
+        process.stdout.write(
+          `Erased person ${p.personId}: ${p.rows} rows in ${Object.keys(p.tables).length} tables` +
+            ` (${p.ordersKept} orders kept for accounting under a pseudonym); ${p.suppressedIdentifiers} identifiers on the suppression list; audit entry ${p.auditId}\n` +
+            `  profile file: ${p.profileFile ? `${p.profileFile.documents} documents and ${p.profileFile.keys} keys removed` : 'none'}; ` +
+            `event log: ${p.eventLog.lines} lines blanked in ${p.eventLog.segments} segments\n`,
+        );
+      }
+      process.stdout.write(`Database file rewritten in ${databaseFile.seconds} s (${megabytes(compaction.bytesBefore)} -> ${megabytes(compaction.bytesAfter)})\n`);
     });
   privacy
     .command('compact')

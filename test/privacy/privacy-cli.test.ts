@@ -87,7 +87,9 @@ describe('fidelis privacy (CLI)', () => {
     const result = await runCli(['privacy', 'erase', company.personId, '--db', company.db, '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { personId: string; rows: number; ordersKept: number; eventLog: { lines: number }; profileFile: { documents: number } };
+    const { persons } = JSON.parse(result.stdout) as { persons: { personId: string; rows: number; ordersKept: number; eventLog: { lines: number }; profileFile: { documents: number } }[] };
+    const [report] = persons;
+    expect(persons).toHaveLength(1);
     expect(report).toMatchObject({ personId: company.personId, ordersKept: hisOrders.length, eventLog: { lines: 4 }, profileFile: { documents: 1 } });
     expect(filesContaining(company.folder, company.email)).toEqual([]);
     expect(filesContaining(company.folder, company.email.toLowerCase())).toEqual([]);
@@ -108,7 +110,7 @@ describe('fidelis privacy (CLI)', () => {
       expect(audit.map((a) => a.action).slice(0, 3)).toEqual(['database_compaction', 'person_erase', 'person_export']);
       const erase = audit.find((a) => a.action === 'person_erase');
       expect(erase).toMatchObject({ subject: company.personId, actor: expect.stringMatching(/^cli:/) as string });
-      expect(Number(erase?.row_count)).toBe(report.rows);
+      expect(Number(erase?.row_count)).toBe(report?.rows);
       expect(Number((await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM suppressed_identifiers`))[0]?.n)).toBeGreaterThan(0);
     } finally {
       await engine.close();
