@@ -50,7 +50,8 @@ function fsyncPath(path: string): void {
 
 /**
  * Copies the database at `db` into a new file and puts it in its place (the old file and its
- * write-ahead log go). Nothing else may have the file open. Writes an audit entry
+ * write-ahead log go). Nothing else may have the file open: another process is refused by DuckDB's
+ * lock on the file, but this process's own engines are not, so close them first. Writes an audit entry
  * (`database_compaction`) in the new file and removes the marker.
  */
 export async function compactDatabase(db: string, actor: string): Promise<CompactionReport> {

@@ -118,6 +118,7 @@ export async function resolveSubject(engine: Engine, config: Config, id: string)
     userIds: ofType('user_id', 'userId'),
     anonymousIds: ofType('anonymous_id', 'anonymousId'),
     names: [...new Set([...strings(nameRows, 'first_name'), ...strings(nameRows, 'last_name')])].sort(),
+    emails: [...new Set(identifiers.filter((i) => i.kind === 'email').map((i) => i.value.trim().toLowerCase()))].sort(),
     identifiers,
   };
 }

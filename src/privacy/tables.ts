@@ -21,7 +21,9 @@ export type Link =
   /** A row of a personal table (an order's lines, a contact's responses). */
   | { readonly kind: 'child'; readonly column: string; readonly parent: string; readonly parentColumn: string }
   /** His first or last name, where names stand alone (the dashboard's search keys). */
-  | { readonly kind: 'name'; readonly column: string };
+  | { readonly kind: 'name'; readonly column: string }
+  /** A log line kept whole (the loader's dead letters): its message's userId, anonymousId or traits email is his. */
+  | { readonly kind: 'logLine'; readonly column: string };
 
 /** What an erasure does to a table's rows of the person. */
 export type ErasureRule =
@@ -57,6 +59,12 @@ const SENDER_COLUMNS: Readonly<Record<string, 'userId' | 'anonymousId'>> = { use
 /** Tables of orders, kept for accounting with the buyer pseudonymised: the datamart's and the pipeline's copy. */
 export const ACCOUNTING_TABLES: ReadonlySet<string> = new Set(['orders', 'order_facts']);
 
+/**
+ * Columns holding a whole event-log line (JSON: `{id, receivedAt, keyId, message}`), such as the
+ * loader's dead letters: matched on the message inside, since no id column names its person.
+ */
+const LOG_LINE_COLUMNS = new Set(['line']);
+
 /** The dashboard's search keys of names: a name alone, with no id beside it (src/dashboard/list-table.ts). */
 const NAME_TABLES: Readonly<Record<string, string>> = { dashboard_name_keys: 'name' };
 
@@ -79,6 +87,7 @@ export function tableLinks(table: string, columns: readonly string[]): Link[] {
     if (PERSON_COLUMNS.has(column)) links.push({ kind: 'person', column });
     else if (RECORD_COLUMNS.has(column)) links.push({ kind: 'record', column });
     else if (SENDER_COLUMNS[column]) links.push({ kind: 'sender', column, type: SENDER_COLUMNS[column] });
+    else if (LOG_LINE_COLUMNS.has(column)) links.push({ kind: 'logLine', column });
   }
   for (const child of CHILD_LINKS) if (child.table === table && columns.includes(child.link.column)) links.push(child.link);
   const name = NAME_TABLES[table];
@@ -121,10 +130,16 @@ export interface SubjectKeys {
   readonly userIds: readonly string[];
   readonly anonymousIds: readonly string[];
   readonly names: readonly string[];
+  /** His email addresses, trimmed and lower-cased, held by nobody else. */
+  readonly emails: readonly string[];
 }
 
-const inList = (column: string, values: readonly string[]): Sql | null =>
-  values.length === 0 ? null : sql`${sql.id(column)} IN (${sql.join(values.map((v) => sql`${v}`))})`;
+const inValues = (expression: Sql, values: readonly string[]): Sql | null =>
+  values.length === 0 ? null : sql`${expression} IN (${sql.join(values.map((v) => sql`${v}`))})`;
+const inList = (column: string, values: readonly string[]): Sql | null => inValues(sql.id(column), values);
+
+/** A field of the message in a log line; NULL for a line that is not JSON (a torn or unreadable one). */
+const lineField = (column: string, path: string): Sql => sql`CASE WHEN json_valid(${sql.id(column)}) THEN json_extract_string(${sql.id(column)}, ${path}) END`;
 
 /** The condition that selects a person's rows of a table (FALSE when he has none there). */
 export function personRows(table: PersonalTable, keys: SubjectKeys, tables: readonly PersonalTable[]): Sql {
@@ -138,6 +153,14 @@ export function personRows(table: PersonalTable, keys: SubjectKeys, tables: read
         return inList(link.column, link.type === 'userId' ? keys.userIds : keys.anonymousIds);
       case 'name':
         return inList(link.column, keys.names);
+      case 'logLine': {
+        const parts = [
+          inValues(lineField(link.column, '$.message.userId'), keys.userIds),
+          inValues(lineField(link.column, '$.message.anonymousId'), keys.anonymousIds),
+          inValues(sql`lower(trim(${lineField(link.column, '$.message.traits.email')}))`, keys.emails),
+        ].filter((p): p is Sql => p !== null);
+        return parts.length === 0 ? null : sql`(${sql.join(parts, ' OR ')})`;
+      }
       case 'child': {
         const parent = tables.find((t) => t.name === link.parent);
         return parent ? sql`${sql.id(link.column)} IN (SELECT ${sql.id(link.parentColumn)} FROM ${sql.id(parent.name)} WHERE ${personRows(parent, keys, tables)})` : null;
