@@ -1,13 +1,12 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventCollector } from '../collect/events/index.js';
 import type { Message } from '../collect/events/messages.js';
 import { segmentPath } from '../collect/events/log.js';
 import { parseConfig } from '../config/index.js';
 import { openStore, sql } from '../store/index.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { applyRetention, retentionSchedule } from './retention.js';
 
 const track = (id: string, at: string, event = 'Product Viewed'): Message =>
