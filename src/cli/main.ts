@@ -8,6 +8,7 @@ import { generateCommand } from './generate-command.js';
 import { identityCommand } from './identity-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
+import { privacyCommand } from './privacy-command.js';
 import { runCommand } from './run-command.js';
 import { segmentsCommand } from './segments-command.js';
 import { serveCommand } from './serve-command.js';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
-    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(), eventsCommand(),
+    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(), eventsCommand(), privacyCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

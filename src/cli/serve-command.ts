@@ -1,5 +1,8 @@
 import { Command, Option } from 'commander';
+import type { Config } from '../config/index.js';
+import { compactDatabase, compactionPending } from '../privacy/index.js';
 import { startServer } from '../server/index.js';
+import { cliActor } from './privacy-command.js';
 import { configFrom, configOption, dbOption, integer, type StoreOptions } from './options.js';
 
 interface ServeOptions extends StoreOptions {
@@ -8,6 +11,17 @@ interface ServeOptions extends StoreOptions {
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * An erasure through the API leaves the erased rows in the database file's freed blocks until the
+ * file is rewritten, which needs it closed: done when the server stops, or at the next start
+ * after a crash (docs/privacy.md).
+ */
+async function compactAfterErasure(config: Config): Promise<void> {
+  if (!compactionPending(config.db)) return;
+  const report = await compactDatabase(config.db, cliActor());
+  process.stderr.write(`fidelis: rewrote ${config.db} after an erasure (${(report.ms / 1000).toFixed(1)} s)\n`);
+}
 
 /**
  * Listens for SIGINT and SIGTERM from now on; `stopped` resolves on the first. A second one, while
@@ -46,6 +60,7 @@ export function serveCommand(): Command {
       const trace = process.env.FIDELIS_TRACE_LOADS === '1';
       const signals = stopSignals();
       try {
+        await compactAfterErasure(config);
         const server = await startServer({
           config,
           ...(options.host !== undefined ? { host: options.host } : {}),
@@ -58,6 +73,7 @@ export function serveCommand(): Command {
         const signal = await signals.stopped;
         process.stderr.write(`fidelis: ${signal}, loading the rest of the log and stopping\n`);
         await server.close();
+        await compactAfterErasure(config);
       } finally {
         signals.dispose();
       }

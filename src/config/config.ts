@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { collectConfigSchema } from './collect-config.js';
 import { digitalConfigSchema } from './digital-config.js';
 import { identityConfigSchema } from './identity-config.js';
 import { needsConfigSchema } from './needs-config.js';
@@ -38,6 +39,7 @@ export const configSchema = z
     needs: needsConfigSchema,
     identity: identityConfigSchema,
     server: serverConfigSchema,
+    collect: collectConfigSchema,
     import: z
       .object({
         /** How many problems an import lists before it stops looking. */

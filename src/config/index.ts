@@ -2,3 +2,5 @@ export { configSchema, parseConfig, loadConfig, DEFAULT_CONFIG_FILE } from './co
 export type { Config, ConfigInput } from './config.js';
 export { DEFAULT_RFM_SEGMENTS, valueConfigSchema } from './value-config.js';
 export type { ValueConfig } from './value-config.js';
+export { collectConfigSchema } from './collect-config.js';
+export type { CollectConfig } from './collect-config.js';

@@ -1,2 +1,18 @@
 export { AUDIT_LOG_TABLE, readAudit, writeAudit } from './audit.js';
 export type { AuditEntry, AuditRow } from './audit.js';
+export { exportPerson } from './export.js';
+export type { PersonExport } from './export.js';
+export { erasePerson, eraseFromFiles, namesErased, pseudonym } from './erase.js';
+export type { Erasure, FileErasure } from './erase.js';
+export { compactDatabase, compactionMarker, compactionPending, markCompactionPending } from './database-compaction.js';
+export type { CompactionReport } from './database-compaction.js';
+export { scrubLog } from './log-compaction.js';
+export type { ScrubReport } from './log-compaction.js';
+export { applyRetention, retentionSchedule } from './retention.js';
+export type { RetentionReport } from './retention.js';
+export { SUPPRESSION_TABLE } from './suppression-table.js';
+export { identifierHashes, messageIdentifiers, suppressInLog, suppressedMessageIds, SUPPRESSED_REASON } from './suppression.js';
+export { personalTables, personRows } from './tables.js';
+export type { PersonalTable } from './tables.js';
+export { parseLookup, resolveSubject } from './subject.js';
+export type { Subject } from './subject.js';

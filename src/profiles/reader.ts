@@ -40,8 +40,8 @@ export class ProfileReader {
     private readonly engine: Engine,
     private readonly config: Config,
     readonly state: ReaderState,
-    /** The run's documents, when they are as fresh as the data. */
-    private readonly store: ProfileStore | null = null,
+    /** The run's documents, when they are as fresh as the data (swapped by `reopenStore` after an erasure rewrote the file). */
+    private store: ProfileStore | null = null,
   ) {
     this.normaliser = new IdentifierNormaliser(config.identity);
   }
@@ -67,6 +67,27 @@ export class ProfileReader {
 
   async close(): Promise<void> {
     await this.store?.close();
+  }
+
+  /**
+   * Lets an erasure rewrite the file from the store this reader holds open (LMDB refuses a second
+   * environment on one file in one process; null when profiles are read live), then reads the new
+   * file, so the old one, with the erased person in it, is no longer held open. Keeps reading live
+   * when the new file is missing or from another build.
+   */
+  async rewriteStore(rewrite: (open: ProfileStore | null) => Promise<void>): Promise<void> {
+    const previous = this.store;
+    await rewrite(previous);
+    if (!previous) return;
+    // Closed before the new file opens: two environments in one process would share the lock
+    // file's reader slots (MDB_BAD_RSLOT). Meanwhile profiles are read live.
+    const build = previous.build;
+    this.store = null;
+    await previous.close();
+    const path = servingStorePath(this.engine.location);
+    const next = path ? ProfileStore.openIfPresent(path) : null;
+    if (next && next.build !== build) await next.close();
+    else this.store = next;
   }
 
   /** Records, identifiers (as the identity tables name their types) and persons a load has changed. */

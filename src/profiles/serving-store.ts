@@ -82,6 +82,11 @@ export class ProfileStore {
     for (const { key, value } of this.file.docs.getRange()) yield [key, value];
   }
 
+  /** Every key with its persons (an erasure copies them without his). */
+  *keyEntries(): Generator<[string, KeyPersons]> {
+    for (const { key, value } of this.file.keys.getRange()) yield [key, value];
+  }
+
   async close(): Promise<void> {
     await this.file.root.close();
   }

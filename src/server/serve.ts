@@ -9,7 +9,7 @@ import { ProfileReader } from '../profiles/index.js';
 import { openReadPool, openStore, type Engine } from '../store/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
-import { linkIdentitiesStep, markProfilesStep } from './load-steps.js';
+import { linkIdentitiesStep, markProfilesStep, retentionStep, suppressStep } from './load-steps.js';
 import { SerialEngine } from './serial-engine.js';
 
 export interface RunningServer {
@@ -58,15 +58,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await engine.close();
     throw error;
   }
-  const collector = new EventCollector(engine, {
+  const collector: EventCollector = new EventCollector(engine, {
     folder,
     segmentBytes: config.server.log.segmentBytes,
     intervalMs: config.server.loader.intervalMs,
     maxEvents: config.server.loader.maxEvents,
     yieldToRequests: config.server.loader.yieldToRequests,
     keyPages: config.server.keyPages,
-    // The loader runs read -> dedupe -> map -> stage -> commit, then these.
-    afterCommit: [linkIdentitiesStep(config, engine), markProfilesStep(profiles)],
+    // The loader runs read -> dedupe -> suppress -> map -> stage -> commit, then these.
+    beforeMap: [suppressStep(engine, folder)],
+    afterCommit: [
+      linkIdentitiesStep(config, engine),
+      markProfilesStep(profiles),
+      retentionStep(engine, folder, config.collect.retention, (): number => collector.log.currentSegment),
+    ],
     ...(options.trace ? { trace: options.trace } : {}),
     onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),
   });

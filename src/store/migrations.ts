@@ -6,6 +6,7 @@ import { EVENT_TABLES, EVENTS_DEAD_LETTER_TABLE } from '../collect/events/tables
 import { identityTableStatements } from '../identity/tables.js';
 import { AUDIT_LOG_TABLE } from '../privacy/audit.js';
 import { LOGIN_FAILURES_TABLE } from '../server/login-limiter.js';
+import { SUPPRESSION_TABLE } from '../privacy/suppression-table.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -78,6 +79,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 8, name: 'dashboard login failures', statements: (dialect) => [dialect.createTable(LOGIN_FAILURES_TABLE)] },
   { version: 9, name: 'audit log', statements: (dialect) => [dialect.createTable(AUDIT_LOG_TABLE)] },
+  { version: 10, name: 'suppression list', statements: (dialect) => [dialect.createTable(SUPPRESSION_TABLE)] },
 ];
 
 async function addColumn(engine: Engine, addition: ColumnAddition): Promise<void> {

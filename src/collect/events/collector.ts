@@ -153,9 +153,10 @@ export class EventCollector {
 
   /**
    * Runs `work` after every load queued before it. Two loads side by side would read the same
-   * lines from the same position and both write them.
+   * lines from the same position and both write them. Public for privacy erasures (src/server/routes/privacy.ts),
+   * which must not fall between a load's read and its commit.
    */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
     const result = this.loads.then(work, work);
     this.loads = result.catch(() => undefined);
     return result;

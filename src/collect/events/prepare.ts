@@ -83,7 +83,8 @@ export class ChunkPreparer implements ChunkPreparation {
     const messages: ReadMessage[] = [];
     const unreadable: UnreadableLine[] = [];
     for (const { line, offset } of lines) {
-      if (line === '') continue;
+      // Blank lines are lines an erasure or retention scrubbed in place (offsets kept): nothing to load.
+      if (line.trim() === '') continue;
       try {
         const event = normalise(JSON.parse(line) as LogEntry);
         if (typeof event.messageId !== 'string' || Number.isNaN(event.timestamp.getTime())) throw new Error('not a log entry (no id or no valid time)');

@@ -1,0 +1,138 @@
+import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { Command } from 'commander';
+import type { Config } from '../config/index.js';
+import { UsageError } from '../errors.js';
+import { compactDatabase, eraseFromFiles, erasePerson, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
+import { servingStorePath } from '../profiles/index.js';
+import { openStore, type Engine } from '../store/index.js';
+import { configFrom, configOption, dbOption, jsonOption, printJson, type StoreOptions } from './options.js';
+
+/** Who ran the command, for the audit log. */
+export function cliActor(): string {
+  let name = 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    // No user name for this uid (some containers): the entry still says it came from the CLI.
+  }
+  return `cli:${name}`;
+}
+
+/** A file datamart's files: the engine must have it alone, which a running server prevents. */
+function fileDatabase(config: Config): string {
+  if (config.db === ':memory:' || /^[a-z][a-z0-9+.-]*:\/\//i.test(config.db)) {
+    throw new UsageError(`fidelis privacy works on a database file; ${config.db} is not one.`);
+  }
+  return config.db;
+}
+
+async function openAlone(config: Config): Promise<Engine> {
+  try {
+    return await openStore(config.db, config.duckdb);
+  } catch (error) {
+    if (error instanceof Error && /lock/i.test(error.message)) {
+      throw new UsageError(`${config.db} is open in another process (a running \`fidelis serve\`?): stop it, or use the API (GET /v1/customers/{id}/export, DELETE /v1/customers/{id}) with an admin key.`);
+    }
+    throw error;
+  }
+}
+
+/** The event log's folder, as the server names it. */
+function logFolder(config: Config): string {
+  return config.server.log.folder ?? `${config.db}.events`;
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+export function privacyCommand(): Command {
+  const privacy = new Command('privacy').description("a data subject's requests: export everything of a person, or erase him (docs/privacy.md)");
+  privacy
+    .command('export')
+    .description('write every row of a person, in every table, to a JSON file (audited)')
+    .argument('<id>', 'person id, customer record id, or an identifier: email=..., phone=..., userId=... (as the profile API looks them up)')
+    .requiredOption('--out <file>', 'JSON file to write (readable by its owner only)')
+    .addOption(dbOption())
+    .addOption(configOption())
+    .action(async (id: string, options: StoreOptions & { out: string }) => {
+      const config = configFrom(options);
+      fileDatabase(config);
+      const engine = await openAlone(config);
+      try {
+        const result = await exportPerson(engine, config, id, cliActor());
+        writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`, { mode: 0o600 });
+        const tables = Object.values(result.tables).filter((rows) => rows.length > 0).length;
+        process.stdout.write(`Exported ${result.rows} rows of person ${result.personId} from ${tables} tables to ${options.out}\n`);
+      } finally {
+        await engine.close();
+      }
+    });
+  privacy
+    .command('erase')
+    .description('erase a person from every table, the profile file and the event log; orders stay under a pseudonym; rewrites the database file (audited)')
+    .argument('<ids...>', 'person ids, customer record ids, or identifiers: email=..., phone=..., userId=... (several: one rewrite of the file for all)')
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (ids: string[], options: StoreOptions & { json?: boolean }) => {
+      const config = configFrom(options);
+      const db = fileDatabase(config);
+      const engine = await openAlone(config);
+      const actor = cliActor();
+      // Each person in his own transaction and audit entry; all are resolved first, so that a
+      // wrong id refuses the command before anyone is erased.
+      const erasures: Erasure[] = [];
+      try {
+        for (const id of ids) await resolveSubject(engine, config, id);
+        for (const id of ids) erasures.push(await erasePerson(engine, config, id, actor));
+      } finally {
+        await engine.close();
+      }
+      // Left until the rewrite succeeds: a failed one is retried by `fidelis serve` or `privacy compact`.
+      markCompactionPending(db);
+      const persons = [];
+      for (const erasure of erasures) {
+        const files = await eraseFromFiles(erasure, { profiles: servingStorePath(db), logFolder: logFolder(config) });
+        persons.push({
+          personId: erasure.personId,
+          auditId: erasure.auditId,
+          rows: erasure.total,
+          tables: erasure.rows,
+          ordersKept: erasure.rows.orders ?? 0,
+          suppressedIdentifiers: erasure.suppressed,
+          profileFile: files.profiles,
+          eventLog: files.log,
+        });
+      }
+      // One rewrite for all: it copies the whole file.
+      const compaction = await compactDatabase(db, actor);
+      const databaseFile = { bytesBefore: compaction.bytesBefore, bytesAfter: compaction.bytesAfter, seconds: Math.round(compaction.ms) / 1000 };
+      if (options.json) {
+        printJson({ persons, databaseFile });
+        return;
+      }
+      for (const p of persons) {
+        process.stdout.write(
+          `Erased person ${p.personId}: ${p.rows} rows in ${Object.keys(p.tables).length} tables` +
+            ` (${p.ordersKept} orders kept for accounting under a pseudonym); ${p.suppressedIdentifiers} identifiers on the suppression list; audit entry ${p.auditId}\n` +
+            `  profile file: ${p.profileFile ? `${p.profileFile.documents} documents and ${p.profileFile.keys} keys removed` : 'none'}; ` +
+            `event log: ${p.eventLog.lines} lines blanked in ${p.eventLog.segments} segments\n`,
+        );
+      }
+      process.stdout.write(`Database file rewritten in ${databaseFile.seconds} s (${megabytes(compaction.bytesBefore)} -> ${megabytes(compaction.bytesAfter)})\n`);
+    });
+  privacy
+    .command('compact')
+    .description('rewrite the database file so that erased rows leave the disk (the server must be stopped; `fidelis serve` also does it when it stops or starts after an erasure)')
+    .addOption(dbOption())
+    .addOption(configOption())
+    .action(async (options: StoreOptions) => {
+      const config = configFrom(options);
+      const db = fileDatabase(config);
+      // Opened and closed first: refuses a file a server holds, and applies the migrations.
+      await (await openAlone(config)).close();
+      const report = await compactDatabase(db, cliActor());
+      process.stdout.write(`Rewrote ${db} in ${(report.ms / 1000).toFixed(1)} s (${megabytes(report.bytesBefore)} -> ${megabytes(report.bytesAfter)})\n`);
+    });
+  return privacy;
+}
