@@ -16,3 +16,4 @@ export { personalTables, personRows } from './tables.js';
 export type { PersonalTable } from './tables.js';
 export { parseLookup, resolveSubject } from './subject.js';
 export type { Subject } from './subject.js';
+export { retentionStep, suppressStep } from './load-steps.js';

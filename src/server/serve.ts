@@ -9,7 +9,8 @@ import { ProfileReader } from '../profiles/index.js';
 import { openReadPool, openStore, type Engine } from '../store/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
-import { linkIdentitiesStep, markProfilesStep, retentionStep, suppressStep } from './load-steps.js';
+import { linkIdentitiesStep, markProfilesStep } from './load-steps.js';
+import { retentionStep, suppressStep } from '../privacy/index.js';
 import { SerialEngine } from './serial-engine.js';
 
 export interface RunningServer {

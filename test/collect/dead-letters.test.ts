@@ -154,7 +154,7 @@ describe('fidelis events dead-letters | retry-dead-letters', () => {
       const still = await reopened.query<{ message_id: string; step: string }>(sql`SELECT message_id, step FROM events_dead_letter ORDER BY message_id`);
       expect(still).toEqual([
         { message_id: 'p-map', step: 'validate' },
-        { message_id: 'p-price', step: 'commit' },
+        { message_id: 'p-price', step: 'validate' },
       ]);
     } finally {
       await reopened.close();

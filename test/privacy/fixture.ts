@@ -8,6 +8,7 @@ import { importFiles } from '../../src/collect/index.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
+import { suppressStep } from '../../src/privacy/index.js';
 import { openStore, sql, type Engine } from '../../src/store/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -34,9 +35,16 @@ export function personMessages(userId: string, email: string, anonymousId: strin
   ] as unknown as Message[];
 }
 
-/** Loads messages through the collector (log, then datamart), as a server would. */
+/** Loads messages through the collector (log, then datamart), with the suppress step, as a server would. */
 export async function collect(engine: Engine, folder: string, messages: readonly Message[]): Promise<void> {
-  const collector = new EventCollector(engine, { folder, intervalMs: 60_000, maxEvents: 1_000_000, keyPages: ['/checkout'], worker: false });
+  const collector = new EventCollector(engine, {
+    folder,
+    intervalMs: 60_000,
+    maxEvents: 1_000_000,
+    keyPages: ['/checkout'],
+    worker: false,
+    beforeMap: [suppressStep(engine, folder)],
+  });
   try {
     await collector.accept(messages, new Date('2026-11-20T10:00:01Z'), 'test-key');
     await collector.drain();
