@@ -23,7 +23,7 @@ describe('order facts', () => {
     ]);
     const runs = await engine.query(sql`SELECT steps FROM pipeline_runs`);
     expect(runs).toEqual([{ steps: PIPELINE.map((s) => s.name).join(',') }]);
-    expect(PIPELINE.slice(0, 6).map((s) => s.name)).toEqual(['customer_persons', 'order_facts', 'customer_facts', 'rfm', 'clv', 'referral_value']);
+    expect(PIPELINE.slice(0, 7).map((s) => s.name)).toEqual(['customer_persons', 'person_consents', 'order_facts', 'customer_facts', 'rfm', 'clv', 'referral_value']);
     await engine.close();
   });
 });
