@@ -101,6 +101,18 @@ describe('every public route answers hostile input with a 4xx, never a 5xx', () 
     );
   });
 
+  it('the privacy API: export and erase by hostile ids', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileUrlText, async (value) => {
+        const exported = await send('GET /v1/customers/{id}/export', `/v1/customers/${value}/export`, { headers: { authorization: basic(keys.admin) } });
+        expect(exported.status).toBeLessThan(500);
+        const erased = await send('DELETE /v1/customers/{id}', `/v1/customers/${value}`, { method: 'DELETE', headers: { authorization: basic(keys.admin) } });
+        expect(erased.status).toBeLessThan(500);
+      }),
+      fuzz,
+    );
+  });
+
   it('the dashboard API, logged in, and the login itself', async () => {
     const asUser = { cookie: session.cookie };
     await fc.assert(
@@ -136,6 +148,8 @@ describe('every public route answers hostile input with a 4xx, never a 5xx', () 
       ['POST', '/v1/track'],
       ['GET', '/v1/customers/C1'],
       ['GET', '/v1/customers?email=a@b.c'],
+      ['GET', '/v1/customers/C1/export'],
+      ['DELETE', '/v1/customers/nobody'],
       ['GET', '/api/overview'],
       ['GET', '/api/customers'],
       ['GET', '/api/session'],

@@ -1,15 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { eraseFromFiles, erasePerson, exportPerson, markCompactionPending } from '../../privacy/index.js';
-import { servingStorePath } from '../../profiles/index.js';
+import { MAX_LOOKUP_BYTES, servingStorePath } from '../../profiles/index.js';
 import { requireScope } from '../auth.js';
 import { errorSchema } from '../errors.js';
 import type { App, AppDeps } from '../types.js';
 
+// Ids within the profile store's keys, as the profile API's: a longer one names nobody, and is a 400 rather than a lookup.
 const idParam = z.object({
-  id: z.string().min(1).openapi({
-    param: { name: 'id', in: 'path' },
-    description: 'Person id, customer record id, or an identifier as `type=value` (`email=ann@example.com`, `phone=...`, `userId=...`).',
-  }),
+  id: z
+    .string()
+    .min(1)
+    .refine((v) => Buffer.byteLength(v) <= MAX_LOOKUP_BYTES, `at most ${MAX_LOOKUP_BYTES} bytes (UTF-8)`)
+    .openapi({
+      param: { name: 'id', in: 'path' },
+      description: 'Person id, customer record id, or an identifier as `type=value` (`email=ann@example.com`, `phone=...`, `userId=...`).',
+    }),
 });
 
 const exportSchema = z
