@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { authorize, presentedKey } from './auth.js';
-import { ApiError, errorSchema, forbidden, unauthorized } from './errors.js';
+import { ApiError, badRequest, errorSchema, forbidden, unauthorized } from './errors.js';
 import { LoginLimiter } from './login-limiter.js';
 import { SessionStore, type Session } from './session-store.js';
 import type { App, AppDeps, AppEnv } from './types.js';
@@ -12,6 +13,8 @@ import { decoyPasswordHash, findUser, verifyPassword, type Role } from './users.
 
 export const SESSION_COOKIE = 'fidelis_session';
 export const CSRF_HEADER = 'X-CSRF-Token';
+/** Largest body a dashboard /api request may carry. */
+export const API_BODY_BYTES = 16 * 1024;
 
 /** Who is calling the /api routes: a dashboard user by his session cookie, or an API key. */
 export type Viewer =
@@ -175,6 +178,16 @@ const errorContent = { 'application/json': { schema: errorSchema } };
  * in ROUTES so its middleware runs before any /api handler.
  */
 export function sessionRoutes(app: App): void {
+  // The dashboard's bodies are a login or a few settings: a larger one is refused before it is read whole.
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: API_BODY_BYTES,
+      onError: () => {
+        throw badRequest('request_too_large', `the request body is over ${API_BODY_BYTES / 1024} KB; the dashboard's requests are small JSON objects`, { limit: API_BODY_BYTES });
+      },
+    }),
+  );
   app.use('/api/*', noBasicChallenge);
   app.use('/api/*', csrfCheck);
   app.use('/api/*', guardApi);

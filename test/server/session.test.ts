@@ -55,6 +55,17 @@ describe('dashboard login and sessions', () => {
     expect(await (await t.app.request('/api/session')).json()).toEqual({ authenticated: false });
   });
 
+  it('refuses a login body over 16 KB with a 400 that says so, before reading it whole', async () => {
+    const response = await t.app.request('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'ana', password: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'request_too_large', limit: 16 * 1024 } });
+    expect((await login(t.app, 'ana', PASSWORD)).status).toBe(200);
+  });
+
   it('marks the cookie Secure behind HTTPS, or always when the configuration says so', async () => {
     expect((await login(t.app, 'ana', PASSWORD, { 'x-forwarded-proto': 'https' })).headers.get('set-cookie')).toMatch(/Secure/);
     const app = await appWith({ secureCookies: true });
