@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { compactDatabase, eraseFromFiles, erasePerson, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
+import { compactDatabase, eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
 import { servingStorePath } from '../profiles/index.js';
 import { openStore, type Engine } from '../store/index.js';
 import { configFrom, configOption, dbOption, jsonOption, printJson, type StoreOptions } from './options.js';
@@ -93,16 +93,7 @@ export function privacyCommand(): Command {
       const persons = [];
       for (const erasure of erasures) {
         const files = await eraseFromFiles(erasure, { profiles: servingStorePath(db), logFolder: logFolder(config) });
-        persons.push({
-          personId: erasure.personId,
-          auditId: erasure.auditId,
-          rows: erasure.total,
-          tables: erasure.rows,
-          ordersKept: erasure.rows.orders ?? 0,
-          suppressedIdentifiers: erasure.suppressed,
-          profileFile: files.profiles,
-          eventLog: files.log,
-        });
+        persons.push(erasureSummary(erasure, files));
       }
       // One rewrite for all: it copies the whole file.
       const compaction = await compactDatabase(db, actor);

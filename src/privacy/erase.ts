@@ -127,6 +127,20 @@ export interface FileErasure {
   readonly log: ScrubReport;
 }
 
+/** What an erasure did, as the CLI and the API report it (no personal data). */
+export function erasureSummary(erasure: Erasure, files: FileErasure) {
+  return {
+    personId: erasure.personId,
+    auditId: erasure.auditId,
+    rows: erasure.total,
+    tables: erasure.rows,
+    ordersKept: erasure.rows.orders ?? 0,
+    suppressedIdentifiers: erasure.suppressed,
+    profileFile: files.profiles,
+    eventLog: files.log,
+  };
+}
+
 /**
  * Removes him from the files beside the datamart: the profile documents (copied without him) and
  * the event log (his lines blanked; `activeSegment` is the one a running server appends to).

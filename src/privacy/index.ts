@@ -2,7 +2,7 @@ export { AUDIT_LOG_TABLE, readAudit, writeAudit } from './audit.js';
 export type { AuditEntry, AuditRow } from './audit.js';
 export { exportPerson } from './export.js';
 export type { PersonExport } from './export.js';
-export { erasePerson, eraseFromFiles, namesErased, pseudonym } from './erase.js';
+export { erasePerson, eraseFromFiles, erasureSummary, namesErased, pseudonym } from './erase.js';
 export type { Erasure, FileErasure } from './erase.js';
 export { compactDatabase, compactionMarker, compactionPending, markCompactionPending } from './database-compaction.js';
 export type { CompactionReport } from './database-compaction.js';

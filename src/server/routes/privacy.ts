@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { eraseFromFiles, erasePerson, exportPerson, markCompactionPending } from '../../privacy/index.js';
+import { eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending } from '../../privacy/index.js';
 import { MAX_LOOKUP_BYTES, servingStorePath } from '../../profiles/index.js';
 import { requireScope } from '../auth.js';
 import { errorSchema } from '../errors.js';
@@ -112,17 +112,7 @@ export function privacyRoutes(app: App, deps: AppDeps): void {
         }
         files ??= await eraseFromFiles(erasure, paths);
         if (servingStorePath(deps.engine.location)) markCompactionPending(deps.engine.location);
-        return {
-          personId: erasure.personId,
-          auditId: erasure.auditId,
-          rows: erasure.total,
-          tables: erasure.rows,
-          ordersKept: erasure.rows.orders ?? 0,
-          suppressedIdentifiers: erasure.suppressed,
-          profileFile: files.profiles,
-          eventLog: files.log,
-          databaseFile: DATABASE_FILE_DELAY,
-        };
+        return { ...erasureSummary(erasure, files), databaseFile: DATABASE_FILE_DELAY };
       };
       // Between two loads: a load that had read his messages before the erasure would store them after it.
       const result = deps.collector ? await deps.collector.exclusive(erase) : await erase();
