@@ -6,7 +6,7 @@ import { listSegments, segmentPath } from './log.js';
 import type { MappingOptions } from './map.js';
 import { ChunkPreparer, type ChunkPreparation, type StagedChunk } from './prepare.js';
 import { WorkerChunkPreparer } from './prepare-worker.js';
-import { removeStaged, storedMessageIds, writeStaged } from './write.js';
+import { storedMessageIds, writeStaged } from './write.js';
 
 export interface LogPosition {
   readonly segment: number;
@@ -103,13 +103,9 @@ export class EventLoader {
     this.options.trace?.('load-start', next);
     const stored = await storedMessageIds(this.engine, read.messageIds);
     const staged = await this.preparer.stage([...stored]);
-    try {
-      const chunk = await this.commit(staged, next);
-      this.options.trace?.('load-end', next);
-      return chunk;
-    } finally {
-      await removeStaged(staged.tables);
-    }
+    const chunk = await this.commit(staged, next);
+    this.options.trace?.('load-end', next);
+    return chunk;
   }
 
   private async commit(staged: StagedChunk, next: LogPosition): Promise<LoadedChunk> {

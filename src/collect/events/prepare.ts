@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { normalise, type LogEntry, type TrackedEvent } from './envelope.js';
 import { eventLinks, type EventLink } from './links.js';
 import { readLines } from './log.js';
@@ -19,7 +18,7 @@ export interface ReadChunk {
   readonly messageIds: readonly string[];
 }
 
-/** A chunk mapped and written to staging files, ready to merge in one transaction. */
+/** A chunk mapped to rows, ready to merge in one transaction. */
 export interface StagedChunk {
   readonly events: number;
   /** Lines dropped as replays of stored messageIds or repeated within the chunk. */
@@ -40,16 +39,13 @@ export interface ChunkPreparation {
 }
 
 /**
- * Reads log lines, parses and normalises them, maps the fresh ones to datamart rows and writes
- * those rows as staging files: everything of a load but the SQL.
+ * Reads log lines, parses and normalises them, maps the fresh ones to datamart rows and lays
+ * those rows out for the appender: everything of a load but the SQL.
  */
 export class ChunkPreparer implements ChunkPreparation {
   private events: TrackedEvent[] = [];
-  private readonly stagingFolder: string;
 
-  constructor(private readonly options: PrepareOptions) {
-    this.stagingFolder = join(options.folder, '.staging');
-  }
+  constructor(private readonly options: PrepareOptions) {}
 
   async read(segment: number, offset: number, maxBytes: number): Promise<ReadChunk> {
     const { lines, nextOffset } = await readLines(this.options.folder, segment, offset, maxBytes);
@@ -57,7 +53,7 @@ export class ChunkPreparer implements ChunkPreparation {
     return { lines: lines.length, nextOffset, messageIds: this.events.map((e) => e.messageId) };
   }
 
-  async stage(stored: readonly string[]): Promise<StagedChunk> {
+  stage(stored: readonly string[]): Promise<StagedChunk> {
     const events = this.events;
     this.events = [];
     const seen = new Set(stored);
@@ -69,14 +65,14 @@ export class ChunkPreparer implements ChunkPreparation {
     // Oldest first, so a later identify's traits win; the sort is stable for equal times.
     fresh.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
     const rows = mapEvents(fresh, this.options);
-    return {
+    return Promise.resolve({
       events: fresh.length,
       duplicates: events.length - fresh.length,
-      tables: await stageRows(rows, this.stagingFolder),
+      tables: stageRows(rows),
       customerIds: [...new Set(rows.rows('customers').map((r) => String(r.customer_id)))],
       links: eventLinks(fresh),
       senders: senders(fresh),
-    };
+    });
   }
 
   close(): Promise<void> {
