@@ -67,10 +67,15 @@ class TimedEngine implements Engine {
     return this.timed(`APPEND ${table}`, () => (inner.append as NonNullable<Engine['append']>).call(inner, table, rows));
   }
   /** The time between the transaction's work and its end is its COMMIT (a checkpoint included, when one runs). */
+  /** One wrapper per connection, as the loader caches what it learns per connection. */
+  private readonly wrappers = new WeakMap<Engine, TimedEngine>();
+
   async transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
     let done = 0;
     const result = await this.inner.transaction(async (tx) => {
-      const out = await work(new TimedEngine(tx, this.times));
+      let wrapped = tx === this.inner ? this : this.wrappers.get(tx);
+      if (!wrapped) this.wrappers.set(tx, (wrapped = new TimedEngine(tx, this.times)));
+      const out = await work(wrapped);
       done = performance.now();
       return out;
     });
@@ -113,6 +118,7 @@ const { values } = parseArgs({
     preload: { type: 'string', default: '0' },
     worker: { type: 'string', default: 'on' },
     'chunk-mb': { type: 'string' },
+    checkpoint: { type: 'string' },
   },
 });
 const events = Number(values.events);
@@ -123,6 +129,7 @@ try {
   const folder = join(work, 'log');
   const config = parseConfig({ db });
   const store = await openStore(db);
+  if (values.checkpoint) await store.exec(`SET checkpoint_threshold = '${values.checkpoint.replace(/[^0-9A-Za-z]/g, '')}'`);
   const times = new Map<string, { ms: number; calls: number }>();
   const engine = new TimedEngine(store, times);
   const afterLoad = async (e: Engine, chunk: LoadedChunk): Promise<void> => {

@@ -72,6 +72,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     intervalMs: config.server.loader.intervalMs,
     maxEvents: config.server.loader.maxEvents,
     yieldToRequests: config.server.loader.yieldToRequests,
+    maxBytes: config.server.loader.chunkBytes,
     keyPages: config.server.keyPages,
     afterLoad: afterLoad(config, profiles),
     ...(options.trace ? { trace: options.trace } : {}),

@@ -166,6 +166,10 @@ export class DuckDbEngine implements Engine {
         appender.endRow();
       }
       appender.flushSync();
+    } catch (error) {
+      // Closing flushes: the rows before the one that failed would be written without it.
+      appender.clear();
+      throw error;
     } finally {
       appender.closeSync();
     }

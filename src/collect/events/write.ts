@@ -73,12 +73,36 @@ async function mergeStage(engine: Engine, spec: TableSpec, policy: 'append' | 'k
   await engine.exec(sql`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${sql.id(MERGED)}`);
 }
 
+/** Per connection, the tables whose columns are their spec's, in its order (checked once). */
+const shapes = new WeakMap<Engine, Map<string, boolean>>();
+
+/** True when the table's columns are the spec's, in its order: rows laid out by the spec can be appended to it as they are. */
+async function hasSpecShape(engine: Engine, spec: TableSpec): Promise<boolean> {
+  let known = shapes.get(engine);
+  if (!known) {
+    known = new Map<string, boolean>();
+    shapes.set(engine, known);
+  }
+  const cached = known.get(spec.name);
+  if (cached !== undefined) return cached;
+  const columns = await engine.query<{ column_name: string }>(sql`SELECT column_name FROM information_schema.columns
+    WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = ${spec.name} ORDER BY ordinal_position`);
+  const same = columns.length === spec.columns.length && columns.every((c, i) => c.column_name === spec.columns[i]?.name);
+  known.set(spec.name, same);
+  return same;
+}
+
 /** Merges staged tables into the datamart, in the order given. Call inside a transaction. */
 export async function writeStaged(engine: Engine, tables: readonly StagedTable[]): Promise<void> {
   if (tables.length === 0) return;
   let merged = false;
   for (const table of tables) {
     const { spec, policy } = TARGETS[table.name];
+    if (policy === 'append' && engine.append && (await hasSpecShape(engine, spec))) {
+      // Straight into the table: no staging copy (the widest rows of a load, one per event).
+      await engine.append(spec.name, table.rows);
+      continue;
+    }
     await loadStage(engine, spec, table.rows);
     await mergeStage(engine, spec, policy);
     merged ||= policy === 'update';
