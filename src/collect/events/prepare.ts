@@ -38,24 +38,81 @@ export interface ChunkPreparation {
   close(): Promise<void>;
 }
 
+/** A read chunk, parsed; with its rows when mapped ahead on the guess that none was stored. */
+interface ParsedChunk {
+  readonly segment: number;
+  readonly offset: number;
+  readonly maxBytes: number;
+  readonly lines: number;
+  readonly nextOffset: number;
+  readonly events: readonly TrackedEvent[];
+  staged?: StagedChunk;
+}
+
 /**
  * Reads log lines, parses and normalises them, maps the fresh ones to datamart rows and lays
  * those rows out for the appender: everything of a load but the SQL.
+ *
+ * After mapping a chunk it reads, parses and maps the next one (the log after it, as the next
+ * `read` will ask) while the loader writes the first: in a worker thread that work runs beside
+ * the SQL instead of between two loads. The next `read` takes it when it asks for the same
+ * range and it found lines; its rows serve when the datamart holds none of its messageIds (a
+ * replay is mapped again without them). Reading ahead changes nothing on disk.
  */
 export class ChunkPreparer implements ChunkPreparation {
-  private events: TrackedEvent[] = [];
+  private current: ParsedChunk | null = null;
+  private ahead: Promise<ParsedChunk | null> | null = null;
 
   constructor(private readonly options: PrepareOptions) {}
 
   async read(segment: number, offset: number, maxBytes: number): Promise<ReadChunk> {
-    const { lines, nextOffset } = await readLines(this.options.folder, segment, offset, maxBytes);
-    this.events = parseLines(lines);
-    return { lines: lines.length, nextOffset, messageIds: this.events.map((e) => e.messageId) };
+    const ahead = await this.takeAhead();
+    const chunk =
+      ahead !== null && ahead.lines > 0 && ahead.segment === segment && ahead.offset === offset && ahead.maxBytes === maxBytes
+        ? ahead
+        : await this.parse(segment, offset, maxBytes);
+    this.current = chunk;
+    return { lines: chunk.lines, nextOffset: chunk.nextOffset, messageIds: chunk.events.map((e) => e.messageId) };
   }
 
   stage(stored: readonly string[]): Promise<StagedChunk> {
-    const events = this.events;
-    this.events = [];
+    const chunk = this.current;
+    this.current = null;
+    if (chunk === null) return Promise.resolve({ events: 0, duplicates: 0, tables: [], customerIds: [], links: [], senders: [] });
+    const staged = stored.length === 0 && chunk.staged ? chunk.staged : this.map(chunk.events, stored);
+    // Started once this answer is on its way: the thread's next work is the next chunk.
+    this.ahead = new Promise<ParsedChunk | null>((resolve) => {
+      setImmediate(() => {
+        this.parse(chunk.segment, chunk.nextOffset, chunk.maxBytes).then(
+          (next) => {
+            if (next.lines > 0) next.staged = this.map(next.events, []);
+            resolve(next);
+          },
+          // A segment deleted meanwhile, or any other trouble: the next read reads for itself.
+          () => resolve(null),
+        );
+      });
+    });
+    return Promise.resolve(staged);
+  }
+
+  close(): Promise<void> {
+    return this.takeAhead().then(() => undefined);
+  }
+
+  private async takeAhead(): Promise<ParsedChunk | null> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    return ahead === null ? null : ahead;
+  }
+
+  private async parse(segment: number, offset: number, maxBytes: number): Promise<ParsedChunk> {
+    const { lines, nextOffset } = await readLines(this.options.folder, segment, offset, maxBytes);
+    return { segment, offset, maxBytes, lines: lines.length, nextOffset, events: parseLines(lines) };
+  }
+
+  /** Maps the events less the `stored` ids and repeats, oldest first. */
+  private map(events: readonly TrackedEvent[], stored: readonly string[]): StagedChunk {
     const seen = new Set(stored);
     const fresh = events.filter((e) => {
       if (seen.has(e.messageId)) return false;
@@ -65,18 +122,14 @@ export class ChunkPreparer implements ChunkPreparation {
     // Oldest first, so a later identify's traits win; the sort is stable for equal times.
     fresh.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
     const rows = mapEvents(fresh, this.options);
-    return Promise.resolve({
+    return {
       events: fresh.length,
       duplicates: events.length - fresh.length,
       tables: stageRows(rows),
       customerIds: [...new Set(rows.rows('customers').map((r) => String(r.customer_id)))],
       links: eventLinks(fresh),
       senders: senders(fresh),
-    });
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
+    };
   }
 }
 

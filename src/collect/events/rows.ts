@@ -42,6 +42,7 @@ export const TARGET_ORDER = Object.keys(TARGETS) as TargetName[];
 export class RowSet {
   private readonly tables = new Map<TargetName, Map<string, EventRow>>();
 
+  /** Adds a row the set then owns (it may change it when a later row of the same key updates it). */
   add(table: TargetName, row: EventRow): void {
     const { spec, policy } = TARGETS[table];
     let rows = this.tables.get(table);
@@ -49,9 +50,9 @@ export class RowSet {
       rows = new Map();
       this.tables.set(table, rows);
     }
-    const key = spec.key.map((k) => keyPart(row[k])).join('\u0001');
+    const key = spec.key.length === 1 ? keyPart(row[spec.key[0] as string]) : spec.key.map((k) => keyPart(row[k])).join('\u0001');
     const existing = rows.get(key);
-    if (!existing) rows.set(key, { ...row });
+    if (!existing) rows.set(key, row);
     else if (policy === 'update') {
       for (const [column, value] of Object.entries(row)) {
         if (value !== null && value !== undefined) existing[column] = value;
