@@ -80,8 +80,9 @@ export interface IngestResult {
 
 const SELF = fileURLToPath(import.meta.url);
 
-export function child(role: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', SELF, '--role', role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A role of a bench script (this one by default) in its own process. */
+export function child(role: string, args: string[], script = SELF): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, '--role', role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 /** The first stdout line of a child, parsed as JSON. */
@@ -328,7 +329,7 @@ async function runLoad(url: string, key: string, seconds: number, concurrency: n
   agent.destroy();
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
