@@ -61,6 +61,8 @@ function afterLoad(config: Config, profiles: ProfileReader): (engine: Engine, ch
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const store = await openStore(config.db, config.duckdb);
+  // Validated by the configuration's schema (a size such as 256MB): no quote can reach the statement.
+  await store.exec(`SET checkpoint_threshold = '${config.server.loader.checkpointThreshold}'`);
   const reads = await openReadPool(store, config.server.readConnections);
   const engine = new SerialEngine(store);
   const keys = await KeyRing.load(engine);
