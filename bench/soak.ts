@@ -1,4 +1,4 @@
-// `npx tsx bench/soak.ts [--minutes 5 | --seconds S] [--rate R | --fraction 0.7] [--batch 100] [--memory-limit 1GB]`:
+// `npx tsx bench/soak.ts [--minutes 5 | --seconds S] [--rate R | --fraction 0.7] [--batch 100] [--memory-limit 1GB] [--yield off|on]`:
 // Fidelis under a steady stream. Without --rate it first measures the maximum end-to-end rate
 // (bench/ingest.ts, one 10 s round) and sends `--fraction` of it. A separate process sends
 // batches at that rate (open loop: one batch every 1/(rate/batch) s, however long the answers
@@ -7,6 +7,9 @@
 // acknowledged messageId exactly once: the distinct messageIds of the acknowledged batches are
 // compared with those stored. `--memory-limit` is duckdb.memoryLimit: DuckDB keeps what it
 // wrote in memory up to its limit (80% of the machine by default), which is not a leak.
+// `--yield` is server.loader.yieldToRequests, off by default here: a loader that rests as long as
+// each load took while requests keep coming has half its capacity under a steady stream, and
+// docs/collect.md says to turn it off when the datamart must follow one.
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -26,12 +29,16 @@ export interface SoakOptions {
   readonly fraction?: number;
   readonly batch?: number;
   readonly memoryLimit?: string;
+  /** server.loader.yieldToRequests, for the rate measured first and the soak (default false). */
+  readonly yieldToRequests?: boolean;
 }
 
 interface SenderResult {
   readonly seconds: number;
   readonly requests: number;
   readonly failed: number;
+  /** Answers other than 200 and errors, by status code (or error code). */
+  readonly failures: Record<string, number>;
   /** Batches the sender could not start on time because `maxInFlight` were waiting. */
   readonly late: number;
   readonly acknowledgedEvents: number;
@@ -79,7 +86,7 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
   let measuredEndToEnd: number | null = null;
   let rate = options.rate;
   if (rate === undefined) {
-    const ingest = await benchIngest({ seconds: 10, concurrency: 16, batch });
+    const ingest = await benchIngest({ seconds: 10, concurrency: 16, batch, yieldToRequests: options.yieldToRequests ?? false });
     measuredEndToEnd = ingest.datamart.endToEndPerSecond;
     rate = Math.max(batch, Math.round(measuredEndToEnd * (options.fraction ?? 0.7)));
   }
@@ -89,7 +96,7 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
     const store = await openStore(db);
     const { key } = await createKey(store, 'write', 'soak');
     await store.close();
-    const server = child('server', [db, options.memoryLimit ?? ''], SELF);
+    const server = child('server', [db, options.yieldToRequests === true ? 'on' : 'off', options.memoryLimit ?? ''], SELF);
     const { url } = await firstLine<{ url: string }>(server);
     const ackedFile = join(work, 'acked.json');
     const sender = child('send', [url, key, String(options.seconds), String(rate), String(batch), ackedFile], SELF);
@@ -143,8 +150,8 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
 
 // ---- roles, each in its own process ----
 
-async function runServer(db: string, memoryLimit: string): Promise<void> {
-  const config = parseConfig({ db, ...(memoryLimit ? { duckdb: { memoryLimit } } : {}) });
+async function runServer(db: string, yieldToRequests: boolean, memoryLimit: string): Promise<void> {
+  const config = parseConfig({ db, server: { loader: { yieldToRequests } }, ...(memoryLimit ? { duckdb: { memoryLimit } } : {}) });
   const server = await startServer({ config, port: 0 });
   const watch = new DatamartWatch(server);
   const rssStartMb = rssMb();
@@ -191,6 +198,7 @@ async function runSender(url: string, key: string, seconds: number, rate: number
   const latencies: number[] = [];
   const acked: number[] = [];
   let failed = 0;
+  const failures: Record<string, number> = {};
   let late = 0;
   let inFlight = 0;
   const send = (seq: number): Promise<void> =>
@@ -198,18 +206,21 @@ async function runSender(url: string, key: string, seconds: number, rate: number
       const body = fillTemplate(template, `${process.pid}-${seq}-`);
       const t0 = performance.now();
       inFlight += 1;
-      const done = (ok: boolean): void => {
+      const done = (outcome: number | string): void => {
         inFlight -= 1;
         latencies.push(performance.now() - t0);
-        if (ok) acked.push(seq);
-        else failed += 1;
+        if (outcome === 200) acked.push(seq);
+        else {
+          failed += 1;
+          failures[String(outcome)] = (failures[String(outcome)] ?? 0) + 1;
+        }
         resolve();
       };
       const req = request(target, { method: 'POST', agent, headers: { authorization: auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
         res.resume();
-        res.on('end', () => done(res.statusCode === 200));
+        res.on('end', () => done(res.statusCode ?? 0));
       });
-      req.on('error', () => done(false));
+      req.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
       req.end(body);
     });
   const interval = (1000 * batch) / rate;
@@ -242,6 +253,7 @@ async function runSender(url: string, key: string, seconds: number, rate: number
     seconds: elapsed,
     requests: latencies.length,
     failed,
+    failures,
     late,
     acknowledgedEvents: acked.length * batch,
     p50Ms: quantile(0.5),
@@ -260,7 +272,7 @@ export function printSoak(result: SoakResult): void {
   if (result.measuredEndToEnd !== null) console.log(`measured end-to-end rate: ${fmt(result.measuredEndToEnd)} events/s`);
   console.log(
     `soak: ${fmt(result.rate)} events/s asked for ${fmt(sender.seconds, 1)} s: ${fmt(sender.acknowledgedEvents)} events acknowledged ` +
-      `(${fmt(sender.acknowledgedEvents / sender.seconds)} events/s), ${fmt(sender.failed)} failed requests, ${fmt(sender.late)} batches late; p50 ${fmt(sender.p50Ms, 1)} ms, p99 ${fmt(sender.p99Ms, 1)} ms`,
+      `(${fmt(sender.acknowledgedEvents / sender.seconds)} events/s), ${fmt(sender.failed)} failed requests ${JSON.stringify(sender.failures)}, ${fmt(sender.late)} batches late; p50 ${fmt(sender.p50Ms, 1)} ms, p99 ${fmt(sender.p99Ms, 1)} ms`,
   );
   console.log(`lag: max ${fmt(server.maxLagMs)} ms, p99 ${fmt(server.p99LagMs)} ms (under 5 s: ${verdict(server.maxLagMs < 5000)}); caught up ${fmt(server.catchUpSeconds, 1)} s after the last batch`);
   console.log(`server RSS: ${fmt(server.rssStartMb)} MB at the start, ${fmt(server.rssEndMb)} MB at the end, ${fmt(server.rssMaxMb)} MB at most`);
@@ -283,10 +295,11 @@ if (isMain) {
       fraction: { type: 'string', default: '0.7' },
       batch: { type: 'string', default: '100' },
       'memory-limit': { type: 'string', default: '1GB' },
+      yield: { type: 'string', default: 'off' },
     },
   });
   const [a = '', b = '', c = '', d = '', e = '', f = ''] = positionals;
-  if (values.role === 'server') await runServer(a, b);
+  if (values.role === 'server') await runServer(a, b === 'on', c);
   else if (values.role === 'send') await runSender(a, b, Number(c), Number(d), Number(e), f);
   else {
     const result = await benchSoak({
@@ -295,6 +308,7 @@ if (isMain) {
       fraction: Number(values.fraction),
       batch: Number(values.batch),
       memoryLimit: values['memory-limit'],
+      yieldToRequests: values.yield === 'on',
     });
     printSoak(result);
   }
