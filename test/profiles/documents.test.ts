@@ -110,7 +110,7 @@ describe('profile documents', () => {
     await company.engine.exec(sql`DELETE FROM import_log WHERE import_id = 'i-test'`);
     expect((await ProfileReader.open(company.engine, company.config)).state.documents).toBe(true);
     // A server that started and stopped without loading an event leaves them usable.
-    await company.engine.exec(sql`INSERT INTO event_log_position VALUES ('events', 1, 0, now())`);
+    await company.engine.exec(sql`INSERT INTO event_log_position (log, segment, "offset", loaded_at) VALUES ('events', 1, 0, now())`);
     expect((await ProfileReader.open(company.engine, company.config)).state.documents).toBe(true);
   });
 

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { normalise, type LogEntry, type TrackedEvent } from './envelope.js';
 import { eventLinks, type EventLink } from './links.js';
 import { readLines } from './log.js';
@@ -54,23 +53,20 @@ export interface ChunkPreparation {
    * Can be called again on the same read. A mapping that throws is answered `{ refused }`.
    */
   map(only: readonly number[]): Promise<MappedChunk | { readonly refused: string }>;
-  /** Writes the rows of the last `map` to staging files. */
+  /** Lays the rows of the last `map` out for the appender (arrays in each table's column order). */
   stage(): Promise<StagedTable[]>;
   close(): Promise<void>;
 }
 
 /**
  * Reads log lines, parses and normalises them, maps the fresh ones to datamart rows and writes
- * those rows as staging files: everything of a load but the SQL.
+ * those rows out for the appender: everything of a load but the SQL.
  */
 export class ChunkPreparer implements ChunkPreparation {
   private events: TrackedEvent[] = [];
   private rows: RowSet | null = null;
-  private readonly stagingFolder: string;
 
-  constructor(private readonly options: PrepareOptions) {
-    this.stagingFolder = join(options.folder, '.staging');
-  }
+  constructor(private readonly options: PrepareOptions) {}
 
   async read(segment: number, offset: number, maxBytes: number): Promise<ReadChunk> {
     const { lines, offsets, nextOffset } = await readLines(this.options.folder, segment, offset, maxBytes);
@@ -122,10 +118,10 @@ export class ChunkPreparer implements ChunkPreparation {
     });
   }
 
-  async stage(): Promise<StagedTable[]> {
+  stage(): Promise<StagedTable[]> {
     const rows = this.rows;
-    if (rows === null) throw new Error('stage called without a mapping');
-    return stageRows(rows, this.stagingFolder);
+    if (rows === null) return Promise.reject(new Error('stage called without a mapping'));
+    return Promise.resolve(stageRows(rows));
   }
 
   close(): Promise<void> {
