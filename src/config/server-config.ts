@@ -43,6 +43,12 @@ export const serverConfigSchema = z
          */
         yieldToRequests: z.boolean().default(true),
         /**
+         * The lag (acknowledged events not yet loaded) past which the loader stops yielding: a rest
+         * is skipped, or ends early, while this many wait. Under a steady stream faster than half
+         * the loader's rate, rests would otherwise let the lag grow without bound.
+         */
+        yieldMaxLag: z.number().int().min(1).default(20_000),
+        /**
          * Bytes of log one load reads at most (about 2,300 bench events a MB): behind a burst, each
          * load's statements and commit are shared by this many events. 8 MB loaded 100,000 events
          * with a fifth less CPU than 2 MB (docs/collect.md, Throughput).

@@ -67,6 +67,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     intervalMs: config.server.loader.intervalMs,
     maxEvents: config.server.loader.maxEvents,
     yieldToRequests: config.server.loader.yieldToRequests,
+    yieldMaxLag: config.server.loader.yieldMaxLag,
     maxBytes: config.server.loader.chunkBytes,
     keyPages: config.server.keyPages,
     // The loader runs read -> dedupe -> suppress -> map -> stage -> commit, then these.
