@@ -165,7 +165,7 @@ export class EventCollector {
 
   private kick(): void {
     if (this.running || this.resting || this.stopped) return;
-    this.running = this.exclusive(() => this.loadAvailable(this.options.yieldToRequests ?? true))
+    this.running = this.queue(() => this.loadAvailable(this.options.yieldToRequests ?? true))
       .catch((error: unknown) => {
         this.options.onError?.(error);
         return null;
@@ -183,6 +183,14 @@ export class EventCollector {
    * which must not fall between a load's read and its commit.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
+    // The loader's read-ahead may hold lines this work changes in place (an erasure blanks them).
+    // A thread that failed holds nothing read ahead any more.
+    const then = (): Promise<T> => this.loader.discardReadAhead().catch(() => undefined).then(work);
+    return this.queue(then);
+  }
+
+  /** Runs `work` after every load queued before it (the loads themselves). */
+  private queue<T>(work: () => Promise<T>): Promise<T> {
     const result = this.loads.then(work, work);
     this.loads = result.catch(() => undefined);
     return result;
@@ -207,7 +215,7 @@ export class EventCollector {
 
   /** Loads everything acknowledged so far, at once, without rests (tests, shutdown). */
   async drain(): Promise<void> {
-    await this.exclusive(() => this.loadAvailable(false));
+    await this.queue(() => this.loadAvailable(false));
   }
 
   /** Stops loading after the current chunk; what is logged stays for the next start. */
