@@ -5,18 +5,25 @@
 // fsync policy. Both run in the same invocation and are printed side by side; with several
 // rounds, floor and Fidelis alternate (the machine is shared, its load drifts) and the median
 // ratio is given. `--yield` sets server.loader.yieldToRequests (default on, as the config's).
+//
+// Two rates for Fidelis: the front door's (events acknowledged per second while the load runs)
+// and the end-to-end rate (events in the datamart, hence in the profile API, per second: all the
+// acknowledged events over the time from the first acknowledgement to the datamart holding them
+// all, the loader's catching up after the load included). The lag is how long ago the datamart's
+// newest events were acknowledged: sampled every 200 ms in the server, its maximum is printed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EventLog } from '../src/collect/events/index.js';
 import { parseConfig } from '../src/config/index.js';
-import { createKey, startServer } from '../src/server/index.js';
+import { createKey, startServer, type RunningServer } from '../src/server/index.js';
 import { openStore, sql } from '../src/store/index.js';
+import { batchTemplate, fillTemplate } from './events.js';
 
 export interface IngestOptions {
   readonly seconds: number;
@@ -39,6 +46,26 @@ export interface LoadResult {
   readonly p99Ms: number;
 }
 
+/** What the Fidelis process saw of its datamart (bench/ingest.ts's server role). */
+export interface DatamartProgress {
+  /** Events acknowledged (appended to the log) and loaded when the load process ended. */
+  readonly appendedAtEnd: number;
+  readonly loadedAtEnd: number;
+  /** Events acknowledged in all, and loaded once the datamart caught up. */
+  readonly appended: number;
+  readonly loaded: number;
+  /** Seconds from the first acknowledgement to the datamart holding every acknowledged event. */
+  readonly secondsToLoaded: number;
+  /** Loaded events per second over that time. */
+  readonly endToEndPerSecond: number;
+  /** Largest lag sampled while the load ran, and after it until caught up (ms). */
+  readonly maxLagMs: number;
+  readonly maxLagDuringLoadMs: number;
+  /** Resident memory of the server process when the load started and when it was caught up (MB). */
+  readonly rssStartMb: number;
+  readonly rssEndMb: number;
+}
+
 export interface IngestResult {
   readonly fidelis: LoadResult;
   readonly floor: LoadResult;
@@ -46,16 +73,20 @@ export interface IngestResult {
   readonly ratio: number;
   /** Events in the datamart when the load ended: the loader works behind the acknowledgements. */
   readonly loaded: number;
+  readonly datamart: DatamartProgress;
+  /** /proc/loadavg when the round ended. */
+  readonly loadAverage: string;
 }
 
 const SELF = fileURLToPath(import.meta.url);
 
-function child(role: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', SELF, '--role', role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A role of a bench script (this one by default) in its own process. */
+export function child(role: string, args: string[], script = SELF): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, '--role', role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 /** The first stdout line of a child, parsed as JSON. */
-function firstLine<T>(proc: ChildProcess): Promise<T> {
+export function firstLine<T>(proc: ChildProcess): Promise<T> {
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout?.on('data', (chunk: Buffer) => {
@@ -68,7 +99,7 @@ function firstLine<T>(proc: ChildProcess): Promise<T> {
 }
 
 /** The next stdout line of a child, parsed as JSON. */
-function nextLine<T>(proc: ChildProcess): Promise<T> {
+export function nextLine<T>(proc: ChildProcess): Promise<T> {
   return new Promise((resolve) => {
     let out = '';
     const onData = (chunk: Buffer): void => {
@@ -82,7 +113,7 @@ function nextLine<T>(proc: ChildProcess): Promise<T> {
   });
 }
 
-async function stopChild(proc: ChildProcess): Promise<void> {
+export async function stopChild(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null) return;
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   proc.kill('SIGTERM');
@@ -110,12 +141,19 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
     const fidelisServer = child('fidelis', [db, options.yieldToRequests === false ? 'off' : 'on']);
     const { url } = await firstLine<{ url: string }>(fidelisServer);
     const fidelis = await measure(url, key, options);
-    // The server answers with what its loader has written so far, and exits without loading the rest.
-    const progress = nextLine<{ loaded: number }>(fidelisServer);
+    // The server says what its loader had written when the load ended, then when it has caught up.
+    const progress = nextLine<DatamartProgress>(fidelisServer);
     fidelisServer.kill('SIGUSR2');
-    const { loaded } = await progress;
+    const datamart = await progress;
     await stopChild(fidelisServer);
-    return { fidelis, floor, ratio: fidelis.eventsPerSecond / floor.eventsPerSecond, loaded };
+    return {
+      fidelis,
+      floor,
+      ratio: fidelis.eventsPerSecond / floor.eventsPerSecond,
+      loaded: datamart.loadedAtEnd,
+      datamart,
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').trim(),
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -123,16 +161,101 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
 
 // ---- roles, each in its own process ----
 
+/**
+ * Follows the datamart behind the log: every `everyMs`, the events loaded against the events
+ * acknowledged, and how long ago the newest loaded ones were acknowledged (the lag).
+ */
+export class DatamartWatch {
+  private readonly appends: { at: number; lines: number }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  firstAppendAt: number | null = null;
+  loaded = 0;
+  maxLagMs = 0;
+  lagMs = 0;
+  private sampling: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly server: RunningServer,
+    private readonly everyMs = 200,
+  ) {
+    server.collector.log.onAppend(() => {
+      const at = performance.now();
+      this.firstAppendAt ??= at;
+      this.appends.push({ at, lines: server.collector.log.appendedLines });
+    });
+  }
+
+  get appended(): number {
+    return this.server.collector.log.appendedLines;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.sampling = this.sampling.then(() => this.sample());
+    }, this.everyMs);
+  }
+
+  stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    return this.sampling;
+  }
+
+  /** Counts the loaded events; the lag is the age of the first acknowledgement of an event not loaded yet. */
+  async sample(): Promise<void> {
+    const [row] = await this.server.engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM events`);
+    const now = performance.now();
+    this.loaded = Number(row?.n ?? 0);
+    // Appends that the datamart holds entirely are history: drop them, keep the first one it lacks.
+    while (this.appends.length > 0 && (this.appends[0]?.lines ?? 0) <= this.loaded) this.appends.shift();
+    this.lagMs = this.appends.length > 0 ? now - (this.appends[0]?.at ?? now) : 0;
+    this.maxLagMs = Math.max(this.maxLagMs, this.lagMs);
+  }
+
+  /** Resolves when the datamart holds every acknowledged event. */
+  async caughtUp(): Promise<number> {
+    for (;;) {
+      await this.sample();
+      if (this.loaded >= this.appended) return performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+const rssMb = (): number => process.memoryUsage().rss / 1024 / 1024;
+
 async function runFidelis(db: string, yieldToRequests: boolean): Promise<void> {
   const server = await startServer({ config: parseConfig({ db, server: { loader: { yieldToRequests } } }), port: 0 });
+  const watch = new DatamartWatch(server);
+  const rssStartMb = rssMb();
+  watch.start();
   process.once('SIGUSR2', () => {
-    void server.engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM events`).then(([row]) => {
-      process.stdout.write(`${JSON.stringify({ loaded: Number(row?.n ?? 0) })}\n`);
-    });
+    void (async () => {
+      await watch.sample();
+      const appendedAtEnd = watch.appended;
+      const loadedAtEnd = watch.loaded;
+      const maxLagDuringLoadMs = watch.maxLagMs;
+      const caughtUpAt = await watch.caughtUp();
+      await watch.stop();
+      const seconds = (caughtUpAt - (watch.firstAppendAt ?? caughtUpAt)) / 1000;
+      const progress: DatamartProgress = {
+        appendedAtEnd,
+        loadedAtEnd,
+        appended: watch.appended,
+        loaded: watch.loaded,
+        secondsToLoaded: seconds,
+        endToEndPerSecond: seconds > 0 ? watch.loaded / seconds : 0,
+        maxLagMs: watch.maxLagMs,
+        maxLagDuringLoadMs,
+        rssStartMb,
+        rssEndMb: rssMb(),
+      };
+      process.stdout.write(`${JSON.stringify(progress)}\n`);
+    })();
   });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   await new Promise((resolve) => process.once('SIGTERM', resolve));
-  // What is logged and not loaded stays in the log of a temporary folder: no need to wait for it.
+  // Everything acknowledged is loaded by now; the log of a temporary folder needs no drain.
   process.exit(0);
 }
 
@@ -158,21 +281,8 @@ async function runFloor(file: string): Promise<void> {
   await log.close();
 }
 
-/** A Segment-like batch with placeholders for unique messageIds. */
-function batchTemplate(size: number): string[] {
-  const messages = Array.from({ length: size }, (_, i) => {
-    const kind = i % 10;
-    const common = { messageId: '@ID@', userId: `user-${i % 37}`, anonymousId: `anon-${i % 53}`, timestamp: new Date().toISOString(), context: { library: { name: 'bench', version: '1' }, ip: '10.0.0.1', page: { path: '/products/chair' } } };
-    if (kind === 0) return { ...common, type: 'identify', traits: { email: `user${i}@example.com`, firstName: 'Ana', address: { city: 'Lyon', country: 'FR' } } };
-    if (kind === 1) return { ...common, type: 'track', event: 'Order Completed', properties: { order_id: '@ID@', products: [{ sku: 'SKU-1', name: 'Chair', price: 49.9, quantity: 1 }, { sku: 'SKU-2', price: 15, quantity: 2 }] } };
-    if (kind < 5) return { ...common, type: 'page', name: 'Product', properties: { path: '/products/chair', url: 'https://shop.example/products/chair', title: 'Chair' } };
-    return { ...common, type: 'track', event: 'Product Viewed', properties: { product_id: 'SKU-1', name: 'Chair', price: 49.9, category: 'home' } };
-  });
-  return JSON.stringify({ batch: messages, sentAt: new Date().toISOString() }).split('@ID@');
-}
-
 async function runLoad(url: string, key: string, seconds: number, concurrency: number, batch: number): Promise<void> {
-  const parts = batchTemplate(batch);
+  const template = batchTemplate(batch);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const target = new URL('/v1/batch', url);
   const auth = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
@@ -194,9 +304,7 @@ async function runLoad(url: string, key: string, seconds: number, concurrency: n
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
-        const prefix = `${process.pid}-${sequence++}-`;
-        let body = parts[0] ?? '';
-        for (let i = 1; i < parts.length; i++) body += `${prefix}${i}${parts[i] ?? ''}`;
+        const body = fillTemplate(template, `${process.pid}-${sequence++}-`);
         const t0 = performance.now();
         const status = await send(body);
         latencies.push(performance.now() - t0);
@@ -221,7 +329,7 @@ async function runLoad(url: string, key: string, seconds: number, concurrency: n
   agent.destroy();
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
@@ -240,12 +348,19 @@ function printResults(results: readonly IngestResult[], options: IngestOptions):
         `${name.padEnd(23)} ${fmt(r.eventsPerSecond).padStart(9)} ${fmt(r.p50Ms, 1).padStart(8)} ${fmt(r.p99Ms, 1).padStart(8)} ${fmt(r.requests).padStart(10)} ${fmt(r.failed).padStart(7)}`,
       );
     }
+    const d = result.datamart;
     console.log(
-      `${round}fidelis / floor: ${fmt(result.ratio * 100, 1)}%; datamart at the end of the load: ${fmt(result.loaded)} of ${fmt(result.fidelis.events)} events loaded`,
+      `${round}fidelis / floor: ${fmt(result.ratio * 100, 1)}%; datamart at the end of the load: ${fmt(d.loadedAtEnd)} of ${fmt(d.appendedAtEnd)} events loaded`,
+    );
+    console.log(
+      `${round}end to end: ${fmt(d.endToEndPerSecond)} events/s (${fmt(d.loaded)} events in the datamart ${fmt(d.secondsToLoaded, 1)} s after the first acknowledgement); ` +
+        `lag: max ${fmt(d.maxLagDuringLoadMs)} ms during the load, ${fmt(d.maxLagMs)} ms until caught up; server RSS ${fmt(d.rssStartMb)} -> ${fmt(d.rssEndMb)} MB; load average ${result.loadAverage}`,
     );
   });
   const ratio = median(results.map((r) => r.ratio));
   console.log(`fidelis / floor${results.length > 1 ? `, median of ${results.length} rounds` : ''}: ${fmt(ratio * 100, 1)}% (target >= 50%, and >= 30,000 events/s)`);
+  const endToEnd = median(results.map((r) => r.datamart.endToEndPerSecond));
+  console.log(`end to end${results.length > 1 ? `, median of ${results.length} rounds` : ''}: ${fmt(endToEnd)} events/s (target >= 50,000 events/s)`);
 }
 
 const isMain = process.argv[1] === SELF;

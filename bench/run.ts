@@ -7,10 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDifferentiation } from './differentiation.js';
+import { benchIngest } from './ingest.js';
 import { benchNextBestOffer } from './next-best-offer.js';
+import { benchSoak, printSoak } from './soak.js';
 
 const { values } = parseArgs({
-  options: { customers: { type: 'string', default: '100000' }, 'nbo-customers': { type: 'string', default: '20000' }, keep: { type: 'boolean' } },
+  options: {
+    customers: { type: 'string', default: '100000' },
+    'nbo-customers': { type: 'string', default: '20000' },
+    keep: { type: 'boolean' },
+    /** Length of the collection soak (bench/soak.ts); 0 leaves it out. */
+    'soak-minutes': { type: 'string', default: '5' },
+  },
 });
 const customers = Number(values.customers);
 const work = mkdtempSync(join(tmpdir(), 'fidelis-bench-'));
@@ -70,6 +78,19 @@ try {
   const classes = await benchDifferentiation({ customers: Number(values['nbo-customers']) });
   console.log('\n| classes against the ground truth | value |\n| --- | ---: |');
   for (const [figure, value] of Object.entries(classes)) console.log(`| ${figure} | ${fmt(value, 3)} |`);
+  // Collection: the front door and end-to-end rates (one 10 s round), then the soak.
+  const ingest = await benchIngest({ seconds: 10, concurrency: 16, batch: 100 });
+  console.log('\n| collection (POST /v1/batch, 16 x 100 events, 10 s) | value |\n| --- | ---: |');
+  console.log(`| front door, events/s | ${fmt(ingest.fidelis.eventsPerSecond, 0)} |`);
+  console.log(`| floor (parse + fsync), events/s | ${fmt(ingest.floor.eventsPerSecond, 0)} |`);
+  console.log(`| end to end (in the datamart), events/s | ${fmt(ingest.datamart.endToEndPerSecond, 0)} |`);
+  console.log(`| largest lag, ms | ${fmt(ingest.datamart.maxLagMs, 0)} |`);
+  const soakMinutes = Number(values['soak-minutes']);
+  if (soakMinutes > 0) {
+    // The soak measures its own maximum with the loader not yielding, as it runs (bench/soak.ts).
+    console.log(`\ncollection soak, ${fmt(soakMinutes, 1)} minutes at 70% of the end-to-end rate:`);
+    printSoak(await benchSoak({ seconds: soakMinutes * 60, fraction: 0.7, memoryLimit: '1GB' }));
+  }
 } finally {
   if (!values.keep) rmSync(work, { recursive: true, force: true });
 }

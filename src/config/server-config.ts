@@ -42,6 +42,29 @@ export const serverConfigSchema = z
          * last load never rests, nor a load that no request arrived during (docs/collect.md).
          */
         yieldToRequests: z.boolean().default(true),
+        /**
+         * The lag (acknowledged events not yet loaded) past which the loader stops yielding: a rest
+         * is skipped, or ends early, while this many wait. Under a steady stream faster than half
+         * the loader's rate, rests would otherwise let the lag grow without bound.
+         */
+        yieldMaxLag: z.number().int().min(1).default(20_000),
+        /**
+         * Bytes of log one load reads at most (about 2,300 bench events a MB): behind a burst, each
+         * load's statements and commit are shared by this many events. 8 MB loaded 100,000 events
+         * with a fifth less CPU than 2 MB (docs/collect.md, Throughput).
+         */
+        chunkBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+        /**
+         * DuckDB's checkpoint_threshold while the server runs: the write-ahead log is folded into
+         * the database file once it grows past this. At DuckDB's 16 MB nearly every 8 MB load
+         * triggered a checkpoint, which rewrites the tables' last, partly filled row groups each
+         * time; at 256 MB the loader used a third less DuckDB CPU (docs/collect.md). A larger log
+         * takes longer to replay when the server restarts after a crash.
+         */
+        checkpointThreshold: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 256MB')
+          .default('256MB'),
       })
       .prefault({}),
     /**

@@ -42,26 +42,61 @@ interface Usable {
   readonly value: string;
 }
 
-/** Applies each link in order, in one transaction per link. */
+/**
+ * Applies each link in order, in one transaction per link. Links already applied (most of them
+ * behind a stream of events from the same people: each identify repeats its user's) are found
+ * with one query for the whole list and change nothing.
+ */
 export async function linkIdentifiers(engine: Engine, config: Config, links: readonly IdentifierLink[]): Promise<LinkResult[]> {
+  if (links.length === 0) return [];
+  const normaliser = new IdentifierNormaliser(config.identity);
+  const nodes = links.map((link) => linkNode(normaliser, link));
+  const ids = [...new Set(nodes.map((n) => n.linkId).filter((id): id is string => id !== null))];
+  // Their persons as they are before this call changes any: what each would have answered.
+  const known = new Map<string, string>();
+  if (ids.length > 0) {
+    const rows = await engine.query<{ node_id: string; person_id: string }>(sql`SELECT node_id, person_id FROM identity_nodes
+      WHERE node_id IN (${sql.join(ids.map((id) => sql`${id}`))})`);
+    for (const row of rows) known.set(row.node_id, row.person_id);
+  }
   const results: LinkResult[] = [];
-  if (links.length > 0) await ensureDerivedTables(engine);
-  for (const link of links) results.push(await engine.transaction((tx) => applyLink(tx, config, link)));
+  let applied = false;
+  for (const [i, link] of links.entries()) {
+    const node = nodes[i] as LinkNode;
+    if (node.linkId === null) results.push({ linkId: null, personId: null, merged: [], refused: [] });
+    else if (known.has(node.linkId) && !applied) results.push({ linkId: node.linkId, personId: known.get(node.linkId) ?? null, merged: [], refused: [] });
+    else {
+      if (!applied) await ensureDerivedTables(engine);
+      applied = true;
+      const result = await engine.transaction((tx) => applyLink(tx, config, link, node));
+      results.push(result);
+    }
+  }
   return results;
 }
 
-async function applyLink(engine: Engine, config: Config, link: IdentifierLink): Promise<LinkResult> {
-  const settings = config.identity;
-  const normaliser = new IdentifierNormaliser(settings);
-  const at = link.at ?? new Date();
+interface LinkNode {
+  readonly usable: readonly Usable[];
+  /** Named after its normalised identifiers; null when none was usable. */
+  readonly linkId: string | null;
+}
+
+function linkNode(normaliser: IdentifierNormaliser, link: IdentifierLink): LinkNode {
   const usable: Usable[] = [];
   for (const { type: name, value: raw } of link.identifiers) {
     const type = identityType(name);
     const value = type === null ? null : normaliser.normalise(type, raw);
     if (type !== null && value !== null && !usable.some((u) => u.type === type && u.value === value)) usable.push({ type, raw, value });
   }
-  if (usable.length === 0) return { linkId: null, personId: null, merged: [], refused: [] };
-  const linkId = `L${createHash('sha256').update(usable.map((u) => `${u.type}:${u.value}`).sort().join('\n')).digest('hex').slice(0, 20)}`;
+  if (usable.length === 0) return { usable, linkId: null };
+  return { usable, linkId: `L${createHash('sha256').update(usable.map((u) => `${u.type}:${u.value}`).sort().join('\n')).digest('hex').slice(0, 20)}` };
+}
+
+async function applyLink(engine: Engine, config: Config, link: IdentifierLink, node: LinkNode): Promise<LinkResult> {
+  const settings = config.identity;
+  const at = link.at ?? new Date();
+  const { usable, linkId } = node;
+  if (linkId === null) return { linkId: null, personId: null, merged: [], refused: [] };
   const [known] = await engine.query<{ person_id: string }>(sql`SELECT person_id FROM identity_nodes WHERE node_id = ${linkId}`);
   if (known) return { linkId, personId: known.person_id, merged: [], refused: [] };
   for (const u of usable) {

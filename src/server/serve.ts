@@ -44,6 +44,8 @@ export function logFolder(config: Config): string {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const store = await openStore(config.db, config.duckdb);
+  // Validated by the configuration's schema (a size such as 256MB): no quote can reach the statement.
+  await store.exec(`SET checkpoint_threshold = '${config.server.loader.checkpointThreshold}'`);
   const reads = await openReadPool(store, config.server.readConnections);
   const engine = new SerialEngine(store);
   const keys = await KeyRing.load(engine);
@@ -65,6 +67,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     intervalMs: config.server.loader.intervalMs,
     maxEvents: config.server.loader.maxEvents,
     yieldToRequests: config.server.loader.yieldToRequests,
+    yieldMaxLag: config.server.loader.yieldMaxLag,
+    maxBytes: config.server.loader.chunkBytes,
     keyPages: config.server.keyPages,
     // The loader runs read -> dedupe -> suppress -> map -> stage -> commit, then these.
     beforeMap: [suppressStep(engine, folder)],

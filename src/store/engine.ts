@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import type { Sql } from './sql.js';
+import type { Sql, SqlValue } from './sql.js';
 
 export type Row = Record<string, unknown>;
 
@@ -30,6 +30,13 @@ export interface Engine {
    * result too large to hold at once (every profile document) streams through in bounded memory.
    */
   queryColumnBatches?(query: Sql | string): AsyncIterable<Column[]>;
+  /**
+   * Appends rows (each with a value for every column of the table, in the table's order) in the
+   * current transaction, without SQL: values go to the engine's storage as they are, converted to
+   * the column's type as a CAST would. The bulk write of the event loader. Optional: engines
+   * without it take an INSERT (src/collect/events/write.ts).
+   */
+  append?(table: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
   /** Runs `work` atomically where the engine supports it: all of it is written, or none. */
   transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -98,7 +98,7 @@ afterEach(async () => {
 });
 
 /** A collector whose log holds `lines` lines, loaded two or so at a time; not started. */
-async function rig(options: { yieldToRequests: boolean; lines: number; streamLoads: number; maxEvents?: number }): Promise<Rig> {
+async function rig(options: { yieldToRequests: boolean; lines: number; streamLoads: number; maxEvents?: number; yieldMaxLag?: number }): Promise<Rig> {
   const engine = await openStore(':memory:');
   const clock = new ManualClock();
   const loads: Load[] = [];
@@ -116,6 +116,7 @@ async function rig(options: { yieldToRequests: boolean; lines: number; streamLoa
     keyPages: [],
     worker: false,
     yieldToRequests: options.yieldToRequests,
+    ...(options.yieldMaxLag !== undefined ? { yieldMaxLag: options.yieldMaxLag } : {}),
     clock,
     onRest: (ms) => rests.push({ at: clock.now(), ms }),
     trace: (what) => {
@@ -155,6 +156,7 @@ async function runUntilIdle(r: Rig): Promise<void> {
 describe('the loader yielding to requests (server.loader.yieldToRequests)', () => {
   it('is on by default', () => {
     expect(parseConfig({}).server.loader.yieldToRequests).toBe(true);
+    expect(parseConfig({}).server.loader.yieldMaxLag).toBe(20_000);
     expect(parseConfig({ server: { loader: { yieldToRequests: false } } }).server.loader.yieldToRequests).toBe(false);
   });
 
@@ -176,6 +178,31 @@ describe('the loader yielding to requests (server.loader.yieldToRequests)', () =
     await Promise.all(r.appends);
     await r.collector.drain();
     expect(await stored(r.engine)).toEqual({ n: 15, distinct: 15 });
+  });
+
+  it('does not rest while the lag is at yieldMaxLag or past it, and ends a rest at the append that brings it there', async () => {
+    // 12 lines wait, a load takes 2, a request brings 1 during each of the first three loads.
+    const r = await rig({ yieldToRequests: true, lines: 12, streamLoads: 3, yieldMaxLag: 10 });
+    r.collector.start();
+    await r.clock.fireAndWait();
+    // After loads 1 and 2, 11 then 10 wait: no rest. After load 3, 9 wait: it rests.
+    expect(r.loads.slice(0, 3).map((load) => load.request)).toEqual([true, true, true]);
+    expect(r.rests).toEqual([{ at: (r.loads[2] as Load).end, ms: LOAD_MS }]);
+    expect(r.loads).toHaveLength(3);
+    for (let i = 1; i < 3; i++) expect((r.loads[i] as Load).start).toBe((r.loads[i - 1] as Load).end);
+    const restStarted = r.clock.now();
+
+    // One more event during the rest brings the lag back to 10: loading resumes at once, the clock still.
+    const idle = r.clock.timerSet();
+    await r.collector.acceptLines([line('late-1')]);
+    await idle;
+    expect(r.loads[3]?.start).toBe(restStarted);
+    expect(r.rests).toHaveLength(1);
+    expect(r.clock.due).toEqual([(r.loads.at(-1) as Load).end + INTERVAL_MS]);
+
+    await Promise.all(r.appends);
+    await r.collector.drain();
+    expect(await stored(r.engine)).toEqual({ n: 16, distinct: 16 });
   });
 
   it('does not rest when no request arrives during a load', async () => {

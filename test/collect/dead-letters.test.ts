@@ -1,4 +1,4 @@
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deadLetter, drop, EventLoader, EventLog, logEntry, messageStep, ok, segmentPath, type Message } from '../../src/collect/events/index.js';
@@ -170,15 +170,19 @@ describe('a failure of the machine, not of a message', () => {
     const log = new EventLog(folder);
     await log.append(valid(5));
     await log.close();
-    // The staging folder cannot be made (a file stands in its way), as with a full or broken disk.
-    writeFileSync(join(folder, '.staging'), 'in the way');
     const engine = await openStore(':memory:');
-    const loader = new EventLoader(engine, { folder, keyPages: [] });
+    // The rows' write fails as with a full or broken disk, until the disk is back.
+    let diskBroken = true;
+    const append = engine.append?.bind(engine);
+    if (!append) throw new Error('the DuckDB engine appends');
+    const failing = Object.create(engine) as Engine;
+    failing.append = (table, rows) => (diskBroken ? Promise.reject(new Error('IO Error: No space left on device')) : append(table, rows));
+    const loader = new EventLoader(failing, { folder, keyPages: [] });
     try {
-      await expect(loader.loadOnce()).rejects.toThrow();
+      await expect(loader.loadOnce()).rejects.toThrow('No space left');
       expect(await count(engine, sql`SELECT count(*) AS n FROM events_dead_letter`)).toBe(0);
       expect(await count(engine, sql`SELECT count(*) AS n FROM event_log_position`)).toBe(0);
-      rmSync(join(folder, '.staging'));
+      diskBroken = false;
       expect(await loader.loadOnce()).toMatchObject({ events: 5, deadLetters: 0 });
     } finally {
       await loader.close();

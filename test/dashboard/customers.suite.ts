@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { RowSet } from '../../src/collect/events/rows.js';
 import { stageRows, writeStaged } from '../../src/collect/events/write.js';
 import { customer360 } from '../../src/dashboard/customer-360.js';
 import { HISTORY_INDEXES } from '../../src/profiles/lookup-indexes.js';
 import { customerProfile, type CustomerProfile } from '../../src/profiles/index.js';
 import { sql, type Engine, type Row as DbRow, type Sql } from '../../src/store/index.js';
-import { tempDir } from '../helpers/fixtures.js';
 import { sharedFixture, type DashboardFixture } from './helpers.js';
 import type { z } from '@hono/zod-openapi';
 import type { customer360Schema, customersSchema } from '../../src/dashboard/schemas.js';
@@ -181,7 +179,7 @@ describe('GET /api/customers and /api/customers/{id}', () => {
     rows.add('responses', { contact_id: 'LATE-C1', type: 'opened', at: after(3) });
     rows.add('web_events', { event_id: 'LATE-W1', customer_id: record, at: after(4), type: 'page_view', page: '/late' });
     // As the loader merges a chunk: staged files, then one transaction into the (indexed) tables.
-    const staged = await stageRows(rows, join(tempDir(), 'late-stage'));
+    const staged = stageRows(rows);
     await fx.engine.transaction((tx) => writeStaged(tx, staged));
     const body = await fx.json<Customer360>(`/api/customers/${encodeURIComponent(person?.person_id ?? '')}`);
     expect(body.timeline.slice(0, 4)).toEqual([

@@ -21,6 +21,11 @@ export interface CollectorOptions extends Omit<LoaderOptions, 'folder'> {
    * from request handling. Drains never rest, nor does a load no request came during.
    */
   readonly yieldToRequests?: boolean;
+  /**
+   * Events waiting unloaded past which the loader does not yield (default 20,000): a rest is
+   * skipped, or ends at the append that passes it. Keeps the lag bounded under a steady stream.
+   */
+  readonly yieldMaxLag?: number;
   /** Times loads and rests (tests inject one; default: performance.now and unref'd timers). */
   readonly clock?: LoaderClock;
   /** Told of each rest and its length in ms (tests, tracing). */
@@ -34,6 +39,8 @@ export interface LoaderClock {
   clearTimeout(timer: unknown): void;
 }
 
+const DEFAULT_YIELD_MAX_LAG = 20_000;
+
 const systemClock: LoaderClock = {
   now: () => performance.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
@@ -44,7 +51,8 @@ const systemClock: LoaderClock = {
  * The collection pipeline: `accept` makes messages durable in the log (the caller answers 200
  * after it resolves); a background loop loads the log into the datamart every `intervalMs`, or
  * sooner when `maxEvents` wait. With `yieldToRequests`, a background load during which requests
- * arrived is followed by a rest as long as itself, then the loop goes on (it never starves).
+ * arrived is followed by a rest as long as itself, then the loop goes on (it never starves);
+ * not while `yieldMaxLag` events wait unloaded (the lag stays bounded).
  */
 export class EventCollector {
   readonly log: EventLog;
@@ -83,6 +91,7 @@ export class EventCollector {
         () => undefined,
       );
     this.log.onAppend(() => {
+      if (this.resting && this.waiting() >= this.maxLag) this.endRest();
       if (this.log.appendedLines - this.loadedLines >= options.maxEvents) this.kick();
     });
   }
@@ -137,9 +146,26 @@ export class EventCollector {
     }, ms);
   }
 
+  /** Ends a rest now: the lag passed its bound. */
+  private endRest(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.resting = false;
+    this.kick();
+  }
+
+  /** Acknowledged events not loaded yet (what an earlier process left counted once known). */
+  private waiting(): number {
+    return Math.max(0, (this.backlog ?? 0) + this.log.appendedLines - this.loadedLines);
+  }
+
+  private get maxLag(): number {
+    return this.options.yieldMaxLag ?? DEFAULT_YIELD_MAX_LAG;
+  }
+
   private kick(): void {
     if (this.running || this.resting || this.stopped) return;
-    this.running = this.exclusive(() => this.loadAvailable(this.options.yieldToRequests ?? true))
+    this.running = this.queue(() => this.loadAvailable(this.options.yieldToRequests ?? true))
       .catch((error: unknown) => {
         this.options.onError?.(error);
         return null;
@@ -157,6 +183,14 @@ export class EventCollector {
    * which must not fall between a load's read and its commit.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
+    // The loader's read-ahead may hold lines this work changes in place (an erasure blanks them).
+    // A thread that failed holds nothing read ahead any more.
+    const then = (): Promise<T> => this.loader.discardReadAhead().catch(() => undefined).then(work);
+    return this.queue(then);
+  }
+
+  /** Runs `work` after every load queued before it (the loads themselves). */
+  private queue<T>(work: () => Promise<T>): Promise<T> {
     const result = this.loads.then(work, work);
     this.loads = result.catch(() => undefined);
     return result;
@@ -164,7 +198,8 @@ export class EventCollector {
 
   /**
    * Loads until the log is loaded: null then. When `yielding` and a request arrived during a
-   * load, stops after it and returns the rest to take, in ms (as long as that load took).
+   * load, stops after it and returns the rest to take, in ms (as long as that load took), unless
+   * the lag is past its bound.
    */
   private async loadAvailable(yielding: boolean): Promise<number | null> {
     while (!this.stopped) {
@@ -173,14 +208,14 @@ export class EventCollector {
       const chunk: LoadedChunk | null = await this.loader.loadOnce();
       if (chunk === null) return null;
       this.loadedLines += chunk.lines;
-      if (yielding && this.requests !== requests) return Math.max(0, this.clock.now() - started);
+      if (yielding && this.requests !== requests && this.waiting() < this.maxLag) return Math.max(0, this.clock.now() - started);
     }
     return null;
   }
 
   /** Loads everything acknowledged so far, at once, without rests (tests, shutdown). */
   async drain(): Promise<void> {
-    await this.exclusive(() => this.loadAvailable(false));
+    await this.queue(() => this.loadAvailable(false));
   }
 
   /** Stops loading after the current chunk; what is logged stays for the next start. */

@@ -3,7 +3,7 @@ import { deadLetter, drop, isolate, ok, runSteps, type Outcome, type Refusal, ty
 import type { EventLink } from './links.js';
 import { listSegments, readLineAt } from './log.js';
 import type { ChunkPreparation, MappedChunk, ReadMessage } from './prepare.js';
-import { checkStaged, removeStaged, storedMessageIds, writeStaged, type StagedTable } from './write.js';
+import { checkStaged, storedMessageIds, writeStaged, type StagedTable } from './write.js';
 
 export interface LogPosition {
   readonly segment: number;
@@ -209,7 +209,7 @@ export function mapStep(context: LoadContext): LoadStep {
   };
 }
 
-/** stage: the mapped rows to staging files (a failure there is the machine's: it is retried, never a dead letter). */
+/** stage: the mapped rows laid out for the appender (a failure there is the machine's: it is retried, never a dead letter). */
 export function stageStep(context: LoadContext): LoadStep {
   return {
     name: 'stage',
@@ -276,8 +276,6 @@ export function commitStep(context: LoadContext): LoadStep {
         if (error === TRIAL_ROLLBACK) return ok(state);
         if (!DATA_ERROR.test(messageOf(error))) throw error;
         return deadLetter(datamartReason(messageOf(error)));
-      } finally {
-        await removeStaged(state.tables);
       }
       const mapped = state.mapped ?? NO_MAPPING;
       const loaded: LoadedChunk = {

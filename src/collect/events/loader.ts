@@ -124,6 +124,11 @@ export class EventLoader {
     return state.loaded;
   }
 
+  /** Forgets a chunk read ahead: the next load reads the log again (call before changing log lines in place). */
+  async discardReadAhead(): Promise<void> {
+    await this.preparer.discardAhead?.();
+  }
+
   /** Stops the worker thread, if any. */
   close(): Promise<void> {
     return this.preparer.close();

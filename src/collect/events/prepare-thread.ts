@@ -9,7 +9,13 @@ const port = parentPort;
 async function answer(call: PrepareCall): Promise<PrepareReply> {
   try {
     const result =
-      call.method === 'read' ? await preparer.read(...call.args) : call.method === 'map' ? await preparer.map(...call.args) : await preparer.stage();
+      call.method === 'read'
+        ? await preparer.read(...call.args)
+        : call.method === 'map'
+          ? await preparer.map(...call.args)
+          : call.method === 'stage'
+            ? await preparer.stage()
+            : await preparer.discardAhead().then(() => null);
     return { id: call.id, result };
   } catch (error) {
     return { id: call.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

@@ -9,8 +9,9 @@ import type { StagedTable } from './write.js';
 export type PrepareCall =
   | { readonly id: number; readonly method: 'read'; readonly args: [segment: number, offset: number, maxBytes: number] }
   | { readonly id: number; readonly method: 'map'; readonly args: [only: readonly number[]] }
-  | { readonly id: number; readonly method: 'stage'; readonly args: [] };
-type PrepareResult = ReadChunk | MappedChunk | { readonly refused: string } | StagedTable[];
+  | { readonly id: number; readonly method: 'stage'; readonly args: [] }
+  | { readonly id: number; readonly method: 'discardAhead'; readonly args: [] };
+type PrepareResult = ReadChunk | MappedChunk | { readonly refused: string } | StagedTable[] | null;
 export type PrepareReply = { readonly id: number; readonly result: PrepareResult } | { readonly id: number; readonly error: string };
 
 interface Pending {
@@ -44,6 +45,11 @@ export class WorkerChunkPreparer implements ChunkPreparation {
 
   stage(): Promise<StagedTable[]> {
     return this.call({ id: this.nextId++, method: 'stage', args: [] }) as Promise<StagedTable[]>;
+  }
+
+  async discardAhead(): Promise<void> {
+    // A thread not started holds nothing read ahead.
+    if (this.worker !== null) await this.call({ id: this.nextId++, method: 'discardAhead', args: [] });
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { normalise, type LogEntry, type TrackedEvent } from './envelope.js';
 import { eventLinks, type EventLink } from './links.js';
 import { readLines } from './log.js';
@@ -54,83 +53,173 @@ export interface ChunkPreparation {
    * Can be called again on the same read. A mapping that throws is answered `{ refused }`.
    */
   map(only: readonly number[]): Promise<MappedChunk | { readonly refused: string }>;
-  /** Writes the rows of the last `map` to staging files. */
+  /** Lays the rows of the last `map` out for the appender (arrays in each table's column order). */
   stage(): Promise<StagedTable[]>;
+  /** Forgets a chunk read ahead, if the preparation reads ahead (before the log's lines change in place). */
+  discardAhead?(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** A read's messages, parsed; with the mapping of all of them when it was made ahead. */
+interface Parsed {
+  readonly events: TrackedEvent[];
+  readonly chunk: ReadChunk;
+  premapped: { readonly rows: RowSet; readonly chunk: MappedChunk } | null;
+}
+
+/** The read the preparer makes ahead, of the log after the last one (what the next load asks). */
+interface Ahead {
+  readonly segment: number;
+  readonly offset: number;
+  readonly maxBytes: number;
+  readonly parsed: Promise<Parsed | null>;
+}
+
 /**
- * Reads log lines, parses and normalises them, maps the fresh ones to datamart rows and writes
- * those rows as staging files: everything of a load but the SQL.
+ * Reads log lines, parses and normalises them, maps the fresh ones to datamart rows and lays
+ * those rows out for the appender: everything of a load but the SQL.
+ *
+ * Once a chunk is staged it reads, parses and maps the next one (the log after it, as the next
+ * load will ask) while the loader writes the first: in the worker thread that work runs beside
+ * the SQL instead of between two loads. The next `read` takes it when it asks for the same range
+ * and it found lines; its rows serve when `map` asks for every message of it (none stored, none
+ * dropped); any other `map` (a replay, a suppression, a bisecting trial) maps again. Reading
+ * ahead changes nothing on disk; `discardAhead` forgets it (before an erasure blanks log lines).
  */
 export class ChunkPreparer implements ChunkPreparation {
-  private events: TrackedEvent[] = [];
+  private current: Parsed = { events: [], chunk: { lines: 0, nextOffset: 0, messages: [], unreadable: [] }, premapped: null };
+  /** The log range after the last read, when it came from the log. */
+  private after: { readonly segment: number; readonly offset: number; readonly maxBytes: number } | null = null;
+  private ahead: Ahead | null = null;
   private rows: RowSet | null = null;
-  private readonly stagingFolder: string;
 
-  constructor(private readonly options: PrepareOptions) {
-    this.stagingFolder = join(options.folder, '.staging');
-  }
+  constructor(private readonly options: PrepareOptions) {}
 
   async read(segment: number, offset: number, maxBytes: number): Promise<ReadChunk> {
-    const { lines, offsets, nextOffset } = await readLines(this.options.folder, segment, offset, maxBytes);
-    return this.accept(lines.map((line, i) => ({ line, offset: offsets[i] ?? offset })), nextOffset);
+    const ahead = this.ahead;
+    this.ahead = null;
+    const early = ahead !== null && ahead.segment === segment && ahead.offset === offset && ahead.maxBytes === maxBytes ? await ahead.parsed : null;
+    const parsed = early !== null && early.chunk.lines > 0 ? early : await this.parse(segment, offset, maxBytes);
+    this.use(parsed);
+    this.after = { segment, offset: parsed.chunk.nextOffset, maxBytes };
+    return parsed.chunk;
   }
 
   /** Takes lines from elsewhere than the log (dead letters retried), each with its log offset. */
   accept(lines: readonly { readonly line: string; readonly offset: number }[], nextOffset = 0): ReadChunk {
-    const events: TrackedEvent[] = [];
-    const messages: ReadMessage[] = [];
-    const unreadable: UnreadableLine[] = [];
-    for (const { line, offset } of lines) {
-      // Blank lines are lines an erasure or retention scrubbed in place (offsets kept): nothing to load.
-      if (line.trim() === '') continue;
-      try {
-        const event = normalise(JSON.parse(line) as LogEntry);
-        if (typeof event.messageId !== 'string' || Number.isNaN(event.timestamp.getTime())) throw new Error('not a log entry (no id or no valid time)');
-        events.push(event);
-        messages.push({ messageId: event.messageId, offset, userId: event.userId, anonymousId: event.anonymousId });
-      } catch (error) {
-        // A complete line: a crash only tears the last one, which has no newline and is never read.
-        unreadable.push({ offset, line, reason: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    this.events = events;
-    this.rows = null;
-    return { lines: lines.length, nextOffset, messages, unreadable };
+    const parsed = parseLines(lines, nextOffset);
+    this.use(parsed);
+    this.after = null;
+    return parsed.chunk;
   }
 
   map(only: readonly number[]): Promise<MappedChunk | { readonly refused: string }> {
-    const chosen = only.map((i) => this.events[i]).filter((e): e is TrackedEvent => e !== undefined);
+    const { events, premapped } = this.current;
+    if (premapped !== null && only.length === events.length && only.every((index, i) => index === i)) {
+      this.rows = premapped.rows;
+      return Promise.resolve(premapped.chunk);
+    }
+    const chosen = only.map((i) => events[i]).filter((e): e is TrackedEvent => e !== undefined);
     // A thread restarted since the read holds no events: mapping none would commit the position past them.
     if (chosen.length !== only.length) return Promise.reject(new Error(`map of ${only.length} messages, ${chosen.length} of them read: read again`));
-    // Oldest first, so a later identify's traits win; the sort is stable for equal times.
-    chosen.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
-    let rows: RowSet;
-    try {
-      rows = mapEvents(chosen, this.options);
-    } catch (error) {
-      this.rows = null;
-      return Promise.resolve({ refused: error instanceof Error ? error.message : String(error) });
+    const mapped = mapChosen(chosen, this.options);
+    this.rows = 'refused' in mapped ? null : mapped.rows;
+    return Promise.resolve('refused' in mapped ? mapped : mapped.chunk);
+  }
+
+  stage(): Promise<StagedTable[]> {
+    const rows = this.rows;
+    if (rows === null) return Promise.reject(new Error('stage called without a mapping'));
+    const staged = stageRows(rows);
+    const after = this.after;
+    const ahead = this.ahead;
+    // Once the rows are on their way (a bisecting trial stages again: the range after is the same).
+    if (after !== null && (ahead === null || ahead.segment !== after.segment || ahead.offset !== after.offset || ahead.maxBytes !== after.maxBytes)) {
+      this.ahead = { ...after, parsed: this.readAhead(after.segment, after.offset, after.maxBytes) };
     }
-    this.rows = rows;
-    return Promise.resolve({
+    return Promise.resolve(staged);
+  }
+
+  /** Forgets what was read ahead (after waiting for it): the next read reads the log again. */
+  async discardAhead(): Promise<void> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    await ahead?.parsed;
+  }
+
+  close(): Promise<void> {
+    return this.discardAhead();
+  }
+
+  private use(parsed: Parsed): void {
+    this.current = parsed;
+    this.rows = null;
+  }
+
+  private async parse(segment: number, offset: number, maxBytes: number): Promise<Parsed> {
+    const { lines, offsets, nextOffset } = await readLines(this.options.folder, segment, offset, maxBytes);
+    return parseLines(
+      lines.map((line, i) => ({ line, offset: offsets[i] ?? offset })),
+      nextOffset,
+    );
+  }
+
+  private readAhead(segment: number, offset: number, maxBytes: number): Promise<Parsed | null> {
+    return new Promise((resolve) => {
+      // After this answer is posted: the thread's next work is the next chunk.
+      setImmediate(() => {
+        this.parse(segment, offset, maxBytes).then(
+          (parsed) => {
+            const mapped = parsed.chunk.lines > 0 ? mapChosen([...parsed.events], this.options) : null;
+            if (mapped !== null && !('refused' in mapped)) parsed.premapped = mapped;
+            resolve(parsed);
+          },
+          // A segment deleted meanwhile, or any other trouble: the next read reads for itself.
+          () => resolve(null),
+        );
+      });
+    });
+  }
+}
+
+function parseLines(lines: readonly { readonly line: string; readonly offset: number }[], nextOffset: number): Parsed {
+  const events: TrackedEvent[] = [];
+  const messages: ReadMessage[] = [];
+  const unreadable: UnreadableLine[] = [];
+  for (const { line, offset } of lines) {
+    // Blank lines are lines an erasure or retention scrubbed in place (offsets kept): nothing to load.
+    if (line.trim() === '') continue;
+    try {
+      const event = normalise(JSON.parse(line) as LogEntry);
+      if (typeof event.messageId !== 'string' || Number.isNaN(event.timestamp.getTime())) throw new Error('not a log entry (no id or no valid time)');
+      events.push(event);
+      messages.push({ messageId: event.messageId, offset, userId: event.userId, anonymousId: event.anonymousId });
+    } catch (error) {
+      // A complete line: a crash only tears the last one, which has no newline and is never read.
+      unreadable.push({ offset, line, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { events, chunk: { lines: lines.length, nextOffset, messages, unreadable }, premapped: null };
+}
+
+/** Maps `chosen` (sorted here, oldest first, so a later identify's traits win; stable for equal times). */
+function mapChosen(chosen: TrackedEvent[], options: PrepareOptions): { readonly rows: RowSet; readonly chunk: MappedChunk } | { readonly refused: string } {
+  chosen.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+  let rows: RowSet;
+  try {
+    rows = mapEvents(chosen, options);
+  } catch (error) {
+    return { refused: error instanceof Error ? error.message : String(error) };
+  }
+  return {
+    rows,
+    chunk: {
       events: chosen.length,
       customerIds: [...new Set(rows.rows('customers').map((r) => String(r.customer_id)))],
       links: eventLinks(chosen),
       senders: senders(chosen),
-    });
-  }
-
-  async stage(): Promise<StagedTable[]> {
-    const rows = this.rows;
-    if (rows === null) throw new Error('stage called without a mapping');
-    return stageRows(rows, this.stagingFolder);
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
+    },
+  };
 }
 
 function senders(events: readonly TrackedEvent[]): MappedChunk['senders'] {
