@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { activationConfigSchema } from './activation-config.js';
 import { collectConfigSchema } from './collect-config.js';
 import { digitalConfigSchema } from './digital-config.js';
 import { identityConfigSchema } from './identity-config.js';
@@ -40,6 +41,7 @@ export const configSchema = z
     identity: identityConfigSchema,
     server: serverConfigSchema,
     collect: collectConfigSchema,
+    activation: activationConfigSchema,
     import: z
       .object({
         /** How many problems an import lists before it stops looking. */

@@ -1,5 +1,5 @@
 import type { DigitalConfig } from '../config/digital-config.js';
-import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
+import { sentContact, sql, type Dialect, type Engine, type Sql } from '../store/index.js';
 import { dropTables, replaceTable } from '../pipeline/tables.js';
 
 type SignalType = 'TIMESTAMP' | 'BIGINT';
@@ -98,7 +98,7 @@ export async function writeDigitalSignals(engine: Engine, config: DigitalConfig,
     branch(
       d,
       sql`contacts AS c LEFT JOIN digital_email_responses AS r ON r.contact_id = c.contact_id
-        WHERE ${inList(sql`c.channel`, emailChannels)} AND c.sent_at <= ${asOf}`,
+        WHERE ${inList(sql`c.channel`, emailChannels)} AND c.sent_at <= ${asOf} AND ${sentContact('c')}`,
       {
         first_seen: sql`min(c.sent_at)`,
         email_contacts: sql`count(*)`,

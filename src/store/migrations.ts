@@ -80,6 +80,11 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'dashboard login failures', statements: (dialect) => [dialect.createTable(LOGIN_FAILURES_TABLE)] },
   { version: 9, name: 'audit log', statements: (dialect) => [dialect.createTable(AUDIT_LOG_TABLE)] },
   { version: 10, name: 'suppression list', statements: (dialect) => [dialect.createTable(SUPPRESSION_TABLE)] },
+  {
+    version: 11,
+    name: 'contact status (planned, sent, cancelled)',
+    statements: (dialect) => [{ table: 'contacts', column: 'status', type: dialect.columnType('string', true), tableMayBeMissing: false }],
+  },
 ];
 
 async function addColumn(engine: Engine, addition: ColumnAddition): Promise<void> {

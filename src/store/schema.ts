@@ -2,6 +2,7 @@
  * The datamart's tables, described once. DDL for every engine, import validation and the
  * documentation in docs/data-model.md all derive from these specs, so they cannot disagree.
  */
+import { sql, type Sql } from './sql.js';
 
 /** Logical column types; each dialect maps them to its own types. */
 export type ColumnType = 'string' | 'int' | 'money' | 'float' | 'date' | 'timestamp' | 'bool';
@@ -30,6 +31,16 @@ export interface TableSpec {
 }
 
 export const CONTACT_CHANNELS = ['email', 'sms', 'mail', 'phone', 'push'] as const;
+/** A contact's life: planned by the planner, then sent (or cancelled). Empty in imported files means sent. */
+export const CONTACT_STATUSES = ['planned', 'sent', 'cancelled'] as const;
+/**
+ * SQL condition: the contact under `alias` was sent (imported history has no status). Value,
+ * classes and reaction rates read sent contacts only; a planned contact is not yet a cost.
+ */
+export function sentContact(alias: string): Sql {
+  return sql`coalesce(${sql.raw(alias)}.status, 'sent') = 'sent'`;
+}
+
 export const ORDER_CHANNELS = ['store', 'web', 'phone', 'app'] as const;
 export const IDENTIFIER_TYPES = [
   'user_id',
@@ -197,6 +208,12 @@ export const TABLES = [
       { name: 'channel', type: 'string', required: true, values: CONTACT_CHANNELS, doc: 'email, sms, mail, phone or push.' },
       { name: 'sent_at', type: 'timestamp', required: true, doc: 'When it was sent.' },
       { name: 'unit_cost', type: 'money', min: 0, doc: 'Cost of this contact; when empty, the configured channel cost applies.' },
+      {
+        name: 'status',
+        type: 'string',
+        values: CONTACT_STATUSES,
+        doc: 'planned (by Fidelis\'s campaign planner, not sent yet), sent or cancelled; empty means sent (imported history). Value, classes and reaction rates count sent contacts only; contact pressure counts planned and sent.',
+      },
     ],
   },
   {

@@ -1,5 +1,5 @@
 import type { Dialect } from '../store/index.js';
-import { sql, type Sql } from '../store/index.js';
+import { sentContact, sql, type Sql } from '../store/index.js';
 import type { PipelineStep, StepContext } from '../pipeline/step.js';
 import { dropTables, replaceTable } from '../pipeline/tables.js';
 
@@ -79,7 +79,7 @@ export const customerFacts: PipelineStep = {
       FROM tickets AS t JOIN customer_persons AS p ON p.customer_id = t.customer_id WHERE t.opened_at <= ${asOf}`);
     await replaceTable(engine, 'person_contacts', sql`SELECT p.person_id AS person_id, c.sent_at AS happened_at,
       coalesce(${d.cast(sql`c.unit_cost`, 'float')}, ${costCase(sql`c.channel`, costs.contactByChannel, 0)}) AS cost
-      FROM contacts AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id WHERE c.sent_at <= ${asOf}`);
+      FROM contacts AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id WHERE c.sent_at <= ${asOf} AND ${sentContact('c')}`);
     await replaceTable(engine, 'person_records', sql`SELECT p.person_id AS person_id, c.acquisition_cost AS acquisition_cost,
       c.signup_at AS signup_at FROM customers AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id
       WHERE c.signup_at IS NULL OR c.signup_at <= ${asOf}`);
