@@ -1,0 +1,5 @@
+/** The contact-pressure policy (issue 13 section 3): what each person may still receive, and why. */
+export { contactAllowance, allowanceOf, CONTACT_ALLOWANCE, CONTACT_ALLOWANCE_TABLE } from './allowance.js';
+export type { AllowanceOptions, AllowanceRow } from './allowance.js';
+export { ALLOWANCE_SCOPES, BLOCKED_REASONS, plannedByFidelis, pressingContact, windowSpan } from './policy.js';
+export type { AllowanceScope, BlockedReason } from './policy.js';
