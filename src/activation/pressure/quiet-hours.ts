@@ -4,8 +4,7 @@
  * `isQuietTime` before sending. Hand-written on Intl (no time-zone library in the project): the
  * only conversion needed is "this local wall time on this local day", done by two offset lookups.
  */
-import type { PressureConfig } from '../../config/index.js';
-import type { WEEKDAYS } from '../../config/index.js';
+import type { PressureConfig, WEEKDAYS } from '../../config/index.js';
 
 type QuietHours = PressureConfig['quietHours'];
 /** The policy, or its quiet-hours part. */
