@@ -60,6 +60,11 @@ export async function allowanceOf(engine: Engine, config: Config, personId: stri
   return rows.map((r) => ({ ...r, used: Number(r.used), cap: r.cap === null ? null : Number(r.cap), remaining: Number(r.remaining) })).sort((a, b) => order(a.channel) - order(b.channel));
 }
 
+/** Every person's verdict rows as a query (nothing written): for reports that aggregate them. */
+export function verdictsOf(engine: Engine, policy: PressureConfig, asOf: Date, sources: Sources): Sql {
+  return verdicts(engine, policy, sql`(${personFacts(engine, policy, asOf, sources, null)})`);
+}
+
 export interface AllowanceRow {
   readonly person_id: string;
   readonly channel: string;
@@ -70,12 +75,12 @@ export interface AllowanceRow {
   readonly reason_params: string;
 }
 
-interface Sources {
+export interface Sources {
   readonly classes: boolean;
 }
 
 /** Which optional inputs exist, and a check that every exclusion rule names a real column. */
-async function allowanceSources(engine: Engine, policy: PressureConfig): Promise<Sources> {
+export async function allowanceSources(engine: Engine, policy: PressureConfig): Promise<Sources> {
   const existing = new Set((await engine.query<{ name: string }>(engine.dialect.existingTables(['customer_classes', 'person_consents', 'customer_persons']))).map((r) => r.name));
   for (const needed of ['customer_persons', 'person_consents']) {
     if (!existing.has(needed)) throw new ConfigError(`Contact pressure needs the table ${needed}: run \`fidelis run\` first`);
@@ -92,14 +97,14 @@ async function allowanceSources(engine: Engine, policy: PressureConfig): Promise
   return { classes };
 }
 
-const col = (w: ScopedWindow, part: 'past' | 'next'): string => `${part}_${w.scope}_${w.index}`;
+export const col = (w: ScopedWindow, part: 'past' | 'next'): string => `${part}_${w.scope}_${w.index}`;
 const zeroOr = (expression: Sql): Sql => sql`coalesce(${expression}, 0)`;
 
 /**
  * One row per person: tier treatment, exclusions, cool-downs, and for every window of every
  * scope the contacts counted before asOf (`past_*`) and planned after it (`next_*`).
  */
-function personFacts(engine: Engine, policy: PressureConfig, asOf: Date, sources: Sources, personId: string | null): Sql {
+export function personFacts(engine: Engine, policy: PressureConfig, asOf: Date, sources: Sources, personId: string | null): Sql {
   const d = engine.dialect;
   const onePerson = (alias: string): Sql => (personId === null ? sql`1 = 1` : sql`${sql.raw(alias)}.person_id = ${personId}`);
   const windows = scopedWindows(policy);

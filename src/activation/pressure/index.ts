@@ -9,3 +9,6 @@ export { explainPressure, verdictParams } from './explain.js';
 export type { PressureExplanation, PressureVerdict } from './explain.js';
 export { PRESSURE_LOCALES, PRESSURE_MESSAGES, pressureMessage } from './messages.js';
 export type { PressureLocale, VerdictParams } from './messages.js';
+export { pressureReport } from './report.js';
+export type { PressureReport, WindowDistribution } from './report.js';
+export { defaultPressureAsOf } from './as-of.js';

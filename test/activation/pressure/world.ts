@@ -24,8 +24,12 @@ export interface World {
 
 export const record = (person: string): string => `${person}-rec`;
 
-export async function world(persons: readonly WorldPerson[], policy: NonNullable<NonNullable<ConfigInput['activation']>['pressure']> = {}): Promise<World> {
-  const engine = await openStore(':memory:');
+export async function world(
+  persons: readonly WorldPerson[],
+  policy: NonNullable<NonNullable<ConfigInput['activation']>['pressure']> = {},
+  location = ':memory:',
+): Promise<World> {
+  const engine = await openStore(location);
   await engine.exec('CREATE TABLE customer_persons (customer_id VARCHAR, person_id VARCHAR)');
   await engine.exec('CREATE TABLE customer_classes (person_id VARCHAR, value_tier VARCHAR, clv DOUBLE)');
   await engine.exec('CREATE TABLE person_consents (person_id VARCHAR, channel VARCHAR, status VARCHAR, "at" TIMESTAMP, source VARCHAR, record VARCHAR)');
