@@ -7,7 +7,7 @@
 import type { Config, PressureConfig } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
 import { dropTables, replaceTable } from '../../pipeline/tables.js';
-import { sql, type Engine, type Sql, type TableSpec } from '../../store/index.js';
+import { CONTACT_CHANNELS, sql, type Engine, type Sql, type TableSpec } from '../../store/index.js';
 import { ALLOWANCE_SCOPES, DAY_MS, pressingContact, scopedWindows, TIER_NAMES, windowSpan, type ScopedWindow } from './policy.js';
 
 export const CONTACT_ALLOWANCE = 'contact_allowance';
@@ -54,15 +54,25 @@ export async function allowanceOf(engine: Engine, config: Config, personId: stri
   const policy = config.activation.pressure;
   const sources = await allowanceSources(engine, policy);
   const rows = await engine.query<AllowanceRow & Record<string, unknown>>(
-    verdicts(engine, policy, sql`(${personFacts(engine, policy, asOf, sources, personId)})`),
+    overFacts(engine, personFacts(engine, policy, asOf, sources, personId), (facts) => verdicts(engine, policy, facts)),
   );
   const order = (channel: string): number => (ALLOWANCE_SCOPES as readonly string[]).indexOf(channel);
   return rows.map((r) => ({ ...r, used: Number(r.used), cap: r.cap === null ? null : Number(r.cap), remaining: Number(r.remaining) })).sort((a, b) => order(a.channel) - order(b.channel));
 }
 
-/** Every person's verdict rows as a query (nothing written): for reports that aggregate them. */
-export function verdictsOf(engine: Engine, policy: PressureConfig, asOf: Date, sources: Sources): Sql {
-  return verdicts(engine, policy, sql`(${personFacts(engine, policy, asOf, sources, null)})`);
+/**
+ * A query over the person facts computed once: a materialised CTE `f` where the engine has CTEs
+ * (the verdict reads the facts once per channel, a report once per figure), else a subquery.
+ * `build` gets what to put after FROM (always followed by `AS f`).
+ */
+export function overFacts(engine: Engine, facts: Sql, build: (from: Sql) => Sql): Sql {
+  if (engine.dialect.name === 'duckdb') return sql`WITH facts AS MATERIALIZED (${facts}) ${build(sql`facts`)}`;
+  return build(sql`(${facts})`);
+}
+
+/** Every person's verdict rows, from facts given as what to put after FROM (see overFacts). */
+export function verdictsOver(engine: Engine, policy: PressureConfig, facts: Sql): Sql {
+  return verdicts(engine, policy, facts);
 }
 
 export interface AllowanceRow {
@@ -160,6 +170,10 @@ export function personFacts(engine: Engine, policy: PressureConfig, asOf: Date, 
   });
   const excludedRule = rules.length === 0 ? sql`0` : sql`coalesce(${d.flag(sql.join(rules, ' OR '))}, 0)`;
   const cooldownsOn = (days: number, expression: Sql): Sql => (days > 0 ? expression : d.cast(sql`NULL`, 'timestamp'));
+  const optIn = (channel: string | null): Sql =>
+    sql`max(CASE WHEN status = 'opt_in'${channel === null ? sql`` : sql` AND channel = ${channel}`} THEN 1 ELSE 0 END) AS ${sql.id(`consent_${channel ?? 'all'}`)}`;
+  const consents = sql`SELECT person_id, ${sql.join([...CONTACT_CHANNELS.map((c) => optIn(c)), optIn(null)])}
+    FROM person_consents AS pc WHERE ${onePerson('pc')} GROUP BY person_id`;
 
   return sql`SELECT p.person_id AS person_id, ${tier} AS value_tier,
       ${treatment((n) => (policy.tiers[n].marketing ? 1 : 0))} AS marketing,
@@ -169,46 +183,34 @@ export function personFacts(engine: Engine, policy: PressureConfig, asOf: Date, 
       ${policy.exclusions.openComplaint ? sql`oc.open_complaint_at` : d.cast(sql`NULL`, 'timestamp')} AS open_complaint_at,
       ${cooldownsOn(policy.cooldown.complaintDays, sql`cm.complaint_at`)} AS complaint_at,
       ${cooldownsOn(policy.cooldown.unsubscribeDays, sql`un.unsubscribe_at`)} AS unsubscribe_at,
+      ${sql.join(ALLOWANCE_SCOPES.map((c) => sql`${zeroOr(sql`pc.${sql.id(`consent_${c}`)}`)} AS ${sql.id(`consent_${c}`)}`))},
       ${sql.join(windows.flatMap((w) => [sql`${zeroOr(sql`u.${sql.id(col(w, 'past'))}`)} AS ${sql.id(col(w, 'past'))}`, sql`${zeroOr(sql`u.${sql.id(col(w, 'next'))}`)} AS ${sql.id(col(w, 'next'))}`]))}
     FROM (SELECT DISTINCT person_id FROM customer_persons AS cp WHERE ${onePerson('cp')}) AS p
     ${sources.classes ? sql`LEFT JOIN customer_classes AS cc ON cc.person_id = p.person_id` : sql``}
     LEFT JOIN (${usage}) AS u ON u.person_id = p.person_id
     LEFT JOIN (${complaints}) AS cm ON cm.person_id = p.person_id
     LEFT JOIN (${openComplaints}) AS oc ON oc.person_id = p.person_id
-    LEFT JOIN (${unsubscribes}) AS un ON un.person_id = p.person_id`;
+    LEFT JOIN (${unsubscribes}) AS un ON un.person_id = p.person_id
+    LEFT JOIN (${consents}) AS pc ON pc.person_id = p.person_id`;
+}
+
+/** The smaller of several values, as nested two-argument least() (ClickHouse's takes two). */
+function leastOf(values: readonly Sql[]): Sql {
+  const [first, ...rest] = values;
+  if (!first) throw new Error('leastOf needs a value');
+  return rest.length === 0 ? first : sql`least(${first}, ${leastOf(rest)})`;
 }
 
 /**
- * The verdict rows from the person facts: per person and target channel, the binding window is
- * the one leaving the fewest contacts among the channel's own windows and those of `all` (own
- * windows first on a tie, then the order of the policy), then the first blocking rule decides.
+ * The verdict rows from the person facts (`facts`: what goes after FROM), one SELECT per target
+ * channel, columnar: the binding window is the one leaving the fewest contacts among the channel's
+ * own windows and those of `all` (own windows first on a tie, then the policy's order); then the
+ * first blocking rule decides.
  */
 function verdicts(engine: Engine, policy: PressureConfig, facts: Sql): Sql {
   const d = engine.dialect;
   const windows = scopedWindows(policy);
-  const windowRows = windows.map((w) => {
-    const used = sql`(f.${sql.id(col(w, 'past'))} + f.${sql.id(col(w, 'next'))})`;
-    const cap = sql`(${w.max} + f.extra)`;
-    return sql`SELECT f.person_id AS person_id, ${w.scope} AS scope, ${w.index} AS window_index, ${w.days} AS days, ${cap} AS cap,
-      ${used} AS used, f.${sql.id(col(w, 'past'))} AS past, f.${sql.id(col(w, 'next'))} AS planned,
-      CASE WHEN ${cap} > ${used} THEN ${cap} - ${used} ELSE 0 END AS rem FROM ${facts} AS f`;
-  });
-  const perWindow = sql.join(windowRows, ' UNION ALL ');
-  const candidates = sql.join(
-    ALLOWANCE_SCOPES.map((target) => sql`SELECT person_id, ${target} AS channel, scope, days, cap, used, past, planned, rem,
-        ${d.flag(sql`scope <> ${target}`)} AS foreign_scope, window_index
-      FROM (${perWindow}) AS w WHERE scope = ${target}${target === 'all' ? sql`` : sql` OR scope = 'all'`}`),
-    ' UNION ALL ',
-  );
-  const binding = d.topPerGroup(candidates, {
-    partitionBy: ['person_id', 'channel'],
-    orderBy: [{ column: 'rem' }, { column: 'foreign_scope' }, { column: 'window_index' }],
-    columns: ['scope', 'days', 'cap', 'used', 'past', 'planned', 'rem'],
-    n: 1,
-    rankAs: 'binding_rank',
-  });
-  const consented = sql`SELECT person_id, channel, ${d.flag(sql`status = 'opt_in'`)} AS consented FROM person_consents
-    UNION ALL SELECT person_id, 'all' AS channel, max(${d.flag(sql`status = 'opt_in'`)}) AS consented FROM person_consents GROUP BY person_id`;
+  const text = (expression: Sql): Sql => d.cast(expression, 'string');
   const reason = sql`CASE
       WHEN f.excluded_person = 1 THEN 'pressure.excluded_person'
       WHEN f.excluded_rule = 1 THEN 'pressure.excluded_rule'
@@ -216,11 +218,10 @@ function verdicts(engine: Engine, policy: PressureConfig, facts: Sql): Sql {
       WHEN f.marketing = 0 THEN 'pressure.tier_transactional_only'
       WHEN f.complaint_at IS NOT NULL THEN 'pressure.cooldown_complaint'
       WHEN f.unsubscribe_at IS NOT NULL THEN 'pressure.cooldown_unsubscribe'
-      WHEN coalesce(c.consented, 0) = 0 THEN 'pressure.no_consent'
-      WHEN b.rem = 0 AND b.scope = 'all' THEN 'pressure.capped_all'
-      WHEN b.rem = 0 THEN 'pressure.capped'
+      WHEN f.consented = 0 THEN 'pressure.no_consent'
+      WHEN f.rem = 0 AND f.scope = 'all' THEN 'pressure.capped_all'
+      WHEN f.rem = 0 THEN 'pressure.capped'
       ELSE NULL END`;
-  const text = (expression: Sql): Sql => d.cast(expression, 'string');
   const since = sql`CASE
       WHEN f.excluded_person = 1 OR f.excluded_rule = 1 THEN NULL
       WHEN f.open_complaint_at IS NOT NULL THEN f.open_complaint_at
@@ -228,15 +229,28 @@ function verdicts(engine: Engine, policy: PressureConfig, facts: Sql): Sql {
       WHEN f.complaint_at IS NOT NULL THEN f.complaint_at
       WHEN f.unsubscribe_at IS NOT NULL THEN f.unsubscribe_at
       ELSE NULL END`;
-  const params = sql`concat('{"scope":"', b.scope, '","days":', ${text(sql`b.days`)}, ',"cap":', ${text(sql`b.cap`)},
-      ',"used":', ${text(sql`b.used`)}, ',"past":', ${text(sql`b.past`)}, ',"planned":', ${text(sql`b.planned`)},
+  const params = sql`concat('{"scope":"', f.scope, '","days":', ${text(sql`f.days`)}, ',"cap":', ${text(sql`f.cap`)},
+      ',"used":', ${text(sql`f.used`)}, ',"past":', ${text(sql`f.past`)}, ',"planned":', ${text(sql`f.planned`)},
       ',"tier":', CASE WHEN f.value_tier IS NULL THEN 'null' ELSE concat('"', f.value_tier, '"') END,
       CASE WHEN (${since}) IS NULL THEN '' ELSE concat(',"since":"', ${text(since)}, '"') END, '}')`;
-  return sql`SELECT verdict.person_id AS person_id, verdict.channel AS channel, verdict.used AS used, verdict.cap AS cap,
-      CASE WHEN verdict.blocked_reason IS NULL THEN verdict.rem ELSE 0 END AS remaining,
-      verdict.blocked_reason AS blocked_reason, verdict.reason_params AS reason_params
-    FROM (SELECT b.person_id AS person_id, b.channel AS channel, ${d.cast(sql`b.used`, 'int')} AS used, ${d.cast(sql`b.cap`, 'int')} AS cap,
-        ${d.cast(sql`b.rem`, 'int')} AS rem, ${reason} AS blocked_reason, ${params} AS reason_params
-      FROM (${binding}) AS b JOIN ${facts} AS f ON f.person_id = b.person_id
-      LEFT JOIN (${consented}) AS c ON c.person_id = b.person_id AND c.channel = b.channel) AS verdict`;
+  const perTarget = ALLOWANCE_SCOPES.map((target) => {
+    const candidates = windows.filter((w) => w.scope === target).concat(target === 'all' ? [] : windows.filter((w) => w.scope === 'all'));
+    const used = (w: ScopedWindow): Sql => sql`(f.${sql.id(col(w, 'past'))} + f.${sql.id(col(w, 'next'))})`;
+    const cap = (w: ScopedWindow): Sql => sql`(${w.max} + f.extra)`;
+    const rem = (w: ScopedWindow): Sql => sql`CASE WHEN ${cap(w)} > ${used(w)} THEN ${cap(w)} - ${used(w)} ELSE 0 END`;
+    // Layer 1: every candidate's room; layer 2: the first candidate with the least room binds.
+    const rooms = sql`SELECT f.*, ${sql.join(candidates.map((w, i) => sql`${rem(w)} AS ${sql.id(`rem_${i}`)}`))} FROM ${facts} AS f`;
+    const least = leastOf(candidates.map((_, i) => sql.id(`rem_${i}`)));
+    const pick = (value: (w: ScopedWindow) => Sql): Sql =>
+      candidates.length === 1 ? value(candidates[0] as ScopedWindow) : sql`CASE ${sql.join(candidates.map((w, i) => sql`WHEN ${sql.id(`rem_${i}`)} = ${least} THEN ${value(w)}`), ' ')} END`;
+    const bound = sql`SELECT f.*, ${target} AS channel, ${pick((w) => sql`${w.scope}`)} AS scope, ${pick((w) => sql`${w.days}`)} AS days,
+        ${pick(cap)} AS cap, ${pick(used)} AS used, ${pick((w) => sql`f.${sql.id(col(w, 'past'))}`)} AS past,
+        ${pick((w) => sql`f.${sql.id(col(w, 'next'))}`)} AS planned, ${least} AS rem, f.${sql.id(`consent_${target}`)} AS consented
+      FROM (${rooms}) AS f`;
+    return sql`SELECT f.person_id AS person_id, f.channel AS channel, ${d.cast(sql`f.used`, 'int')} AS used, ${d.cast(sql`f.cap`, 'int')} AS cap,
+        ${d.cast(sql`CASE WHEN (${reason}) IS NULL THEN f.rem ELSE 0 END`, 'int')} AS remaining,
+        ${reason} AS blocked_reason, ${params} AS reason_params
+      FROM (${bound}) AS f`;
+  });
+  return sql.join(perTarget, ' UNION ALL ');
 }

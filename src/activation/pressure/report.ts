@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../config/index.js';
 import { sql, type Engine, type Sql } from '../../store/index.js';
-import { allowanceSources, col, personFacts, verdictsOf } from './allowance.js';
+import { allowanceSources, col, overFacts, personFacts, verdictsOver } from './allowance.js';
 import { ALLOWANCE_SCOPES, plannedByFidelis, pressingContact, scopedWindows, type AllowanceScope } from './policy.js';
 
 export interface WindowDistribution {
@@ -44,61 +44,76 @@ export interface PressureReport {
 const TIER = sql`coalesce(value_tier, 'none')`;
 const n = (v: unknown): number => Number(v ?? 0);
 
+/** One row of the report's single query: which figure (`kind`) and its cells. */
+interface ReportRow {
+  readonly kind: 'dist' | 'overall' | 'example' | 'verdict';
+  readonly w: number | null;
+  readonly tier: string | null;
+  readonly contacts: number | null;
+  readonly persons: number | null;
+  readonly over: number | null;
+  readonly channel: string | null;
+  readonly reason: string | null;
+  readonly allowed: number | null;
+  readonly person_id: string | null;
+}
+
 export async function pressureReport(engine: Engine, config: Config, asOf: Date): Promise<PressureReport> {
-  const d = engine.dialect;
   const policy = config.activation.pressure;
   const sources = await allowanceSources(engine, policy);
-  const facts = personFacts(engine, policy, asOf, sources, null);
   const windows = scopedWindows(policy);
-  // One CTE so the person facts are computed once for every window's figures.
-  const withFacts = (query: Sql): Sql => (d.supportsCte ? sql`WITH f AS (${facts}) ${query}` : query);
-  const factsRef = d.supportsCte ? sql`f` : sql`(${facts}) AS f`;
-
-  const distribution = await engine.query<{ w: number; tier: string; contacts: number; persons: number; over: number }>(
-    withFacts(
+  const overNow = sql.join(windows.map((w) => sql`${sql.id(col(w, 'past'))} > ${w.max} + extra`), ' OR ');
+  // Every figure that reads the person facts in one statement, so they are computed once.
+  const row = (cells: Partial<Record<keyof ReportRow, Sql>>): Sql =>
+    sql.join((['kind', 'w', 'tier', 'contacts', 'persons', 'over', 'channel', 'reason', 'allowed', 'person_id'] as const).map((name) => sql`${cells[name] ?? sql`NULL`} AS ${sql.id(name)}`));
+  const rows = await engine.query<ReportRow & Record<string, unknown>>(
+    overFacts(engine, personFacts(engine, policy, asOf, sources, null), (facts) =>
       sql.join(
-        windows.map((w, i) => sql`SELECT ${i} AS w, ${TIER} AS tier, ${sql.id(col(w, 'past'))} AS contacts, count(*) AS persons,
-            sum(CASE WHEN ${sql.id(col(w, 'past'))} > ${w.max} + extra THEN 1 ELSE 0 END) AS over
-          FROM ${factsRef} GROUP BY 1, 2, 3`),
+        [
+          ...windows.map((w, i) => sql`SELECT ${row({ kind: sql`'dist'`, w: sql`${i}`, tier: TIER, contacts: sql.id(col(w, 'past')), persons: sql`count(*)`,
+              over: sql`sum(CASE WHEN ${sql.id(col(w, 'past'))} > ${w.max} + extra THEN 1 ELSE 0 END)` })}
+            FROM ${facts} AS f GROUP BY ${TIER}, ${sql.id(col(w, 'past'))}`),
+          sql`SELECT ${row({ kind: sql`'overall'`, persons: sql`count(*)`, over: sql`sum(CASE WHEN ${overNow} THEN 1 ELSE 0 END)` })} FROM ${facts} AS f`,
+          sql`SELECT ${row({ kind: sql`'example'`, person_id: sql`person_id` })} FROM (SELECT person_id FROM ${facts} AS f WHERE ${overNow} ORDER BY person_id LIMIT 10) AS examples`,
+          sql`SELECT ${row({ kind: sql`'verdict'`, channel: sql`channel`, reason: sql`blocked_reason`, persons: sql`count(*)`, allowed: sql`sum(CASE WHEN remaining > 0 THEN 1 ELSE 0 END)` })}
+            FROM (${verdictsOver(engine, policy, facts)}) AS v GROUP BY channel, blocked_reason`,
+        ],
         ' UNION ALL ',
       ),
     ),
   );
-  const overNow = sql.join(windows.map((w) => sql`${sql.id(col(w, 'past'))} > ${w.max} + extra`), ' OR ');
-  const [overall] = await engine.query<{ persons: number; over: number }>(withFacts(sql`SELECT count(*) AS persons, sum(CASE WHEN ${overNow} THEN 1 ELSE 0 END) AS over FROM ${factsRef}`));
-  const examples = await engine.query<{ person_id: string }>(withFacts(sql`SELECT person_id FROM ${factsRef} WHERE ${overNow} ORDER BY person_id LIMIT 10`));
-  const ever = await everOverCap(engine, config, asOf);
+  const of = (kind: ReportRow['kind']): ReportRow[] => rows.filter((r) => r.kind === kind);
+  const overall = of('overall')[0];
 
   const contacted = sql`SELECT DISTINCT cp.person_id AS person_id FROM contacts AS k JOIN customer_persons AS cp ON cp.customer_id = k.customer_id
     WHERE ${pressingContact('k')} AND k.sent_at <= ${asOf}`;
-  const never = await engine.query<{ tier: string; persons: number }>(withFacts(
-    sql`SELECT ${TIER} AS tier, count(*) AS persons FROM ${factsRef} LEFT JOIN (${contacted}) AS c ON c.person_id = f.person_id
+  const tierOf = sources.classes ? sql`LEFT JOIN customer_classes AS cc ON cc.person_id = p.person_id` : sql`CROSS JOIN (SELECT ${engine.dialect.cast(sql`NULL`, 'string')} AS value_tier) AS cc`;
+  const never = await engine.query<{ tier: string; persons: number }>(
+    sql`SELECT coalesce(cc.value_tier, 'none') AS tier, count(*) AS persons FROM (SELECT DISTINCT person_id FROM customer_persons) AS p
+      ${tierOf} LEFT JOIN (${contacted}) AS c ON c.person_id = p.person_id
       WHERE c.person_id IS NULL GROUP BY 1 ORDER BY 1`,
-  ));
-
-  const verdictRows = await engine.query<{ channel: string; reason: string | null; persons: number; allowed: number }>(
-    sql`SELECT channel, blocked_reason AS reason, count(*) AS persons, sum(CASE WHEN remaining > 0 THEN 1 ELSE 0 END) AS allowed
-      FROM (${verdictsOf(engine, policy, asOf, sources)}) AS v GROUP BY 1, 2`,
   );
+  const ever = await everOverCap(engine, config, asOf);
+  const verdictRows = of('verdict');
 
   return {
     asOf: asOf.toISOString(),
     persons: n(overall?.persons),
     windows: windows.map((w, i) => {
-      const rows = distribution.filter((r) => n(r.w) === i);
+      const mine = of('dist').filter((r) => n(r.w) === i);
       const overByTier = new Map<string, number>();
-      for (const r of rows) if (n(r.over) > 0) overByTier.set(r.tier, (overByTier.get(r.tier) ?? 0) + n(r.over));
+      for (const r of mine) if (n(r.over) > 0) overByTier.set(String(r.tier), (overByTier.get(String(r.tier)) ?? 0) + n(r.over));
       return {
         scope: w.scope,
         days: w.days,
         max: w.max,
-        rows: rows.map((r) => ({ tier: r.tier, contacts: n(r.contacts), persons: n(r.persons) })).sort((a, b) => a.tier.localeCompare(b.tier) || a.contacts - b.contacts),
+        rows: mine.map((r) => ({ tier: String(r.tier), contacts: n(r.contacts), persons: n(r.persons) })).sort((a, b) => a.tier.localeCompare(b.tier) || a.contacts - b.contacts),
         overCap: [...overByTier].sort(([a], [b]) => a.localeCompare(b)).map(([tier, persons]) => ({ tier, persons })),
         everOverCap: ever[i] ?? 0,
       };
     }),
     overCapPersons: n(overall?.over),
-    overCapExamples: examples.map((r) => r.person_id),
+    overCapExamples: of('example').map((r) => String(r.person_id)).sort(),
     neverContacted: never.map((r) => ({ tier: r.tier, persons: n(r.persons) })),
     withoutConsent: await contactsWithoutConsent(engine, asOf),
     verdicts: ALLOWANCE_SCOPES.map((channel) => {
