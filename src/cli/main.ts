@@ -8,6 +8,7 @@ import { generateCommand } from './generate-command.js';
 import { identityCommand } from './identity-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
+import { pressureCommand } from './pressure-command.js';
 import { privacyCommand } from './privacy-command.js';
 import { runCommand } from './run-command.js';
 import { segmentsCommand } from './segments-command.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
     generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(), eventsCommand(), privacyCommand(),
+    pressureCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

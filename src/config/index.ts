@@ -6,3 +6,5 @@ export { collectConfigSchema } from './collect-config.js';
 export type { CollectConfig } from './collect-config.js';
 export { activationConfigSchema } from './activation-config.js';
 export type { ActivationConfig } from './activation-config.js';
+export { pressureConfigSchema, PRESSURE_CHANNELS, WEEKDAYS } from './pressure-config.js';
+export type { PressureConfig, PressureScope, PressureWindow } from './pressure-config.js';
