@@ -1,0 +1,14 @@
+export { FIELDS, FIELD_TYPES, fieldListing, fieldNamed } from './catalogue.js';
+export type { CompileContext, FieldListing, FieldSpec, FieldType } from './catalogue.js';
+export { AudienceFilterError, AudienceNotFoundError } from './errors.js';
+export type { TextPosition } from './errors.js';
+export { audienceFilterSchema } from './tree.js';
+export type { AudienceFilter } from './tree.js';
+export { parseFilter } from './parser.js';
+export { printFilter } from './print.js';
+export { compileFilter, audienceFrom } from './compile.js';
+export type { CompiledFilter } from './compile.js';
+export { definitionFromText, definitionFromTree } from './definition.js';
+export type { AudienceDefinition } from './definition.js';
+export { countAudience, previewAudience, audiencePersons } from './members.js';
+export type { AudienceMember } from './members.js';
