@@ -12,3 +12,8 @@ export { definitionFromText, definitionFromTree } from './definition.js';
 export type { AudienceDefinition } from './definition.js';
 export { countAudience, previewAudience, audiencePersons } from './members.js';
 export type { AudienceMember } from './members.js';
+export { AUDIENCES_TABLE } from './table.js';
+export { AudienceExistsError, audienceDefinition, audienceNameSchema, checkAudienceName, createAudience, deleteAudience, getAudience, listAudiences } from './store.js';
+export type { SavedAudience } from './store.js';
+export { AUDIENCE_EXPORT_COLUMNS, audienceExportPages, audienceExportTally, exportCandidates } from './export.js';
+export type { AudienceExportRow, AudienceExportTally } from './export.js';

@@ -18,11 +18,11 @@ export async function audienceFixture(engine?: Engine): Promise<Engine> {
     predicted_value, attachment, potential, share_of_wallet, orders, revenue, gross_margin, net_contribution, recency_days, tenure_days,
     last_purchase, complaints, latest_nps, online_move, preferred_channel)`);
   await db.exec(`CREATE OR REPLACE TABLE person_profiles AS SELECT * FROM (VALUES
-    ('p1', 'Alice', 'Martin', DATE '1980-03-01', 'F', 3, 1, '75001', 'Paris', 'FR', 'cadre', 'high', 'house;garden;owner', 'web', TIMESTAMP '2019-01-01'),
-    ('p2', 'Bruno', 'Petit', DATE '1995-07-15', 'M', 1, 0, '69001', 'Lyon', 'FR', 'employe', 'medium', 'flat;tenant', 'store', TIMESTAMP '2020-01-01'),
-    ('p3', 'Chloé', 'O''Brien; DROP', DATE '2001-12-31', 'X', 2, 0, '13001', 'Marseille', 'FR', NULL, NULL, NULL, 'store', NULL),
-    ('p4', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'Paris', 'FR', NULL, NULL, 'house', NULL, NULL)
-  ) AS t(person_id, first_name, last_name, birth_date, gender, household_size, children, postcode, city, country,
+    ('p1', 'Alice', 'Martin', DATE '1980-03-01', 'F', 3, 1, '1 rue de Rivoli', '75001', 'Paris', 'FR', 'cadre', 'high', 'house;garden;owner', 'web', TIMESTAMP '2019-01-01'),
+    ('p2', 'Bruno', 'Petit', DATE '1995-07-15', 'M', 1, 0, '2 quai Perrache', '69001', 'Lyon', 'FR', 'employe', 'medium', 'flat;tenant', 'store', TIMESTAMP '2020-01-01'),
+    ('p3', 'Chloé', 'O''Brien; DROP', DATE '2001-12-31', 'X', 2, 0, NULL, '13001', 'Marseille', 'FR', NULL, NULL, NULL, 'store', NULL),
+    ('p4', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'Paris', 'FR', NULL, NULL, 'house', NULL, NULL)
+  ) AS t(person_id, first_name, last_name, birth_date, gender, household_size, children, street_address, postcode, city, country,
     socio_professional_category, income_band, interests, signup_source, signup_at)`);
   await db.exec(`CREATE OR REPLACE TABLE person_consents AS SELECT * FROM (VALUES
     ('p1', 'email', 'opt_in', TIMESTAMP '2024-01-01', 'web', 'r1'),
