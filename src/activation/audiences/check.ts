@@ -13,6 +13,7 @@ export interface Source {
   readonly offsets?: WeakMap<AudienceFilter, NodeOffsets>;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const ORDERED = new Set(['number', 'integer', 'date', 'trait']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -23,6 +24,10 @@ export function dateValue(value: string): Date {
 
 function typeError(spec: FieldSpec, value: FilterValue): { problem: string; expected: string } | null {
   const found = typeof value;
+  // The text form cannot carry these (the lexer refuses them); a JSON tree must not either.
+  if (found === 'string' && ((value as string).includes('\u0000') || LONE_SURROGATE.test(value as string))) {
+    return { problem: 'text with a NUL character or a lone surrogate:', expected: 'well-formed Unicode text without NUL' };
+  }
   switch (spec.type) {
     case 'number':
     case 'integer':

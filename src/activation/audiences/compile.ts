@@ -2,7 +2,7 @@
  * A checked tree to one SQL condition over customer_classes AS c (and person_profiles AS p when a
  * declared field needs it). Values are always bound; identifiers come from the catalogue only.
  */
-import { sql, type Sql, type SqlValue } from '../../store/index.js';
+import { sql, type Sql } from '../../store/index.js';
 import { fieldNamed, type CompileContext, type FieldSpec } from './catalogue.js';
 import { checkFilter, dateValue, type Source } from './check.js';
 import { COMPARISONS, type AudienceFilter, type FilterValue } from './tree.js';
@@ -31,10 +31,17 @@ class Compiler {
     return spec;
   }
 
-  private bind(spec: FieldSpec, value: FilterValue): SqlValue {
-    if (spec.type === 'date') return dateValue(value as string);
-    if (spec.type === 'trait' && typeof value === 'boolean') return String(value);
-    return value;
+  /**
+   * A bound value. Numbers are bound as DOUBLE: left to infer, the engine would cast them to the
+   * column's type (DECIMAL(38,4) for money), where a large number fails instead of not matching.
+   * They travel as their shortest text (exact for a double): the DuckDB engine binds an integral
+   * number as a HUGEINT, out of range beyond 1.7e38.
+   */
+  private bind(spec: FieldSpec, value: FilterValue): Sql {
+    if (spec.type === 'date') return sql`${dateValue(value as string)}`;
+    if (spec.type === 'trait' && typeof value === 'boolean') return sql`${String(value)}`;
+    if (typeof value === 'number') return sql`CAST(${String(value)} AS DOUBLE)`;
+    return sql`${value}`;
   }
 
   /** A trait is text; compared with numbers it is read as a number (text that is not one never matches). */
@@ -78,7 +85,7 @@ class Compiler {
       }
       case 'in': {
         const spec = this.spec(node.field);
-        const list = sql.join(node.values.map((v) => sql`${this.bind(spec, v)}`));
+        const list = sql.join(node.values.map((v) => this.bind(spec, v)));
         if (spec.type === 'set') return this.setMembers(spec, sql`s.item IN (${list})`);
         if (spec.type === 'trait' && !node.values.every((v) => typeof v === 'number')) {
           return sql`(${spec.sql(this.ctx, node.field)} IN (${sql.join(node.values.map((v) => sql`${String(v)}`))}))`;

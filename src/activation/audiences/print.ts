@@ -5,10 +5,25 @@ export function printValue(value: FilterValue): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-const grouped = (node: AudienceFilter, kinds: readonly string[]): string => (kinds.includes(node.kind) ? `(${printFilter(node)})` : printFilter(node));
+/**
+ * The shape the parser gives: an and/or of one term is that term, and an and inside an and is one
+ * and. A JSON tree may be written otherwise; printed in this shape, its text reads back as it.
+ */
+function canonical(node: AudienceFilter): AudienceFilter {
+  if (node.kind === 'not') return { kind: 'not', arg: canonical(node.arg) };
+  if (node.kind !== 'and' && node.kind !== 'or') return node;
+  const args = node.args.map(canonical).flatMap((a) => (a.kind === node.kind ? a.args : [a]));
+  return args.length === 1 ? (args[0] as AudienceFilter) : { kind: node.kind, args };
+}
+
+const grouped = (node: AudienceFilter, kinds: readonly string[]): string => (kinds.includes(node.kind) ? `(${print(node)})` : print(node));
 
 /** The compact text form of a (checked) tree, with the parentheses its structure needs and no more. */
 export function printFilter(node: AudienceFilter): string {
+  return print(canonical(node));
+}
+
+function print(node: AudienceFilter): string {
   switch (node.kind) {
     case 'or':
       return node.args.map((a) => grouped(a, ['or'])).join(' or ');
