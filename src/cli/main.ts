@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { audiencesCommand } from './audiences-command.js';
 import { FidelisError } from '../errors.js';
 import { clvCommand } from './clv-command.js';
 import { customerCommand } from './customer-command.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   ]) {
     program.addCommand(command.exitOverride());
   }
+  program.addCommand(audiencesCommand().exitOverride());
   return program;
 }
 
@@ -48,7 +50,7 @@ function reportError(error: unknown): number {
   }
   if (error instanceof FidelisError) {
     process.stderr.write(`fidelis: ${error.message}\n`);
-    return error.code === 'invalid_input' || error.code === 'usage' || error.code === 'invalid_config' || error.code === 'not_found' ? 2 : 1;
+    return error.code === 'invalid_input' || error.code === 'invalid_audience' || error.code === 'conflict' || error.code === 'usage' || error.code === 'invalid_config' || error.code === 'not_found' ? 2 : 1;
   }
   process.stderr.write(`fidelis: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;

@@ -3,6 +3,7 @@ import { ApiFailure, currentSession, logOut, Unauthorized, type SessionInfo } fr
 import { disposeCharts } from './charts';
 import { h, mount } from './dom';
 import { currentLang, onLangChange, t } from './i18n';
+import { renderAudiences } from './pages/audiences';
 import { renderCustomer } from './pages/customer';
 import { renderCustomers } from './pages/customers';
 import { renderLogin } from './pages/login';
@@ -19,13 +20,13 @@ let renderCount = 0;
 
 function header(route: Route, user: SessionInfo): HTMLElement {
   const section = route.path[0] ?? 'overview';
-  const link = (name: 'overview' | 'customers' | 'segments' | 'pressure') =>
+  const link = (name: 'overview' | 'customers' | 'segments' | 'audiences' | 'pressure') =>
     h('a', { href: href([name]), class: section === name ? 'active' : null, 'data-nav': name }, t(name));
   return h(
     'header',
     { class: 'topbar' },
     h('a', { class: 'brand', href: href(['overview']) }, t('appName')),
-    h('nav', null, link('overview'), link('customers'), link('segments'), link('pressure')),
+    h('nav', null, link('overview'), link('customers'), link('segments'), link('audiences'), link('pressure')),
     h(
       'div',
       { class: 'session' },
@@ -48,6 +49,7 @@ async function page(route: Route, main: HTMLElement, isCurrent: () => boolean): 
   if (section === 'customers' && id !== undefined) return renderCustomer(main, id, isCurrent);
   if (section === 'customers') return renderCustomers(main, route, isCurrent);
   if (section === 'segments') return renderSegments(main, route, isCurrent);
+  if (section === 'audiences') return renderAudiences(main, isCurrent);
   if (section === 'pressure') return renderPressure(main, route, isCurrent);
   return renderOverview(main, route, isCurrent);
 }

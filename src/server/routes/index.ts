@@ -2,6 +2,7 @@ import { sessionRoutes } from '../session.js';
 import { dashboardAssets } from '../static.js';
 import type { RouteModule } from '../types.js';
 import { dashboardRoutes, pressureRoutes } from '../../dashboard/index.js';
+import { audienceRoutes } from './audiences.js';
 import { collectRoutes } from './collect.js';
 import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profiles.js';
@@ -11,4 +12,4 @@ import { profileRoutes } from './profiles.js';
  * sessionRoutes comes first (its guards must run before any /api handler), the dashboard's
  * assets last (it answers every other GET with the app's shell).
  */
-export const ROUTES: readonly RouteModule[] = [sessionRoutes, collectRoutes, profileRoutes, privacyRoutes, dashboardRoutes, pressureRoutes, dashboardAssets];
+export const ROUTES: readonly RouteModule[] = [sessionRoutes, collectRoutes, profileRoutes, privacyRoutes, audienceRoutes, dashboardRoutes, pressureRoutes, dashboardAssets];
