@@ -91,22 +91,22 @@ export function audiencesCommand(): Command {
   add(
     common(
       new Command('export')
-        .description('write the audience\'s persons opted in on a channel to a file; says how many were left out for want of consent')
+        .description('write the audience\'s persons opted in on a channel, whom the contact-pressure policy allows a contact, to a file; says how many were left out and why')
         .argument('<name>', 'name of the audience')
         .addOption(new Option('--channel <channel>', 'channel the file is for: only persons opted in on it are written').choices([...CONTACT_CHANNELS]).makeOptionMandatory())
         .requiredOption('--out <file>', 'file to write')
         .addOption(new Option('--format <format>', 'file format').choices([...AUDIENCE_EXPORT_FORMATS]).default('csv')),
     ).action(async (name: string, options: Common & { channel: ContactChannel; out: string; format: AudienceExportFormat }) => {
-      const tally = await withStore(options, async (engine) => {
+      const tally = await withStore(options, async (engine, config) => {
         const definition = await audienceDefinition(engine, name, ctx(options));
-        const started = await startAudienceExport(engine, { name, compiled: definition.compiled, channel: options.channel, format: options.format, actor: cliActor() });
+        const started = await startAudienceExport(engine, config, { name, compiled: definition.compiled, channel: options.channel, format: options.format, actor: cliActor(), asOf: ctx(options).asOf });
         await pipeline(Readable.fromWeb(started.file), createWriteStream(options.out));
         return started.tally;
       });
       if (options.json) printJson({ audience: name, channel: options.channel, format: options.format, file: options.out, ...tally });
       else {
         console.log(`wrote ${tally.exported} persons of ${tally.members} in audience ${name} to ${options.out} (${options.format}, opted in on ${options.channel})`);
-        console.log(`left out for want of consent on ${options.channel}: ${tally.leftOut} (${tally.optedOut} opted out, ${tally.unknown} without any consent event)`);
+        console.log(`left out: ${tally.leftOut} (${tally.optedOut} opted out and ${tally.unknown} without any consent event on ${options.channel}; ${tally.pressure} held back by the contact-pressure policy)`);
       }
     }),
   );

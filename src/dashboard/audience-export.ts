@@ -1,9 +1,15 @@
 /**
  * An audience's export file (CSV or JSON Lines), encoded a page at a time. The rows and their
- * consent filter come from src/activation/audiences; the CSV encoding is the segment export's
- * (RFC 4180, spreadsheet formulas defused).
+ * consent filter come from src/activation/audiences, the pressure verdicts from
+ * src/activation/pressure (written for this export into its own table, dropped when the file ends,
+ * so two exports never share one); the CSV encoding is the segment export's (RFC 4180,
+ * spreadsheet formulas defused).
  */
+import { randomUUID } from 'node:crypto';
 import { AUDIENCE_EXPORT_COLUMNS, audienceExportPages, audienceExportTally, type AudienceExportTally, type CompiledFilter } from '../activation/audiences/index.js';
+import { contactAllowance } from '../activation/pressure/index.js';
+import type { Config } from '../config/index.js';
+import { dropTables } from '../pipeline/tables.js';
 import { writeAudit } from '../privacy/index.js';
 import type { ContactChannel } from '../consent/index.js';
 import type { Engine } from '../store/index.js';
@@ -14,9 +20,16 @@ export type AudienceExportFormat = (typeof AUDIENCE_EXPORT_FORMATS)[number];
 
 const csvLine = (fields: readonly unknown[]): string => `${fields.map(csvField).join(',')}\r\n`;
 
-export function audienceFile(engine: Engine, compiled: CompiledFilter, channel: ContactChannel, format: AudienceExportFormat): ReadableStream<Uint8Array> {
+function audienceFile(
+  engine: Engine,
+  compiled: CompiledFilter,
+  channel: ContactChannel,
+  format: AudienceExportFormat,
+  allowanceTable: string,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const pages = audienceExportPages(engine, compiled, channel);
+  const pages = audienceExportPages(engine, compiled, channel, allowanceTable);
+  const done = async (): Promise<void> => dropTables(engine, [allowanceTable]);
   let header = format === 'csv';
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -27,6 +40,7 @@ export function audienceFile(engine: Engine, compiled: CompiledFilter, channel: 
       }
       const next = await pages.next();
       if (next.done) {
+        await done();
         controller.close();
         return;
       }
@@ -37,25 +51,45 @@ export function audienceFile(engine: Engine, compiled: CompiledFilter, channel: 
     },
     async cancel() {
       await pages.return(undefined);
+      await done();
     },
   });
 }
 
 /**
- * Counts what the export holds and leaves out, writes the audit entry (before the first byte
- * leaves, so an export that starts is on record even if it is cut), and returns the file.
+ * Judges contact pressure at `asOf` (the instant the file is for: now by default), counts what the
+ * export holds and leaves out, writes the audit entry (before the first byte leaves, so an export
+ * that starts is on record even if it is cut), and returns the file.
  */
 export async function startAudienceExport(
   engine: Engine,
-  input: { readonly name: string; readonly compiled: CompiledFilter; readonly channel: ContactChannel; readonly format: AudienceExportFormat; readonly actor: string },
+  config: Config,
+  input: {
+    readonly name: string;
+    readonly compiled: CompiledFilter;
+    readonly channel: ContactChannel;
+    readonly format: AudienceExportFormat;
+    readonly actor: string;
+    readonly asOf: Date;
+  },
 ): Promise<{ tally: AudienceExportTally; file: ReadableStream<Uint8Array> }> {
-  const tally = await audienceExportTally(engine, input.compiled, input.channel);
-  await writeAudit(engine, {
-    actor: input.actor,
-    action: 'audience_export',
-    subject: `audience=${input.name}`,
-    rows: tally.exported,
-    detail: { format: input.format, channel: input.channel, members: tally.members, leftOut: tally.leftOut, optedOut: tally.optedOut, unknown: tally.unknown },
-  });
-  return { tally, file: audienceFile(engine, input.compiled, input.channel, input.format) };
+  const allowanceTable = `contact_allowance_export_${randomUUID().replaceAll('-', '')}`;
+  await contactAllowance(engine, config, { asOf: input.asOf, table: allowanceTable });
+  try {
+    const tally = await audienceExportTally(engine, input.compiled, input.channel, allowanceTable);
+    await writeAudit(engine, {
+      actor: input.actor,
+      action: 'audience_export',
+      subject: `audience=${input.name}`,
+      rows: tally.exported,
+      detail: {
+        format: input.format, channel: input.channel, members: tally.members, leftOut: tally.leftOut, optedOut: tally.optedOut, unknown: tally.unknown,
+        pressure: tally.pressure,
+      },
+    });
+    return { tally, file: audienceFile(engine, input.compiled, input.channel, input.format, allowanceTable) };
+  } catch (error) {
+    await dropTables(engine, [allowanceTable]);
+    throw error;
+  }
 }

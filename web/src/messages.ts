@@ -148,6 +148,7 @@ export const EN = {
   exportFor: 'Channel of the export',
   exportRule: 'Only customers opted in on this channel are exported; the others are left out.',
   exportSummary: '{exported} customers exported for {channel}; {leftOut} left out ({optedOut} opted out, {unknown} without any consent).',
+  audienceExportSummary: '{exported} customers exported for {channel}; {leftOut} left out ({optedOut} opted out, {unknown} without any consent, {pressure} held back by the contact-pressure policy).',
   // contact pressure
   pressure: 'Pressure',
   pressureAllChannels: 'All channels',
@@ -371,6 +372,7 @@ export const FR: Record<MessageKey, string> = {
   exportFor: "Canal de l'export",
   exportRule: 'Seuls les clients ayant consenti à ce canal sont exportés ; les autres sont écartés.',
   exportSummary: '{exported} clients exportés pour le canal {channel} ; {leftOut} écartés ({optedOut} ont retiré leur consentement, {unknown} sans aucun consentement).',
+  audienceExportSummary: '{exported} clients exportés pour le canal {channel} ; {leftOut} écartés ({optedOut} ont retiré leur consentement, {unknown} sans aucun consentement, {pressure} retenus par la politique de pression commerciale).',
   // pression de contact
   pressure: 'Pression',
   pressureAllChannels: 'Tous canaux',

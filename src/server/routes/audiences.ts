@@ -13,6 +13,13 @@ import { ApiError, errorSchema } from '../errors.js';
 import { requireExporter, requireReader } from '../session.js';
 import type { App, AppDeps, AppEnv } from '../types.js';
 
+const AUDIENCE_EXPORT_HEADERS = {
+  ...EXPORT_HEADERS,
+  'X-Fidelis-Left-Out-Pressure': {
+    description: 'Included in X-Fidelis-Left-Out: opted in, but the contact-pressure policy allows no contact on the channel now (cap, cool-down, exclusion, tier).',
+    schema: { type: 'integer' as const },
+  },
+};
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errors = {
   400: json(errorSchema, 'A definition Fidelis refuses: the error names the position in `where` (line, column, offset) or the path in `definition`, and what was expected.'),
@@ -151,20 +158,21 @@ function audienceRoutesAt(app: App, deps: AppDeps, prefix: string, read: Middlew
     createRoute({
       method: 'get', path: `${prefix}/{name}/export`, tags, security, middleware: [admin] as const,
       summary: 'Export an audience for a channel (CSV or JSON Lines)',
-      description: 'Only persons opted in on the channel now; the headers say how many were left out and why. Written to the audit log (audience_export).',
+      description: 'Only persons opted in on the channel now whom the contact-pressure policy still allows a contact on it; the headers say how many were left out and why. Written to the audit log (audience_export).',
       request: { params: nameParam, query: exportQuery },
-      responses: { 200: { description: 'The file.', headers: EXPORT_HEADERS, content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } }, ...errors, ...notFound },
+      responses: { 200: { description: 'The file.', headers: AUDIENCE_EXPORT_HEADERS, content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } }, ...errors, ...notFound },
     }),
     async (c) => {
       const { name } = c.req.valid('param');
       const { channel, format } = c.req.valid('query');
       const def = await answer(() => audienceDefinition(engine, name, ctx()));
-      const { tally, file } = await startAudienceExport(engine, { name, compiled: def.compiled, channel, format, actor: actorOf(c) });
+      const { tally, file } = await startAudienceExport(deps.engine, deps.config, { name, compiled: def.compiled, channel, format, actor: actorOf(c), asOf: new Date() });
       return c.body(file, 200, {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         'content-disposition': `attachment; filename="${`${name}-${channel}.${format}`.replace(/[^\w.-]+/g, '_')}"`,
         'cache-control': 'no-store',
         ...exportHeaders(channel, tally),
+        'x-fidelis-left-out-pressure': String(tally.pressure),
       });
     },
   );

@@ -56,7 +56,7 @@ describe('fidelis audiences', () => {
     const exported = await runCli(args('audiences', 'export', 'vip', '--channel', 'email', '--out', out));
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toContain('wrote 1 persons of 2');
-    expect(exported.stdout).toContain('left out for want of consent on email: 1 (0 opted out, 1 without any consent event)');
+    expect(exported.stdout).toContain('left out: 1 (0 opted out and 1 without any consent event on email; 0 held back by the contact-pressure policy)');
     const lines = readFileSync(out, 'utf8').trim().split('\r\n');
     expect(lines[0]).toBe('person_id,first_name,last_name,email,phone,street_address,postcode,city,country,value_tier,consent_channel,consent_at,consent_source');
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['p2']);
@@ -85,5 +85,24 @@ describe('fidelis audiences', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('line 1, column 18 (offset 17): unknown field "clvv"');
     expect(JSON.parse((await runCli(args('audiences', 'list', '--json'))).stdout)).toEqual({ audiences: [] });
+  });
+
+  test('export leaves out the persons the contact-pressure policy holds back, and says how many', async () => {
+    // p1 (CPP, opted in on email) got one email on 2025-06-27; two more on 2025-06-28 and 29 reach
+    // the default cap of 2 emails in 7 days plus the CPP tier's one extra, so on 2025-06-30 he may
+    // not get a fourth.
+    const engine = await openStore(db);
+    await engine.exec(`INSERT INTO contacts (contact_id, customer_id, campaign_id, channel, sent_at, status) VALUES
+      ('k9', 'r1', 'C1', 'email', TIMESTAMP '2025-06-29 10:00:00', 'sent'), ('k10', 'r1', 'C1', 'email', TIMESTAMP '2025-06-28 10:00:00', NULL)`);
+    await engine.close();
+    expect((await runCli(args('audiences', 'create', 'optin', '--where', 'consent.email'))).code).toBe(0);
+    const out = join(dir, 'optin.csv');
+    const r = await runCli(args('audiences', 'export', 'optin', '--channel', 'email', '--out', out, '--json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ members: 2, exported: 1, leftOut: 1, optedOut: 0, unknown: 0, pressure: 1 });
+    expect(readFileSync(out, 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(',')[0])).toEqual(['p2']);
+    // A week later the cap has rolled off: both are written.
+    const later = await runCli([...args('audiences', 'export', 'optin', '--channel', 'email', '--out', out, '--json').slice(0, -1), '2025-07-08T12:00:00Z']);
+    expect(JSON.parse(later.stdout)).toMatchObject({ members: 2, exported: 2, pressure: 0 });
   });
 });

@@ -78,9 +78,9 @@ function exportControl(name: () => string | null): HTMLElement {
         }
         const blob = await response.blob();
         const count = (header: string): string => fmt.number(Number(response.headers.get(header) ?? 0));
-        summary.textContent = t('exportSummary', {
+        summary.textContent = t('audienceExportSummary', {
           exported: count('x-fidelis-exported'), channel: t(`channel_${channel.value}` as MessageKey), leftOut: count('x-fidelis-left-out'),
-          optedOut: count('x-fidelis-left-out-opted-out'), unknown: count('x-fidelis-left-out-unknown'),
+          optedOut: count('x-fidelis-left-out-opted-out'), unknown: count('x-fidelis-left-out-unknown'), pressure: count('x-fidelis-left-out-pressure'),
         });
         summary.dataset.exported = response.headers.get('x-fidelis-exported') ?? '';
         const url = URL.createObjectURL(blob);
