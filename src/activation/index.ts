@@ -3,3 +3,4 @@
  * policy, the campaign planner and delivery. Each part lives in its own folder and is exported here.
  */
 export {};
+export * as pressure from './pressure/index.js';

@@ -70,10 +70,6 @@ export function overFacts(engine: Engine, facts: Sql, build: (from: Sql) => Sql)
   return build(sql`(${facts})`);
 }
 
-/** Every person's verdict rows, from facts given as what to put after FROM (see overFacts). */
-export function verdictsOver(engine: Engine, policy: PressureConfig, facts: Sql): Sql {
-  return verdicts(engine, policy, facts);
-}
 
 export interface AllowanceRow {
   readonly person_id: string;
@@ -207,7 +203,7 @@ function leastOf(values: readonly Sql[]): Sql {
  * own windows and those of `all` (own windows first on a tie, then the policy's order); then the
  * first blocking rule decides.
  */
-function verdicts(engine: Engine, policy: PressureConfig, facts: Sql): Sql {
+export function verdicts(engine: Engine, policy: PressureConfig, facts: Sql): Sql {
   const d = engine.dialect;
   const windows = scopedWindows(policy);
   const text = (expression: Sql): Sql => d.cast(expression, 'string');

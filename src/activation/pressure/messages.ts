@@ -2,7 +2,7 @@
  * Every sentence the pressure policy says about a person, in English and French, by message key
  * (the keys of `contact_allowance.blocked_reason`, plus `pressure.allowed`).
  */
-import type { AllowanceScope } from './policy.js';
+import { DAY_MS, type AllowanceScope } from './policy.js';
 
 export const PRESSURE_LOCALES = ['en', 'fr'] as const;
 export type PressureLocale = (typeof PRESSURE_LOCALES)[number];
@@ -70,8 +70,6 @@ export const PRESSURE_MESSAGES: Record<PressureLocale, Record<string, Template>>
     'pressure.tier_transactional_only': (p) => `segment de valeur ${p.tier ?? '?'} : contacts transactionnels uniquement, aucun contact marketing`,
   },
 };
-
-const DAY_MS = 86_400_000;
 
 /**
  * The sentence of a verdict in one language: `channel` is the row's channel (the binding window

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../config/index.js';
 import { sql, type Engine, type Sql } from '../../store/index.js';
-import { allowanceSources, col, overFacts, personFacts, verdictsOver } from './allowance.js';
+import { allowanceSources, col, overFacts, personFacts, verdicts } from './allowance.js';
 import { ALLOWANCE_SCOPES, plannedByFidelis, pressingContact, scopedWindows, type AllowanceScope } from './policy.js';
 
 export interface WindowDistribution {
@@ -76,7 +76,7 @@ export async function pressureReport(engine: Engine, config: Config, asOf: Date)
           sql`SELECT ${row({ kind: sql`'overall'`, persons: sql`count(*)`, over: sql`sum(CASE WHEN ${overNow} THEN 1 ELSE 0 END)` })} FROM ${facts} AS f`,
           sql`SELECT ${row({ kind: sql`'example'`, person_id: sql`person_id` })} FROM (SELECT person_id FROM ${facts} AS f WHERE ${overNow} ORDER BY person_id LIMIT 10) AS examples`,
           sql`SELECT ${row({ kind: sql`'verdict'`, channel: sql`channel`, reason: sql`blocked_reason`, persons: sql`count(*)`, allowed: sql`sum(CASE WHEN remaining > 0 THEN 1 ELSE 0 END)` })}
-            FROM (${verdictsOver(engine, policy, facts)}) AS v GROUP BY channel, blocked_reason`,
+            FROM (${verdicts(engine, policy, facts)}) AS v GROUP BY channel, blocked_reason`,
         ],
         ' UNION ALL ',
       ),
