@@ -3,10 +3,9 @@
  * declared field needs it). Values are always bound; identifiers come from the catalogue only.
  */
 import { sql, type Sql } from '../../store/index.js';
-import { fieldNamed, type CompileContext, type FieldSpec } from './catalogue.js';
+import { contactedSince, fieldNamed, type CompileContext, type FieldSpec } from './catalogue.js';
 import { checkFilter, dateValue, type Source } from './check.js';
 import { COMPARISONS, type AudienceFilter, type FilterValue } from './tree.js';
-import { contactedSince } from './catalogue.js';
 
 export interface CompiledFilter {
   /** The condition, to put after WHERE in a query whose FROM is `audienceFrom(compiled)`. */

@@ -101,6 +101,10 @@ const actorOf = (c: Context<AppEnv>): string => (c.var.viewer !== undefined ? au
  */
 function audienceRoutesAt(app: App, deps: AppDeps, prefix: string, read: MiddlewareHandler<AppEnv>, admin: MiddlewareHandler<AppEnv>): void {
   const engine = deps.reads ?? deps.engine;
+  // Saved audiences are read on the writer's connection: a statement the read pool cached while
+  // the table was empty gives "" for a definition another connection inserted since (DuckDB
+  // 1.5, node-api; seen in test/web/audiences.test.ts), and the table is tiny.
+  const store = deps.engine;
   const security = prefix.startsWith('/v1') ? [{ adminKey: [] }] : [];
   const tags = ['audiences'];
   app.openapi(
@@ -124,7 +128,7 @@ function audienceRoutesAt(app: App, deps: AppDeps, prefix: string, read: Middlew
   );
   app.openapi(
     createRoute({ method: 'get', path: prefix, tags, security, summary: 'Saved audiences with their counts now', middleware: [read] as const, responses: { 200: json(z.object({ audiences: z.array(audienceSchema) }), 'Every saved audience.'), ...errors } }),
-    async (c) => c.json({ audiences: await answer(() => listAudiences(engine, ctx())) }, 200),
+    async (c) => c.json({ audiences: await answer(() => listAudiences(store, ctx())) }, 200),
   );
   app.openapi(
     createRoute({ method: 'post', path: prefix, tags, security, summary: 'Save an audience', middleware: [admin] as const, request: { body: { content: { 'application/json': { schema: createBody } }, required: true } }, responses: { 201: json(audienceSchema, 'Saved, with its count.'), 409: json(errorSchema, 'An audience of that name exists.'), ...errors } }),
@@ -136,7 +140,7 @@ function audienceRoutesAt(app: App, deps: AppDeps, prefix: string, read: Middlew
   );
   app.openapi(
     createRoute({ method: 'get', path: `${prefix}/{name}`, tags, security, summary: 'A saved audience with its count now', middleware: [read] as const, request: { params: nameParam }, responses: { 200: json(audienceSchema, 'The audience.'), ...errors, ...notFound } }),
-    async (c) => c.json(await answer(() => getAudience(engine, c.req.valid('param').name, ctx())), 200),
+    async (c) => c.json(await answer(() => getAudience(store, c.req.valid('param').name, ctx())), 200),
   );
   app.openapi(
     createRoute({ method: 'delete', path: `${prefix}/{name}`, tags, security, summary: 'Delete a saved audience', middleware: [admin] as const, request: { params: nameParam }, responses: { 200: json(z.object({ deleted: z.string() }), 'Deleted.'), ...errors, ...notFound } }),
@@ -149,7 +153,7 @@ function audienceRoutesAt(app: App, deps: AppDeps, prefix: string, read: Middlew
   app.openapi(
     createRoute({ method: 'get', path: `${prefix}/{name}/members`, tags, security, summary: 'First members of a saved audience', middleware: [read] as const, request: { params: nameParam, query: limitQuery }, responses: { 200: json(previewSchema, 'Its count and first members by person id.'), ...errors, ...notFound } }),
     async (c) => {
-      const def = await answer(() => audienceDefinition(engine, c.req.valid('param').name, ctx()));
+      const def = await answer(() => audienceDefinition(store, c.req.valid('param').name, ctx()));
       const [count, members] = await Promise.all([countAudience(engine, def.compiled), previewAudience(engine, def.compiled, c.req.valid('query').limit)]);
       return c.json({ text: def.text, tree: def.tree, count, members }, 200);
     },
@@ -165,7 +169,7 @@ function audienceRoutesAt(app: App, deps: AppDeps, prefix: string, read: Middlew
     async (c) => {
       const { name } = c.req.valid('param');
       const { channel, format } = c.req.valid('query');
-      const def = await answer(() => audienceDefinition(engine, name, ctx()));
+      const def = await answer(() => audienceDefinition(store, name, ctx()));
       const { tally, file } = await startAudienceExport(deps.engine, deps.config, { name, compiled: def.compiled, channel, format, actor: actorOf(c), asOf: new Date() });
       return c.body(file, 200, {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',

@@ -92,6 +92,20 @@ describe('/v1/audiences', () => {
     expect((await call('GET', '/v1/audiences/loyal')).status).toBe(404);
   });
 
+  test('the dashboard\'s /api/audiences lets a reader count and preview, and only an admin save or export', async () => {
+    const count = await call('POST', '/api/audiences/count', { where: 'consent.email' }, readKey);
+    expect(count.status).toBe(200);
+    expect(((await count.json()) as { count: number }).count).toBe(2);
+    const preview = (await (await call('POST', '/api/audiences/preview?limit=1', { where: 'consent.email' }, readKey)).json()) as { members: unknown[] };
+    expect(preview.members).toHaveLength(1);
+    expect((await call('POST', '/api/audiences', { name: 'x', where: 'consent.email' }, readKey)).status).toBe(403);
+    expect((await call('POST', '/api/audiences', { name: 'x', where: 'consent.email' })).status).toBe(201);
+    expect((await call('GET', '/api/audiences/x/export?channel=email', undefined, readKey)).status).toBe(403);
+    expect((await call('DELETE', '/api/audiences/x', undefined, readKey)).status).toBe(403);
+    expect((await call('DELETE', '/api/audiences/x')).status).toBe(200);
+    expect((await fetch(`${url}/api/audiences/count`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"where":"consent.email"}' })).status).toBe(401);
+  });
+
   test('is described in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/audiences', '/v1/audiences/{name}', '/v1/audiences/{name}/export', '/v1/audiences/count']));

@@ -125,7 +125,7 @@ export function conditionRow(fields: readonly AudienceField[], condition: Condit
     changed(true);
   });
   valueInput?.addEventListener(valueInput instanceof HTMLSelectElement ? 'change' : 'input', () => {
-    condition.value = (valueInput).value;
+    condition.value = valueInput.value;
     // The value alone: the rows are not drawn again, so the input keeps its focus.
     changed(false);
   });
