@@ -1,0 +1,3 @@
+/** The best channel for each person, learned from his reactions (issue 13, section 2). */
+export { betaBinomialLogLikelihood, fitPrior, fitPriorByMarginalLikelihood, fitPriorByMoments, isFittable, priorMean, shrunkRate } from './beta-binomial.js';
+export type { BetaPrior, HistoryGroups, PriorMethod } from './beta-binomial.js';
