@@ -96,8 +96,13 @@ export function betaBinomialLogLikelihood(prior: BetaPrior, groups: HistoryGroup
 }
 
 /**
- * Maximum marginal likelihood (type-II maximum likelihood) over (log alpha, log beta), started at
- * the method-of-moments estimate; Nelder-Mead as the value models use it (src/value/models/optimize.ts).
+ * The posterior mode of (alpha, beta) under the marginal likelihood and the diffuse hyperprior
+ * p(alpha, beta) ~ (alpha + beta)^(-5/2) of Gelman et al., Bayesian Data Analysis (3rd ed.), eq. 5.9,
+ * over (log alpha, log beta), started at the method-of-moments estimate; Nelder-Mead as the value
+ * models use it (src/value/models/optimize.ts). Plain type-II maximum likelihood runs off to an
+ * infinitely strong prior whenever a segment's few contacts per person cannot show the spread of
+ * rates (SMS: two a year), which would erase every person's own history; the hyperprior keeps
+ * the prior finite there and is negligible where the data speak.
  */
 export function fitPriorByMarginalLikelihood(groups: HistoryGroups): BetaPrior {
   const start = fitPriorByMoments(groups);
@@ -107,7 +112,10 @@ export function fitPriorByMarginalLikelihood(groups: HistoryGroups): BetaPrior {
     const a = x[0] ?? 0;
     const b = x[1] ?? 0;
     if (a < LOG_MIN || a > LOG_MAX || b < LOG_MIN || b > LOG_MAX) return Infinity;
-    return -betaBinomialLogLikelihood({ alpha: Math.exp(a), beta: Math.exp(b) }, groups);
+    const alpha = Math.exp(a);
+    const beta = Math.exp(b);
+    // The Jacobian of (alpha, beta) -> (log alpha, log beta) adds a + b to the log density.
+    return -(betaBinomialLogLikelihood({ alpha, beta }, groups) - 2.5 * Math.log(alpha + beta) + a + b);
   };
   const result = nelderMead(objective, [clamp(Math.log(start.alpha)), clamp(Math.log(start.beta))], { step: 0.5, xTolerance: 1e-7, fTolerance: 1e-9 });
   const fitted = { alpha: Math.exp(result.point[0] ?? 0), beta: Math.exp(result.point[1] ?? 0) };
