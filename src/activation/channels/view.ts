@@ -57,7 +57,7 @@ export function personChannels(rows: readonly Readonly<Record<string, unknown>>[
     .sort((a, b) => order(a.channel) - order(b.channel))
     .map((r): PersonChannel => {
       const figures: ChannelFigures = {
-        channel: String(r.channel),
+        channel: typeof r.channel === 'string' ? r.channel : '',
         contacts: numberOr(r.contacts, 0) ?? 0,
         responses: numberOr(r.responses, 0) ?? 0,
         segment_rate: numberOr(r.segment_rate, null),
@@ -69,7 +69,7 @@ export function personChannels(rows: readonly Readonly<Record<string, unknown>>[
       const value = explainValue(figures);
       return {
         ...figures,
-        segment: String(r.segment ?? ''),
+        segment: typeof r.segment === 'string' ? r.segment : '',
         conversions: numberOr(r.conversions, 0) ?? 0,
         person_rate: numberOr(r.person_rate, null),
         consented: r.consented === true || r.consented === 1,
