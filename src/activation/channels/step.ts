@@ -59,7 +59,7 @@ async function writeUnitCosts(engine: Engine, config: Config): Promise<void> {
 }
 
 /** Every person and channel, with his history, his segment's prior, the shrunk rate and the expected value of a contact. */
-async function writeScored(engine: Engine): Promise<void> {
+async function writeScored(engine: Engine, withConsents: boolean): Promise<void> {
   const k = (column: string) => sql`coalesce(k.${sql.id(column)}, 0)`;
   const pResponse = sql`(${k('responses')} + pr.alpha) / (${k('contacts')} + pr.alpha + pr.beta)`;
   const responseValue = sql`b.basket_margin * sh.conversions_per_response`;
@@ -69,13 +69,13 @@ async function writeScored(engine: Engine): Promise<void> {
       pr.alpha / (pr.alpha + pr.beta) AS segment_rate, pr.alpha + pr.beta AS prior_strength, pr.persons AS segment_persons, pr.pooled AS segment_pooled,
       ${pResponse} AS p_response, b.basket_margin AS basket_margin, sh.conversions_per_response AS conversions_per_response,
       ${responseValue} AS response_value, u.unit_cost AS unit_cost, ${pResponse} * ${responseValue} - u.unit_cost AS expected_value,
-      coalesce(pc.status = 'opt_in', FALSE) AS consented
+      ${withConsents ? sql`coalesce(pc.status = 'opt_in', FALSE)` : sql`FALSE`} AS consented
     FROM channel_basket AS b CROSS JOIN (${channelList()}) AS c
       LEFT JOIN channel_counts AS k ON k.person_id = b.person_id AND k.channel = c.channel
       LEFT JOIN channel_priors AS pr ON pr.segment = b.segment AND pr.channel = c.channel
       LEFT JOIN channel_shares AS sh ON sh.segment = b.segment AND sh.channel = c.channel
       LEFT JOIN channel_unit_costs AS u ON u.channel = c.channel
-      LEFT JOIN person_consents AS pc ON pc.person_id = b.person_id AND pc.channel = c.channel`);
+      ${withConsents ? sql`LEFT JOIN person_consents AS pc ON pc.person_id = b.person_id AND pc.channel = c.channel` : sql``}`);
 }
 
 /**
@@ -90,15 +90,18 @@ export const customerChannels: PipelineStep = {
   name: CUSTOMER_CHANNELS,
   reads: ['contacts', 'responses', 'orders', 'customer_persons', 'person_consents', 'customer_clv', 'customer_facts', 'customer_digital', 'customer_value_tiers', 'customer_rfm', 'customer_grid'],
   writes: [CUSTOMER_CHANNELS, CUSTOMER_CHANNEL_CHOICE, 'channel_priors'],
-  async run({ engine, config, asOf }) {
+  async run({ engine, config, asOf, warn }) {
     const settings = config.activation.channels;
+    // A run started after the consent step (`--from order_facts`) on a datamart that never had it.
+    const withConsents = (await engine.query(engine.dialect.existingTables(['person_consents']))).length === 1;
+    if (!withConsents) warn('no person_consents table (run the whole pipeline): no channel counts as consented, so nobody has a preferred channel');
     await writeContactHistory(engine, config, asOf);
     await writeSegments(engine, settings.segmentBy);
     await writePriors(engine, settings);
     await writeBasket(engine);
     await writeShares(engine);
     await writeUnitCosts(engine, config);
-    await writeScored(engine);
+    await writeScored(engine, withConsents);
     await replaceTable(engine, CUSTOMER_CHANNEL_CHOICE, sql`SELECT person_id, channel AS preferred_channel, expected_value AS preferred_expected_value
       FROM (${engine.dialect.topPerGroup(sql`SELECT person_id, channel, expected_value, unit_cost FROM channel_scored
         WHERE consented AND expected_value IS NOT NULL`, {

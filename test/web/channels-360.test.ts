@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { parseConfig } from '../../../src/config/index.js';
-import { startServer, type RunningServer } from '../../../src/server/index.js';
-import { buildDashboard, HAVE_CHROMIUM, launchChromium } from '../../web/helpers/browser.js';
-import { seedCompany, type SeededCompany } from '../../web/helpers/company.js';
-import { consoleErrors, pageReady, screenshot } from '../../web/helpers/page.js';
+import { parseConfig } from '../../src/config/index.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+import { buildDashboard, HAVE_CHROMIUM, launchChromium } from './helpers/browser.js';
+import { seedCompany, type SeededCompany } from './helpers/company.js';
+import { consoleErrors, pageReady, screenshot } from './helpers/page.js';
 
 interface Channels {
   preferred: string | null;
