@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerChannels } from '../../../src/activation/index.js';
 import { parseConfig, type ConfigInput } from '../../../src/config/index.js';
-import { openStore, sql, type Engine } from '../../../src/store/index.js';
+import { openStore, sql, type Engine, type Row as DbRow } from '../../../src/store/index.js';
 
 const AS_OF = new Date('2025-06-30T00:00:00Z');
 
@@ -36,7 +36,7 @@ async function fixture(engine: Engine): Promise<void> {
   await engine.exec(sql`CREATE TABLE customer_value_tiers AS SELECT * FROM (VALUES ('P1', 'CPP')) AS t(person_id, value_tier)`);
 }
 
-interface Row {
+type Row = DbRow & {
   person_id: string;
   channel: string;
   segment: string;
@@ -47,7 +47,7 @@ interface Row {
   response_value: number | null;
   consented: boolean;
   is_preferred: boolean;
-}
+};
 
 describe('what the channels step counts as a contact, a response and a conversion', () => {
   let engine: Engine;
