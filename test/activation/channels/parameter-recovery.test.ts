@@ -96,6 +96,18 @@ describe('empirical-Bayes response rates recover a known Beta prior from simulat
     expect(Math.abs(shrunkRate(prior, 2, 1) - priorMean(prior))).toBeLessThan(0.04);
   });
 
+  it('keeps the prior finite when thin histories cannot show a spread (the hyperprior), and pools such persons near the common rate', () => {
+    // Everyone has the same rate 5%, two contacts each: maximum likelihood alone would run to an infinite prior.
+    const s = simulate({ alpha: 5e6, beta: 95e6 }, 4_000, 2, 9);
+    const fitted = fitPrior(groupsOf(s), 'marginal_likelihood');
+    expect(Number.isFinite(fitted.alpha + fitted.beta)).toBe(true);
+    expect(fitted.alpha + fitted.beta).toBeLessThan(1e5);
+    expect(Math.abs(priorMean(fitted) - 0.05)).toBeLessThan(0.01);
+    // Two responses out of two stay far nearer the common 5% than his raw 100%.
+    expect(fitted.alpha + fitted.beta).toBeGreaterThan(10);
+    expect(shrunkRate(fitted, 2, 2)).toBeLessThan(0.2);
+  });
+
   it('a group with no response at all gets a small pooled rate, never zero or NaN', () => {
     const groups: HistoryGroups = { contacts: Float64Array.of(3, 5), responses: Float64Array.of(0, 0), persons: Float64Array.of(10, 20) };
     for (const method of ['marginal_likelihood', 'moments'] as const) {
