@@ -4,3 +4,4 @@
  */
 export * from './audiences/index.js';
 export * as pressure from './pressure/index.js';
+export * from './channels/index.js';

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { LANGUAGES, type Language } from '../activation/index.js';
 import { customerCard, type CustomerCard } from '../profiles/index.js';
 import { formatMoney } from '../segments/index.js';
 import { formatDate, formatNumber, table } from './format.js';
@@ -11,13 +12,14 @@ export function customerCommand(): Command {
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (id: string, options: { db?: string; config?: string; json?: boolean }) => {
+    .addOption(new Option('--lang <lang>', 'language of the explanations').choices(LANGUAGES).default('en'))
+    .action(async (id: string, options: { db?: string; config?: string; json?: boolean; lang: Language }) => {
       const { card, currency } = await withStore(options, async (engine, config) => ({
         card: await customerCard(engine, id, config),
         currency: config.currency,
       }));
       if (options.json) printJson(card);
-      else printCard(card, currency);
+      else printCard(card, currency, options.lang);
     });
 }
 
@@ -28,7 +30,7 @@ const text = (v: unknown): string => {
   return typeof v === 'string' ? v : JSON.stringify(v);
 };
 
-function printCard(card: CustomerCard, currency: string): void {
+function printCard(card: CustomerCard, currency: string, lang: Language): void {
   const c = card.value ?? {};
   const p = (field: string): string => text(card.profile[field]?.value);
   console.log(`Customer ${card.id}  (records: ${card.records.join(', ')})`);
@@ -45,6 +47,15 @@ function printCard(card: CustomerCard, currency: string): void {
     console.log(`  ${reason.dimension}: ${reason.value}`);
     for (const line of reason.reasons) console.log(`    - ${line}`);
   }
+  if (card.channels) {
+    console.log(`\nChannels (response = ${card.channels.response})`);
+    console.log(`  ${card.channels.explanation.text[lang]}`);
+    console.log(table(['channel', 'contacts', 'responses', 'P(response)', 'value', 'cost', 'expected', 'consent', ''], card.channels.channels.map((c) => [
+      c.channel, c.contacts, c.responses, c.p_response === null ? '-' : `${(100 * c.p_response).toFixed(1)}%`, money(c.response_value), money(c.unit_cost),
+      money(c.expected_value), c.consented ? 'yes' : 'no', c.is_preferred ? 'preferred' : '',
+    ])));
+    for (const c of card.channels.channels) console.log(`  - ${c.evidence.text[lang]}${c.value ? `; ${c.value.text[lang]}` : ''}`);
+  }
   if (card.affinities.length > 0) {
     console.log('\nAffinities');
     for (const a of card.affinities) console.log(`  - ${a.explanation}`);
@@ -60,6 +71,8 @@ function printCard(card: CustomerCard, currency: string): void {
     ])));
   }
 }
+
+const money = (v: number | null): string => (v === null ? '-' : v.toFixed(2));
 
 function num(v: unknown): number | null {
   if (v === null || v === undefined) return null;

@@ -9,6 +9,7 @@ import { attachment, customerClassesStep, digitalMaturity, pareto, potential, sn
 import { NEEDS_STEPS, purchaseLines } from '../needs/index.js';
 import { lookupIndexes, profileDocuments } from '../profiles/index.js';
 import { dashboard } from '../dashboard/index.js';
+import { customerChannels } from '../activation/index.js';
 import { orderFacts } from './order-facts.js';
 import type { PipelineStep } from './step.js';
 
@@ -28,6 +29,7 @@ export const PIPELINE: readonly PipelineStep[] = [
   strategicGrid,
   pareto,
   digitalMaturity,
+  customerChannels,
   ...NEEDS_STEPS.filter((step) => step !== purchaseLines),
   customerClassesStep(),
   snapshot,

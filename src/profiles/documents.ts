@@ -83,7 +83,7 @@ async function stream(engine: Engine, query: Sql | string, write: (columns: Colu
 export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
   return {
     name: 'profile_documents',
-    reads: ['identity_nodes', 'person_profiles', 'person_identifiers', 'person_redirects', 'consents', 'customer_classes', 'customer_digital', 'customer_next_offers', 'events'],
+    reads: ['identity_nodes', 'person_profiles', 'person_identifiers', 'person_redirects', 'consents', 'customer_classes', 'customer_digital', 'customer_next_offers', 'customer_channels', 'events'],
     writes: [STATE],
     async run({ engine }) {
       for (const table of [...OLD_TABLES, STATE]) await engine.exec(`DROP TABLE IF EXISTS ${table}`);
@@ -95,9 +95,9 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
         removeStore(path);
         return;
       }
-      const optional = ['customer_classes', 'customer_digital', 'customer_next_offers', 'events'];
+      const optional = ['customer_classes', 'customer_digital', 'customer_next_offers', 'customer_channels', 'events'];
       const present = new Set((await engine.query<{ name: string }>(engine.dialect.existingTables(optional))).map((r) => r.name));
-      const types = await columnTypes(engine, ['person_profiles', 'customer_classes', 'customer_digital', 'customer_next_offers']);
+      const types = await columnTypes(engine, ['person_profiles', 'customer_classes', 'customer_digital', 'customer_next_offers', 'customer_channels']);
       // A million documents built at once hold every part in memory together (6 GB was not
       // enough); built a slice of persons at a time, each statement needs a fraction of it.
       const [{ persons = 0 } = {}] = await engine.query<{ persons: number }>(sql`SELECT count(DISTINCT person_id) AS persons FROM identity_nodes`);
@@ -110,6 +110,11 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
       const offers = (slice: number): string =>
         present.has('customer_next_offers')
           ? `SELECT person_id, to_json(list(${jsonObject('o', types.get('customer_next_offers'))} ORDER BY o.rank)) AS doc FROM customer_next_offers o
+             WHERE ${inSlice('person_id', slice)} GROUP BY person_id`
+          : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
+      const channels = (slice: number): string =>
+        present.has('customer_channels')
+          ? `SELECT person_id, to_json(list(${jsonObject('h', types.get('customer_channels'))} ORDER BY h.channel)) AS doc FROM customer_channels h
              WHERE ${inSlice('person_id', slice)} GROUP BY person_id`
           : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
       // An event belongs to a person through its record, or his userId or anonymousId (as the live road reads it).
@@ -144,6 +149,7 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
                 ',"classes":', coalesce(c_doc.doc::VARCHAR, 'null'),
                 ',"digital":', coalesce(d_doc.doc::VARCHAR, 'null'),
                 ',"offers":', coalesce(o.doc::VARCHAR, '[]'),
+                ',"channels":', coalesce(h.doc::VARCHAR, '[]'),
                 ',"events":', coalesce(e.doc::VARCHAR, '[]'), '}') AS doc
             FROM (SELECT person_id, list(node_id ORDER BY node_id) AS records FROM identity_nodes WHERE ${inSlice('person_id', slice)} GROUP BY person_id) n
             ${row('person_profiles', 'g', slice)}
@@ -160,6 +166,7 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
             ${row('customer_classes', 'c', slice)}
             ${row('customer_digital', 'd', slice)}
             LEFT JOIN (${offers(slice)}) o ON o.person_id = n.person_id
+            LEFT JOIN (${channels(slice)}) h ON h.person_id = n.person_id
             LEFT JOIN (${events(slice)}) e ON e.person_id = n.person_id`)}`,
             ([ids = [], docs = []]) => writer.putDocuments(ids as unknown[], docs as unknown[]),
           );

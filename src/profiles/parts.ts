@@ -1,3 +1,4 @@
+import { personChannels, type PersonChannels } from '../activation/index.js';
 import type { Config } from '../config/index.js';
 import { currentConsentList, type CurrentConsent } from '../consent/index.js';
 import { explainNextOffer, type NextOfferRow } from '../needs/index.js';
@@ -26,6 +27,8 @@ export interface ProfileParts {
   readonly classes: Json | null;
   readonly digital: Json | null;
   readonly offers: readonly Json[];
+  /** His customer_channels rows (src/activation/channels); empty before the first run. */
+  readonly channels: readonly Json[];
   readonly events: readonly { readonly message_id: string; readonly type: string; readonly event: string | null; readonly timestamp: string; readonly properties: string | null }[];
 }
 
@@ -48,6 +51,8 @@ export interface CustomerProfile {
   readonly value: Readonly<Record<string, unknown>> | null;
   readonly classes: readonly ClassReason[];
   readonly nextBestOffers: readonly (NextOfferRow & { readonly explanation: string })[];
+  /** His learned response rate, value and cost per channel, and his preferred channel, explained in EN and FR; null before the first run. */
+  readonly channels: PersonChannels | null;
   /** `timestamp`: ISO 8601 (UTC), newest first. */
   readonly lastEvents: readonly { readonly messageId: string; readonly type: string; readonly event: string | null; readonly timestamp: string; readonly properties: unknown }[];
 }
@@ -56,6 +61,7 @@ export const VALUE_COLUMNS = [
   'orders', 'revenue', 'gross_margin', 'net_contribution', 'first_purchase', 'last_purchase', 'recency_days', 'tenure_days',
   'categories', 'category_list', 'clv', 'p_alive', 'expected_transactions', 'predicted_value', 'rfm_segment', 'rfm_code',
   'value_tier', 'value_column', 'grid', 'digital_type', 'online_move', 'attachment', 'potential', 'share_of_wallet', 'gap_categories',
+  'preferred_channel',
 ] as const;
 
 /** Dates of the digital row that its explanation formats. */
@@ -116,6 +122,7 @@ export function assembleProfile(parts: ProfileParts, requestedId: string, config
     value,
     classes,
     nextBestOffers: offers.map((o) => ({ ...o, explanation: explainNextOffer(o, config.currency) })),
+    channels: personChannels(parts.channels, config),
     lastEvents: events.map((e) => ({
       messageId: e.message_id,
       type: e.type,

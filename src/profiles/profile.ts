@@ -8,7 +8,7 @@ import { assembleProfile, jsonRow, jsonValue, LOOKUP_TYPES, type CustomerProfile
 /** How many of his last events a profile shows. */
 export const LAST_EVENTS = 20;
 
-const OPTIONAL_TABLES = ['customer_classes', 'customer_digital', 'customer_next_offers', 'events'] as const;
+const OPTIONAL_TABLES = ['customer_classes', 'customer_digital', 'customer_next_offers', 'customer_channels', 'events'] as const;
 
 /** Which of the tables a profile reads exist yet (derived tables appear after the first run), in one query. */
 async function existing(engine: Engine): Promise<Set<string>> {
@@ -68,12 +68,13 @@ export async function liveProfileParts(engine: Engine, personId: string, lastEve
   const branches = [eventsBy('customer_id', records), eventsBy('user_id', ids('userId')), eventsBy('anonymous_id', ids('anonymousId'))].filter(
     (b): b is Sql => b !== null,
   );
-  const [consents, current, classes, digital, offers, events] = await Promise.all([
+  const [consents, current, classes, digital, offers, channels, events] = await Promise.all([
     engine.query<{ channel: string; status: string; at: Date; source: string }>(sql`SELECT channel, status, ${sql.id('at')} AS at, source FROM consents WHERE ${inRecords}`),
     liveCurrentConsents(engine, personId, recordsOfPerson(records, identifiers)),
     one('customer_classes'),
     one('customer_digital'),
     tables.has('customer_next_offers') ? engine.query<Row>(sql`SELECT * FROM customer_next_offers WHERE person_id = ${personId}`) : Promise.resolve([]),
+    tables.has('customer_channels') ? engine.query<Row>(sql`SELECT * FROM customer_channels WHERE person_id = ${personId}`) : Promise.resolve([]),
     tables.has('events') && branches.length > 0
       ? engine.query<{ message_id: string; type: string; event: string | null; timestamp: Date; properties: string | null }>(
           engine.dialect.topRows(sql`SELECT DISTINCT * FROM (${sql.join(branches, ' UNION ALL ')}) AS mine`, sql`${sql.id('timestamp')} DESC, message_id`, lastEvents),
@@ -90,6 +91,7 @@ export async function liveProfileParts(engine: Engine, personId: string, lastEve
     classes: classes ? jsonRow(classes) : null,
     digital: digital ? jsonRow(digital) : null,
     offers: offers.map(jsonRow),
+    channels: channels.map(jsonRow),
     events: events.map((e) => ({ ...e, timestamp: String(jsonValue(e.timestamp)) })),
   };
 }

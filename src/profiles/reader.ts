@@ -149,6 +149,8 @@ export class ProfileReader {
     const doc = JSON.parse(text) as Omit<ProfileParts, 'personId'>;
     // A document written before current consents were part of it: read live until the next run.
     if (!Array.isArray(doc.currentConsents)) return null;
+    // Nor channels (src/activation/channels).
+    if (!Array.isArray(doc.channels)) return null;
     if (this.dirty.size > 0) {
       if (this.dirty.has(`id:${personId}`)) return null;
       if (doc.records.some((r) => this.dirty.has(`id:${r}`))) return null;

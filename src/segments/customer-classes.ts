@@ -56,6 +56,8 @@ export const CLASS_PARTS: readonly Part[] = [
       adoption_days: 'adoption_days', customer_status: 'customer_status', online_services: 'services', online_move: 'online_move',
     },
   },
+  // Written by the channels step (src/activation/channels): the best expected value among his consented channels.
+  { table: 'customer_channel_choice', columns: { preferred_channel: 'preferred_channel', preferred_expected_value: 'preferred_expected_value' } },
 ];
 
 const BASE_COLUMNS = [

@@ -65,7 +65,37 @@ export interface Profile {
   value: Record<string, unknown> | null;
   classes: { dimension: string; value: string; reasons: string[] }[];
   nextBestOffers: Record<string, unknown>[];
+  channels?: PersonChannels | null;
   lastEvents: Record<string, unknown>[];
+}
+
+/** A sentence as the API gives it: its message key, raw parameters, and its text in each language. */
+export interface ApiMessage {
+  key: string;
+  params: Record<string, string | number>;
+  text: { en: string; fr: string };
+}
+
+export interface PersonChannel {
+  channel: string;
+  contacts: number;
+  responses: number;
+  segment_rate: number | null;
+  p_response: number | null;
+  response_value: number | null;
+  unit_cost: number | null;
+  expected_value: number | null;
+  consented: boolean;
+  is_preferred: boolean;
+  evidence: ApiMessage;
+  value: ApiMessage | null;
+}
+
+export interface PersonChannels {
+  preferred: string | null;
+  response: 'opened' | 'clicked' | 'converted';
+  explanation: ApiMessage;
+  channels: PersonChannel[];
 }
 
 export interface Customer360 {

@@ -6,6 +6,28 @@ import { requireScope } from '../auth.js';
 import { errorSchema } from '../errors.js';
 import type { App, AppDeps } from '../types.js';
 
+const messageSchema = z.object({
+  key: z.string().openapi({ description: 'Message key (docs/activation.md lists them); the UI may render it from `params` itself.' }),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).openapi({ description: 'Raw values: rates as fractions, amounts in the configured currency.' }),
+  text: z.object({ en: z.string(), fr: z.string() }).openapi({ description: 'The sentence in English and French.' }),
+});
+const channelSchema = z.object({
+  channel: z.enum(CONTACT_CHANNELS),
+  segment: z.string().openapi({ description: 'The segment his rate is shrunk toward (activation.channels.segmentBy).' }),
+  contacts: z.number().openapi({ description: 'Contacts sent to him on the channel in the history window.' }),
+  responses: z.number().openapi({ description: 'Of which responded (activation.channels.response).' }),
+  conversions: z.number().openapi({ description: 'Of which converted (a converted response or an attributed order).' }),
+  person_rate: z.number().nullable().openapi({ description: 'responses / contacts; null when never contacted.' }),
+  segment_rate: z.number().nullable().openapi({ description: "His segment's rate (mean of its fitted Beta prior); null when nobody was contacted on the channel." }),
+  p_response: z.number().nullable().openapi({ description: 'Shrunk (empirical-Bayes) probability that a contact gets a response.' }),
+  response_value: z.number().nullable().openapi({ description: 'What a response is worth for him, EUR of margin: expected order margin x conversions per response.' }),
+  unit_cost: z.number().nullable().openapi({ description: 'Cost of one contact on the channel, EUR.' }),
+  expected_value: z.number().nullable().openapi({ description: 'p_response x response_value - unit_cost, EUR per contact.' }),
+  consented: z.boolean(),
+  is_preferred: z.boolean(),
+  evidence: messageSchema,
+  value: messageSchema.nullable(),
+});
 const reasonSchema = z.object({ dimension: z.string(), value: z.string(), reasons: z.array(z.string()) });
 const profileSchema = z
   .object({
@@ -33,6 +55,15 @@ const profileSchema = z
     value: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Value and classes from the last `fidelis run` (null before it).' }),
     classes: z.array(reasonSchema).openapi({ description: 'Each class with its reasons and figures.' }),
     nextBestOffers: z.array(z.record(z.string(), z.unknown())),
+    channels: z
+      .object({
+        preferred: z.enum(CONTACT_CHANNELS).nullable().openapi({ description: 'Best expected value among the channels he consented to; null when none.' }),
+        response: z.enum(['opened', 'clicked', 'converted']).openapi({ description: 'What counted as a response (activation.channels.response).' }),
+        explanation: messageSchema,
+        channels: z.array(channelSchema),
+      })
+      .nullable()
+      .openapi({ description: 'His learned response rate, value and cost per contact channel, and his preferred channel (null before the first run).' }),
     lastEvents: z.array(z.object({ messageId: z.string(), type: z.string(), event: z.string().nullable(), timestamp: z.string(), properties: z.unknown() })),
   })
   .openapi('CustomerProfile');

@@ -4,7 +4,7 @@ import { card, h, mount, table, type Child } from '../dom';
 import { className, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 import { href } from '../router';
-import type { Customer360 } from '../types';
+import type { ApiMessage, Customer360 } from '../types';
 import { stat } from '../widgets';
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : v === null || v === undefined || v === '' ? null : Number(v));
@@ -77,6 +77,52 @@ function consentCard(p: Customer360['profile']): HTMLElement {
   );
 }
 
+const RATE_PARAMS = new Set(['segmentRate', 'pResponse']);
+const MONEY_PARAMS = new Set(['responseValue', 'unitCost', 'expectedValue']);
+
+/** An API sentence rendered here from its key, its raw parameters formatted for the page's language. */
+function sentence(m: ApiMessage): string {
+  const params: Record<string, string> = {};
+  for (const [name, v] of Object.entries(m.params)) {
+    if (name === 'channel' && typeof v === 'string') params[name] = channelName(v);
+    else if (typeof v !== 'number') params[name] = v;
+    else params[name] = RATE_PARAMS.has(name) ? fmt.percent(v, 1) : MONEY_PARAMS.has(name) ? fmt.money(v, 2) : fmt.number(v);
+  }
+  return t(m.key as MessageKey, params);
+}
+
+/** His learned rate, value and cost per channel, his preferred channel, and why. */
+function channelsCard(p: Customer360['profile']): HTMLElement | null {
+  const ch = p.channels;
+  if (!ch) return null;
+  return card(
+    t('channelsSection'),
+    h('p', { class: 'hint' }, t('channelsHint', { response: t(`responseLevel_${ch.response}` as MessageKey) })),
+    h('p', { 'data-field': 'preferred-channel', 'data-channel': ch.preferred ?? '' }, h('strong', null, sentence(ch.explanation))),
+    table(
+      [t('channel'), t('contactsSent'), t('responsesCount'), t('segmentRate'), t('pResponse'), t('responseValue'), t('unitCost'), t('expectedValue'), t('consented')],
+      ch.channels.map((c) => [
+        c.is_preferred ? h('strong', null, `${channelName(c.channel)} ★`) : channelName(c.channel),
+        fmt.number(c.contacts),
+        fmt.number(c.responses),
+        fmt.percent(c.segment_rate, 1),
+        fmt.percent(c.p_response, 1),
+        fmt.money(c.response_value, 2),
+        fmt.money(c.unit_cost, 2),
+        fmt.money(c.expected_value, 2),
+        c.consented ? t('yes') : t('no'),
+      ]),
+      { 'data-table': 'channels' },
+    ),
+    h('h3', null, t('why')),
+    h(
+      'ul',
+      { class: 'plain', 'data-list': 'channel-reasons' },
+      ch.channels.map((c) => h('li', { 'data-channel': c.channel }, [sentence(c.evidence), c.value ? sentence(c.value) : ''].filter(Boolean).join(' — '))),
+    ),
+  );
+}
+
 function timeline(c: Customer360): HTMLElement {
   return h(
     'ol',
@@ -119,6 +165,7 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
         table([t('type'), t('value'), t('source')], p.identifiers.map((i) => [i.type, i.value, i.source ?? '']), { 'data-table': 'identifiers' }),
       ),
       consentCard(p),
+      channelsCard(p),
       valueCard(c),
       card(t('classes'), list(p.classes.map((k) => h('div', null, h('strong', null, `${className(k.dimension)}: ${className(k.value)}`), list(k.reasons, ''))))),
       card(
