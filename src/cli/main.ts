@@ -11,6 +11,7 @@ import { keysCommand } from './keys-command.js';
 import { privacyCommand } from './privacy-command.js';
 import { runCommand } from './run-command.js';
 import { segmentsCommand } from './segments-command.js';
+import { sendCommand } from './send-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
 import { usersCommand } from './users-command.js';
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
-    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(), eventsCommand(), privacyCommand(),
+    generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(), eventsCommand(), privacyCommand(), sendCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

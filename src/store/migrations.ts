@@ -7,6 +7,7 @@ import { identityTableStatements } from '../identity/tables.js';
 import { AUDIT_LOG_TABLE } from '../privacy/audit.js';
 import { LOGIN_FAILURES_TABLE } from '../server/login-limiter.js';
 import { SUPPRESSION_TABLE } from '../privacy/suppression-table.js';
+import { DELIVERY_ATTEMPTS_TABLE, DELIVERY_DEAD_LETTERS_TABLE } from '../activation/delivery/tables.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -84,6 +85,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 11,
     name: 'contact status (planned, sent, cancelled)',
     statements: (dialect) => [{ table: 'contacts', column: 'status', type: dialect.columnType('string', true), tableMayBeMissing: false }],
+  },
+  {
+    version: 15,
+    name: 'delivery attempts and dead letters',
+    statements: (dialect) => [dialect.createTable(DELIVERY_ATTEMPTS_TABLE), dialect.createTable(DELIVERY_DEAD_LETTERS_TABLE)],
   },
 ];
 

@@ -1,0 +1,184 @@
+import type { Config } from '../../config/index.js';
+import { CONTACT_CHANNELS, sql, type Engine } from '../../store/index.js';
+import type { ContactChannel } from '../../consent/index.js';
+import { UsageError } from '../../errors.js';
+import { writeAudit } from '../../privacy/audit.js';
+import { checkBeforeSend } from './check.js';
+import { systemClock, type DeliveryClock } from './clock.js';
+import { markCancelled, plannedPage, requireResolvedPersons, type ContactSelection, type PlannedContact } from './contacts.js';
+import { exportSender, formatOf } from './export-sender.js';
+import { count, emptyTally, type DeliveryTally, type SendContext, type Sender } from './sender.js';
+import { smtpSender } from './smtp-sender.js';
+import type { DeliveryDestination } from './tables.js';
+import { requireUnsubscribeSecret, unsubscribeUrl } from './unsubscribe.js';
+import { webhookSender, webhookSettings } from './webhook-sender.js';
+
+export interface SendOptions {
+  readonly destination: DeliveryDestination;
+  readonly campaign?: string;
+  readonly channel?: ContactChannel;
+  /** The export's file (required for `export`). */
+  readonly out?: string;
+  /** Check and count, send nothing, write nothing. */
+  readonly dryRun?: boolean;
+  /** Who asked, for the audit log (`cli:<user>`, `key:<id>`). */
+  readonly actor: string;
+  readonly clock?: DeliveryClock;
+}
+
+/** What `fidelis send` reports (docs/activation.md, Delivery). Reasons are message keys. */
+export interface SendReport extends DeliveryTally {
+  readonly destination: DeliveryDestination;
+  readonly dryRun: boolean;
+  readonly asOf: string;
+  readonly campaign: string | null;
+  readonly channels: readonly ContactChannel[];
+  /** Due planned contacts examined. */
+  readonly examined: number;
+  /** Passed the re-check (in a dry run: would be sent). */
+  readonly ready: number;
+  /** Refused for good by the re-check: now cancelled; by reason. */
+  readonly cancelled: Record<string, number>;
+  /** Not now (pressure, quiet hours): still planned; by reason. */
+  readonly held: Record<string, number>;
+  /** SMTP contacts a stopped send may have handed over: not sent again (at most once). */
+  readonly uncertain: number;
+  readonly file: string | null;
+  readonly auditId: string | null;
+}
+
+function channelsFor(options: SendOptions): ContactChannel[] {
+  if (options.destination === 'smtp') {
+    if (options.channel !== undefined && options.channel !== 'email') throw new UsageError(`--destination smtp sends e-mail only; --channel ${options.channel} cannot go through it`);
+    return ['email'];
+  }
+  if (options.destination === 'export') {
+    if (options.channel === undefined) throw new UsageError('--destination export needs --channel (one file per channel: each sender needs its own fields)');
+    if (options.out === undefined) throw new UsageError('--destination export needs --out FILE (.csv, or .jsonl for JSON Lines)');
+  }
+  return options.channel === undefined ? [...CONTACT_CHANNELS] : [options.channel];
+}
+
+function makeSender(destination: DeliveryDestination, context: SendContext, options: SendOptions, channels: readonly ContactChannel[]): Sender {
+  if (destination === 'smtp') return smtpSender(context);
+  if (destination === 'webhook') return webhookSender(context);
+  return exportSender(context, options.out ?? '', channels[0] ?? 'email');
+}
+
+/**
+ * Sends the due planned contacts (status planned, planned time reached) through one destination,
+ * a keyset page at a time: every contact re-checked first (checkBeforeSend: consent now, address,
+ * pressure), refusals cancelled or held, the rest handed to the destination, which marks what left
+ * as sent with the actual time. Written to the audit log: personal data leaves the system.
+ */
+export async function sendPlanned(engine: Engine, config: Config, options: SendOptions): Promise<SendReport> {
+  const clock = options.clock ?? systemClock;
+  const channels = channelsFor(options);
+  const dryRun = options.dryRun === true;
+  await requireResolvedPersons(engine);
+  const asOf = clock.now();
+  let secret: string | null = null;
+  const context: SendContext = {
+    engine,
+    config,
+    clock,
+    unsubscribeUrl: (contact) => {
+      if (contact.channel !== 'email') return null;
+      secret ??= requireUnsubscribeSecret(config);
+      return unsubscribeUrl(config, secret, { record: contact.record_id, channel: contact.channel, contactId: contact.contact_id });
+    },
+    tally: emptyTally(),
+  };
+  // Settings are checked before anything is read, so a missing one costs nothing.
+  if (channels.includes('email')) requireUnsubscribeSecret(config);
+  if (options.destination === 'webhook') webhookSettings(config);
+  const sender = dryRun ? null : makeSender(options.destination, context, options, channels);
+  const cancelled: Record<string, number> = {};
+  const held: Record<string, number> = {};
+  let examined = 0;
+  let ready = 0;
+  const batchSize = config.activation.delivery.batchSize;
+  const base = { campaign: options.campaign, channels, asOf };
+
+  const handle = async (page: readonly PlannedContact[]): Promise<void> => {
+    examined += page.length;
+    const verdicts = await checkBeforeSend(engine, config, page, clock.now());
+    const passing: PlannedContact[] = [];
+    const refused: PlannedContact[] = [];
+    for (const contact of page) {
+      const verdict = verdicts.get(contact.contact_id) ?? { ok: false, action: 'hold', reason: 'delivery.unchecked' };
+      if (verdict.ok) passing.push(contact);
+      else if (verdict.action === 'cancel') {
+        count(cancelled, verdict.reason);
+        refused.push(contact);
+        if (!dryRun) await markCancelled(engine, [{ contactId: contact.contact_id, destination: options.destination, batchId: contact.batch_id, status: 'cancelled', reason: verdict.reason, attempts: contact.attempts ?? 0 }], clock.now());
+      } else count(held, verdict.reason);
+    }
+    ready += passing.length;
+    if (sender !== null && passing.length > 0) await sender.deliver(passing);
+  };
+
+  try {
+    // A webhook send stopped mid-way left batches `attempting`: POST them again first, each whole,
+    // under its own Idempotency-Key (one batch can span pages of the main pass).
+    if (options.destination === 'webhook') {
+      const stopped = await engine.query<{ batch_id: string }>(sql`SELECT DISTINCT a.batch_id AS batch_id FROM delivery_attempts AS a
+        JOIN contacts AS c ON c.contact_id = a.contact_id
+        WHERE a.destination = 'webhook' AND a.status = 'attempting' AND c.status = 'planned' ORDER BY a.batch_id`);
+      for (const { batch_id } of stopped) {
+        const selection: ContactSelection = { ...base, asOf: null, resume: ['attempting'], batch: batch_id };
+        await handle(await plannedPage(engine, selection, null, 1_000_000));
+      }
+    }
+    const selection: ContactSelection = { ...base, resume: ['failed'] };
+    let after: string | null = null;
+    for (;;) {
+      const page = await plannedPage(engine, selection, after, batchSize);
+      if (page.length === 0) break;
+      await handle(page);
+      after = page.at(-1)?.contact_id ?? after;
+      if (page.length < batchSize) break;
+    }
+    await sender?.finish();
+  } finally {
+    await sender?.close();
+  }
+
+  const [uncertainRow] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM delivery_attempts AS a JOIN contacts AS c ON c.contact_id = a.contact_id
+    WHERE a.destination = 'smtp' AND a.status = 'attempting' AND c.status = 'planned'`);
+  const uncertain = options.destination === 'smtp' ? Number(uncertainRow?.n ?? 0) : 0;
+  const tally = context.tally;
+  const report = {
+    destination: options.destination,
+    dryRun,
+    asOf: asOf.toISOString(),
+    campaign: options.campaign ?? null,
+    channels,
+    examined,
+    ready,
+    cancelled,
+    held,
+    uncertain,
+    ...tally,
+    file: options.destination === 'export' && !dryRun ? (options.out ?? null) : null,
+  };
+  const auditId = dryRun
+    ? null
+    : await writeAudit(engine, {
+        actor: options.actor,
+        action: 'contacts_send',
+        subject: options.campaign === undefined ? null : `campaign=${options.campaign}`,
+        rows: tally.sent,
+        detail: {
+          destination: options.destination,
+          channels,
+          ...(options.destination === 'export' ? { format: formatOf(options.out ?? '') } : {}),
+          examined,
+          cancelled,
+          held,
+          failed: tally.failed,
+          deadLetters: tally.deadLetters,
+        },
+      }, clock.now());
+  return { ...report, auditId };
+}
