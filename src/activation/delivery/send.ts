@@ -144,8 +144,11 @@ export async function sendPlanned(engine: Engine, config: Config, options: SendO
     await sender?.close();
   }
 
+  // Counted for the same campaign and channels, so the report speaks of what was asked.
   const [uncertainRow] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM delivery_attempts AS a JOIN contacts AS c ON c.contact_id = a.contact_id
-    WHERE a.destination = 'smtp' AND a.status = 'attempting' AND c.status = 'planned'`);
+    WHERE a.destination = 'smtp' AND a.status = 'attempting' AND c.status = 'planned'
+      AND c.channel IN (${sql.join(channels.map((ch) => sql`${ch}`))})
+      ${options.campaign === undefined ? sql`` : sql`AND c.campaign_id = ${options.campaign}`}`);
   const uncertain = options.destination === 'smtp' ? Number(uncertainRow?.n ?? 0) : 0;
   const tally = context.tally;
   const report = {

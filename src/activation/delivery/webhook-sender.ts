@@ -29,10 +29,12 @@ export function webhookSender(context: SendContext): Sender {
     async deliver(contacts) {
       if (contacts.length === 0) return;
       // A batch taken up again keeps its id; new contacts get the id of their own set.
-      const id = contacts[0]?.batch_id ?? batchId(contacts.map((c) => c.contact_id));
+      const first = contacts[0];
+      const resumed = first?.attempt_status === 'attempting' && first.batch_id !== null && contacts.every((c) => c.batch_id === first.batch_id);
+      const id = resumed ? (first.batch_id ?? '') : batchId(contacts.map((c) => c.contact_id));
       const rows = (status: AttemptRow['status'], reason: string | null, attempts: number): AttemptRow[] =>
         contacts.map((c: PlannedContact) => ({ contactId: c.contact_id, destination: 'webhook', batchId: id, status, reason, attempts }));
-      const previous = contacts[0]?.attempts ?? 0;
+      const previous = resumed ? (first.attempts ?? 0) : 0;
       await recordAttempts(context.engine, rows('attempting', null, previous), context.clock.now());
       const body = JSON.stringify({ batchId: id, contacts: contacts.map((c) => senderRecord(c, context.unsubscribeUrl(c))) });
       const outcome = await postBatch(settings, secret, { id, body }, context.clock);

@@ -50,6 +50,10 @@ describe('webhook destination', () => {
         received.push(r);
         const tries = (seenKeys.get(r.key) ?? 0) + 1;
         seenKeys.set(r.key, tries);
+        if (r.path === '/reject') {
+          res.writeHead(422).end('unknown field');
+          return;
+        }
         if (r.path === '/down') {
           res.writeHead(503).end('maintenance');
           return;
@@ -124,6 +128,20 @@ describe('webhook destination', () => {
     const again = await withEngine(db, (engine) => sendPlanned(engine, configFor('/down', 3), { destination: 'webhook', campaign: 'DOWN', actor: 'cli:test', clock }));
     expect(again).toMatchObject({ examined: 0, sent: 0 });
     expect(received).toHaveLength(3);
+  }, 60_000);
+
+  it('does not retry a refusal of the request itself (a 4xx), and dead-letters it at once', async () => {
+    received.length = 0;
+    const report = await withEngine(db, async (engine) => {
+      await planCampaign(engine, { id: 'REJECT', name: 'Reject' }, [{ contact: 'J-ana', record: 'W9' }]);
+      return sendPlanned(engine, configFor('/reject'), { destination: 'webhook', campaign: 'REJECT', actor: 'cli:test', clock: testClock() });
+    });
+    expect(report).toMatchObject({ sent: 0, retries: 0, deadLetters: { batches: 1, contacts: 1 } });
+    expect(received).toHaveLength(1);
+    await withEngine(db, async (engine) => {
+      const [attempt] = await engine.query<{ status: string; reason: string; attempts: number }>(sql`SELECT status, reason, attempts FROM delivery_attempts WHERE contact_id = 'J-ana'`);
+      expect(attempt).toEqual({ status: 'dead', reason: 'HTTP 422: unknown field', attempts: 1 });
+    });
   }, 60_000);
 
   it('takes up a batch a stopped send left under the same key, and sends nothing twice on replay', async () => {
