@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { deliveryText, isDeliveryMessageKey, sendPlanned, type SendReport } from '../activation/index.js';
+import { deliveryText, isDeliveryMessageKey, sendAuditEntry, sendPlanned, type SendReport } from '../activation/index.js';
+import { writeAudit } from '../privacy/index.js';
 import { CONTACT_CHANNELS } from '../store/index.js';
 import type { ContactChannel } from '../consent/index.js';
 import { configOption, dbOption, jsonOption, printJson, withStore, type StoreOptions } from './options.js';
@@ -24,7 +25,7 @@ const reasons = (counts: Record<string, number>): string =>
     .map(([key, n]) => `${n} ${isDeliveryMessageKey(key) ? deliveryText(key, 'en') : key}`)
     .join('; ');
 
-function printReport(r: SendReport): void {
+function printReport(r: SendReport & { auditId: string | null }): void {
   const lines = [
     `${r.dryRun ? 'Dry run (nothing sent, nothing written)' : `Sent through ${r.destination}`}: ${r.examined} due planned contacts examined (${r.channels.join(', ')}${r.campaign ? `, campaign ${r.campaign}` : ''}), as of ${r.asOf}`,
     r.dryRun ? `  would send: ${r.ready}` : `  sent: ${r.sent}${r.file ? ` (file ${r.file})` : ''}${r.destination === 'webhook' ? ` in ${r.batches} batches, ${r.retries} retries` : ''}`,
@@ -52,16 +53,32 @@ export function sendCommand(): Command {
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (options: SendCommandOptions) => {
-      const report = await withStore(options, (engine, config) =>
-        sendPlanned(engine, config, {
-          destination: options.destination,
-          campaign: options.campaign,
-          channel: options.channel,
-          out: options.out,
-          dryRun: options.dryRun,
-          actor: cliActor(),
-        }),
-      );
+      const actor = cliActor();
+      const report = await withStore(options, async (engine, config) => {
+        let result: SendReport;
+        try {
+          result = await sendPlanned(engine, config, {
+            destination: options.destination,
+            campaign: options.campaign,
+            channel: options.channel,
+            out: options.out,
+            dryRun: options.dryRun,
+          });
+        } catch (error) {
+          // Some contacts may have left before the failure: the attempt is on record all the same.
+          if (!options.dryRun) {
+            await writeAudit(engine, {
+              actor,
+              action: 'contacts_send',
+              subject: options.campaign === undefined ? null : `campaign=${options.campaign}`,
+              detail: { destination: options.destination, interrupted: error instanceof Error ? error.name : 'error' },
+            });
+          }
+          throw error;
+        }
+        const auditId = result.dryRun ? null : await writeAudit(engine, sendAuditEntry(result, actor));
+        return { ...result, auditId };
+      });
       if (options.json) printJson(report);
       else printReport(report);
     });

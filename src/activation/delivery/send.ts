@@ -2,7 +2,6 @@ import type { Config } from '../../config/index.js';
 import { CONTACT_CHANNELS, sql, type Engine } from '../../store/index.js';
 import type { ContactChannel } from '../../consent/index.js';
 import { UsageError } from '../../errors.js';
-import { writeAudit } from '../../privacy/audit.js';
 import { checkBeforeSend } from './check.js';
 import { systemClock, type DeliveryClock } from './clock.js';
 import { markCancelled, plannedPage, requireResolvedPersons, type ContactSelection, type PlannedContact } from './contacts.js';
@@ -21,8 +20,6 @@ export interface SendOptions {
   readonly out?: string;
   /** Check and count, send nothing, write nothing. */
   readonly dryRun?: boolean;
-  /** Who asked, for the audit log (`cli:<user>`, `key:<id>`). */
-  readonly actor: string;
   readonly clock?: DeliveryClock;
 }
 
@@ -44,7 +41,30 @@ export interface SendReport extends DeliveryTally {
   /** SMTP contacts a stopped send may have handed over: not sent again (at most once). */
   readonly uncertain: number;
   readonly file: string | null;
-  readonly auditId: string | null;
+}
+
+/**
+ * The audit log entry of a send (personal data left the system): written by the caller, which
+ * knows who asked (src/privacy's writeAudit; activation does not reach up into privacy). Names
+ * no person and copies none of his data.
+ */
+export function sendAuditEntry(report: SendReport, actor: string): { actor: string; action: string; subject: string | null; rows: number; detail: Record<string, unknown> } {
+  return {
+    actor,
+    action: 'contacts_send',
+    subject: report.campaign === null ? null : `campaign=${report.campaign}`,
+    rows: report.sent,
+    detail: {
+      destination: report.destination,
+      channels: report.channels,
+      ...(report.file !== null ? { format: formatOf(report.file) } : {}),
+      examined: report.examined,
+      cancelled: report.cancelled,
+      held: report.held,
+      failed: report.failed,
+      deadLetters: report.deadLetters,
+    },
+  };
 }
 
 function channelsFor(options: SendOptions): ContactChannel[] {
@@ -165,23 +185,5 @@ export async function sendPlanned(engine: Engine, config: Config, options: SendO
     ...tally,
     file: options.destination === 'export' && !dryRun ? (options.out ?? null) : null,
   };
-  const auditId = dryRun
-    ? null
-    : await writeAudit(engine, {
-        actor: options.actor,
-        action: 'contacts_send',
-        subject: options.campaign === undefined ? null : `campaign=${options.campaign}`,
-        rows: tally.sent,
-        detail: {
-          destination: options.destination,
-          channels,
-          ...(options.destination === 'export' ? { format: formatOf(options.out ?? '') } : {}),
-          examined,
-          cancelled,
-          held,
-          failed: tally.failed,
-          deadLetters: tally.deadLetters,
-        },
-      }, clock.now());
-  return { ...report, auditId };
+  return report;
 }

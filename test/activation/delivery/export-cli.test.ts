@@ -77,6 +77,7 @@ describe('fidelis send: exports', () => {
       );
       expect(audit).toMatchObject({ action: 'contacts_send', row_count: 2 });
       expect(audit?.actor).toMatch(/^cli:/);
+      expect(audit?.detail).not.toMatch(/example\.com|Ana|Martin/);
       expect(JSON.parse(audit?.detail ?? '{}')).toMatchObject({ destination: 'export', channels: ['email'], format: 'csv', cancelled: { 'consent.opt_out': 1 } });
     });
     // Again: nothing is due and unsent any more; the new file holds the header alone.

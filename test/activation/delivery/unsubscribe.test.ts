@@ -55,7 +55,6 @@ describe('GET/POST /v1/unsubscribe', () => {
       campaign: 'UNSUB',
       out: `${db}.unsub.csv`,
       dryRun: true,
-      actor: 'cli:test',
       clock: testClock(),
     });
     expect(report).toMatchObject({ examined: 3, ready: 1, cancelled: { 'consent.opt_out': 2 } });

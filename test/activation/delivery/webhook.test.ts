@@ -84,7 +84,7 @@ describe('webhook destination', () => {
         { contact: 'H-ana', record: 'W9' },
         { contact: 'H-bob', record: 'C2' },
       ]);
-      return sendPlanned(engine, configFor('/flaky'), { destination: 'webhook', campaign: 'HOOK', actor: 'cli:test', clock });
+      return sendPlanned(engine, configFor('/flaky'), { destination: 'webhook', campaign: 'HOOK', clock });
     });
     // Bob never consented to SMS: cancelled, not posted.
     expect(report).toMatchObject({ examined: 2, sent: 1, batches: 1, retries: 2, cancelled: { 'consent.unknown': 1 } });
@@ -112,7 +112,7 @@ describe('webhook destination', () => {
         { contact: 'D-ana', record: 'W9' },
         { contact: 'D-zoe', record: 'C3' },
       ]);
-      return sendPlanned(engine, configFor('/down', 3), { destination: 'webhook', campaign: 'DOWN', actor: 'cli:test', clock });
+      return sendPlanned(engine, configFor('/down', 3), { destination: 'webhook', campaign: 'DOWN', clock });
     });
     expect(report).toMatchObject({ sent: 0, deadLetters: { batches: 1, contacts: 2 }, retries: 2 });
     expect(received).toHaveLength(3);
@@ -125,7 +125,7 @@ describe('webhook destination', () => {
       ]);
       expect(Object.values(await contactStates(engine, 'DOWN')).map((s) => s.status)).toEqual(['planned', 'planned']);
     });
-    const again = await withEngine(db, (engine) => sendPlanned(engine, configFor('/down', 3), { destination: 'webhook', campaign: 'DOWN', actor: 'cli:test', clock }));
+    const again = await withEngine(db, (engine) => sendPlanned(engine, configFor('/down', 3), { destination: 'webhook', campaign: 'DOWN', clock }));
     expect(again).toMatchObject({ examined: 0, sent: 0 });
     expect(received).toHaveLength(3);
   }, 60_000);
@@ -134,7 +134,7 @@ describe('webhook destination', () => {
     received.length = 0;
     const report = await withEngine(db, async (engine) => {
       await planCampaign(engine, { id: 'REJECT', name: 'Reject' }, [{ contact: 'J-ana', record: 'W9' }]);
-      return sendPlanned(engine, configFor('/reject'), { destination: 'webhook', campaign: 'REJECT', actor: 'cli:test', clock: testClock() });
+      return sendPlanned(engine, configFor('/reject'), { destination: 'webhook', campaign: 'REJECT', clock: testClock() });
     });
     expect(report).toMatchObject({ sent: 0, retries: 0, deadLetters: { batches: 1, contacts: 1 } });
     expect(received).toHaveLength(1);
@@ -160,10 +160,10 @@ describe('webhook destination', () => {
       await engine.exec(sql`INSERT INTO delivery_attempts VALUES ('P-2', 'webhook', ${stopped}, 'attempting', NULL, 0, ${clock.now()}),
         ('P-3', 'webhook', ${stopped}, 'attempting', NULL, 0, ${clock.now()})`);
     });
-    const first = await withEngine(db, (engine) => sendPlanned(engine, config, { destination: 'webhook', campaign: 'REPLAY', actor: 'cli:test', clock }));
+    const first = await withEngine(db, (engine) => sendPlanned(engine, config, { destination: 'webhook', campaign: 'REPLAY', clock }));
     expect(first).toMatchObject({ examined: 3, sent: 3, batches: 2 });
     expect(received.map((r) => r.key)).toEqual([batchId(['P-2', 'P-3']), batchId(['P-1'])]);
-    const replay = await withEngine(db, (engine) => sendPlanned(engine, config, { destination: 'webhook', campaign: 'REPLAY', actor: 'cli:test', clock }));
+    const replay = await withEngine(db, (engine) => sendPlanned(engine, config, { destination: 'webhook', campaign: 'REPLAY', clock }));
     expect(replay).toMatchObject({ examined: 0, sent: 0, batches: 0 });
     expect(received).toHaveLength(2);
     expect([...kept].map((k) => k.split(':')[1]).sort()).toEqual(['P-1', 'P-2', 'P-3']);
