@@ -31,15 +31,55 @@ export function hasAddress(contact: PlannedContact): boolean {
 /** The person a consent is read for: his person id, or his record alone when identity never resolved it. */
 const consentHolder = (c: PlannedContact): string => c.person_id ?? c.record_id;
 
+/** What the pressure part computed for this send (see sendPlanned). */
+export interface PressureInputs {
+  /** A table shaped as `contact_allowance` (the pressure part's contract), computed at the send's start. */
+  readonly allowanceTable?: string;
+}
+
+const CAPS = new Set(['pressure.capped', 'pressure.capped_all']);
+
+/**
+ * Holds the contacts the pressure policy refuses now: a cool-down, an exclusion, a tier treatment
+ * or a cap. A cap counts planned contacts too, so this contact is already in `used`: a cap is
+ * broken only when used > cap (remaining = 0 with used = cap is this very contact, allowed).
+ * Pressure refusals hold (the contact stays planned) rather than cancel: a cool-down ends, a
+ * window slides. Persons never resolved have no allowance row and are not held.
+ */
+async function holdByAllowance(engine: Engine, table: string, contacts: readonly PlannedContact[], verdicts: Map<string, SendVerdict>): Promise<void> {
+  const persons = [...new Set(contacts.flatMap((c) => (c.person_id !== null && verdicts.get(c.contact_id)?.ok ? [c.person_id] : [])))];
+  if (persons.length === 0) return;
+  const rows = await engine.query<{ person_id: string; channel: string; used: number | bigint; cap: number | bigint | null; blocked_reason: string | null; reason_params: string | null }>(
+    sql`SELECT person_id, channel, used, cap, blocked_reason, reason_params FROM ${sql.id(table)}
+      WHERE blocked_reason IS NOT NULL AND person_id IN (${sql.join(persons.map((p) => sql`${p}`))})`,
+  );
+  const blocked = new Map(rows.map((r) => [`${r.person_id}\u0000${r.channel}`, r]));
+  for (const contact of contacts) {
+    if (contact.person_id === null || !verdicts.get(contact.contact_id)?.ok) continue;
+    const row = blocked.get(`${contact.person_id}\u0000${contact.channel}`);
+    if (row?.blocked_reason == null) continue;
+    if (CAPS.has(row.blocked_reason) && row.cap !== null && Number(row.used) <= Number(row.cap)) continue;
+    const params = Object.fromEntries(Object.entries(JSON.parse(row.reason_params ?? '{}') as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+    verdicts.set(contact.contact_id, { ok: false, action: 'hold', reason: row.blocked_reason, params });
+  }
+}
+
 /**
  * Every contact is re-checked just before it leaves, whatever its plan said: things change between
  * planning and sending (an Unsubscribed event, a complaint, another campaign's send).
  *
  * Consent is read live from the consents history over all his records (src/consent: latest event
  * wins, a tie goes to opt_out, no event is `unknown`, which is not consent), so a withdrawal
- * collected a second ago counts even though no `fidelis run` has followed it.
+ * collected a second ago counts even though no `fidelis run` has followed it. Then the pressure
+ * policy's verdicts (contact_allowance, when given) and quiet hours.
  */
-export async function checkBeforeSend(engine: Engine, config: Config, contacts: readonly PlannedContact[], now: Date): Promise<Map<string, SendVerdict>> {
+export async function checkBeforeSend(
+  engine: Engine,
+  config: Config,
+  contacts: readonly PlannedContact[],
+  now: Date,
+  pressure: PressureInputs = {},
+): Promise<Map<string, SendVerdict>> {
   const verdicts = new Map<string, SendVerdict>();
   if (contacts.length === 0) return verdicts;
   const persons = [...new Set(contacts.flatMap((c) => (c.person_id === null ? [] : [c.person_id])))];
@@ -57,16 +97,13 @@ export async function checkBeforeSend(engine: Engine, config: Config, contacts: 
     else verdicts.set(contact.contact_id, { ok: true });
   }
 
+  if (pressure.allowanceTable !== undefined) await holdByAllowance(engine, pressure.allowanceTable, contacts, verdicts);
   // ---------------------------------------------------------------------------------------------
-  // PRESSURE CHECK — to be wired by the coordinator when src/activation/pressure lands (h-pressure):
-  //   await contactAllowance(engine, config, { asOf: now });
-  //   then, for each contact still ok, read contact_allowance for (person_id, channel) and
-  //   (person_id, 'all'): a blocked_reason (cool-down, exclusion, tier treatment) => hold with that
-  //   key and reason_params; used > cap (the planned contact is already counted in `used`, so
-  //   remaining = 0 alone is NOT a refusal) => hold 'pressure.capped';
-  //   and isQuietTime(config, now, person) => hold 'pressure.quiet_hours' with
-  //   { next: nextAllowedSendTime(config, now, person).toISOString() }.
-  // Held contacts stay planned (verdict action 'hold'); the send loop already counts them.
+  // QUIET HOURS — to be wired by the coordinator at merge (src/activation/pressure is on main, not
+  // on this branch): for each contact still ok,
+  //   if (isQuietTime(now, contact.channel, config.activation.pressure)) verdicts.set(contact.contact_id,
+  //     { ok: false, action: 'hold', reason: 'pressure.quiet_hours',
+  //       params: { next: nextAllowedSendTime(now, contact.channel, config.activation.pressure).toISOString() } });
   // ---------------------------------------------------------------------------------------------
   void config;
   void now;

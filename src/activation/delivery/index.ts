@@ -1,4 +1,4 @@
-export { checkBeforeSend, hasAddress, type SendVerdict } from './check.js';
+export { checkBeforeSend, hasAddress, type PressureInputs, type SendVerdict } from './check.js';
 export { systemClock, type DeliveryClock } from './clock.js';
 export { CHANNEL_FIELDS, COMMON_FIELDS, fieldsOf } from './fields.js';
 export { deliveryText, isDeliveryMessageKey, preferredLanguage, type DeliveryLanguage } from './messages.js';

@@ -4,7 +4,7 @@ import type { ContactChannel } from '../../consent/index.js';
 import { UsageError } from '../../errors.js';
 import { checkBeforeSend } from './check.js';
 import { systemClock, type DeliveryClock } from './clock.js';
-import { markCancelled, plannedPage, requireResolvedPersons, type ContactSelection, type PlannedContact } from './contacts.js';
+import { markCancelled, plannedPage, requireResolvedPersons, type AttemptRow, type ContactSelection, type PlannedContact } from './contacts.js';
 import { exportSender, formatOf } from './export-sender.js';
 import { count, emptyTally, type DeliveryTally, type SendContext, type Sender } from './sender.js';
 import { smtpSender } from './smtp-sender.js';
@@ -21,6 +21,11 @@ export interface SendOptions {
   /** Check and count, send nothing, write nothing. */
   readonly dryRun?: boolean;
   readonly clock?: DeliveryClock;
+  /**
+   * A `contact_allowance`-shaped table the caller computed for this send. At merge, sendPlanned
+   * computes its own when none is given (see the PRESSURE mark below).
+   */
+  readonly allowanceTable?: string;
 }
 
 /** What `fidelis send` reports (docs/activation.md, Delivery). Reasons are message keys. */
@@ -118,22 +123,30 @@ export async function sendPlanned(engine: Engine, config: Config, options: SendO
   let examined = 0;
   let ready = 0;
   const batchSize = config.activation.delivery.batchSize;
+  // -----------------------------------------------------------------------------------------------
+  // PRESSURE — to be wired by the coordinator at merge (src/activation/pressure is on main, not on
+  // this branch), once per send, not per page (it judges every person):
+  //   const allowanceTable = options.allowanceTable ?? `contact_allowance_send_${randomUUID().replaceAll('-', '')}`;
+  //   if (options.allowanceTable === undefined) await contactAllowance(engine, config, { asOf, table: allowanceTable });
+  //   ... and dropTables(engine, [allowanceTable]) in the finally below when it was computed here.
+  // -----------------------------------------------------------------------------------------------
+  const allowanceTable = options.allowanceTable;
   const base = { campaign: options.campaign, channels, asOf };
 
   const handle = async (page: readonly PlannedContact[]): Promise<void> => {
     examined += page.length;
-    const verdicts = await checkBeforeSend(engine, config, page, clock.now());
+    const verdicts = await checkBeforeSend(engine, config, page, clock.now(), { allowanceTable });
     const passing: PlannedContact[] = [];
-    const refused: PlannedContact[] = [];
+    const refused: AttemptRow[] = [];
     for (const contact of page) {
       const verdict = verdicts.get(contact.contact_id) ?? { ok: false, action: 'hold', reason: 'delivery.unchecked' };
       if (verdict.ok) passing.push(contact);
       else if (verdict.action === 'cancel') {
         count(cancelled, verdict.reason);
-        refused.push(contact);
-        if (!dryRun) await markCancelled(engine, [{ contactId: contact.contact_id, destination: options.destination, batchId: contact.batch_id, status: 'cancelled', reason: verdict.reason, attempts: contact.attempts ?? 0 }], clock.now());
+        refused.push({ contactId: contact.contact_id, destination: options.destination, batchId: contact.batch_id, status: 'cancelled', reason: verdict.reason, attempts: contact.attempts ?? 0 });
       } else count(held, verdict.reason);
     }
+    if (!dryRun) await markCancelled(engine, refused, clock.now());
     ready += passing.length;
     if (sender !== null && passing.length > 0) await sender.deliver(passing);
   };
