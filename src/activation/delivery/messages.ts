@@ -13,6 +13,7 @@ const MESSAGES = {
     en: 'This unsubscribe link is not valid (it may have been cut in two by your mail program). Reply to the message to be unsubscribed.',
     fr: "Ce lien de désinscription n'est pas valide (votre messagerie l'a peut-être coupé en deux). Répondez au message pour être désinscrit.",
   },
+  'unsubscribe.unavailable_title': { en: 'Unsubscribing unavailable', fr: 'Désinscription indisponible' },
   'unsubscribe.unavailable': {
     en: 'Unsubscribing is not available right now. Reply to the message to be unsubscribed.',
     fr: "La désinscription n'est pas disponible pour le moment. Répondez au message pour être désinscrit.",

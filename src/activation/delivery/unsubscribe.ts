@@ -86,7 +86,7 @@ export async function recordUnsubscribe(engine: Engine, target: UnsubscribeTarge
 
 /** The small page the link answers with, in the person's language. */
 export function unsubscribePage(language: DeliveryLanguage, outcome: { readonly channel: string } | 'invalid' | 'unavailable'): string {
-  const title = deliveryText(typeof outcome === 'string' ? 'unsubscribe.invalid_title' : 'unsubscribe.title', language);
+  const title = deliveryText(outcome === 'invalid' ? 'unsubscribe.invalid_title' : outcome === 'unavailable' ? 'unsubscribe.unavailable_title' : 'unsubscribe.title', language);
   const body =
     outcome === 'invalid'
       ? deliveryText('unsubscribe.invalid', language)

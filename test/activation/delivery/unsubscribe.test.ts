@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendPlanned, unsubscribeUrl, verifyUnsubscribeToken } from '../../../src/activation/index.js';
 import { parseConfig, type Config } from '../../../src/config/index.js';
-import { startServer, type RunningServer } from '../../../src/server/index.js';
-import { sql } from '../../../src/store/index.js';
+import { createApp, KeyRing, SerialEngine, startServer, type RunningServer } from '../../../src/server/index.js';
+import { openStore, sql } from '../../../src/store/index.js';
 import { deliveryDatabase, planCampaign, testClock, UNSUBSCRIBE_SECRET, withEngine } from './fixture.js';
 
 // The link every e-mail carries, hit over a socket on a started Fidelis server.
@@ -85,5 +85,19 @@ describe('GET/POST /v1/unsubscribe', () => {
     }
     const rows = await server.engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM consents WHERE customer_id IN ('C1', 'C2') AND source = 'unsubscribe_link'`);
     expect(Number(rows[0]?.n)).toBe(0);
+  });
+
+  it('answers 503 on a server whose secret is not set, in the page language', async () => {
+    const engine = new SerialEngine(await openStore(':memory:'));
+    try {
+      const app = createApp({ engine, config: parseConfig({ db: ':memory:', activation: { delivery: { unsubscribe: { secretEnv: 'FIDELIS_TEST_UNSET_SECRET' } } } }), keys: await KeyRing.load(engine) });
+      const res = await app.request(`/v1/unsubscribe?token=${encodeURIComponent(new URL(link('U-zoe', 'C3')).searchParams.get('token') ?? '')}`, { headers: { 'accept-language': 'fr' } });
+      expect(res.status).toBe(503);
+      const page = await res.text();
+      expect(page).toContain('<title>Désinscription indisponible</title>');
+      expect(page).toContain('La désinscription n&#39;est pas disponible pour le moment.');
+    } finally {
+      await engine.close();
+    }
   });
 });
