@@ -13,6 +13,7 @@ import { pressureCommand } from './pressure-command.js';
 import { privacyCommand } from './privacy-command.js';
 import { runCommand } from './run-command.js';
 import { segmentsCommand } from './segments-command.js';
+import { sendCommand } from './send-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
 import { usersCommand } from './users-command.js';
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
     generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(), eventsCommand(), privacyCommand(),
-    pressureCommand(),
+    pressureCommand(), sendCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

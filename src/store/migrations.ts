@@ -8,6 +8,7 @@ import { AUDIT_LOG_TABLE } from '../privacy/audit.js';
 import { LOGIN_FAILURES_TABLE } from '../server/login-limiter.js';
 import { SUPPRESSION_TABLE } from '../privacy/suppression-table.js';
 import { AUDIENCES_TABLE } from '../activation/audiences/table.js';
+import { DELIVERY_ATTEMPTS_TABLE, DELIVERY_DEAD_LETTERS_TABLE } from '../activation/delivery/tables.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -87,6 +88,11 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (dialect) => [{ table: 'contacts', column: 'status', type: dialect.columnType('string', true), tableMayBeMissing: false }],
   },
   { version: 12, name: 'saved audiences', statements: (dialect) => [dialect.createTable(AUDIENCES_TABLE)] },
+  {
+    version: 15,
+    name: 'delivery attempts and dead letters',
+    statements: (dialect) => [dialect.createTable(DELIVERY_ATTEMPTS_TABLE), dialect.createTable(DELIVERY_DEAD_LETTERS_TABLE)],
+  },
 ];
 
 async function addColumn(engine: Engine, addition: ColumnAddition): Promise<void> {

@@ -6,10 +6,11 @@ import { audienceRoutes } from './audiences.js';
 import { collectRoutes } from './collect.js';
 import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profiles.js';
+import { unsubscribeRoutes } from './unsubscribe.js';
 
 /**
  * Every route module of the server, mounted in this order by createApp. Add a module here.
  * sessionRoutes comes first (its guards must run before any /api handler), the dashboard's
  * assets last (it answers every other GET with the app's shell).
  */
-export const ROUTES: readonly RouteModule[] = [sessionRoutes, collectRoutes, profileRoutes, privacyRoutes, audienceRoutes, dashboardRoutes, pressureRoutes, dashboardAssets];
+export const ROUTES: readonly RouteModule[] = [sessionRoutes, collectRoutes, profileRoutes, privacyRoutes, unsubscribeRoutes, audienceRoutes, dashboardRoutes, pressureRoutes, dashboardAssets];

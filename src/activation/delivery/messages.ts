@@ -1,0 +1,62 @@
+/** Sentences delivery shows people, in French and English (the unsubscribe page and the CLI report). */
+export const DELIVERY_LANGUAGES = ['en', 'fr'] as const;
+export type DeliveryLanguage = (typeof DELIVERY_LANGUAGES)[number];
+
+const MESSAGES = {
+  'unsubscribe.title': { en: 'Unsubscribed', fr: 'Désinscription' },
+  'unsubscribe.done': {
+    en: 'You will no longer receive our {channel} messages. It may take a few minutes for messages already on their way.',
+    fr: 'Vous ne recevrez plus nos messages par {channel}. Ceux déjà en route peuvent encore arriver dans les minutes qui viennent.',
+  },
+  'unsubscribe.invalid_title': { en: 'Link not valid', fr: 'Lien non valide' },
+  'unsubscribe.invalid': {
+    en: 'This unsubscribe link is not valid (it may have been cut in two by your mail program). Reply to the message to be unsubscribed.',
+    fr: "Ce lien de désinscription n'est pas valide (votre messagerie l'a peut-être coupé en deux). Répondez au message pour être désinscrit.",
+  },
+  'unsubscribe.unavailable_title': { en: 'Unsubscribing unavailable', fr: 'Désinscription indisponible' },
+  'unsubscribe.unavailable': {
+    en: 'Unsubscribing is not available right now. Reply to the message to be unsubscribed.',
+    fr: "La désinscription n'est pas disponible pour le moment. Répondez au message pour être désinscrit.",
+  },
+  'channel.email': { en: 'e-mail', fr: 'e-mail' },
+  'channel.sms': { en: 'SMS', fr: 'SMS' },
+  'channel.mail': { en: 'post', fr: 'courrier' },
+  'channel.phone': { en: 'phone', fr: 'téléphone' },
+  'channel.push': { en: 'notification', fr: 'notification' },
+  'consent.opt_out': { en: 'consent withdrawn for the channel', fr: 'consentement retiré pour le canal' },
+  'consent.unknown': { en: 'no consent for the channel', fr: 'aucun consentement pour le canal' },
+  'address.missing': { en: 'no address for the channel', fr: 'aucune adresse pour le canal' },
+  'delivery.uncertain': {
+    en: 'a previous send stopped after this contact was handed over: not sent again (at most once)',
+    fr: 'un envoi précédent s\'est arrêté après la remise de ce contact : il n\'est pas renvoyé (au plus une fois)',
+  },
+} as const satisfies Record<string, Record<DeliveryLanguage, string>>;
+
+export type DeliveryMessageKey = keyof typeof MESSAGES;
+
+export function isDeliveryMessageKey(key: string): key is DeliveryMessageKey {
+  return Object.hasOwn(MESSAGES, key);
+}
+
+/** The sentence of `key` in `language`, `{name}` replaced by its parameter. */
+export function deliveryText(key: DeliveryMessageKey, language: DeliveryLanguage, params: Record<string, string> = {}): string {
+  return MESSAGES[key][language].replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+}
+
+/** The language an Accept-Language header prefers among French and English (English by default). */
+export function preferredLanguage(acceptLanguage: string | undefined, asked?: string): DeliveryLanguage {
+  if (asked === 'fr' || asked === 'en') return asked;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? '1');
+      return { tag, q: Number.isFinite(q) ? q : 0 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('fr')) return 'fr';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
