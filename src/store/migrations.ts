@@ -7,6 +7,7 @@ import { identityTableStatements } from '../identity/tables.js';
 import { AUDIT_LOG_TABLE } from '../privacy/audit.js';
 import { LOGIN_FAILURES_TABLE } from '../server/login-limiter.js';
 import { SUPPRESSION_TABLE } from '../privacy/suppression-table.js';
+import { PLAN_TABLES } from '../activation/planner/tables.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -85,6 +86,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'contact status (planned, sent, cancelled)',
     statements: (dialect) => [{ table: 'contacts', column: 'status', type: dialect.columnType('string', true), tableMayBeMissing: false }],
   },
+  { version: 14, name: 'campaign plans and holdouts', statements: (dialect) => PLAN_TABLES.map((t) => dialect.createTable(t)) },
 ];
 
 async function addColumn(engine: Engine, addition: ColumnAddition): Promise<void> {
