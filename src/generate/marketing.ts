@@ -142,7 +142,7 @@ function contact(
   if (sentAt >= END) return Infinity;
   const id = `K${record.id}-${++record.contacts}`;
   const cost = rng.chance(0.05) ? '' : money(campaign.unitCost);
-  rows.tables.contacts.add(`${id},${record.id},${campaign.id},${channel},${formatTimestamp(sentAt)},${cost}\n`);
+  rows.tables.contacts.add(`${id},${record.id},${campaign.id},${channel},${formatTimestamp(sentAt)},${cost},\n`);
   const respond = (type: string, at: number): boolean => {
     if (at >= END) return false;
     rows.tables.responses.add(`${id},${type},${formatTimestamp(at)}\n`);
