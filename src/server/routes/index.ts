@@ -3,6 +3,7 @@ import { dashboardAssets } from '../static.js';
 import type { RouteModule } from '../types.js';
 import { dashboardRoutes } from '../../dashboard/index.js';
 import { collectRoutes } from './collect.js';
+import { planRoutes } from './plans.js';
 import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profiles.js';
 
@@ -11,4 +12,4 @@ import { profileRoutes } from './profiles.js';
  * sessionRoutes comes first (its guards must run before any /api handler), the dashboard's
  * assets last (it answers every other GET with the app's shell).
  */
-export const ROUTES: readonly RouteModule[] = [sessionRoutes, collectRoutes, profileRoutes, privacyRoutes, dashboardRoutes, dashboardAssets];
+export const ROUTES: readonly RouteModule[] = [sessionRoutes, collectRoutes, profileRoutes, privacyRoutes, planRoutes, dashboardRoutes, dashboardAssets];
