@@ -162,7 +162,7 @@ function contact(
   if (channel === 'mail' || channel === 'phone') {
     // Catalogues and calls have no clicks: a purchase soon after counts for a part of them.
     if (rng.chance(OFFLINE_RESPONSE[channel])) {
-      attributions.push({ contact: id, campaign: campaign.id, from: deliveredAt, to: deliveredAt + 21 * DAY, used: false });
+      attributions.push({ contact: id, campaign: campaign.id, from: deliveredAt, to: deliveredAt + ATTRIBUTION_DAYS.offline * DAY, used: false });
     }
     return Infinity;
   }
@@ -183,7 +183,7 @@ function contact(
       }
     }
   }
-  if (clicked) attributions.push({ contact: id, campaign: campaign.id, from: last, to: last + 7 * DAY, used: false });
+  if (clicked) attributions.push({ contact: id, campaign: campaign.id, from: last, to: last + ATTRIBUTION_DAYS.click * DAY, used: false });
   const unsubscribe = channel === 'push' ? 0 : ((channel === 'sms' ? 0.004 : 0.003) / (e + 0.2)) * (sequence > 30 ? 2 : 1);
   if (rng.chance(unsubscribe)) {
     const at = last + 10 + rng.next() * 600;
@@ -210,20 +210,25 @@ function clickAfterOpen(channel: ContactChannel, engagement: number): number {
   return (channel === 'push' ? 0.2 : 0.18) * (0.5 + engagement / 2);
 }
 
+/** Days after a click (email, SMS, push) or a delivery (mail, phone) during which an order is attributed to the contact. */
+const ATTRIBUTION_DAYS = { click: 7, offline: 21 } as const;
+
 /**
  * The generator's true response model as a pure function, for benchmarks that simulate campaigns
  * against the ground truth (bench/activation.ts): the probability that one contact on `channel` to
  * a person of digital type `typeIndex` (index in DIGITAL_TYPES) who prefers `preferredChannel`
- * gets a response: a click (email, SMS, push) or, for mail and phone, a delivered (answered) contact
- * a purchase soon after would be attributed to. Working addresses; the same stage probabilities
- * contact() draws from.
+ * ends in an order attributed to it, as contact() decides: he engages (a click for email, SMS and
+ * push; for mail and phone a delivered, answered contact that counts) and orders within the
+ * attribution window, `ordersPerDay` being his true purchase rate (0 once he has left). Working
+ * addresses; the same stage probabilities and windows contact() draws from.
  */
-export function trueResponseProbability(typeIndex: number, preferredChannel: ContactChannel, channel: ContactChannel): number {
+export function trueResponseProbability(typeIndex: number, preferredChannel: ContactChannel, channel: ContactChannel, ordersPerDay: number): number {
   const e = ENGAGEMENT[typeIndex] ?? 0.5;
   const boost = preferredChannel === channel ? 2 : 0.7;
   const delivered = 1 - BOUNCE[channel];
-  if (channel === 'mail') return delivered * OFFLINE_RESPONSE.mail;
-  if (channel === 'phone') return delivered * PHONE_ANSWERED * OFFLINE_RESPONSE.phone;
-  if (channel === 'sms') return delivered * smsClick(e, boost);
-  return delivered * openRate(channel, e, boost) * clickAfterOpen(channel, e);
+  const orders = (days: number): number => 1 - Math.exp(-Math.max(0, ordersPerDay) * days);
+  if (channel === 'mail') return delivered * OFFLINE_RESPONSE.mail * orders(ATTRIBUTION_DAYS.offline);
+  if (channel === 'phone') return delivered * PHONE_ANSWERED * OFFLINE_RESPONSE.phone * orders(ATTRIBUTION_DAYS.offline);
+  const click = channel === 'sms' ? smsClick(e, boost) : openRate(channel, e, boost) * clickAfterOpen(channel, e);
+  return delivered * click * orders(ATTRIBUTION_DAYS.click);
 }

@@ -53,7 +53,7 @@ export interface PlanOptions {
   readonly write?: boolean;
 }
 
-interface Built {
+export interface Built {
   readonly problem: PlanProblem;
   readonly inputs: PersonInputs;
   readonly eligible: Uint8Array[];
@@ -145,6 +145,12 @@ function summarise(file: CampaignFile, built: Built, solution: PlanSolution): Ca
   });
 }
 
+/** The problem and its solution, nothing stored: what makePlan stores, and what a simulation replays contact by contact. */
+export async function solveCampaigns(engine: Engine, config: PlannerConfig, file: CampaignFile, tables: InputTables = DEFAULT_INPUT_TABLES): Promise<{ built: Built; solution: PlanSolution }> {
+  const built = await buildProblem(engine, config, file, tables);
+  return { built, solution: solvePlan(built.problem, { sampleSize: config.sampleSize, seed: config.seed }) };
+}
+
 /**
  * Plans the campaigns of a file on the data as of a date: reads the channel estimates and the
  * contact allowance, draws each campaign's holdout, solves (solver.ts), and unless `write` is false
@@ -153,8 +159,7 @@ function summarise(file: CampaignFile, built: Built, solution: PlanSolution): Ca
  */
 export async function makePlan(engine: Engine, config: PlannerConfig, file: CampaignFile, options: PlanOptions): Promise<PlanReport> {
   const t0 = performance.now();
-  const built = await buildProblem(engine, config, file, options.tables ?? DEFAULT_INPUT_TABLES);
-  const solution = solvePlan(built.problem, { sampleSize: config.sampleSize, seed: config.seed });
+  const { built, solution } = await solveCampaigns(engine, config, file, options.tables ?? DEFAULT_INPUT_TABLES);
   const seconds = (performance.now() - t0) / 1000;
   const campaigns = summarise(file, built, solution);
   const report: PlanReport = {

@@ -10,9 +10,9 @@ export const STAND_IN_UNIT_COST = { email: 0.02, sms: 0.07, mail: 0.9, phone: 3.
 export const STAND_IN_CAPS = { email: 2, sms: 1, mail: 1, phone: 1, push: 2, all: 4 } as const;
 
 /**
- * customer_channels: per person and channel, P(response) = (responders + 10 x 2%) / (contacts + 10)
- * from his sent contacts (a response is a click or a conversion, or an order attributed to the
- * campaign), i.e. shrunk toward 2% with a weight of 10 contacts; response_value = his average order
+ * customer_channels: per person and channel, P(response) = (responses + 10 x 2%) / (contacts + 10)
+ * from his sent contacts (a response is a conversion or an order attributed to the campaign), i.e.
+ * shrunk toward 2% with a weight of 10 contacts; response_value = his average order
  * revenue (50 EUR when none); consented = current consent opt_in.
  * contact_allowance: per person and channel (and 'all') the caps above minus planned and sent
  * contacts of the 30 days before asOf; 0 remaining without consent.
@@ -22,7 +22,7 @@ export async function createPlannerInputs(engine: Engine, asOf: Date): Promise<v
   await engine.exec(sql`CREATE OR REPLACE TABLE customer_channels AS
     WITH hist AS (
       SELECT p.person_id AS person_id, c.channel AS channel, count(DISTINCT c.contact_id) AS contacts,
-        count(DISTINCT CASE WHEN r.type IN ('clicked', 'converted') OR o.order_id IS NOT NULL THEN c.contact_id END) AS responses,
+        count(DISTINCT CASE WHEN r.type = 'converted' OR o.order_id IS NOT NULL THEN c.contact_id END) AS responses,
         count(DISTINCT o.order_id) AS conversions
       FROM contacts AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id
       LEFT JOIN responses AS r ON r.contact_id = c.contact_id
