@@ -7,6 +7,7 @@ import { renderCustomer } from './pages/customer';
 import { renderCustomers } from './pages/customers';
 import { renderLogin } from './pages/login';
 import { renderOverview } from './pages/overview';
+import { renderPlans } from './pages/plans';
 import { renderSegments } from './pages/segments';
 import { currentRoute, href, type Route } from './router';
 import { languageSwitch } from './widgets';
@@ -18,13 +19,13 @@ let renderCount = 0;
 
 function header(route: Route, user: SessionInfo): HTMLElement {
   const section = route.path[0] ?? 'overview';
-  const link = (name: 'overview' | 'customers' | 'segments') =>
+  const link = (name: 'overview' | 'customers' | 'segments' | 'plans') =>
     h('a', { href: href([name]), class: section === name ? 'active' : null, 'data-nav': name }, t(name));
   return h(
     'header',
     { class: 'topbar' },
     h('a', { class: 'brand', href: href(['overview']) }, t('appName')),
-    h('nav', null, link('overview'), link('customers'), link('segments')),
+    h('nav', null, link('overview'), link('customers'), link('segments'), link('plans')),
     h(
       'div',
       { class: 'session' },
@@ -47,6 +48,7 @@ async function page(route: Route, main: HTMLElement, isCurrent: () => boolean): 
   if (section === 'customers' && id !== undefined) return renderCustomer(main, id, isCurrent);
   if (section === 'customers') return renderCustomers(main, route, isCurrent);
   if (section === 'segments') return renderSegments(main, route, isCurrent);
+  if (section === 'plans') return renderPlans(main, isCurrent);
   return renderOverview(main, route, isCurrent);
 }
 
