@@ -4,8 +4,9 @@
 // (a) every consenting member of the audience on the campaign's default channel (a random subset
 // when the budget does not cover everyone), (b) the top persons by CLV on the default channel,
 // until the budget is spent. Every strategy keeps the same caps (contact_allowance) and consent.
-// Realised net value = responses x value of a response - cost, over seeded draws; 95% intervals
-// are the draws' 2.5-97.5 percentiles.
+// Realised net value = responses x value of a response - cost, over seeded draws with common random
+// numbers (a contact of a person, campaign and channel responds alike in a draw whichever strategy
+// made it); 95% intervals are the draws' 2.5-97.5 percentiles.
 //
 // INPUTS: until the channels and pressure parts are merged, customer_channels and
 // contact_allowance are the plain-SQL stand-ins of test/activation/planner/fixtures.ts
@@ -54,6 +55,8 @@ function season(asOf: Date): CampaignFileInput {
 }
 
 interface Contacts {
+  /** Which (person, campaign, channel) each contact is: draws share their randomness (common random numbers). */
+  readonly cell: number[];
   readonly p: number[];
   readonly value: number[];
   readonly cost: number[];
@@ -114,7 +117,7 @@ export async function benchActivation(opts: { customers: number; seed?: number; 
         const c = file.campaigns[k]!;
         return c.responseValue === 'expected_basket' ? inputs.expectedBasket[i]! : c.responseValue.margin;
       };
-      const planner: Contacts = { p: [], value: [], cost: [] };
+      const planner: Contacts = { cell: [], p: [], value: [], cost: [] };
       let overCap = 0;
       let withoutConsent = 0;
       for (let i = 0; i < N; i += 1) {
@@ -126,6 +129,7 @@ export async function benchActivation(opts: { customers: number; seed?: number; 
           load[j] = load[j]! + 1;
           total += 1;
           if (!consented.has(`${inputs.personIds[i]!}|${channels[j]!}`)) withoutConsent += 1;
+          planner.cell.push((i * K + k) * J + j);
           planner.p.push(pTrue[i * J + j]!);
           planner.value.push(valueOf(i, k));
           planner.cost.push(problem.unitCost[i * J + j]!);
@@ -136,7 +140,7 @@ export async function benchActivation(opts: { customers: number; seed?: number; 
 
       // A baseline: per campaign, persons in the given order on the default channel while the budget lasts, caps and consent kept.
       const baseline = (order: (k: number) => number[]): Contacts => {
-        const out: Contacts = { p: [], value: [], cost: [] };
+        const out: Contacts = { cell: [], p: [], value: [], cost: [] };
         const used = new Int32Array(N * J);
         const usedAll = new Int32Array(N);
         file.campaigns.forEach((c, k) => {
@@ -149,6 +153,7 @@ export async function benchActivation(opts: { customers: number; seed?: number; 
             spent += cost;
             used[i * J + j] = used[i * J + j]! + 1;
             usedAll[i] = usedAll[i]! + 1;
+            out.cell.push((i * K + k) * J + j);
             out.p.push(pTrue[i * J + j]!);
             out.value.push(valueOf(i, k));
             out.cost.push(cost);
@@ -171,17 +176,22 @@ export async function benchActivation(opts: { customers: number; seed?: number; 
       const topClv = baseline(() => byClv);
 
       const draws = opts.draws ?? 400;
-      const simulate = (c: Contacts, stream: number): number[] => {
+      // One uniform per (draw, person, campaign, channel), the same whichever strategy makes that contact:
+      // a person contacted alike by two strategies responds alike in a draw, so their difference measures the choices, not the noise.
+      const cells = N * K * J;
+      const simulate = (c: Contacts): number[] => {
         const out: number[] = [];
+        const uniform = new Float64Array(cells);
         for (let d = 0; d < draws; d += 1) {
-          const rng = Rng.of(opts.seed ?? 42, stream, d);
+          const rng = Rng.of(opts.seed ?? 42, 7, d);
+          for (let x = 0; x < cells; x += 1) uniform[x] = rng.next();
           let v = 0;
-          for (let n = 0; n < c.p.length; n += 1) v += (rng.next() < c.p[n]! ? c.value[n]! : 0) - c.cost[n]!;
+          for (let n = 0; n < c.p.length; n += 1) v += (uniform[c.cell[n]!]! < c.p[n]! ? c.value[n]! : 0) - c.cost[n]!;
           out.push(v);
         }
         return out;
       };
-      const sims = { planner: simulate(planner, 1), all: simulate(all, 2), topClv: simulate(topClv, 3) };
+      const sims = { planner: simulate(planner), all: simulate(all), topClv: simulate(topClv) };
       const summary = (c: Contacts, values: number[]): Record<string, number> => {
         const sorted = [...values].sort((a, b) => a - b);
         return {
