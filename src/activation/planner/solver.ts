@@ -261,8 +261,8 @@ function repair(problem: PlanProblem, assignment: Int8Array): { value: number; u
 /**
  * Adds contacts the priced subproblems left out while a max constraint has room: the best net value
  * per unit of budget first, unless a minimum is still short (then anything that counts towards it,
- * even at a loss). Keeps every per-person cap. Candidates are each person's best free campaign and
- * channel only, so the pass stays linear at 1M persons.
+ * even at a loss). Keeps every per-person cap. Candidates are every paying free (campaign, channel)
+ * up to 4M cells, else each person's best one only, so the pass stays linear at 1M persons.
  */
 function fill(problem: PlanProblem, assignment: Int8Array, usage: Float64Array): Float64Array {
   const { persons: N, campaigns: K, channels: J, constraints, unitCost, pResponse, responseValue, remaining, remainingAll } = problem;
@@ -270,6 +270,8 @@ function fill(problem: PlanProblem, assignment: Int8Array, usage: Float64Array):
   type Candidate = { i: number; k: number; j: number; net: number; cost: number };
   const candidates: Candidate[] = [];
   const hasMin = constraints.some((c) => c.sense === 'min');
+  // Every paying contact is a candidate up to a few million cells; beyond, each person's best one keeps the pass linear.
+  const everyCandidate = N * K * J <= 4_000_000;
   for (let i = 0; i < N; i += 1) {
     load.fill(0);
     let total = 0;
@@ -288,7 +290,7 @@ function fill(problem: PlanProblem, assignment: Int8Array, usage: Float64Array):
         if (problem.allowed[k * J + j] === 0 || load[j]! >= remaining[i * J + j]!) continue;
         const net = pResponse[i * J + j]! * responseValue[i * K + k]! - unitCost[i * J + j]!;
         const candidate = { i, k, j, net, cost: unitCost[i * J + j]! };
-        if (hasMin) candidates.push(candidate);
+        if (hasMin || (everyCandidate && net > 0)) candidates.push(candidate);
         else if (net > 0 && (!best || net > best.net)) best = candidate;
       }
     }
