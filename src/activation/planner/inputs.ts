@@ -23,17 +23,48 @@ export interface InputTables {
 
 export const DEFAULT_INPUT_TABLES: InputTables = { channels: 'customer_channels', allowance: 'contact_allowance' };
 
-async function readColumns(engine: Engine, query: Sql, names: readonly string[]): Promise<Column[]> {
-  if (engine.queryColumns) return engine.queryColumns(query);
+/**
+ * The result's columns batch by batch where the engine streams (DuckDB's chunks), else whole, else
+ * from rows: the planner reads 1M persons x channels without a row object per person.
+ */
+async function* readColumnBatches(engine: Engine, query: Sql, names: readonly string[]): AsyncIterable<Column[]> {
+  if (engine.queryColumnBatches) {
+    yield* engine.queryColumnBatches(query);
+    return;
+  }
+  if (engine.queryColumns) {
+    yield await engine.queryColumns(query);
+    return;
+  }
   const rows = await engine.query(query);
-  return names.map((name) => rows.map((row) => row[name]));
+  yield names.map((name) => rows.map((row) => row[name]));
+}
+
+function concatFloat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 const num = (column: Column, i: number): number => Number(column[i] ?? 0);
 
 /**
  * Reads every classified person with his channel estimates (customer_channels) and contact
- * allowance (contact_allowance) in one pivoting query, column by column: at 1M persons row objects
+ * allowance (contact_allowance) in one pivoting query, column by column and chunk by chunk: at 1M persons row objects
  * would cost more than the solve. A channel without consent, or a person without an allowance row,
  * has nothing remaining: the planner never contacts without the policy's verdict.
  */
@@ -66,23 +97,37 @@ export async function readPersonInputs(engine: Engine, channels: readonly PlanCh
     SELECT ${sql.join(outer)}
     FROM customer_classes AS k LEFT JOIN ch ON ch.person_id = k.person_id LEFT JOIN al ON al.person_id = k.person_id
     ORDER BY k.person_id`;
-  const cols = await readColumns(engine, query, names);
-  const N = cols[0]!.length;
-  const personIds = Array.from({ length: N }, (_, i) => String(cols[0]![i]));
-  const tiers = Array.from({ length: N }, (_, i) => String(cols[1]![i]));
-  const pResponse = new Float64Array(N * J);
-  const unitCost = new Float64Array(N * J);
-  const remaining = new Uint8Array(N * J);
-  const remainingAll = new Uint8Array(N);
-  const expectedBasket = new Float64Array(N);
-  for (let i = 0; i < N; i += 1) {
-    expectedBasket[i] = num(cols[2]!, i);
-    for (let j = 0; j < J; j += 1) {
-      pResponse[i * J + j] = num(cols[3 + 3 * j]!, i);
-      unitCost[i * J + j] = num(cols[4 + 3 * j]!, i);
-      remaining[i * J + j] = num(cols[5 + 3 * j]!, i);
+  const personIds: string[] = [];
+  const tiers: string[] = [];
+  const parts = { p: [] as Float64Array[], c: [] as Float64Array[], r: [] as Uint8Array[], all: [] as Uint8Array[], basket: [] as Float64Array[] };
+  for await (const cols of readColumnBatches(engine, query, names)) {
+    const n = cols[0]!.length;
+    const pResponse = new Float64Array(n * J);
+    const unitCost = new Float64Array(n * J);
+    const remaining = new Uint8Array(n * J);
+    const remainingAll = new Uint8Array(n);
+    const basket = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) {
+      personIds.push(String(cols[0]![i]));
+      tiers.push(String(cols[1]![i]));
+      basket[i] = num(cols[2]!, i);
+      for (let j = 0; j < J; j += 1) {
+        pResponse[i * J + j] = num(cols[3 + 3 * j]!, i);
+        unitCost[i * J + j] = num(cols[4 + 3 * j]!, i);
+        remaining[i * J + j] = num(cols[5 + 3 * j]!, i);
+      }
+      remainingAll[i] = num(cols[3 + 3 * J]!, i);
     }
-    remainingAll[i] = num(cols[3 + 3 * J]!, i);
+    parts.p.push(pResponse);
+    parts.c.push(unitCost);
+    parts.r.push(remaining);
+    parts.all.push(remainingAll);
+    parts.basket.push(basket);
   }
+  const pResponse = concatFloat(parts.p);
+  const unitCost = concatFloat(parts.c);
+  const remaining = concatBytes(parts.r);
+  const remainingAll = concatBytes(parts.all);
+  const expectedBasket = concatFloat(parts.basket);
   return { personIds, tiers, channels, pResponse, unitCost, remaining, remainingAll, expectedBasket };
 }
