@@ -17,6 +17,8 @@ import { sendCommand } from './send-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
 import { usersCommand } from './users-command.js';
+import { planCommand } from './plan-command.js';
+import { campaignsCommand } from './campaigns-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('fidelis')
@@ -26,7 +28,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
     generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(), eventsCommand(), privacyCommand(),
-    pressureCommand(), sendCommand(),
+    pressureCommand(), sendCommand(), planCommand(), campaignsCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

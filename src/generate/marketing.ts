@@ -151,44 +151,84 @@ function contact(
   const e = ENGAGEMENT[person.base.typeIndex] ?? 0.5;
   const boost = person.profile.preferredChannel === channel ? 2 : 0.7;
   const moved = channel === 'mail' && sentAt > person.profile.movedAt && rng.chance(0.5);
-  const bounce = channel === 'email' ? (record.emailBroken ? 1 : 0.015) : channel === 'phone' ? 0.05 : moved ? 1 : 0.02;
+  const bounce = channel === 'email' && record.emailBroken ? 1 : moved ? 1 : BOUNCE[channel];
   if (rng.chance(bounce)) {
     respond('bounced', sentAt + 1 + rng.next() * 120);
     return Infinity;
   }
   const deliveredAt = sentAt + (channel === 'mail' ? (2 + 2 * rng.next()) * DAY : 1 + rng.next() * 60);
-  if (channel === 'phone' && !rng.chance(0.5)) return Infinity;
+  if (channel === 'phone' && !rng.chance(PHONE_ANSWERED)) return Infinity;
   if (!respond('delivered', deliveredAt)) return Infinity;
   if (channel === 'mail' || channel === 'phone') {
     // Catalogues and calls have no clicks: a purchase soon after counts for a part of them.
-    if (rng.chance(channel === 'mail' ? 0.4 : 0.5)) {
-      attributions.push({ contact: id, campaign: campaign.id, from: deliveredAt, to: deliveredAt + 21 * DAY, used: false });
+    if (rng.chance(OFFLINE_RESPONSE[channel])) {
+      attributions.push({ contact: id, campaign: campaign.id, from: deliveredAt, to: deliveredAt + ATTRIBUTION_DAYS.offline * DAY, used: false });
     }
     return Infinity;
   }
   let last = deliveredAt;
   let clicked = false;
   if (channel === 'sms') {
-    if (rng.chance(Math.min(0.5, 0.05 * e * boost))) {
+    if (rng.chance(smsClick(e, boost))) {
       last = deliveredAt + exponential(rng, 1 / 3600);
       clicked = respond('clicked', last);
     }
   } else {
-    const open = Math.min(0.85, (channel === 'push' ? 0.25 : 0.3) * e * boost);
-    if (rng.chance(open)) {
+    if (rng.chance(openRate(channel, e, boost))) {
       last = deliveredAt + exponential(rng, 1 / (20 * 3600));
       if (!respond('opened', last)) return Infinity;
-      if (rng.chance((channel === 'push' ? 0.2 : 0.18) * (0.5 + e / 2))) {
+      if (rng.chance(clickAfterOpen(channel, e))) {
         last += 5 + rng.next() * 300;
         clicked = respond('clicked', last);
       }
     }
   }
-  if (clicked) attributions.push({ contact: id, campaign: campaign.id, from: last, to: last + 7 * DAY, used: false });
+  if (clicked) attributions.push({ contact: id, campaign: campaign.id, from: last, to: last + ATTRIBUTION_DAYS.click * DAY, used: false });
   const unsubscribe = channel === 'push' ? 0 : ((channel === 'sms' ? 0.004 : 0.003) / (e + 0.2)) * (sequence > 30 ? 2 : 1);
   if (rng.chance(unsubscribe)) {
     const at = last + 10 + rng.next() * 600;
     if (respond('unsubscribed', at)) return at;
   }
   return Infinity;
+}
+
+/** Bounce rate of a working address (a broken email or a moved household bounces always). */
+const BOUNCE: Record<ContactChannel, number> = { email: 0.015, sms: 0.02, mail: 0.02, phone: 0.05, push: 0.02 };
+const PHONE_ANSWERED = 0.5;
+/** Catalogues and calls have no clicks: the share of delivered ones a purchase soon after is attributed to. */
+const OFFLINE_RESPONSE: Record<ContactChannel, number> = { email: 0, sms: 0, mail: 0.4, phone: 0.5, push: 0 };
+
+function smsClick(engagement: number, boost: number): number {
+  return Math.min(0.5, 0.05 * engagement * boost);
+}
+
+function openRate(channel: ContactChannel, engagement: number, boost: number): number {
+  return Math.min(0.85, (channel === 'push' ? 0.25 : 0.3) * engagement * boost);
+}
+
+function clickAfterOpen(channel: ContactChannel, engagement: number): number {
+  return (channel === 'push' ? 0.2 : 0.18) * (0.5 + engagement / 2);
+}
+
+/** Days after a click (email, SMS, push) or a delivery (mail, phone) during which an order is attributed to the contact. */
+const ATTRIBUTION_DAYS = { click: 7, offline: 21 } as const;
+
+/**
+ * The generator's true response model as a pure function, for benchmarks that simulate campaigns
+ * against the ground truth (bench/activation.ts): the probability that one contact on `channel` to
+ * a person of digital type `typeIndex` (index in DIGITAL_TYPES) who prefers `preferredChannel`
+ * ends in an order attributed to it, as contact() decides: he engages (a click for email, SMS and
+ * push; for mail and phone a delivered, answered contact that counts) and orders within the
+ * attribution window, `ordersPerDay` being his true purchase rate (0 once he has left). Working
+ * addresses; the same stage probabilities and windows contact() draws from.
+ */
+export function trueResponseProbability(typeIndex: number, preferredChannel: ContactChannel, channel: ContactChannel, ordersPerDay: number): number {
+  const e = ENGAGEMENT[typeIndex] ?? 0.5;
+  const boost = preferredChannel === channel ? 2 : 0.7;
+  const delivered = 1 - BOUNCE[channel];
+  const orders = (days: number): number => 1 - Math.exp(-Math.max(0, ordersPerDay) * days);
+  if (channel === 'mail') return delivered * OFFLINE_RESPONSE.mail * orders(ATTRIBUTION_DAYS.offline);
+  if (channel === 'phone') return delivered * PHONE_ANSWERED * OFFLINE_RESPONSE.phone * orders(ATTRIBUTION_DAYS.offline);
+  const click = channel === 'sms' ? smsClick(e, boost) : openRate(channel, e, boost) * clickAfterOpen(channel, e);
+  return delivered * click * orders(ATTRIBUTION_DAYS.click);
 }

@@ -9,6 +9,7 @@ import { LOGIN_FAILURES_TABLE } from '../server/login-limiter.js';
 import { SUPPRESSION_TABLE } from '../privacy/suppression-table.js';
 import { AUDIENCES_TABLE } from '../activation/audiences/table.js';
 import { DELIVERY_ATTEMPTS_TABLE, DELIVERY_DEAD_LETTERS_TABLE } from '../activation/delivery/tables.js';
+import { PLAN_TABLES } from '../activation/planner/tables.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
@@ -88,6 +89,7 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (dialect) => [{ table: 'contacts', column: 'status', type: dialect.columnType('string', true), tableMayBeMissing: false }],
   },
   { version: 12, name: 'saved audiences', statements: (dialect) => [dialect.createTable(AUDIENCES_TABLE)] },
+  { version: 14, name: 'campaign plans and holdouts', statements: (dialect) => PLAN_TABLES.map((t) => dialect.createTable(t)) },
   {
     version: 15,
     name: 'delivery attempts and dead letters',

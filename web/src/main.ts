@@ -8,6 +8,7 @@ import { renderCustomer } from './pages/customer';
 import { renderCustomers } from './pages/customers';
 import { renderLogin } from './pages/login';
 import { renderOverview } from './pages/overview';
+import { renderPlans } from './pages/plans';
 import { renderPressure } from './pages/pressure';
 import { renderSegments } from './pages/segments';
 import { currentRoute, href, type Route } from './router';
@@ -20,13 +21,13 @@ let renderCount = 0;
 
 function header(route: Route, user: SessionInfo): HTMLElement {
   const section = route.path[0] ?? 'overview';
-  const link = (name: 'overview' | 'customers' | 'segments' | 'audiences' | 'pressure') =>
+  const link = (name: 'overview' | 'customers' | 'segments' | 'audiences' | 'plans' | 'pressure') =>
     h('a', { href: href([name]), class: section === name ? 'active' : null, 'data-nav': name }, t(name));
   return h(
     'header',
     { class: 'topbar' },
     h('a', { class: 'brand', href: href(['overview']) }, t('appName')),
-    h('nav', null, link('overview'), link('customers'), link('segments'), link('audiences'), link('pressure')),
+    h('nav', null, link('overview'), link('customers'), link('segments'), link('audiences'), link('plans'), link('pressure')),
     h(
       'div',
       { class: 'session' },
@@ -50,6 +51,7 @@ async function page(route: Route, main: HTMLElement, isCurrent: () => boolean): 
   if (section === 'customers') return renderCustomers(main, route, isCurrent);
   if (section === 'segments') return renderSegments(main, route, isCurrent);
   if (section === 'audiences') return renderAudiences(main, isCurrent);
+  if (section === 'plans') return renderPlans(main, isCurrent);
   if (section === 'pressure') return renderPressure(main, route, isCurrent);
   return renderOverview(main, route, isCurrent);
 }
