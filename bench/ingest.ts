@@ -64,6 +64,8 @@ export interface DatamartProgress {
   /** Resident memory of the server process when the load started and when it was caught up (MB). */
   readonly rssStartMb: number;
   readonly rssEndMb: number;
+  /** CPU seconds of the server process (all its threads: requests, loader, DuckDB) from its start to caught up. */
+  readonly serverCpuSeconds: number;
 }
 
 export interface IngestResult {
@@ -228,6 +230,7 @@ async function runFidelis(db: string, yieldToRequests: boolean): Promise<void> {
   const server = await startServer({ config: parseConfig({ db, server: { loader: { yieldToRequests } } }), port: 0 });
   const watch = new DatamartWatch(server);
   const rssStartMb = rssMb();
+  const cpuStart = process.cpuUsage();
   watch.start();
   process.once('SIGUSR2', () => {
     void (async () => {
@@ -249,6 +252,7 @@ async function runFidelis(db: string, yieldToRequests: boolean): Promise<void> {
         maxLagDuringLoadMs,
         rssStartMb,
         rssEndMb: rssMb(),
+        serverCpuSeconds: ((cpu) => (cpu.user + cpu.system) / 1e6)(process.cpuUsage(cpuStart)),
       };
       process.stdout.write(`${JSON.stringify(progress)}\n`);
     })();
@@ -354,7 +358,8 @@ function printResults(results: readonly IngestResult[], options: IngestOptions):
     );
     console.log(
       `${round}end to end: ${fmt(d.endToEndPerSecond)} events/s (${fmt(d.loaded)} events in the datamart ${fmt(d.secondsToLoaded, 1)} s after the first acknowledgement); ` +
-        `lag: max ${fmt(d.maxLagDuringLoadMs)} ms during the load, ${fmt(d.maxLagMs)} ms until caught up; server RSS ${fmt(d.rssStartMb)} -> ${fmt(d.rssEndMb)} MB; load average ${result.loadAverage}`,
+        `lag: max ${fmt(d.maxLagDuringLoadMs)} ms during the load, ${fmt(d.maxLagMs)} ms until caught up; server RSS ${fmt(d.rssStartMb)} -> ${fmt(d.rssEndMb)} MB; ` +
+        `server CPU ${fmt(d.serverCpuSeconds, 1)} s, ${fmt(d.loaded / d.serverCpuSeconds)} events per CPU-second; load average ${result.loadAverage}`,
     );
   });
   const ratio = median(results.map((r) => r.ratio));

@@ -12,7 +12,7 @@ import { EventLoader, EventLog } from '../src/collect/events/index.js';
 import { logLine, logLinePrefix } from '../src/collect/events/envelope.js';
 import { parseConfig } from '../src/config/index.js';
 import { linkIdentitiesStep } from '../src/server/load-steps.js';
-import { openStore, sql, type Engine, type Row, type Sql, type SqlValue } from '../src/store/index.js';
+import { openStore, sql, type AppendColumn, type Engine, type Row, type Sql, type SqlValue } from '../src/store/index.js';
 import { batchTemplate, fillTemplate } from './events.js';
 
 /** CPU seconds of each thread of this process, by thread id. */
@@ -65,6 +65,11 @@ class TimedEngine implements Engine {
     const inner = this.inner;
     if (!inner.append) return Promise.reject(new Error('append is not supported'));
     return this.timed(`APPEND ${table}`, () => (inner.append as NonNullable<Engine['append']>).call(inner, table, rows));
+  }
+  appendColumns(table: string, columns: readonly AppendColumn[], rowCount: number): Promise<void> {
+    const inner = this.inner;
+    if (!inner.appendColumns) return Promise.reject(new Error('appendColumns is not supported'));
+    return this.timed(`APPEND ${table}`, () => (inner.appendColumns as NonNullable<Engine['appendColumns']>).call(inner, table, columns, rowCount));
   }
   /** The time between the transaction's work and its end is its COMMIT (a checkpoint included, when one runs). */
   /** One wrapper per connection, as the loader caches what it learns per connection. */
@@ -119,6 +124,7 @@ const { values } = parseArgs({
     worker: { type: 'string', default: 'on' },
     'chunk-mb': { type: 'string' },
     checkpoint: { type: 'string' },
+    threads: { type: 'string' },
   },
 });
 const events = Number(values.events);
@@ -128,7 +134,7 @@ try {
   const db = join(work, 'bench.duckdb');
   const folder = join(work, 'log');
   const config = parseConfig({ db });
-  const store = await openStore(db);
+  const store = await openStore(db, values.threads ? { threads: Number(values.threads) } : {});
   if (values.checkpoint) await store.exec(`SET checkpoint_threshold = '${values.checkpoint.replace(/[^0-9A-Za-z]/g, '')}'`);
   const times = new Map<string, { ms: number; calls: number }>();
   const engine = new TimedEngine(store, times);

@@ -1,16 +1,23 @@
 import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTimestampValue,
   DuckDBTypeId,
   JSDuckDBValueConverter,
   type DuckDBAppender,
   type DuckDBConnection,
-  type DuckDBDataChunk,
   type DuckDBPreparedStatement,
+  type DuckDBType,
   type DuckDBValue,
+  type DuckDBVector,
+  TIMESTAMP,
+  VARCHAR,
 } from '@duckdb/node-api';
 import { DuckDbDialect } from './dialect.js';
-import type { Column, Engine, Row } from './engine.js';
+import { appendColumnValues, isTextColumn, type AppendColumn, type Column, type Engine, type Row, type TextColumn } from './engine.js';
 import { compile, type Sql, type SqlValue } from './sql.js';
 
 export interface DuckDbSettings {
@@ -151,13 +158,13 @@ export class DuckDbEngine implements Engine {
    * to read back (5,000 events rows staged as JSON lines and read with read_json cost their
    * JSON.stringify plus the reader's parse; appended, about a third of that CPU).
    */
-  async append(table: string, rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  async append(table: string, rows: readonly (readonly SqlValue[])[], nameInErrors = table): Promise<void> {
     if (rows.length === 0) return;
     const appender = await this.connection.createAppender(table);
     try {
       const writers = Array.from({ length: appender.columnCount }, (_, c) => appendFunction(appender, appender.columnType(c).typeId));
       for (const row of rows) {
-        if (row.length !== writers.length) throw new Error(`append to ${table}: a row has ${row.length} values for ${writers.length} columns`);
+        if (row.length !== writers.length) throw new Error(`append to ${nameInErrors}: a row has ${row.length} values for ${writers.length} columns`);
         for (let c = 0; c < writers.length; c++) {
           const value = row[c];
           if (value === null || value === undefined) appender.appendNull();
@@ -167,7 +174,7 @@ export class DuckDbEngine implements Engine {
             } catch (error) {
               // The appender's cast says neither its kind nor the column: say both, as a CAST's error would.
               const message = error instanceof Error ? error.message : String(error);
-              throw new Error(`Conversion Error: ${message} (column ${c + 1} of ${table})`, { cause: error });
+              throw new Error(`Conversion Error: ${message} (column ${c + 1} of ${nameInErrors})`, { cause: error });
             }
           }
         }
@@ -180,6 +187,86 @@ export class DuckDbEngine implements Engine {
       throw error;
     } finally {
       appender.closeSync();
+    }
+  }
+
+  /**
+   * Engine.appendColumns. Columns given as text (the event loader's) are split by DuckDB in one
+   * INSERT (`string_split` and `unnest`, cast to the table's types as `append` casts them): the
+   * event loop only binds one string a column, where the appender made a native call a value
+   * (about 23 an event of the ingest bench, the loader's largest share of the event loop).
+   * Columns of values go to the appender a data chunk (2,048 rows) at a time. Either way a
+   * refusal of DuckDB's that does not say which value (a chunk's cast) is explained by appending
+   * the rows a value at a time to an empty copy of the table, whose error names the value and
+   * column as `append`'s does.
+   */
+  async appendColumns(table: string, columns: readonly AppendColumn[], rowCount: number): Promise<void> {
+    if (rowCount === 0) return;
+    if (columns.every(isTextColumn)) {
+      await this.insertTextColumns(table, columns, rowCount);
+      return;
+    }
+    const appender = await this.connection.createAppender(table);
+    let failure: unknown = null;
+    try {
+      if (columns.length !== appender.columnCount) throw new Error(`append to ${table}: ${columns.length} columns for ${appender.columnCount}`);
+      const layouts = columns.map((column, c) => chunkLayout(appendColumnValues(column), appender.columnType(c).typeId));
+      const types = layouts.map((l) => l.type);
+      for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
+        const size = Math.min(CHUNK_ROWS, rowCount - start);
+        const chunk = DuckDBDataChunk.create(types, size);
+        for (let c = 0; c < layouts.length; c++) {
+          const vector = chunk.getColumnVector(c);
+          try {
+            (layouts[c] as ChunkLayout).fill(vector, start, size);
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            throw new Error(`Conversion Error: ${message} (column ${c + 1} of ${table})`, { cause: error });
+          }
+          vector.flush();
+        }
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } catch (error) {
+      // Closing flushes: the chunks before the one that failed would be written without it.
+      appender.clear();
+      failure = error;
+    } finally {
+      appender.closeSync();
+    }
+    if (failure !== null) throw await this.explainAppendFailure(table, columns, rowCount, failure);
+  }
+
+  /** Text columns into `table` by one INSERT that splits them (see appendColumns). */
+  private async insertTextColumns(table: string, columns: readonly TextColumn[], rowCount: number): Promise<void> {
+    const id = (name: string): string => this.dialect.quoteIdent(name);
+    const values = columns.map((column, c) => (column.epochMs ? `epoch_ms(CAST(nullif(c${c}, chr(31)) AS BIGINT))` : `nullif(c${c}, chr(31))`));
+    const split = columns.map((_, c) => `unnest(string_split($${c + 1}, chr(30))) AS c${c}`);
+    const result = await this.connection.run(`INSERT INTO ${id(table)} SELECT ${values.join(', ')} FROM (SELECT ${split.join(', ')})`, columns.map((c) => c.text));
+    // unnest pads shorter lists with NULL: a column with a separator inside a value would show here.
+    if (result.rowsChanged !== rowCount) throw new Error(`append to ${table}: ${result.rowsChanged} rows written for ${rowCount}`);
+  }
+
+  /** The error `append` gives for the same rows, found on an empty copy of the table; `failure` when that takes them. */
+  private async explainAppendFailure(table: string, columns: readonly AppendColumn[], rowCount: number, failure: unknown): Promise<unknown> {
+    if (failure instanceof Error && failure.message.startsWith('Conversion Error: ')) return failure;
+    const copy = `fidelis_append_check`;
+    try {
+      await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${copy} AS SELECT * FROM ${this.dialect.quoteIdent(table)} LIMIT 0`);
+    } catch {
+      // A transaction the failure aborted: its own error is all there is.
+      return failure;
+    }
+    try {
+      const values = columns.map(appendColumnValues);
+      const rows = Array.from({ length: rowCount }, (_, r) => values.map((column) => column[r] ?? null));
+      await this.append(copy, rows, table);
+      return failure;
+    } catch (error) {
+      return error;
+    } finally {
+      await this.connection.run(`DROP TABLE IF EXISTS ${copy}`).catch(() => undefined);
     }
   }
 
@@ -219,6 +306,69 @@ type WellFormedCheck = string & { isWellFormed(): boolean };
 /** The times a timestamp's ISO text (four-digit years) can say. */
 const MIN_TIME = Date.parse('0000-01-01T00:00:00.000Z');
 const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Rows of a DuckDB data chunk (its vector size). */
+const CHUNK_ROWS = 2048;
+
+/** How one column goes into data chunks: the vector type its values take, and what writes rows [start, start + size) of it. */
+interface ChunkLayout {
+  readonly type: DuckDBType;
+  fill(vector: DuckDBVector, start: number, size: number): void;
+}
+
+/** A Date the TIMESTAMP vector can hold as microseconds (as `append`'s appendTimestamp takes it). */
+function inTimestampRange(value: Date): boolean {
+  const time = value.getTime();
+  return time >= MIN_TIME && time <= MAX_TIME;
+}
+
+/** The chunk layout of a column: the vector type of the table's when every value has it, text otherwise (cast by DuckDB). */
+function chunkLayout(column: readonly SqlValue[], type: DuckDBTypeId): ChunkLayout {
+  const set = (vector: DuckDBVector, i: number, value: unknown): void => (vector).setItem(i, value as DuckDBValue);
+  const every = (test: (value: SqlValue) => boolean): boolean => column.every((v) => v === null || test(v));
+  const typed = (vectorType: DuckDBType, convert: (value: SqlValue) => unknown): ChunkLayout => ({
+    type: vectorType,
+    fill(vector, start, size) {
+      for (let i = 0; i < size; i++) {
+        const value = column[start + i] ?? null;
+        set(vector, i, value === null ? null : convert(value));
+      }
+    },
+  });
+  switch (type) {
+    case DuckDBTypeId.BOOLEAN:
+      if (every((v) => typeof v === 'boolean')) return typed(BOOLEAN, (v) => v);
+      break;
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.BIGINT:
+      if (every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v)))) return typed(BIGINT, (v) => BigInt(v as number | bigint));
+      break;
+    case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.FLOAT:
+      if (every((v) => typeof v === 'number')) return typed(DOUBLE, (v) => v);
+      break;
+    case DuckDBTypeId.TIMESTAMP:
+      // An invalid Date is NULL; one past year 9999 goes as text, as `append` sends it, and fails as there.
+      if (every((v) => v instanceof Date && (Number.isNaN(v.getTime()) || inTimestampRange(v)))) {
+        return typed(TIMESTAMP, (v) => (Number.isNaN((v as Date).getTime()) ? null : new DuckDBTimestampValue(BigInt((v as Date).getTime()) * 1000n)));
+      }
+      break;
+    default:
+      break;
+  }
+  return typed(VARCHAR, asChunkText);
+}
+
+/** A value as the text `append` sends for a column of another type: an invalid Date is NULL. */
+function asChunkText(value: SqlValue): string | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  const text = String(value);
+  // Bound as a parameter or read as JSON such text fails; DuckDB would store U+FFFD instead, silently.
+  if (!(text as WellFormedCheck).isWellFormed()) throw new Error(`text with a lone UTF-16 surrogate (half an emoji): ${JSON.stringify(text.slice(0, 40))}`);
+  return text;
+}
 
 function appendFunction(appender: DuckDBAppender, type: DuckDBTypeId): (value: SqlValue) => void {
   // An invalid Date is no time at all: NULL, as JSON.stringify makes it.

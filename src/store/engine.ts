@@ -10,6 +10,37 @@ export type Row = Record<string, unknown>;
  */
 export type Column = Int32Array | Float64Array | unknown[];
 
+/**
+ * One column of `Engine.appendColumns`: its values, or all of them in one text (`TextColumn`),
+ * which a worker thread hands over as one string and the engine splits in SQL.
+ */
+export type AppendColumn = readonly SqlValue[] | TextColumn;
+
+/**
+ * A column's values as the text a CAST to the column's type takes, separated by
+ * TEXT_COLUMN_SEPARATOR, NULL written as TEXT_COLUMN_NULL (no value may contain either); with
+ * `epochMs`, milliseconds since the epoch of a timestamp column.
+ */
+export interface TextColumn {
+  readonly text: string;
+  readonly epochMs: boolean;
+}
+
+/** ASCII's record and unit separators: control characters that JSON text, names and ids do not hold (checked). */
+export const TEXT_COLUMN_SEPARATOR = '\u001e';
+export const TEXT_COLUMN_NULL = '\u001f';
+
+export function isTextColumn(column: AppendColumn): column is TextColumn {
+  return !Array.isArray(column);
+}
+
+/** The values of an append column, as `append` takes them. */
+export function appendColumnValues(column: AppendColumn): readonly SqlValue[] {
+  if (!isTextColumn(column)) return column;
+  const { text, epochMs } = column;
+  return text.split(TEXT_COLUMN_SEPARATOR).map((t) => (t === TEXT_COLUMN_NULL ? null : epochMs ? new Date(Number(t)) : t));
+}
+
 /** A connection to one SQL engine. Queries are built once with `sql` and compiled by the dialect. */
 export interface Engine {
   readonly dialect: Dialect;
@@ -37,6 +68,12 @@ export interface Engine {
    * without it take an INSERT (src/collect/events/write.ts).
    */
   append?(table: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /**
+   * `append` given column by column (one AppendColumn per column of the table, in its order, each
+   * `rowCount` long): the event loader's layout, which the engine can hand to its storage a
+   * block of rows at a time instead of a value at a time.
+   */
+  appendColumns?(table: string, columns: readonly AppendColumn[], rowCount: number): Promise<void>;
   /** Runs `work` atomically where the engine supports it: all of it is written, or none. */
   transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T>;
   close(): Promise<void>;

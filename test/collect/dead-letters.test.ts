@@ -173,10 +173,10 @@ describe('a failure of the machine, not of a message', () => {
     const engine = await openStore(':memory:');
     // The rows' write fails as with a full or broken disk, until the disk is back.
     let diskBroken = true;
-    const append = engine.append?.bind(engine);
+    const append = engine.appendColumns?.bind(engine);
     if (!append) throw new Error('the DuckDB engine appends');
     const failing = Object.create(engine) as Engine;
-    failing.append = (table, rows) => (diskBroken ? Promise.reject(new Error('IO Error: No space left on device')) : append(table, rows));
+    failing.appendColumns = (table, columns, rowCount) => (diskBroken ? Promise.reject(new Error('IO Error: No space left on device')) : append(table, columns, rowCount));
     const loader = new EventLoader(failing, { folder, keyPages: [] });
     try {
       await expect(loader.loadOnce()).rejects.toThrow('No space left');

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog, logLine, logLinePrefix, segmentPath } from '../../src/collect/events/index.js';
 import { ChunkPreparer } from '../../src/collect/events/prepare.js';
+import type { StagedTable } from '../../src/collect/events/write.js';
+import { appendColumnValues } from '../../src/store/index.js';
 
 function track(id: string, userId: string): string {
   return JSON.stringify({ type: 'track', event: 'Product Viewed', messageId: id, userId, properties: { sku: 'S1' } });
@@ -25,8 +27,10 @@ describe('ChunkPreparer reading ahead', () => {
     return lines.map((l) => Buffer.byteLength(l) + 1);
   }
 
-  const eventIds = (tables: readonly { name: string; rows: readonly (readonly unknown[])[] }[]): unknown[] =>
-    tables.find((t) => t.name === 'events')?.rows.map((r) => r[0]) ?? [];
+  const eventIds = (tables: readonly StagedTable[]): unknown[] => {
+    const ids = tables.find((t) => t.name === 'events')?.columns[0];
+    return ids ? [...appendColumnValues(ids)] : [];
+  };
 
   it('serves the next read from the chunk read ahead, and maps again when only some of its messages are asked for', async () => {
     const sizes = await writeLog(['a', 'b', 'c', 'd']);
