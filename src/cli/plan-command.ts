@@ -49,8 +49,8 @@ export function planCommand(): Command {
       const file = parseCampaignFile(readCampaignFile(options.campaigns), options.campaigns);
       const report = await withStore(options, async (engine, config) => {
         const asOf = options.asOf ?? (await defaultAsOf(engine));
-        await refreshAllowance(engine, config, asOf);
-        return makePlan(engine, config.activation.planner, file, { asOf });
+        await refreshAllowance(engine, config, asOf, file.campaigns.map((c) => c.id));
+        return makePlan(engine, config.activation.planner, file, { asOf, quiet: config.activation.pressure });
       });
       if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
       if (options.json) printJson(report);

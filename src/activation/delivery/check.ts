@@ -1,6 +1,7 @@
 import type { Config } from '../../config/index.js';
 import { latestConsents, personRecords, type LatestConsentRow } from '../../consent/index.js';
 import { sql, type Engine } from '../../store/index.js';
+import { isQuietTime, nextAllowedSendTime } from '../pressure/index.js';
 import type { PlannedContact } from './contacts.js';
 
 /**
@@ -98,14 +99,13 @@ export async function checkBeforeSend(
   }
 
   if (pressure.allowanceTable !== undefined) await holdByAllowance(engine, pressure.allowanceTable, contacts, verdicts);
-  // ---------------------------------------------------------------------------------------------
-  // QUIET HOURS — to be wired by the coordinator at merge (src/activation/pressure is on main, not
-  // on this branch): for each contact still ok,
-  //   if (isQuietTime(now, contact.channel, config.activation.pressure)) verdicts.set(contact.contact_id,
-  //     { ok: false, action: 'hold', reason: 'pressure.quiet_hours',
-  //       params: { next: nextAllowedSendTime(now, contact.channel, config.activation.pressure).toISOString() } });
-  // ---------------------------------------------------------------------------------------------
-  void config;
-  void now;
+  // Quiet hours: nothing goes out while they last; the contact stays planned for the next send.
+  const policy = config.activation.pressure;
+  for (const contact of contacts) {
+    if (verdicts.get(contact.contact_id)?.ok !== true || !isQuietTime(now, contact.channel, policy)) continue;
+    verdicts.set(contact.contact_id, {
+      ok: false, action: 'hold', reason: 'pressure.quiet_hours', params: { next: nextAllowedSendTime(now, contact.channel, policy).toISOString() },
+    });
+  }
   return verdicts;
 }

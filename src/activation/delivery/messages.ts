@@ -26,6 +26,7 @@ const MESSAGES = {
   'consent.opt_out': { en: 'consent withdrawn for the channel', fr: 'consentement retiré pour le canal' },
   'consent.unknown': { en: 'no consent for the channel', fr: 'aucun consentement pour le canal' },
   'address.missing': { en: 'no address for the channel', fr: 'aucune adresse pour le canal' },
+  'pressure.quiet_hours': { en: 'quiet hours of the contact-pressure policy: held until they end', fr: 'heures calmes de la politique de pression : retenu jusqu\'à leur fin' },
   'delivery.uncertain': {
     en: 'a previous send stopped after this contact was handed over: not sent again (at most once)',
     fr: 'un envoi précédent s\'est arrêté après la remise de ce contact : il n\'est pas renvoyé (au plus une fois)',

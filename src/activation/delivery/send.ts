@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/index.js';
+import { dropTables } from '../../pipeline/tables.js';
+import { contactAllowance } from '../pressure/index.js';
 import { CONTACT_CHANNELS, sql, type Engine } from '../../store/index.js';
 import type { ContactChannel } from '../../consent/index.js';
 import { UsageError } from '../../errors.js';
@@ -123,14 +126,10 @@ export async function sendPlanned(engine: Engine, config: Config, options: SendO
   let examined = 0;
   let ready = 0;
   const batchSize = config.activation.delivery.batchSize;
-  // -----------------------------------------------------------------------------------------------
-  // PRESSURE — to be wired by the coordinator at merge (src/activation/pressure is on main, not on
-  // this branch), once per send, not per page (it judges every person):
-  //   const allowanceTable = options.allowanceTable ?? `contact_allowance_send_${randomUUID().replaceAll('-', '')}`;
-  //   if (options.allowanceTable === undefined) await contactAllowance(engine, config, { asOf, table: allowanceTable });
-  //   ... and dropTables(engine, [allowanceTable]) in the finally below when it was computed here.
-  // -----------------------------------------------------------------------------------------------
-  const allowanceTable = options.allowanceTable;
+  // The policy's verdicts once per send (they judge every person), into a table of this send's own.
+  const ownAllowance = options.allowanceTable === undefined;
+  const allowanceTable = options.allowanceTable ?? `contact_allowance_send_${randomUUID().replaceAll('-', '')}`;
+  if (ownAllowance) await contactAllowance(engine, config, { asOf: clock.now(), table: allowanceTable });
   const base = { campaign: options.campaign, channels, asOf };
 
   const handle = async (page: readonly PlannedContact[]): Promise<void> => {
@@ -175,6 +174,7 @@ export async function sendPlanned(engine: Engine, config: Config, options: SendO
     await sender?.finish();
   } finally {
     await sender?.close();
+    if (ownAllowance) await dropTables(engine, [allowanceTable]);
   }
 
   // Counted for the same campaign and channels, so the report speaks of what was asked.

@@ -1,24 +1,23 @@
-import { FidelisError } from '../../errors.js';
+import { audienceDefinition, audiencePersons, definitionFromText, type CompiledFilter } from '../audiences/index.js';
 import type { Engine } from '../../store/index.js';
 import type { AudienceRef } from './campaign-file.js';
 
 /** The persons an audience holds: a set of person ids, or null for everyone classified. */
 export type AudienceMembers = ReadonlySet<string> | null;
 
-export class AudienceUnavailableError extends FidelisError {
-  constructor(what: string) {
-    super('usage', `${what}: the audience filter language is not available in this build; give { "personIds": [...] } or { "all": true }`);
-  }
+async function members(engine: Engine, compiled: CompiledFilter): Promise<ReadonlySet<string>> {
+  const rows = await engine.query<{ person_id: string }>(audiencePersons(compiled));
+  return new Set(rows.map((r) => String(r.person_id)));
 }
 
 /**
- * The one place a campaign's audience becomes persons. MERGE HOOK: a saved audience's name and
- * `{ where }` belong to the audience compiler (src/activation/audiences/); the coordinator points
- * these two branches at it (resolve the name / compile the text to person ids) when it lands.
+ * The one place a campaign's audience becomes persons: a saved audience's name or a `{ where }`
+ * filter through the audience compiler (durations such as contacted_within count back from the
+ * plan's date), a list of person ids, or everyone.
  */
-export function resolveAudience(_engine: Engine, audience: AudienceRef): Promise<AudienceMembers> {
-  if (typeof audience === 'string') throw new AudienceUnavailableError(`saved audience ${JSON.stringify(audience)}`);
-  if ('where' in audience) throw new AudienceUnavailableError(`audience filter ${JSON.stringify(audience.where)}`);
-  if ('personIds' in audience) return Promise.resolve(new Set(audience.personIds));
-  return Promise.resolve(null);
+export async function resolveAudience(engine: Engine, audience: AudienceRef, asOf: Date = new Date()): Promise<AudienceMembers> {
+  if (typeof audience === 'string') return members(engine, (await audienceDefinition(engine, audience, { asOf })).compiled);
+  if ('where' in audience) return members(engine, definitionFromText(audience.where, { asOf }).compiled);
+  if ('personIds' in audience) return new Set(audience.personIds);
+  return null;
 }

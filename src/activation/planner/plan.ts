@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PlannerConfig } from '../../config/planner-config.js';
+import type { QuietPolicy } from '../pressure/index.js';
 import { CONTACT_CHANNELS, sql, type Engine, type Sql, type SqlValue } from '../../store/index.js';
 import { resolveAudience } from './audience.js';
 import { campaignStart, capacityOver, defaultChannel, type Campaign, type CampaignFile, type PlanChannel } from './campaign-file.js';
@@ -51,6 +52,8 @@ export interface PlanOptions {
   readonly tables?: InputTables;
   /** Store the plan, its holdouts and its planned contacts (default true). */
   readonly write?: boolean;
+  /** Quiet hours of the contact-pressure policy: planned send times are moved past them. */
+  readonly quiet?: QuietPolicy;
 }
 
 export interface Built {
@@ -61,7 +64,7 @@ export interface Built {
 }
 
 /** The problem's arrays from the person inputs and the campaigns: eligibility, holdouts drawn first, values and the global constraints. */
-async function buildProblem(engine: Engine, config: PlannerConfig, file: CampaignFile, tables: InputTables): Promise<Built> {
+async function buildProblem(engine: Engine, config: PlannerConfig, file: CampaignFile, tables: InputTables, asOf: Date): Promise<Built> {
   const used = new Set(file.campaigns.flatMap((c) => c.channels));
   const channels = CONTACT_CHANNELS.filter((ch) => used.has(ch));
   const inputs = await readPersonInputs(engine, channels, tables);
@@ -74,7 +77,7 @@ async function buildProblem(engine: Engine, config: PlannerConfig, file: Campaig
   const holdouts: Uint8Array[] = [];
   for (const [k, campaign] of file.campaigns.entries()) {
     for (const ch of campaign.channels) allowed[k * J + channels.indexOf(ch)] = 1;
-    const members = await resolveAudience(engine, campaign.audience);
+    const members = await resolveAudience(engine, campaign.audience, asOf);
     const eligible = new Uint8Array(N);
     for (let i = 0; i < N; i += 1) {
       if (members && !members.has(inputs.personIds[i]!)) continue;
@@ -146,8 +149,14 @@ function summarise(file: CampaignFile, built: Built, solution: PlanSolution): Ca
 }
 
 /** The problem and its solution, nothing stored: what makePlan stores, and what a simulation replays contact by contact. */
-export async function solveCampaigns(engine: Engine, config: PlannerConfig, file: CampaignFile, tables: InputTables = DEFAULT_INPUT_TABLES): Promise<{ built: Built; solution: PlanSolution }> {
-  const built = await buildProblem(engine, config, file, tables);
+export async function solveCampaigns(
+  engine: Engine,
+  config: PlannerConfig,
+  file: CampaignFile,
+  tables: InputTables = DEFAULT_INPUT_TABLES,
+  asOf: Date = new Date(),
+): Promise<{ built: Built; solution: PlanSolution }> {
+  const built = await buildProblem(engine, config, file, tables, asOf);
   return { built, solution: solvePlan(built.problem, { sampleSize: config.sampleSize, seed: config.seed }) };
 }
 
@@ -159,7 +168,7 @@ export async function solveCampaigns(engine: Engine, config: PlannerConfig, file
  */
 export async function makePlan(engine: Engine, config: PlannerConfig, file: CampaignFile, options: PlanOptions): Promise<PlanReport> {
   const t0 = performance.now();
-  const { built, solution } = await solveCampaigns(engine, config, file, options.tables ?? DEFAULT_INPUT_TABLES);
+  const { built, solution } = await solveCampaigns(engine, config, file, options.tables ?? DEFAULT_INPUT_TABLES, options.asOf);
   const seconds = (performance.now() - t0) / 1000;
   const campaigns = summarise(file, built, solution);
   const report: PlanReport = {
@@ -174,7 +183,7 @@ export async function makePlan(engine: Engine, config: PlannerConfig, file: Camp
     unmetMinimums: solution.unmetMinimums,
     campaigns,
   };
-  if (options.write ?? true) await storePlan(engine, config, file, built, solution, report);
+  if (options.write ?? true) await storePlan(engine, config, file, built, solution, report, options.quiet);
   return report;
 }
 
@@ -186,7 +195,15 @@ async function insertRows(engine: Engine, table: string, columns: readonly strin
   }
 }
 
-async function storePlan(engine: Engine, config: PlannerConfig, file: CampaignFile, built: Built, solution: PlanSolution, report: PlanReport): Promise<void> {
+async function storePlan(
+  engine: Engine,
+  config: PlannerConfig,
+  file: CampaignFile,
+  built: Built,
+  solution: PlanSolution,
+  report: PlanReport,
+  quiet: QuietPolicy | undefined,
+): Promise<void> {
   const { problem, inputs } = built;
   const { persons: N, campaigns: K, channels: J } = problem;
   const ids = file.campaigns.map((c) => c.id);
@@ -217,7 +234,7 @@ async function storePlan(engine: Engine, config: PlannerConfig, file: CampaignFi
         const channel = inputs.channels[j]!;
         const personId = inputs.personIds[i]!;
         const start = campaignStart(file.campaigns[k]!);
-        staged.push([`${report.planId}:${ids[k]!}:${personId}`, personId, ids[k]!, channel, plannedSendTime(start, personId, channel, config.sendHourUtc), problem.unitCost[i * J + j]!]);
+        staged.push([`${report.planId}:${ids[k]!}:${personId}`, personId, ids[k]!, channel, plannedSendTime(start, channel, config.sendHourUtc, quiet), problem.unitCost[i * J + j]!]);
       }
     }
     await insertRows(tx, 'plan_staging', ['contact_id', 'person_id', 'campaign_id', 'channel', 'sent_at', 'unit_cost'], staged);

@@ -1,10 +1,11 @@
+import { nextAllowedSendTime, type QuietPolicy } from '../pressure/index.js';
 import type { PlanChannel } from './campaign-file.js';
 
 /**
- * When a planned contact is due: the campaign's first day at the configured hour (UTC).
- * MERGE HOOK: once the pressure part exports `nextAllowedSendTime` (quiet hours), the coordinator
- * wraps this with it so no planned contact falls inside quiet hours.
+ * When a planned contact is due: the campaign's first day at the configured hour (UTC), moved
+ * past the contact-pressure policy's quiet hours on his channel when it falls inside them.
  */
-export function plannedSendTime(start: Date, _personId: string, _channel: PlanChannel, sendHourUtc: number): Date {
-  return new Date(start.getTime() + sendHourUtc * 3_600_000);
+export function plannedSendTime(start: Date, channel: PlanChannel, sendHourUtc: number, quiet: QuietPolicy | undefined): Date {
+  const at = new Date(start.getTime() + sendHourUtc * 3_600_000);
+  return quiet === undefined ? at : nextAllowedSendTime(at, channel, quiet);
 }

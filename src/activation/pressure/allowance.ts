@@ -32,6 +32,11 @@ export interface AllowanceOptions {
   readonly asOf: Date;
   /** Table to write; default `contact_allowance`. */
   readonly table?: string;
+  /**
+   * Campaigns being planned again: their still-planned contacts are about to be replaced (the
+   * planner cancels them when it stores the new plan), so they do not count against the caps.
+   */
+  readonly replacing?: readonly string[];
 }
 
 /**
@@ -44,7 +49,7 @@ export async function contactAllowance(engine: Engine, config: Config, options: 
   const sources = await allowanceSources(engine, policy);
   // Materialised once: the verdict reads every person's facts once per channel.
   const facts = `${table}_person_facts`;
-  await replaceTable(engine, facts, personFacts(engine, policy, options.asOf, sources, null));
+  await replaceTable(engine, facts, personFacts(engine, policy, options.asOf, sources, null, options.replacing ?? []));
   await replaceTable(engine, table, verdicts(engine, policy, sql.id(facts)));
   await dropTables(engine, [facts]);
 }
@@ -110,8 +115,16 @@ const zeroOr = (expression: Sql): Sql => sql`coalesce(${expression}, 0)`;
  * One row per person: tier treatment, exclusions, cool-downs, and for every window of every
  * scope the contacts counted before asOf (`past_*`) and planned after it (`next_*`).
  */
-export function personFacts(engine: Engine, policy: PressureConfig, asOf: Date, sources: Sources, personId: string | null): Sql {
+export function personFacts(
+  engine: Engine,
+  policy: PressureConfig,
+  asOf: Date,
+  sources: Sources,
+  personId: string | null,
+  replacing: readonly string[] = [],
+): Sql {
   const d = engine.dialect;
+  const replaced = replacing.length === 0 ? sql`` : sql` AND NOT (k.status = 'planned' AND k.campaign_id IN (${sql.join(replacing.map((id) => sql`${id}`))}))`;
   const onePerson = (alias: string): Sql => (personId === null ? sql`1 = 1` : sql`${sql.raw(alias)}.person_id = ${personId}`);
   const windows = scopedWindows(policy);
   const longest = Math.max(...windows.map((w) => w.days));
@@ -127,7 +140,7 @@ export function personFacts(engine: Engine, policy: PressureConfig, asOf: Date, 
   });
   const usage = sql`SELECT cp.person_id AS person_id, ${sql.join(counts)}
     FROM contacts AS k JOIN customer_persons AS cp ON cp.customer_id = k.customer_id
-    WHERE ${pressingContact('k')} AND k.sent_at > ${span.from} AND k.sent_at < ${span.to} AND ${onePerson('cp')}
+    WHERE ${pressingContact('k')}${replaced} AND k.sent_at > ${span.from} AND k.sent_at < ${span.to} AND ${onePerson('cp')}
     GROUP BY cp.person_id`;
 
   const complaintTypes = sql.join(policy.cooldown.complaintTypes.map((t) => sql`${t}`));

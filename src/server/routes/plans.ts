@@ -87,8 +87,8 @@ export function planRoutes(app: App, deps: AppDeps): void {
       }
       const asOf = asOfText !== undefined ? new Date(asOfText) : await defaultAsOf(deps.engine);
       if (Number.isNaN(asOf.getTime())) throw badRequest('invalid_as_of', `asOf ${JSON.stringify(asOfText)} is not a date`);
-      await refreshAllowance(deps.engine, deps.config, asOf);
-      const plan = await makePlan(deps.engine, deps.config.activation.planner, file, { asOf });
+      await refreshAllowance(deps.engine, deps.config, asOf, file.campaigns.map((c) => c.id));
+      const plan = await makePlan(deps.engine, deps.config.activation.planner, file, { asOf, quiet: deps.config.activation.pressure });
       return c.json(toJson(plan), 201);
     },
   );

@@ -16,7 +16,10 @@ describe('fidelis send: exports', () => {
   beforeAll(async () => {
     process.env.FIDELIS_UNSUBSCRIBE_SECRET = UNSUBSCRIBE_SECRET;
     db = await deliveryDatabase();
-    writeFileSync(config, JSON.stringify({ activation: { delivery: { unsubscribe: { baseUrl: 'https://fidelis.shop.example' } } } }));
+    // The CLI sends at the real time: quiet hours off, so the test does not depend on the hour it runs at.
+    writeFileSync(config, JSON.stringify({
+      activation: { delivery: { unsubscribe: { baseUrl: 'https://fidelis.shop.example' } }, pressure: { quietHours: { days: [], channels: [] } } },
+    }));
     await withEngine(db, async (engine) => {
       await planCampaign(engine, { id: 'NEWS', name: 'Newsletter, March' }, [
         { contact: 'N-ana', record: 'W9' },

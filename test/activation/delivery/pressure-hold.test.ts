@@ -6,8 +6,8 @@ import { sql } from '../../../src/store/index.js';
 import { tempDir } from '../../helpers/fixtures.js';
 import { contactStates, deliveryDatabase, planCampaign, testClock, UNSUBSCRIBE_SECRET, withEngine } from './fixture.js';
 
-// The pressure part's verdicts, read from a table shaped as its `contact_allowance` contract. The
-// pressure part is not on this branch: the test writes the table with plain SQL, as it would.
+// The pressure part's verdicts: first from a table shaped as its `contact_allowance` contract,
+// written with plain SQL so each verdict is known; then computed by the send itself.
 describe('the re-check holds what the contact-pressure policy refuses now', () => {
   let db = '';
 
@@ -44,6 +44,24 @@ describe('the re-check holds what the contact-pressure policy refuses now', () =
     await withEngine(db, async (engine) => {
       const states = await contactStates(engine, 'PRESS');
       expect(Object.fromEntries(Object.entries(states).map(([id, s]) => [id, s.status]))).toEqual({ 'P-ana': 'planned', 'P-ana-sms': 'planned', 'P-zoe': 'sent' });
+    });
+  }, 60_000);
+
+  it('computes the policy itself when no table is given, and holds every contact during quiet hours until they end', async () => {
+    // Sunday 3 March 2024, 11:00 in Paris: Sundays are quiet by default.
+    const sunday = new Date('2024-03-03T10:00:00Z');
+    const report = await withEngine(db, async (engine) => {
+      await planCampaign(engine, { id: 'QUIET', name: 'Quiet' }, [{ contact: 'Q-zoe', record: 'C3' }]);
+      return sendPlanned(engine, parseConfig({ db }), { destination: 'export', campaign: 'QUIET', channel: 'email', out: join(tempDir(), 'q.csv'), clock: testClock(sunday) });
+    });
+    expect(report).toMatchObject({ examined: 1, sent: 0, held: { 'pressure.quiet_hours': 1 } });
+    const monday = await withEngine(db, (engine) =>
+      sendPlanned(engine, parseConfig({ db }), { destination: 'export', campaign: 'QUIET', channel: 'email', out: join(tempDir(), 'q2.csv'), clock: testClock(new Date('2024-03-04T09:00:00Z')) }));
+    expect(monday).toMatchObject({ examined: 1, sent: 1, held: {} });
+    await withEngine(db, async (engine) => {
+      // The send's own verdict table is gone.
+      const left = await engine.query(sql`SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'contact_allowance_send_%'`);
+      expect(left).toEqual([]);
     });
   }, 60_000);
 });

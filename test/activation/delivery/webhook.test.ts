@@ -31,7 +31,15 @@ describe('webhook destination', () => {
   let base = '';
   let db = '';
   const configFor = (path: string, maxAttempts = 4): Config =>
-    parseConfig({ db, activation: { delivery: { batchSize: 2, webhook: { url: `${base}${path}?token=kept-out-of-logs`, maxAttempts, baseDelayMs: 1000, maxDelayMs: 3000 } } } });
+    parseConfig({
+      db,
+      activation: {
+        delivery: { batchSize: 2, webhook: { url: `${base}${path}?token=kept-out-of-logs`, maxAttempts, baseDelayMs: 1000, maxDelayMs: 3000 } },
+        // These tests send the same persons many e-mails on one day: the caps (tested in
+        // pressure-hold.test.ts) would hold them, and the transport is what is tested here.
+        pressure: { caps: { email: [{ max: 1000, days: 1 }], all: [{ max: 1000, days: 1 }] } },
+      },
+    });
 
   beforeAll(async () => {
     process.env.FIDELIS_WEBHOOK_SECRET = WEBHOOK_SECRET;
