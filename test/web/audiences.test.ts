@@ -92,7 +92,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Audiences page in Chromium', () => {
     expect(lines[0]?.startsWith('person_id,first_name,last_name,email')).toBe(true);
     await page.waitForSelector('#audience-export-summary[data-exported]');
     expect(Number(await page.getAttribute('#audience-export-summary', 'data-exported'))).toBe(lines.length - 1);
-    expect(await page.textContent('#audience-export-summary')).toMatch(/^[\d,]+ customers exported for Email; [\d,]+ left out \([\d,]+ opted out, [\d,]+ without any consent\)\.$/);
+    expect(await page.textContent('#audience-export-summary')).toMatch(/^[\d,]+ customers exported for Email; [\d,]+ left out \([\d,]+ opted out, [\d,]+ without any consent, [\d,]+ held back by the contact-pressure policy\)\.$/);
 
     // A member links to his 360.
     const link = page.locator('[data-table="audience-members"] a.customer-link').first();
