@@ -3,33 +3,27 @@
 // opted in on the channel, a member links to his 360; in English and in French.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { parseConfig } from '../../src/config/index.js';
-import { startServer, type RunningServer } from '../../src/server/index.js';
-import { buildDashboard, HAVE_CHROMIUM, launchChromium } from './helpers/browser.js';
-import { seedCompany, type SeededCompany } from './helpers/company.js';
-import { consoleErrors, pageReady, screenshot } from './helpers/page.js';
+import type { Page } from 'playwright-core';
+import type { RunningServer } from '../../src/server/index.js';
+import { HAVE_CHROMIUM } from './helpers/browser.js';
+import type { SeededCompany } from './helpers/company.js';
+import { dashboardInBrowser, type DashboardInBrowser } from './helpers/dashboard.js';
+import { pageReady, screenshot, logIn } from './helpers/page.js';
 
 describe.skipIf(!HAVE_CHROMIUM)('the Audiences page in Chromium', () => {
+  let ui: DashboardInBrowser;
   let company: SeededCompany;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    const [seeded, assets] = await Promise.all([seedCompany(400, 7), buildDashboard()]);
-    company = seeded;
-    server = await startServer({ config: parseConfig({ db: company.db, server: { dashboard: { assets } } }), host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB', acceptDownloads: true });
-    page = await context.newPage();
-    errors = consoleErrors(page);
-  }, 240_000);
+    ui = await dashboardInBrowser({ customers: 400, seed: 7, height: 1000, acceptDownloads: true });
+    ({ company, server, page, errors } = ui);
+  }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
   });
 
   /** What the API counts for a text filter, asked from the page (its session). */
@@ -46,11 +40,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Audiences page in Chromium', () => {
   }
 
   it('builds, counts live, refuses a bad filter with its position, saves and exports an audience', async () => {
-    await page.goto(`${server.url}/#/audiences`);
-    await page.fill('#login-user', company.admin);
-    await page.fill('#login-password', company.password);
-    await page.click('#login-submit');
-    await pageReady(page, 'audiences');
+    await logIn(page, server.url, 'audiences', company.admin, company.password);
     expect(await page.textContent('[data-nav="audiences"]')).toBe('Audiences');
 
     // The builder's first definition, as text, counted as the API counts it.

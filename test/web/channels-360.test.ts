@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { parseConfig } from '../../src/config/index.js';
-import { startServer, type RunningServer } from '../../src/server/index.js';
-import { buildDashboard, HAVE_CHROMIUM, launchChromium } from './helpers/browser.js';
-import { seedCompany, type SeededCompany } from './helpers/company.js';
-import { consoleErrors, pageReady, screenshot } from './helpers/page.js';
+import type { Page } from 'playwright-core';
+import type { RunningServer } from '../../src/server/index.js';
+import { HAVE_CHROMIUM } from './helpers/browser.js';
+import type { SeededCompany } from './helpers/company.js';
+import { dashboardInBrowser, type DashboardInBrowser } from './helpers/dashboard.js';
+import { pageReady, screenshot, logIn } from './helpers/page.js';
 
 interface Channels {
   preferred: string | null;
@@ -13,29 +13,20 @@ interface Channels {
 
 // The 360 page shows the preferred channel and the per-channel figures with their explanation, in English and French.
 describe.skipIf(!HAVE_CHROMIUM)('channels on the customer 360 in Chromium', () => {
+  let ui: DashboardInBrowser;
   let company: SeededCompany;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    const [seeded, assets] = await Promise.all([seedCompany(400, 3), buildDashboard()]);
-    company = seeded;
-    server = await startServer({ config: parseConfig({ db: company.db, server: { dashboard: { assets } } }), host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
-    errors = consoleErrors(page);
-    await page.goto(`${server.url}/#/customers`);
-    await page.fill('#login-user', company.user);
-    await page.fill('#login-password', company.password);
-    await page.click('#login-submit');
-    await pageReady(page, 'customers');
+    ui = await dashboardInBrowser({ customers: 400, seed: 3, height: 1000 });
+    ({ company, server, page, errors } = ui);
+    await logIn(page, server.url, 'customers', company.user, company.password);
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
   });
 
   it('shows his preferred channel and each channel with its evidence and expected value, in English then French', async () => {

@@ -1,58 +1,52 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { makePlan, parseCampaignFile } from '../../src/activation/planner/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { defaultAsOf } from '../../src/pipeline/index.js';
-import { startServer, type RunningServer } from '../../src/server/index.js';
+import type { RunningServer } from '../../src/server/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createPlannerInputs } from '../activation/planner/fixtures.js';
-import { buildDashboard, HAVE_CHROMIUM, launchChromium } from './helpers/browser.js';
-import { seedCompany, type SeededCompany } from './helpers/company.js';
-import { consoleErrors, pageReady, screenshot } from './helpers/page.js';
+import { HAVE_CHROMIUM } from './helpers/browser.js';
+import type { SeededCompany } from './helpers/company.js';
+import { dashboardInBrowser, type DashboardInBrowser } from './helpers/dashboard.js';
+import { pageReady, screenshot, logIn } from './helpers/page.js';
 
 describe.skipIf(!HAVE_CHROMIUM)('the plans page in Chromium', () => {
+  let ui: DashboardInBrowser;
   let company: SeededCompany;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let planValue = 0;
 
   beforeAll(async () => {
-    const [seeded, assets] = await Promise.all([seedCompany(500, 3), buildDashboard()]);
-    company = seeded;
-    const config = parseConfig({ db: company.db });
-    const engine = await openStore(company.db);
-    try {
-      const asOf = await defaultAsOf(engine);
-      await createPlannerInputs(engine, asOf);
-      const file = parseCampaignFile({
-        campaigns: [
-          { id: 'web-1', name: 'Spring mailing', audience: { all: true }, channels: ['email', 'mail'], responseValue: 'expected_basket', start: '2030-03-02', end: '2030-03-15', budget: 60 },
-          { id: 'web-2', name: 'SMS flash sale', audience: { all: true }, channels: ['sms', 'email'], responseValue: { margin: 15 }, start: '2030-03-09', end: '2030-03-10', budget: 10 },
-        ],
-      });
-      planValue = (await makePlan(engine, config.activation.planner, file, { asOf })).expectedValue;
-    } finally {
-      await engine.close();
-    }
-    server = await startServer({ config: parseConfig({ db: company.db, server: { dashboard: { assets } } }), host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' })).newPage();
-    errors = consoleErrors(page);
+    const prepare = async (seeded: SeededCompany): Promise<void> => {
+      const config = parseConfig({ db: seeded.db });
+      const engine = await openStore(seeded.db);
+      try {
+        const asOf = await defaultAsOf(engine);
+        await createPlannerInputs(engine, asOf);
+        const file = parseCampaignFile({
+          campaigns: [
+            { id: 'web-1', name: 'Spring mailing', audience: { all: true }, channels: ['email', 'mail'], responseValue: 'expected_basket', start: '2030-03-02', end: '2030-03-15', budget: 60 },
+            { id: 'web-2', name: 'SMS flash sale', audience: { all: true }, channels: ['sms', 'email'], responseValue: { margin: 15 }, start: '2030-03-09', end: '2030-03-10', budget: 10 },
+          ],
+        });
+        planValue = (await makePlan(engine, config.activation.planner, file, { asOf })).expectedValue;
+      } finally {
+        await engine.close();
+      }
+    };
+    ui = await dashboardInBrowser({ customers: 500, seed: 3, prepare });
+    ({ company, server, page, errors } = ui);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
   });
 
   it('shows the plan per campaign and channel with its bound and gap, in English then French', async () => {
-    await page.goto(`${server.url}/#/plans`);
-    await page.fill('#login-user', company.user);
-    await page.fill('#login-password', company.password);
-    await page.click('#login-submit');
-    await pageReady(page, 'plans');
+    await logIn(page, server.url, 'plans', company.user, company.password);
     expect(await page.textContent('[data-nav="plans"]')).toBe('Plans');
     const rows = page.locator('[data-table="plan"] tbody tr');
     expect(await rows.count()).toBeGreaterThanOrEqual(4);

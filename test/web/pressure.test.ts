@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { parseConfig } from '../../src/config/index.js';
-import { startServer, type RunningServer } from '../../src/server/index.js';
-import { buildDashboard, HAVE_CHROMIUM, launchChromium } from './helpers/browser.js';
-import { seedCompany, type SeededCompany } from './helpers/company.js';
-import { consoleErrors, pageReady, screenshot } from './helpers/page.js';
+import type { Page } from 'playwright-core';
+import type { RunningServer } from '../../src/server/index.js';
+import { HAVE_CHROMIUM } from './helpers/browser.js';
+import type { SeededCompany } from './helpers/company.js';
+import { dashboardInBrowser, type DashboardInBrowser } from './helpers/dashboard.js';
+import { pageReady, screenshot, logIn } from './helpers/page.js';
 
 interface Report {
   persons: number;
@@ -15,30 +15,20 @@ interface Report {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('the contact pressure page in Chromium', () => {
+  let ui: DashboardInBrowser;
   let company: SeededCompany;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    const [seeded, assets] = await Promise.all([seedCompany(400, 17), buildDashboard()]);
-    company = seeded;
-    server = await startServer({ config: parseConfig({ db: company.db, server: { dashboard: { assets } } }), host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    errors = consoleErrors(page);
-    await page.goto(`${server.url}/#/pressure`);
-    await page.fill('#login-user', company.user);
-    await page.fill('#login-password', company.password);
-    await page.click('#login-submit');
-    await pageReady(page, 'pressure');
-  }, 240_000);
+    ui = await dashboardInBrowser({ customers: 400, seed: 17 });
+    ({ company, server, page, errors } = ui);
+    await logIn(page, server.url, 'pressure', company.user, company.password);
+  }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
   });
 
   it('shows the report the API gives, in English, and explains a person over a cap', async () => {

@@ -43,3 +43,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** Opens the dashboard's `section` at `url`, logs in on the login page it shows, and waits for the section. */
+export async function logIn(page: Page, url: string, section: string, user: string, password: string): Promise<void> {
+  await page.goto(`${url}/#/${section}`);
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await pageReady(page, section);
+}
