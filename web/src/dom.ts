@@ -43,3 +43,14 @@ export function table(headers: readonly Child[], rows: readonly (readonly Child[
     h('tbody', null, rows.map((row) => h('tr', null, row.map((cell) => h('td', null, cell))))),
   );
 }
+
+/** Hands a fetched file to the browser as a download named `file`. */
+export function saveBlob(blob: Blob, file: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: file });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has taken the blob once the click is handled; the URL is freed after it.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

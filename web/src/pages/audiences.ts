@@ -1,5 +1,5 @@
 import { api, ApiFailure, currentRole } from '../api';
-import { card, h, mount, table } from '../dom';
+import { card, h, mount, saveBlob, table } from '../dom';
 import { fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 import { href } from '../router';
@@ -83,12 +83,7 @@ function exportControl(name: () => string | null): HTMLElement {
           optedOut: count('x-fidelis-left-out-opted-out'), unknown: count('x-fidelis-left-out-unknown'), pressure: count('x-fidelis-left-out-pressure'),
         });
         summary.dataset.exported = response.headers.get('x-fidelis-exported') ?? '';
-        const url = URL.createObjectURL(blob);
-        const link = h('a', { href: url, download: `${audience}-${channel.value}.${format.value}` });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        saveBlob(blob, `${audience}-${channel.value}.${format.value}`);
       } finally {
         button.disabled = false;
       }

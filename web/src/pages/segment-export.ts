@@ -1,4 +1,4 @@
-import { h } from '../dom';
+import { h, saveBlob } from '../dom';
 import { fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 
@@ -42,13 +42,7 @@ export function exportControl(path: string, file: string): HTMLElement {
         unknown: count('x-fidelis-left-out-unknown'),
       });
       summary.dataset.leftOut = response.headers.get('x-fidelis-left-out') ?? '';
-      const url = URL.createObjectURL(blob);
-      const link = h('a', { href: url, download: `${file}-${channel}.csv` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      // The download has taken the blob once the click is handled; the URL is freed after it.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveBlob(blob, `${file}-${channel}.csv`);
     } finally {
       button.disabled = false;
     }
