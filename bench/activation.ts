@@ -8,11 +8,8 @@
 // numbers (a contact of a person, campaign and channel responds alike in a draw whichever strategy
 // made it); 95% intervals are the draws' 2.5-97.5 percentiles.
 //
-// INPUTS: until the channels and pressure parts are merged, customer_channels and
-// contact_allowance are the plain-SQL stand-ins of test/activation/planner/fixtures.ts
-// (createPlannerInputs: shrunk historic response rates, 30-day caps). SWITCH (coordinator): replace
-// the createPlannerInputs call in benchActivation below by the channels step and
-// `contactAllowance(engine, config, { asOf })`.
+// INPUTS are the product's own: customer_channels from the pipeline's channels step (learned,
+// empirical-Bayes response rates) and contact_allowance from the default pressure policy.
 // Run alone: npx tsx bench/activation.ts [--customers 20000] [--seed 42] [--draws 400]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseCampaignFile, solveCampaigns, type CampaignFileInput } from '../src/activation/planner/index.js';
+import { contactAllowance } from '../src/activation/pressure/index.js';
 import { importFiles } from '../src/collect/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
@@ -28,7 +26,6 @@ import { DIGITAL_TYPES } from '../src/generate/population.js';
 import { Rng } from '../src/generate/prng.js';
 import { defaultAsOf, runPipeline } from '../src/pipeline/index.js';
 import { openStore, sql, type Engine } from '../src/store/index.js';
-import { createPlannerInputs } from '../test/activation/planner/fixtures.js';
 import { round } from './round.js';
 
 const DAY_MS = 86_400_000;
@@ -84,7 +81,7 @@ export async function benchActivation(opts: { customers: number; seed?: number; 
       const config = parseConfig({});
       const asOf = await defaultAsOf(engine);
       await runPipeline(engine, config, { asOf });
-      await createPlannerInputs(engine, asOf);
+      await contactAllowance(engine, config, { asOf });
       const file = parseCampaignFile(season(asOf));
       const t0 = performance.now();
       const { built, solution } = await solveCampaigns(engine, { ...config.activation.planner, holdoutShare: 0 }, file);

@@ -83,6 +83,9 @@ describe('fields the mapping stores', () => {
     expect(mappedFieldProblem(order({ products: [{ sku: 'ok' }, { product_id: long }] }))).toMatchObject({ field: 'properties.products.1.product_id' });
     expect(mappedFieldProblem({ type: 'track', event: 'Email Opened', properties: { campaign_id: long } })).toMatchObject({ field: 'properties.campaign_id' });
     expect(mappedFieldProblem({ type: 'identify', traits: { email: long } })).toMatchObject({ field: 'traits.email' });
+    // context.campaign names the campaign when the properties do not: a key too.
+    expect(mappedFieldProblem({ ...order({ order_id: 'O-1' }), context: { campaign: { name: long } } })).toMatchObject({ field: 'context.campaign.name' });
+    expect(mappedFieldProblem({ type: 'track', event: 'Email Opened', properties: {}, context: { campaign: { id: long } } })).toMatchObject({ field: 'context.campaign.id' });
     expect(mappedFieldProblem({ type: 'identify', context: { externalIds: [{ id: 'x', type: 'crm' }, { id: long, type: 'crm' }] } })).toMatchObject({ field: 'context.externalIds.1.id' });
     // Other events keep their properties as JSON: no key is made of them.
     expect(mappedFieldProblem({ type: 'track', event: 'Signed Up', properties: { order_id: long } })).toBeNull();

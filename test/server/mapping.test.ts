@@ -139,7 +139,7 @@ describe('mapping of Segment events to the datamart', () => {
     const raw = await rows(sql`SELECT message_id, type, event, customer_id, reason, payload FROM raw_events ORDER BY message_id`);
     expect(raw.map((r) => [r.message_id, r.customer_id, r.reason])).toEqual([
       ['g1', 'evt:u:user-1', 'group calls are kept raw (a company is not a customer record)'],
-      ['m7', 'evt:u:user-1', 'an email event needs properties.campaign_id or properties.email_id'],
+      ['m7', 'evt:u:user-1', 'an email event needs properties.campaign_id, context.campaign or properties.email_id'],
       ['x1', 'evt:u:user-1', 'no mapping for track event "Video Played"'],
     ]);
     expect(JSON.parse(String(raw[2]?.payload))).toMatchObject({ event: 'Video Played', properties: { title: 'Intro' }, userId: 'user-1' });

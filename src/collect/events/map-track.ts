@@ -18,6 +18,15 @@ function context(event: TrackedEvent): Json {
   return obj(event.message.context);
 }
 
+/**
+ * The campaign an order or an email event answers: properties.campaign_id, else Segment's
+ * context.campaign (the UTM parameters of the link followed: a sender puts the Fidelis campaign id
+ * in utm_campaign), so a reaction to a planned contact closes the loop either way.
+ */
+function campaignOf(event: TrackedEvent, props: Json): string | null {
+  return firstText(props, 'campaign_id', 'campaignId') ?? firstText(obj(context(event).campaign), 'id', 'name');
+}
+
 /** 'app' when the context says a mobile app sent it (context.app, or an iOS/Android device), else 'web'. */
 function orderChannel(event: TrackedEvent, props: Json): string {
   const declared = text(props.channel)?.toLowerCase();
@@ -40,7 +49,7 @@ export function mapOrderCompleted(rows: RowSet, event: TrackedEvent): MapResult 
     ordered_at: event.timestamp,
     channel: orderChannel(event, props),
     store_id: firstText(props, 'store_id', 'storeId'),
-    campaign_id: firstText(props, 'campaign_id', 'campaignId'),
+    campaign_id: campaignOf(event, props),
   });
   const products = Array.isArray(props.products) ? props.products.map(obj) : [];
   if (products.length === 0) {
@@ -116,8 +125,8 @@ const EMAIL_RESPONSES: Record<string, (typeof RESPONSE_TYPES)[number]> = {
 export function mapEmailEvent(rows: RowSet, event: TrackedEvent, type: (typeof RESPONSE_TYPES)[number]): MapResult {
   const props = properties(event);
   const emailId = firstText(props, 'email_id', 'emailId');
-  const campaignId = firstText(props, 'campaign_id', 'campaignId') ?? (emailId !== null ? `email:${emailId}` : null);
-  if (campaignId === null) return { raw: 'an email event needs properties.campaign_id or properties.email_id' };
+  const campaignId = campaignOf(event, props) ?? (emailId !== null ? `email:${emailId}` : null);
+  if (campaignId === null) return { raw: 'an email event needs properties.campaign_id, context.campaign or properties.email_id' };
   const customerId = ensureRecord(rows, event);
   const contactId = firstText(props, 'contact_id', 'contactId') ?? `evt:${campaignId}:${emailId ?? ''}:${customerId}`;
   rows.add('campaigns', {

@@ -48,6 +48,11 @@ export const MAPPED_FIELDS = {
   productMoney: ['price', 'cost'],
   /** Email events: properties stored as keys. */
   emailKeys: ['campaign_id', 'campaignId', 'email_id', 'emailId', 'contact_id', 'contactId'],
+  /**
+   * Segment's `context.campaign` (the UTM parameters of the link followed): read as the campaign
+   * of an order or an email event when its properties name none; `id` first, else `name` (utm_campaign).
+   */
+  contextCampaignKeys: ['id', 'name'],
 } as const;
 
 const EMAIL_EVENTS = new Set(['Email Delivered', 'Email Opened', 'Email Link Clicked', 'Email Bounced', 'Unsubscribed']);
@@ -184,9 +189,17 @@ function productProblem(product: Record<string, unknown>, at: () => string): Sto
   return null;
 }
 
-function orderProblem(props: Record<string, unknown>): StorageProblem | null {
+/** context.campaign.id/name, stored as a campaign id when the properties name none. */
+function contextCampaignProblem(context: Record<string, unknown>): StorageProblem | null {
+  const key = longKey(obj(context.campaign), MAPPED_FIELDS.contextCampaignKeys);
+  return key !== null ? tooLong(`context.campaign.${key}`) : null;
+}
+
+function orderProblem(props: Record<string, unknown>, context: Record<string, unknown>): StorageProblem | null {
   const key = longKey(props, MAPPED_FIELDS.orderKeys);
   if (key !== null) return tooLong(`properties.${key}`);
+  const campaign = contextCampaignProblem(context);
+  if (campaign) return campaign;
   const money = moneyProblem(props, MAPPED_FIELDS.orderMoney, () => 'properties');
   if (money || !Array.isArray(props.products)) return money;
   const products: unknown[] = props.products;
@@ -224,7 +237,8 @@ export function mappedFieldProblem(message: Record<string, unknown>, now = Date.
   if (message.type !== 'track') return null;
   const event = typeof message.event === 'string' ? message.event.trim() : '';
   const props = obj(message.properties);
-  if (event === 'Order Completed') return orderProblem(props);
-  const key = EMAIL_EVENTS.has(event) ? longKey(props, MAPPED_FIELDS.emailKeys) : null;
-  return key !== null ? tooLong(`properties.${key}`) : null;
+  if (event === 'Order Completed') return orderProblem(props, obj(message.context));
+  if (!EMAIL_EVENTS.has(event)) return null;
+  const key = longKey(props, MAPPED_FIELDS.emailKeys);
+  return key !== null ? tooLong(`properties.${key}`) : contextCampaignProblem(obj(message.context));
 }
