@@ -13,7 +13,7 @@ import { scrubLog, type ScrubReport } from './log-compaction.js';
 import { eraseFromProfileStore, type ProfileStoreErasure } from './profile-store.js';
 import { resolveSubject, type Subject } from './subject.js';
 import { identifierHashes, messageIdentifiers } from './suppression.js';
-import { personalTables, personRows, type PersonalTable } from './tables.js';
+import { hisContacts, personalTables, personRows, type PersonalTable } from './tables.js';
 
 export interface Erasure {
   readonly personId: string;
@@ -55,6 +55,7 @@ async function namesInUse(engine: Engine): Promise<Sql> {
 async function eraseTable(engine: Engine, table: PersonalTable, subject: Subject, tables: readonly PersonalTable[], buyer: string): Promise<number> {
   const where = personRows(table, subject, tables);
   if (table.erasure === 'keep') return 0;
+  if (table.erasure === 'prune') return pruneContactLists(engine, table, subject, tables);
   if (table.erasure === 'pseudonymise') {
     let changed = 0;
     for (const link of table.links) {
@@ -72,6 +73,29 @@ async function eraseTable(engine: Engine, table: PersonalTable, subject: Subject
   const n = await count(engine, table.name, condition);
   if (n > 0) await engine.exec(sql`DELETE FROM ${sql.id(table.name)} WHERE ${condition}`);
   return n;
+}
+
+/**
+ * Takes his contact ids out of each list column of the table (a webhook dead letter keeps the
+ * others' contacts of its batch), counts the rows touched and deletes those left with none.
+ */
+async function pruneContactLists(engine: Engine, table: PersonalTable, subject: Subject, tables: readonly PersonalTable[]): Promise<number> {
+  const query = hisContacts(subject, tables);
+  const mine = query === null ? [] : (await engine.query<{ contact_id: string }>(query)).map((r) => r.contact_id);
+  if (mine.length === 0) return 0;
+  const his = sql`list_value(${sql.join(mine.map((id) => sql`${id}`))})`;
+  let changed = 0;
+  for (const link of table.links) {
+    if (link.kind !== 'contactList') continue;
+    const list = sql`from_json(${sql.id(link.column)}, '["VARCHAR"]')`;
+    const touched = sql`list_has_any(${list}, ${his})`;
+    changed += await count(engine, table.name, touched);
+    const kept = sql`list_filter(${list}, x -> NOT list_contains(${his}, x))`;
+    const counted = link.count === null ? sql`` : sql`, ${sql.id(link.count)} = len(${kept})`;
+    await engine.exec(sql`UPDATE ${sql.id(table.name)} SET ${sql.id(link.column)} = CAST(to_json(${kept}) AS VARCHAR)${counted} WHERE ${touched}`);
+    await engine.exec(sql`DELETE FROM ${sql.id(table.name)} WHERE len(${list}) = 0`);
+  }
+  return changed;
 }
 
 /**

@@ -23,7 +23,9 @@ export type Link =
   /** His first or last name, where names stand alone (the dashboard's search keys). */
   | { readonly kind: 'name'; readonly column: string }
   /** A log line kept whole (the loader's dead letters): its message's userId, anonymousId or traits email is his. */
-  | { readonly kind: 'logLine'; readonly column: string };
+  | { readonly kind: 'logLine'; readonly column: string }
+  /** A JSON array of contact ids (a delivery dead letter's batch): the row is his when one of them is his contact. */
+  | { readonly kind: 'contactList'; readonly column: string; readonly count: string | null };
 
 /** What an erasure does to a table's rows of the person. */
 export type ErasureRule =
@@ -32,7 +34,9 @@ export type ErasureRule =
   /** Kept for accounting, the customer record id replaced by a pseudonym. */
   | 'pseudonymise'
   /** Kept as they are: lines and returns of kept orders, and the audit log (the erasure's own proof). */
-  | 'keep';
+  | 'keep'
+  /** His contact ids taken out of the row's list (others' stay); a row left with none is deleted. */
+  | 'prune';
 
 export interface PersonalTable {
   readonly name: string;
@@ -65,6 +69,16 @@ export const ACCOUNTING_TABLES: ReadonlySet<string> = new Set(['orders', 'order_
  */
 const LOG_LINE_COLUMNS = new Set(['line']);
 
+/**
+ * A contact's id names its person (the planner's are `<plan>:<campaign>:<person id>`): tables the
+ * specs do not tie to contacts (delivery_attempts) are its children by the column name, and a
+ * list of contact ids (delivery_dead_letters) is pruned of his.
+ */
+const CONTACTS = { table: 'contacts', column: 'contact_id' } as const;
+const CONTACT_LIST_COLUMNS = new Set(['contact_ids']);
+/** The list's length, kept beside it (delivery_dead_letters.contacts). */
+const CONTACT_COUNT_COLUMN = 'contacts';
+
 /** The dashboard's search keys of names: a name alone, with no id beside it (src/dashboard/list-table.ts). */
 const NAME_TABLES: Readonly<Record<string, string>> = { dashboard_name_keys: 'name' };
 
@@ -88,8 +102,12 @@ export function tableLinks(table: string, columns: readonly string[]): Link[] {
     else if (RECORD_COLUMNS.has(column)) links.push({ kind: 'record', column });
     else if (SENDER_COLUMNS[column]) links.push({ kind: 'sender', column, type: SENDER_COLUMNS[column] });
     else if (LOG_LINE_COLUMNS.has(column)) links.push({ kind: 'logLine', column });
+    else if (CONTACT_LIST_COLUMNS.has(column)) links.push({ kind: 'contactList', column, count: columns.includes(CONTACT_COUNT_COLUMN) ? CONTACT_COUNT_COLUMN : null });
   }
   for (const child of CHILD_LINKS) if (child.table === table && columns.includes(child.link.column)) links.push(child.link);
+  if (table !== CONTACTS.table && columns.includes(CONTACTS.column) && !links.some((l) => l.kind === 'child' && l.column === CONTACTS.column)) {
+    links.push({ kind: 'child', column: CONTACTS.column, parent: CONTACTS.table, parentColumn: CONTACTS.column });
+  }
   const name = NAME_TABLES[table];
   if (name && columns.includes(name)) links.push({ kind: 'name', column: name });
   if (table === AUDIT_SUBJECT.table && columns.includes(AUDIT_SUBJECT.column)) links.push({ kind: 'person', column: AUDIT_SUBJECT.column });
@@ -99,6 +117,7 @@ export function tableLinks(table: string, columns: readonly string[]): Link[] {
 export function erasureRule(table: string, links: readonly Link[]): ErasureRule {
   if (table === AUDIT_SUBJECT.table) return 'keep';
   if (ACCOUNTING_TABLES.has(table)) return 'pseudonymise';
+  if (links.some((l) => l.kind === 'contactList')) return 'prune';
   if (links.length > 0 && links.every((l) => l.kind === 'child' && ACCOUNTING_TABLES.has(l.parent))) return 'keep';
   return 'delete';
 }
@@ -108,6 +127,12 @@ export function erasureRule(table: string, links: readonly Link[]): ErasureRule 
  * whatever the pipeline has derived so far. Children come before their parents, so an erasure
  * finds a contact's responses before it deletes the contact.
  */
+/** His contact ids (to prune from lists), before the contacts go. */
+export function hisContacts(keys: SubjectKeys, tables: readonly PersonalTable[]): Sql | null {
+  const contacts = tables.find((t) => t.name === CONTACTS.table);
+  return contacts ? sql`SELECT ${sql.id(CONTACTS.column)} AS contact_id FROM ${sql.id(CONTACTS.table)} WHERE ${personRows(contacts, keys, tables)}` : null;
+}
+
 export async function personalTables(engine: Engine): Promise<PersonalTable[]> {
   const rows = await engine.query<{ table_name: string; column_name: string }>(sql`SELECT c.table_name, c.column_name
     FROM information_schema.columns AS c JOIN information_schema.tables AS t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
@@ -119,7 +144,7 @@ export async function personalTables(engine: Engine): Promise<PersonalTable[]> {
     const links = tableLinks(name, cols);
     if (links.length > 0) tables.push({ name, links, erasure: erasureRule(name, links) });
   }
-  const isChild = (t: PersonalTable): boolean => t.links.some((l) => l.kind === 'child');
+  const isChild = (t: PersonalTable): boolean => t.links.some((l) => l.kind === 'child' || l.kind === 'contactList');
   return [...tables.filter(isChild), ...tables.filter((t) => !isChild(t))];
 }
 
@@ -160,6 +185,12 @@ export function personRows(table: PersonalTable, keys: SubjectKeys, tables: read
           inValues(sql`lower(trim(${lineField(link.column, '$.message.traits.email')}))`, keys.emails),
         ].filter((p): p is Sql => p !== null);
         return parts.length === 0 ? null : sql`(${sql.join(parts, ' OR ')})`;
+      }
+      case 'contactList': {
+        const contacts = tables.find((t) => t.name === CONTACTS.table);
+        return contacts
+          ? sql`list_has_any(from_json(${sql.id(link.column)}, '["VARCHAR"]'), (SELECT list(${sql.id(CONTACTS.column)}) FROM ${sql.id(CONTACTS.table)} WHERE ${personRows(contacts, keys, tables)}))`
+          : null;
       }
       case 'child': {
         const parent = tables.find((t) => t.name === link.parent);

@@ -13,7 +13,7 @@ export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
  */
 export const DELIVERY_ATTEMPTS_TABLE: TableSpec = {
   name: 'delivery_attempts',
-  doc: 'Delivery of planned contacts (`fidelis send`): one row per contact, written before it is sent. attempting = may have left (a send stopped there), sent, failed (refused: retried by the next send), dead (its webhook batch is in delivery_dead_letters), cancelled (the re-check before sending refused it, see reason). No personal data.',
+  doc: 'Delivery of planned contacts (`fidelis send`): one row per contact, written before it is sent. attempting = may have left (a send stopped there), sent, failed (refused: retried by the next send), dead (its webhook batch is in delivery_dead_letters), cancelled (the re-check before sending refused it, see reason). A planned contact id names its person: an erasure deletes his rows.',
   key: ['contact_id'],
   columns: [
     { name: 'contact_id', type: 'string', required: true, doc: 'Contact (contacts.contact_id).' },
@@ -29,7 +29,7 @@ export const DELIVERY_ATTEMPTS_TABLE: TableSpec = {
 /** Webhook batches given up on after the configured attempts, with the last reason. */
 export const DELIVERY_DEAD_LETTERS_TABLE: TableSpec = {
   name: 'delivery_dead_letters',
-  doc: 'Webhook batches given up on after `activation.delivery.webhook.maxAttempts` failures (or a refusal no retry can fix, a 4xx). Their contacts stay planned with delivery_attempts.status = dead and are not sent again by `fidelis send`. No personal data: contact ids only.',
+  doc: 'Webhook batches given up on after `activation.delivery.webhook.maxAttempts` failures (or a refusal no retry can fix, a 4xx). Their contacts stay planned with delivery_attempts.status = dead and are not sent again by `fidelis send`. A planned contact id names its person: an erasure takes his out of contact_ids (and deletes a batch left empty).',
   key: ['batch_id'],
   columns: [
     { name: 'batch_id', type: 'string', required: true, doc: 'The batch (its Idempotency-Key).' },
