@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { deliveryText, isDeliveryMessageKey, sendAuditEntry, sendPlanned, type SendReport } from '../activation/index.js';
+import { DELIVERY_LANGUAGES, deliveryText, isDeliveryMessageKey, sendAuditEntry, sendPlanned, type DeliveryLanguage, type DeliveryMessageKey, type SendReport } from '../activation/index.js';
 import { writeAudit } from '../privacy/index.js';
 import { CONTACT_CHANNELS } from '../store/index.js';
 import type { ContactChannel } from '../consent/index.js';
@@ -13,6 +13,7 @@ interface SendCommandOptions extends StoreOptions {
   out?: string;
   dryRun?: boolean;
   json?: boolean;
+  lang: DeliveryLanguage;
 }
 
 const channel = (value: string): ContactChannel => {
@@ -20,24 +21,29 @@ const channel = (value: string): ContactChannel => {
   return value as ContactChannel;
 };
 
-const reasons = (counts: Record<string, number>): string =>
+const reasons = (counts: Record<string, number>, lang: DeliveryLanguage): string =>
   Object.entries(counts)
-    .map(([key, n]) => `${n} ${isDeliveryMessageKey(key) ? deliveryText(key, 'en') : key}`)
+    .map(([key, n]) => `${n} ${isDeliveryMessageKey(key) ? deliveryText(key, lang) : key}`)
     .join('; ');
 
-function printReport(r: SendReport & { auditId: string | null }): void {
-  const lines = [
-    `${r.dryRun ? 'Dry run (nothing sent, nothing written)' : `Sent through ${r.destination}`}: ${r.examined} due planned contacts examined (${r.channels.join(', ')}${r.campaign ? `, campaign ${r.campaign}` : ''}), as of ${r.asOf}`,
-    r.dryRun ? `  would send: ${r.ready}` : `  sent: ${r.sent}${r.file ? ` (file ${r.file})` : ''}${r.destination === 'webhook' ? ` in ${r.batches} batches, ${r.retries} retries` : ''}`,
-  ];
-  const cancelled = Object.values(r.cancelled).reduce((a, b) => a + b, 0);
-  if (cancelled > 0) lines.push(`  ${r.dryRun ? 'would be cancelled' : 'cancelled'}: ${cancelled} (${reasons(r.cancelled)})`);
-  const held = Object.values(r.held).reduce((a, b) => a + b, 0);
-  if (held > 0) lines.push(`  held, still planned: ${held} (${reasons(r.held)})`);
-  const failed = Object.values(r.failed).reduce((a, b) => a + b, 0);
-  if (failed > 0) lines.push(`  refused by the relay, still planned (retried next time): ${failed} (${reasons(r.failed)})`);
-  if (r.deadLetters.batches > 0) lines.push(`  dead letters: ${r.deadLetters.batches} batches, ${r.deadLetters.contacts} contacts (see delivery_dead_letters)`);
-  if (r.uncertain > 0) lines.push(`  uncertain, not sent again: ${r.uncertain} (${deliveryText('delivery.uncertain', 'en')})`);
+const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
+
+function printReport(r: SendReport & { auditId: string | null }, lang: DeliveryLanguage): void {
+  const t = (key: DeliveryMessageKey, params: Record<string, string | number> = {}): string =>
+    deliveryText(key, lang, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
+  const scope = [r.channels.join(', '), ...(r.campaign ? [t('report.campaign', { campaign: r.campaign })] : [])].join(', ');
+  const head = r.dryRun ? t('report.dry_run') : t('report.sent_through', { destination: r.destination });
+  const sent = [
+    t('report.sent', { n: r.sent }),
+    ...(r.file ? [t('report.file', { file: r.file })] : []),
+    ...(r.destination === 'webhook' ? [t('report.batches', { batches: r.batches, retries: r.retries })] : []),
+  ].join(' ');
+  const lines = [t('report.examined', { head, examined: r.examined, scope, asOf: r.asOf }), `  ${r.dryRun ? t('report.would_send', { n: r.ready }) : sent}`];
+  if (total(r.cancelled) > 0) lines.push(`  ${t(r.dryRun ? 'report.would_cancel' : 'report.cancelled', { n: total(r.cancelled), reasons: reasons(r.cancelled, lang) })}`);
+  if (total(r.held) > 0) lines.push(`  ${t('report.held', { n: total(r.held), reasons: reasons(r.held, lang) })}`);
+  if (total(r.failed) > 0) lines.push(`  ${t('report.failed', { n: total(r.failed), reasons: reasons(r.failed, lang) })}`);
+  if (r.deadLetters.batches > 0) lines.push(`  ${t('report.dead_letters', { batches: r.deadLetters.batches, contacts: r.deadLetters.contacts })}`);
+  if (r.uncertain > 0) lines.push(`  ${t('report.uncertain', { n: r.uncertain, why: t('delivery.uncertain') })}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -49,6 +55,7 @@ export function sendCommand(): Command {
     .addOption(new Option('--destination <destination>', 'export (a file), webhook (activation.delivery.webhook) or smtp (activation.delivery.smtp, e-mail only)').choices(['export', 'webhook', 'smtp']).default('export'))
     .option('--out <file>', 'the export\'s file: .csv, or .jsonl for JSON Lines')
     .option('--dry-run', 'check and count only: nothing sent, cancelled or written')
+    .addOption(new Option('--lang <lang>', 'language of the report').choices(DELIVERY_LANGUAGES).default('en'))
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
@@ -80,6 +87,6 @@ export function sendCommand(): Command {
         return { ...result, auditId };
       });
       if (options.json) printJson(report);
-      else printReport(report);
+      else printReport(report, options.lang);
     });
 }

@@ -31,6 +31,29 @@ const MESSAGES = {
     en: 'a previous send stopped after this contact was handed over: not sent again (at most once)',
     fr: 'un envoi précédent s\'est arrêté après la remise de ce contact : il n\'est pas renvoyé (au plus une fois)',
   },
+  'report.dry_run': { en: 'Dry run (nothing sent, nothing written)', fr: 'Essai à blanc (rien envoyé, rien écrit)' },
+  'report.sent_through': { en: 'Sent through {destination}', fr: 'Envoyé par {destination}' },
+  'report.examined': {
+    en: '{head}: {examined} due planned contacts examined ({scope}), as of {asOf}',
+    fr: '{head} : {examined} contacts planifiés échus examinés ({scope}), au {asOf}',
+  },
+  'report.campaign': { en: 'campaign {campaign}', fr: 'campagne {campaign}' },
+  'report.would_send': { en: 'would send: {n}', fr: 'seraient envoyés : {n}' },
+  'report.sent': { en: 'sent: {n}', fr: 'envoyés : {n}' },
+  'report.file': { en: '(file {file})', fr: '(fichier {file})' },
+  'report.batches': { en: 'in {batches} batches, {retries} retries', fr: 'en {batches} lots, {retries} nouvelles tentatives' },
+  'report.would_cancel': { en: 'would be cancelled: {n} ({reasons})', fr: 'seraient annulés : {n} ({reasons})' },
+  'report.cancelled': { en: 'cancelled: {n} ({reasons})', fr: 'annulés : {n} ({reasons})' },
+  'report.held': { en: 'held, still planned: {n} ({reasons})', fr: 'retenus, toujours planifiés : {n} ({reasons})' },
+  'report.failed': {
+    en: 'refused by the relay, still planned (retried next time): {n} ({reasons})',
+    fr: 'refusés par le relais, toujours planifiés (réessayés la prochaine fois) : {n} ({reasons})',
+  },
+  'report.dead_letters': {
+    en: 'dead letters: {batches} batches, {contacts} contacts (see delivery_dead_letters)',
+    fr: 'lettres mortes : {batches} lots, {contacts} contacts (voir delivery_dead_letters)',
+  },
+  'report.uncertain': { en: 'uncertain, not sent again: {n} ({why})', fr: 'incertains, non renvoyés : {n} ({why})' },
 } as const satisfies Record<string, Record<DeliveryLanguage, string>>;
 
 export type DeliveryMessageKey = keyof typeof MESSAGES;

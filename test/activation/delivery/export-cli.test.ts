@@ -37,7 +37,7 @@ describe('fidelis send: exports', () => {
   it('has --help naming its options', async () => {
     const help = await runCli(['send', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--campaign', '--channel', '--destination', '--out', '--dry-run', '--json']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--campaign', '--channel', '--destination', '--out', '--dry-run', '--json', '--lang']) expect(help.stdout).toContain(flag);
   });
 
   it('refuses an export without a channel or a file, and e-mail through SMTP only', async () => {
@@ -55,6 +55,11 @@ describe('fidelis send: exports', () => {
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, examined: 3, ready: 2, sent: 0, cancelled: { 'consent.opt_out': 1 }, auditId: null });
     expect(existsSync(out)).toBe(false);
+    // The report in French: every sentence and reason from the delivery messages.
+    const fr = await runCli(['send', '--db', db, '--config', config, '--channel', 'email', '--campaign', 'NEWS', '--out', out, '--dry-run', '--lang', 'fr']);
+    expect(fr.stdout).toContain('Essai à blanc (rien envoyé, rien écrit) : 3 contacts planifiés échus examinés (email, campagne NEWS)');
+    expect(fr.stdout).toContain('seraient envoyés : 2');
+    expect(fr.stdout).toContain('seraient annulés : 1 (1 consentement retiré pour le canal)');
     await withEngine(db, async (engine) => expect(Object.values(await contactStates(engine, 'NEWS')).map((s) => s.status)).toEqual(['planned', 'planned', 'planned', 'planned']));
   });
 
