@@ -60,6 +60,8 @@ interface ServerReport {
   readonly rssMaxMb: number;
   /** Seconds from the sender's last batch to the datamart holding everything. */
   readonly catchUpSeconds: number;
+  /** Each loader step's runs, total and longest time (ms): where a lag comes from. */
+  readonly steps: Record<string, { runs: number; totalMs: number; maxMs: number }>;
 }
 
 export interface SoakResult {
@@ -152,7 +154,14 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
 
 async function runServer(db: string, yieldToRequests: boolean, memoryLimit: string): Promise<void> {
   const config = parseConfig({ db, server: { loader: { yieldToRequests } }, ...(memoryLimit ? { duckdb: { memoryLimit } } : {}) });
-  const server = await startServer({ config, port: 0 });
+  const steps: ServerReport['steps'] = {};
+  const onStep = (name: string, ms: number): void => {
+    const step = (steps[name] ??= { runs: 0, totalMs: 0, maxMs: 0 });
+    step.runs += 1;
+    step.totalMs += ms;
+    step.maxMs = Math.max(step.maxMs, ms);
+  };
+  const server = await startServer({ config, port: 0, onStep });
   const watch = new DatamartWatch(server);
   const rssStartMb = rssMb();
   let rssMaxMb = rssStartMb;
@@ -178,6 +187,7 @@ async function runServer(db: string, yieldToRequests: boolean, memoryLimit: stri
         rssEndMb: rssMb(),
         rssMaxMb: Math.max(rssMaxMb, rssMb()),
         catchUpSeconds: (caughtUpAt - stopped) / 1000,
+        steps,
       };
       process.stdout.write(`${JSON.stringify(report)}\n`);
     })();
@@ -275,6 +285,8 @@ export function printSoak(result: SoakResult): void {
       `(${fmt(sender.acknowledgedEvents / sender.seconds)} events/s), ${fmt(sender.failed)} failed requests ${JSON.stringify(sender.failures)}, ${fmt(sender.late)} batches late; p50 ${fmt(sender.p50Ms, 1)} ms, p99 ${fmt(sender.p99Ms, 1)} ms`,
   );
   console.log(`lag: max ${fmt(server.maxLagMs)} ms, p99 ${fmt(server.p99LagMs)} ms (under 5 s: ${verdict(server.maxLagMs < 5000)}); caught up ${fmt(server.catchUpSeconds, 1)} s after the last batch`);
+  const slowest = Object.entries(server.steps).sort((a, b) => b[1].totalMs - a[1].totalMs);
+  console.log(`loader steps (runs, total s, longest ms): ${slowest.map(([name, t]) => `${name} ${fmt(t.runs)}, ${fmt(t.totalMs / 1000, 1)}, ${fmt(t.maxMs)}`).join('; ')}`);
   console.log(`server RSS: ${fmt(server.rssStartMb)} MB at the start, ${fmt(server.rssEndMb)} MB at the end, ${fmt(server.rssMaxMb)} MB at most`);
   console.log(
     `messageIds: ${fmt(result.expected)} acknowledged, ${fmt(result.storedDistinct)} distinct stored in ${fmt(result.storedRows)} rows: ` +

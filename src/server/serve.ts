@@ -31,6 +31,8 @@ export interface StartOptions {
   readonly port?: number;
   /** Told of each load (set FIDELIS_TRACE_LOADS=1 for `fidelis serve` to print them). */
   readonly trace?: (what: 'load-start' | 'load-end', position: { segment: number; offset: number }) => void;
+  /** Told of each loader step run and its time in ms (benches: where a lag comes from). */
+  readonly onStep?: (name: string, ms: number) => void;
 }
 
 /** The log folder: configured, else "<db>.events" beside the database. */
@@ -78,6 +80,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       retentionStep(engine, folder, config.collect.retention, (): number => collector.log.currentSegment),
     ],
     ...(options.trace ? { trace: options.trace } : {}),
+    ...(options.onStep ? { onStep: options.onStep } : {}),
     onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),
   });
   collector.start();
