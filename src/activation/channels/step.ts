@@ -47,13 +47,17 @@ async function writeShares(engine: Engine): Promise<void> {
 
 const channelList = () => sql.join(CONTACT_CHANNELS.map((c) => sql`SELECT ${c} AS channel`), ' UNION ALL ');
 
-/** `channel_unit_costs`: the cost of one more contact per channel (EUR), from the history or the configuration. */
+/**
+ * `channel_unit_costs`: the cost of one more contact per channel (EUR), from the history or the
+ * configuration, at the precision `contacts.unit_cost` stores (4 decimals): a plan's cost is then
+ * the cost its stored contacts add up to in the campaign report.
+ */
 async function writeUnitCosts(engine: Engine, config: Config): Promise<void> {
   const configured = config.value.costs.contactByChannel;
   const cost = sql.join(CONTACT_CHANNELS.map((c) => sql`WHEN ${c} THEN CAST(${configured[c] ?? 0} AS DOUBLE)`), ' ');
   const history = config.activation.channels.unitCost === 'history';
   await replaceTable(engine, 'channel_unit_costs', sql`SELECT c.channel AS channel,
-      ${history ? sql`coalesce(h.unit_cost, CASE c.channel ${cost} END)` : sql`CASE c.channel ${cost} END`} AS unit_cost
+      round(${history ? sql`coalesce(h.unit_cost, CASE c.channel ${cost} END)` : sql`CASE c.channel ${cost} END`}, 4) AS unit_cost
     FROM (${channelList()}) AS c LEFT JOIN (SELECT channel, sum(cost) / count(*) AS unit_cost FROM channel_contacts GROUP BY channel) AS h
       ON h.channel = c.channel`);
 }

@@ -6,7 +6,6 @@ import { openStore, sql } from '../../../src/store/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/fixtures.js';
 import { loadDemoCompany } from '../../helpers/demo-company.js';
-import { createPlannerInputs } from './fixtures.js';
 
 let db: string;
 let work: string;
@@ -21,7 +20,7 @@ beforeAll(async () => {
   const [last] = await demo.engine.query<{ last: Date }>(sql`SELECT max(ordered_at) AS last FROM orders`);
   asOf = new Date(last!.last);
   start = new Date(`${day(asOf, 7)}T00:00:00Z`);
-  await createPlannerInputs(demo.engine, asOf);
+  // The planner reads what the pipeline wrote (the channels step's customer_channels) and the pressure policy's allowance `fidelis plan` computes.
   await demo.close();
   work = tempDir('fidelis-plan-');
   writeFileSync(join(work, 'campaigns.json'), JSON.stringify({
@@ -53,8 +52,15 @@ describe('fidelis plan and fidelis campaigns report', () => {
     const text = await runCli(['plan', '--campaigns', join(work, 'campaigns.json'), '--as-of', asOf.toISOString(), '--db', db]);
     expect(text.stdout).toContain('dual upper bound');
 
-    // Reactions: two targeted persons open the email and order with the campaign, one holdout person orders.
     const engine = await openStore(db);
+    // On the real inputs: no planned contact without consent on its channel, none beyond what the pressure policy allowed.
+    const plannedContacts = sql`SELECT p.person_id AS person_id, c.channel AS channel FROM contacts AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id
+      WHERE c.campaign_id = 'winter' AND c.status = 'planned'`;
+    expect(await engine.query(sql`SELECT count(*) AS n FROM (${plannedContacts}) AS k
+      LEFT JOIN person_consents AS pc ON pc.person_id = k.person_id AND pc.channel = k.channel WHERE coalesce(pc.status, '') <> 'opt_in'`)).toEqual([{ n: 0 }]);
+    expect(await engine.query(sql`SELECT count(*) AS n FROM (SELECT person_id, channel, count(*) AS used FROM (${plannedContacts}) AS k GROUP BY person_id, channel) AS u
+      JOIN contact_allowance AS a ON a.person_id = u.person_id AND a.channel = u.channel WHERE u.used > a.remaining`)).toEqual([{ n: 0 }]);
+    // Reactions: two targeted persons open the email and order with the campaign, one holdout person orders.
     const targeted = await engine.query<{ person_id: string; contact_id: string }>(sql`SELECT p.person_id AS person_id, c.contact_id AS contact_id
       FROM contacts AS c JOIN customer_persons AS p ON p.customer_id = c.customer_id WHERE c.campaign_id = 'winter' AND c.status = 'planned' ORDER BY 1 LIMIT 2`);
     const [held] = await engine.query<{ person_id: string }>(sql`SELECT person_id FROM campaign_holdouts WHERE campaign_id = 'winter' ORDER BY 1 LIMIT 1`);
