@@ -42,7 +42,7 @@ function tableSection(t: TableSpec, fileKind = true): string {
  * docs/data-model.md, rendered from the table specs (a test keeps the file in step). `derived`:
  * tables `fidelis run` writes that other parts of Fidelis are meant to read (not importable).
  */
-export function renderDataModel(extra: readonly TableSpec[] = [], derived: readonly TableSpec[] = []): string {
+export function renderDataModel(extra: readonly TableSpec[] = [], derived: readonly TableSpec[] = [], activation: readonly TableSpec[] = []): string {
   return [
     '# Data model',
     '',
@@ -69,5 +69,8 @@ export function renderDataModel(extra: readonly TableSpec[] = [], derived: reado
     '',
     ...[...SYSTEM_TABLES, SNAPSHOT_TABLE].map((t) => tableSection(t)),
     ...(derived.length > 0 ? ['## Derived tables', '', 'Written by `fidelis run` from the tables above; read, never imported.', '', ...derived.map((t) => tableSection(t, false))] : []),
+    ...(activation.length > 0
+      ? ['## Activation tables', '', 'Written by saved audiences, the contact-pressure policy, the campaign planner and delivery (docs/activation.md); read, never imported.', '', ...activation.map((t) => tableSection(t, false))]
+      : []),
   ].join('\n');
 }
