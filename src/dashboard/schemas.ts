@@ -145,7 +145,10 @@ export const segmentSchema = z
 const timelineEntry = z.object({
   at: z.string(),
   kind: z.enum(['order', 'return', 'web', 'email', 'ticket', 'contact', 'survey', 'event']),
-  label: z.string(),
+  label: z.string().openapi({ description: 'The entry in English (message.text.en).' }),
+  message: z
+    .object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])), text: z.object({ en: z.string(), fr: z.string() }) })
+    .openapi({ description: 'The entry as a message key (timeline.order, timeline.web.search...), its parameters and its text in each language.' }),
   amount: z.number().optional(),
   channel: z.string().optional(),
 });

@@ -182,11 +182,14 @@ describe('GET /api/customers and /api/customers/{id}', () => {
     const staged = stageRows(rows);
     await fx.engine.transaction((tx) => writeStaged(tx, staged));
     const body = await fx.json<Customer360>(`/api/customers/${encodeURIComponent(person?.person_id ?? '')}`);
+    // Each entry is a message key and its parameters, with its text in both languages (label: the English one).
+    const entry = (at: Date, kind: string, key: string, params: Record<string, unknown>, en: string, fr: string, extra: Record<string, unknown>) =>
+      ({ at: at.toISOString(), kind, label: en, message: { key, params, text: { en, fr } }, ...extra });
     expect(body.timeline.slice(0, 4)).toEqual([
-      { at: after(4).toISOString(), kind: 'web', label: 'page_view /late', channel: 'web' },
-      { at: after(3).toISOString(), kind: 'email', label: 'Opened: LATE-K', channel: 'email' },
-      { at: after(2).toISOString(), kind: 'email', label: 'Sent: LATE-K', channel: 'email' },
-      { at: after(1).toISOString(), kind: 'order', label: 'Order LATE-O1, 1 line(s)', amount: 19, channel: 'web' },
+      entry(after(4), 'web', 'timeline.web.page_view', { detail: '/late', name: 'page_view /late' }, 'Page viewed /late', 'Page vue /late', { channel: 'web' }),
+      entry(after(3), 'email', 'timeline.reaction.opened', { campaign: 'LATE-K', name: 'opened: LATE-K' }, 'Opened: LATE-K', 'Ouvert : LATE-K', { channel: 'email' }),
+      entry(after(2), 'email', 'timeline.sent', { campaign: 'LATE-K' }, 'Sent: LATE-K', 'Envoyé : LATE-K', { channel: 'email' }),
+      entry(after(1), 'order', 'timeline.order', { order: 'LATE-O1', lines: 1 }, 'Order LATE-O1, 1 line(s)', 'Commande LATE-O1, 1 ligne(s)', { amount: 19, channel: 'web' }),
     ]);
   });
 

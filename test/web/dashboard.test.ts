@@ -237,6 +237,15 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
         expect(await rows.nth(i).locator('td').nth(1).textContent()).toBe(french[k.status]);
       }
       expect(await page.textContent('[data-table="current-consents"] thead')).toContain('Canal');
+      // The timeline in French: each entry is the API's French text of its message, none of the English sentences.
+      const timeline = await page.evaluate(async (who) => {
+        const c = (await (await fetch(`/api/customers/${encodeURIComponent(who ?? '')}`)).json()) as { timeline: { message: { text: { fr: string } } }[] };
+        return c.timeline.map((e) => e.message.text.fr);
+      }, id);
+      const labels = await page.locator('[data-list="timeline"] li .label').allTextContents();
+      expect(labels.length).toBeGreaterThan(0);
+      expect(labels).toEqual(timeline.slice(0, labels.length));
+      for (const label of labels) expect(label).not.toMatch(/^(Order |Return on order|Sent: |Opened: |Clicked: |Delivered: |Ticket: \w+ \(open\)|Page viewed|Added to cart|Event: )|line\(s\)/);
       expect(await page.locator('[data-table="consents"] tbody tr').count()).toBeGreaterThan(0);
       expect(await page.textContent('[data-table="consents"] tbody')).not.toMatch(/opt_in|opt_out/);
       await screenshot(page, 'customer-360-consent-fr');

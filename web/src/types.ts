@@ -100,7 +100,7 @@ export interface PersonChannels {
 
 export interface Customer360 {
   profile: Profile;
-  timeline: { at: string; kind: string; label: string; amount?: number; channel?: string }[];
+  timeline: { at: string; kind: string; label: string; message: ApiMessage; amount?: number; channel?: string }[];
   value: {
     rfm: { r: number | null; f: number | null; m: number | null; segment: string | null };
     clv: number | null;

@@ -1,7 +1,7 @@
 import { api } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount, table, type Child } from '../dom';
-import { className, fmt, t } from '../i18n';
+import { className, currentLang, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 import { href } from '../router';
 import type { ApiMessage, Customer360 } from '../types';
@@ -133,7 +133,7 @@ function timeline(c: Customer360): HTMLElement {
         { 'data-kind': e.kind },
         h('span', { class: `badge kind-${e.kind}` }, t(`kind_${e.kind}` as MessageKey)),
         h('time', null, fmt.dateTime(e.at)),
-        h('span', { class: 'label' }, e.label),
+        h('span', { class: 'label', 'data-message': e.message.key }, e.message.text[currentLang()]),
         e.amount !== undefined ? h('span', { class: 'amount' }, fmt.money(e.amount, 2)) : null,
         e.channel ? h('span', { class: 'channel' }, e.channel) : null,
       ),
