@@ -41,6 +41,17 @@ async function cardParts(engine: Engine, personId: string): Promise<Pick<Custome
 }
 
 /**
+ * The source system (store, web, callcenter...) of each of his records: the page names where a
+ * value came from by its system, not by a record id. Records the event collector made are `events`.
+ */
+async function recordSystems(engine: Engine, records: readonly string[]): Promise<Record<string, string>> {
+  if (records.length === 0) return {};
+  const rows = await engine.query<{ customer_id: string; source: string }>(sql`SELECT customer_id, source FROM customers
+    WHERE customer_id IN (${sql.join(records.map((r) => sql`${r}`))})`);
+  return Object.fromEntries(rows.map((r) => [r.customer_id, r.source]));
+}
+
+/**
  * The customer 360: the profile API's object as it is (from the server's profile reader when it
  * has one, as GET /v1/customers/{id} answers), his timeline, his value with the P(alive) curve over
  * his history, and the customer card's affinities, gaps and path over snapshots. Everything but
@@ -56,7 +67,7 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
     (r) => r.node_id,
   );
   const pendingOrders = personOrders(engine, records);
-  const [profile, orders, history, [value], fit, card] = await Promise.all([
+  const [profile, orders, history, [value], fit, card, systems] = await Promise.all([
     pendingProfile,
     pendingOrders,
     timeline(engine, records, pendingProfile.then((p) => p.lastEvents), pendingOrders),
@@ -64,9 +75,11 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
       WHERE person_id = ${personId}`),
     fittedModel(engine),
     cardParts(engine, personId),
+    recordSystems(engine, records),
   ]);
   return {
     profile: plain(profile) as unknown as Record<string, unknown>,
+    recordSystems: systems,
     timeline: history,
     value: {
       rfm: {

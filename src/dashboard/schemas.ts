@@ -157,6 +157,7 @@ export type TimelineEntry = z.infer<typeof timelineEntry>;
 export const customer360Schema = z
   .object({
     profile: z.record(z.string(), z.unknown()).openapi({ description: "The profile API's object (GET /v1/customers/{id})." }),
+    recordSystems: z.record(z.string(), z.string()).openapi({ description: 'The source system (customers.source: store, web, callcenter, events...) of each of his records, by record id.' }),
     timeline: z.array(timelineEntry).openapi({ description: 'Newest first, at most 200.' }),
     value: z.object({
       rfm: z.object({ r: z.number().nullable(), f: z.number().nullable(), m: z.number().nullable(), segment: z.string().nullable() }),

@@ -237,6 +237,20 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
         expect(await rows.nth(i).locator('td').nth(1).textContent()).toBe(french[k.status]);
       }
       expect(await page.textContent('[data-table="current-consents"] thead')).toContain('Canal');
+      // The golden record and identifiers name fields, types and sources in French, never by column or record id.
+      const golden = await page.locator('[data-table="golden-record"] tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+      expect(golden.length).toBeGreaterThan(0);
+      const records = await page.evaluate(async (who) => {
+        const c = (await (await fetch(`/api/customers/${encodeURIComponent(who ?? '')}`)).json()) as { recordSystems: Record<string, string> };
+        return Object.keys(c.recordSystems);
+      }, id);
+      expect(records.length).toBeGreaterThan(0);
+      for (const [attribute, , source] of golden) {
+        expect(attribute).not.toMatch(/_/);
+        expect(records).not.toContain(source);
+      }
+      expect(golden.map(([attribute]) => attribute)).toContain('Prénom');
+      expect(golden.map(([, , source]) => source).filter(Boolean).every((s) => ['Magasin', 'Web', 'Centre d’appels', 'Partenaire', 'Événements collectés'].includes(s ?? ''))).toBe(true);
       // The timeline in French: each entry is the API's French text of its message, none of the English sentences.
       const timeline = await page.evaluate(async (who) => {
         const c = (await (await fetch(`/api/customers/${encodeURIComponent(who ?? '')}`)).json()) as { timeline: { message: { text: { fr: string } } }[] };

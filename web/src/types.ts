@@ -100,6 +100,8 @@ export interface PersonChannels {
 
 export interface Customer360 {
   profile: Profile;
+  /** The source system of each of his records, by record id. */
+  recordSystems: Record<string, string>;
   timeline: { at: string; kind: string; label: string; message: ApiMessage; amount?: number; channel?: string }[];
   value: {
     rfm: { r: number | null; f: number | null; m: number | null; segment: string | null };

@@ -3,6 +3,7 @@ import { chart, type ChartOption } from '../charts';
 import { card, h, mount, table, type Child } from '../dom';
 import { className, currentLang, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
+import { fieldName, identifierName, systemName } from '../profile-labels';
 import { href } from '../router';
 import type { ApiMessage, Customer360 } from '../types';
 import { stat } from '../widgets';
@@ -67,12 +68,12 @@ function consentCard(p: Customer360['profile']): HTMLElement {
     h('p', { class: 'hint' }, t('currentConsentHint')),
     table(
       [t('channel'), t('status'), t('date'), t('source'), t('record')],
-      p.currentConsents.map((k) => [channelName(k.channel), consentStatus(k.status), k.at ? fmt.date(k.at) : '–', k.source ?? '–', k.record ?? '–']),
+      p.currentConsents.map((k) => [channelName(k.channel), consentStatus(k.status), k.at ? fmt.date(k.at) : '–', k.source ? systemName(k.source) : '–', k.record ?? '–']),
       { 'data-table': 'current-consents' },
     ),
     h('h3', null, t('consentHistory')),
     p.consents.length > 0
-      ? table([t('channel'), t('status'), t('date'), t('source')], p.consents.map((k) => [channelName(k.channel), consentStatus(k.status), fmt.date(k.at), k.source]), { 'data-table': 'consents' })
+      ? table([t('channel'), t('status'), t('date'), t('source')], p.consents.map((k) => [channelName(k.channel), consentStatus(k.status), fmt.date(k.at), systemName(k.source)]), { 'data-table': 'consents' })
       : h('p', { class: 'hint' }, t('nothing')),
   );
 }
@@ -147,6 +148,8 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
   const p = c.profile;
   const attr = (name: string): string => text(p.profile[name]?.value);
   const name = [attr('first_name'), attr('last_name')].filter(Boolean).join(' ') || p.id;
+  // Where a value came from, by system (store, web...): a record id says nothing to a marketer.
+  const source = (record: string | null | undefined): string => (record ? systemName(c.recordSystems[record] ?? record) : '');
   mount(
     main,
     h(
@@ -159,10 +162,13 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
     h(
       'div',
       { class: 'cards' },
-      card(t('goldenRecord'), table([t('attribute'), t('value'), t('source')], Object.entries(p.profile).map(([key, entry]) => [key, shown(entry.value), entry.source ?? '']), { 'data-table': 'golden-record' })),
+      card(
+        t('goldenRecord'),
+        table([t('attribute'), t('value'), t('source')], Object.entries(p.profile).map(([key, entry]) => [fieldName(key), shown(entry.value), source(entry.source)]), { 'data-table': 'golden-record' }),
+      ),
       card(
         t('identifiers'),
-        table([t('type'), t('value'), t('source')], p.identifiers.map((i) => [i.type, i.value, i.source ?? '']), { 'data-table': 'identifiers' }),
+        table([t('type'), t('value'), t('source')], p.identifiers.map((i) => [identifierName(i.type), i.value, source(i.source)]), { 'data-table': 'identifiers' }),
       ),
       consentCard(p),
       channelsCard(p),
