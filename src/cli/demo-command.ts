@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { addUser, generatePassword, startServer, type RunningServer } from '../server/index.js';
+import { defaultAsOf } from '../pipeline/index.js';
 import { datamartStatus } from '../store/index.js';
 import { generateWithProgress } from './generate-command.js';
 import { importAndReport, printImportReport } from './import-command.js';
+import { formatDate } from './format.js';
 import { configOption, integer, positiveInteger, withStore } from './options.js';
 import { printRunReport, runWithProgress } from './run-command.js';
 import { printStatus } from './status-command.js';
@@ -23,6 +25,8 @@ interface DemoOptions {
 }
 
 export const DEMO_USER = 'demo';
+/** Days between the demo's two pipeline runs (a quarter). */
+export const DEMO_SNAPSHOT_GAP_DAYS = 91;
 
 /**
  * Generates a demo company, imports it into a fresh datamart, runs the pipeline and shows the
@@ -38,10 +42,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   await generateWithProgress({ customers: options.customers, seed: options.seed, out: dataDir, format: 'csv' });
   console.log(`2/${steps(options)} importing into ${db}`);
   printImportReport(await importAndReport([dataDir], { db, ...(options.config ? { config: options.config } : {}) }));
-  console.log(`3/${steps(options)} running the pipeline`);
   const store = { db, ...(options.config ? { config: options.config } : {}) };
   await withStore(store, async (engine, config) => {
-    printRunReport(await runWithProgress(engine, config, undefined, false));
+    // Twice: a quarter before the last purchase, then at it, so the dashboard's migration card
+    // shows how customers moved between two snapshots from the first time it is opened.
+    const asOf = await defaultAsOf(engine);
+    const earlier = new Date(asOf.getTime() - DEMO_SNAPSHOT_GAP_DAYS * 86_400_000);
+    console.log(`3/${steps(options)} running the pipeline as of ${formatDate(earlier)}, then as of ${formatDate(asOf)} (two snapshots: how customers moved)`);
+    await runWithProgress(engine, config, earlier, false);
+    printRunReport(await runWithProgress(engine, config, asOf, false));
     console.log(`4/${steps(options)} the datamart`);
     printStatus(await datamartStatus(engine), config.currency);
     await printValueSummary(engine);

@@ -37,6 +37,12 @@ describe('fidelis demo', () => {
       const overview = await fetch(`${url}/api/overview`, { headers: { cookie } });
       expect(overview.status).toBe(200);
       expect(((await overview.json()) as { kpis: { customers: number } }).kpis.customers).toBeGreaterThan(100);
+      // Two runs, a quarter apart: the migration card has two snapshots and moves between them on first open.
+      expect(stdout).toMatch(/3\/5 running the pipeline as of \d{4}-\d{2}-\d{2}, then as of \d{4}-\d{2}-\d{2}/);
+      const migration = (await (await fetch(`${url}/api/migration`, { headers: { cookie } })).json()) as { from: string | null; to: string | null; rows: { customers: number }[] };
+      expect(migration.from).not.toBeNull();
+      expect(new Date(migration.to ?? '').getTime() - new Date(migration.from ?? '').getTime()).toBe(91 * 86_400_000);
+      expect(migration.rows.reduce((n, r) => n + r.customers, 0)).toBeGreaterThan(100);
       if (existsSync(`${DEFAULT_ASSETS}/index.html`)) expect(await (await fetch(`${url}/customers`)).text()).toContain('<div id="app">');
     } finally {
       child.kill('SIGINT');
