@@ -4,7 +4,7 @@ import { resolvePersonId } from '../identity/index.js';
 import { explainAffinity, type CategoryAffinityRow } from '../needs/index.js';
 import { customerProfile, type CustomerProfile, type ProfileReader } from '../profiles/index.js';
 import { customerPath } from '../segments/index.js';
-import { sql, type Engine, type Row } from '../store/index.js';
+import { sentContact, sql, type Engine, type Row } from '../store/index.js';
 import { pAliveCurve } from './p-alive-curve.js';
 import type { customer360Schema } from './schemas.js';
 import { textOrNull } from './text.js';
@@ -51,6 +51,38 @@ async function recordSystems(engine: Engine, records: readonly string[]): Promis
   return Object.fromEntries(rows.map((r) => [r.customer_id, r.source]));
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * His marketing contacts in the 30 and 90 days before the last run's date (sent ones: planned or
+ * cancelled contacts never reached him), and over all his sent e-mails the share opened and the
+ * share clicked (a click counts as an open: some mail programs block the open pixel).
+ */
+async function engagement(engine: Engine, records: readonly string[]): Promise<Customer360['engagement']> {
+  const [run] = await engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`);
+  const asOf = run?.as_of instanceof Date ? run.as_of : new Date();
+  const empty = { asOf: asOf.toISOString(), contacts30: 0, contacts90: 0, emails: 0, openRate: null, clickRate: null };
+  if (records.length === 0) return empty;
+  const mine = sql`customer_id IN (${sql.join(records.map((r) => sql`${r}`))})`;
+  const contacts = await engine.query<{ contact_id: string; channel: string; sent_at: Date }>(sql`SELECT contact_id, channel, sent_at FROM contacts AS c
+    WHERE ${mine} AND ${sentContact('c')} AND sent_at <= ${asOf}`);
+  if (contacts.length === 0) return empty;
+  const emails = contacts.filter((c) => c.channel === 'email');
+  const reactions = emails.length === 0 ? [] : await engine.query<{ contact_id: string; type: string }>(sql`SELECT DISTINCT contact_id, type FROM responses
+    WHERE contact_id IN (${sql.join(emails.map((c) => sql`${c.contact_id}`))}) AND type IN ('opened', 'clicked')`);
+  const clicked = new Set(reactions.filter((r) => r.type === 'clicked').map((r) => r.contact_id));
+  const opened = new Set([...reactions.filter((r) => r.type === 'opened').map((r) => r.contact_id), ...clicked]);
+  const within = (days: number): number => contacts.filter((c) => c.sent_at.getTime() > asOf.getTime() - days * DAY_MS).length;
+  return {
+    asOf: asOf.toISOString(),
+    contacts30: within(30),
+    contacts90: within(90),
+    emails: emails.length,
+    openRate: emails.length > 0 ? opened.size / emails.length : null,
+    clickRate: emails.length > 0 ? clicked.size / emails.length : null,
+  };
+}
+
 /**
  * The customer 360: the profile API's object as it is (from the server's profile reader when it
  * has one, as GET /v1/customers/{id} answers), his timeline, his value with the P(alive) curve over
@@ -67,7 +99,7 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
     (r) => r.node_id,
   );
   const pendingOrders = personOrders(engine, records);
-  const [profile, orders, history, [value], fit, card, systems] = await Promise.all([
+  const [profile, orders, history, [value], fit, card, systems, contactStats] = await Promise.all([
     pendingProfile,
     pendingOrders,
     timeline(engine, records, pendingProfile.then((p) => p.lastEvents), pendingOrders),
@@ -76,10 +108,12 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
     fittedModel(engine),
     cardParts(engine, personId),
     recordSystems(engine, records),
+    engagement(engine, records),
   ]);
   return {
     profile: plain(profile) as unknown as Record<string, unknown>,
     recordSystems: systems,
+    engagement: contactStats,
     timeline: history,
     value: {
       rfm: {

@@ -157,6 +157,16 @@ export type TimelineEntry = z.infer<typeof timelineEntry>;
 export const customer360Schema = z
   .object({
     profile: z.record(z.string(), z.unknown()).openapi({ description: "The profile API's object (GET /v1/customers/{id})." }),
+    engagement: z
+      .object({
+        asOf: z.string().openapi({ description: 'The last run\'s date, which the windows count back from.' }),
+        contacts30: z.number().openapi({ description: 'Marketing contacts sent to him in the 30 days before asOf, every channel.' }),
+        contacts90: z.number(),
+        emails: z.number().openapi({ description: 'E-mails sent to him, all history up to asOf.' }),
+        openRate: z.number().nullable().openapi({ description: 'Share of those e-mails opened (or clicked); null without any.' }),
+        clickRate: z.number().nullable().openapi({ description: 'Share of those e-mails clicked.' }),
+      })
+      .openapi({ description: 'His marketing contacts and his reactions to e-mails.' }),
     recordSystems: z.record(z.string(), z.string()).openapi({ description: 'The source system (customers.source: store, web, callcenter, events...) of each of his records, by record id.' }),
     timeline: z.array(timelineEntry).openapi({ description: 'Newest first, at most 200.' }),
     value: z.object({

@@ -44,6 +44,11 @@ const SYSTEMS: Names = {
   newsletter: { en: 'Newsletter', fr: 'Lettre d’information' },
   contest: { en: 'Contest', fr: 'Jeu-concours' },
   referral: { en: 'Referral', fr: 'Parrainage' },
+  web_analytics: { en: 'Web analytics', fr: 'Mesure d’audience web' },
+  web_form: { en: 'Web form', fr: 'Formulaire web' },
+  unsubscribe_link: { en: 'Unsubscribe link', fr: 'Lien de désinscription' },
+  sms_stop: { en: 'SMS STOP reply', fr: 'Réponse STOP par SMS' },
+  app: { en: 'App', fr: 'Application' },
 };
 
 const named = (names: Names, code: string): string => names[code]?.[currentLang()] ?? code;

@@ -100,6 +100,7 @@ export interface PersonChannels {
 
 export interface Customer360 {
   profile: Profile;
+  engagement: { asOf: string; contacts30: number; contacts90: number; emails: number; openRate: number | null; clickRate: number | null };
   /** The source system of each of his records, by record id. */
   recordSystems: Record<string, string>;
   timeline: { at: string; kind: string; label: string; message: ApiMessage; amount?: number; channel?: string }[];

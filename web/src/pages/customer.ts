@@ -1,9 +1,10 @@
 import { api } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount, table, type Child } from '../dom';
-import { className, currentLang, fmt, t } from '../i18n';
+import { className, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 import { fieldName, identifierName, systemName } from '../profile-labels';
+import { engagementCard, pathCard, timelineView } from './customer-extras';
 import { href } from '../router';
 import type { ApiMessage, Customer360 } from '../types';
 import { stat } from '../widgets';
@@ -124,24 +125,6 @@ function channelsCard(p: Customer360['profile']): HTMLElement | null {
   );
 }
 
-function timeline(c: Customer360): HTMLElement {
-  return h(
-    'ol',
-    { class: 'timeline', 'data-list': 'timeline' },
-    c.timeline.map((e) =>
-      h(
-        'li',
-        { 'data-kind': e.kind },
-        h('span', { class: `badge kind-${e.kind}` }, t(`kind_${e.kind}` as MessageKey)),
-        h('time', null, fmt.dateTime(e.at)),
-        h('span', { class: 'label', 'data-message': e.message.key }, e.message.text[currentLang()]),
-        e.amount !== undefined ? h('span', { class: 'amount' }, fmt.money(e.amount, 2)) : null,
-        e.channel ? h('span', { class: 'channel' }, e.channel) : null,
-      ),
-    ),
-  );
-}
-
 export async function renderCustomer(main: HTMLElement, id: string, isCurrent: () => boolean): Promise<void> {
   const c = await api<Customer360>(`/api/customers/${encodeURIComponent(id)}`);
   if (!isCurrent()) return;
@@ -164,7 +147,7 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
       { class: 'cards' },
       card(
         t('goldenRecord'),
-        table([t('attribute'), t('value'), t('source')], Object.entries(p.profile).map(([key, entry]) => [fieldName(key), shown(entry.value), source(entry.source)]), { 'data-table': 'golden-record' }),
+        table([t('attribute'), t('value'), t('source')], Object.entries(p.profile).map(([key, entry]) => [fieldName(key), key === 'signup_source' && typeof entry.value === 'string' ? systemName(entry.value) : shown(entry.value), source(entry.source)]), { 'data-table': 'golden-record' }),
       ),
       card(
         t('identifiers'),
@@ -188,7 +171,9 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
           ? table([t('product'), t('category'), t('price'), t('probability'), t('why')], p.nextBestOffers.map((o) => [text(o.product_name ?? o.sku), text(o.category), fmt.money(num(o.price), 2), fmt.percent(num(o.probability), 1), text(o.explanation)]), { 'data-table': 'next-best-offers' })
           : h('p', { class: 'hint' }, t('nothing')),
       ),
-      card(t('timeline'), c.timeline.length > 0 ? timeline(c) : h('p', { class: 'hint' }, t('nothing'))),
+      engagementCard(c),
+      pathCard(c),
+      card(t('timeline'), c.timeline.length > 0 ? timelineView(c) : h('p', { class: 'hint' }, t('nothing'))),
     ),
   );
 }
