@@ -4,7 +4,7 @@ import { resolvePersonId } from '../identity/index.js';
 import { explainAffinity, type CategoryAffinityRow } from '../needs/index.js';
 import { customerProfile, type CustomerProfile, type ProfileReader } from '../profiles/index.js';
 import { customerPath } from '../segments/index.js';
-import { sentContact, sql, type Engine, type Row } from '../store/index.js';
+import { sql, type Engine, type Row } from '../store/index.js';
 import { pAliveCurve } from './p-alive-curve.js';
 import type { customer360Schema } from './schemas.js';
 import { textOrNull } from './text.js';
@@ -54,8 +54,8 @@ async function recordSystems(engine: Engine, records: readonly string[]): Promis
 const DAY_MS = 86_400_000;
 
 /**
- * His marketing contacts in the 30 and 90 days before the last run's date (sent ones: planned or
- * cancelled contacts never reached him), and over all his sent e-mails the share opened and the
+ * His marketing contacts in the 30 and 90 days before the last run's date (sent ones, as
+ * sentContact counts them: planned or cancelled contacts never reached him), and over all his sent e-mails the share opened and the
  * share clicked (a click counts as an open: some mail programs block the open pixel).
  */
 async function engagement(engine: Engine, records: readonly string[]): Promise<Customer360['engagement']> {
@@ -63,13 +63,14 @@ async function engagement(engine: Engine, records: readonly string[]): Promise<C
   const asOf = run?.as_of instanceof Date ? run.as_of : new Date();
   const empty = { asOf: asOf.toISOString(), contacts30: 0, contacts90: 0, emails: 0, openRate: null, clickRate: null };
   if (records.length === 0) return empty;
-  const mine = sql`customer_id IN (${sql.join(records.map((r) => sql`${r}`))})`;
-  const contacts = await engine.query<{ contact_id: string; channel: string; sent_at: Date }>(sql`SELECT contact_id, channel, sent_at FROM contacts AS c
-    WHERE ${mine} AND ${sentContact('c')} AND sent_at <= ${asOf}`);
+  // Each read filters on its indexed column alone (DuckDB probes the index only then); the rest is sorted out here.
+  const all = await engine.query<{ contact_id: string; channel: string; sent_at: Date; status: string | null }>(sql`SELECT contact_id, channel, sent_at, status
+    FROM contacts WHERE customer_id IN (${sql.join(records.map((r) => sql`${r}`))})`);
+  const contacts = all.filter((c) => (c.status ?? 'sent') === 'sent' && c.sent_at.getTime() <= asOf.getTime());
   if (contacts.length === 0) return empty;
   const emails = contacts.filter((c) => c.channel === 'email');
-  const reactions = emails.length === 0 ? [] : await engine.query<{ contact_id: string; type: string }>(sql`SELECT DISTINCT contact_id, type FROM responses
-    WHERE contact_id IN (${sql.join(emails.map((c) => sql`${c.contact_id}`))}) AND type IN ('opened', 'clicked')`);
+  const reactions = emails.length === 0 ? [] : await engine.query<{ contact_id: string; type: string }>(sql`SELECT contact_id, type FROM responses
+    WHERE contact_id IN (${sql.join(emails.map((c) => sql`${c.contact_id}`))})`);
   const clicked = new Set(reactions.filter((r) => r.type === 'clicked').map((r) => r.contact_id));
   const opened = new Set([...reactions.filter((r) => r.type === 'opened').map((r) => r.contact_id), ...clicked]);
   const within = (days: number): number => contacts.filter((c) => c.sent_at.getTime() > asOf.getTime() - days * DAY_MS).length;
