@@ -1,9 +1,12 @@
 import type { z } from '@hono/zod-openapi';
 import type { Config } from '../config/index.js';
 import { IdentifierNormaliser } from '../identity/index.js';
+import { badRequest } from '../server/errors.js';
+import { movedPersons, type SnapshotDimension } from '../segments/index.js';
 import { sql, type Engine, type Row, type Sql } from '../store/index.js';
 import { DASHBOARD_DIMENSIONS, type DashboardDimension } from './dimensions.js';
 import { foldName } from './fold.js';
+import { snapshotPair } from './migration.js';
 import { text as str, textOrNull as text } from './text.js';
 import type { customerRowSchema, CustomersQuery, customersSchema } from './schemas.js';
 
@@ -103,10 +106,28 @@ export function rankRange(sort: CustomersQuery['sort'], order: CustomersQuery['o
   return sql`(${sql.join(ranges, ' OR ')})`;
 }
 
-/** One page of the customer list: search, class filters, sort on a value, stable order (ties by id). */
+/** The customers of one cell of the migration matrix (moveDimension, moveFrom, moveTo, and the two snapshots), or null. */
+async function moveFilter(engine: Engine, query: CustomersQuery): Promise<Sql | null> {
+  const named = (['moveDimension', 'moveFrom', 'moveTo'] as const).filter((k) => query[k] !== undefined);
+  if (named.length === 0 && query.moveFromDate === undefined && query.moveToDate === undefined) return null;
+  const missing = (['moveDimension', 'moveFrom', 'moveTo'] as const).filter((k) => query[k] === undefined);
+  if (missing.length > 0) {
+    throw badRequest('invalid_request', `${missing.join(', ')}: a move between snapshots needs moveDimension, moveFrom and moveTo together`, {
+      issues: missing.map((field) => ({ field, reason: 'required with the other move parameters' })),
+    });
+  }
+  const { from, to } = await snapshotPair(engine, { from: query.moveFromDate, to: query.moveToDate }, { from: 'moveFromDate', to: 'moveToDate' });
+  if (!from || !to) return sql`1 = 0`; // fewer than two snapshots: nobody moved
+  const dimension = query.moveDimension as SnapshotDimension;
+  return sql`person_id IN (${movedPersons(dimension, { from, to, fromClass: query.moveFrom ?? '', toClass: query.moveTo ?? '' })})`;
+}
+
+/** One page of the customer list: search, class filters, a move between snapshots, sort on a value, stable order (ties by id). */
 export async function customerPage(engine: Engine, config: Config, query: CustomersQuery): Promise<CustomerPage> {
   const conditions = classFilter(query);
   if (query.q !== undefined) conditions.push(await searchFilter(engine, config, query.q));
+  const moved = await moveFilter(engine, query);
+  if (moved !== null) conditions.push(moved);
   const offset = (query.page - 1) * query.pageSize;
   const answer = (total: number, rows: Row[]): CustomerPage => ({
     total, page: query.page, pageSize: query.pageSize, sort: query.sort, order: query.order, rows: rows.map(toCustomerRow),

@@ -55,9 +55,15 @@ const dimensionFilters = Object.fromEntries(
   DASHBOARD_DIMENSIONS.map((d) => [d, z.string().min(1).max(100).optional().openapi({ param: { name: d, in: 'query' }, description: `Only the customers of this ${d}.` })]),
 ) as Record<(typeof DASHBOARD_DIMENSIONS)[number], z.ZodOptional<z.ZodString>>;
 
+const classValue = z.string().min(1).max(100);
 export const customersQuery = z.object({
   q: z.string().trim().min(1).max(200).optional().openapi({ param: { name: 'q', in: 'query' }, description: 'A person id, email, phone or name (prefix of first or last name, or "first last").' }),
   ...dimensionFilters,
+  moveDimension: z.enum(SNAPSHOT_DIMENSIONS).optional().openapi({ param: { name: 'moveDimension', in: 'query' }, description: 'With moveFrom and moveTo: only the customers who moved between two snapshots on this dimension (a cell of /api/migration).' }),
+  moveFrom: classValue.optional().openapi({ param: { name: 'moveFrom', in: 'query' }, description: 'Their class at the earlier snapshot ("(none)": not in it).' }),
+  moveTo: classValue.optional().openapi({ param: { name: 'moveTo', in: 'query' }, description: 'Their class at the later snapshot ("(none)": not in it).' }),
+  moveFromDate: dateParam.optional().openapi({ param: { name: 'moveFromDate', in: 'query' }, description: 'The earlier snapshot; default the one before moveToDate.' }),
+  moveToDate: dateParam.optional().openapi({ param: { name: 'moveToDate', in: 'query' }, description: 'The later snapshot; default the latest.' }),
   sort: z.enum(SORT_FIELDS).default('revenue').openapi({ param: { name: 'sort', in: 'query' } }),
   order: z.enum(['asc', 'desc']).default('desc').openapi({ param: { name: 'order', in: 'query' } }),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1).openapi({ param: { name: 'page', in: 'query' } }),

@@ -5,7 +5,7 @@ export { strategicGrid, GRID_QUADRANTS } from './strategic-grid.js';
 export type { GridQuadrant } from './strategic-grid.js';
 export { pareto, PARETO_CUSTOMER_SHARES, PARETO_MEASURES } from './pareto.js';
 export { customerClassesStep, CLASS_PARTS } from './customer-classes.js';
-export { snapshot, listSnapshots, migrationMatrix, customerPath, SNAPSHOT_DIMENSIONS, ABSENT } from './snapshots.js';
+export { snapshot, listSnapshots, migrationMatrix, movedPersons, customerPath, SNAPSHOT_DIMENSIONS, ABSENT } from './snapshots.js';
 export type { MigrationMatrix, SnapshotDimension, SnapshotInfo, SnapshotRow } from './snapshots.js';
 export { explainClasses, formatMoney } from './explain.js';
 export type { ClassReason, ClassesRow } from './explain.js';

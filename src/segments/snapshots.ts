@@ -1,4 +1,4 @@
-import { sql, SNAPSHOT_TABLE, type Engine } from '../store/index.js';
+import { sql, SNAPSHOT_TABLE, type Engine, type Sql } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
 import { UsageError } from '../errors.js';
 
@@ -91,6 +91,18 @@ export async function migrationMatrix(
   const cells = rows.map((r) => ({ from: r.from_class, to: r.to_class, customers: Number(r.customers) }));
   const order = (values: string[]): string[] => [...new Set(values)].sort((x, y) => (x === ABSENT ? 1 : y === ABSENT ? -1 : x.localeCompare(y)));
   return { dimension, from, to, fromClasses: order(cells.map((c) => c.from)), toClasses: order(cells.map((c) => c.to)), cells };
+}
+
+/**
+ * The persons who were in `fromClass` at `from` and in `toClass` at `to` on one dimension (ABSENT
+ * for not in that snapshot): the people behind one cell of migrationMatrix, as a query of person_id.
+ */
+export function movedPersons(dimension: SnapshotDimension, move: { from: Date; to: Date; fromClass: string; toClass: string }): Sql {
+  const column = sql.id(dimension);
+  return sql`SELECT coalesce(a.person_id, b.person_id) AS person_id
+    FROM (SELECT person_id, ${column} AS cls FROM customer_snapshots WHERE as_of = ${move.from}) AS a
+    FULL OUTER JOIN (SELECT person_id, ${column} AS cls FROM customer_snapshots WHERE as_of = ${move.to}) AS b ON a.person_id = b.person_id
+    WHERE coalesce(a.cls, ${ABSENT}) = ${move.fromClass} AND coalesce(b.cls, ${ABSENT}) = ${move.toClass}`;
 }
 
 export type SnapshotRow = Record<string, string | number | Date | null>;

@@ -107,6 +107,34 @@ describe('GET /api/overview and /api/migration', () => {
     expect(backwards.rows).not.toEqual(byDay.rows);
   });
 
+  it('opens the customers behind each cell of the matrix: as many as the cell counts, each with those two classes', async () => {
+    const tiers = await fx.json<Migration>('/api/migration');
+    const moves = tiers.rows.filter((r) => r.from !== r.to && r.to !== '(none)' && r.customers > 0);
+    expect(moves.length).toBeGreaterThan(0);
+    for (const cell of moves) {
+      const q = `moveDimension=value_tier&moveFrom=${encodeURIComponent(cell.from)}&moveTo=${encodeURIComponent(cell.to)}`;
+      const page = await fx.json<{ total: number; rows: { id: string; value_tier: string }[] }>(`/api/customers?${q}&pageSize=200`);
+      // Everyone in the later (latest) snapshot is in the current list.
+      expect({ cell, total: page.total }).toEqual({ cell, total: cell.customers });
+      const ids = page.rows.map((r) => r.id);
+      const classes = await fx.engine.query<{ person_id: string; from_class: string | null; to_class: string | null }>(sql`SELECT a.person_id AS person_id,
+        max(CASE WHEN a.as_of = ${fx.earlier} THEN a.value_tier END) AS from_class, max(CASE WHEN a.as_of = ${fx.asOf} THEN a.value_tier END) AS to_class
+        FROM customer_snapshots AS a WHERE a.person_id IN (${sql.join(ids.map((id) => sql`${id}`))}) GROUP BY a.person_id`);
+      for (const c of classes) expect([c.from_class ?? '(none)', c.to_class]).toEqual([cell.from, cell.to]);
+    }
+    // The same cell by explicit dates, and refusals naming what is missing or wrong.
+    const [first] = moves;
+    const day = (d: Date): string => d.toISOString().slice(0, 10);
+    const explicit = await fx.json<{ total: number }>(`/api/customers?moveDimension=value_tier&moveFrom=${encodeURIComponent(first!.from)}&moveTo=${encodeURIComponent(first!.to)}&moveFromDate=${day(fx.earlier)}&moveToDate=${day(fx.asOf)}`);
+    expect(explicit.total).toBe(first!.customers);
+    const partial = await fx.get('/api/customers?moveDimension=value_tier&moveFrom=CPP');
+    expect(partial.status).toBe(400);
+    expect(((await partial.json()) as { error: { message: string } }).error.message).toContain('moveTo');
+    const badDate = await fx.get('/api/customers?moveDimension=value_tier&moveFrom=CPP&moveTo=CCM&moveFromDate=2001-01-01');
+    expect(badDate.status).toBe(400);
+    expect(((await badDate.json()) as { error: { message: string } }).error.message).toContain('moveFromDate');
+  });
+
   it('refuses a bad dimension or a date without a snapshot with a 400 naming the parameter', async () => {
     for (const [query, parameter] of [['dimension=height', 'dimension'], ['from=2001-01-01', 'from'], ['to=yesterday', 'to']] as const) {
       const res = await fx.get(`/api/migration?${query}`);
