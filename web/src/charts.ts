@@ -18,7 +18,15 @@ const live = new Set<EChartsType>();
  * A chart in a new element. It is drawn once the element is in the page (ECharts needs its size);
  * without animation, so what is shown is final at once.
  */
-export function chart(name: string, option: ChartOption, height = 300, onClick?: (item: { value?: unknown; name?: string }) => void): HTMLElement {
+/** What a click on a chart gives: an item's name and value; for a Sankey link, its data (source, target). */
+export interface ChartClick {
+  value?: unknown;
+  name?: string;
+  dataType?: string;
+  data?: unknown;
+}
+
+export function chart(name: string, option: ChartOption, height = 300, onClick?: (item: ChartClick) => void): HTMLElement {
   const element = h('div', { class: 'chart', 'data-chart': name, style: `height:${height}px` });
   const started = performance.now();
   const draw = (): void => {
@@ -29,7 +37,7 @@ export function chart(name: string, option: ChartOption, height = 300, onClick?:
     }
     const instance = echarts.init(element, null, { renderer: 'canvas' });
     instance.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: 'inherit' }, ...option });
-    if (onClick) instance.on('click', (item) => onClick(item as { value?: unknown; name?: string }));
+    if (onClick) instance.on('click', (item) => onClick(item as ChartClick));
     live.add(instance);
   };
   requestAnimationFrame(draw);

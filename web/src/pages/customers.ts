@@ -96,9 +96,27 @@ export async function renderCustomers(main: HTMLElement, route: Route, isCurrent
     h('a', { class: page < pages ? 'button secondary' : 'button secondary disabled', href: page < pages ? href(['customers'], { ...state, page: page + 1 }) : null, id: 'page-next' }, t('next')),
   );
 
+  // Opened from a cell of the migration matrix: say which move the list shows, and how to leave it.
+  const move =
+    state.moveDimension && state.moveFrom && state.moveTo
+      ? h(
+          'p',
+          { class: 'notice', 'data-filter': 'move' },
+          t('movedFilter', {
+            dimension: className(state.moveDimension),
+            from: className(state.moveFrom),
+            to: className(state.moveTo),
+            fromDate: fmt.date(state.moveFromDate ?? null),
+            toDate: fmt.date(state.moveToDate ?? null),
+          }),
+          ' ',
+          h('a', { href: href(['customers'], { ...state, page: undefined, moveDimension: undefined, moveFrom: undefined, moveTo: undefined, moveFromDate: undefined, moveToDate: undefined }) }, t('clearMoveFilter')),
+        )
+      : null;
   mount(
     main,
     h('div', { class: 'page-title' }, h('h1', null, t('customers')), h('span', { id: 'customer-total' }, t('results', { count: fmt.number(list.total) }))),
+    move,
     h('div', { class: 'toolbar' }, form, h('div', { class: 'filters' }, filters, h('label', null, t('sortBy'), sort), h('label', null, '⇅', order))),
     list.rows.length > 0 ? h('div', { class: 'table-wrap' }, customerTable(list.rows)) : h('p', { class: 'notice' }, t('noCustomers')),
     pager,
