@@ -1,3 +1,4 @@
+import { maskedNotice } from '../access';
 import { api } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount, table, type Child } from '../dom';
@@ -156,6 +157,7 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
       h('span', { class: 'as-of' }, p.id),
       h('span', { class: 'chips' }, p.classes.map((k) => h('a', { class: 'chip', href: href(['segments'], { dimension: k.dimension, value: k.value }) }, `${className(k.dimension)}: ${className(k.value)}`))),
     ),
+    c.masked === true ? maskedNotice() : null,
     h(
       'div',
       { class: 'cards' },

@@ -1,4 +1,4 @@
-import { api, currentRole, query } from '../api';
+import { api, can, query } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount } from '../dom';
 import { className, fmt, t } from '../i18n';
@@ -68,8 +68,8 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       'div',
       { class: 'page-title' },
       h('h2', null, `${className(dimension)}: ${className(value)}`),
-      // The server refuses the export to the read role (403); its users see why instead of the control.
-      currentRole() === 'admin'
+      // The server refuses the export to the analyst and read roles (403); their users see why instead of the control.
+      can('export')
         ? exportControl(path, `${dimension}-${value}`)
         : h('span', { title: t('exportNeedsAdmin') }, h('span', { class: 'button disabled', id: 'export-csv', 'aria-disabled': 'true' }, t('exportCsv'))),
     ),
