@@ -35,5 +35,19 @@ export function permissionsOf(role: Role): Permissions {
   return ROLE_MATRIX[role];
 }
 
+/**
+ * API keys on the dashboard's /api routes. A read key is the profile API's key: GET
+ * /v1/customers/{id} gives it a person's identifiers already, so /api does not mask them for it;
+ * but exports in bulk need an admin key, as before the matrix. (A write key reads nothing.)
+ */
+export const KEY_PERMISSIONS: Readonly<Record<'admin' | 'read', Permissions>> = {
+  admin: { identifiers: true, export: true, admin: true },
+  read: { identifiers: true, export: false, admin: false },
+};
+
+export function keyPermissions(scope: 'admin' | 'read'): Permissions {
+  return KEY_PERMISSIONS[scope];
+}
+
 /** One line per role, for `--help` and error messages. */
 export const ROLE_HELP = 'admin (everything), marketer (sees and exports personal data), analyst (figures without identifiers, no export; "read" is the same role)';

@@ -9,7 +9,7 @@ import { ApiError, badRequest, errorSchema, forbidden, unauthorized } from './er
 import { LoginLimiter } from './login-limiter.js';
 import { SessionStore, type Session } from './session-store.js';
 import type { App, AppDeps, AppEnv } from './types.js';
-import { permissionsOf, ROLES, type Permissions } from './roles.js';
+import { keyPermissions, permissionsOf, ROLES, type Permissions } from './roles.js';
 import { decoyPasswordHash, findUser, verifyPassword, type Role } from './users.js';
 
 export const SESSION_COOKIE = 'fidelis_session';
@@ -100,9 +100,13 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** What the viewer may do (roles.ts ROLE_MATRIX). */
+/**
+ * What the viewer may do: a user's role's row of roles.ts ROLE_MATRIX; for an API key, its scope's
+ * (roles.ts KEY_PERMISSIONS: a read key sees identifiers, as GET /v1/customers/{id} gives them to
+ * it, but does not export).
+ */
 export function viewerPermissions(viewer: Viewer): Permissions {
-  return permissionsOf(viewer.role);
+  return viewer.kind === 'key' ? keyPermissions(viewer.role === 'admin' ? 'admin' : 'read') : permissionsOf(viewer.role);
 }
 
 /**
@@ -115,14 +119,11 @@ export const requireExporter: MiddlewareHandler<AppEnv> = async (c, next) => {
   const viewer = c.var.viewer ?? (await viewerOf(c));
   if (!viewer) throw unauthorized('log in (POST /api/session) or send an admin API key');
   if (!viewerPermissions(viewer).export) {
-    const who = viewer.kind === 'session' ? `user "${viewer.user}" has` : `key ${viewer.keyId} has`;
-    const grant = viewer.kind === 'session' ? `; an admin can grant it: fidelis users role ${viewer.user} marketer` : '; use an admin key';
-    throw new ApiError(
-      403,
-      'forbidden',
-      `exporting personal data needs the marketer or admin role; ${who} the ${viewer.role} role, which may view the dashboard's figures but not export customers nor see their identifiers${grant}`,
-      { role: viewer.role, needs: ['marketer', 'admin'] },
-    );
+    const why =
+      viewer.kind === 'session'
+        ? `user "${viewer.user}" has the ${viewer.role} role, which may view the dashboard's figures but neither export customers nor see their identifiers; an admin can grant it: fidelis users role ${viewer.user} marketer`
+        : `key ${viewer.keyId} has the read role, which may read profiles but not export customers in bulk; use an admin key`;
+    throw new ApiError(403, 'forbidden', `exporting personal data needs the marketer or admin role; ${why}`, { role: viewer.role, needs: ['marketer', 'admin'] });
   }
   c.set('viewer', viewer);
   await next();
