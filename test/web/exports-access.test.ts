@@ -107,6 +107,8 @@ describe.skipIf(!HAVE_CHROMIUM)('exports and roles in Chromium, in French', () =
     expect(await page.locator('#export-csv').locator('xpath=..').getAttribute('title')).toBe(
       "L'export des clients demande le rôle marketing ou admin : votre rôle voit les chiffres sans les identifiants",
     );
+    expect(await page.textContent('#export-closed')).toBe("L'export des clients demande le rôle marketing ou admin : votre rôle voit les chiffres sans les identifiants");
+    expect(await page.isVisible('.segment-detail #identifiers-masked')).toBe(true);
     expect(await page.evaluate(async () => (await fetch('/api/segments/value_tier/CPP/export.csv?dialect=excel-fr')).status)).toBe(403);
     errors.length = 0; // the browser logs the refusal asked for above
     await screenshot(page, 'analyst-segment-fr');

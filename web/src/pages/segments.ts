@@ -1,3 +1,4 @@
+import { maskedNotice } from '../access';
 import { api, can, query } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount } from '../dom';
@@ -71,7 +72,12 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       // The server refuses the export to the analyst and read roles (403); their users see why instead of the control.
       can('export')
         ? exportControl(path, `${dimension}-${value}`)
-        : h('span', { title: t('exportNeedsAdmin') }, h('span', { class: 'button disabled', id: 'export-csv', 'aria-disabled': 'true' }, t('exportCsv'))),
+        : h(
+            'div',
+            { class: 'export-control' },
+            h('span', { title: t('exportNeedsAdmin') }, h('span', { class: 'button disabled', id: 'export-csv', 'aria-disabled': 'true', 'aria-describedby': 'export-closed' }, t('exportCsv'))),
+            h('p', { class: 'hint', id: 'export-closed' }, t('exportNeedsAdmin')),
+          ),
     ),
     h(
       'div',
@@ -95,6 +101,7 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
     ),
     card(
       t('segmentCustomers'),
+      customers.masked === true ? maskedNotice() : null,
       customers.rows.length > 0 ? h('div', { class: 'table-wrap' }, customerTable(customers.rows)) : h('p', { class: 'hint' }, t('noCustomers')),
       h('a', { href: href(['customers'], { [dimension]: value }) }, t('seeAll')),
     ),
