@@ -93,6 +93,7 @@ describe.skipIf(!HAVE_CHROMIUM)('exports and roles in Chromium, in French', () =
     await page.locator('a.customer-link').first().click();
     await pageReady(page, 'customer');
     expect(await page.isVisible('#identifiers-masked')).toBe(true);
+    expect(await page.textContent('#customer-name')).toMatch(/^[A-Z]\d+$/);
     const identifiers = await page.locator('[data-table="identifiers"] tbody tr td:nth-child(2)').allTextContents();
     expect(identifiers.length).toBeGreaterThan(0);
     expect(identifiers.every((v) => v === '•••')).toBe(true);

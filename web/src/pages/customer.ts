@@ -147,7 +147,8 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
   if (!isCurrent()) return;
   const p = c.profile;
   const attr = (name: string): string => text(p.profile[name]?.value);
-  const name = [attr('first_name'), attr('last_name')].filter(Boolean).join(' ') || p.id;
+  // Masked for the viewer's role, his name is "••• •••": his id names him instead.
+  const name = (c.masked === true ? '' : [attr('first_name'), attr('last_name')].filter(Boolean).join(' ')) || p.id;
   mount(
     main,
     h(
