@@ -6,6 +6,7 @@ import {
   createAudience, audienceDefinition, definitionFromText, deleteAudience, fieldListing, getAudience, listAudiences, type SavedAudience,
 } from '../activation/audiences/index.js';
 import { AUDIENCE_EXPORT_FORMATS, startAudienceExport, type AudienceExportFormat } from '../dashboard/audience-export.js';
+import { CSV_DIALECTS, type CsvDialectName } from '../dashboard/csv-dialect.js';
 import { CONTACT_CHANNELS } from '../store/index.js';
 import type { ContactChannel } from '../consent/index.js';
 import { table } from './format.js';
@@ -95,15 +96,20 @@ export function audiencesCommand(): Command {
         .argument('<name>', 'name of the audience')
         .addOption(new Option('--channel <channel>', 'channel the file is for: only persons opted in on it are written').choices([...CONTACT_CHANNELS]).makeOptionMandatory())
         .requiredOption('--out <file>', 'file to write')
-        .addOption(new Option('--format <format>', 'file format').choices([...AUDIENCE_EXPORT_FORMATS]).default('csv')),
-    ).action(async (name: string, options: Common & { channel: ContactChannel; out: string; format: AudienceExportFormat }) => {
+        .addOption(new Option('--format <format>', 'file format').choices([...AUDIENCE_EXPORT_FORMATS]).default('csv'))
+        .addOption(
+          new Option('--dialect <dialect>', 'CSV dialect: plain (RFC 4180, comma, ISO dates) or excel-fr (UTF-8 BOM, semicolon, decimal comma, dd/mm/yyyy hh:mm in server.dashboard.exportTimeZone)')
+            .choices([...CSV_DIALECTS])
+            .default('plain'),
+        ),
+    ).action(async (name: string, options: Common & { channel: ContactChannel; out: string; format: AudienceExportFormat; dialect: CsvDialectName }) => {
       const tally = await withStore(options, async (engine, config) => {
         const definition = await audienceDefinition(engine, name, ctx(options));
-        const started = await startAudienceExport(engine, config, { name, compiled: definition.compiled, channel: options.channel, format: options.format, actor: cliActor(), asOf: ctx(options).asOf });
+        const started = await startAudienceExport(engine, config, { name, compiled: definition.compiled, channel: options.channel, format: options.format, dialect: options.dialect, actor: cliActor(), asOf: ctx(options).asOf });
         await pipeline(Readable.fromWeb(started.file), createWriteStream(options.out));
         return started.tally;
       });
-      if (options.json) printJson({ audience: name, channel: options.channel, format: options.format, file: options.out, ...tally });
+      if (options.json) printJson({ audience: name, channel: options.channel, format: options.format, dialect: options.dialect, file: options.out, ...tally });
       else {
         console.log(`wrote ${tally.exported} persons of ${tally.members} in audience ${name} to ${options.out} (${options.format}, opted in on ${options.channel})`);
         console.log(`left out: ${tally.leftOut} (${tally.optedOut} opted out and ${tally.unknown} without any consent event on ${options.channel}; ${tally.pressure} held back by the contact-pressure policy)`);

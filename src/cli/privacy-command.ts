@@ -3,10 +3,11 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { compactDatabase, eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
+import { compactDatabase, readAudit, eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
 import { servingStorePath } from '../profiles/index.js';
 import { openStore, type Engine } from '../store/index.js';
-import { configFrom, configOption, dbOption, jsonOption, printJson, type StoreOptions } from './options.js';
+import { table } from './format.js';
+import { configFrom, configOption, dbOption, jsonOption, printJson, withStore, type StoreOptions } from './options.js';
 
 /** Who ran the command, for the audit log. */
 export function cliActor(): string {
@@ -47,6 +48,27 @@ const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)
 
 export function privacyCommand(): Command {
   const privacy = new Command('privacy').description("a data subject's requests: export everything of a person, or erase him (docs/privacy.md)");
+  privacy
+    .command('audit')
+    .description('list the audit log, newest first: who exported or erased what, and how many rows (as GET /api/audit for admins)')
+    .option('--limit <n>', 'entries to show', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`--limit must be a whole number from 1 to 100000, not "${v}"`);
+      return n;
+    }, 100)
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (options: StoreOptions & { limit: number; json?: boolean }) => {
+      const rows = await withStore(options, (engine) => readAudit(engine, options.limit));
+      const entries = rows.map((r) => ({
+        id: r.audit_id, at: new Date(r.occurred_at).toISOString(), actor: r.actor, action: r.action, subject: r.subject,
+        rows: r.row_count === null ? null : Number(r.row_count), detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>),
+      }));
+      if (options.json) printJson({ entries });
+      else if (entries.length === 0) console.log('the audit log is empty');
+      else console.log(table(['at', 'actor', 'action', 'subject', 'rows', 'detail'], entries.map((e) => [e.at, e.actor, e.action, e.subject ?? '', e.rows ?? '', e.detail ? JSON.stringify(e.detail) : ''])));
+    });
   privacy
     .command('export')
     .description('write every row of a person, in every table, to a JSON file (audited)')

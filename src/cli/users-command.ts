@@ -1,6 +1,6 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { addUser, generatePassword, listUsers, removeUser, ROLES, type Role } from '../server/index.js';
+import { addUser, generatePassword, listUsers, permissionsOf, removeUser, ROLE_HELP, ROLES, setRole, type Role } from '../server/index.js';
 import { table } from './format.js';
 import { configOption, dbOption, jsonOption, printJson, withStore, type StoreOptions } from './options.js';
 
@@ -17,7 +17,7 @@ export function usersCommand(): Command {
     .command('add')
     .description('add a user; without --password-stdin a password is generated and printed once, alone on the last line')
     .argument('<name>', 'login name')
-    .addOption(new Option('--role <role>', 'admin (everything) or read (read-only)').choices(ROLES).makeOptionMandatory())
+    .addOption(new Option('--role <role>', ROLE_HELP).choices(ROLES).makeOptionMandatory())
     .option('--password-stdin', 'read the password from standard input instead of generating one')
     .addOption(dbOption())
     .addOption(configOption())
@@ -39,8 +39,29 @@ export function usersCommand(): Command {
     .addOption(jsonOption())
     .action(async (options: StoreOptions & { json?: boolean }) => {
       const list = await withStore(options, (engine) => listUsers(engine));
-      if (options.json) printJson(list);
-      else console.log(table(['name', 'role', 'created'], list.map((u) => [u.name, u.role, u.createdAt.toISOString()])));
+      if (options.json) printJson(list.map((u) => ({ ...u, permissions: permissionsOf(u.role) })));
+      else {
+        const yes = (b: boolean): string => (b ? 'yes' : 'no');
+        console.log(
+          table(
+            ['name', 'role', 'identifiers', 'export', 'created'],
+            list.map((u) => [u.name, u.role, yes(permissionsOf(u.role).identifiers), yes(permissionsOf(u.role).export), u.createdAt.toISOString()]),
+          ),
+        );
+      }
+    });
+  users
+    .command('role')
+    .description('give a user another role, e.g. grant an analyst personal data: fidelis users role NAME marketer (ends his sessions)')
+    .argument('<name>', 'login name')
+    .addArgument(new Argument('<role>', ROLE_HELP).choices(ROLES))
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (name: string, role: Role, options: StoreOptions & { json?: boolean }) => {
+      const user = await withStore(options, (engine) => setRole(engine, name, role));
+      if (options.json) printJson({ ...user, permissions: permissionsOf(user.role) });
+      else console.log(`${user.name} is now ${user.role}; his sessions are ended`);
     });
   users
     .command('remove')

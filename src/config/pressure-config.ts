@@ -14,7 +14,7 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such a
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export const PRESSURE_CHANNELS = ['email', 'sms', 'mail', 'phone', 'push'] as const;
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './pressure-config.js';
 
 /**
  * The HTTP server and its event collector (`fidelis serve`, docs/collect.md). Limits default to
@@ -84,6 +85,8 @@ export const serverConfigSchema = z
         secureCookies: z.boolean().default(false),
         /** A session ends this long after login. */
         sessionHours: z.number().min(0.01).max(24 * 30).default(12),
+        /** The IANA time zone whose local times the excel-fr CSV dialect writes (docs/dashboard-ui.md "Exports"). */
+        exportTimeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris').default('Europe/Paris'),
         /**
          * Failed logins (docs/dashboard-ui.md): counted per (user name, client address) and per
          * address, kept in the database. Past a threshold each further try waits, the wait doubling

@@ -6,19 +6,22 @@
  * spreadsheet formulas defused).
  */
 import { randomUUID } from 'node:crypto';
-import { AUDIENCE_EXPORT_COLUMNS, audienceExportPages, audienceExportTally, type AudienceExportTally, type CompiledFilter } from '../activation/audiences/index.js';
+import {
+  AUDIENCE_EXPORT_COLUMNS, audienceExportPages, audienceExportTally, type AudienceExportRow, type AudienceExportTally, type CompiledFilter,
+} from '../activation/audiences/index.js';
 import { contactAllowance } from '../activation/pressure/index.js';
 import type { Config } from '../config/index.js';
 import { dropTables } from '../pipeline/tables.js';
 import { writeAudit } from '../privacy/index.js';
 import type { ContactChannel } from '../consent/index.js';
 import type { Engine } from '../store/index.js';
-import { csvField } from './export.js';
+import { csvDialect, temporal, type CsvDialect, type CsvDialectName } from './csv-dialect.js';
 
 export const AUDIENCE_EXPORT_FORMATS = ['csv', 'jsonl'] as const;
 export type AudienceExportFormat = (typeof AUDIENCE_EXPORT_FORMATS)[number];
 
-const csvLine = (fields: readonly unknown[]): string => `${fields.map(csvField).join(',')}\r\n`;
+/** A row's fields as the CSV dialect writes them: the consent time as a timestamp, so excel-fr shows it as a local date. */
+const csvFields = (row: AudienceExportRow): unknown[] => AUDIENCE_EXPORT_COLUMNS.map((c) => (c === 'consent_at' ? temporal(row[c]) : row[c]));
 
 function audienceFile(
   engine: Engine,
@@ -26,6 +29,7 @@ function audienceFile(
   channel: ContactChannel,
   format: AudienceExportFormat,
   allowanceTable: string,
+  dialect: CsvDialect,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const pages = audienceExportPages(engine, compiled, channel, allowanceTable);
@@ -35,7 +39,7 @@ function audienceFile(
     async pull(controller) {
       if (header) {
         header = false;
-        controller.enqueue(encoder.encode(csvLine(AUDIENCE_EXPORT_COLUMNS)));
+        controller.enqueue(encoder.encode(dialect.bom + dialect.line(AUDIENCE_EXPORT_COLUMNS)));
         return;
       }
       const next = await pages.next();
@@ -45,7 +49,7 @@ function audienceFile(
         return;
       }
       const text = next.value
-        .map((row) => (format === 'csv' ? csvLine(AUDIENCE_EXPORT_COLUMNS.map((c) => row[c])) : `${JSON.stringify(row)}\n`))
+        .map((row) => (format === 'csv' ? dialect.line(csvFields(row)) : `${JSON.stringify(row)}\n`))
         .join('');
       controller.enqueue(encoder.encode(text));
     },
@@ -71,6 +75,8 @@ export async function startAudienceExport(
     readonly format: AudienceExportFormat;
     readonly actor: string;
     readonly asOf: Date;
+    /** The CSV dialect (plain by default; ignored for JSON Lines). */
+    readonly dialect?: CsvDialectName;
   },
 ): Promise<{ tally: AudienceExportTally; file: ReadableStream<Uint8Array> }> {
   const allowanceTable = `contact_allowance_export_${randomUUID().replaceAll('-', '')}`;
@@ -83,11 +89,12 @@ export async function startAudienceExport(
       subject: `audience=${input.name}`,
       rows: tally.exported,
       detail: {
-        format: input.format, channel: input.channel, members: tally.members, leftOut: tally.leftOut, optedOut: tally.optedOut, unknown: tally.unknown,
+        format: input.format, dialect: input.format === 'csv' ? (input.dialect ?? 'plain') : undefined, channel: input.channel, members: tally.members, leftOut: tally.leftOut, optedOut: tally.optedOut, unknown: tally.unknown,
         pressure: tally.pressure,
       },
     });
-    return { tally, file: audienceFile(engine, input.compiled, input.channel, input.format, allowanceTable) };
+    const dialect = csvDialect(input.dialect ?? 'plain', config.server.dashboard.exportTimeZone);
+    return { tally, file: audienceFile(engine, input.compiled, input.channel, input.format, allowanceTable, dialect) };
   } catch (error) {
     await dropTables(engine, [allowanceTable]);
     throw error;

@@ -2,7 +2,7 @@ import { latestConsents, personRecords, type ContactChannel, type LatestConsentR
 import { CONTACT_CHANNELS, sql, type Engine, type Sql } from '../store/index.js';
 import { toCustomerRow, ROW_COLUMNS, type CustomerRow } from './customers.js';
 import type { DashboardDimension } from './dimensions.js';
-import { text } from './text.js';
+import { csvDialect, temporal, type CsvDialect } from './csv-dialect.js';
 
 /** The export's columns from the customer list, in order (the list's, id first). */
 export const EXPORT_COLUMNS: readonly (keyof CustomerRow)[] = [
@@ -19,18 +19,10 @@ export const CONSENT_COLUMNS: readonly string[] = ['consent_channel', 'consent_a
 /** Rows read per query: keyset pages on the person id, so memory stays flat whatever the segment's size. */
 const BATCH = 5000;
 
-/** Text a spreadsheet would run as a formula (OWASP CSV injection); phones and signed numbers are left alone. */
-const FORMULA = /^(?:[=@\t\r]|[+-](?![\d\s().]+$))/;
+const PLAIN = csvDialect('plain');
 
-/** RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let s = typeof value === 'number' ? String(Math.round(value * 1e4) / 1e4) : text(value);
-  if (typeof value === 'string' && FORMULA.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-const line = (fields: readonly unknown[]): string => `${fields.map(csvField).join(',')}\r\n`;
+/** A field in the plain dialect (RFC 4180, spreadsheet formulas defused): see csv-dialect.ts. */
+export const csvField = (value: unknown): string => PLAIN.field(value);
 
 /** What a consent-filtered export of a segment holds and leaves out. */
 export interface ExportTally {
@@ -89,7 +81,7 @@ export async function segmentExportTally(engine: Engine, dimension: DashboardDim
 /** One keyset page of the segment: the CSV lines of those opted in, and every person id read. */
 async function csvPage(
   engine: Engine,
-  { dimension, value, channel, after, batch }: { dimension: DashboardDimension; value: string; channel: ContactChannel; after: string | null; batch: number },
+  { dimension, value, channel, after, batch, dialect }: { dimension: DashboardDimension; value: string; channel: ContactChannel; after: string | null; batch: number; dialect: CsvDialect },
 ): Promise<{ lines: string[]; read: string[] }> {
   const next = after === null ? sql`` : sql`AND person_id > ${after}`;
   const page = (columns: Sql): Sql =>
@@ -106,8 +98,9 @@ async function csvPage(
     const his = current.get(customer.id);
     const consent = his?.get(channel);
     if (consent?.status !== 'opt_in') continue;
-    const at = consent.at instanceof Date ? consent.at.toISOString() : consent.at;
-    lines.push(line([...EXPORT_COLUMNS.map((k) => customer[k]), channel, at, consent.source, ...CONTACT_CHANNELS.map((c) => his?.get(c)?.status ?? 'unknown')]));
+    const at = consent.at instanceof Date ? consent.at : temporal(consent.at);
+    const fields = EXPORT_COLUMNS.map((k) => (k === 'last_purchase' ? temporal(customer[k]) : customer[k]));
+    lines.push(dialect.line([...fields, channel, at, consent.source, ...CONTACT_CHANNELS.map((c) => his?.get(c)?.status ?? 'unknown')]));
   }
   return { lines, read: customers.map((c) => c.id) };
 }
@@ -115,9 +108,17 @@ async function csvPage(
 /**
  * A segment's customers opted in on `channel` as CSV lines (header first), read and encoded one
  * batch at a time. Each batch reads its persons' consents as they are when it is read, so a
- * withdrawal that arrives during the export is honoured.
+ * withdrawal that arrives during the export is honoured. `dialect` (plain by default) says how
+ * fields are separated and numbers and dates written (csv-dialect.ts).
  */
-export function segmentCsv(engine: Engine, dimension: DashboardDimension, value: string, channel: ContactChannel, batch = BATCH): ReadableStream<Uint8Array> {
+export function segmentCsv(
+  engine: Engine,
+  dimension: DashboardDimension,
+  value: string,
+  channel: ContactChannel,
+  batch = BATCH,
+  dialect: CsvDialect = PLAIN,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let after: string | null = null;
   let header = true;
@@ -125,13 +126,13 @@ export function segmentCsv(engine: Engine, dimension: DashboardDimension, value:
     async pull(controller) {
       if (header) {
         header = false;
-        controller.enqueue(encoder.encode(line([...EXPORT_COLUMNS, ...CONSENT_COLUMNS])));
+        controller.enqueue(encoder.encode(dialect.bom + dialect.line([...EXPORT_COLUMNS, ...CONSENT_COLUMNS])));
         return;
       }
       // A page whose persons are all left out enqueues nothing: read on, since a pull that
       // enqueues nothing is not called again.
       for (;;) {
-        const { lines, read } = await csvPage(engine, { dimension, value, channel, after, batch });
+        const { lines, read } = await csvPage(engine, { dimension, value, channel, after, batch, dialect });
         after = read.at(-1) ?? after;
         if (lines.length > 0) controller.enqueue(encoder.encode(lines.join('')));
         if (read.length < batch) {

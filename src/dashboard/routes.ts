@@ -1,13 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { errorSchema } from '../server/errors.js';
-import { requireExporter, requireReader } from '../server/session.js';
+import { ApiError } from '../server/errors.js';
+import { requireExporter, requireReader, viewerPermissions } from '../server/session.js';
 import type { App, AppDeps, AppEnv } from '../server/types.js';
 import { customer360 } from './customer-360.js';
 import { customerPage } from './customers.js';
 import { auditActor } from '../server/actor.js';
 import { writeAudit } from '../privacy/audit.js';
+import { csvDialect } from './csv-dialect.js';
 import { exportHeaders, EXPORT_HEADERS, segmentCsv, segmentExportTally } from './export.js';
+import { maskCustomer360, maskCustomerPage } from './mask.js';
 import { migration } from './migration.js';
 import { overview } from './overview.js';
 import { whenReady } from './ready.js';
@@ -36,7 +39,7 @@ const notFound = { 404: json(errorSchema, 'No such customer or segment.') };
 
 /** The paths of this module: its guards apply to these alone. */
 const OWN_PATH = /^\/api\/(overview|migration|customers|segments)(\/|$)/;
-/** Routes that return personal data in bulk: admin only (requireExporter). */
+/** Routes that return personal data in bulk: marketer and admin only (requireExporter). */
 const BULK_PERSONAL_DATA = /^\/api\/segments\/[^/]+\/[^/]+\/export\.csv$/;
 
 /**
@@ -86,20 +89,36 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(
     createRoute({
-      ...route('/api/customers', 'The customer list', 'Search (id, email, phone, name), filters on any class dimension of /api/segments, sort on a value, pages.'),
+      ...route(
+        '/api/customers',
+        'The customer list',
+        'Search (id, email, phone, name), filters on any class dimension of /api/segments, sort on a value, pages. ' +
+          'For a viewer who does not see identifiers (analyst, read) names, e-mails and phones are null, `masked` is true, and a search (`q`) is refused.',
+      ),
       request: { query: customersQuery },
-      responses: { 200: json(customersSchema, 'One page of customers.'), ...errors },
+      responses: { 200: json(customersSchema, 'One page of customers.'), ...errors, 403: json(errorSchema, 'A search by an analyst (or read) viewer: it would tell whose e-mail, phone or name is a customer.') },
     }),
-    async (c) => c.json(await customerPage(reads, deps.config, c.req.valid('query')), 200),
+    async (c) => {
+      const query = c.req.valid('query');
+      const sees = viewerPermissions(c.get('viewer')).identifiers;
+      if (!sees && query.q !== undefined && query.q !== '') {
+        throw new ApiError(403, 'forbidden', `searching customers by id, e-mail, phone or name needs the marketer or admin role; the ${c.get('viewer').role} role sees figures without identifiers (filter by class instead)`, { role: c.get('viewer').role });
+      }
+      const page = await customerPage(reads, deps.config, query);
+      return c.json(sees ? page : maskCustomerPage(page), 200);
+    },
   );
 
   app.openapi(
     createRoute({
       ...route('/api/customers/{id}', 'The customer 360', 'Profile (as GET /v1/customers/{id}), timeline, value with the P(alive) curve, affinities, gaps.'),
       request: { params: z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 200: json(customer360Schema, 'The customer.'), ...errors, ...notFound },
+      responses: { 200: json(customer360Schema, 'The customer (identifiers masked, `masked: true`, for an analyst or read viewer).'), ...errors, ...notFound },
     }),
-    async (c) => c.json(await customer360(reads, deps.config, c.req.valid('param').id, deps.profiles), 200),
+    async (c) => {
+      const card = await customer360(reads, deps.config, c.req.valid('param').id, deps.profiles);
+      return c.json(viewerPermissions(c.get('viewer')).identifiers ? card : maskCustomer360(card), 200);
+    },
   );
 
   app.openapi(
@@ -127,7 +146,8 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
       ...route(
         '/api/segments/{dimension}/{value}/export.csv',
         "A segment's customers opted in on a channel, as CSV",
-        'RFC 4180, one line per customer after the header, streamed, with consent columns. Only persons whose current consent ' +
+        'CSV in the plain dialect (RFC 4180) or, with `dialect=excel-fr`, the one Excel opens in French (BOM, `;`, decimal comma, local dates); ' +
+          'one line per customer after the header, streamed, with consent columns. Only persons whose current consent ' +
           'for `channel` (default email) is opt_in are exported: opted out and unknown (no consent event) are left out, and the ' +
           'X-Fidelis-Left-Out headers say how many. Every export is written to the audit log.',
       ),
@@ -139,13 +159,13 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
           content: { 'text/csv': { schema: z.string() } },
         },
         ...errors,
-        403: json(errorSchema, 'A read user or key: exporting personal data needs the admin role.'),
+        403: json(errorSchema, 'An analyst (or read) user or key: exporting personal data needs the marketer or admin role.'),
         ...notFound,
       },
     }),
     async (c) => {
       const { dimension, value } = c.req.valid('param');
-      const { channel } = c.req.valid('query');
+      const { channel, dialect } = c.req.valid('query');
       await segmentDetail(reads, dimension, value); // 404 before the stream starts
       const tally = await segmentExportTally(reads, dimension, value, channel);
       // Written before the first byte leaves: an export that starts is on record even if the download is cut.
@@ -154,10 +174,11 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
         action: 'segment_export',
         subject: `${dimension}=${value}`,
         rows: tally.exported,
-        detail: { format: 'csv', channel, members: tally.members, leftOut: tally.leftOut, optedOut: tally.optedOut, unknown: tally.unknown },
+        detail: { format: 'csv', dialect, role: c.get('viewer').role, channel, members: tally.members, leftOut: tally.leftOut, optedOut: tally.optedOut, unknown: tally.unknown },
       });
       const file = `${dimension}-${value}-${channel}.csv`.replace(/[^\w.-]+/g, '_');
-      return c.body(segmentCsv(reads, dimension, value, channel), 200, {
+      const csv = segmentCsv(reads, dimension, value, channel, undefined, csvDialect(dialect, deps.config.server.dashboard.exportTimeZone));
+      return c.body(csv, 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="${file}"`,
         ...exportHeaders(channel, tally),

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { SNAPSHOT_DIMENSIONS } from '../segments/index.js';
 import { CONTACT_CHANNELS } from '../store/index.js';
+import { CSV_DIALECTS } from './csv-dialect.js';
 import { DASHBOARD_DIMENSIONS } from './dimensions.js';
 
 const share = z.number().openapi({ description: 'A fraction, 0..1.' });
@@ -104,6 +105,7 @@ export const customersSchema = z
     sort: z.enum(SORT_FIELDS),
     order: z.enum(['asc', 'desc']),
     rows: z.array(customerRowSchema),
+    masked: z.boolean().optional().openapi({ description: 'True when names, e-mails and phones are hidden: the viewer\'s role (analyst, read) does not see identifiers.' }),
   })
   .openapi('DashboardCustomers');
 
@@ -124,6 +126,13 @@ export const exportQuery = z.object({
     .openapi({
       param: { name: 'channel', in: 'query' },
       description: 'The channel the file is for (default email): only persons whose current consent for it is opt_in are exported.',
+    }),
+  dialect: z
+    .enum(CSV_DIALECTS)
+    .default('plain')
+    .openapi({
+      param: { name: 'dialect', in: 'query' },
+      description: 'plain: RFC 4180, comma, ISO 8601 dates in UTC. excel-fr: UTF-8 BOM, semicolon, decimal comma, dd/mm/yyyy hh:mm in server.dashboard.exportTimeZone (Europe/Paris).',
     }),
 });
 
@@ -185,5 +194,6 @@ export const customer360Schema = z
     affinities: z.array(z.record(z.string(), z.unknown())),
     gaps: z.array(z.record(z.string(), z.unknown())),
     path: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'His classes at every snapshot, oldest first.' }),
+    masked: z.boolean().optional().openapi({ description: 'True when his identifiers (names, e-mails, phones, street address, record ids) are masked: the viewer\'s role does not see them.' }),
   })
   .openapi('Customer360');

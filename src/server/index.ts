@@ -14,5 +14,6 @@ export type { Session } from './session-store.js';
 export { LoginLimiter, LOGIN_FAILURES_TABLE } from './login-limiter.js';
 export type { LoginLimits } from './login-limiter.js';
 export { dashboardAssets, DEFAULT_ASSETS } from './static.js';
-export { addUser, listUsers, removeUser, generatePassword, ROLES } from './users.js';
+export { addUser, listUsers, removeUser, setRole, generatePassword, ROLES } from './users.js';
+export { permissionsOf, ROLE_HELP, ROLE_MATRIX, type Permissions } from './roles.js';
 export type { Role, User } from './users.js';

@@ -9,6 +9,7 @@ import { ApiError, badRequest, errorSchema, forbidden, unauthorized } from './er
 import { LoginLimiter } from './login-limiter.js';
 import { SessionStore, type Session } from './session-store.js';
 import type { App, AppDeps, AppEnv } from './types.js';
+import { keyPermissions, permissionsOf, ROLES, type Permissions } from './roles.js';
 import { decoyPasswordHash, findUser, verifyPassword, type Role } from './users.js';
 
 export const SESSION_COOKIE = 'fidelis_session';
@@ -100,16 +101,29 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * Routes that hand out personal data in bulk (a segment's customers as CSV...): admin users and
- * keys only. A read user or key sees the dashboard, a page of the list at a time, and no more.
- * Runs after requireReader (sessionRoutes' guard) or checks the caller itself.
+ * What the viewer may do: a user's role's row of roles.ts ROLE_MATRIX; for an API key, its scope's
+ * (roles.ts KEY_PERMISSIONS: a read key sees identifiers, as GET /v1/customers/{id} gives them to
+ * it, but does not export).
+ */
+export function viewerPermissions(viewer: Viewer): Permissions {
+  return viewer.kind === 'key' ? keyPermissions(viewer.role === 'admin' ? 'admin' : 'read') : permissionsOf(viewer.role);
+}
+
+/**
+ * Routes that hand out personal data in bulk (a segment's customers as CSV...): marketer and
+ * admin users, admin keys (roles.ts). An analyst (or read) user or key sees the dashboard's
+ * figures without identifiers, and no more. Runs after requireReader (sessionRoutes' guard) or
+ * checks the caller itself.
  */
 export const requireExporter: MiddlewareHandler<AppEnv> = async (c, next) => {
   const viewer = c.var.viewer ?? (await viewerOf(c));
   if (!viewer) throw unauthorized('log in (POST /api/session) or send an admin API key');
-  if (viewer.role !== 'admin') {
-    const who = viewer.kind === 'session' ? `user "${viewer.user}" has` : `key ${viewer.keyId} has`;
-    throw new ApiError(403, 'forbidden', `exporting personal data needs the admin role; ${who} the read role, which may view the dashboard but not export customers (ask an admin)`);
+  if (!viewerPermissions(viewer).export) {
+    const why =
+      viewer.kind === 'session'
+        ? `user "${viewer.user}" has the ${viewer.role} role, which may view the dashboard's figures but neither export customers nor see their identifiers; an admin can grant it: fidelis users role ${viewer.user} marketer`
+        : `key ${viewer.keyId} has the read role, which may read profiles but not export customers in bulk; use an admin key`;
+    throw new ApiError(403, 'forbidden', `exporting personal data needs the marketer or admin role; ${why}`, { role: viewer.role, needs: ['marketer', 'admin'] });
   }
   c.set('viewer', viewer);
   await next();
@@ -160,14 +174,22 @@ function isHttps(c: Context<AppEnv>): boolean {
 }
 
 const loginSchema = z.object({ user: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).openapi('Login');
+const permissionsSchema = z
+  .object({
+    identifiers: z.boolean().openapi({ description: 'Sees names, e-mails, phones, street addresses and record ids (masked otherwise).' }),
+    export: z.boolean().openapi({ description: 'Exports persons (segment and audience files), saves and deletes audiences.' }),
+    admin: z.boolean().openapi({ description: 'Reads the audit log; everything else.' }),
+  })
+  .openapi('Permissions', { description: 'What the role may do (docs/dashboard-ui.md "Roles").' });
 const sessionSchema = z
-  .object({ authenticated: z.literal(true), user: z.string(), role: z.enum(['admin', 'read']), csrfToken: z.string(), expiresAt: z.string() })
+  .object({ authenticated: z.literal(true), user: z.string(), role: z.enum(ROLES), permissions: permissionsSchema, csrfToken: z.string(), expiresAt: z.string() })
   .openapi('Session');
 const noSessionSchema = z.object({ authenticated: z.literal(false) }).openapi('NoSession');
 const sessionJson = (s: Session): z.infer<typeof sessionSchema> => ({
   authenticated: true,
   user: s.user,
   role: s.role,
+  permissions: permissionsOf(s.role),
   csrfToken: s.csrfToken,
   expiresAt: s.expiresAt.toISOString(),
 });

@@ -2,10 +2,9 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 import { NotFoundError, UsageError } from '../errors.js';
 import type { Engine } from '../store/index.js';
 import { sql } from '../store/index.js';
+import { ROLES, ROLE_HELP, type Role } from './roles.js';
 
-/** admin may do everything; read only reads the dashboard. */
-export const ROLES = ['admin', 'read'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from './roles.js';
 
 export interface User {
   readonly name: string;
@@ -52,7 +51,7 @@ export function checkUserName(name: string): void {
 }
 
 export function checkRole(role: string): asserts role is Role {
-  if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`unknown role "${role}"; expected ${ROLES.join(' or ')}`);
+  if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`unknown role "${role}"; expected one of ${ROLES.join(', ')}: ${ROLE_HELP}`);
 }
 
 export async function addUser(engine: Engine, name: string, role: Role, password: string): Promise<User> {
@@ -68,6 +67,21 @@ export async function addUser(engine: Engine, name: string, role: Role, password
 export async function listUsers(engine: Engine): Promise<User[]> {
   const rows = await engine.query<{ name: string; role: Role; created_at: Date }>(sql`SELECT name, role, created_at FROM users ORDER BY name`);
   return rows.map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at }));
+}
+
+/**
+ * Gives a user another role (granting an analyst personal data makes him a marketer) and ends his
+ * sessions, as removeUser does, so that the new role holds from his next login.
+ */
+export async function setRole(engine: Engine, name: string, role: Role): Promise<User> {
+  checkRole(role);
+  const user = await findUser(engine, name);
+  if (!user) throw new NotFoundError(`no user "${name}"`);
+  await engine.transaction(async (tx) => {
+    await tx.exec(sql`DELETE FROM sessions WHERE user_name = ${name}`);
+    await tx.exec(sql`UPDATE users SET role = ${role} WHERE name = ${name}`);
+  });
+  return { name: user.name, role, createdAt: user.createdAt };
 }
 
 /** Removes a user and ends his sessions. */

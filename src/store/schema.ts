@@ -332,7 +332,7 @@ export const SYSTEM_TABLES: readonly TableSpec[] = [
     key: ['name'],
     columns: [
       { name: 'name', type: 'string', required: true, doc: 'Login name.' },
-      { name: 'role', type: 'string', required: true, values: ['admin', 'read'], doc: 'admin (everything) or read (read-only).' },
+      { name: 'role', type: 'string', required: true, values: ['admin', 'marketer', 'analyst', 'read'], doc: 'admin (everything), marketer (sees and exports personal data), analyst or read (figures without identifiers, no export); docs/dashboard-ui.md "Roles".' },
       { name: 'password_hash', type: 'string', required: true, doc: 'scrypt$N$r$p$salt$hash (base64url), compared in constant time.' },
       { name: 'created_at', type: 'timestamp', required: true, doc: 'Creation time.' },
     ],

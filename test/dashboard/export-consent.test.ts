@@ -155,6 +155,8 @@ describe('segment CSV export filtered by consent', () => {
     expect(first).toMatchObject({ action: 'segment_export', row_count: Number(byUser?.res.headers.get('x-fidelis-exported')) });
     expect(JSON.parse(first?.detail ?? '{}')).toEqual({
       format: 'csv',
+      dialect: 'plain',
+      role: 'admin',
       channel: 'email',
       members: tiers[0]?.n,
       leftOut: Number(byUser?.res.headers.get('x-fidelis-left-out')),

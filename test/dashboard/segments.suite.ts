@@ -122,12 +122,12 @@ describe('GET /api/segments, a segment, and its CSV export', () => {
     expect((await fx.get('/api/segments/value_tier/CPP/export.csv', null)).status).toBe(401);
   });
 
-  it('refuses the export to a read key (403, saying the admin role is needed) and serves it to an admin key', async () => {
+  it('refuses the export to a read key (403, saying the marketer or admin role is needed) and serves it to an admin key', async () => {
     const refused = await fx.get('/api/segments/value_tier/CPP/export.csv');
     expect(refused.status).toBe(403);
     const { error } = (await refused.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe('forbidden');
-    expect(error.message).toMatch(/exporting personal data needs the admin role; key \w+ has the read role/);
+    expect(error.message).toMatch(/exporting personal data needs the marketer or admin role; key \w+ has the read role/);
     // The read key still reads the segment itself and its customers a page at a time.
     expect((await fx.get('/api/segments/value_tier/CPP')).status).toBe(200);
     expect((await fx.get('/api/segments/value_tier/CPP/export.csv', fx.adminKey)).status).toBe(200);

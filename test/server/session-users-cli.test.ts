@@ -43,6 +43,31 @@ describe('fidelis users', () => {
     expect((await fidelis(['users', 'remove', 'ana', '--db', db])).code).toBe(2);
   });
 
+  it('adds a marketer and an analyst, lists their permissions, and grants or withdraws personal data by changing the role', async () => {
+    const db = join(tempDir(), 'users.duckdb');
+    for (const [name, role] of [['mona', 'marketer'], ['ada', 'analyst']] as const) {
+      const added = await fidelis(['users', 'add', name, '--role', role, '--password-stdin', '--db', db], 'a long enough secret\n');
+      expect(added.code, added.stderr).toBe(0);
+    }
+    const listed = JSON.parse((await fidelis(['users', 'list', '--db', db, '--json'])).stdout) as { name: string; role: string; permissions: Record<string, boolean> }[];
+    expect(listed.map((u) => [u.name, u.role, u.permissions])).toEqual([
+      ['ada', 'analyst', { identifiers: false, export: false, admin: false }],
+      ['mona', 'marketer', { identifiers: true, export: true, admin: false }],
+    ]);
+    const table = (await fidelis(['users', 'list', '--db', db])).stdout;
+    expect(table).toMatch(/ada\s+analyst\s+no\s+no/);
+
+    const granted = await fidelis(['users', 'role', 'ada', 'marketer', '--db', db, '--json']);
+    expect(granted.code, granted.stderr).toBe(0);
+    expect(JSON.parse(granted.stdout)).toMatchObject({ name: 'ada', role: 'marketer', permissions: { identifiers: true, export: true } });
+    expect((await fidelis(['users', 'role', 'ada', 'read', '--db', db])).stdout).toContain('ada is now read');
+    const wrong = await fidelis(['users', 'role', 'ada', 'owner', '--db', db]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/admin, marketer, analyst, read/);
+    expect((await fidelis(['users', 'role', 'nobody', 'admin', '--db', db])).code).toBe(2);
+    expect((await fidelis(['users', 'role', '--help'])).stdout).toContain('--json');
+  });
+
   it('takes the password from standard input with --password-stdin, and refuses a short one', async () => {
     const db = join(tempDir(), 'users.duckdb');
     const added = await fidelis(['users', 'add', 'rui', '--role', 'read', '--password-stdin', '--db', db], 'a long enough secret\n');

@@ -186,7 +186,7 @@ describe('the read role and exports of personal data', () => {
     for (const headers of [{ cookie: reader.cookie }, { authorization: basic(t.readKey) }] as Record<string, string>[]) {
       const refused = await t.app.request(path, { headers });
       expect(refused.status).toBe(403);
-      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/exporting personal data needs the admin role; (user "rui"|key \w+) has the read role/);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/exporting personal data needs the marketer or admin role; (user "rui"|key \w+) has the read role/);
     }
     // An admin passes the role check and meets the next one: this datamart has no dashboard tables yet.
     const admin = await loggedIn('ana');

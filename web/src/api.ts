@@ -13,20 +13,34 @@ export class ApiFailure extends Error {
   }
 }
 
+/** What the role may do (src/server/roles.ts): the server enforces it, pages only reflect it. */
+export interface Permissions {
+  readonly identifiers: boolean;
+  readonly export: boolean;
+  readonly admin: boolean;
+}
+
 export interface SessionInfo {
   readonly authenticated: true;
   readonly user: string;
-  readonly role: 'admin' | 'read';
+  readonly role: 'admin' | 'marketer' | 'analyst' | 'read';
+  readonly permissions: Permissions;
   readonly csrfToken: string;
   readonly expiresAt: string;
 }
 
 let csrfToken: string | null = null;
 let role: SessionInfo['role'] | null = null;
+let permissions: Permissions | null = null;
 
 /** The logged-in user's role (null when logged out): pages hide what it may not do. */
 export function currentRole(): SessionInfo['role'] | null {
   return role;
+}
+
+/** What the logged-in user may do (nothing when logged out). */
+export function can(permission: keyof Permissions): boolean {
+  return permissions?.[permission] ?? false;
 }
 
 async function failure(response: Response): Promise<ApiFailure> {
@@ -63,6 +77,7 @@ export async function currentSession(): Promise<SessionInfo | null> {
   if (!session.authenticated) return null;
   csrfToken = session.csrfToken;
   role = session.role;
+  permissions = session.permissions;
   return session;
 }
 
@@ -70,6 +85,7 @@ export async function logIn(user: string, password: string): Promise<SessionInfo
   const session = await api<SessionInfo>('/api/session', { method: 'POST', body: { user, password } });
   csrfToken = session.csrfToken;
   role = session.role;
+  permissions = session.permissions;
   return session;
 }
 
@@ -77,6 +93,7 @@ export async function logOut(): Promise<void> {
   await api<void>('/api/session', { method: 'DELETE' });
   csrfToken = null;
   role = null;
+  permissions = null;
 }
 
 /** A query string from the defined values. */

@@ -54,6 +54,8 @@ export interface CustomerPage {
   sort: string;
   order: 'asc' | 'desc';
   rows: CustomerRow[];
+  /** True when names, e-mails and phones are hidden from the viewer's role. */
+  masked?: boolean;
 }
 
 export interface Profile {
@@ -99,6 +101,8 @@ export interface PersonChannels {
 }
 
 export interface Customer360 {
+  /** True when his identifiers are masked for the viewer's role. */
+  masked?: boolean;
   profile: Profile;
   engagement: { asOf: string; contacts30: number; contacts90: number; emails: number; openRate: number | null; clickRate: number | null };
   /** The source system of each of his records, by record id. */

@@ -5,12 +5,13 @@ import {
   deleteAudience, fieldListing, FIELD_TYPES, getAudience, listAudiences, previewAudience, type AudienceDefinition,
 } from '../../activation/audiences/index.js';
 import { AUDIENCE_EXPORT_FORMATS, startAudienceExport } from '../../dashboard/audience-export.js';
+import { CSV_DIALECTS } from '../../dashboard/csv-dialect.js';
 import { exportHeaders, EXPORT_HEADERS } from '../../dashboard/export.js';
 import { CONTACT_CHANNELS } from '../../store/index.js';
 import { auditActor } from '../actor.js';
 import { requireScope } from '../auth.js';
 import { ApiError, errorSchema } from '../errors.js';
-import { requireExporter, requireReader } from '../session.js';
+import { requireExporter, requireReader, viewerPermissions } from '../session.js';
 import type { App, AppDeps, AppEnv } from '../types.js';
 
 const AUDIENCE_EXPORT_HEADERS = {
@@ -71,6 +72,10 @@ const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).def
 const exportQuery = z.object({
   channel: z.enum(CONTACT_CHANNELS).openapi({ param: { name: 'channel', in: 'query' }, description: 'Only persons whose current consent for it is opt_in are exported.' }),
   format: z.enum(AUDIENCE_EXPORT_FORMATS).default('csv').openapi({ param: { name: 'format', in: 'query' } }),
+  dialect: z.enum(CSV_DIALECTS).default('plain').openapi({
+    param: { name: 'dialect', in: 'query' },
+    description: 'For CSV: plain (RFC 4180, comma, ISO dates) or excel-fr (UTF-8 BOM, semicolon, decimal comma, dd/mm/yyyy hh:mm in server.dashboard.exportTimeZone).',
+  }),
 });
 
 /** Refusals become a 400 carrying where and what was expected; a duplicate name a 409. */
@@ -92,6 +97,10 @@ function definitionOf(body: { where?: string | undefined; definition?: unknown }
   }
   return body.where !== undefined ? definitionFromText(body.where, ctx()) : definitionFromTree(body.definition, ctx());
 }
+
+/** The preview's members as the viewer may see them: an analyst (or read) user or key gets no names (src/server/roles.ts). */
+const visibleMembers = <M extends { first_name: string | null; last_name: string | null }>(c: Context<AppEnv>, members: M[]): M[] =>
+  c.var.viewer === undefined || viewerPermissions(c.var.viewer).identifiers ? members : members.map((m) => ({ ...m, first_name: null, last_name: null }));
 
 const actorOf = (c: Context<AppEnv>): string => (c.var.viewer !== undefined ? auditActor(c.var.viewer) : `key:${c.get('apiKey').keyId}`);
 
@@ -123,7 +132,7 @@ function audienceRoutesAt(app: App, deps: AppDeps, prefix: string, read: Middlew
     async (c) => {
       const def = await answer(() => Promise.resolve().then(() => definitionOf(c.req.valid('json'))));
       const [count, members] = await Promise.all([countAudience(engine, def.compiled), previewAudience(engine, def.compiled, c.req.valid('query').limit)]);
-      return c.json({ text: def.text, tree: def.tree, count, members }, 200);
+      return c.json({ text: def.text, tree: def.tree, count, members: visibleMembers(c, members) }, 200);
     },
   );
   app.openapi(
@@ -155,7 +164,7 @@ function audienceRoutesAt(app: App, deps: AppDeps, prefix: string, read: Middlew
     async (c) => {
       const def = await answer(() => audienceDefinition(store, c.req.valid('param').name, ctx()));
       const [count, members] = await Promise.all([countAudience(engine, def.compiled), previewAudience(engine, def.compiled, c.req.valid('query').limit)]);
-      return c.json({ text: def.text, tree: def.tree, count, members }, 200);
+      return c.json({ text: def.text, tree: def.tree, count, members: visibleMembers(c, members) }, 200);
     },
   );
   app.openapi(
@@ -168,9 +177,9 @@ function audienceRoutesAt(app: App, deps: AppDeps, prefix: string, read: Middlew
     }),
     async (c) => {
       const { name } = c.req.valid('param');
-      const { channel, format } = c.req.valid('query');
+      const { channel, format, dialect } = c.req.valid('query');
       const def = await answer(() => audienceDefinition(store, name, ctx()));
-      const { tally, file } = await startAudienceExport(deps.engine, deps.config, { name, compiled: def.compiled, channel, format, actor: actorOf(c), asOf: new Date() });
+      const { tally, file } = await startAudienceExport(deps.engine, deps.config, { name, compiled: def.compiled, channel, format, dialect, actor: actorOf(c), asOf: new Date() });
       return c.body(file, 200, {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         'content-disposition': `attachment; filename="${`${name}-${channel}.${format}`.replace(/[^\w.-]+/g, '_')}"`,

@@ -3,6 +3,7 @@ import { dashboardAssets } from '../static.js';
 import type { RouteModule } from '../types.js';
 import { dashboardRoutes, pressureRoutes } from '../../dashboard/index.js';
 import { audienceRoutes } from './audiences.js';
+import { auditRoutes } from './audit.js';
 import { collectRoutes } from './collect.js';
 import { planRoutes } from './plans.js';
 import { privacyRoutes } from './privacy.js';
@@ -14,4 +15,4 @@ import { unsubscribeRoutes } from './unsubscribe.js';
  * sessionRoutes comes first (its guards must run before any /api handler), the dashboard's
  * assets last (it answers every other GET with the app's shell).
  */
-export const ROUTES: readonly RouteModule[] = [sessionRoutes, collectRoutes, profileRoutes, privacyRoutes, unsubscribeRoutes, audienceRoutes, planRoutes, dashboardRoutes, pressureRoutes, dashboardAssets];
+export const ROUTES: readonly RouteModule[] = [sessionRoutes, collectRoutes, profileRoutes, privacyRoutes, auditRoutes, unsubscribeRoutes, audienceRoutes, planRoutes, dashboardRoutes, pressureRoutes, dashboardAssets];

@@ -105,4 +105,28 @@ describe('fidelis audiences', () => {
     const later = await runCli([...args('audiences', 'export', 'optin', '--channel', 'email', '--out', out, '--json').slice(0, -1), '2025-07-08T12:00:00Z']);
     expect(JSON.parse(later.stdout)).toMatchObject({ members: 2, exported: 2, pressure: 0 });
   });
+
+  test('exports in the French Excel dialect with --dialect excel-fr, and the audit log lists it', async () => {
+    expect((await runCli(args('audiences', 'create', 'fr', '--where', 'tier in ("CPP","CCM")'))).code).toBe(0);
+    const out = join(dir, 'fr.csv');
+    const r = await runCli(args('audiences', 'export', 'fr', '--channel', 'email', '--out', out, '--dialect', 'excel-fr', '--json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ dialect: 'excel-fr', exported: 1 });
+    const bytes = readFileSync(out);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('person_id;first_name;last_name;email;phone;street_address;postcode;city;country;value_tier;consent_channel;consent_at;consent_source');
+    expect(lines[1]?.split(';')[0]).toBe('p2');
+    expect(lines[1]?.split(';')[11]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect((await runCli(args('audiences', 'export', 'fr', '--channel', 'email', '--out', out, '--dialect', 'excel'))).code).toBe(2);
+
+    const audit = await runCli(['privacy', 'audit', '--limit', '1', '--json', '--db', db]);
+    expect(audit.code, audit.stderr).toBe(0);
+    const { entries } = JSON.parse(audit.stdout) as { entries: { actor: string; action: string; subject: string; rows: number; detail: Record<string, unknown> }[] };
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ action: 'audience_export', subject: 'audience=fr', rows: 1, detail: { format: 'csv', dialect: 'excel-fr', channel: 'email' } });
+    expect(entries[0]?.actor).toMatch(/^cli:/);
+    expect((await runCli(['privacy', 'audit', '--db', db])).stdout).toMatch(/audience_export\s+audience=fr\s+1/);
+    expect((await runCli(['privacy', 'audit', '--help'])).stdout).toContain('--json');
+  });
 });

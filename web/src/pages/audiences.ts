@@ -1,8 +1,9 @@
-import { api, ApiFailure, currentRole } from '../api';
+import { api, ApiFailure, can } from '../api';
 import { card, h, mount, saveBlob, table } from '../dom';
 import { fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 import { href } from '../router';
+import { dialectSelect } from './segment-export';
 import { builderTree, conditionRow, type AudienceField, type Condition, type Tree } from './audience-builder';
 
 interface Member {
@@ -57,10 +58,11 @@ async function errorText(response: Response): Promise<string> {
 
 /** Export of a saved audience: fetched (to read the X-Fidelis-* headers), then handed over as a blob. */
 function exportControl(name: () => string | null): HTMLElement {
-  const admin = currentRole() === 'admin';
+  const admin = can('export');
   const channel = h('select', { id: 'audience-export-channel', 'aria-label': t('exportFor') }, CHANNELS.map((c) => h('option', { value: c }, t(`channel_${c}` as MessageKey))));
   const format = h('select', { id: 'audience-export-format', 'aria-label': t('audienceFormat') }, h('option', { value: 'csv' }, 'CSV'), h('option', { value: 'jsonl' }, 'JSON Lines'));
   const summary = h('p', { id: 'audience-export-summary', class: 'hint', 'aria-live': 'polite' }, admin ? t('exportRule') : t('audienceAdminOnly'));
+  const dialect = dialectSelect('audience-export-dialect');
   const button = h('button', { type: 'button', id: 'audience-export', 'aria-disabled': admin ? null : 'true', disabled: !admin }, t('audienceExport'));
   button.addEventListener('click', () => {
     const audience = name();
@@ -71,7 +73,7 @@ function exportControl(name: () => string | null): HTMLElement {
     void (async () => {
       button.disabled = true;
       try {
-        const response = await fetch(`/api/audiences/${encodeURIComponent(audience)}/export?channel=${channel.value}&format=${format.value}`, { credentials: 'same-origin' });
+        const response = await fetch(`/api/audiences/${encodeURIComponent(audience)}/export?channel=${channel.value}&format=${format.value}&dialect=${dialect.value}`, { credentials: 'same-origin' });
         if (!response.ok) {
           summary.textContent = `${t('error')}: ${await errorText(response)}`;
           return;
@@ -89,7 +91,7 @@ function exportControl(name: () => string | null): HTMLElement {
       }
     })();
   });
-  return h('div', { class: 'export-control' }, h('div', { class: 'export-row' }, channel, format, button), summary);
+  return h('div', { class: 'export-control' }, h('div', { class: 'export-row' }, channel, format, dialect, button), summary);
 }
 
 /** The Audiences page: a builder over the field catalogue with a live count and preview, save, saved list, export. */
@@ -99,7 +101,7 @@ export async function renderAudiences(main: HTMLElement, isCurrent: () => boolea
     api<{ audiences: Saved[] }>('/api/audiences'),
   ]);
   if (!isCurrent()) return;
-  const admin = currentRole() === 'admin';
+  const admin = can('export');
   const conditions: Condition[] = [{ field: 'tier', op: 'in', value: 'CPP, CCM' }, { field: 'consent.email', op: 'true', value: '' }];
   let match: 'and' | 'or' = 'and';
   let savedName: string | null = null;

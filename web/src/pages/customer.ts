@@ -1,3 +1,4 @@
+import { maskedNotice } from '../access';
 import { api } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount, table, type Child } from '../dom';
@@ -130,7 +131,8 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
   if (!isCurrent()) return;
   const p = c.profile;
   const attr = (name: string): string => text(p.profile[name]?.value);
-  const name = [attr('first_name'), attr('last_name')].filter(Boolean).join(' ') || p.id;
+  // Masked for the viewer's role, his name is "••• •••": his id names him instead.
+  const name = (c.masked === true ? '' : [attr('first_name'), attr('last_name')].filter(Boolean).join(' ')) || p.id;
   // Where a value came from, by system (store, web...): a record id says nothing to a marketer.
   const source = (record: string | null | undefined): string => (record ? systemName(c.recordSystems[record] ?? record) : '');
   mount(
@@ -142,6 +144,7 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
       h('span', { class: 'as-of' }, p.id),
       h('span', { class: 'chips' }, p.classes.map((k) => h('a', { class: 'chip', href: href(['segments'], { dimension: k.dimension, value: k.value }) }, `${className(k.dimension)}: ${className(k.value)}`))),
     ),
+    c.masked === true ? maskedNotice() : null,
     h(
       'div',
       { class: 'cards' },

@@ -1,4 +1,5 @@
-import { api, query } from '../api';
+import { maskedNotice } from '../access';
+import { api, can, query } from '../api';
 import { h, mount, table } from '../dom';
 import { className, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
@@ -67,8 +68,13 @@ export async function renderCustomers(main: HTMLElement, route: Route, isCurrent
   if (!isCurrent()) return;
   const go = (changes: Record<string, string | undefined>) => navigate(['customers'], { ...state, page: undefined, ...changes });
 
-  const search = h('input', { id: 'customer-search', type: 'search', placeholder: t('searchPlaceholder'), value: state.q ?? '', 'aria-label': t('search') });
-  const form = h('form', { class: 'search', id: 'customer-search-form' }, search, h('button', { type: 'submit' }, t('search')));
+  // The server refuses a search by name, e-mail or phone to a role without identifiers (403): the box says why instead.
+  const searchable = can('identifiers');
+  const search = h('input', {
+    id: 'customer-search', type: 'search', placeholder: searchable ? t('searchPlaceholder') : t('searchNeedsIdentifiers'), value: state.q ?? '', 'aria-label': t('search'),
+    disabled: !searchable, title: searchable ? null : t('searchNeedsIdentifiers'),
+  });
+  const form = h('form', { class: 'search', id: 'customer-search-form' }, search, h('button', { type: 'submit', disabled: !searchable }, t('search')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     go({ q: search.value.trim() || undefined });
@@ -118,6 +124,7 @@ export async function renderCustomers(main: HTMLElement, route: Route, isCurrent
     h('div', { class: 'page-title' }, h('h1', null, t('customers')), h('span', { id: 'customer-total' }, t('results', { count: fmt.number(list.total) }))),
     move,
     h('div', { class: 'toolbar' }, form, h('div', { class: 'filters' }, filters, h('label', null, t('sortBy'), sort), h('label', null, '⇅', order))),
+    list.masked === true ? maskedNotice() : null,
     list.rows.length > 0 ? h('div', { class: 'table-wrap' }, customerTable(list.rows)) : h('p', { class: 'notice' }, t('noCustomers')),
     pager,
   );

@@ -5,6 +5,15 @@ import type { MessageKey } from '../messages';
 /** Contact channels (src/store/schema.ts CONTACT_CHANNELS): an export is made for one of them. */
 const CHANNELS = ['email', 'sms', 'mail', 'phone', 'push'] as const;
 
+/** CSV dialects (src/dashboard/csv-dialect.ts CSV_DIALECTS). */
+const DIALECTS = ['plain', 'excel-fr'] as const;
+
+/** The CSV dialect choice: the French Excel one first in French, where it is what a double click opens right. */
+export function dialectSelect(id: string): HTMLSelectElement {
+  const order = document.documentElement.lang === 'fr' ? [...DIALECTS].reverse() : DIALECTS;
+  return h('select', { id, 'aria-label': t('exportDialect'), title: t('exportDialect') }, order.map((d) => h('option', { value: d }, t(`dialect_${d}` as MessageKey))));
+}
+
 async function errorText(response: Response): Promise<string> {
   try {
     const body = (await response.json()) as { error?: { message?: string } };
@@ -21,13 +30,14 @@ async function errorText(response: Response): Promise<string> {
  */
 export function exportControl(path: string, file: string): HTMLElement {
   const select = h('select', { id: 'export-channel', 'aria-label': t('exportFor') }, CHANNELS.map((c) => h('option', { value: c }, t(`channel_${c}` as MessageKey))));
+  const dialect = dialectSelect('export-dialect');
   const summary = h('p', { id: 'export-summary', class: 'hint', 'aria-live': 'polite' }, t('exportRule'));
   const button = h('button', { type: 'button', id: 'export-csv' }, t('exportCsv'));
   const run = async (): Promise<void> => {
     button.disabled = true;
     try {
       const channel = select.value;
-      const response = await fetch(`${path}/export.csv?channel=${encodeURIComponent(channel)}`, { credentials: 'same-origin' });
+      const response = await fetch(`${path}/export.csv?channel=${encodeURIComponent(channel)}&dialect=${encodeURIComponent(dialect.value)}`, { credentials: 'same-origin' });
       if (!response.ok) {
         summary.textContent = `${t('error')}: ${await errorText(response)}`;
         return;
@@ -48,5 +58,5 @@ export function exportControl(path: string, file: string): HTMLElement {
     }
   };
   button.addEventListener('click', () => void run());
-  return h('div', { class: 'export-control' }, h('div', { class: 'export-row' }, select, button), summary);
+  return h('div', { class: 'export-control' }, h('div', { class: 'export-row' }, select, dialect, button), summary);
 }

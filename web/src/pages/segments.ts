@@ -1,4 +1,5 @@
-import { api, currentRole, query } from '../api';
+import { maskedNotice } from '../access';
+import { api, can, query } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount } from '../dom';
 import { className, fmt, t } from '../i18n';
@@ -68,10 +69,15 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       'div',
       { class: 'page-title' },
       h('h2', null, `${className(dimension)}: ${className(value)}`),
-      // The server refuses the export to the read role (403); its users see why instead of the control.
-      currentRole() === 'admin'
+      // The server refuses the export to the analyst and read roles (403); their users see why instead of the control.
+      can('export')
         ? exportControl(path, `${dimension}-${value}`)
-        : h('span', { title: t('exportNeedsAdmin') }, h('span', { class: 'button disabled', id: 'export-csv', 'aria-disabled': 'true' }, t('exportCsv'))),
+        : h(
+            'div',
+            { class: 'export-control' },
+            h('span', { title: t('exportNeedsAdmin') }, h('span', { class: 'button disabled', id: 'export-csv', 'aria-disabled': 'true', 'aria-describedby': 'export-closed' }, t('exportCsv'))),
+            h('p', { class: 'hint', id: 'export-closed' }, t('exportNeedsAdmin')),
+          ),
     ),
     h(
       'div',
@@ -95,6 +101,7 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
     ),
     card(
       t('segmentCustomers'),
+      customers.masked === true ? maskedNotice() : null,
       customers.rows.length > 0 ? h('div', { class: 'table-wrap' }, customerTable(customers.rows)) : h('p', { class: 'hint' }, t('noCustomers')),
       h('a', { href: href(['customers'], { [dimension]: value }) }, t('seeAll')),
     ),
