@@ -57,13 +57,26 @@ function describe(element: HTMLElement, option: ChartOption): void {
   );
 }
 
-/** On a narrow chart a legend on several lines would run into the plot: it stays on one line and scrolls. */
-function fitted(element: HTMLElement, option: ChartOption): ChartOption {
+type Axis = Record<string, unknown> & { name?: string; nameLocation?: string; axisLabel?: Record<string, unknown> };
+const axes = (x: unknown): Axis[] => (x === undefined ? [] : Array.isArray(x) ? (x as Axis[]) : [x as Axis]);
+
+/**
+ * Keeps a chart's texts apart: axis labels that would overlap are dropped (ECharts' hideOverlap);
+ * a legend over a top axis (a second x axis, a y axis named at its end) gets room of its own; and
+ * on a narrow chart the legend stays on one line and scrolls, instead of wrapping into the plot.
+ */
+function laidOut(element: HTMLElement, option: ChartOption): ChartOption {
+  const xAxis = axes(option.xAxis).map((axis) => ({ ...axis, axisLabel: { hideOverlap: true, ...axis.axisLabel } }));
+  const yAxis = axes(option.yAxis).map((axis) => ({ ...axis, axisLabel: { hideOverlap: true, ...axis.axisLabel } }));
+  const shaped: ChartOption = { ...option, ...(xAxis.length > 0 ? { xAxis, yAxis } : {}) };
   const legend = option.legend as Record<string, unknown> | undefined;
-  if (!legend) return option;
+  if (!legend) return shaped;
+  const grid = option.grid as Record<string, unknown> | undefined;
+  const topAxis = xAxis.length > 1 || yAxis.some((axis) => axis.name !== undefined && axis.nameLocation !== 'middle' && axis.nameLocation !== 'center');
+  if (grid && topAxis && typeof grid.top === 'number') shaped.grid = { ...grid, top: grid.top + 18 };
   const narrow = element.clientWidth < 600;
   element.dataset.legend = narrow ? 'scroll' : 'plain';
-  return narrow ? { ...option, legend: { ...legend, type: 'scroll' } } : option;
+  return narrow ? { ...shaped, legend: { ...legend, type: 'scroll' } } : shaped;
 }
 
 /**
@@ -81,7 +94,7 @@ export function chart(name: string, option: ChartOption, height = 300, onClick?:
     }
     describe(element, option);
     const instance = echarts.init(element, null, { renderer: 'canvas' });
-    instance.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: 'inherit' }, ...fitted(element, option) });
+    instance.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: 'inherit' }, ...laidOut(element, option) });
     if (onClick) instance.on('click', (item) => onClick(item as { value?: unknown; name?: string }));
     live.add(instance);
   };
