@@ -103,16 +103,22 @@ export function chartTable(option: Option): ChartTable | null {
 
   // Two value (or time) axes: points [x, y].
   const points = series.reduce((sum, s) => sum + (s.data?.length ?? 0), 0);
-  if (points > MAX_POINTS) return { headers: ['', a11yText('chartPoints')], rows: series.map((s) => [s.name ?? '', fmt.number(s.data?.length ?? 0)]) };
+  const lines = series.every((s) => s.type === 'line');
+  if (points > MAX_POINTS && !lines) return { headers: ['', a11yText('chartPoints')], rows: series.map((s) => [s.name ?? '', fmt.number(s.data?.length ?? 0)]) };
+  // A long curve is read at evenly spaced points, its last one included.
+  const step = Math.ceil(points / MAX_POINTS);
+  const sampled = (data: unknown[]): unknown[] => (step <= 1 ? data : data.filter((_, i) => i % step === 0 || i === data.length - 1));
   const fx = axisFormatter(x);
   const fy = asFormatter(option.tooltip?.valueFormatter) ?? axisFormatter(y);
+  const cells = (d: unknown): [string, string] => {
+    const [px, py] = Array.isArray(d) ? (d as unknown[]) : [null, d];
+    return [px === null || px === undefined ? '–' : fx(px as number), py === null || py === undefined ? '–' : fy(Number(py))];
+  };
+  // One curve reads as x -> value; several need the series' name first.
+  const only = series.length === 1 ? series[0] : undefined;
+  if (only) return { headers: [x?.name ?? '', only.name ?? y?.name ?? ''], rows: sampled(only.data ?? []).map(cells) };
   return {
     headers: ['', x?.name ?? '', y?.name ?? ''],
-    rows: series.flatMap((s) =>
-      (s.data ?? []).map((d) => {
-        const [px, py] = Array.isArray(d) ? (d as unknown[]) : [null, d];
-        return [s.name ?? '', px === null || px === undefined ? '–' : fx(px as number), py === null || py === undefined ? '–' : fy(Number(py))];
-      }),
-    ),
+    rows: series.flatMap((s) => sampled(s.data ?? []).map((d) => [s.name ?? '', ...cells(d)])),
   };
 }
