@@ -1,4 +1,5 @@
 import './style.css';
+import { announcePage, focusKey, revealActiveChips, skipLink } from './a11y';
 import { ApiFailure, currentSession, logOut, Unauthorized, type SessionInfo } from './api';
 import { disposeCharts } from './charts';
 import { h, mount } from './dom';
@@ -59,6 +60,7 @@ async function page(route: Route, main: HTMLElement, isCurrent: () => boolean): 
 /** Draws the page of the current route; the login page when there is no session. */
 export async function render(): Promise<void> {
   const count = ++renderCount;
+  const previousFocus = focusKey();
   const isCurrent = (): boolean => count === renderCount;
   disposeCharts();
   document.documentElement.lang = currentLang();
@@ -77,6 +79,7 @@ export async function render(): Promise<void> {
       if (route.path[0] === 'login') location.hash = '#/overview';
       else void render();
     });
+    document.title = t('loginTitle');
     return;
   }
   if (route.path[0] === 'login') {
@@ -84,7 +87,7 @@ export async function render(): Promise<void> {
     return;
   }
   const main = h('main', { id: 'page', 'data-page': route.path[1] !== undefined && route.path[0] === 'customers' ? 'customer' : (route.path[0] ?? 'overview') }, h('p', { class: 'loading' }, t('loading')));
-  mount(root, header(route, session), main);
+  mount(root, skipLink(), header(route, session), main);
   try {
     await page(route, main, isCurrent);
   } catch (error) {
@@ -97,7 +100,11 @@ export async function render(): Promise<void> {
     const message = error instanceof ApiFailure && error.status === 503 ? t('notReady') : `${t('error')}: ${error instanceof Error ? error.message : String(error)}`;
     mount(main, h('p', { class: 'error', role: 'alert' }, message));
   }
-  if (isCurrent()) main.setAttribute('data-ready', 'true');
+  if (!isCurrent()) return;
+  revealActiveChips(main);
+  // The first page drawn since the document loaded is not a navigation: focus stays where the browser put it.
+  announcePage(main, previousFocus, count > 1);
+  main.setAttribute('data-ready', 'true');
 }
 
 addEventListener('hashchange', () => void render());

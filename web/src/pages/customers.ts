@@ -1,3 +1,4 @@
+import { a11yText } from '../a11y';
 import { maskedNotice } from '../access';
 import { api, can, query } from '../api';
 import { h, mount, table } from '../dom';
@@ -123,7 +124,7 @@ export async function renderCustomers(main: HTMLElement, route: Route, isCurrent
     main,
     h('div', { class: 'page-title' }, h('h1', null, t('customers')), h('span', { id: 'customer-total' }, t('results', { count: fmt.number(list.total) }))),
     move,
-    h('div', { class: 'toolbar' }, form, h('div', { class: 'filters' }, filters, h('label', null, t('sortBy'), sort), h('label', null, '⇅', order))),
+    h('div', { class: 'toolbar' }, form, h('div', { class: 'filters' }, filters, h('label', null, t('sortBy'), sort), h('label', null, a11yText('sortOrder'), order))),
     list.masked === true ? maskedNotice() : null,
     list.rows.length > 0 ? h('div', { class: 'table-wrap' }, customerTable(list.rows)) : h('p', { class: 'notice' }, t('noCustomers')),
     pager,
