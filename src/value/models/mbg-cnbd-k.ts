@@ -211,14 +211,21 @@ export interface MbgCnbdFit {
 export function fitMbgCnbd(
   summary: CustomerSummary | CompressedSummary,
   sumLitt: number,
-  options: FitOptions<MbgCnbdParams> & { readonly maxOrder?: number } = {},
+  options: FitOptions<MbgCnbdParams> & {
+    readonly maxOrder?: number;
+    /** A fit of MBG/NBD on the same summary: it is the order k = 1, so it need not be fitted again. */
+    readonly orderOne?: FitResult<MbgCnbdParams> | undefined;
+  } = {},
 ): MbgCnbdFit {
-  const maxOrder = options.maxOrder ?? MAX_ORDER;
+  const { maxOrder = MAX_ORDER, orderOne, ...fitOptions } = options;
   const orders: OrderFit[] = [];
   for (let k = 1; k <= maxOrder; k++) {
     let fit: FitResult<MbgCnbdParams>;
     try {
-      fit = fitTransactionModel(mbgCnbdOfOrder(k), summary, options);
+      const previous = orders[orders.length - 1]?.fit.params;
+      // Each order starts from the last one's optimum, its rate prior rescaled (the Erlang rate is k times the purchase rate).
+      const start = previous ? { ...previous, alpha: (previous.alpha * (k - 1)) / k } : fitOptions.start;
+      fit = k === 1 && orderOne ? orderOne : fitTransactionModel(mbgCnbdOfOrder(k), summary, { ...fitOptions, ...(start ? { start } : {}) });
     } catch (error) {
       if (k === 1) throw error;
       break;

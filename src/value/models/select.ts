@@ -8,8 +8,8 @@
  */
 import { bgNbd } from './bg-nbd.js';
 import { ModelFitError, ModelInputError, ModelNumericError } from './errors.js';
-import { fitTransactionModel } from './fit.js';
-import { fitMbgCnbd } from './mbg-cnbd-k.js';
+import { fitTransactionModel, type FitResult } from './fit.js';
+import { fitMbgCnbd, type MbgCnbdParams } from './mbg-cnbd-k.js';
 import { mbgNbd } from './mbg-nbd.js';
 import { paretoNbd } from './pareto-nbd.js';
 import type { CompressedSummary } from './summary.js';
@@ -55,6 +55,8 @@ export interface FittedModel {
   readonly iterations: number;
   readonly customers: number;
   readonly groups: number;
+  /** The optimiser's result (for MBG/CNBD-k, of the chosen order). */
+  readonly fit: FitResult<Readonly<Record<string, number>>>;
 }
 
 const FIXED_ORDER_MODELS: Partial<Record<TransactionModelName, AnyTransactionModel>> = {
@@ -71,12 +73,19 @@ function bic(logLikelihood: number, parameters: number, customers: number): numb
  * Fits one model by name. MBG/CNBD-k needs the sum over customers of litt (sum of the log
  * inter-purchase times); without it, it cannot choose its order and is refused.
  */
-export function fitNamedModel(name: TransactionModelName, summary: CompressedSummary, sumLitt: number | null): FittedModel {
+export function fitNamedModel(
+  name: TransactionModelName,
+  summary: CompressedSummary,
+  sumLitt: number | null,
+  /** MBG/NBD fitted on the same summary: MBG/CNBD-k's order 1, reused. */
+  mbgNbdFit?: FittedModel,
+): FittedModel {
   if (name === 'mbgcnbd') {
     if (sumLitt === null) {
       throw new ModelInputError('mbgcnbd needs the purchase dates (litt, the sum of log inter-purchase times): give --transactions, not --summary');
     }
-    const fit = fitMbgCnbd(summary, sumLitt);
+    const orderOne = mbgNbdFit?.name === 'mbgnbd' ? (mbgNbdFit.fit as unknown as FitResult<MbgCnbdParams>) : undefined;
+    const fit = fitMbgCnbd(summary, sumLitt, { orderOne });
     return {
       name,
       model: fit.model as unknown as AnyTransactionModel,
@@ -89,6 +98,7 @@ export function fitNamedModel(name: TransactionModelName, summary: CompressedSum
       iterations: fit.orders.reduce((s, o) => s + o.fit.iterations, 0),
       customers: fit.fit.customers,
       groups: fit.fit.groups,
+      fit: fit.fit,
     };
   }
   const model = FIXED_ORDER_MODELS[name];
@@ -107,6 +117,7 @@ export function fitNamedModel(name: TransactionModelName, summary: CompressedSum
     iterations: fit.iterations,
     customers: fit.customers,
     groups: fit.groups,
+    fit,
   };
 }
 
@@ -160,7 +171,7 @@ export function selectModel(request: ModelRequest, summary: CompressedSummary, o
   const failed: { name: TransactionModelName; error: Error }[] = [];
   for (const name of names) {
     try {
-      const fit = fitNamedModel(name, summary, options.sumLitt);
+      const fit = fitNamedModel(name, summary, options.sumLitt, fitted.find((c) => c.fit.name === 'mbgnbd')?.fit);
       const holdoutError = options.holdoutError ? options.holdoutError(fit) : null;
       fitted.push({ fit, holdoutError, score: holdoutError ?? fit.bic });
     } catch (error) {
@@ -171,17 +182,9 @@ export function selectModel(request: ModelRequest, summary: CompressedSummary, o
   }
   if (fitted.length === 0) throw failed[0]?.error ?? new ModelInputError('no candidate model to fit');
   const basis = options.holdoutError ? 'holdout' : 'bic';
-  const best = fitted.reduce((m, c) => (c.score < m.score ? c : m));
-  let chosen = best;
-  let reason: ChoiceReason = basis === 'holdout' ? 'lowest_holdout_error' : 'lowest_bic';
-  if (aliveUnknownWithoutRepeat(best.fit.name)) {
-    const flawless = fitted.filter((c) => !aliveUnknownWithoutRepeat(c.fit.name));
-    const alternative = flawless.length > 0 ? flawless.reduce((m, c) => (c.score < m.score ? c : m)) : null;
-    if (alternative && comparable(basis, alternative.score, best.score)) {
-      chosen = alternative;
-      reason = 'comparable_without_alive_flaw';
-    }
-  }
+  const decision = decide(fitted.map((c) => ({ name: c.fit.name, score: c.score })), basis);
+  const chosen = fitted.find((c) => c.fit.name === decision.name) ?? fitted[0]!;
+  const reason = decision.reason;
   const candidates = names.map((name): Candidate => {
     const ok = fitted.find((c) => c.fit.name === name);
     if (ok) return candidateOf(ok.fit, ok.holdoutError, ok === chosen);
@@ -189,6 +192,24 @@ export function selectModel(request: ModelRequest, summary: CompressedSummary, o
     return { name, parameters: null, logLikelihood: null, bic: null, holdoutError: null, chosen: false, error };
   });
   return { chosen: chosen.fit, basis, reason, candidates };
+}
+
+/**
+ * The choice among scored candidates (holdout MAE or BIC: lower is better): the best, unless it
+ * is BG/NBD and the best model without its P(alive) flaw is comparable (COMPARABLE_*).
+ */
+export function decide(
+  scored: readonly { readonly name: TransactionModelName; readonly score: number }[],
+  basis: 'holdout' | 'bic',
+): { name: TransactionModelName; reason: ChoiceReason } {
+  const lowest = <T extends { score: number }>(list: readonly T[]): T | undefined => list.reduce<T | undefined>((m, c) => (m === undefined || c.score < m.score ? c : m), undefined);
+  const best = lowest(scored);
+  if (!best) throw new ModelInputError('no candidate model to choose from');
+  const reason: ChoiceReason = basis === 'holdout' ? 'lowest_holdout_error' : 'lowest_bic';
+  if (!aliveUnknownWithoutRepeat(best.name)) return { name: best.name, reason };
+  const alternative = lowest(scored.filter((c) => !aliveUnknownWithoutRepeat(c.name)));
+  if (alternative && comparable(basis, alternative.score, best.score)) return { name: alternative.name, reason: 'comparable_without_alive_flaw' };
+  return { name: best.name, reason };
 }
 
 function comparable(basis: 'holdout' | 'bic', alternative: number, best: number): boolean {
