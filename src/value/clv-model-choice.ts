@@ -43,10 +43,11 @@ export function choosePipelineModel(request: ModelRequest, summary: CompressedSu
  * `p_alive_reason`, so no customer whose only order is years old shows "100% alive".
  */
 export function publishedAlive(model: TransactionModelName, x: Sql, pAlive: Sql): { pAlive: Sql; reason: Sql } {
-  if (!aliveUnknownWithoutRepeat(model)) return { pAlive, reason: sql`CAST(NULL AS VARCHAR)` };
+  // One form for every model (the flag is a bound value), so both columns keep a nullable type on every engine.
+  const notEstimable = sql`${x} = 0 AND ${aliveUnknownWithoutRepeat(model)}`;
   return {
-    pAlive: sql`CASE WHEN ${x} = 0 THEN CAST(NULL AS DOUBLE) ELSE ${pAlive} END`,
-    reason: sql`CASE WHEN ${x} = 0 THEN ${P_ALIVE_NO_REPEAT_UNDER_BGNBD} ELSE CAST(NULL AS VARCHAR) END`,
+    pAlive: sql`CASE WHEN ${notEstimable} THEN NULL ELSE ${pAlive} END`,
+    reason: sql`CASE WHEN ${notEstimable} THEN ${P_ALIVE_NO_REPEAT_UNDER_BGNBD} ELSE NULL END`,
   };
 }
 
