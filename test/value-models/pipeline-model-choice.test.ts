@@ -4,6 +4,8 @@ import { runPipeline } from '../../src/pipeline/index.js';
 import { sql } from '../../src/store/index.js';
 import { totalLogInterPurchaseWeeks } from '../../src/value/clv-model-choice.js';
 import { COMPARABLE_BIC_DIFFERENCE } from '../../src/value/models/select.js';
+import { customer360 } from '../../src/dashboard/customer-360.js';
+import { customerProfile } from '../../src/profiles/index.js';
 import { loadDemoCompany, type DemoCompany } from '../helpers/demo-company.js';
 import { memoryStore } from '../helpers/fixtures.js';
 
@@ -81,5 +83,13 @@ describe('the clv step chooses its model (value.clv.model: auto, the default)', 
     expect(Number(classes?.reasons)).toBe(once?.n);
     expect(Number(classes?.tiers)).toBe(once?.n);
     expect(Number(classes?.valued)).toBe(once?.n);
+    // The profile API and the customer 360 carry the NULL and its reason.
+    const [person] = await company.engine.query<{ person_id: string }>(sql`SELECT person_id FROM customer_clv WHERE frequency = 0 ORDER BY person_id LIMIT 1`);
+    const id = person?.person_id ?? '';
+    const config = parseConfig({ value: { clv: { model: 'bgnbd' } } });
+    const profile = await customerProfile(company.engine, config, id);
+    expect(profile.value).toMatchObject({ p_alive: null, p_alive_reason: 'bgnbd_no_repeat_purchase' });
+    const view = await customer360(company.engine, config, id);
+    expect(view.value).toMatchObject({ pAlive: null, pAliveReason: 'bgnbd_no_repeat_purchase', pAliveCurve: [] });
   });
 });
