@@ -26,11 +26,14 @@ export async function totalLogInterPurchaseWeeks(engine: Engine): Promise<number
     n: 2_147_483_647,
     rankAs: 'position',
   });
-  const [row] = await engine.query<{ litt: number | null }>(sql`SELECT sum(ln(${d.cast(sql`b.period - a.period`, 'float')})) AS litt
+  // Gaps are whole weeks, so they come back counted by length (a few hundred rows at most) and the
+  // logarithms are taken here: no engine-specific log function in the SQL.
+  const gaps = await engine.query<{ gap: number; n: number }>(sql`SELECT gap, count(*) AS n FROM (
+    SELECT b.period - a.period AS gap
     FROM (SELECT person_id, period, ${int(sql`position + 1`)} AS next_position FROM (${ranked}) AS r1) AS a
     JOIN (SELECT person_id, period, ${int(sql`position`)} AS position FROM (${ranked}) AS r2) AS b
-      ON b.person_id = a.person_id AND b.position = a.next_position`);
-  return Number(row?.litt ?? 0);
+      ON b.person_id = a.person_id AND b.position = a.next_position) AS pairs GROUP BY gap`);
+  return gaps.reduce((sum, g) => sum + Number(g.n) * Math.log(Number(g.gap)), 0);
 }
 
 /** The configured model, or with `auto` the candidate of lowest BIC (preferring one without the P(alive) flaw when comparable). */
