@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { conditionalExpectedTransactions, mbgNbd, probabilityAlive } from '../../src/value/models/index.js';
 import {
   fitMbgCnbd,
@@ -67,6 +68,32 @@ describe('MBG/CNBD-k', () => {
       }
     }
     expect(k1.expectedTransactions(params, 52)).toBeCloseTo(mbgNbd.expectedTransactions(params, 52), 8);
+  });
+
+  it('log-likelihood is finite, P(alive) within [0, 1] and below 1 when x = 0, expectations finite and growing with t, for any valid customer and parameters', () => {
+    // Summaries count at most one purchase per period, so T >= x; rates stay below ~40 a period.
+    const shape = fc.double({ min: 1e-3, max: 20, noNaN: true });
+    const scale = fc.double({ min: 0.5, max: 1e3, noNaN: true });
+    const beta = fc.double({ min: 1e-3, max: 1e3, noNaN: true });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), shape, scale, beta, beta, fc.integer({ min: 0, max: 300 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 500, noNaN: true }), (k, r, alpha, a, b, x, share, extra) => {
+        const T = x + extra;
+        const tx = x === 0 ? 0 : share * T;
+        const params = { r, alpha, a, b };
+        const model = mbgCnbdOfOrder(k);
+        expect(Number.isFinite(model.logLikelihood(params, x, tx, T))).toBe(true);
+        const alive = model.probabilityAlive(params, x, tx, T);
+        expect(alive).toBeGreaterThanOrEqual(0);
+        expect(alive).toBeLessThanOrEqual(1);
+        if (x === 0) expect(alive).toBeLessThan(1);
+        const near = model.conditionalExpectedTransactions(params, 4, x, tx, T);
+        const far = model.conditionalExpectedTransactions(params, 52, x, tx, T);
+        expect(Number.isFinite(far) && near >= 0).toBe(true);
+        // Equal up to rounding once every future purchase falls within 4 periods.
+        expect(far).toBeGreaterThanOrEqual(near * (1 - 1e-9));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('scores fitted parameters by the k they carry', () => {
