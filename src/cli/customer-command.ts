@@ -30,6 +30,18 @@ const text = (v: unknown): string => {
   return typeof v === 'string' ? v : JSON.stringify(v);
 };
 
+const NOT_ESTIMABLE: Record<Language, string> = {
+  en: 'not estimable (BG/NBD counts a customer without a repeat purchase as alive by construction)',
+  fr: 'non estimable (BG/NBD tient par construction pour actif un client sans second achat)',
+};
+
+/** His P(alive), or why the model cannot estimate it. */
+function pAliveText(value: Record<string, unknown>, lang: Language): string {
+  const p = num(value.p_alive);
+  if (p === null) return value.p_alive_reason ? NOT_ESTIMABLE[lang] : '-';
+  return `${Math.round(100 * p)}%`;
+}
+
 function printCard(card: CustomerCard, currency: string, lang: Language): void {
   const c = card.value ?? {};
   const p = (field: string): string => text(card.profile[field]?.value);
@@ -41,7 +53,7 @@ function printCard(card: CustomerCard, currency: string, lang: Language): void {
   if (card.consents.length > 0) console.log(`  consent history: ${card.consents.map((k) => `${k.channel} ${k.status} (${formatDate(new Date(k.at))}, ${k.source})`).join('; ')}`);
   console.log('\nValue');
   console.log(`  ${text(c.orders)} orders, revenue ${formatMoney(num(c.revenue), currency)}, gross margin ${formatMoney(num(c.gross_margin), currency)}, net contribution ${formatMoney(num(c.net_contribution), currency)}`);
-  console.log(`  first purchase ${text(c.first_purchase)}, last ${text(c.last_purchase)}; predicted CLV ${formatMoney(num(c.clv), currency)}, P(alive) ${num(c.p_alive) === null ? '-' : `${Math.round(100 * (num(c.p_alive) ?? 0))}%`}`);
+  console.log(`  first purchase ${text(c.first_purchase)}, last ${text(c.last_purchase)}; predicted CLV ${formatMoney(num(c.clv), currency)}, P(alive) ${pAliveText(c, lang)}`);
   console.log('\nClasses');
   for (const reason of card.classes) {
     console.log(`  ${reason.dimension}: ${reason.value}`);

@@ -23,15 +23,34 @@ export async function printValueSummary(engine: Engine): Promise<void> {
       ]),
     ),
   );
-  const [model] = await engine.query<{ model: string; params?: string; converged?: boolean; skipped?: string }>(sql`SELECT * FROM clv_model`);
+  const [model] = await engine.query<{ model: string; params?: string; converged?: boolean; skipped?: string } & ModelChoiceRow>(sql`SELECT * FROM clv_model`);
   if (model?.params) {
     const params = Object.entries(JSON.parse(model.params) as Record<string, number>)
       .map(([k, v]) => `${k} ${formatNumber(v)}`)
       .join(', ');
-    console.log(`\nlifetime value: ${model.model} (${params})${model.converged ? '' : ', not converged'}`);
+    console.log(`\nlifetime value: ${model.model} (${params})${model.converged ? '' : ', not converged'}${choiceText(model)}`);
   } else if (model?.skipped) {
     console.log(`\nlifetime value not predicted: ${model.skipped}`);
   }
+}
+
+type ModelChoiceRow = {
+  requested_model?: string;
+  choice_reason?: string;
+  candidates?: string;
+};
+
+const CHOICE_REASONS: Record<string, string> = {
+  lowest_bic: 'lowest BIC',
+  lowest_holdout_error: 'lowest holdout error',
+  comparable_without_alive_flaw: 'as good as BG/NBD (docs/value.md) without its P(alive) = 1 for one-time buyers',
+};
+
+/** How `value.clv.model: auto` chose the model, empty when a model was configured by name. */
+function choiceText(model: ModelChoiceRow): string {
+  if (model.requested_model !== 'auto' || !model.candidates) return '';
+  const fitted = (JSON.parse(model.candidates) as { parameters: unknown }[]).filter((c) => c.parameters !== null).length;
+  return `, chosen among ${fitted}: ${CHOICE_REASONS[model.choice_reason ?? ''] ?? model.choice_reason}`;
 }
 
 const CLASS_TITLES: readonly [ClassDimension, string][] = [

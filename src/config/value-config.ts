@@ -39,8 +39,12 @@ export const valueConfigSchema = z
       .prefault({}),
     clv: z
       .object({
-        /** Transaction model fitted on the whole base. */
-        model: z.enum(['bgnbd', 'paretonbd', 'mbgnbd']).default('bgnbd'),
+        /**
+         * Transaction model fitted on the whole base; `auto` fits BG/NBD, Pareto/NBD, MBG/NBD and
+         * MBG/CNBD-k and keeps the lowest BIC, preferring a model without BG/NBD's P(alive) flaw when
+         * comparable (docs/value.md, "Choosing the model").
+         */
+        model: z.enum(['auto', 'bgnbd', 'paretonbd', 'mbgnbd', 'mbgcnbd']).default('auto'),
         /** CLV horizon in weeks. */
         horizonWeeks: z.number().int().min(1).max(520).default(52),
         /** Yearly discount rate. */

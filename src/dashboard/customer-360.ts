@@ -6,6 +6,7 @@ import { customerProfile, type CustomerProfile, type ProfileReader } from '../pr
 import { customerPath } from '../segments/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
 import { pAliveCurve } from './p-alive-curve.js';
+import { P_ALIVE_NO_REPEAT_UNDER_BGNBD } from '../value/clv-model-choice.js';
 import type { customer360Schema } from './schemas.js';
 import { textOrNull } from './text.js';
 import { personOrders, timeline } from './timeline.js';
@@ -104,7 +105,7 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
     pendingProfile,
     pendingOrders,
     timeline(engine, records, pendingProfile.then((p) => p.lastEvents), pendingOrders),
-    engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, expected_transactions FROM customer_classes
+    engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, p_alive_reason, expected_transactions FROM customer_classes
       WHERE person_id = ${personId}`),
     fittedModel(engine),
     cardParts(engine, personId),
@@ -125,6 +126,7 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
       },
       clv: numberOrNull(value?.clv),
       pAlive: numberOrNull(value?.p_alive),
+      pAliveReason: value?.p_alive_reason === P_ALIVE_NO_REPEAT_UNDER_BGNBD ? P_ALIVE_NO_REPEAT_UNDER_BGNBD : null,
       expectedTransactions: numberOrNull(value?.expected_transactions),
       pAliveCurve: fit ? pAliveCurve(fit.model, fit.params, orders.map((o) => o.ordered_at), fit.asOf) : [],
     },

@@ -1,4 +1,5 @@
-import { bgNbd, mbgNbd, paretoNbd, type TransactionModelName } from '../value/models/index.js';
+import { bgNbd, mbgCnbd, mbgNbd, paretoNbd, type TransactionModelName } from '../value/models/index.js';
+import { aliveUnknownWithoutRepeat } from '../value/models/select.js';
 
 const DAY = 86_400_000;
 /** The Monday the CLV step counts weeks from (src/value/clv-step.ts): the curve must meet its P(alive). */
@@ -13,6 +14,7 @@ const MODELS: Readonly<Record<TransactionModelName, AliveModel>> = {
   bgnbd: bgNbd,
   paretonbd: paretoNbd,
   mbgnbd: mbgNbd,
+  mbgcnbd: mbgCnbd,
 };
 
 /** Calendar week number, as the CLV step's SQL counts it (whole days from the origin, by 7). */
@@ -41,9 +43,11 @@ export function pAliveCurve(model: string, params: Params, purchases: readonly D
     const seen = weeks.filter((w) => w <= week);
     const x = seen.length - 1;
     const tx = (seen.at(-1) ?? firstWeek) - firstWeek;
-    return { date: new Date(ms).toISOString().slice(0, 10), pAlive: formula.probabilityAlive(params, x, tx, week - firstWeek) };
+    return { date: new Date(ms).toISOString().slice(0, 10), x, pAlive: formula.probabilityAlive(params, x, tx, week - firstWeek) };
   });
   const x = weeks.length - 1;
   const last = { date: asOf.toISOString().slice(0, 10), pAlive: formula.probabilityAlive(params, x, (weeks.at(-1) ?? firstWeek) - firstWeek, weekOf(asOf) - firstWeek) };
-  return [...points.filter((p) => p.date < last.date), last];
+  // BG/NBD's P(alive) before a repeat purchase is 1 by construction, not an estimate: no point is drawn for it.
+  const estimable = (x: number): boolean => x > 0 || !aliveUnknownWithoutRepeat(model as TransactionModelName);
+  return [...points.filter((p) => p.date < last.date && estimable(p.x)).map(({ date, pAlive }) => ({ date, pAlive })), ...(estimable(x) ? [last] : [])];
 }

@@ -188,6 +188,10 @@ export const customer360Schema = z
       rfm: z.object({ r: z.number().nullable(), f: z.number().nullable(), m: z.number().nullable(), segment: z.string().nullable() }),
       clv: money.nullable(),
       pAlive: z.number().nullable(),
+      pAliveReason: z
+        .enum(['bgnbd_no_repeat_purchase'])
+        .nullable()
+        .openapi({ description: 'Why pAlive is null although he bought: bgnbd_no_repeat_purchase = BG/NBD counts a customer without repeat purchase as alive by construction.' }),
       expectedTransactions: z.number().nullable(),
       pAliveCurve: z.array(z.object({ date: z.string(), pAlive: z.number() })),
     }),

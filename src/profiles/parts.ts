@@ -61,7 +61,7 @@ export const VALUE_COLUMNS = [
   'orders', 'revenue', 'gross_margin', 'net_contribution', 'first_purchase', 'last_purchase', 'recency_days', 'tenure_days',
   'categories', 'category_list', 'clv', 'p_alive', 'expected_transactions', 'predicted_value', 'rfm_segment', 'rfm_code',
   'value_tier', 'value_column', 'grid', 'digital_type', 'online_move', 'attachment', 'potential', 'share_of_wallet', 'gap_categories',
-  'preferred_channel',
+  'preferred_channel', 'p_alive_reason',
 ] as const;
 
 /** Dates of the digital row that its explanation formats. */

@@ -15,6 +15,7 @@ export const CLASS_PARTS: readonly Part[] = [
     columns: { r_score: 'r_score', f_score: 'f_score', m_score: 'm_score', rfm_code: 'rfm_code', rfm_segment: 'segment' },
   },
   { table: 'customer_clv', columns: { p_alive: 'p_alive', expected_transactions: 'expected_transactions', clv: 'clv' } },
+  { table: 'customer_clv', columns: { p_alive_reason: 'p_alive_reason' } },
   {
     table: 'customer_value_tiers',
     columns: {

@@ -21,13 +21,17 @@ export const valueTiers: PipelineStep = {
     const minYearDays = config.segments.potential.minYearDays;
     const years = sql`(greatest(CAST(${d.daysBetween(sql`f.first_purchase`, sql`${asOf}`)} AS DOUBLE), ${minYearDays}) / 365.25)`;
     const costs = sql`(f.returned_margin + f.cost_to_serve + f.contact_cost)`;
+    // A P(alive) published as not estimable (p_alive_reason) stays NULL; the costs are then weighted
+    // as the model's own CLV counts that customer: alive (BG/NBD before a repeat purchase).
+    const publishedAliveOrZero = sql`CASE WHEN c.p_alive_reason IS NULL THEN coalesce(c.p_alive, 0.0) END`;
+    const costWeight = sql`CASE WHEN c.p_alive_reason IS NULL THEN coalesce(c.p_alive, 0.0) ELSE 1.0 END`;
     const base = sql`SELECT f.person_id AS person_id, f.orders AS orders, CAST(f.revenue AS DOUBLE) AS revenue,
       CAST(f.gross_margin AS DOUBLE) AS gross_margin, ${costs} AS costs,
       CAST(f.gross_margin AS DOUBLE) - ${costs} AS contribution,
       (CAST(f.gross_margin AS DOUBLE) - ${costs}) / ${years} AS yearly_contribution,
       ${costs} / ${years} AS yearly_costs,
-      coalesce(c.clv, 0.0) AS clv, coalesce(c.p_alive, 0.0) AS p_alive,
-      coalesce(c.clv, 0.0) - ${costs} / ${years} * ${horizonYears} * coalesce(c.p_alive, 0.0) AS predicted_value
+      coalesce(c.clv, 0.0) AS clv, ${publishedAliveOrZero} AS p_alive,
+      coalesce(c.clv, 0.0) - ${costs} / ${years} * ${horizonYears} * ${costWeight} AS predicted_value
       FROM customer_facts AS f LEFT JOIN customer_clv AS c ON c.person_id = f.person_id WHERE f.orders > 0`;
     const unprofitable: Sql[] = [];
     if (t.unprofitableOnHistory) unprofitable.push(sql`(orders >= ${t.minOrdersForHistory} AND contribution < 0)`);

@@ -32,9 +32,11 @@ export interface ClvInput {
   } | null;
   readonly calibrationEnd: Date;
   readonly observationEnd: Date;
+  /** Per customer, sum of ln(inter-purchase periods) of the calibration purchases (MBG/CNBD-k); absent without purchase dates. */
+  readonly litt?: Float64Array | null;
 }
 
-function reader(file: string): Sql {
+export function reader(file: string): Sql {
   const ext = extname(file).toLowerCase();
   if (ext === '.parquet' || ext === '.pq') return sql`read_parquet(${file})`;
   if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return sql`read_json_auto(${file})`;
@@ -42,7 +44,7 @@ function reader(file: string): Sql {
 }
 
 /** Period number of a timestamp: days, weeks starting on Monday, or calendar months. */
-function periodOf(period: Period, at: Sql): Sql {
+export function periodOf(period: Period, at: Sql): Sql {
   if (period === 'month') return sql`(year(${at}) * 12 + month(${at}) - 1)`;
   const days = sql`date_diff('day', DATE '1970-01-05', CAST(${at} AS DATE))`;
   return period === 'day' ? days : sql`floor(${days} / 7)`;

@@ -8,13 +8,15 @@ import {
   customerLifetimeValue,
   expectedSpend,
   fitGammaGamma,
-  fitTransactionModel,
+  mbgCnbd,
   mbgNbd,
   paretoNbd,
   probabilityAlive,
+  totalLogInterPurchaseTimes,
   type TransactionModel,
   type TransactionModelName,
 } from './models/index.js';
+import { aliveUnknownWithoutRepeat, selectModel, type Candidate, type FittedModel, type ModelRequest, type ModelSelection } from './models/select.js';
 
 type AnyModel = TransactionModel<Readonly<Record<string, number>>>;
 
@@ -23,10 +25,13 @@ export const TRANSACTION_MODELS: Record<TransactionModelName, AnyModel> = {
   bgnbd: bgNbd as unknown as AnyModel,
   paretonbd: paretoNbd as unknown as AnyModel,
   mbgnbd: mbgNbd as unknown as AnyModel,
+  // Scores by the order k its fitted parameters carry; fitted through `selectModel` (it chooses k).
+  mbgcnbd: mbgCnbd as unknown as AnyModel,
 };
 
 export interface ClvRunOptions {
-  readonly model: TransactionModelName;
+  /** A model by name, or 'auto': chosen by holdout error when the input has a holdout, else by BIC. */
+  readonly model: ModelRequest;
   readonly horizon: number;
   readonly discountRate: number;
   /** Margin over revenue applied to spend; per customer from the input's costs when absent and known, else 1 (revenue). */
@@ -61,13 +66,19 @@ export interface ClvReport {
   readonly calibrationEnd: string;
   readonly observationEnd: string;
   readonly holdout: ReturnType<typeof holdoutReport> | null;
+  /** What was asked ('auto' or a name), how the model was chosen, and every candidate's figures. */
+  readonly requestedModel: ModelRequest;
+  readonly choice: { readonly basis: ModelSelection['basis']; readonly reason: ModelSelection['reason'] };
+  readonly candidates: readonly Candidate[];
+  /** Customers without repeat purchase whose P(alive) is 1 by construction (BG/NBD), so not an estimate. */
+  readonly pAliveNotEstimable: number;
 }
 
 /** Fits the models on the summary, predicts per customer, and compares with the holdout when there is one. */
 export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvReport; rows: ClvCustomerRow[] } {
-  const model = TRANSACTION_MODELS[options.model];
   const summary = { x: input.x, tx: input.tx, T: input.T };
-  const fit = fitTransactionModel(model, compressSummary(summary));
+  const selection = chooseModel(input, options.model);
+  const { model, params, logLikelihood } = selection.chosen;
   const n = input.ids.length;
   const hasSpend = input.monetary.some((m, i) => m > 0 && (input.x[i] ?? 0) > 0);
   const spendFit = hasSpend ? fitGammaGamma(input.x, input.monetary) : null;
@@ -82,13 +93,13 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     valuedOn = 'margin';
   }
   const valued = Float64Array.from(spend, (s, i) => s * (margin[i] ?? 1));
-  const clv = customerLifetimeValue(model, fit.params, summary, valued, {
+  const clv = customerLifetimeValue(model, params, summary, valued, {
     horizon: options.horizon,
     discountRate: options.discountRate,
     marginRate: 1,
   });
-  const alive = probabilityAlive(model, fit.params, summary);
-  const expected = conditionalExpectedTransactions(model, fit.params, options.horizon, summary);
+  const alive = probabilityAlive(model, params, summary);
+  const expected = conditionalExpectedTransactions(model, params, options.horizon, summary);
   const rows: ClvCustomerRow[] = input.ids.map((id, i) => ({
     id,
     frequency: input.x[i] ?? 0,
@@ -101,12 +112,12 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     clv: clv[i] ?? 0,
   }));
   const report: ClvReport = {
-    model: options.model,
-    params: { ...fit.params },
-    standardErrors: { ...fit.standardErrors },
-    logLikelihood: fit.logLikelihood,
-    converged: fit.converged,
-    iterations: fit.iterations,
+    model: selection.chosen.name,
+    params: { ...params },
+    standardErrors: { ...selection.chosen.standardErrors },
+    logLikelihood,
+    converged: selection.chosen.converged,
+    iterations: selection.chosen.iterations,
     spend: spendFit
       ? {
           p: spendFit.params.p,
@@ -118,15 +129,35 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
         }
       : null,
     customers: n,
-    groups: fit.groups,
+    groups: selection.chosen.groups,
     horizon: options.horizon,
     discountRate: options.discountRate,
     valuedOn,
     calibrationEnd: input.calibrationEnd.toISOString(),
     observationEnd: input.observationEnd.toISOString(),
-    holdout: input.holdout ? holdoutReport(model, fit.params, input) : null,
+    holdout: input.holdout ? holdoutReport(model, params, input) : null,
+    requestedModel: options.model,
+    choice: { basis: selection.basis, reason: selection.reason },
+    candidates: selection.candidates,
+    pAliveNotEstimable: aliveUnknownWithoutRepeat(selection.chosen.name) ? input.x.filter((x) => x === 0).length : 0,
   };
   return { report, rows };
+}
+
+/**
+ * The transaction model asked for, or with 'auto' the candidate with the lowest holdout error
+ * (when the input has a holdout) or BIC; MBG/CNBD-k takes part when the input has litt.
+ */
+export function chooseModel(input: ClvInput, request: ModelRequest): ModelSelection {
+  const data = compressSummary({ x: input.x, tx: input.tx, T: input.T });
+  const holdout = input.holdout;
+  const summary = { x: input.x, tx: input.tx, T: input.T };
+  const holdoutError = holdout
+    ? (fitted: FittedModel): number =>
+        compareHoldout(input.x, conditionalExpectedTransactions(fitted.model, fitted.params, holdout.length, summary), holdout.x).meanAbsoluteError
+    : undefined;
+  const sumLitt = input.litt ? totalLogInterPurchaseTimes({ ...summary, litt: input.litt }) : null;
+  return selectModel(request, data, { sumLitt, holdoutError });
 }
 
 /**

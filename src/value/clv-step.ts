@@ -1,11 +1,10 @@
 import { sql, type Engine, type Sql } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
 import { dropTables, replaceTable } from '../pipeline/tables.js';
-import { TRANSACTION_MODELS } from './clv-run.js';
+import { choiceColumns, choosePipelineModel, publishedAlive, totalLogInterPurchaseWeeks } from './clv-model-choice.js';
 import {
   customerLifetimeValue,
   fitGammaGamma,
-  fitTransactionModel,
   ModelFitError,
   ModelInputError,
   ModelNumericError,
@@ -54,7 +53,7 @@ export const clv: PipelineStep = {
       warn(`lifetime value not predicted: ${reason}`);
       await replaceTable(engine, 'customer_clv', sql`SELECT person_id, x AS frequency, tx AS recency, T AS T, monetary,
         CAST(NULL AS DOUBLE) AS p_alive, CAST(NULL AS DOUBLE) AS expected_transactions, CAST(NULL AS DOUBLE) AS expected_spend,
-        CAST(NULL AS DOUBLE) AS clv FROM clv_summary`);
+        CAST(NULL AS DOUBLE) AS clv, CAST(NULL AS VARCHAR) AS p_alive_reason FROM clv_summary`);
       await replaceTable(engine, 'clv_model', sql`SELECT ${settings.model} AS model, ${reason} AS skipped`);
       await dropTables(engine, ['clv_person_orders', 'clv_periods', 'clv_summary']);
     };
@@ -67,12 +66,11 @@ export const clv: PipelineStep = {
       groupOf: new Int32Array(0),
       customers: groups.reduce((s, g) => s + Number(g.n), 0),
     };
-    const model = TRANSACTION_MODELS[settings.model];
     const repeaters = await engine.query<{ x: number; m: number }>(sql`SELECT x, monetary AS m FROM clv_summary WHERE x > 0 AND monetary > 0`);
-    let fit;
+    let selection;
     let spend;
     try {
-      fit = fitTransactionModel(model, summary);
+      selection = choosePipelineModel(settings.model, summary, await totalLogInterPurchaseWeeks(engine));
       spend = fitGammaGamma(Float64Array.from(repeaters, (r) => Number(r.x)), Float64Array.from(repeaters, (r) => Number(r.m)));
     } catch (error) {
       // Too little or degenerate data is a fact about the base, not a failure of the run.
@@ -81,6 +79,8 @@ export const clv: PipelineStep = {
       }
       throw error;
     }
+    const { model, params } = selection.chosen;
+    const fit = { params, logLikelihood: selection.chosen.logLikelihood, converged: selection.chosen.converged };
     const perWeek = Math.pow(1 + settings.discountRate, 1 / WEEKS_PER_YEAR) - 1;
     const unitClv = customerLifetimeValue(model, fit.params, summary, new Float64Array(groups.length).fill(1), {
       horizon: settings.horizonWeeks,
@@ -106,14 +106,15 @@ export const clv: PipelineStep = {
     // Gamma-Gamma conditional expected spend, Fader, Hardie & Lee (2005) "RFM and CLV", eq. (5).
     const expectedSpend = sql`(${gamma} + s.x * s.monetary) * ${p} / (${p} * s.x + ${q} - 1)`;
     const valueRate = settings.valueOn === 'margin' ? sql`s.margin_rate` : sql`1.0`;
+    const alive = publishedAlive(selection.chosen.name, sql`s.x`, sql`g.p_alive`);
     await replaceTable(engine, 'customer_clv', sql`SELECT s.person_id AS person_id, s.x AS frequency, s.tx AS recency, s.T AS T,
-      s.monetary AS monetary, g.p_alive AS p_alive, g.expected_transactions AS expected_transactions,
-      ${expectedSpend} AS expected_spend, g.unit_clv * ${expectedSpend} * ${valueRate} AS clv
+      s.monetary AS monetary, ${alive.pAlive} AS p_alive, g.expected_transactions AS expected_transactions,
+      ${expectedSpend} AS expected_spend, g.unit_clv * ${expectedSpend} * ${valueRate} AS clv, ${alive.reason} AS p_alive_reason
       FROM clv_summary AS s JOIN clv_groups AS g ON g.x = s.x AND g.tx = s.tx AND g.T = s.T`);
-    await replaceTable(engine, 'clv_model', sql`SELECT ${settings.model} AS model, ${JSON.stringify(fit.params)} AS params,
+    await replaceTable(engine, 'clv_model', sql`SELECT ${selection.chosen.name} AS model, ${JSON.stringify(fit.params)} AS params,
       ${fit.logLikelihood} AS log_likelihood, ${fit.converged} AS converged, ${JSON.stringify(spend.params)} AS spend_params,
       ${spend.frequencySpendCorrelation} AS frequency_spend_correlation, ${summary.customers} AS customers, ${groups.length} AS groups_count,
-      ${settings.horizonWeeks} AS horizon_weeks, ${settings.valueOn} AS value_on`);
+      ${settings.horizonWeeks} AS horizon_weeks, ${settings.valueOn} AS value_on, ${choiceColumns(settings.model, selection)}`);
     await dropTables(engine, ['clv_person_orders', 'clv_periods', 'clv_summary', 'clv_groups']);
   },
 };

@@ -51,10 +51,11 @@ describe('the P(alive) curve', () => {
   const params = { r: 0.6, alpha: 7, a: 1.4, b: 5 };
   const day = (s: string): Date => new Date(`${s}T12:00:00Z`);
 
-  it('is 1 after a first purchase, jumps up at each purchase, decays between, and ends at the model value', () => {
+  it('starts at the second purchase under BG/NBD (before it, 1 by construction, not estimable), jumps up at each purchase, decays between, and ends at the model value', () => {
     const purchases = [day('2024-01-10'), day('2024-03-05'), day('2024-06-20')];
     const curve = pAliveCurve('bgnbd', params, purchases, day('2025-01-15'));
-    expect(curve[0]).toEqual({ date: '2024-01-10', pAlive: 1 });
+    expect(curve[0]?.date).toBe('2024-03-05');
+    expect(curve[0]?.pAlive).toBeLessThan(1);
     const at = (d: string): number => curve.find((p) => p.date === d)?.pAlive ?? NaN;
     expect(at('2024-06-20')).toBeGreaterThan(at('2024-06-01'));
     expect(at('2024-12-01')).toBeLessThan(at('2024-08-01'));
@@ -64,7 +65,15 @@ describe('the P(alive) curve', () => {
       date: '2025-01-15',
       pAlive: bgNbd.probabilityAlive(params, 2, weeks(purchases[2] as Date) - first, weeks(day('2025-01-15')) - first),
     });
-    expect(curve.filter((p) => p.date.endsWith('-01')).length).toBe(12);
+    // The firsts of April 2024 to January 2025; February and March come before the second purchase.
+    expect(curve.filter((p) => p.date.endsWith('-01')).length).toBe(10);
+  });
+
+  it('starts at the first purchase, below 1, under a model that estimates P(alive) without repeat purchase', () => {
+    const curve = pAliveCurve('mbgnbd', params, [day('2024-01-10'), day('2024-03-05')], day('2025-01-15'));
+    expect(curve[0]?.date).toBe('2024-01-10');
+    expect(curve[0]?.pAlive).toBeLessThan(1);
+    expect(pAliveCurve('bgnbd', params, [day('2024-01-10')], day('2025-01-15'))).toEqual([]);
   });
 
   it('is empty without purchases or for an unknown model', () => {

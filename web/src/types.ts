@@ -112,6 +112,7 @@ export interface Customer360 {
     rfm: { r: number | null; f: number | null; m: number | null; segment: string | null };
     clv: number | null;
     pAlive: number | null;
+    pAliveReason: 'bgnbd_no_repeat_purchase' | null;
     expectedTransactions: number | null;
     pAliveCurve: { date: string; pAlive: number }[];
   };

@@ -88,7 +88,7 @@ export const FIELDS: readonly FieldSpec[] = [
   column('f_score', 'integer', cls('f_score', 'Frequency score, 1 to 5.', 'Note de fréquence, de 1 à 5.')),
   column('m_score', 'integer', cls('m_score', 'Monetary score, 1 to 5.', 'Note de montant, de 1 à 5.')),
   column('clv', 'number', cls('clv', 'Predicted customer lifetime value (EUR, discounted, over the CLV horizon; basis as configured: margin or revenue).', 'Valeur vie client prédite (EUR, actualisée, sur l\'horizon CLV ; base configurée : marge ou chiffre d\'affaires).')),
-  column('p_alive', 'number', cls('p_alive', 'Probability he is still a customer (BG/NBD), 0 to 1.', 'Probabilité qu\'il soit encore client (BG/NBD), de 0 à 1.')),
+  column('p_alive', 'number', cls('p_alive', 'Probability he is still a customer (the CLV model), 0 to 1; empty when not estimable (BG/NBD, no repeat purchase).', 'Probabilité qu\'il soit encore client (le modèle de CLV), de 0 à 1 ; vide si non estimable (BG/NBD, pas de second achat).')),
   column('predicted_value', 'number', cls('predicted_value', 'Predicted value used for the tiers (EUR, net of costs).', 'Valeur prédite utilisée pour les niveaux (EUR, nette des coûts).')),
   column('attachment', 'number', cls('attachment', 'Attachment score, 0 to 1 (tenure, regularity, breadth, recency).', 'Score d\'attachement, de 0 à 1 (ancienneté, régularité, étendue, récence).')),
   column('potential', 'number', cls('potential', 'Potential: estimated yearly spending he makes elsewhere (EUR, wallet gap).', 'Potentiel : dépense annuelle estimée faite ailleurs (EUR, écart de portefeuille).')),

@@ -37,3 +37,7 @@ export type { MbgNbdParams } from './mbg-nbd.js';
 export { simulateMbgNbd } from './mbg-nbd-simulation.js';
 export { compareHoldout, cumulativeTracking } from './holdout.js';
 export type { FrequencyGroup, HoldoutComparison, Tracking, TrackingInput } from './holdout.js';
+export { fitMbgCnbd, mbgCnbd, mbgCnbdOfOrder, totalLogInterPurchaseTimes, MAX_ORDER } from './mbg-cnbd-k.js';
+export type { MbgCnbdFit, MbgCnbdFittedParams, MbgCnbdParams, OrderFit } from './mbg-cnbd-k.js';
+export { simulateMbgCnbd } from './mbg-cnbd-k-simulation.js';
+export type { SimulatedRegularCustomers } from './mbg-cnbd-k-simulation.js';

@@ -2,7 +2,7 @@
  * What the three transaction models (BG/NBD, Pareto/NBD, MBG/NBD) share: per-customer formulas
  * over (x, t_x, T), so fitting, scoring and CLV are written once over any of them.
  */
-export type TransactionModelName = 'bgnbd' | 'paretonbd' | 'mbgnbd';
+export type TransactionModelName = 'bgnbd' | 'paretonbd' | 'mbgnbd' | 'mbgcnbd';
 
 export interface TransactionModel<P extends Readonly<Record<string, number>>> {
   readonly name: TransactionModelName;

@@ -35,6 +35,12 @@ function pAliveChart(curve: Customer360['value']['pAliveCurve']): ChartOption {
   };
 }
 
+/** P(alive), or why the model cannot estimate it (BG/NBD before a repeat purchase). */
+function pAliveStat(pAlive: number | null, reason: Customer360['value']['pAliveReason']): HTMLElement {
+  if (pAlive === null && reason !== null) return stat(t('pAlive'), t('notEstimable'), t('pAliveNotEstimable'), { 'data-p-alive-reason': reason });
+  return stat(t('pAlive'), fmt.percent(pAlive));
+}
+
 function list(items: readonly Child[], empty = t('nothing')): HTMLElement {
   return items.length > 0 ? h('ul', { class: 'plain' }, items.map((item) => h('li', null, item))) : h('p', { class: 'hint' }, empty);
 }
@@ -52,7 +58,7 @@ function valueCard(c: Customer360): HTMLElement {
       stat(t('margin'), fmt.money(num(v.gross_margin))),
       stat(t('netContribution'), fmt.money(num(v.net_contribution))),
       stat(t('clv'), fmt.money(c.value.clv)),
-      stat(t('pAlive'), fmt.percent(c.value.pAlive)),
+      pAliveStat(c.value.pAlive, c.value.pAliveReason),
       stat(t('expectedTransactions'), fmt.number(c.value.expectedTransactions, 1)),
       stat(t('orders'), fmt.number(num(v.orders))),
     ),

@@ -1,0 +1,246 @@
+/**
+ * MBG/CNBD-k: MBG/NBD whose inter-purchase times are Erlang-k instead of exponential, so a
+ * customer who buys like clockwork and then misses his usual date is soon judged gone. k = 1 is
+ * MBG/NBD. Platzer & Reutterer (2016), "Ticking away the moments: timing regularity helps to better
+ * predict customer activity", Marketing Science 35(5); Reutterer, Platzer & Schroeder (2020),
+ * "Leveraging purchase regularity for predicting customer behavior the easy way", IJRM 38(1).
+ * Likelihood and P(alive) as in BTYDplus (R/mbg-cnbd-k.R, `xbgcnbd.LL`, `xbgcnbd.PAlive`).
+ *
+ * For a given k the likelihood depends on the data through (x, t_x, T) and one more statistic,
+ * litt = sum of the log inter-purchase times, which enters only as the additive term
+ * (k - 1) litt: it does not move the fit of (r, alpha, a, b) for a fixed k, only the choice of k.
+ * So a model of order k is fitted as any other model, and the orders are compared by adding
+ * (k - 1) sum(litt) to each fit's log-likelihood (`chooseOrder`).
+ */
+import { fitTransactionModel, type FitOptions, type FitResult } from './fit.js';
+import { ModelInputError } from './errors.js';
+import type { CompressedSummary, CustomerSummary } from './summary.js';
+import type { TransactionModel } from './transaction-model.js';
+import { betaln, gammaln, inverseOnePlusExp, logAddExp } from './special.js';
+
+/** r, alpha (Gamma prior of the Erlang rate lambda), a, b (Beta prior of the dropout p); k is the order. */
+export type MbgCnbdParams = {
+  readonly r: number;
+  readonly alpha: number;
+  readonly a: number;
+  readonly b: number;
+};
+
+/** Fitted parameters with the order: what `clv_model.params` and `--json` hold. */
+export type MbgCnbdFittedParams = MbgCnbdParams & { readonly k: number };
+
+/** BTYDplus searches k = 1..12 and stops when the log-likelihood falls twice in a row. */
+export const MAX_ORDER = 12;
+
+/** The order carried in fitted parameters wins over the model's own, so a fit can be scored by `mbgCnbd`. */
+function orderOf(params: MbgCnbdParams, fallback: number): number {
+  const k = (params as { readonly k?: number }).k;
+  return k === undefined ? fallback : k;
+}
+
+/**
+ * ln sum_{j<k} (r+kx)_j ((T-t_x)/(alpha+T))^j / j!: the Gamma mixture of P(no purchase in
+ * (t_x, T] | lambda), the Erlang-k survival (BTYDplus `S2`). Terms are positive, so no cancellation.
+ */
+function logSurvivalSum(k: number, shape: number, alpha: number, tx: number, T: number): number {
+  const ratio = (T - tx) / (alpha + T);
+  let term = 1;
+  let sum = 1;
+  for (let j = 1; j < k; j++) {
+    term *= ((shape + j - 1) * ratio) / j;
+    sum += term;
+  }
+  return Math.log(sum);
+}
+
+/** Log-likelihood of (x, t_x, T) for order k, without the (k-1) litt term (see the file comment). */
+function logLikelihoodGivenX(k: number, { r, alpha, a, b }: MbgCnbdParams, x: number): (tx: number, T: number) => number {
+  const shape = r + k * x;
+  // BTYDplus P1 (without litt) + P2 + P3: -x ln((k-1)!) + ln B(a,b+x+1)/B(a,b) + ln Gamma(r+kx)/Gamma(r) + r ln alpha.
+  const common = -x * gammaln(k) + betaln(a, b + x + 1) - betaln(a, b) + gammaln(shape) - gammaln(r) + r * Math.log(alpha);
+  const logDropNow = Math.log(a) - Math.log(b + x);
+  return (tx, T) => {
+    // ln[(alpha+T)^-(r+kx) (S1 + S2)] = ln[a/(b+x) (alpha+t_x)^-(r+kx) + (alpha+T)^-(r+kx) S2].
+    const alive = -shape * Math.log(alpha + T) + logSurvivalSum(k, shape, alpha, tx, T);
+    return common + logAddExp(alive, logDropNow - shape * Math.log(alpha + tx));
+  };
+}
+
+// BTYDplus xbgcnbd.PAlive: 1 / (1 + S1/S2), S1 = a/(b+x) ((alpha+T)/(alpha+t_x))^(r+kx).
+function probabilityAlive(k: number, { r, alpha, a, b }: MbgCnbdParams, x: number, tx: number, T: number): number {
+  const shape = r + k * x;
+  const logS1 = Math.log(a) - Math.log(b + x) + shape * (Math.log(alpha + T) - Math.log(alpha + tx));
+  return inverseOnePlusExp(logS1 - logSurvivalSum(k, shape, alpha, tx, T));
+}
+
+/**
+ * E[Y(t) | x, t_x, T], exactly rather than by BTYDplus's BG/NBD-shaped approximation (which needs
+ * the whole cohort for its bias correction, so it cannot score one customer). Given alive, the
+ * posterior of (lambda, i), i = Erlang phases already completed since t_x, is a mixture: weight
+ * pi_i proportional to (r+kx)_i ((T-t_x)/(alpha+T))^i / i! (the terms of the survival sum), and
+ * lambda | i ~ Gamma(r+kx+i, alpha+T). The n-th future purchase comes nk-i phases after T, so
+ * before T+t when N >= nk-i, N ~ Poisson(lambda t), which mixed over lambda is NegBin(r+kx+i,
+ * (alpha+T)/(alpha+T+t)); it happens only if the customer survived n-1 more dropout coins,
+ * E[(1-p)^(n-1)] with p ~ Beta(a, b+x+1). Hence
+ * E = P(alive) sum_i pi_i sum_j NB_i(j) Q(floor((j+i)/k)), Q(m) = sum_{n=1..m} E[(1-p)^(n-1)].
+ */
+function conditionalExpectedTransactions(k: number, params: MbgCnbdParams, t: number, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = params;
+  if (t <= 0) return 0;
+  const shape = r + k * x;
+  const ratio = (T - tx) / (alpha + T);
+  const rho = (alpha + T) / (alpha + T + t);
+  const survivalShape = b + x + 1;
+  const cumulativeSurvival = survivalSums(a, survivalShape);
+  let weight = 1;
+  let weights = 0;
+  let sum = 0;
+  for (let i = 0; i < k; i++) {
+    if (i > 0) weight *= ((shape + i - 1) * ratio) / i;
+    weights += weight;
+    if (weight === 0) continue;
+    sum += weight * negativeBinomialSum(shape + i, rho, (j) => cumulativeSurvival(Math.floor((j + i) / k)));
+  }
+  return probabilityAlive(k, params, x, tx, T) * (sum / weights);
+}
+
+/** Q(m) = sum_{n=1..m} B(a, B+n-1)/B(a, B), memoised as m grows. */
+function survivalSums(a: number, B: number): (m: number) => number {
+  const cumulative = [0];
+  let term = 1;
+  return (m) => {
+    while (cumulative.length <= m) {
+      const n = cumulative.length;
+      if (n > 1) term *= (B + n - 2) / (a + B + n - 2);
+      cumulative.push((cumulative[n - 1] ?? 0) + term);
+    }
+    return cumulative[m] ?? 0;
+  };
+}
+
+/**
+ * sum_j NB(j; shape, rho) f(j), NB(j) = Gamma(shape+j)/(Gamma(shape) j!) rho^shape (1-rho)^j,
+ * walking out from the mode (evaluated in logs) so large shapes neither underflow nor overflow.
+ */
+function negativeBinomialSum(shape: number, rho: number, f: (j: number) => number): number {
+  const q = 1 - rho;
+  if (q <= 0) return f(0);
+  const mode = Math.max(0, Math.floor(((shape - 1) * q) / rho));
+  const logAtMode = gammaln(shape + mode) - gammaln(shape) - gammaln(mode + 1) + shape * Math.log(rho) + mode * Math.log(q);
+  const atMode = Math.exp(logAtMode);
+  let total = atMode * f(mode);
+  let mass = atMode;
+  let p = atMode;
+  for (let j = mode + 1; j < mode + 1_000_000; j++) {
+    p *= ((shape + j - 1) * q) / j;
+    total += p * f(j);
+    mass += p;
+    if (p < 1e-17 * mass) break;
+  }
+  p = atMode;
+  for (let j = mode; j > 0; j--) {
+    p *= j / ((shape + j - 1) * q);
+    total += p * f(j - 1);
+    mass += p;
+    if (p < 1e-17 * mass) break;
+  }
+  return total;
+}
+
+/** MBG/CNBD-k of a fixed order k, fitted on (r, alpha, a, b) like the other models. */
+export function mbgCnbdOfOrder(k: number): TransactionModel<MbgCnbdParams> {
+  if (!(Number.isInteger(k) && k >= 1 && k <= MAX_ORDER)) throw new ModelInputError(`mbgcnbd: k must be a whole number in 1..${MAX_ORDER}, got ${k}`);
+  return {
+    name: 'mbgcnbd',
+    parameterNames: ['r', 'alpha', 'a', 'b'],
+    logLikelihood: (params, x, tx, T) => logLikelihoodGivenX(orderOf(params, k), params, x)(tx, T),
+    logLikelihoodGivenX: (params, x) => logLikelihoodGivenX(orderOf(params, k), params, x),
+    probabilityAlive: (params, x, tx, T) => probabilityAlive(orderOf(params, k), params, x, tx, T),
+    conditionalExpectedTransactions: (params, t, x, tx, T) => conditionalExpectedTransactions(orderOf(params, k), params, t, x, tx, T),
+    // A customer just acquired: x = t_x = T = 0, as for the BG family.
+    expectedTransactions: (params, t) => conditionalExpectedTransactions(orderOf(params, k), params, t, 0, 0, 0),
+    // The Erlang rate is k times the purchase rate, so alpha starts k times smaller than MBG/NBD's.
+    startingPoint: (meanX, meanT) => ({ r: 1, alpha: Math.max(meanT / Math.max(meanX, 0.1) / k, 1e-3), a: 1, b: 3 }),
+  };
+}
+
+/** Scores fitted parameters by the `k` they carry (MBG/NBD when they carry none). */
+export const mbgCnbd: TransactionModel<MbgCnbdParams> = mbgCnbdOfOrder(1);
+
+/** The (k - 1) sum(litt) - the term of the log-likelihood that depends on litt. */
+export function logInterPurchaseTerm(k: number, sumLitt: number): number {
+  return (k - 1) * sumLitt;
+}
+
+/** Sum over customers of litt, each customer's sum of ln(inter-purchase time); checks the values. */
+export function totalLogInterPurchaseTimes(summary: CustomerSummary & { readonly litt?: ArrayLike<number> | undefined }): number {
+  const litt = summary.litt;
+  if (!litt) throw new ModelInputError('mbgcnbd: the summary has no litt (sum of log inter-purchase times); it needs the purchase dates');
+  if (litt.length !== summary.x.length) throw new ModelInputError(`mbgcnbd: litt must have one value per customer (got ${litt.length} for ${summary.x.length})`);
+  let total = 0;
+  for (let i = 0; i < litt.length; i++) {
+    const v = litt[i] ?? NaN;
+    if (!Number.isFinite(v)) throw new ModelInputError(`customer ${i}: litt must be finite, got ${v}`, i);
+    if ((summary.x[i] ?? 0) === 0 && v !== 0) throw new ModelInputError(`customer ${i}: litt must be 0 when x = 0, got ${v}`, i);
+    total += v;
+  }
+  return total;
+}
+
+export interface OrderFit {
+  readonly k: number;
+  readonly fit: FitResult<MbgCnbdParams>;
+  /** The fit's log-likelihood plus (k - 1) sum(litt): comparable across orders and with the other models. */
+  readonly logLikelihood: number;
+}
+
+export interface MbgCnbdFit {
+  readonly model: TransactionModel<MbgCnbdParams>;
+  readonly k: number;
+  readonly params: MbgCnbdFittedParams;
+  readonly fit: FitResult<MbgCnbdParams>;
+  readonly logLikelihood: number;
+  /** Every order tried, in order. */
+  readonly orders: readonly OrderFit[];
+}
+
+/**
+ * Fits k = 1, 2, ... and keeps the order of highest full log-likelihood, stopping as BTYDplus
+ * does when it has fallen twice in a row or when an order cannot be fitted.
+ */
+export function fitMbgCnbd(
+  summary: CustomerSummary | CompressedSummary,
+  sumLitt: number,
+  options: FitOptions<MbgCnbdParams> & {
+    readonly maxOrder?: number;
+    /** A fit of MBG/NBD on the same summary: it is the order k = 1, so it need not be fitted again. */
+    readonly orderOne?: FitResult<MbgCnbdParams> | undefined;
+  } = {},
+): MbgCnbdFit {
+  const { maxOrder = MAX_ORDER, orderOne, ...fitOptions } = options;
+  const orders: OrderFit[] = [];
+  for (let k = 1; k <= maxOrder; k++) {
+    let fit: FitResult<MbgCnbdParams>;
+    try {
+      const previous = orders[orders.length - 1]?.fit.params;
+      // Each order starts from the last one's optimum, its rate prior rescaled (the Erlang rate is k times the purchase rate).
+      const start = previous ? { ...previous, alpha: (previous.alpha * (k - 1)) / k } : fitOptions.start;
+      fit = k === 1 && orderOne ? orderOne : fitTransactionModel(mbgCnbdOfOrder(k), summary, { ...fitOptions, ...(start ? { start } : {}) });
+    } catch (error) {
+      if (k === 1) throw error;
+      break;
+    }
+    orders.push({ k, fit, logLikelihood: fit.logLikelihood + logInterPurchaseTerm(k, sumLitt) });
+    const n = orders.length;
+    if (n > 2 && orders[n - 1]!.logLikelihood < orders[n - 2]!.logLikelihood && orders[n - 2]!.logLikelihood < orders[n - 3]!.logLikelihood) break;
+  }
+  const best = orders.reduce((m, o) => (o.logLikelihood > m.logLikelihood ? o : m));
+  return {
+    model: mbgCnbdOfOrder(best.k),
+    k: best.k,
+    params: { ...best.fit.params, k: best.k },
+    fit: best.fit,
+    logLikelihood: best.logLikelihood,
+    orders,
+  };
+}
