@@ -15,6 +15,7 @@ import {
   type TransactionModel,
   type TransactionModelName,
 } from './models/index.js';
+import { customerResidualValue } from './models/lifetime.js';
 
 type AnyModel = TransactionModel<Readonly<Record<string, number>>>;
 
@@ -31,6 +32,8 @@ export interface ClvRunOptions {
   readonly discountRate: number;
   /** Margin over revenue applied to spend; per customer from the input's costs when absent and known, else 1 (revenue). */
   readonly marginRate?: number | undefined;
+  /** Also value each customer over his remaining life (DERT, src/value/models/lifetime.ts): the `clv_lifetime` column. */
+  readonly lifetime?: boolean | undefined;
 }
 
 export interface ClvCustomerRow {
@@ -43,6 +46,7 @@ export interface ClvCustomerRow {
   readonly expected_transactions: number;
   readonly expected_spend: number;
   readonly clv: number;
+  readonly clv_lifetime?: number;
 }
 
 export interface ClvReport {
@@ -87,6 +91,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     discountRate: options.discountRate,
     marginRate: 1,
   });
+  const lifetime = options.lifetime ? customerResidualValue(model, fit.params, summary, valued, { discountRate: options.discountRate }) : null;
   const alive = probabilityAlive(model, fit.params, summary);
   const expected = conditionalExpectedTransactions(model, fit.params, options.horizon, summary);
   const rows: ClvCustomerRow[] = input.ids.map((id, i) => ({
@@ -99,6 +104,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     expected_transactions: expected[i] ?? 0,
     expected_spend: spend[i] ?? 0,
     clv: clv[i] ?? 0,
+    ...(lifetime ? { clv_lifetime: lifetime[i] ?? 0 } : {}),
   }));
   const report: ClvReport = {
     model: options.model,

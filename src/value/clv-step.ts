@@ -129,7 +129,14 @@ export const clv: PipelineStep = {
       }
       throw error;
     }
-    const unit = unitValues(model, fit.params, summary, settings);
+    let unit;
+    try {
+      unit = unitValues(model, fit.params, summary, settings);
+    } catch (error) {
+      // A fit whose expectations are not finite (degenerate parameters) values nobody, as a failed fit.
+      if (error instanceof ModelInputError || error instanceof ModelNumericError) return skip(error.message);
+      throw error;
+    }
     // The group keys keep clv_summary's integer type: ClickHouse 18.16 joins only on equal types.
     const int = sql.raw(d.columnType('int', false));
     await replaceTable(engine, 'clv_groups', sql`SELECT CAST(0 AS ${int}) AS x, CAST(0 AS ${int}) AS tx, CAST(0 AS ${int}) AS T,

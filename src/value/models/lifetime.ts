@@ -289,3 +289,16 @@ export function residualTransactionsByGroup<P extends AnyParams>(
   }
   return out;
 }
+
+/** Lifetime value per customer: expected spend (already times margin, if any) x DERT. */
+export function customerResidualValue<P extends AnyParams>(
+  model: TransactionModel<P>,
+  params: P,
+  data: CustomerSummary,
+  valuedSpend: ArrayLike<number>,
+  options: ResidualOptions,
+): Float64Array {
+  if (valuedSpend.length !== data.x.length) throw new ModelInputError('one expected spend per customer is needed');
+  const dert = residualTransactionsByGroup(model, params, data, options);
+  return dert.map((v, i) => v * (valuedSpend[i] ?? 0));
+}
