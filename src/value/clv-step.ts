@@ -1,4 +1,4 @@
-import { sql, type Engine, type Sql } from '../store/index.js';
+import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
 import { dropTables, replaceTable } from '../pipeline/tables.js';
 import { TRANSACTION_MODELS } from './clv-run.js';
@@ -62,13 +62,17 @@ function unitValues(model: TransactionModel<Readonly<Record<string, number>>>, p
 }
 
 /** NULL lifetime columns, for a run that could not fit a model. */
-const lifetimeNullColumns = (settings: ClvSettings): Sql => sql`CAST(NULL AS DOUBLE) AS clv_12m, CAST(NULL AS DOUBLE) AS clv_lifetime,
-  ${settings.valueOn} AS clv_basis, CAST(${settings.horizon ?? null} AS DOUBLE) AS clv_horizon_weeks, CAST(NULL AS DOUBLE) AS clv_cost_years`;
+const lifetimeNullColumns = (settings: ClvSettings, d: Dialect): Sql => {
+  const float = sql.raw(d.columnType('float', true));
+  return sql`CAST(NULL AS ${float}) AS clv_12m, CAST(NULL AS ${float}) AS clv_lifetime,
+  ${settings.valueOn} AS clv_basis, CAST(${settings.horizon ?? null} AS ${float}) AS clv_horizon_weeks, CAST(NULL AS ${float}) AS clv_cost_years`;
+};
 
 /** The lifetime columns of customer_clv: both values on the same basis as `clv`, the basis and the horizon `clv` has (NULL = lifetime). */
-function lifetimeColumns(expectedSpend: Sql, valueRate: Sql, settings: ClvSettings): Sql {
+function lifetimeColumns(expectedSpend: Sql, valueRate: Sql, settings: ClvSettings, d: Dialect): Sql {
+  const float = sql.raw(d.columnType('float', true));
   return sql`g.unit_clv_12m * ${expectedSpend} * ${valueRate} AS clv_12m, g.unit_lifetime * ${expectedSpend} * ${valueRate} AS clv_lifetime,
-      ${settings.valueOn} AS clv_basis, CAST(${settings.horizon ?? null} AS DOUBLE) AS clv_horizon_weeks, g.cost_years AS clv_cost_years`;
+      ${settings.valueOn} AS clv_basis, CAST(${settings.horizon ?? null} AS ${float}) AS clv_horizon_weeks, g.cost_years AS clv_cost_years`;
 }
 
 /**
@@ -102,7 +106,7 @@ export const clv: PipelineStep = {
       warn(`lifetime value not predicted: ${reason}`);
       await replaceTable(engine, 'customer_clv', sql`SELECT person_id, x AS frequency, tx AS recency, T AS T, monetary,
         CAST(NULL AS DOUBLE) AS p_alive, CAST(NULL AS DOUBLE) AS expected_transactions, CAST(NULL AS DOUBLE) AS expected_spend,
-        CAST(NULL AS DOUBLE) AS clv, ${lifetimeNullColumns(settings)} FROM clv_summary`);
+        CAST(NULL AS DOUBLE) AS clv, ${lifetimeNullColumns(settings, d)} FROM clv_summary`);
       await replaceTable(engine, 'clv_model', sql`SELECT ${settings.model} AS model, ${reason} AS skipped`);
       await dropTables(engine, ['clv_person_orders', 'clv_periods', 'clv_summary']);
     };
@@ -141,7 +145,7 @@ export const clv: PipelineStep = {
     const int = sql.raw(d.columnType('int', false));
     await replaceTable(engine, 'clv_groups', sql`SELECT CAST(0 AS ${int}) AS x, CAST(0 AS ${int}) AS tx, CAST(0 AS ${int}) AS T,
       CAST(0 AS DOUBLE) AS p_alive, CAST(0 AS DOUBLE) AS expected_transactions, CAST(0 AS DOUBLE) AS unit_clv,
-      CAST(0 AS DOUBLE) AS unit_clv_12m, CAST(0 AS DOUBLE) AS unit_lifetime, CAST(0 AS DOUBLE) AS cost_years WHERE 1 = 0`);
+      CAST(0 AS DOUBLE) AS unit_clv_12m, CAST(0 AS ${sql.raw(d.columnType('float', true))}) AS unit_lifetime, CAST(0 AS DOUBLE) AS cost_years WHERE 1 = 0`);
     await insertGroups(
       engine,
       groups.map((g, i) => [
@@ -163,13 +167,13 @@ export const clv: PipelineStep = {
     await replaceTable(engine, 'customer_clv', sql`SELECT s.person_id AS person_id, s.x AS frequency, s.tx AS recency, s.T AS T,
       s.monetary AS monetary, g.p_alive AS p_alive, g.expected_transactions AS expected_transactions,
       ${expectedSpend} AS expected_spend, g.unit_clv * ${expectedSpend} * ${valueRate} AS clv,
-      ${lifetimeColumns(expectedSpend, valueRate, settings)}
+      ${lifetimeColumns(expectedSpend, valueRate, settings, d)}
       FROM clv_summary AS s JOIN clv_groups AS g ON g.x = s.x AND g.tx = s.tx AND g.T = s.T`);
     await replaceTable(engine, 'clv_model', sql`SELECT ${settings.model} AS model, ${JSON.stringify(fit.params)} AS params,
       ${fit.logLikelihood} AS log_likelihood, ${fit.converged} AS converged, ${JSON.stringify(spend.params)} AS spend_params,
       ${spend.frequencySpendCorrelation} AS frequency_spend_correlation, ${summary.customers} AS customers, ${groups.length} AS groups_count,
       ${settings.horizonWeeks} AS horizon_weeks, ${settings.valueOn} AS value_on,
-      CAST(${settings.horizon ?? null} AS DOUBLE) AS clv_horizon_weeks, ${settings.discountRate} AS discount_rate`);
+      CAST(${settings.horizon ?? null} AS ${sql.raw(d.columnType('float', true))}) AS clv_horizon_weeks, ${settings.discountRate} AS discount_rate`);
     await dropTables(engine, ['clv_person_orders', 'clv_periods', 'clv_summary', 'clv_groups']);
   },
 };
