@@ -22,6 +22,7 @@ interface ClvOptions {
   horizon: number;
   discountRate: number;
   marginRate?: number;
+  lifetime?: boolean;
   out?: string;
   json?: boolean;
 }
@@ -35,10 +36,11 @@ function rate(value: string): number {
 }
 
 function writeRows(file: string, rows: readonly ClvCustomerRow[]): void {
-  const header = 'id,frequency,recency,T,monetary,p_alive,expected_transactions,expected_spend,clv';
+  const lifetime = rows.some((r) => r.clv_lifetime !== undefined);
+  const header = `id,frequency,recency,T,monetary,p_alive,expected_transactions,expected_spend,clv${lifetime ? ',clv_lifetime' : ''}`;
   const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
   const lines = rows.map((r) =>
-    [quote(r.id), r.frequency, r.recency, r.T, r.monetary, r.p_alive, r.expected_transactions, r.expected_spend, r.clv].join(','),
+    [quote(r.id), r.frequency, r.recency, r.T, r.monetary, r.p_alive, r.expected_transactions, r.expected_spend, r.clv, ...(lifetime ? [r.clv_lifetime] : [])].join(','),
   );
   writeFileSync(file, `${[header, ...lines].join('\n')}\n`);
 }
@@ -115,6 +117,7 @@ export function clvCommand(): Command {
     )
     .option('--horizon <n>', 'CLV horizon in periods', positiveInteger, 52)
     .option('--discount-rate <r>', 'yearly discount rate', rate, 0.1)
+    .option('--lifetime', "also value each customer over his whole remaining life (discounted expected residual transactions): a clv_lifetime column in --out; needs --discount-rate > 0")
     .option('--margin-rate <r>', 'share of spend kept as margin (default: from --cost-col, else 1 = revenue)', rate)
     .option('--out <file>', 'write one CSV row per customer')
     .addOption(jsonOption())
@@ -142,6 +145,7 @@ export function clvCommand(): Command {
         horizon: options.horizon,
         discountRate: perPeriod,
         marginRate: options.marginRate,
+        lifetime: options.lifetime,
       });
       if (options.out) writeRows(options.out, rows);
       if (options.json) printJson(report);

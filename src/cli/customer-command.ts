@@ -54,6 +54,7 @@ function printCard(card: CustomerCard, currency: string, lang: Language): void {
   console.log('\nValue');
   console.log(`  ${text(c.orders)} orders, revenue ${formatMoney(num(c.revenue), currency)}, gross margin ${formatMoney(num(c.gross_margin), currency)}, net contribution ${formatMoney(num(c.net_contribution), currency)}`);
   console.log(`  first purchase ${text(c.first_purchase)}, last ${text(c.last_purchase)}; predicted CLV ${formatMoney(num(c.clv), currency)}, P(alive) ${pAliveText(c, lang)}`);
+  printValueFigures(card, currency, lang);
   console.log('\nClasses');
   for (const reason of card.classes) {
     console.log(`  ${reason.dimension}: ${reason.value}`);
@@ -81,6 +82,17 @@ function printCard(card: CustomerCard, currency: string, lang: Language): void {
     console.log(table(['as of', 'tier', 'column', 'grid', 'RFM', 'CLV'], card.path.map((s) => [
       text(s.as_of), text(s.value_tier), text(s.value_column), text(s.grid), text(s.rfm_segment), Math.round(num(s.clv) ?? 0),
     ])));
+  }
+}
+
+/** Both values, the net value, referral value and satisfaction, each under its label (horizon, basis, discounting) in the card's language. */
+function printValueFigures(card: CustomerCard, currency: string, lang: Language): void {
+  const c = card.value ?? {};
+  for (const d of card.valueDefinitions) {
+    if (d.field === 'clv_lifetime' && card.valueDefinitions.some((o) => o.field === 'clv' && o.key === d.key)) continue;
+    const v = num(c[d.field]);
+    const shown = ['referred', 'latest_nps', 'latest_csat', 'complaints'].includes(d.field) ? (v === null ? '-' : formatNumber(v)) : formatMoney(v, currency);
+    console.log(`  ${d.label[lang]}: ${shown}`);
   }
 }
 

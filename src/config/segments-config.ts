@@ -24,6 +24,8 @@ export const segmentsConfigSchema = z
         unprofitableOnPrediction: z.boolean().default(true),
         /** Below this many orders the history is too short to call a customer unprofitable on it. */
         minOrdersForHistory: z.number().int().min(1).default(2),
+        /** The predicted value adds his referral value: the predicted value (CLV) of the customers he referred. */
+        countReferralValue: z.boolean().default(true),
       })
       .prefault({}),
     grid: z

@@ -45,12 +45,22 @@ export const valueConfigSchema = z
          * comparable (docs/value.md, "Choosing the model").
          */
         model: z.enum(['auto', 'bgnbd', 'paretonbd', 'mbgnbd', 'mbgcnbd']).default('auto'),
-        /** CLV horizon in weeks. */
+        /**
+         * Horizon of the short-term figures, in weeks: `clv_12m` (52 weeks = 12 months) and
+         * `expected_transactions`. It was the horizon of `clv` before `clv` became the lifetime
+         * value; a finite `clv` is now `horizon`.
+         */
         horizonWeeks: z.number().int().min(1).max(520).default(52),
+        /** Horizon of `clv` in periods (weeks); absent: `clv` is the lifetime value (DERT, docs/value.md). */
+        horizon: z.number().int().min(1).max(5200).optional(),
         /** Yearly discount rate. */
         discountRate: z.number().min(0).max(10).default(0.1),
         /** Value future purchases on margin (the customer's own margin rate) or on revenue. */
         valueOn: z.enum(['margin', 'revenue']).default('margin'),
+      })
+      .refine((clv) => clv.horizon !== undefined || clv.discountRate > 0, {
+        message: 'a lifetime value needs value.clv.discountRate > 0 (undiscounted, a whole life of purchases has no finite value); or set value.clv.horizon',
+        path: ['discountRate'],
       })
       .prefault({}),
     rfm: z

@@ -12,6 +12,11 @@ export const CLV_BINS = 20;
 const classes = sql.join(DASHBOARD_DIMENSIONS.map((d) => sql.id(d)));
 const classesOf = (alias: string) => sql.join(DASHBOARD_DIMENSIONS.map((d) => sql`${sql.id(alias)}.${sql.id(d)}`));
 
+/** The segment tables' value beside clv: 12-month value, referral value, satisfaction (issue 14 section 2). */
+const LIFETIME_CUBE_SUMS = sql`sum(coalesce(clv_12m, 0)) AS clv_12m, count(clv_12m) AS with_clv_12m,
+    sum(coalesce(referral_value, 0)) AS referral_value, sum(coalesce(latest_nps, 0)) AS nps, count(latest_nps) AS with_nps,
+    sum(coalesce(latest_csat, 0)) AS csat, count(latest_csat) AS with_csat, sum(complaints) AS complaints`;
+
 /**
  * `dashboard_cube`: the persons grouped by every combination of their classes, with the sums the
  * pages show. Any segment, the tier pyramid, the RFM heatmap and the grid quadrants are a GROUP BY
@@ -25,7 +30,8 @@ export async function writeCube(engine: Engine): Promise<void> {
     sum(gross_margin) AS gross_margin, sum(net_contribution) AS net_contribution, sum(coalesce(predicted_value, 0)) AS predicted_value,
     sum(coalesce(clv, 0)) AS clv, count(clv) AS with_clv, sum(coalesce(p_alive, 0)) AS p_alive, count(p_alive) AS with_p_alive,
     sum(coalesce(recency_days, 0)) AS recency_days, count(recency_days) AS with_recency,
-    sum(coalesce(window_revenue, 0)) AS window_revenue, sum(coalesce(window_contribution, 0)) AS window_contribution
+    sum(coalesce(window_revenue, 0)) AS window_revenue, sum(coalesce(window_contribution, 0)) AS window_contribution,
+    ${LIFETIME_CUBE_SUMS}
     FROM customer_list GROUP BY ${classes}, coalesce(r_score, 0), coalesce(f_score, 0)`);
   await replaceTable(engine, 'dashboard_person_channels', sql`SELECT p.person_id AS person_id, o.channel AS channel,
     count(*) AS orders, sum(CAST(o.revenue AS ${sql.raw(d.columnType('float', true))})) AS revenue

@@ -17,6 +17,23 @@ const numberOrNull = (v: unknown): number | null => (v === null || v === undefin
 /** JSON-safe: dates as ISO strings, as the API sends them. */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+const VALUE_360_COLUMNS = sql`clv_12m, clv_lifetime, clv_basis, predicted_value, referral_value, referred, latest_nps, latest_csat, complaints`;
+
+/** Both values with their basis, the net value, referral value and satisfaction, and what each figure is (from the profile's definitions). */
+function lifetimeValue(value: Row | undefined, profile: CustomerProfile): Pick<Customer360['value'], 'clv12m' | 'clvLifetime' | 'clvBasis' | 'predictedValue' | 'referralValue' | 'referred' | 'satisfaction' | 'definitions'> {
+  const basis = value?.clv_basis;
+  return {
+    clv12m: numberOrNull(value?.clv_12m),
+    clvLifetime: numberOrNull(value?.clv_lifetime),
+    clvBasis: basis === 'margin' || basis === 'revenue' ? basis : null,
+    predictedValue: numberOrNull(value?.predicted_value),
+    referralValue: numberOrNull(value?.referral_value),
+    referred: numberOrNull(value?.referred),
+    satisfaction: { nps: numberOrNull(value?.latest_nps), csat: numberOrNull(value?.latest_csat), complaints: numberOrNull(value?.complaints) },
+    definitions: profile.valueDefinitions.map((d) => ({ field: d.field, label: d.label, definition: d.definition })),
+  };
+}
+
 /** The fitted transaction model of the last run (null when the run could not fit one). */
 async function fittedModel(engine: Engine): Promise<{ model: string; params: Record<string, number>; asOf: Date } | null> {
   const [[fit], [run]] = await Promise.all([
@@ -105,8 +122,8 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
     pendingProfile,
     pendingOrders,
     timeline(engine, records, pendingProfile.then((p) => p.lastEvents), pendingOrders),
-    engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, p_alive_reason, expected_transactions FROM customer_classes
-      WHERE person_id = ${personId}`),
+    engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, p_alive_reason, expected_transactions, ${VALUE_360_COLUMNS}
+      FROM customer_classes WHERE person_id = ${personId}`),
     fittedModel(engine),
     cardParts(engine, personId),
     recordSystems(engine, records),
@@ -128,6 +145,7 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
       pAlive: numberOrNull(value?.p_alive),
       pAliveReason: value?.p_alive_reason === P_ALIVE_NO_REPEAT_UNDER_BGNBD ? P_ALIVE_NO_REPEAT_UNDER_BGNBD : null,
       expectedTransactions: numberOrNull(value?.expected_transactions),
+      ...lifetimeValue(value, profile),
       pAliveCurve: fit ? pAliveCurve(fit.model, fit.params, orders.map((o) => o.ordered_at), fit.asOf) : [],
     },
     ...card,

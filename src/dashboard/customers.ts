@@ -15,7 +15,8 @@ export type CustomerPage = z.infer<typeof customersSchema>;
 
 /** The list's columns, as the API names them. */
 export const ROW_COLUMNS = sql`person_id, name, email, phone, city, value_tier, value_column, rfm_segment, rfm_cell, grid, digital_type,
-  online_move, orders, revenue, gross_margin, net_contribution, clv, predicted_value, p_alive, last_purchase`;
+  online_move, orders, revenue, gross_margin, net_contribution, clv, predicted_value, p_alive, last_purchase,
+  clv_12m, clv_basis, referral_value, latest_nps, latest_csat, complaints`;
 
 const SORT_COLUMNS: Readonly<Record<CustomersQuery['sort'], string>> = {
   revenue: 'revenue', clv: 'clv', predicted_value: 'predicted_value', orders: 'orders', last_purchase: 'last_purchase',
@@ -46,6 +47,12 @@ export function toCustomerRow(r: Row): CustomerRow {
     predicted_value: numberOrNull(r.predicted_value),
     p_alive: numberOrNull(r.p_alive),
     last_purchase: text(r.last_purchase),
+    clv_12m: numberOrNull(r.clv_12m),
+    clv_basis: text(r.clv_basis),
+    referral_value: numberOrNull(r.referral_value),
+    latest_nps: numberOrNull(r.latest_nps),
+    latest_csat: numberOrNull(r.latest_csat),
+    complaints: Number(r.complaints ?? 0),
   };
 }
 

@@ -8,6 +8,7 @@ import { csvDialect, temporal, type CsvDialect } from './csv-dialect.js';
 export const EXPORT_COLUMNS: readonly (keyof CustomerRow)[] = [
   'id', 'name', 'email', 'phone', 'city', 'orders', 'revenue', 'gross_margin', 'net_contribution', 'clv', 'predicted_value', 'p_alive',
   'last_purchase', 'value_tier', 'value_column', 'grid', 'rfm_segment', 'rfm_cell', 'digital_type', 'online_move',
+  'clv_12m', 'clv_basis', 'referral_value', 'latest_nps', 'latest_csat', 'complaints',
 ];
 
 /**

@@ -8,6 +8,7 @@ import { foldName } from './fold.js';
 export const LIST_COLUMNS = [
   'name', 'email', 'phone', 'city', 'value_tier', 'value_column', 'rfm_segment', 'rfm_cell', 'grid', 'digital_type', 'online_move',
   'orders', 'revenue', 'gross_margin', 'net_contribution', 'clv', 'predicted_value', 'p_alive', 'last_purchase',
+  'clv_12m', 'clv_basis', 'referral_value', 'latest_nps', 'latest_csat', 'complaints',
 ] as const;
 
 /** Folded names (distinct values only go through JS), then inserted back for the join. */
@@ -78,6 +79,13 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
       sql`CAST(coalesce(base.net_contribution, 0) AS ${float}) AS net_contribution`,
       sql`CAST(base.clv AS ${float}) AS clv`,
       sql`CAST(base.predicted_value AS ${float}) AS predicted_value`,
+      // Value beside clv: the 12-month value, their basis, referral value and satisfaction (issue 14 section 2).
+      sql`CAST(base.clv_12m AS ${float}) AS clv_12m`,
+      sql`CAST(base.clv_basis AS ${text}) AS clv_basis`,
+      sql`CAST(base.referral_value AS ${float}) AS referral_value`,
+      sql`CAST(base.latest_nps AS ${float}) AS latest_nps`,
+      sql`CAST(base.latest_csat AS ${float}) AS latest_csat`,
+      sql`CAST(coalesce(base.complaints, 0) AS ${int}) AS complaints`,
       sql`CAST(base.p_alive AS ${float}) AS p_alive`,
       sql`CAST(base.recency_days AS ${int}) AS recency_days`,
       sql`CAST(base.window_revenue AS ${float}) AS window_revenue`,

@@ -137,7 +137,7 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { dimension, value } = c.req.valid('param');
-      return c.json(await segmentDetail(reads, dimension, value), 200);
+      return c.json(await segmentDetail(reads, dimension, value, deps.config), 200);
     },
   );
 

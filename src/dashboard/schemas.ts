@@ -94,6 +94,12 @@ export const customerRowSchema = z
     predicted_value: money.nullable(),
     p_alive: z.number().nullable(),
     last_purchase: z.string().nullable(),
+    clv_12m: money.nullable().openapi({ description: 'Value over the next 12 months, same basis and discounting as clv (lifetime unless value.clv.horizon).' }),
+    clv_basis: z.string().nullable().openapi({ description: 'What clv and clv_12m count: revenue or margin.' }),
+    referral_value: money.nullable().openapi({ description: 'Predicted value of the customers he referred.' }),
+    latest_nps: z.number().nullable(),
+    latest_csat: z.number().nullable(),
+    complaints: z.number(),
   })
   .openapi('DashboardCustomerRow');
 
@@ -147,6 +153,14 @@ export const segmentSchema = z
     netContribution: money,
     predictedValue: money,
     avgClv: money.nullable(),
+    avgClv12m: money.nullable().openapi({ description: 'Mean 12-month value of the members valued.' }),
+    avgReferralValue: money.openapi({ description: 'Mean referral value per member.' }),
+    avgNps: z.number().nullable().openapi({ description: 'Mean latest NPS of the members who answered.' }),
+    avgCsat: z.number().nullable(),
+    complaintsPerCustomer: z.number(),
+    valueDefinitions: z
+      .array(z.object({ field: z.string(), label: z.object({ en: z.string(), fr: z.string() }), definition: z.object({ en: z.string(), fr: z.string() }) }))
+      .openapi({ description: 'Label and definition of each value figure (horizon, basis, discounting), EN and FR.' }),
     avgOrders: z.number(),
     avgBasket: money.nullable(),
     avgRecencyDays: z.number().nullable(),
@@ -193,6 +207,16 @@ export const customer360Schema = z
         .nullable()
         .openapi({ description: 'Why pAlive is null although he bought: bgnbd_no_repeat_purchase = BG/NBD counts a customer without repeat purchase as alive by construction.' }),
       expectedTransactions: z.number().nullable(),
+      clv12m: money.nullable().openapi({ description: 'Value over the next 12 months (value.clv.horizonWeeks), same basis and discounting as clv.' }),
+      clvLifetime: money.nullable().openapi({ description: 'Value over his remaining life (DERT x expected spend x margin rate).' }),
+      clvBasis: z.enum(['revenue', 'margin']).nullable().openapi({ description: 'What clv, clv12m and clvLifetime count: revenue or margin.' }),
+      predictedValue: money.nullable().openapi({ description: 'clv minus expected costs to serve (net), plus the referral value when the tiers count it.' }),
+      referralValue: money.nullable().openapi({ description: 'Predicted value of the customers he referred.' }),
+      referred: z.number().nullable(),
+      satisfaction: z.object({ nps: z.number().nullable(), csat: z.number().nullable(), complaints: z.number().nullable() }),
+      definitions: z
+        .array(z.object({ field: z.string(), label: z.object({ en: z.string(), fr: z.string() }), definition: z.object({ en: z.string(), fr: z.string() }) }))
+        .openapi({ description: 'Label and definition of each value figure (horizon, basis, discounting), EN and FR.' }),
       pAliveCurve: z.array(z.object({ date: z.string(), pAlive: z.number() })),
     }),
     affinities: z.array(z.record(z.string(), z.unknown())),

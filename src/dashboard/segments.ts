@@ -1,5 +1,7 @@
 import type { z } from '@hono/zod-openapi';
+import type { Config } from '../config/index.js';
 import { NotFoundError } from '../errors.js';
+import { valueDefinitions } from '../value/value-definitions.js';
 import { sql, type Engine } from '../store/index.js';
 import { DASHBOARD_DIMENSIONS, DIMENSION_LABELS, type DashboardDimension } from './dimensions.js';
 import { text } from './text.js';
@@ -31,13 +33,15 @@ export async function segments(engine: Engine): Promise<Segments> {
 }
 
 /** A segment's size, value and behaviour (how it buys: channels and ranges), from the class cube. */
-export async function segmentDetail(engine: Engine, dimension: DashboardDimension, value: string): Promise<Segment> {
+export async function segmentDetail(engine: Engine, dimension: DashboardDimension, value: string, config?: Config): Promise<Segment> {
   const inSegment = sql`${sql.id(dimension)} = ${value}`;
   const [[s], [all], channels, categories] = await Promise.all([
     engine.query(sql`SELECT sum(customers) AS customers, sum(active_customers) AS active_customers, sum(orders) AS orders, sum(revenue) AS revenue,
       sum(gross_margin) AS margin, sum(net_contribution) AS net_contribution, sum(predicted_value) AS predicted_value, sum(clv) AS clv,
       sum(with_clv) AS with_clv, sum(p_alive) AS p_alive, sum(with_p_alive) AS with_p_alive, sum(recency_days) AS recency_days,
-      sum(with_recency) AS with_recency FROM dashboard_cube WHERE ${inSegment}`),
+      sum(with_recency) AS with_recency, sum(clv_12m) AS clv_12m, sum(with_clv_12m) AS with_clv_12m, sum(referral_value) AS referral_value,
+      sum(nps) AS nps, sum(with_nps) AS with_nps, sum(csat) AS csat, sum(with_csat) AS with_csat, sum(complaints) AS complaints
+      FROM dashboard_cube WHERE ${inSegment}`),
     engine.query(sql`SELECT sum(customers) AS customers FROM dashboard_cube`),
     engine.query(sql`SELECT channel, sum(orders) AS orders, sum(revenue) AS revenue FROM dashboard_cube_channels WHERE ${inSegment}
       GROUP BY channel ORDER BY revenue DESC, channel`),
@@ -58,6 +62,14 @@ export async function segmentDetail(engine: Engine, dimension: DashboardDimensio
     netContribution: num(s?.net_contribution),
     predictedValue: num(s?.predicted_value),
     avgClv: ratio(s?.clv, s?.with_clv),
+    avgClv12m: ratio(s?.clv_12m, s?.with_clv_12m),
+    avgReferralValue: num(s?.referral_value) / customers,
+    avgNps: ratio(s?.nps, s?.with_nps),
+    avgCsat: ratio(s?.csat, s?.with_csat),
+    complaintsPerCustomer: num(s?.complaints) / customers,
+    valueDefinitions: config
+      ? valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue }).map((d) => ({ field: d.field, label: d.label, definition: d.definition }))
+      : [],
     avgOrders: num(s?.orders) / customers,
     avgBasket: ratio(s?.revenue, s?.orders),
     avgRecencyDays: ratio(s?.recency_days, s?.with_recency),

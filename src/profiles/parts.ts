@@ -2,6 +2,7 @@ import { personChannels, type PersonChannels } from '../activation/index.js';
 import type { Config } from '../config/index.js';
 import { currentConsentList, type CurrentConsent } from '../consent/index.js';
 import { explainNextOffer, type NextOfferRow } from '../needs/index.js';
+import { valueDefinitions, type ValueDefinition } from '../value/value-definitions.js';
 import { explainClasses, explainDigitalType, explainOnlineMove, type ClassReason, type CustomerDigitalRow } from '../segments/index.js';
 
 /** Identifier types of the API, and the identity tables' names for them. */
@@ -49,6 +50,8 @@ export interface CustomerProfile {
   readonly currentConsents: readonly CurrentConsent[];
   /** Value and classes from the last `fidelis run`; null before it or for a person who has not bought. */
   readonly value: Readonly<Record<string, unknown>> | null;
+  /** What each value figure is (label and definition, EN and FR, with horizon, basis and discounting). */
+  readonly valueDefinitions: readonly ValueDefinition[];
   readonly classes: readonly ClassReason[];
   readonly nextBestOffers: readonly (NextOfferRow & { readonly explanation: string })[];
   /** His learned response rate, value and cost per channel, and his preferred channel, explained in EN and FR; null before the first run. */
@@ -62,6 +65,9 @@ export const VALUE_COLUMNS = [
   'categories', 'category_list', 'clv', 'p_alive', 'expected_transactions', 'predicted_value', 'rfm_segment', 'rfm_code',
   'value_tier', 'value_column', 'grid', 'digital_type', 'online_move', 'attachment', 'potential', 'share_of_wallet', 'gap_categories',
   'preferred_channel', 'p_alive_reason',
+  // Lifetime value beside the 12-month value, their basis and horizon (NULL: lifetime); referral value and satisfaction beside value.
+  'clv_12m', 'clv_lifetime', 'clv_basis', 'clv_horizon_weeks', 'referral_value', 'referred', 'referred_margin', 'referred_clv',
+  'latest_nps', 'latest_csat', 'complaints',
 ] as const;
 
 /** Dates of the digital row that its explanation formats. */
@@ -120,6 +126,7 @@ export function assembleProfile(parts: ProfileParts, requestedId: string, config
     consents,
     currentConsents: currentConsentList(parts.currentConsents),
     value,
+    valueDefinitions: valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue }),
     classes,
     nextBestOffers: offers.map((o) => ({ ...o, explanation: explainNextOffer(o, config.currency) })),
     channels: personChannels(parts.channels, config),

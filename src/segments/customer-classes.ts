@@ -14,12 +14,24 @@ export const CLASS_PARTS: readonly Part[] = [
     table: 'customer_rfm',
     columns: { r_score: 'r_score', f_score: 'f_score', m_score: 'm_score', rfm_code: 'rfm_code', rfm_segment: 'segment' },
   },
-  { table: 'customer_clv', columns: { p_alive: 'p_alive', expected_transactions: 'expected_transactions', clv: 'clv' } },
+  {
+    table: 'customer_clv',
+    columns: {
+      p_alive: 'p_alive', expected_transactions: 'expected_transactions', clv: 'clv', clv_12m: 'clv_12m', clv_lifetime: 'clv_lifetime',
+      clv_basis: 'clv_basis', clv_horizon_weeks: 'clv_horizon_weeks',
+    },
+  },
   { table: 'customer_clv', columns: { p_alive_reason: 'p_alive_reason' } },
+  // Referral value (src/value/referral-value.ts): the customers he brought, what they brought and are predicted to bring.
+  {
+    table: 'customer_referral_value',
+    columns: { referred: 'referred', referred_margin: 'referred_margin', referred_net_contribution: 'referred_net_contribution', referred_clv: 'referred_clv' },
+  },
   {
     table: 'customer_value_tiers',
     columns: {
       value_tier: 'value_tier', value_column: 'value_column', predicted_value: 'predicted_value', value_percentile: 'value_percentile',
+      referral_value: 'referral_value',
       clv_percentile: 'clv_percentile', contribution: 'contribution', contribution_percentile: 'contribution_percentile',
       yearly_contribution: 'yearly_contribution', yearly_costs: 'yearly_costs', costs: 'costs',
       cpp_min_predicted_value: 'cpp_min_predicted_value', d1_min_clv: 'd1_min_clv', d2_min_yearly_contribution: 'd2_min_yearly_contribution',

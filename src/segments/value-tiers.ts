@@ -6,13 +6,15 @@ import { thresholdForValueShare, valueHistogram } from './value-histogram.js';
 
 /**
  * Value tiers (seed 000: CPP, CCM, CNR) and the four columns (seed 002: d1-d4) of every buyer,
- * from his predicted lifetime margin, what he costs, his contribution so far and his potential.
+ * from his predicted lifetime margin, what he costs, his contribution so far and his potential;
+ * the predicted value counts what the customers he referred are predicted to bring unless
+ * `segments.tiers.countReferralValue` is false.
  * Unprofitable first (the margin does not cover what is spent on him), then the top of the
  * predicted value; the thresholds are kept on every row so each class can be explained.
  */
 export const valueTiers: PipelineStep = {
   name: 'value_tiers',
-  reads: ['customer_facts', 'customer_clv', 'customer_potential'],
+  reads: ['customer_facts', 'customer_clv', 'customer_potential', 'customer_referral_value'],
   writes: ['customer_value_tiers', 'value_tier_thresholds'],
   async run({ engine, asOf, config }) {
     const d = engine.dialect;
@@ -25,14 +27,19 @@ export const valueTiers: PipelineStep = {
     // as the model's own CLV counts that customer: alive (BG/NBD before a repeat purchase).
     const publishedAliveOrZero = sql`CASE WHEN c.p_alive_reason IS NULL THEN coalesce(c.p_alive, 0.0) END`;
     const costWeight = sql`CASE WHEN c.p_alive_reason IS NULL THEN coalesce(c.p_alive, 0.0) ELSE 1.0 END`;
+    // Referral value: the predicted value of the customers he brought (customer_referral_value.referred_clv).
+    const referralValue = sql`coalesce(CAST(r.referred_clv AS DOUBLE), 0.0)`;
     const base = sql`SELECT f.person_id AS person_id, f.orders AS orders, CAST(f.revenue AS DOUBLE) AS revenue,
       CAST(f.gross_margin AS DOUBLE) AS gross_margin, ${costs} AS costs,
       CAST(f.gross_margin AS DOUBLE) - ${costs} AS contribution,
       (CAST(f.gross_margin AS DOUBLE) - ${costs}) / ${years} AS yearly_contribution,
       ${costs} / ${years} AS yearly_costs,
       coalesce(c.clv, 0.0) AS clv, ${publishedAliveOrZero} AS p_alive,
-      coalesce(c.clv, 0.0) - ${costs} / ${years} * ${horizonYears} * ${costWeight} AS predicted_value
-      FROM customer_facts AS f LEFT JOIN customer_clv AS c ON c.person_id = f.person_id WHERE f.orders > 0`;
+      ${referralValue} AS referral_value,
+      coalesce(c.clv, 0.0) - ${costs} / ${years} * coalesce(c.clv_cost_years, ${horizonYears}) * ${costWeight}
+        ${t.countReferralValue ? sql`+ ${referralValue}` : sql``} AS predicted_value
+      FROM customer_facts AS f LEFT JOIN customer_clv AS c ON c.person_id = f.person_id
+      LEFT JOIN customer_referral_value AS r ON r.person_id = f.person_id WHERE f.orders > 0`;
     const unprofitable: Sql[] = [];
     if (t.unprofitableOnHistory) unprofitable.push(sql`(orders >= ${t.minOrdersForHistory} AND contribution < 0)`);
     if (t.unprofitableOnPrediction) unprofitable.push(sql`predicted_value < 0`);
@@ -57,7 +64,7 @@ export const valueTiers: PipelineStep = {
       FROM tier_thresholded AS f CROSS JOIN tier_all_cuts AS c`);
     await replaceTable(engine, 'customer_value_tiers', sql`SELECT t.person_id AS person_id, t.orders AS orders, t.revenue AS revenue,
       t.gross_margin AS gross_margin, t.costs AS costs, t.contribution AS contribution, t.yearly_contribution AS yearly_contribution,
-      t.yearly_costs AS yearly_costs, t.clv AS clv, t.p_alive AS p_alive, t.predicted_value AS predicted_value,
+      t.yearly_costs AS yearly_costs, t.clv AS clv, t.p_alive AS p_alive, t.predicted_value AS predicted_value, t.referral_value AS referral_value,
       t.value_percentile AS value_percentile, t.clv_percentile AS clv_percentile, t.contribution_percentile AS contribution_percentile,
       coalesce(p.potential, 0.0) AS potential, coalesce(p.potential_percentile, 0) AS potential_percentile,
       CASE WHEN t.unprofitable THEN 'CNR' WHEN t.predicted_value >= t.cpp_min_predicted_value THEN 'CPP' ELSE 'CCM' END AS value_tier,

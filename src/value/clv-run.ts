@@ -17,6 +17,7 @@ import {
   type TransactionModelName,
 } from './models/index.js';
 import { aliveUnknownWithoutRepeat, selectModel, type Candidate, type FittedModel, type ModelRequest, type ModelSelection } from './models/select.js';
+import { customerResidualValue } from './models/lifetime.js';
 
 type AnyModel = TransactionModel<Readonly<Record<string, number>>>;
 
@@ -36,6 +37,8 @@ export interface ClvRunOptions {
   readonly discountRate: number;
   /** Margin over revenue applied to spend; per customer from the input's costs when absent and known, else 1 (revenue). */
   readonly marginRate?: number | undefined;
+  /** Also value each customer over his remaining life (DERT, src/value/models/lifetime.ts): the `clv_lifetime` column. */
+  readonly lifetime?: boolean | undefined;
 }
 
 export interface ClvCustomerRow {
@@ -48,6 +51,7 @@ export interface ClvCustomerRow {
   readonly expected_transactions: number;
   readonly expected_spend: number;
   readonly clv: number;
+  readonly clv_lifetime?: number;
 }
 
 export interface ClvReport {
@@ -98,6 +102,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     discountRate: options.discountRate,
     marginRate: 1,
   });
+  const lifetime = options.lifetime ? customerResidualValue(model, params, summary, valued, { discountRate: options.discountRate }) : null;
   const alive = probabilityAlive(model, params, summary);
   const expected = conditionalExpectedTransactions(model, params, options.horizon, summary);
   const rows: ClvCustomerRow[] = input.ids.map((id, i) => ({
@@ -110,6 +115,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     expected_transactions: expected[i] ?? 0,
     expected_spend: spend[i] ?? 0,
     clv: clv[i] ?? 0,
+    ...(lifetime ? { clv_lifetime: lifetime[i] ?? 0 } : {}),
   }));
   const report: ClvReport = {
     model: selection.chosen.name,

@@ -1,4 +1,4 @@
-import { sql, type Engine, type Sql } from '../store/index.js';
+import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
 import { dropTables, replaceTable } from '../pipeline/tables.js';
 import { choiceColumns, choosePipelineModel, publishedAlive, totalLogInterPurchaseWeeks } from './clv-model-choice.js';
@@ -9,17 +9,69 @@ import {
   ModelInputError,
   ModelNumericError,
   type CompressedSummary,
+  type TransactionModel,
 } from './models/index.js';
+import { residualTransactionsByGroup } from './models/lifetime.js';
+import type { ValueConfig } from '../config/value-config.js';
 
 const WEEKS_PER_YEAR = 52.1775;
 /** A Monday: weeks are counted from it. */
 const WEEK_ORIGIN = new Date(Date.UTC(1970, 0, 5));
 
-async function insertGroups(engine: Engine, rows: readonly (readonly number[])[]): Promise<void> {
+async function insertGroups(engine: Engine, rows: readonly (readonly (number | null)[])[]): Promise<void> {
   for (let start = 0; start < rows.length; start += 500) {
     const chunk = rows.slice(start, start + 500).map((r) => sql`(${sql.join(r.map((v) => sql`${v}`))})`);
     await engine.exec(sql`INSERT INTO clv_groups VALUES ${sql.join(chunk)}`);
   }
+}
+
+type ClvSettings = ValueConfig['clv'];
+
+/** Per group, before spend and margin: what `clv`, `clv_12m` and `clv_lifetime` multiply, and the years of costs `clv` covers. */
+interface UnitValues {
+  readonly clv: Float64Array;
+  readonly clv12m: Float64Array;
+  readonly lifetime: Float64Array | null;
+  readonly costYears: Float64Array;
+}
+
+/**
+ * Lifetime value (issue 14, seed 000 "the sum of expected net profits over the customer's life"):
+ * discounted expected residual transactions (src/value/models/lifetime.ts) over his whole life,
+ * and over `value.clv.horizonWeeks` (12 months by default) for `clv_12m`. `clv` is the lifetime
+ * unless `value.clv.horizon` sets a horizon. `cost_years` is how many years of his costs to serve
+ * the tiers set against `clv`: the short horizon in years, scaled by how much more activity `clv`
+ * counts than it (costs follow activity), so `clv` over the short horizon gives the former figure.
+ */
+function unitValues(model: TransactionModel<Readonly<Record<string, number>>>, params: Readonly<Record<string, number>>, summary: CompressedSummary, settings: ClvSettings): UnitValues {
+  const perWeek = Math.pow(1 + settings.discountRate, 1 / WEEKS_PER_YEAR) - 1;
+  const n = summary.x.length;
+  const ones = new Float64Array(n).fill(1);
+  const over = (horizon: number): Float64Array => customerLifetimeValue(model, params, summary, ones, { horizon, discountRate: perWeek, marginRate: 1 });
+  const clv12m = over(settings.horizonWeeks);
+  // Without discounting a lifetime is an infinite sum; the config allows that only with a horizon, and the lifetime column is then NULL.
+  const lifetime = perWeek > 0 ? residualTransactionsByGroup(model, params, summary, { discountRate: perWeek }) : null;
+  const clv = settings.horizon === undefined ? (lifetime ?? clv12m) : settings.horizon === settings.horizonWeeks ? clv12m : over(settings.horizon);
+  const shortYears = settings.horizonWeeks / WEEKS_PER_YEAR;
+  const costYears = Float64Array.from(clv, (v, i) => {
+    const short = clv12m[i] ?? 0;
+    return short > 0 ? (shortYears * v) / short : shortYears;
+  });
+  return { clv, clv12m, lifetime, costYears };
+}
+
+/** NULL lifetime columns, for a run that could not fit a model. */
+const lifetimeNullColumns = (settings: ClvSettings, d: Dialect): Sql => {
+  const float = sql.raw(d.columnType('float', true));
+  return sql`CAST(NULL AS ${float}) AS clv_12m, CAST(NULL AS ${float}) AS clv_lifetime,
+  ${settings.valueOn} AS clv_basis, CAST(${settings.horizon ?? null} AS ${float}) AS clv_horizon_weeks, CAST(NULL AS ${float}) AS clv_cost_years`;
+};
+
+/** The lifetime columns of customer_clv: both values on the same basis as `clv`, the basis and the horizon `clv` has (NULL = lifetime). */
+function lifetimeColumns(expectedSpend: Sql, valueRate: Sql, settings: ClvSettings, d: Dialect): Sql {
+  const float = sql.raw(d.columnType('float', true));
+  return sql`g.unit_clv_12m * ${expectedSpend} * ${valueRate} AS clv_12m, g.unit_lifetime * ${expectedSpend} * ${valueRate} AS clv_lifetime,
+      ${settings.valueOn} AS clv_basis, CAST(${settings.horizon ?? null} AS ${float}) AS clv_horizon_weeks, g.cost_years AS clv_cost_years`;
 }
 
 /**
@@ -53,7 +105,7 @@ export const clv: PipelineStep = {
       warn(`lifetime value not predicted: ${reason}`);
       await replaceTable(engine, 'customer_clv', sql`SELECT person_id, x AS frequency, tx AS recency, T AS T, monetary,
         CAST(NULL AS DOUBLE) AS p_alive, CAST(NULL AS DOUBLE) AS expected_transactions, CAST(NULL AS DOUBLE) AS expected_spend,
-        CAST(NULL AS DOUBLE) AS clv, CAST(NULL AS VARCHAR) AS p_alive_reason FROM clv_summary`);
+        CAST(NULL AS DOUBLE) AS clv, CAST(NULL AS VARCHAR) AS p_alive_reason, ${lifetimeNullColumns(settings, d)} FROM clv_summary`);
       await replaceTable(engine, 'clv_model', sql`SELECT ${settings.model} AS model, ${reason} AS skipped`);
       await dropTables(engine, ['clv_person_orders', 'clv_periods', 'clv_summary']);
     };
@@ -81,16 +133,19 @@ export const clv: PipelineStep = {
     }
     const { model, params } = selection.chosen;
     const fit = { params, logLikelihood: selection.chosen.logLikelihood, converged: selection.chosen.converged };
-    const perWeek = Math.pow(1 + settings.discountRate, 1 / WEEKS_PER_YEAR) - 1;
-    const unitClv = customerLifetimeValue(model, fit.params, summary, new Float64Array(groups.length).fill(1), {
-      horizon: settings.horizonWeeks,
-      discountRate: perWeek,
-      marginRate: 1,
-    });
+    let unit;
+    try {
+      unit = unitValues(model, fit.params, summary, settings);
+    } catch (error) {
+      // A fit whose expectations are not finite (degenerate parameters) values nobody, as a failed fit.
+      if (error instanceof ModelInputError || error instanceof ModelNumericError) return skip(error.message);
+      throw error;
+    }
     // The group keys keep clv_summary's integer type: ClickHouse 18.16 joins only on equal types.
     const int = sql.raw(d.columnType('int', false));
     await replaceTable(engine, 'clv_groups', sql`SELECT CAST(0 AS ${int}) AS x, CAST(0 AS ${int}) AS tx, CAST(0 AS ${int}) AS T,
-      CAST(0 AS DOUBLE) AS p_alive, CAST(0 AS DOUBLE) AS expected_transactions, CAST(0 AS DOUBLE) AS unit_clv WHERE 1 = 0`);
+      CAST(0 AS DOUBLE) AS p_alive, CAST(0 AS DOUBLE) AS expected_transactions, CAST(0 AS DOUBLE) AS unit_clv,
+      CAST(0 AS DOUBLE) AS unit_clv_12m, CAST(0 AS ${sql.raw(d.columnType('float', true))}) AS unit_lifetime, CAST(0 AS DOUBLE) AS cost_years WHERE 1 = 0`);
     await insertGroups(
       engine,
       groups.map((g, i) => [
@@ -99,7 +154,10 @@ export const clv: PipelineStep = {
         Number(g.T),
         model.probabilityAlive(fit.params, Number(g.x), Number(g.tx), Number(g.T)),
         model.conditionalExpectedTransactions(fit.params, settings.horizonWeeks, Number(g.x), Number(g.tx), Number(g.T)),
-        unitClv[i] ?? 0,
+        unit.clv[i] ?? 0,
+        unit.clv12m[i] ?? 0,
+        unit.lifetime ? (unit.lifetime[i] ?? 0) : null,
+        unit.costYears[i] ?? 0,
       ]),
     );
     const { p, q, gamma } = spend.params;
@@ -109,12 +167,15 @@ export const clv: PipelineStep = {
     const alive = publishedAlive(selection.chosen.name, sql`s.x`, sql`g.p_alive`);
     await replaceTable(engine, 'customer_clv', sql`SELECT s.person_id AS person_id, s.x AS frequency, s.tx AS recency, s.T AS T,
       s.monetary AS monetary, ${alive.pAlive} AS p_alive, g.expected_transactions AS expected_transactions,
-      ${expectedSpend} AS expected_spend, g.unit_clv * ${expectedSpend} * ${valueRate} AS clv, ${alive.reason} AS p_alive_reason
+      ${expectedSpend} AS expected_spend, g.unit_clv * ${expectedSpend} * ${valueRate} AS clv, ${alive.reason} AS p_alive_reason,
+      ${lifetimeColumns(expectedSpend, valueRate, settings, d)}
       FROM clv_summary AS s JOIN clv_groups AS g ON g.x = s.x AND g.tx = s.tx AND g.T = s.T`);
     await replaceTable(engine, 'clv_model', sql`SELECT ${selection.chosen.name} AS model, ${JSON.stringify(fit.params)} AS params,
       ${fit.logLikelihood} AS log_likelihood, ${fit.converged} AS converged, ${JSON.stringify(spend.params)} AS spend_params,
       ${spend.frequencySpendCorrelation} AS frequency_spend_correlation, ${summary.customers} AS customers, ${groups.length} AS groups_count,
-      ${settings.horizonWeeks} AS horizon_weeks, ${settings.valueOn} AS value_on, ${choiceColumns(settings.model, selection)}`);
+      ${settings.horizonWeeks} AS horizon_weeks, ${settings.valueOn} AS value_on,
+      CAST(${settings.horizon ?? null} AS ${sql.raw(d.columnType('float', true))}) AS clv_horizon_weeks, ${settings.discountRate} AS discount_rate,
+      ${choiceColumns(settings.model, selection)}`);
     await dropTables(engine, ['clv_person_orders', 'clv_periods', 'clv_summary', 'clv_groups']);
   },
 };

@@ -45,6 +45,12 @@ export interface CustomerRow {
   predicted_value: number | null;
   p_alive?: number | null;
   last_purchase: string | null;
+  clv_12m?: number | null;
+  clv_basis?: string | null;
+  referral_value?: number | null;
+  latest_nps?: number | null;
+  latest_csat?: number | null;
+  complaints?: number;
 }
 
 export interface CustomerPage {
@@ -114,11 +120,26 @@ export interface Customer360 {
     pAlive: number | null;
     pAliveReason: 'bgnbd_no_repeat_purchase' | null;
     expectedTransactions: number | null;
+    clv12m?: number | null;
+    clvLifetime?: number | null;
+    clvBasis?: 'revenue' | 'margin' | null;
+    predictedValue?: number | null;
+    referralValue?: number | null;
+    referred?: number | null;
+    satisfaction?: { nps: number | null; csat: number | null; complaints: number | null };
+    definitions?: ValueDefinition[];
     pAliveCurve: { date: string; pAlive: number }[];
   };
   affinities: Record<string, unknown>[];
   gaps: Record<string, unknown>[];
   path?: Record<string, unknown>[];
+}
+
+/** What a value figure is (horizon, basis, discounting), in both languages, from the API. */
+export interface ValueDefinition {
+  field: string;
+  label: { en: string; fr: string };
+  definition: { en: string; fr: string };
 }
 
 export interface SegmentValue {
@@ -147,6 +168,12 @@ export interface Segment {
   avgBasket: number | null;
   avgRecencyDays: number | null;
   pAlive: number | null;
+  avgClv12m?: number | null;
+  avgReferralValue?: number;
+  avgNps?: number | null;
+  avgCsat?: number | null;
+  complaintsPerCustomer?: number;
+  valueDefinitions?: ValueDefinition[];
   channels: { channel: string; share: number }[];
   categories: { category: string; share: number }[];
 }

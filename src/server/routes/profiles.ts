@@ -53,6 +53,17 @@ const profileSchema = z
         description: 'The consent that holds now, one entry per contact channel: his latest consent event over all his records (`consents` is the history). On a tie at the same instant opt_out wins.',
       }),
     value: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Value and classes from the last `fidelis run` (null before it).' }),
+    valueDefinitions: z
+      .array(
+        z.object({
+          field: z.string().openapi({ description: 'The field of `value` it defines (clv, clv_12m, clv_lifetime, predicted_value, referral_value...).' }),
+          key: z.string(),
+          params: z.record(z.string(), z.union([z.string(), z.number()])),
+          label: z.object({ en: z.string(), fr: z.string() }),
+          definition: z.object({ en: z.string(), fr: z.string() }),
+        }),
+      )
+      .openapi({ description: 'What each value figure is: horizon, basis (revenue, margin or net) and discounting, in English and French.' }),
     classes: z.array(reasonSchema).openapi({ description: 'Each class with its reasons and figures.' }),
     nextBestOffers: z.array(z.record(z.string(), z.unknown())),
     channels: z

@@ -2,12 +2,12 @@ import { maskedNotice } from '../access';
 import { api } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount, table, type Child } from '../dom';
-import { className, fmt, t } from '../i18n';
+import { className, currentLang, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 import { fieldName, identifierName, systemName } from '../profile-labels';
 import { engagementCard, pathCard, timelineView } from './customer-extras';
 import { href } from '../router';
-import type { ApiMessage, Customer360 } from '../types';
+import type { ApiMessage, Customer360, ValueDefinition } from '../types';
 import { stat } from '../widgets';
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : v === null || v === undefined || v === '' ? null : Number(v));
@@ -57,12 +57,51 @@ function valueCard(c: Customer360): HTMLElement {
       stat(t('revenue'), fmt.money(num(v.revenue))),
       stat(t('margin'), fmt.money(num(v.gross_margin))),
       stat(t('netContribution'), fmt.money(num(v.net_contribution))),
-      stat(t('clv'), fmt.money(c.value.clv)),
+      ...lifetimeStats(c),
       pAliveStat(c.value.pAlive, c.value.pAliveReason),
       stat(t('expectedTransactions'), fmt.number(c.value.expectedTransactions, 1)),
       stat(t('orders'), fmt.number(num(v.orders))),
     ),
+    definitionList(c.value.definitions ?? [], ['clv', 'clv_12m', 'predicted_value', 'referral_value']),
     c.value.pAliveCurve.length > 1 ? h('div', null, h('h3', null, t('pAliveCurve')), chart('p-alive', pAliveChart(c.value.pAliveCurve), 220)) : null,
+  );
+}
+
+/** A figure's label in the page's language, from the API's definitions (horizon, basis, discounting); the fallback only before a run. */
+function labelOf(defs: readonly ValueDefinition[], field: string, fallback: string): { label: string; definition: string } {
+  const d = defs.find((x) => x.field === field);
+  const lang = currentLang();
+  return d ? { label: d.label[lang], definition: d.definition[lang] } : { label: fallback, definition: '' };
+}
+
+/** The lifetime value beside the 12-month value, the net value, the referral value and satisfaction, each titled with its definition. */
+function lifetimeStats(c: Customer360): HTMLElement[] {
+  const v = c.value;
+  const defs = v.definitions ?? [];
+  const figure = (field: string, fallback: string, value: string, dataField: string): HTMLElement => {
+    const { label, definition } = labelOf(defs, field, fallback);
+    return stat(label, value, undefined, { 'data-field': dataField, title: definition });
+  };
+  const s = v.satisfaction ?? { nps: null, csat: null, complaints: null };
+  return [
+    figure('clv', t('clv'), fmt.money(v.clv), 'clv'),
+    figure('clv_12m', t('clv12m'), fmt.money(v.clv12m ?? null), 'clv-12m'),
+    figure('predicted_value', t('predictedValue'), fmt.money(v.predictedValue ?? null), 'predicted-value'),
+    figure('referral_value', t('referralValue'), v.referred ? `${fmt.money(v.referralValue ?? null)} (${fmt.number(v.referred)})` : fmt.money(v.referralValue ?? 0), 'referral-value'),
+    stat(t('satisfaction'), t('npsCsat', { nps: fmt.number(s.nps), csat: fmt.number(s.csat, 1), complaints: fmt.number(s.complaints ?? 0) }), undefined, { 'data-field': 'satisfaction' }),
+  ];
+}
+
+/** The definitions of the figures shown, visible under them (a definition panel, not only a hover). */
+function definitionList(defs: readonly ValueDefinition[], fields: readonly string[]): HTMLElement | null {
+  const shown = fields.flatMap((f) => defs.filter((d) => d.field === f));
+  if (shown.length === 0) return null;
+  const lang = currentLang();
+  return h(
+    'details',
+    { class: 'value-definitions', open: '' },
+    h('summary', null, t('valueDefinitionsTitle')),
+    h('dl', { 'data-list': 'value-definitions' }, shown.flatMap((d) => [h('dt', { 'data-field': d.field }, d.label[lang]), h('dd', null, d.definition[lang])])),
   );
 }
 

@@ -40,7 +40,7 @@ function stateOf(route: Route): Record<string, string> {
 
 export function customerTable(rows: CustomerPage['rows']): HTMLElement {
   return table(
-    [t('name'), t('email'), t('phone'), t('city'), className('value_tier'), className('value_column'), className('rfm_segment'), className('grid'), t('orders'), t('revenue'), t('clv'), t('lastPurchase')],
+    [t('name'), t('email'), t('phone'), t('city'), className('value_tier'), className('value_column'), className('rfm_segment'), className('grid'), t('orders'), t('revenue'), t('clv'), t('clv12m'), t('referralValue'), t('nps'), t('lastPurchase')],
     rows.map((row) => [
       h('a', { href: href(['customers', row.id]), class: 'customer-link', 'data-id': row.id }, row.name ?? row.id),
       row.email ?? '',
@@ -53,6 +53,9 @@ export function customerTable(rows: CustomerPage['rows']): HTMLElement {
       fmt.number(row.orders),
       fmt.money(row.revenue),
       fmt.money(row.clv),
+      fmt.money(row.clv_12m ?? null),
+      fmt.money(row.referral_value ?? null),
+      fmt.number(row.latest_nps ?? null),
       fmt.date(row.last_purchase),
     ]),
     { class: 'table customers', 'data-table': 'customers' },

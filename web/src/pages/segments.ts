@@ -2,7 +2,7 @@ import { maskedNotice } from '../access';
 import { api, can, query } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount } from '../dom';
-import { className, fmt, t } from '../i18n';
+import { className, currentLang, fmt, t } from '../i18n';
 import { href, type Route } from '../router';
 import type { CustomerPage, Segment, Segments } from '../types';
 import { stat } from '../widgets';
@@ -87,7 +87,7 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       stat(t('margin'), fmt.compactMoney(s.margin)),
       stat(t('netContribution'), fmt.compactMoney(s.netContribution)),
       stat(t('predictedValue'), fmt.compactMoney(s.predictedValue)),
-      stat(t('avgClv'), fmt.money(s.avgClv)),
+      ...segmentValueStats(s),
       stat(t('avgOrders'), fmt.number(s.avgOrders, 1)),
       stat(t('avgBasket'), fmt.money(s.avgBasket)),
       stat(t('avgRecency'), s.avgRecencyDays === null ? '–' : t('days', { n: fmt.number(s.avgRecencyDays) })),
@@ -106,6 +106,24 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       h('a', { href: href(['customers'], { [dimension]: value }) }, t('seeAll')),
     ),
   );
+}
+
+/** Mean lifetime and 12-month value under their own labels (basis, discounting), referral value and satisfaction. */
+function segmentValueStats(s: Segment): HTMLElement[] {
+  const defs = s.valueDefinitions ?? [];
+  const lang = currentLang();
+  const figure = (field: string, fallback: string, value: string, dataField: string): HTMLElement => {
+    const d = defs.find((x) => x.field === field);
+    return stat(d ? t('perCustomerOf', { figure: d.label[lang] }) : fallback, value, undefined, { 'data-field': dataField, title: d ? d.definition[lang] : '' });
+  };
+  return [
+    figure('clv', t('avgClv'), fmt.money(s.avgClv), 'avg-clv'),
+    figure('clv_12m', t('clv12m'), fmt.money(s.avgClv12m ?? null), 'avg-clv-12m'),
+    figure('referral_value', t('referralValue'), fmt.money(s.avgReferralValue ?? null), 'avg-referral-value'),
+    stat(t('avgNps'), fmt.number(s.avgNps ?? null, 1), undefined, { 'data-field': 'avg-nps' }),
+    stat(t('avgCsat'), fmt.number(s.avgCsat ?? null, 1), undefined, { 'data-field': 'avg-csat' }),
+    stat(t('complaintsPerCustomer'), fmt.number(s.complaintsPerCustomer ?? null, 2), undefined, { 'data-field': 'complaints-per-customer' }),
+  ];
 }
 
 export async function renderSegments(main: HTMLElement, route: Route, isCurrent: () => boolean): Promise<void> {
