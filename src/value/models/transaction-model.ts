@@ -4,6 +4,15 @@
  */
 export type TransactionModelName = 'bgnbd' | 'paretonbd' | 'mbgnbd';
 
+/** Groups [start, end) of typed columns that share one frequency (see likelihood.ts). */
+export interface FrequencyRun {
+  readonly tx: Float64Array;
+  readonly T: Float64Array;
+  readonly weight: Float64Array;
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface TransactionModel<P extends Readonly<Record<string, number>>> {
   readonly name: TransactionModelName;
   /** Parameter names as in the literature, in the optimiser's order. */
@@ -18,6 +27,18 @@ export interface TransactionModel<P extends Readonly<Record<string, number>>> {
   conditionalExpectedTransactions(params: P, t: number, x: number, tx: number, T: number): number;
   /** Expected repeat transactions in (0, t] of a customer just acquired (population level). */
   expectedTransactions(params: P, t: number): number;
+  /**
+   * Optional, for the quasi-Newton fit: the weighted log-likelihood of the groups [start, end)
+   * of a summary sorted by frequency, all with frequency x, returned, and its gradient with
+   * respect to ln(parameter) (parameterNames order) ADDED into `gradient`. The terms that depend
+   * on x alone are computed once per call. A model without it is fitted by Nelder-Mead.
+   */
+  logLikelihoodGradientGivenX?(
+    params: P,
+    x: number,
+    groups: FrequencyRun,
+    gradient: Float64Array,
+  ): number;
   /** A reasonable start for the optimiser, from the data's means. */
   startingPoint(meanX: number, meanT: number): P;
 }
