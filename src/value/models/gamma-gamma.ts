@@ -6,8 +6,9 @@
  */
 import { ModelFitError, ModelInputError, ModelNumericError } from './errors.js';
 import type { Convergence } from './fit.js';
-import { standardErrors } from './fit.js';
-import { nelderMead } from './optimize.js';
+import { standardErrors, standardErrorsFromGradient } from './fit.js';
+import { nelderMead, type MinimizeResult } from './optimize.js';
+import { bfgs } from './quasi-newton.js';
 import { digamma, gammaln } from './special.js';
 
 export interface GammaGammaParams {
@@ -103,7 +104,7 @@ export function frequencySpendCorrelation(x: ArrayLike<number>, meanSpend: Array
 export function fitGammaGamma(
   x: ArrayLike<number>,
   meanSpend: ArrayLike<number>,
-  options: { readonly penalizer?: number; readonly maxIterations?: number } = {},
+  options: { readonly penalizer?: number; readonly maxIterations?: number; readonly method?: 'auto' | 'nelder-mead' } = {},
 ): GammaGammaFit {
   if (x.length !== meanSpend.length) throw new ModelInputError(`x and mean spend must have one value per customer (got ${x.length}, ${meanSpend.length})`);
   const xs: number[] = [];
@@ -123,7 +124,34 @@ export function fitGammaGamma(
   const objective = (v: Float64Array): number => -total(v) / xs.length + penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
   const meanOfMeans = ms.reduce((s, m) => s + m, 0) / ms.length;
   const start = [Math.log(2), Math.log(3), Math.log((meanOfMeans * 2) / 2)];
-  const result = nelderMead(objective, start, { maxIterations: options.maxIterations ?? 5000 });
+  const maxIterations = options.maxIterations ?? 5000;
+  const withGradient = gammaGammaTotalWithGradient(xs, ms);
+  let result: MinimizeResult | null = null;
+  let method: 'bfgs' | 'nelder-mead' = 'nelder-mead';
+  let evaluations = 0;
+  if (options.method !== 'nelder-mead') {
+    const quasiNewton = bfgs(
+      (v, gradient) => {
+        const value = -withGradient(v, gradient) / xs.length;
+        for (let i = 0; i < 3; i++) {
+          const square = Math.exp(2 * (v[i] as number));
+          gradient[i] = -(gradient[i] as number) / xs.length + penalizer * 2 * square;
+        }
+        return value + penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
+      },
+      start,
+      { maxIterations: Math.min(maxIterations, 500) },
+    );
+    evaluations += quasiNewton.evaluations;
+    if (quasiNewton.converged && Number.isFinite(quasiNewton.value)) {
+      result = quasiNewton;
+      method = 'bfgs';
+    }
+  }
+  if (!result) {
+    result = nelderMead(objective, start, { maxIterations });
+    evaluations += result.evaluations;
+  }
   const params = toParams(result.point);
   const logLikelihood = total(result.point);
   if (!Number.isFinite(logLikelihood) || !Object.values(params).every(Number.isFinite)) {
@@ -134,12 +162,20 @@ export function fitGammaGamma(
   }
   return {
     params,
-    standardErrors: standardErrors(['p', 'q', 'gamma'], result.point, (v) => -total(v)),
+    standardErrors:
+      method === 'bfgs'
+        ? standardErrorsFromGradient(['p', 'q', 'gamma'], result.point, (v, gradient) => {
+            const value = -withGradient(v, gradient);
+            for (let i = 0; i < 3; i++) gradient[i] = -(gradient[i] as number);
+            return value;
+          })
+        : standardErrors(['p', 'q', 'gamma'], result.point, (v) => -total(v)),
     logLikelihood,
     iterations: result.iterations,
-    evaluations: result.evaluations,
+    evaluations,
     restarts: result.restarts,
     converged: true,
+    method,
     customers: xs.length,
     frequencySpendCorrelation: pearsonCorrelation(xs, ms),
   };

@@ -33,12 +33,7 @@ export interface TransactionModel<P extends Readonly<Record<string, number>>> {
    * respect to ln(parameter) (parameterNames order) ADDED into `gradient`. The terms that depend
    * on x alone are computed once per call. A model without it is fitted by Nelder-Mead.
    */
-  logLikelihoodGradientGivenX?(
-    params: P,
-    x: number,
-    groups: FrequencyRun,
-    gradient: Float64Array,
-  ): number;
+  readonly logLikelihoodGradientGivenX?: (params: P, x: number, groups: FrequencyRun, gradient: Float64Array) => number;
   /** A reasonable start for the optimiser, from the data's means. */
   startingPoint(meanX: number, meanT: number): P;
 }
