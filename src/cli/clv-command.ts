@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { readSummaryFile, summariseTransactions, type Period } from '../value/clv-input.js';
-import { runClv, type ClvCustomerRow, type ClvReport } from '../value/clv-run.js';
+import { writeScores } from '../value/clv-output.js';
+import { runClv, type ClvReport } from '../value/clv-run.js';
 import type { TransactionModelName } from '../value/models/index.js';
 import { formatNumber, table } from './format.js';
 import { isoDate, jsonOption, positiveInteger, printJson } from './options.js';
@@ -30,15 +30,6 @@ function rate(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 10) throw new InvalidArgumentError('expected a rate such as 0.1 (10%)');
   return n;
-}
-
-function writeRows(file: string, rows: readonly ClvCustomerRow[]): void {
-  const header = 'id,frequency,recency,T,monetary,p_alive,expected_transactions,expected_spend,clv';
-  const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  const lines = rows.map((r) =>
-    [quote(r.id), r.frequency, r.recency, r.T, r.monetary, r.p_alive, r.expected_transactions, r.expected_spend, r.clv].join(','),
-  );
-  writeFileSync(file, `${[header, ...lines].join('\n')}\n`);
 }
 
 function printReport(report: ClvReport): void {
@@ -71,7 +62,7 @@ export function clvCommand(): Command {
     .option('--horizon <n>', 'CLV horizon in periods', positiveInteger, 52)
     .option('--discount-rate <r>', 'yearly discount rate', rate, 0.1)
     .option('--margin-rate <r>', 'share of spend kept as margin (default: from --cost-col, else 1 = revenue)', rate)
-    .option('--out <file>', 'write one CSV row per customer')
+    .option('--out <file>', 'write one row per customer (CSV, or Parquet for a .parquet name)')
     .addOption(jsonOption())
     .action(async (options: ClvOptions) => {
       if (Boolean(options.transactions) === Boolean(options.summary)) {
@@ -91,13 +82,13 @@ export function clvCommand(): Command {
         input = await readSummaryFile(options.summary as string);
       }
       const perPeriod = Math.pow(1 + options.discountRate, 1 / PERIODS_PER_YEAR[options.period]) - 1;
-      const { report, rows } = runClv(input, {
+      const { report, scores } = runClv(input, {
         model: options.model,
         horizon: options.horizon,
         discountRate: perPeriod,
         marginRate: options.marginRate,
       });
-      if (options.out) writeRows(options.out, rows);
+      if (options.out) await writeScores(options.out, scores);
       if (options.json) printJson(report);
       else printReport(report);
     });

@@ -5,13 +5,12 @@ import {
   compressSummary,
   cumulativeTracking,
   conditionalExpectedTransactions,
-  customerLifetimeValue,
   expectedSpend,
   fitGammaGamma,
   fitTransactionModel,
   mbgNbd,
   paretoNbd,
-  probabilityAlive,
+  scoreCustomers,
   type TransactionModel,
   type TransactionModelName,
 } from './models/index.js';
@@ -33,16 +32,17 @@ export interface ClvRunOptions {
   readonly marginRate?: number | undefined;
 }
 
-export interface ClvCustomerRow {
-  readonly id: string;
-  readonly frequency: number;
-  readonly recency: number;
-  readonly T: number;
-  readonly monetary: number;
-  readonly p_alive: number;
-  readonly expected_transactions: number;
-  readonly expected_spend: number;
-  readonly clv: number;
+/** One value per customer of the input, in its order: the `--out` file's columns. */
+export interface ClvScores {
+  readonly id: readonly string[];
+  readonly frequency: Float64Array;
+  readonly recency: Float64Array;
+  readonly T: Float64Array;
+  readonly monetary: Float64Array;
+  readonly p_alive: Float64Array;
+  readonly expected_transactions: Float64Array;
+  readonly expected_spend: Float64Array;
+  readonly clv: Float64Array;
 }
 
 export interface ClvReport {
@@ -64,7 +64,7 @@ export interface ClvReport {
 }
 
 /** Fits the models on the summary, predicts per customer, and compares with the holdout when there is one. */
-export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvReport; rows: ClvCustomerRow[] } {
+export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvReport; scores: ClvScores } {
   const model = TRANSACTION_MODELS[options.model];
   const summary = { x: input.x, tx: input.tx, T: input.T };
   const fit = fitTransactionModel(model, compressSummary(summary));
@@ -81,25 +81,21 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     margin.set(input.marginRate);
     valuedOn = 'margin';
   }
-  const valued = Float64Array.from(spend, (s, i) => s * (margin[i] ?? 1));
-  const clv = customerLifetimeValue(model, fit.params, summary, valued, {
-    horizon: options.horizon,
-    discountRate: options.discountRate,
-    marginRate: 1,
-  });
-  const alive = probabilityAlive(model, fit.params, summary);
-  const expected = conditionalExpectedTransactions(model, fit.params, options.horizon, summary);
-  const rows: ClvCustomerRow[] = input.ids.map((id, i) => ({
-    id,
-    frequency: input.x[i] ?? 0,
-    recency: input.tx[i] ?? 0,
-    T: input.T[i] ?? 0,
-    monetary: input.monetary[i] ?? 0,
-    p_alive: alive[i] ?? 0,
-    expected_transactions: expected[i] ?? 0,
-    expected_spend: spend[i] ?? 0,
-    clv: clv[i] ?? 0,
-  }));
+  // P(alive), expected transactions and the discounted sum in one vectorised pass (scoring.ts).
+  const scored = scoreCustomers(model, fit.params, summary, { horizon: options.horizon, discountRate: options.discountRate });
+  const clv = scored.discounted;
+  for (let i = 0; i < n; i++) clv[i] = (clv[i] as number) * (spend[i] as number) * (margin[i] as number);
+  const scores: ClvScores = {
+    id: input.ids,
+    frequency: input.x,
+    recency: input.tx,
+    T: input.T,
+    monetary: input.monetary,
+    p_alive: scored.alive,
+    expected_transactions: scored.expected,
+    expected_spend: spend,
+    clv,
+  };
   const report: ClvReport = {
     model: options.model,
     params: { ...fit.params },
@@ -126,7 +122,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     observationEnd: input.observationEnd.toISOString(),
     holdout: input.holdout ? holdoutReport(model, fit.params, input) : null,
   };
-  return { report, rows };
+  return { report, scores };
 }
 
 /**

@@ -132,9 +132,14 @@ function logOddsDead(r: number, alpha: number, a: number, b: number, x: number, 
 function conditionalExpectedTransactions(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
-  const z = t / (alpha + T + t);
   const alive = x === 0 ? 1 : inverseOnePlusExp(logOddsDead(r, alpha, a, b, x, tx, T));
-  return eulerBracket(a + b - 1 - r, a - 1, a + b + x - 1, z) * alive;
+  return expectedTransactionsIfAlive(params, t, x, T) * alive;
+}
+
+// The bracket of eq. 10 divided by (a-1)/(a+b+x-1): the expectation of a customer alive at T.
+function expectedTransactionsIfAlive({ r, alpha, a, b }: BgNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  return eulerBracket(a + b - 1 - r, a - 1, a + b + x - 1, t / (alpha + T + t));
 }
 
 /**
@@ -148,7 +153,10 @@ export function eulerBracket(A: number, k: number, C: number, z: number): number
   return C * first - Math.exp(power) * scaledHyp2f1MinusOne(A, k, C, z);
 }
 
-type BgFamilyFormulas = Pick<TransactionModel<BgNbdParams>, 'logLikelihoodGivenX' | 'probabilityAlive' | 'conditionalExpectedTransactions'> & {
+type BgFamilyFormulas = Pick<
+  TransactionModel<BgNbdParams>,
+  'logLikelihoodGivenX' | 'probabilityAlive' | 'conditionalExpectedTransactions' | 'expectedTransactionsIfAlive'
+> & {
   readonly termsGivenX: (params: BgNbdParams, x: number) => BgFamilyTermsGivenX;
 };
 
@@ -174,5 +182,6 @@ export const bgNbd = bgFamilyModel('bgnbd', {
   logLikelihoodGivenX,
   probabilityAlive,
   conditionalExpectedTransactions,
+  expectedTransactionsIfAlive,
   termsGivenX: bgNbdTermsGivenX,
 });

@@ -54,15 +54,19 @@ function probabilityAlive(params: MbgNbdParams, x: number, tx: number, T: number
  * gives the bracket as 1 - (1-z)^(a-1) 2F1(a+b-r, a-1; a+b+x; z), as for BG/NBD.
  */
 function conditionalExpectedTransactions(params: MbgNbdParams, t: number, x: number, tx: number, T: number): number {
-  const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
-  const z = t / (alpha + T + t);
-  return eulerBracket(a + b - r, a - 1, a + b + x, z) * probabilityAlive(params, x, tx, T);
+  return expectedTransactionsIfAlive(params, t, x, T) * probabilityAlive(params, x, tx, T);
+}
+
+function expectedTransactionsIfAlive({ r, alpha, a, b }: MbgNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  return eulerBracket(a + b - r, a - 1, a + b + x, t / (alpha + T + t));
 }
 
 export const mbgNbd: TransactionModel<MbgNbdParams> = bgFamilyModel('mbgnbd', {
   logLikelihoodGivenX,
   probabilityAlive,
   conditionalExpectedTransactions,
+  expectedTransactionsIfAlive,
   termsGivenX,
 });

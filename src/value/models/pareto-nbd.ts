@@ -197,11 +197,15 @@ function probabilityAlive(params: ParetoNbdParams, x: number, tx: number, T: num
  * with [1 - (1+u)^-(s-1)]/(s-1) = -expm1(-(s-1) ln(1+u))/(s-1), whose limit at s = 1 is ln(1+u).
  */
 function conditionalExpectedTransactions(params: ParetoNbdParams, t: number, x: number, tx: number, T: number): number {
-  const { r, alpha, s, beta } = params;
+  if (t <= 0) return 0;
+  return expectedTransactionsIfAlive(params, t, x, T) * probabilityAlive(params, x, tx, T);
+}
+
+function expectedTransactionsIfAlive({ r, alpha, s, beta }: ParetoNbdParams, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
   const logGrowth = Math.log1p(t / (beta + T));
   const horizonFactor = s === 1 ? logGrowth : -Math.expm1(-(s - 1) * logGrowth) / (s - 1);
-  return ((r + x) / (alpha + T)) * (beta + T) * horizonFactor * probabilityAlive(params, x, tx, T);
+  return ((r + x) / (alpha + T)) * (beta + T) * horizonFactor;
 }
 
 export const paretoNbd: TransactionModel<ParetoNbdParams> = {
@@ -212,6 +216,7 @@ export const paretoNbd: TransactionModel<ParetoNbdParams> = {
   logLikelihoodGradientGivenX,
   probabilityAlive,
   conditionalExpectedTransactions,
+  expectedTransactionsIfAlive,
   // FH 2005 note eq. 17: E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)], eq. 27 at x = t_x = T = 0.
   expectedTransactions: (params, t) => conditionalExpectedTransactions(params, t, 0, 0, 0),
   startingPoint: (meanX, meanT) => ({ r: 1, alpha: Math.max(meanT / Math.max(meanX, 0.1), 1e-3), s: 1, beta: Math.max(meanT, 1e-3) }),

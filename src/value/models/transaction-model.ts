@@ -25,6 +25,13 @@ export interface TransactionModel<P extends Readonly<Record<string, number>>> {
   probabilityAlive(params: P, x: number, tx: number, T: number): number;
   /** Expected repeat transactions in (T, T + t] given the customer's history. */
   conditionalExpectedTransactions(params: P, t: number, x: number, tx: number, T: number): number;
+  /**
+   * Optional: expected repeat transactions in (T, T + t] of a customer alive at T, so that the
+   * conditional expectation is this times P(alive). It depends on x and T only, which lets the
+   * scoring compute it once per (x, T) or interpolate it in T (scoring.ts); without it, each
+   * customer is scored through conditionalExpectedTransactions.
+   */
+  readonly expectedTransactionsIfAlive?: (params: P, t: number, x: number, T: number) => number;
   /** Expected repeat transactions in (0, t] of a customer just acquired (population level). */
   expectedTransactions(params: P, t: number): number;
   /**
