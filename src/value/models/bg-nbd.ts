@@ -157,7 +157,8 @@ type BgFamilyFormulas = Pick<
   TransactionModel<BgNbdParams>,
   'logLikelihoodGivenX' | 'probabilityAlive' | 'conditionalExpectedTransactions' | 'expectedTransactionsIfAlive'
 > & {
-  readonly termsGivenX: (params: BgNbdParams, x: number) => BgFamilyTermsGivenX;
+  /** The x-only terms for the analytic gradient; without them the model is fitted by Nelder-Mead. */
+  readonly termsGivenX?: (params: BgNbdParams, x: number) => BgFamilyTermsGivenX;
 };
 
 /**
@@ -171,8 +172,10 @@ export function bgFamilyModel(name: 'bgnbd' | 'mbgnbd', { termsGivenX, ...formul
     parameterNames: ['r', 'alpha', 'a', 'b'],
     logLikelihood: (params, x, tx, T) => formulas.logLikelihoodGivenX(params, x)(tx, T),
     ...formulas,
-    logLikelihoodGradientGivenX: (params, x, groups, gradient) =>
-      bgFamilyLogLikelihoodGradient(params, x, termsGivenX(params, x), groups, gradient),
+    ...(termsGivenX && {
+      logLikelihoodGradientGivenX: (params: BgNbdParams, x: number, groups: FrequencyRun, gradient: Float64Array) =>
+        bgFamilyLogLikelihoodGradient(params, x, termsGivenX(params, x), groups, gradient),
+    }),
     expectedTransactions: (params, t) => formulas.conditionalExpectedTransactions(params, t, 0, 0, 0),
     startingPoint: (meanX, meanT) => ({ r: 1, alpha: Math.max(meanT / Math.max(meanX, 0.1), 1e-3), a: 1, b: 3 }),
   };
