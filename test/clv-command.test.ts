@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { simulateBgNbd, simulateGammaGamma } from '../src/generate/index.js';
 import { DuckDbEngine, sql } from '../src/store/index.js';
+import { bgNbd, type BgNbdParams } from '../src/value/models/index.js';
 import { tempDir } from './helpers/fixtures.js';
 
 async function fidelis(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -138,7 +139,9 @@ describe('fidelis clv --out', () => {
     writeFileSync(file, lines.join('\n'));
     const csv = join(dir, 'scores.csv');
     const parquet = join(dir, 'scores.parquet');
-    expect((await fidelis('clv', '--summary', file, '--out', csv, '--json')).code).toBe(0);
+    const run = await fidelis('clv', '--summary', file, '--out', csv, '--json');
+    expect(run.code).toBe(0);
+    const params = (JSON.parse(run.stdout) as { params: BgNbdParams }).params;
     expect((await fidelis('clv', '--summary', file, '--out', parquet, '--json')).code).toBe(0);
     const engine = await DuckDbEngine.open(':memory:');
     try {
@@ -155,5 +158,11 @@ describe('fidelis clv --out', () => {
     const rows = readFileSync(csv, 'utf8').trim().split('\n');
     expect(rows[0]).toBe('id,frequency,recency,T,monetary,p_alive,expected_transactions,expected_spend,clv');
     expect(rows[2]?.split(',')[1]).toBe(String(sim.x[1]));
+    // Each customer's scores sit on his own row (the ids are joined back by position).
+    for (const i of [0, 17, 311, 599]) {
+      const cells = rows[i + 1]?.split(',') ?? [];
+      expect(cells[0]).toBe(`k${i}`);
+      expect(Number(cells[5])).toBeCloseTo(bgNbd.probabilityAlive(params, sim.x[i] ?? 0, sim.tx[i] ?? 0, sim.T[i] ?? 0), 12);
+    }
   });
 });

@@ -7,24 +7,24 @@ import type { ClvScores } from './clv-run.js';
 const COLUMNS = ['id', 'frequency', 'recency', 'T', 'monetary', 'p_alive', 'expected_transactions', 'expected_spend', 'clv'] as const;
 
 const CHUNK_ROWS = 2048;
+/** The columns computed here; the others come from the input (ClvScores or its summary file). */
+const SCORE_COLUMNS = ['p_alive', 'expected_transactions', 'expected_spend', 'clv'] as const;
 
 /**
- * The typed columns straight into DuckDB data chunks (as src/identity/bulk.ts uses the appender):
+ * Typed columns straight into DuckDB data chunks (as src/identity/bulk.ts uses the appender):
  * the engine's generic appendColumns takes plain arrays and checks each value's type, which cost
  * about 0.18 s of CPU a column of a million doubles; filling a chunk's double vector is a typed
  * array copy.
  */
-async function appendScores(engine: DuckDbEngine, scores: ClvScores): Promise<void> {
-  const appender = await engine.connection.createAppender('clv_scores');
+async function appendColumns(engine: DuckDbEngine, table: string, columns: readonly (readonly string[] | Float64Array)[], rows: number): Promise<void> {
+  const appender = await engine.connection.createAppender(table);
   try {
-    const types = COLUMNS.map((name) => (name === 'id' ? VARCHAR : DOUBLE));
-    const rows = scores.id.length;
+    const types = columns.map((column) => (column instanceof Float64Array ? DOUBLE : VARCHAR));
     for (let start = 0; start < rows; start += CHUNK_ROWS) {
       const size = Math.min(CHUNK_ROWS, rows - start);
       const chunk = DuckDBDataChunk.create(types, size);
-      COLUMNS.forEach((name, c) => {
+      columns.forEach((column, c) => {
         const vector = chunk.getColumnVector(c);
-        const column = scores[name];
         for (let i = 0; i < size; i++) vector.setItem(i, column[start + i] ?? null);
         vector.flush();
       });
@@ -39,19 +39,31 @@ async function appendScores(engine: DuckDbEngine, scores: ClvScores): Promise<vo
 /**
  * Writes one row per customer (CSV, or Parquet for a .parquet/.pq name) through the engine: the
  * score columns go to it as typed arrays, a data chunk at a time, and its writer formats the
- * numbers, where building a million lines in JS took longer than the fit.
+ * numbers, where building a million lines in JS took longer than the fit. For a summary file the
+ * id and input columns are read again from it by the same query and joined by position (DuckDB
+ * keeps a file's row order), so the ids never pass through JS.
  */
 export async function writeScores(file: string, scores: ClvScores): Promise<void> {
   const engine = await DuckDbEngine.open(':memory:');
   try {
-    await engine.exec(sql`CREATE TABLE clv_scores (id VARCHAR, frequency DOUBLE, recency DOUBLE, "T" DOUBLE, monetary DOUBLE,
-      p_alive DOUBLE, expected_transactions DOUBLE, expected_spend DOUBLE, clv DOUBLE)`);
-    await appendScores(engine, scores);
+    const rows = scores.frequency.length;
     const ext = extname(file).toLowerCase();
     const format = sql.raw(ext === '.parquet' || ext === '.pq' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true');
-    // frequency is a count: written as one (3, not 3.0), as lifetimes' summaries have it.
-    await engine.exec(sql`COPY (SELECT id, CAST(frequency AS BIGINT) AS frequency, recency, "T", monetary, p_alive, expected_transactions,
-      expected_spend, clv FROM clv_scores) TO ${file} (${format})`);
+    const scoreList = sql.raw(SCORE_COLUMNS.join(', '));
+    if (scores.id === null && scores.source) {
+      await engine.exec(sql`CREATE TABLE clv_scores (p_alive DOUBLE, expected_transactions DOUBLE, expected_spend DOUBLE, clv DOUBLE)`);
+      await appendColumns(engine, 'clv_scores', SCORE_COLUMNS.map((name) => scores[name]), rows);
+      // frequency is a count: written as one (3, not 3.0), as lifetimes' summaries have it.
+      await engine.exec(sql`COPY (SELECT input.id AS id, CAST(input.x AS BIGINT) AS frequency, input.tx AS recency, input."T" AS "T",
+        input.m AS monetary, ${scoreList} FROM (${scores.source.select}) AS input POSITIONAL JOIN clv_scores) TO ${file} (${format})`);
+      return;
+    }
+    await engine.exec(sql`CREATE TABLE clv_scores (id VARCHAR, frequency DOUBLE, recency DOUBLE, "T" DOUBLE, monetary DOUBLE,
+      p_alive DOUBLE, expected_transactions DOUBLE, expected_spend DOUBLE, clv DOUBLE)`);
+    const ids = scores.id ?? Array.from({ length: rows }, (_, i) => String(i + 1));
+    await appendColumns(engine, 'clv_scores', [ids, ...COLUMNS.slice(1).map((name) => scores[name as Exclude<(typeof COLUMNS)[number], 'id'>])], rows);
+    await engine.exec(sql`COPY (SELECT id, CAST(frequency AS BIGINT) AS frequency, recency, "T", monetary, ${scoreList}
+      FROM clv_scores) TO ${file} (${format})`);
   } finally {
     await engine.close();
   }

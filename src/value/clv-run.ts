@@ -34,7 +34,9 @@ export interface ClvRunOptions {
 
 /** One value per customer of the input, in its order: the `--out` file's columns. */
 export interface ClvScores {
-  readonly id: readonly string[];
+  /** Null when the ids stay in the summary file (ClvInput.source). */
+  readonly id: readonly string[] | null;
+  readonly source?: ClvInput['source'];
   readonly frequency: Float64Array;
   readonly recency: Float64Array;
   readonly T: Float64Array;
@@ -68,7 +70,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
   const model = TRANSACTION_MODELS[options.model];
   const summary = { x: input.x, tx: input.tx, T: input.T };
   const fit = fitTransactionModel(model, compressSummary(summary));
-  const n = input.ids.length;
+  const n = input.x.length;
   const hasSpend = input.monetary.some((m, i) => m > 0 && (input.x[i] ?? 0) > 0);
   const spendFit = hasSpend ? fitGammaGamma(input.x, input.monetary) : null;
   const spend = spendFit ? expectedSpend(spendFit.params, input.x, input.monetary) : new Float64Array(n);
@@ -87,6 +89,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
   for (let i = 0; i < n; i++) clv[i] = (clv[i] as number) * (spend[i] as number) * (margin[i] as number);
   const scores: ClvScores = {
     id: input.ids,
+    source: input.source,
     frequency: input.x,
     recency: input.tx,
     T: input.T,
