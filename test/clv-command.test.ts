@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { simulateBgNbd, simulateGammaGamma } from '../src/generate/index.js';
+import { DuckDbEngine, sql } from '../src/store/index.js';
+import { bgNbd, type BgNbdParams } from '../src/value/models/index.js';
 import { tempDir } from './helpers/fixtures.js';
 
 async function fidelis(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -123,5 +125,44 @@ describe('fidelis clv', () => {
     const result = await fidelis('clv', '--summary', file);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/row 2: expected frequency >= 0 and 0 <= recency <= T/);
+  });
+});
+
+describe('fidelis clv --out', () => {
+  it('writes Parquet through the engine with the same figures as the CSV, frequency as a whole number', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'summary.csv');
+    const observation = Float64Array.from({ length: 600 }, (_, i) => 10 + 60 * ((i * 0.618034) % 1));
+    const sim = simulateBgNbd({ r: 0.8, alpha: 6, a: 1.2, b: 4 }, { customers: 600, observation, seed: 5 });
+    const lines = ['customer_id,frequency,recency,T,monetary_value'];
+    for (let i = 0; i < 600; i++) lines.push(`k${i},${sim.x[i]},${sim.tx[i]},${sim.T[i]},${(sim.x[i] ?? 0) > 0 ? 20 + (i % 7) : 0}`);
+    writeFileSync(file, lines.join('\n'));
+    const csv = join(dir, 'scores.csv');
+    const parquet = join(dir, 'scores.parquet');
+    const run = await fidelis('clv', '--summary', file, '--out', csv, '--json');
+    expect(run.code).toBe(0);
+    const params = (JSON.parse(run.stdout) as { params: BgNbdParams }).params;
+    expect((await fidelis('clv', '--summary', file, '--out', parquet, '--json')).code).toBe(0);
+    const engine = await DuckDbEngine.open(':memory:');
+    try {
+      const [difference] = await engine.query<{ n: number; worst: number; frequency: string }>(sql`SELECT count(*) AS n,
+        max(abs(c.clv - p.clv) + abs(c.p_alive - p.p_alive) + abs(c.expected_transactions - p.expected_transactions)) AS worst,
+        typeof(any_value(p.frequency)) AS frequency
+        FROM read_csv(${csv}) AS c JOIN read_parquet(${parquet}) AS p ON p.id = c.id`);
+      expect(Number(difference?.n)).toBe(600);
+      expect(difference?.worst).toBe(0);
+      expect(difference?.frequency).toBe('BIGINT');
+    } finally {
+      await engine.close();
+    }
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('id,frequency,recency,T,monetary,p_alive,expected_transactions,expected_spend,clv');
+    expect(rows[2]?.split(',')[1]).toBe(String(sim.x[1]));
+    // Each customer's scores sit on his own row (the ids are joined back by position).
+    for (const i of [0, 17, 311, 599]) {
+      const cells = rows[i + 1]?.split(',') ?? [];
+      expect(cells[0]).toBe(`k${i}`);
+      expect(Number(cells[5])).toBeCloseTo(bgNbd.probabilityAlive(params, sim.x[i] ?? 0, sim.tx[i] ?? 0, sim.T[i] ?? 0), 12);
+    }
   });
 });

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { readSummaryFile, summariseTransactions, type Period } from '../value/clv-input.js';
-import { runClv, type ClvCustomerRow, type ClvReport } from '../value/clv-run.js';
+import { writeScores } from '../value/clv-output.js';
+import { runClv, type ClvReport } from '../value/clv-run.js';
 import { logInterPurchaseTimes } from '../value/clv-regularity.js';
 import type { ClvInput } from '../value/clv-input.js';
 import { MODEL_REQUESTS, type ModelRequest } from '../value/models/select.js';
@@ -33,16 +33,6 @@ function rate(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 10) throw new InvalidArgumentError('expected a rate such as 0.1 (10%)');
   return n;
-}
-
-function writeRows(file: string, rows: readonly ClvCustomerRow[]): void {
-  const lifetime = rows.some((r) => r.clv_lifetime !== undefined);
-  const header = `id,frequency,recency,T,monetary,p_alive,expected_transactions,expected_spend,clv${lifetime ? ',clv_lifetime' : ''}`;
-  const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  const lines = rows.map((r) =>
-    [quote(r.id), r.frequency, r.recency, r.T, r.monetary, r.p_alive, r.expected_transactions, r.expected_spend, r.clv, ...(lifetime ? [r.clv_lifetime] : [])].join(','),
-  );
-  writeFileSync(file, `${[header, ...lines].join('\n')}\n`);
 }
 
 const REASONS: Record<ClvReport['choice']['reason'], string> = {
@@ -89,7 +79,7 @@ function printReport(report: ClvReport): void {
 /** MBG/CNBD-k (asked for, or a candidate of auto) needs litt, which only purchase dates give. */
 async function withRegularity(input: ClvInput, options: ClvOptions): Promise<ClvInput> {
   if (!options.transactions || !options.customerCol || !options.dateCol) return input;
-  if (options.model !== 'auto' && options.model !== 'mbgcnbd') return input;
+  if ((options.model !== 'auto' && options.model !== 'mbgcnbd') || input.ids === null) return input;
   const litt = await logInterPurchaseTimes(
     options.transactions,
     { customer: options.customerCol, date: options.dateCol },
@@ -119,7 +109,7 @@ export function clvCommand(): Command {
     .option('--discount-rate <r>', 'yearly discount rate', rate, 0.1)
     .option('--lifetime', "also value each customer over his whole remaining life (discounted expected residual transactions): a clv_lifetime column in --out; needs --discount-rate > 0")
     .option('--margin-rate <r>', 'share of spend kept as margin (default: from --cost-col, else 1 = revenue)', rate)
-    .option('--out <file>', 'write one CSV row per customer')
+    .option('--out <file>', 'write one row per customer (CSV, or Parquet for a .parquet name)')
     .addOption(jsonOption())
     .action(async (options: ClvOptions) => {
       if (Boolean(options.transactions) === Boolean(options.summary)) {
@@ -140,14 +130,14 @@ export function clvCommand(): Command {
         input = await readSummaryFile(options.summary as string);
       }
       const perPeriod = Math.pow(1 + options.discountRate, 1 / PERIODS_PER_YEAR[options.period]) - 1;
-      const { report, rows } = runClv(input, {
+      const { report, scores } = runClv(input, {
         model: options.model,
         horizon: options.horizon,
         discountRate: perPeriod,
         marginRate: options.marginRate,
         lifetime: options.lifetime,
       });
-      if (options.out) writeRows(options.out, rows);
+      if (options.out) await writeScores(options.out, scores);
       if (options.json) printJson(report);
       else printReport(report);
     });

@@ -5,6 +5,11 @@ import { DuckDbEngine, sql, type Sql } from '../store/index.js';
 
 export type Period = 'day' | 'week' | 'month';
 
+/** SELECT id, x, tx, "T", m FROM the file: the same query for reading the numbers and writing the rows back. */
+export interface SummarySource {
+  readonly select: Sql;
+}
+
 export interface TransactionColumns {
   readonly customer: string;
   readonly date: string;
@@ -14,7 +19,13 @@ export interface TransactionColumns {
 
 /** Per-customer BTYD summary in a period unit, with what the holdout period held when there is one. */
 export interface ClvInput {
-  readonly ids: string[];
+  /**
+   * Customer ids in the order of the arrays; null when they stay in the summary file (`source`),
+   * from which the output takes them back (clv-output.ts), so a million ids never come to JS.
+   */
+  readonly ids: string[] | null;
+  /** The summary file and the query that reads it, in the arrays' order (summaries only). */
+  readonly source?: SummarySource | undefined;
   readonly x: Float64Array;
   readonly tx: Float64Array;
   readonly T: Float64Array;
@@ -146,7 +157,9 @@ export async function summariseTransactions(
 
 /**
  * A summary file with one row per customer, as lifetimes users have it: frequency, recency, T
- * and optionally monetary_value (and an id column: customer_id, id, or the row number).
+ * and optionally monetary_value (and an id column: customer_id, id, or the row number). The
+ * numbers are read column by column into typed arrays (no object per row: a million rows took
+ * about 4 s as objects, under 1 s as columns); the ids stay in the file.
  */
 export async function readSummaryFile(file: string): Promise<ClvInput> {
   const engine = await DuckDbEngine.open(':memory:');
@@ -159,23 +172,31 @@ export async function readSummaryFile(file: string): Promise<ClvInput> {
       }
     }
     const idColumn = ['customer_id', 'id', 'customer'].find((c) => names.includes(c));
-    const id = idColumn ? sql`CAST(${sql.id(idColumn)} AS VARCHAR)` : sql`CAST(row_number() OVER () AS VARCHAR)`;
-    const monetary = names.includes('monetary_value') ? sql`TRY_CAST(monetary_value AS DOUBLE)` : sql`0.0`;
-    const rows = await engine.query<{ id: string; x: number | null; tx: number | null; T: number | null; m: number | null }>(sql`
-      SELECT ${id} AS id, TRY_CAST(frequency AS DOUBLE) AS x, TRY_CAST(recency AS DOUBLE) AS tx, TRY_CAST("T" AS DOUBLE) AS "T", ${monetary} AS m
-      FROM ${reader(file)}`);
-    rows.forEach((r, i) => {
-      if (r.x === null || r.tx === null || r.T === null || r.x < 0 || r.tx < 0 || r.T < r.tx) {
-        throw new UsageError(`${file}: row ${i + 1}: expected frequency >= 0 and 0 <= recency <= T, got frequency=${r.x}, recency=${r.tx}, T=${r.T}`);
+    // Without an id column the id is the row number (DuckDB keeps a file's row order), given in JS.
+    const id = idColumn ? sql`CAST(${sql.id(idColumn)} AS VARCHAR)` : sql`NULL`;
+    const monetary = names.includes('monetary_value') ? sql`coalesce(TRY_CAST(monetary_value AS DOUBLE), 0.0)` : sql`0.0`;
+    const select = sql`SELECT ${id} AS id, TRY_CAST(frequency AS DOUBLE) AS x, TRY_CAST(recency AS DOUBLE) AS tx, TRY_CAST("T" AS DOUBLE) AS "T",
+        CAST(${monetary} AS DOUBLE) AS m FROM ${reader(file)}`;
+    const columns = await engine.queryColumns(sql`SELECT x, tx, "T", m FROM (${select}) AS summary`);
+    const [x, tx, T, m] = columns as [Float64Array, Float64Array, Float64Array, Float64Array];
+    // NULL (unreadable) is NaN in a DOUBLE column: every comparison below refuses it.
+    for (let i = 0; i < x.length; i++) {
+      const xi = x[i] as number;
+      const txi = tx[i] as number;
+      const Ti = T[i] as number;
+      if (!(xi >= 0 && txi >= 0 && Ti >= txi)) {
+        const shown = (v: number): string => (Number.isNaN(v) ? 'null' : String(v));
+        throw new UsageError(`${file}: row ${i + 1}: expected frequency >= 0 and 0 <= recency <= T, got frequency=${shown(xi)}, recency=${shown(txi)}, T=${shown(Ti)}`);
       }
-    });
+    }
     const now = new Date();
     return {
-      ids: rows.map((r) => r.id),
-      x: Float64Array.from(rows, (r) => Number(r.x)),
-      tx: Float64Array.from(rows, (r) => Number(r.tx)),
-      T: Float64Array.from(rows, (r) => Number(r.T)),
-      monetary: Float64Array.from(rows, (r) => Number(r.m ?? 0)),
+      ids: idColumn ? null : Array.from({ length: x.length }, (_, i) => String(i + 1)),
+      source: idColumn ? { select } : undefined,
+      x,
+      tx,
+      T,
+      monetary: m,
       marginRate: null,
       holdout: null,
       calibrationEnd: now,

@@ -5,13 +5,12 @@ import {
   compressSummary,
   cumulativeTracking,
   conditionalExpectedTransactions,
-  customerLifetimeValue,
   expectedSpend,
   fitGammaGamma,
   mbgCnbd,
   mbgNbd,
   paretoNbd,
-  probabilityAlive,
+  scoreCustomers,
   totalLogInterPurchaseTimes,
   type TransactionModel,
   type TransactionModelName,
@@ -41,17 +40,21 @@ export interface ClvRunOptions {
   readonly lifetime?: boolean | undefined;
 }
 
-export interface ClvCustomerRow {
-  readonly id: string;
-  readonly frequency: number;
-  readonly recency: number;
-  readonly T: number;
-  readonly monetary: number;
-  readonly p_alive: number;
-  readonly expected_transactions: number;
-  readonly expected_spend: number;
-  readonly clv: number;
-  readonly clv_lifetime?: number;
+/** One value per customer of the input, in its order: the `--out` file's columns. */
+export interface ClvScores {
+  /** Null when the ids stay in the summary file (ClvInput.source). */
+  readonly id: readonly string[] | null;
+  readonly source?: ClvInput['source'];
+  readonly frequency: Float64Array;
+  readonly recency: Float64Array;
+  readonly T: Float64Array;
+  readonly monetary: Float64Array;
+  readonly p_alive: Float64Array;
+  readonly expected_transactions: Float64Array;
+  readonly expected_spend: Float64Array;
+  readonly clv: Float64Array;
+  /** With `lifetime`: his value over his remaining life (DERT). */
+  readonly clv_lifetime?: Float64Array;
 }
 
 export interface ClvReport {
@@ -79,11 +82,11 @@ export interface ClvReport {
 }
 
 /** Fits the models on the summary, predicts per customer, and compares with the holdout when there is one. */
-export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvReport; rows: ClvCustomerRow[] } {
+export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvReport; scores: ClvScores } {
   const summary = { x: input.x, tx: input.tx, T: input.T };
   const selection = chooseModel(input, options.model);
   const { model, params, logLikelihood } = selection.chosen;
-  const n = input.ids.length;
+  const n = input.x.length;
   const hasSpend = input.monetary.some((m, i) => m > 0 && (input.x[i] ?? 0) > 0);
   const spendFit = hasSpend ? fitGammaGamma(input.x, input.monetary) : null;
   const spend = spendFit ? expectedSpend(spendFit.params, input.x, input.monetary) : new Float64Array(n);
@@ -96,27 +99,25 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     margin.set(input.marginRate);
     valuedOn = 'margin';
   }
-  const valued = Float64Array.from(spend, (s, i) => s * (margin[i] ?? 1));
-  const clv = customerLifetimeValue(model, params, summary, valued, {
-    horizon: options.horizon,
-    discountRate: options.discountRate,
-    marginRate: 1,
-  });
-  const lifetime = options.lifetime ? customerResidualValue(model, params, summary, valued, { discountRate: options.discountRate }) : null;
-  const alive = probabilityAlive(model, params, summary);
-  const expected = conditionalExpectedTransactions(model, params, options.horizon, summary);
-  const rows: ClvCustomerRow[] = input.ids.map((id, i) => ({
-    id,
-    frequency: input.x[i] ?? 0,
-    recency: input.tx[i] ?? 0,
-    T: input.T[i] ?? 0,
-    monetary: input.monetary[i] ?? 0,
-    p_alive: alive[i] ?? 0,
-    expected_transactions: expected[i] ?? 0,
-    expected_spend: spend[i] ?? 0,
-    clv: clv[i] ?? 0,
-    ...(lifetime ? { clv_lifetime: lifetime[i] ?? 0 } : {}),
-  }));
+  // P(alive), expected transactions and the discounted sum in one vectorised pass (scoring.ts).
+  const scored = scoreCustomers(model, params, summary, { horizon: options.horizon, discountRate: options.discountRate });
+  const clv = scored.discounted;
+  for (let i = 0; i < n; i++) clv[i] = (clv[i] as number) * (spend[i] as number) * (margin[i] as number);
+  const valued = options.lifetime ? Float64Array.from(spend, (s, i) => s * (margin[i] ?? 1)) : null;
+  const lifetime = valued ? customerResidualValue(model, params, summary, valued, { discountRate: options.discountRate }) : null;
+  const scores: ClvScores = {
+    id: input.ids,
+    source: input.source,
+    frequency: input.x,
+    recency: input.tx,
+    T: input.T,
+    monetary: input.monetary,
+    p_alive: scored.alive,
+    expected_transactions: scored.expected,
+    expected_spend: spend,
+    clv,
+    ...(lifetime ? { clv_lifetime: lifetime } : {}),
+  };
   const report: ClvReport = {
     model: selection.chosen.name,
     params: { ...params },
@@ -147,7 +148,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
     candidates: selection.candidates,
     pAliveNotEstimable: aliveUnknownWithoutRepeat(selection.chosen.name) ? input.x.filter((x) => x === 0).length : 0,
   };
-  return { report, rows };
+  return { report, scores };
 }
 
 /**

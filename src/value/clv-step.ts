@@ -8,6 +8,7 @@ import {
   ModelFitError,
   ModelInputError,
   ModelNumericError,
+  scoreCustomers,
   type CompressedSummary,
   type TransactionModel,
 } from './models/index.js';
@@ -18,9 +19,19 @@ const WEEKS_PER_YEAR = 52.1775;
 /** A Monday: weeks are counted from it. */
 const WEEK_ORIGIN = new Date(Date.UTC(1970, 0, 5));
 
-async function insertGroups(engine: Engine, rows: readonly (readonly (number | null)[])[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += 500) {
-    const chunk = rows.slice(start, start + 500).map((r) => sql`(${sql.join(r.map((v) => sql`${v}`))})`);
+/**
+ * The per-group predictions into clv_groups: a column at a time where the engine can (DuckDB's
+ * appender), else by INSERTs of 500 rows. At 1M persons there are some 10^5 groups, whose
+ * 600,000 bound values made the INSERTs a large share of the step.
+ */
+async function insertGroups(engine: Engine, columns: readonly ArrayLike<number | null>[], rowCount: number): Promise<void> {
+  if (engine.appendColumns) {
+    await engine.appendColumns('clv_groups', columns.map((c) => Array.from(c)), rowCount);
+    return;
+  }
+  for (let start = 0; start < rowCount; start += 500) {
+    const chunk: Sql[] = [];
+    for (let i = start; i < Math.min(start + 500, rowCount); i++) chunk.push(sql`(${sql.join(columns.map((c) => sql`${c[i] ?? null}`))})`);
     await engine.exec(sql`INSERT INTO clv_groups VALUES ${sql.join(chunk)}`);
   }
 }
@@ -74,6 +85,15 @@ function lifetimeColumns(expectedSpend: Sql, valueRate: Sql, settings: ClvSettin
       ${settings.valueOn} AS clv_basis, CAST(${settings.horizon ?? null} AS ${float}) AS clv_horizon_weeks, g.cost_years AS clv_cost_years`;
 }
 
+/** Numeric columns of a query as Float64Arrays: without a row object per row where the engine can. */
+async function numericColumns(engine: Engine, query: Sql, names: readonly string[]): Promise<Float64Array[]> {
+  if (engine.queryColumns) {
+    return (await engine.queryColumns(query)).map((column) => Float64Array.from(column as ArrayLike<number>, Number));
+  }
+  const rows = await engine.query(query);
+  return names.map((name) => Float64Array.from(rows, (r) => Number(r[name])));
+}
+
 /**
  * Predicted lifetime value per person. The BTYD summary (weekly x, t_x, T, mean repeat value,
  * margin rate) is computed in SQL; only the distinct (x, t_x, T) groups come to the model, whose
@@ -98,9 +118,12 @@ export const clv: PipelineStep = {
       CASE WHEN count(*) > 1 THEN (sum(revenue) - ${d.argMin(sql`revenue`, sql`period`)}) / (count(*) - 1) ELSE 0 END AS monetary,
       CASE WHEN sum(revenue) > 0 THEN sum(margin) / sum(revenue) ELSE 0 END AS margin_rate
       FROM clv_periods GROUP BY person_id`);
-    const groups = await engine.query<{ x: number; tx: number; T: number; n: number }>(
-      sql`SELECT x, tx, T, count(*) AS n FROM clv_summary GROUP BY x, tx, T ORDER BY x, tx, T`,
-    );
+    const [gx, gtx, gT, gn] = await numericColumns(
+      engine,
+      sql`SELECT CAST(x AS DOUBLE) AS group_x, CAST(tx AS DOUBLE) AS group_tx, CAST(T AS DOUBLE) AS group_t, CAST(count(*) AS DOUBLE) AS group_n
+        FROM clv_summary GROUP BY x, tx, T ORDER BY x, tx, T`,
+      ['group_x', 'group_tx', 'group_t', 'group_n'],
+    ) as [Float64Array, Float64Array, Float64Array, Float64Array];
     const skip = async (reason: string): Promise<void> => {
       warn(`lifetime value not predicted: ${reason}`);
       await replaceTable(engine, 'customer_clv', sql`SELECT person_id, x AS frequency, tx AS recency, T AS T, monetary,
@@ -109,21 +132,25 @@ export const clv: PipelineStep = {
       await replaceTable(engine, 'clv_model', sql`SELECT ${settings.model} AS model, ${reason} AS skipped`);
       await dropTables(engine, ['clv_person_orders', 'clv_periods', 'clv_summary']);
     };
-    if (groups.length === 0) return skip('no purchases');
+    if (gx.length === 0) return skip('no purchases');
     const summary: CompressedSummary = {
-      x: Float64Array.from(groups, (g) => Number(g.x)),
-      tx: Float64Array.from(groups, (g) => Number(g.tx)),
-      T: Float64Array.from(groups, (g) => Number(g.T)),
-      weight: Float64Array.from(groups, (g) => Number(g.n)),
+      x: gx,
+      tx: gtx,
+      T: gT,
+      weight: gn,
       groupOf: new Int32Array(0),
-      customers: groups.reduce((s, g) => s + Number(g.n), 0),
+      customers: gn.reduce((s, n) => s + n, 0),
     };
-    const repeaters = await engine.query<{ x: number; m: number }>(sql`SELECT x, monetary AS m FROM clv_summary WHERE x > 0 AND monetary > 0`);
+    const [rx, rm] = await numericColumns(
+      engine,
+      sql`SELECT CAST(x AS DOUBLE) AS repeat_x, CAST(monetary AS DOUBLE) AS repeat_m FROM clv_summary WHERE x > 0 AND monetary > 0`,
+      ['repeat_x', 'repeat_m'],
+    ) as [Float64Array, Float64Array];
     let selection;
     let spend;
     try {
       selection = choosePipelineModel(settings.model, summary, await totalLogInterPurchaseWeeks(engine));
-      spend = fitGammaGamma(Float64Array.from(repeaters, (r) => Number(r.x)), Float64Array.from(repeaters, (r) => Number(r.m)));
+      spend = fitGammaGamma(rx, rm);
     } catch (error) {
       // Too little or degenerate data is a fact about the base, not a failure of the run.
       if (error instanceof ModelInputError || error instanceof ModelFitError || error instanceof ModelNumericError) {
@@ -141,25 +168,16 @@ export const clv: PipelineStep = {
       if (error instanceof ModelInputError || error instanceof ModelNumericError) return skip(error.message);
       throw error;
     }
+    const perWeek = Math.pow(1 + settings.discountRate, 1 / WEEKS_PER_YEAR) - 1;
+    // P(alive) and expected transactions over the short horizon for every group in one vectorised pass.
+    const scores = scoreCustomers(model, fit.params, summary, { horizon: settings.horizonWeeks, discountRate: perWeek });
     // The group keys keep clv_summary's integer type: ClickHouse 18.16 joins only on equal types.
     const int = sql.raw(d.columnType('int', false));
     await replaceTable(engine, 'clv_groups', sql`SELECT CAST(0 AS ${int}) AS x, CAST(0 AS ${int}) AS tx, CAST(0 AS ${int}) AS T,
       CAST(0 AS DOUBLE) AS p_alive, CAST(0 AS DOUBLE) AS expected_transactions, CAST(0 AS DOUBLE) AS unit_clv,
       CAST(0 AS DOUBLE) AS unit_clv_12m, CAST(0 AS ${sql.raw(d.columnType('float', true))}) AS unit_lifetime, CAST(0 AS DOUBLE) AS cost_years WHERE 1 = 0`);
-    await insertGroups(
-      engine,
-      groups.map((g, i) => [
-        Number(g.x),
-        Number(g.tx),
-        Number(g.T),
-        model.probabilityAlive(fit.params, Number(g.x), Number(g.tx), Number(g.T)),
-        model.conditionalExpectedTransactions(fit.params, settings.horizonWeeks, Number(g.x), Number(g.tx), Number(g.T)),
-        unit.clv[i] ?? 0,
-        unit.clv12m[i] ?? 0,
-        unit.lifetime ? (unit.lifetime[i] ?? 0) : null,
-        unit.costYears[i] ?? 0,
-      ]),
-    );
+    const lifetime = unit.lifetime ?? new Array<null>(gx.length).fill(null);
+    await insertGroups(engine, [gx, gtx, gT, scores.alive, scores.expected, unit.clv, unit.clv12m, lifetime, unit.costYears], gx.length);
     const { p, q, gamma } = spend.params;
     // Gamma-Gamma conditional expected spend, Fader, Hardie & Lee (2005) "RFM and CLV", eq. (5).
     const expectedSpend = sql`(${gamma} + s.x * s.monetary) * ${p} / (${p} * s.x + ${q} - 1)`;
@@ -172,7 +190,7 @@ export const clv: PipelineStep = {
       FROM clv_summary AS s JOIN clv_groups AS g ON g.x = s.x AND g.tx = s.tx AND g.T = s.T`);
     await replaceTable(engine, 'clv_model', sql`SELECT ${selection.chosen.name} AS model, ${JSON.stringify(fit.params)} AS params,
       ${fit.logLikelihood} AS log_likelihood, ${fit.converged} AS converged, ${JSON.stringify(spend.params)} AS spend_params,
-      ${spend.frequencySpendCorrelation} AS frequency_spend_correlation, ${summary.customers} AS customers, ${groups.length} AS groups_count,
+      ${spend.frequencySpendCorrelation} AS frequency_spend_correlation, ${summary.customers} AS customers, ${gx.length} AS groups_count,
       ${settings.horizonWeeks} AS horizon_weeks, ${settings.valueOn} AS value_on,
       CAST(${settings.horizon ?? null} AS ${sql.raw(d.columnType('float', true))}) AS clv_horizon_weeks, ${settings.discountRate} AS discount_rate,
       ${choiceColumns(settings.model, selection)}`);

@@ -9,6 +9,7 @@
  * with spend from Gamma-Gamma independent of the transaction process as that model assumes.
  */
 import { ModelInputError } from './errors.js';
+import { scoreCustomers, validateScoreOptions } from './scoring.js';
 import type { CustomerSummary } from './summary.js';
 import type { TransactionModel } from './transaction-model.js';
 
@@ -30,24 +31,10 @@ export function customerLifetimeValue<P extends Readonly<Record<string, number>>
   options: ClvOptions,
 ): Float64Array {
   const { horizon, discountRate, marginRate } = options;
-  if (!(Number.isInteger(horizon) && horizon >= 0)) throw new ModelInputError(`CLV horizon must be a whole number of periods >= 0, got ${horizon}`);
-  if (!(discountRate > -1 && Number.isFinite(discountRate))) throw new ModelInputError(`discount rate must be > -1, got ${discountRate}`);
+  validateScoreOptions({ horizon, discountRate });
   if (!Number.isFinite(marginRate)) throw new ModelInputError(`margin rate must be finite, got ${marginRate}`);
   if (expectedSpend.length !== data.x.length) throw new ModelInputError('one expected spend per customer is needed');
-  const discount = Array.from({ length: horizon + 1 }, (_, k) => Math.pow(1 + discountRate, -k));
-  const out = new Float64Array(data.x.length);
-  for (let i = 0; i < out.length; i++) {
-    const x = data.x[i] ?? 0;
-    const tx = data.tx[i] ?? 0;
-    const T = data.T[i] ?? 0;
-    let previous = 0;
-    let discounted = 0;
-    for (let k = 1; k <= horizon; k++) {
-      const cumulative = model.conditionalExpectedTransactions(params, k, x, tx, T);
-      discounted += (cumulative - previous) * (discount[k] ?? 0);
-      previous = cumulative;
-    }
-    out[i] = marginRate * (expectedSpend[i] ?? 0) * discounted;
-  }
-  return out;
+  const { discounted } = scoreCustomers(model, params, data, { horizon, discountRate });
+  for (let i = 0; i < discounted.length; i++) discounted[i] = marginRate * (expectedSpend[i] as number) * (discounted[i] as number);
+  return discounted;
 }

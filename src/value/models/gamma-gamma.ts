@@ -6,9 +6,10 @@
  */
 import { ModelFitError, ModelInputError, ModelNumericError } from './errors.js';
 import type { Convergence } from './fit.js';
-import { standardErrors } from './fit.js';
-import { nelderMead } from './optimize.js';
-import { gammaln } from './special.js';
+import { standardErrors, standardErrorsFromGradient } from './fit.js';
+import { nelderMead, type MinimizeResult } from './optimize.js';
+import { bfgs } from './quasi-newton.js';
+import { digamma, gammaln } from './special.js';
 
 export interface GammaGammaParams {
   readonly p: number;
@@ -31,6 +32,23 @@ export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, x: nu
   return (
     gammaln(px + q) - gammaln(px) - gammaln(q) + q * Math.log(gamma) + (px - 1) * Math.log(meanSpend) + px * Math.log(x) - (px + q) * Math.log(gamma + meanSpend * x)
   );
+}
+
+/**
+ * The same and its gradient with respect to (ln p, ln q, ln gamma), written to `gradient`:
+ *   d/d ln p     = p x [psi(px+q) - psi(px) + ln m_x + ln x - ln(gamma + m_x x)]
+ *   d/d ln q     = q [psi(px+q) - psi(q) + ln gamma - ln(gamma + m_x x)]
+ *   d/d ln gamma = q - gamma (px+q) / (gamma + m_x x)
+ */
+export function gammaGammaLogLikelihoodGradient(params: GammaGammaParams, x: number, meanSpend: number, gradient: Float64Array): number {
+  const { p, q, gamma } = params;
+  const px = p * x;
+  const logTotal = Math.log(gamma + meanSpend * x);
+  const psiPxq = digamma(px + q);
+  gradient[0] = px * (psiPxq - digamma(px) + Math.log(meanSpend) + Math.log(x) - logTotal);
+  gradient[1] = q * (psiPxq - digamma(q) + Math.log(gamma) - logTotal);
+  gradient[2] = q - (gamma * (px + q)) / (gamma + meanSpend * x);
+  return gammaGammaLogLikelihood(params, x, meanSpend);
 }
 
 // FHL 2005 (iso-value) eq. 5: E[M | p, q, gamma, m_x, x] = (gamma + m_x x) p / (p x + q - 1); for x = 0, the population mean p gamma / (q - 1).
@@ -86,7 +104,7 @@ export function frequencySpendCorrelation(x: ArrayLike<number>, meanSpend: Array
 export function fitGammaGamma(
   x: ArrayLike<number>,
   meanSpend: ArrayLike<number>,
-  options: { readonly penalizer?: number; readonly maxIterations?: number } = {},
+  options: { readonly penalizer?: number; readonly maxIterations?: number; readonly method?: 'auto' | 'nelder-mead' } = {},
 ): GammaGammaFit {
   if (x.length !== meanSpend.length) throw new ModelInputError(`x and mean spend must have one value per customer (got ${x.length}, ${meanSpend.length})`);
   const xs: number[] = [];
@@ -106,7 +124,34 @@ export function fitGammaGamma(
   const objective = (v: Float64Array): number => -total(v) / xs.length + penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
   const meanOfMeans = ms.reduce((s, m) => s + m, 0) / ms.length;
   const start = [Math.log(2), Math.log(3), Math.log((meanOfMeans * 2) / 2)];
-  const result = nelderMead(objective, start, { maxIterations: options.maxIterations ?? 5000 });
+  const maxIterations = options.maxIterations ?? 5000;
+  const withGradient = gammaGammaTotalWithGradient(xs, ms);
+  let result: MinimizeResult | null = null;
+  let method: 'bfgs' | 'nelder-mead' = 'nelder-mead';
+  let evaluations = 0;
+  if (options.method !== 'nelder-mead') {
+    const quasiNewton = bfgs(
+      (v, gradient) => {
+        const value = -withGradient(v, gradient) / xs.length;
+        for (let i = 0; i < 3; i++) {
+          const square = Math.exp(2 * (v[i] as number));
+          gradient[i] = -(gradient[i] as number) / xs.length + penalizer * 2 * square;
+        }
+        return value + penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
+      },
+      start,
+      { maxIterations: Math.min(maxIterations, 500) },
+    );
+    evaluations += quasiNewton.evaluations;
+    if (quasiNewton.converged && Number.isFinite(quasiNewton.value)) {
+      result = quasiNewton;
+      method = 'bfgs';
+    }
+  }
+  if (!result) {
+    result = nelderMead(objective, start, { maxIterations });
+    evaluations += result.evaluations;
+  }
   const params = toParams(result.point);
   const logLikelihood = total(result.point);
   if (!Number.isFinite(logLikelihood) || !Object.values(params).every(Number.isFinite)) {
@@ -117,14 +162,86 @@ export function fitGammaGamma(
   }
   return {
     params,
-    standardErrors: standardErrors(['p', 'q', 'gamma'], result.point, (v) => -total(v)),
+    standardErrors:
+      method === 'bfgs'
+        ? standardErrorsFromGradient(['p', 'q', 'gamma'], result.point, (v, gradient) => {
+            const value = -withGradient(v, gradient);
+            for (let i = 0; i < 3; i++) gradient[i] = -(gradient[i] as number);
+            return value;
+          })
+        : standardErrors(['p', 'q', 'gamma'], result.point, (v) => -total(v)),
     logLikelihood,
     iterations: result.iterations,
-    evaluations: result.evaluations,
+    evaluations,
     restarts: result.restarts,
     converged: true,
+    method,
     customers: xs.length,
     frequencySpendCorrelation: pearsonCorrelation(xs, ms),
+  };
+}
+
+/**
+ * The summed log-likelihood of many customers and its gradient in (ln p, ln q, ln gamma) (see
+ * gammaGammaLogLikelihoodGradient), arranged as gammaGammaTotal: the gamma and digamma terms
+ * per distinct x, then one loop over typed columns for ln(gamma + m_x x) and its inverse.
+ */
+export function gammaGammaTotalWithGradient(
+  xs: ArrayLike<number>,
+  ms: ArrayLike<number>,
+): (v: ArrayLike<number>, gradient: Float64Array) => number {
+  const byX = new Map<number, { n: number; sumLogSpend: number }>();
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] as number;
+    const entry = byX.get(x) ?? { n: 0, sumLogSpend: 0 };
+    entry.n += 1;
+    entry.sumLogSpend += Math.log(ms[i] as number);
+    byX.set(x, entry);
+  }
+  const groupX = Float64Array.from(byX.keys());
+  const groupN = Float64Array.from(byX.values(), (e) => e.n);
+  const groupLogSpend = Float64Array.from(byX.values(), (e) => e.sumLogSpend);
+  const x = Float64Array.from(xs);
+  const m = Float64Array.from(ms);
+  const customers = x.length;
+  return (v, gradient) => {
+    const p = Math.exp(v[0] as number);
+    const q = Math.exp(v[1] as number);
+    const gamma = Math.exp(v[2] as number);
+    const logGamma = Math.log(gamma);
+    const lnGammaQ = gammaln(q);
+    const psiQ = digamma(q);
+    let sum = 0;
+    let dp = 0;
+    let dq = 0;
+    for (let k = 0; k < groupX.length; k++) {
+      const xi = groupX[k] as number;
+      const n = groupN[k] as number;
+      const sumLogSpend = groupLogSpend[k] as number;
+      const px = p * xi;
+      const psiPxq = digamma(px + q);
+      const logX = Math.log(xi);
+      sum += n * (gammaln(px + q) - gammaln(px) - lnGammaQ + q * logGamma + px * logX) + (px - 1) * sumLogSpend;
+      dp += n * xi * (psiPxq - digamma(px) + logX) + xi * sumLogSpend;
+      dq += n * (psiPxq - psiQ + logGamma);
+    }
+    let sumXLog = 0;
+    let sumLog = 0;
+    let sumRatio = 0;
+    for (let i = 0; i < customers; i++) {
+      const xi = x[i] as number;
+      const total = gamma + (m[i] as number) * xi;
+      const logTotal = Math.log(total);
+      const weight = p * xi + q;
+      sum -= weight * logTotal;
+      sumXLog += xi * logTotal;
+      sumLog += logTotal;
+      sumRatio += weight / total;
+    }
+    gradient[0] = p * (dp - sumXLog);
+    gradient[1] = q * (dq - sumLog);
+    gradient[2] = customers * q - gamma * sumRatio;
+    return sum;
   };
 }
 

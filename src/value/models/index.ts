@@ -27,6 +27,8 @@ export {
 } from './gamma-gamma.js';
 export type { GammaGammaFit, GammaGammaParams } from './gamma-gamma.js';
 export { customerLifetimeValue } from './clv.js';
+export { scoreCustomers } from './scoring.js';
+export type { CustomerScores, ScoreOptions } from './scoring.js';
 export type { ClvOptions } from './clv.js';
 export { nelderMead } from './optimize.js';
 export type { MinimizeOptions, MinimizeResult } from './optimize.js';

@@ -5,9 +5,9 @@
  * Hoppe & Wagner (2007), "Customer base analysis: the case for a central variant of the
  * Betageometric/NBD model", Marketing - JRM 29(2).
  */
-import { bgFamilyModel, eulerBracket } from './bg-nbd.js';
+import { bgFamilyModel, eulerBracket, type BgFamilyTermsGivenX } from './bg-nbd.js';
 import type { TransactionModel } from './transaction-model.js';
-import { betaln, gammaln, inverseOnePlusExp, logAddExp } from './special.js';
+import { betaln, digamma, gammaln, inverseOnePlusExp, logAddExp } from './special.js';
 
 export type MbgNbdParams = {
   readonly r: number;
@@ -22,6 +22,21 @@ function logLikelihoodGivenX({ r, alpha, a, b }: MbgNbdParams, x: number): (tx: 
   // B(a+1, b+x) / B(a, b+x+1) = a / (b+x).
   const logDropNow = Math.log(a) - Math.log(b + x);
   return (tx, T) => common + logAddExp(-(r + x) * Math.log(alpha + T), logDropNow - (r + x) * Math.log(alpha + tx));
+}
+
+// The x-only terms of eq. 4 in the BG family's form (bg-nbd.ts): K with B(a,b+x+1)/B(a,b), D = ln(a/(b+x)) for every x.
+function termsGivenX({ r, alpha, a, b }: MbgNbdParams, x: number): BgFamilyTermsGivenX {
+  const psiAbx = digamma(a + b + x + 1);
+  const psiAb = digamma(a + b);
+  return {
+    K: gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + betaln(a, b + x + 1) - betaln(a, b),
+    dKdr: digamma(r + x) - digamma(r) + Math.log(alpha),
+    dKda: psiAb - psiAbx,
+    dKdb: digamma(b + x + 1) - psiAbx - digamma(b) + psiAb,
+    D: Math.log(a) - Math.log(b + x),
+    dDda: 1 / a,
+    dDdb: -1 / (b + x),
+  };
 }
 
 function logOddsDead({ r, alpha, a, b }: MbgNbdParams, x: number, tx: number, T: number): number {
@@ -39,14 +54,19 @@ function probabilityAlive(params: MbgNbdParams, x: number, tx: number, T: number
  * gives the bracket as 1 - (1-z)^(a-1) 2F1(a+b-r, a-1; a+b+x; z), as for BG/NBD.
  */
 function conditionalExpectedTransactions(params: MbgNbdParams, t: number, x: number, tx: number, T: number): number {
-  const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
-  const z = t / (alpha + T + t);
-  return eulerBracket(a + b - r, a - 1, a + b + x, z) * probabilityAlive(params, x, tx, T);
+  return expectedTransactionsIfAlive(params, t, x, T) * probabilityAlive(params, x, tx, T);
+}
+
+function expectedTransactionsIfAlive({ r, alpha, a, b }: MbgNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  return eulerBracket(a + b - r, a - 1, a + b + x, t / (alpha + T + t));
 }
 
 export const mbgNbd: TransactionModel<MbgNbdParams> = bgFamilyModel('mbgnbd', {
   logLikelihoodGivenX,
   probabilityAlive,
   conditionalExpectedTransactions,
+  expectedTransactionsIfAlive,
+  termsGivenX,
 });

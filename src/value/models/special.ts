@@ -5,10 +5,13 @@
  */
 import gammalnStdlib from '@stdlib/math-base-special-gammaln';
 import betalnStdlib from '@stdlib/math-base-special-betaln';
+import digammaStdlib from '@stdlib/math-base-special-digamma';
 import { ModelNumericError } from './errors.js';
 
 export const gammaln: (x: number) => number = gammalnStdlib;
 export const betaln: (a: number, b: number) => number = betalnStdlib;
+/** d/dx ln Gamma(x), for the analytic gradients of the likelihoods. */
+export const digamma: (x: number) => number = digammaStdlib;
 
 /** ln(e^x + e^y) without overflow. */
 export function logAddExp(x: number, y: number): number {

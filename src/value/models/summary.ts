@@ -40,38 +40,64 @@ export function validateSummary(summary: CustomerSummary): void {
   }
 }
 
-/** Groups identical (x, t_x, T) triples, keeping the first-seen order of groups. */
+/**
+ * Groups identical (x, t_x, T) triples, keeping the first-seen order of groups. An open-addressing
+ * hash table over the triples' bits in typed arrays rather than a Map of string keys: at 1M
+ * customers with continuous recency and age (as many groups as customers) the string keys cost
+ * about 3 s and 300 MB, the table about 0.1 s.
+ */
 export function compressSummary(summary: CustomerSummary): CompressedSummary {
   validateSummary(summary);
   const n = summary.x.length;
-  const index = new Map<string, number>();
+  let capacity = 16;
+  while (capacity < 2 * n) capacity *= 2;
+  const mask = capacity - 1;
+  const slots = new Int32Array(capacity).fill(-1);
   const groupOf = new Int32Array(n);
-  const x: number[] = [];
-  const tx: number[] = [];
-  const T: number[] = [];
-  const weight: number[] = [];
+  const x = new Float64Array(n);
+  const tx = new Float64Array(n);
+  const T = new Float64Array(n);
+  const weight = new Float64Array(n);
+  const bits = new Float64Array(3);
+  const words = new Uint32Array(bits.buffer);
+  let groups = 0;
   for (let i = 0; i < n; i++) {
-    const xi = summary.x[i] ?? 0;
-    const txi = summary.tx[i] ?? 0;
-    const Ti = summary.T[i] ?? 0;
-    const key = `${xi}|${txi}|${Ti}`;
-    let g = index.get(key);
-    if (g === undefined) {
-      g = x.length;
-      index.set(key, g);
-      x.push(xi);
-      tx.push(txi);
-      T.push(Ti);
-      weight.push(0);
+    // + 0 turns -0 into 0, so that equal numbers have equal bits.
+    const xi = (summary.x[i] as number) + 0;
+    const txi = (summary.tx[i] as number) + 0;
+    const Ti = (summary.T[i] as number) + 0;
+    bits[0] = xi;
+    bits[1] = txi;
+    bits[2] = Ti;
+    let h = 0x811c9dc5;
+    for (let w = 0; w < 6; w++) h = Math.imul(h ^ (words[w] as number), 0x01000193);
+    h ^= h >>> 15;
+    let slot = h & mask;
+    for (;;) {
+      const g = slots[slot] as number;
+      if (g < 0) {
+        slots[slot] = groups;
+        x[groups] = xi;
+        tx[groups] = txi;
+        T[groups] = Ti;
+        groupOf[i] = groups;
+        weight[groups] = 1;
+        groups++;
+        break;
+      }
+      if (x[g] === xi && tx[g] === txi && T[g] === Ti) {
+        weight[g] = (weight[g] as number) + 1;
+        groupOf[i] = g;
+        break;
+      }
+      slot = (slot + 1) & mask;
     }
-    weight[g] = (weight[g] ?? 0) + 1;
-    groupOf[i] = g;
   }
   return {
-    x: Float64Array.from(x),
-    tx: Float64Array.from(tx),
-    T: Float64Array.from(T),
-    weight: Float64Array.from(weight),
+    x: x.slice(0, groups),
+    tx: tx.slice(0, groups),
+    T: T.slice(0, groups),
+    weight: weight.slice(0, groups),
     groupOf,
     customers: n,
   };

@@ -4,6 +4,15 @@
  */
 export type TransactionModelName = 'bgnbd' | 'paretonbd' | 'mbgnbd' | 'mbgcnbd';
 
+/** Groups [start, end) of typed columns that share one frequency (see likelihood.ts). */
+export interface FrequencyRun {
+  readonly tx: Float64Array;
+  readonly T: Float64Array;
+  readonly weight: Float64Array;
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface TransactionModel<P extends Readonly<Record<string, number>>> {
   readonly name: TransactionModelName;
   /** Parameter names as in the literature, in the optimiser's order. */
@@ -16,8 +25,22 @@ export interface TransactionModel<P extends Readonly<Record<string, number>>> {
   probabilityAlive(params: P, x: number, tx: number, T: number): number;
   /** Expected repeat transactions in (T, T + t] given the customer's history. */
   conditionalExpectedTransactions(params: P, t: number, x: number, tx: number, T: number): number;
+  /**
+   * Optional: expected repeat transactions in (T, T + t] of a customer alive at T, so that the
+   * conditional expectation is this times P(alive). It depends on x and T only, which lets the
+   * scoring compute it once per (x, T) or interpolate it in T (scoring.ts); without it, each
+   * customer is scored through conditionalExpectedTransactions.
+   */
+  readonly expectedTransactionsIfAlive?: (params: P, t: number, x: number, T: number) => number;
   /** Expected repeat transactions in (0, t] of a customer just acquired (population level). */
   expectedTransactions(params: P, t: number): number;
+  /**
+   * Optional, for the quasi-Newton fit: the weighted log-likelihood of the groups [start, end)
+   * of a summary sorted by frequency, all with frequency x, returned, and its gradient with
+   * respect to ln(parameter) (parameterNames order) ADDED into `gradient`. The terms that depend
+   * on x alone are computed once per call. A model without it is fitted by Nelder-Mead.
+   */
+  readonly logLikelihoodGradientGivenX?: (params: P, x: number, groups: FrequencyRun, gradient: Float64Array) => number;
   /** A reasonable start for the optimiser, from the data's means. */
   startingPoint(meanX: number, meanT: number): P;
 }
