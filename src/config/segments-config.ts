@@ -14,10 +14,16 @@ export const segmentsConfigSchema = z
         /** d1: the smallest group of buyers making this share of the predicted margin (CLV). */
         d1ValueShare: share.default(0.5),
         /**
-         * d2 vs d3 among the other profitable buyers: yearly contribution at or above this quantile
-         * is d2 (profitable now), below it d3 (in the making).
+         * d2 vs d3 among the other profitable buyers: the measure of `d2On` at or above this
+         * quantile is d2, below it d3 (in the making).
          */
         d2ContributionQuantile: share.default(0.5),
+        /**
+         * What d2 vs d3 is split on: `potential_value` (yearly contribution + the margin on his
+         * potential: seed 002's "significant potential value") or `contribution` (yearly
+         * contribution alone, as before the potential was measured against peers).
+         */
+        d2On: z.enum(['potential_value', 'contribution']).default('potential_value'),
         /** CNR / d4 when the margin over the history does not cover the costs of serving him. */
         unprofitableOnHistory: z.boolean().default(true),
         /** CNR / d4 when the predicted value (CLV minus expected costs to serve) is negative. */
