@@ -8,7 +8,7 @@ import { percentileCuts, percentileOf } from './ranks.js';
 
 const SCRATCH = [
   'potential_buyers', 'potential_person_ranges', 'category_base', 'attribute_buyers', 'attribute_category_buyers', 'attribute_category_counts',
-  'person_category_lift', 'potential_peer_choice', 'peer_range_stats', 'potential_peer_ranges', 'potential_lines', 'potential_valued',
+  'person_category_lift', 'potential_peer_choice', 'peer_range_stats', 'potential_peer_ranges', 'potential_lines', 'potential_size', 'potential_valued',
   'potential_totals', 'potential_gap_list', 'potential_bought_list', 'potential_base', 'potential_cuts', ...PEER_SCRATCH,
 ];
 
@@ -78,7 +78,7 @@ export const potential: PipelineStep = {
     // The wallet counts every missing range; the list names the best ones only.
     await replaceTable(engine, 'potential_totals', sql`SELECT person_id, sum(missing) AS gaps,
       sum(CASE WHEN missing = 1 THEN expected_revenue ELSE 0.0 END) AS gap_revenue,
-      sum(CASE WHEN bought = 1 THEN greatest(0.0, typical_spend - yearly_spend) ELSE 0.0 END) AS upsell_revenue
+      sum(CASE WHEN bought = 1 THEN greatest(0.0, band_penetration * typical_spend - yearly_spend) ELSE 0.0 END) AS upsell_revenue
       FROM potential_valued GROUP BY person_id`);
     await replaceTable(engine, 'potential_gap_list', sql`SELECT person_id, ${d.distinctList(sql`category`)} AS gap_categories
       FROM customer_category_gaps GROUP BY person_id`);
@@ -140,14 +140,21 @@ async function valueWallets(engine: Engine, s: SegmentsConfig['potential']): Pro
       { table: 'potential_person_ranges', alias: 'r', on: sameCell('r'), columns: sql`r.yearly_spend AS yearly_spend` },
     ],
   });
-  const expected = sql`least(0.95, penetration * coalesce(lift, 1.0))`;
-  const bought = sql`yearly_spend IS NOT NULL`;
-  await replaceTable(engine, 'potential_valued', sql`SELECT person_id, category, peer_group AS band, penetration AS band_penetration,
-    typical_spend, coalesce(yearly_spend, 0.0) AS yearly_spend,
+  // His size beside his peers: what he spends in his ranges over what his peers who buy them spend
+  // there. A missing range is valued at his size: a big buyer of one range misses big baskets of
+  // the others, a small one small baskets (the wallet gap of a small customer does not swamp what he buys).
+  await replaceTable(engine, 'potential_size', sql`SELECT person_id,
+    CASE WHEN sum(CASE WHEN yearly_spend IS NOT NULL THEN typical_spend ELSE 0.0 END) > 0
+      THEN sum(coalesce(yearly_spend, 0.0)) / sum(CASE WHEN yearly_spend IS NOT NULL THEN typical_spend ELSE 0.0 END) ELSE 1.0 END AS size_index
+    FROM potential_lines GROUP BY person_id`);
+  const expected = sql`least(0.95, l.penetration * coalesce(l.lift, 1.0))`;
+  const bought = sql`l.yearly_spend IS NOT NULL`;
+  await replaceTable(engine, 'potential_valued', sql`SELECT l.person_id AS person_id, l.category AS category, l.peer_group AS band,
+    l.penetration AS band_penetration, l.typical_spend AS typical_spend, coalesce(l.yearly_spend, 0.0) AS yearly_spend, z.size_index AS size_index,
     CASE WHEN ${bought} THEN 1 ELSE 0 END AS bought,
     CASE WHEN NOT (${bought}) AND ${expected} >= ${s.minPenetration} THEN 1 ELSE 0 END AS missing,
-    CASE WHEN lift >= ${s.minLift} THEN attribute END AS attribute, CASE WHEN lift >= ${s.minLift} THEN lift END AS lift,
-    CASE WHEN lift >= ${s.minLift} THEN 1 ELSE 0 END AS strong,
-    ${expected} AS expected_penetration, ${expected} * typical_spend AS expected_revenue
-    FROM potential_lines`);
+    CASE WHEN l.lift >= ${s.minLift} THEN l.attribute END AS attribute, CASE WHEN l.lift >= ${s.minLift} THEN l.lift END AS lift,
+    CASE WHEN l.lift >= ${s.minLift} THEN 1 ELSE 0 END AS strong,
+    ${expected} AS expected_penetration, ${expected} * l.typical_spend * z.size_index AS expected_revenue
+    FROM potential_lines AS l JOIN potential_size AS z ON z.person_id = l.person_id`);
 }
