@@ -68,7 +68,7 @@ export const segmentsConfigSchema = z
          * The wallet of a customer, range by range: this quantile of the yearly spend in a range of
          * his peers who buy it (for the ranges he buys, at least what he spends there).
          */
-        walletQuantile: share.default(0.8),
+        walletQuantile: share.default(0.5),
         /**
          * Peers needed for a peer group; smaller groups fall back to household size alone, then to
          * activity and size, then to his main range alone, then to all buyers.

@@ -16,6 +16,7 @@ export const CLASS_MESSAGES = {
     'potential.ranges.only': 'they buy {missing}; he buys only {bought}',
     'potential.ranges.also': 'they buy {missing}, which he never buys from us; he buys {bought}',
     'potential.ranges.none': 'he buys every range most of his peers buy ({bought})',
+    'potential.size': 'his size: he spends in his ranges {size} of what his peers who buy them typically spend there, and each missing range is valued at that size',
     'potential.wallet': 'spends {spend} a year here: {share} of a wallet of {wallet} a year (his ranges at what his peers spend in them, plus the ranges he is missing)',
     'potential.split': 'potential {potential} a year: {upsell} of up-sell in his ranges, {crossSell} of cross-sell in the missing ones',
     'tier.value': 'predicted value {value}, top {top}% of customers',
@@ -35,6 +36,7 @@ export const CLASS_MESSAGES = {
     'potential.ranges.only': 'ils achètent {missing} ; il n’achète que {bought}',
     'potential.ranges.also': 'ils achètent {missing}, qu’il ne nous achète jamais ; il achète {bought}',
     'potential.ranges.none': 'il achète toutes les gammes que la plupart de ses pairs achètent ({bought})',
+    'potential.size': 'sa taille : il dépense dans ses gammes {size} de ce que ses pairs qui les achètent y dépensent d’ordinaire, et chaque gamme manquante est valorisée à cette taille',
     'potential.wallet': 'dépense ici {spend} par an : {share} d’un portefeuille de {wallet} par an (ses gammes au niveau de ce qu’y dépensent ses pairs, plus les gammes qui lui manquent)',
     'potential.split': 'potentiel {potential} par an : {upsell} de montée en gamme dans ses gammes, {crossSell} de vente croisée dans celles qui lui manquent',
     'tier.value': 'valeur prédite {value}, dans les {top} % premiers clients',
@@ -60,7 +62,7 @@ export interface ClassMessageText extends ClassMessage {
 }
 
 const MONEY = new Set(['spend', 'wallet', 'potential', 'upsell', 'crossSell', 'threshold', 'margin', 'contribution', 'potentialValue', 'value']);
-const SHARES = new Set(['share']);
+const SHARES = new Set(['share', 'size']);
 const LISTS = new Set(['missing', 'bought']);
 
 function formatParam(name: string, value: string | number | null, lang: ClassLanguage, currency: string): string {

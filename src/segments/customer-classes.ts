@@ -49,7 +49,7 @@ export const CLASS_PARTS: readonly Part[] = [
       share_of_wallet: 'share_of_wallet', wallet_gap: 'wallet_gap', peer_group: 'peer_group', peers: 'peers',
       gap_categories: 'gap_categories', gap_revenue: 'gap_revenue',
       peer_kind: 'peer_kind', peer_range: 'peer_range', peer_size_band: 'peer_size_band', gaps: 'gaps', upsell_revenue: 'upsell_revenue',
-      ranges_bought: 'ranges_bought', bought_categories: 'bought_categories',
+      ranges_bought: 'ranges_bought', bought_categories: 'bought_categories', size_index: 'size_index',
     },
   },
   {

@@ -149,6 +149,7 @@ export function explainPotential(row: ClassesRow, currency: string): ClassReason
   const bought = str(row, 'bought_categories') ?? '';
   if (missing) messages.push({ key: num(row, 'ranges_bought') === 1 ? 'potential.ranges.only' : 'potential.ranges.also', params: { missing, bought } });
   else if (bought) messages.push({ key: 'potential.ranges.none', params: { bought } });
+  if (missing && num(row, 'size_index') !== null) messages.push({ key: 'potential.size', params: { size: num(row, 'size_index') } });
   messages.push({ key: 'potential.wallet', params: { spend: num(row, 'yearly_revenue'), share: num(row, 'share_of_wallet'), wallet: num(row, 'wallet') } });
   messages.push({ key: 'potential.split', params: { potential, upsell: num(row, 'upsell_revenue'), crossSell: num(row, 'gap_revenue') } });
   return fromMessages('potential', `${formatMoney(potential, currency)} a year`, messages, currency);

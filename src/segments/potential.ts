@@ -78,8 +78,8 @@ export const potential: PipelineStep = {
     // The wallet counts every missing range; the list names the best ones only.
     await replaceTable(engine, 'potential_totals', sql`SELECT person_id, sum(missing) AS gaps,
       sum(CASE WHEN missing = 1 THEN expected_revenue ELSE 0.0 END) AS gap_revenue,
-      sum(CASE WHEN bought = 1 THEN greatest(0.0, band_penetration * typical_spend - yearly_spend) ELSE 0.0 END) AS upsell_revenue
-      FROM potential_valued GROUP BY person_id`);
+      sum(CASE WHEN bought = 1 THEN greatest(0.0, band_penetration * typical_spend - yearly_spend) ELSE 0.0 END) AS upsell_revenue,
+      max(size_index) AS size_index FROM potential_valued GROUP BY person_id`);
     await replaceTable(engine, 'potential_gap_list', sql`SELECT person_id, ${d.distinctList(sql`category`)} AS gap_categories
       FROM customer_category_gaps GROUP BY person_id`);
     await replaceTable(engine, 'potential_bought_list', sql`SELECT person_id, count(*) AS ranges_bought,
@@ -99,7 +99,8 @@ export const potential: PipelineStep = {
           table: 'potential_totals',
           alias: 't',
           on: sql`t.person_id = base.person_id`,
-          columns: sql`coalesce(t.gaps, 0) AS gaps, coalesce(t.gap_revenue, 0.0) AS gap_revenue, coalesce(t.upsell_revenue, 0.0) AS upsell_revenue`,
+          columns: sql`coalesce(t.gaps, 0) AS gaps, coalesce(t.gap_revenue, 0.0) AS gap_revenue, coalesce(t.upsell_revenue, 0.0) AS upsell_revenue,
+            t.size_index AS size_index`,
         },
         { table: 'potential_gap_list', alias: 'g', on: sql`g.person_id = base.person_id`, columns: sql`g.gap_categories AS gap_categories` },
         {

@@ -84,13 +84,15 @@ describe('potential on a frozen-food wholesaler whose customers declare nothing'
     const gaps = await engine.query<{ category: string; band_penetration: number }>(sql`SELECT category, band_penetration
       FROM customer_category_gaps WHERE person_id = 'SORBET' ORDER BY gap_rank`);
     for (const g of gaps) expect(g.band_penetration).toBeCloseTo(15 / 16, 9);
-    // His missing ranges weigh what the largest restaurants spend a year (tenure 716 days) in each range, fish and meat weighted by how many buy them.
+    // His size: 6 sorbet units a quarter where his peers' median is 4.
+    expect(Number(sorbet.size_index)).toBeCloseTo(6 / 4, 9);
+    // Each missing range weighs the share of his peers who buy it x their median yearly spend there x his size (tenure 716 days).
     const [peerSpend] = await engine.query<{ wallet: number }>(sql`SELECT sum(s) AS wallet FROM (
-      SELECT category, quantile_cont(yearly, 0.8) * count(*) / 16.0 AS s FROM (
+      SELECT category, quantile_cont(yearly, 0.5) * count(*) / 16.0 AS s FROM (
         SELECT r.person_id, r.category, r.revenue / (716 / 365.25) AS yearly FROM person_category_revenue AS r
         WHERE r.person_id IN (SELECT person_id FROM customer_classes WHERE person_id LIKE 'R%' AND CAST(substr(person_id, 2) AS INTEGER) % 4 = 3)
           AND r.category <> 'sorbets') GROUP BY category)`);
-    expect(Number(sorbet.gap_revenue)).toBeCloseTo(Number(peerSpend?.wallet), 6);
+    expect(Number(sorbet.gap_revenue)).toBeCloseTo(1.5 * Number(peerSpend?.wallet), 6);
     const control = await row('CONTROL');
     expect(control.gaps).toBe(0);
   });
