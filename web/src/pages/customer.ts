@@ -1,7 +1,7 @@
 import { api } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount, table, type Child } from '../dom';
-import { className, fmt, t } from '../i18n';
+import { className, currentLang, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 import { href } from '../router';
 import type { ApiMessage, Customer360 } from '../types';
@@ -167,7 +167,7 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
       consentCard(p),
       channelsCard(p),
       valueCard(c),
-      card(t('classes'), list(p.classes.map((k) => h('div', null, h('strong', null, `${className(k.dimension)}: ${className(k.value)}`), list(k.reasons, ''))))),
+      card(t('classes'), list(p.classes.map((k) => h('div', null, h('strong', null, `${className(k.dimension)}: ${className(k.value)}`), list(k.messages ? k.messages.map((m) => m.text[currentLang()]) : k.reasons, ''))))),
       card(
         t('affinities'),
         c.affinities.length > 0
