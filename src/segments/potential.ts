@@ -16,10 +16,10 @@ const SCRATCH = [
  * Potential and share of wallet (seed 003: the restaurant that buys only sorbets from a frozen-food
  * wholesaler buys its other frozen goods elsewhere). Each buyer is measured against his peers
  * (src/segments/potential-peers.ts: declared household and income when he has them, else activity
- * and size): his wallet is, range by range, what his peers spend in the ranges he buys (at least
- * what he spends there) plus what they spend in the ranges he never buys from us, weighted by how
- * many of them buy each (his missing ranges). Potential = wallet - his yearly spend: the up-sell in
- * his ranges plus the cross-sell in the missing ones; share of wallet = his spend / wallet.
+ * and size). Potential = up-sell in his ranges (his peers' average basket there above what he
+ * spends) + cross-sell in his missing ranges (the ranges enough of his peers buy and he never buys
+ * from us, each worth the share of peers buying it x their typical basket x his size beside them);
+ * wallet = his yearly spend + potential; share of wallet = his spend / wallet.
  */
 export const potential: PipelineStep = {
   name: 'potential',
@@ -122,10 +122,10 @@ export const potential: PipelineStep = {
 };
 
 /**
- * `potential_valued`: one row per buyer and range his peers buy, valued. A range he buys weighs
- * what his peers who buy it spend there (at the wallet quantile), or what he spends if more; a
- * range he never buys is missing when enough of his peers buy it (their share, raised or lowered
- * by his declared attributes), and weighs that share of what they spend there.
+ * `potential_valued`: one row per buyer and range his peers buy. The typical basket of a range is
+ * the wallet quantile of what the peers who buy it spend there; a range he never buys is missing
+ * when enough of his peers buy it (their share, raised or lowered by his declared attributes), and
+ * is worth that share x the typical basket x his size index.
  */
 async function valueWallets(engine: Engine, s: SegmentsConfig['potential']): Promise<void> {
   await replaceTable(engine, 'potential_peer_ranges', sql`SELECT c.person_id AS person_id, c.peer_group AS peer_group, r.category AS category,
