@@ -93,6 +93,9 @@ describe('the fidelis command line', () => {
     const text = await fidelis('customer', id, '--db', db);
     expect(text.code).toBe(0);
     for (const section of ['Profile', 'Value', 'Classes', 'value_tier:', 'digital_type:']) expect(text.stdout).toContain(section);
+    // The potential is explained in the language asked for.
+    expect(text.stdout).toMatch(/potential: .*\n {4}- peers: /);
+    expect((await fidelis('customer', id, '--db', db, '--lang', 'fr')).stdout).toMatch(/potential: .*\n {4}- pairs : /);
   });
 
   it('exits with 2 and a located message when a file is refused', async () => {

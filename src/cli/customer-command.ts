@@ -58,7 +58,7 @@ function printCard(card: CustomerCard, currency: string, lang: Language): void {
   console.log('\nClasses');
   for (const reason of card.classes) {
     console.log(`  ${reason.dimension}: ${reason.value}`);
-    for (const line of reason.reasons) console.log(`    - ${line}`);
+    for (const line of reason.messages?.map((m) => m.text[lang]) ?? reason.reasons) console.log(`    - ${line}`);
   }
   if (card.channels) {
     console.log(`\nChannels (response = ${card.channels.response})`);

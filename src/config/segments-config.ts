@@ -14,10 +14,16 @@ export const segmentsConfigSchema = z
         /** d1: the smallest group of buyers making this share of the predicted margin (CLV). */
         d1ValueShare: share.default(0.5),
         /**
-         * d2 vs d3 among the other profitable buyers: yearly contribution at or above this quantile
-         * is d2 (profitable now), below it d3 (in the making).
+         * d2 vs d3 among the other profitable buyers: the measure of `d2On` at or above this
+         * quantile is d2, below it d3 (in the making).
          */
         d2ContributionQuantile: share.default(0.5),
+        /**
+         * What d2 vs d3 is split on: `potential_value` (yearly contribution + the margin on his
+         * potential: seed 002's "significant potential value") or `contribution` (yearly
+         * contribution alone, as before the potential was measured against peers).
+         */
+        d2On: z.enum(['potential_value', 'contribution']).default('potential_value'),
         /** CNR / d4 when the margin over the history does not cover the costs of serving him. */
         unprofitableOnHistory: z.boolean().default(true),
         /** CNR / d4 when the predicted value (CLV minus expected costs to serve) is negative. */
@@ -60,17 +66,28 @@ export const segmentsConfigSchema = z
       .prefault({}),
     potential: z
       .object({
-        /** The wallet of a customer: this quantile of the yearly spend of his peers (same household size and income band). */
-        walletQuantile: share.default(0.8),
-        /** Peers needed for a peer group; smaller groups fall back to household size alone, then to all buyers. */
+        /**
+         * The wallet of a customer, range by range: this quantile of the yearly spend in a range of
+         * his peers who buy it (for the ranges he buys, at least what he spends there).
+         */
+        walletQuantile: share.default(0.5),
+        /**
+         * Peers needed for a peer group; smaller groups fall back to household size alone, then to
+         * activity and size, then to his main range alone, then to all buyers.
+         */
         minPeers: z.number().int().min(1).default(30),
+        /**
+         * Peers by activity and size (no declared household or income): the buyers of his main range
+         * are cut into this many bands of yearly spend in it (4: quartiles); his peers share his band.
+         */
+        sizeBands: z.number().int().min(1).max(20).default(4),
         /** Customers needed with a declared attribute before it is used to predict needs. */
         minAttributeCustomers: z.number().int().min(1).default(30),
-        /** A category is a gap when peers sharing an attribute buy it this many times more than all buyers... */
+        /** A missing range backed by a declared attribute whose buyers buy it this many times more than all buyers comes first... */
         minLift: z.number().min(1).default(1.3),
-        /** ...and at least this share of those peers buy it. */
+        /** A range he never buys is missing (and counts in his wallet) when at least this share of his peers buy it (raised or lowered by his attributes). */
         minPenetration: share.default(0.2),
-        /** Gaps listed per customer, best first. */
+        /** Missing ranges listed per customer, best first. */
         maxGaps: z.number().int().min(1).default(3),
         /** Spend is counted per year over at least this many days of tenure (a new customer is not extrapolated from one week). */
         minYearDays: days.default(180),

@@ -35,6 +35,8 @@ export const CLASS_PARTS: readonly Part[] = [
       clv_percentile: 'clv_percentile', contribution: 'contribution', contribution_percentile: 'contribution_percentile',
       yearly_contribution: 'yearly_contribution', yearly_costs: 'yearly_costs', costs: 'costs',
       cpp_min_predicted_value: 'cpp_min_predicted_value', d1_min_clv: 'd1_min_clv', d2_min_yearly_contribution: 'd2_min_yearly_contribution',
+      potential_margin: 'potential_margin', potential_value: 'potential_value', d2_min_potential_value: 'd2_min_potential_value',
+      d2_rule: 'd2_rule',
     },
   },
   {
@@ -59,6 +61,8 @@ export const CLASS_PARTS: readonly Part[] = [
       potential: 'potential', potential_percentile: 'potential_percentile', yearly_revenue: 'yearly_revenue', wallet: 'wallet',
       share_of_wallet: 'share_of_wallet', wallet_gap: 'wallet_gap', peer_group: 'peer_group', peers: 'peers',
       gap_categories: 'gap_categories', gap_revenue: 'gap_revenue',
+      peer_kind: 'peer_kind', peer_range: 'peer_range', peer_size_band: 'peer_size_band', gaps: 'gaps', upsell_revenue: 'upsell_revenue',
+      ranges_bought: 'ranges_bought', bought_categories: 'bought_categories', size_index: 'size_index',
     },
   },
   {

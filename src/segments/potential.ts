@@ -1,22 +1,25 @@
-import { sql, type Sql } from '../store/index.js';
+import type { SegmentsConfig } from '../config/segments-config.js';
+import { sql, type Engine, type Sql } from '../store/index.js';
 import type { PipelineStep } from '../pipeline/step.js';
 import { dropTables, replaceTable, replaceTableByJoins } from '../pipeline/tables.js';
 import { buildPersonAttributes } from './person-attributes.js';
+import { choosePeers, PEER_SCRATCH } from './potential-peers.js';
 import { percentileCuts, percentileOf } from './ranks.js';
 
 const SCRATCH = [
-  'potential_buyers', 'category_base', 'attribute_buyers', 'attribute_category_buyers', 'attribute_category_counts',
-  'band_size', 'band_category_buyers', 'band_category', 'person_category_lift', 'gap_band', 'gap_unbought', 'gap_valued',
-  'potential_gap_revenue', 'potential_gap_list', 'potential_peers', 'peer_wallet_full',
-  'peer_wallet_household', 'peer_wallet_all', 'potential_wallet_full', 'potential_wallet', 'potential_gaps', 'potential_base', 'potential_cuts',
+  'potential_buyers', 'potential_person_ranges', 'category_base', 'attribute_buyers', 'attribute_category_buyers', 'attribute_category_counts',
+  'person_category_lift', 'potential_peer_choice', 'peer_range_stats', 'potential_peer_ranges', 'potential_lines', 'potential_size', 'potential_valued',
+  'potential_totals', 'potential_gap_list', 'potential_bought_list', 'potential_base', 'potential_cuts', ...PEER_SCRATCH,
 ];
 
 /**
- * Potential and share of wallet (seed 003): the wallet of each buyer is what his peers (same
- * household size and income band) spend with us a year at a high quantile, and his gaps are the
- * product ranges that customers sharing one of his declared attributes buy markedly more than
- * everybody, which he never buys from us (the restaurant that buys only sorbets). Potential is the
- * larger of the two estimates of the spend he places elsewhere.
+ * Potential and share of wallet (seed 003: the restaurant that buys only sorbets from a frozen-food
+ * wholesaler buys its other frozen goods elsewhere). Each buyer is measured against his peers
+ * (src/segments/potential-peers.ts: declared household and income when he has them, else activity
+ * and size). Potential = up-sell in his ranges (his peers' average basket there above what he
+ * spends) + cross-sell in his missing ranges (the ranges enough of his peers buy and he never buys
+ * from us, each worth the share of peers buying it x their typical basket x his size beside them);
+ * wallet = his yearly spend + potential; share of wallet = his spend / wallet.
  */
 export const potential: PipelineStep = {
   name: 'potential',
@@ -30,11 +33,10 @@ export const potential: PipelineStep = {
       count(DISTINCT order_id) AS orders FROM person_purchase_lines GROUP BY person_id, category`);
     // Spend per year of tenure; the tenure is floored so one purchase last week is not a yearly rate.
     const years = sql`(greatest(CAST(${d.daysBetween(sql`first_purchase`, sql`${asOf}`)} AS DOUBLE), ${s.minYearDays}) / 365.25)`;
-    const band = sql`CASE WHEN orders >= 9 THEN '9+' WHEN orders >= 5 THEN '5-8' WHEN orders >= 3 THEN '3-4' ELSE CAST(orders AS ${sql.raw(d.columnType('string', false))}) END`;
     await replaceTable(engine, 'potential_buyers', sql`SELECT person_id, CAST(revenue AS DOUBLE) AS revenue,
-      CAST(revenue AS DOUBLE) / ${years} AS yearly_revenue, ${years} AS years, ${band} AS band,
-      CAST(revenue AS DOUBLE) / ${years} / greatest(categories, 1) AS spend_per_category
-      FROM customer_facts WHERE orders > 0`);
+      CAST(revenue AS DOUBLE) / ${years} AS yearly_revenue, ${years} AS years FROM customer_facts WHERE orders > 0`);
+    await replaceTable(engine, 'potential_person_ranges', sql`SELECT r.person_id AS person_id, r.category AS category,
+      CAST(r.revenue AS DOUBLE) / b.years AS yearly_spend FROM person_category_revenue AS r JOIN potential_buyers AS b ON b.person_id = r.person_id`);
 
     await replaceTable(engine, 'category_base', sql`SELECT category, count(*) AS buyers,
       CAST(count(*) AS DOUBLE) / (SELECT count(*) FROM potential_buyers) AS penetration
@@ -50,16 +52,9 @@ export const potential: PipelineStep = {
       c.customers AS customers, c.buyers AS buyers, c.penetration AS penetration, b.penetration AS base_penetration,
       c.penetration / b.penetration AS lift
       FROM attribute_category_counts AS c JOIN category_base AS b ON b.category = c.category`);
-
-    // Peers of the same size: buyers with as many orders (banded), whose penetration of each range
-    // is the base rate, raised or lowered by the strongest lift among his declared attributes.
-    await replaceTable(engine, 'band_size', sql`SELECT band, count(*) AS peers FROM potential_buyers GROUP BY band`);
-    await replaceTable(engine, 'band_category_buyers', sql`SELECT b.band AS band, r.category AS category, count(*) AS buyers
-      FROM person_category_revenue AS r JOIN potential_buyers AS b ON b.person_id = r.person_id GROUP BY b.band, r.category`);
-    await replaceTable(engine, 'band_category', sql`SELECT c.band AS band, c.category AS category, CAST(c.buyers AS DOUBLE) / s.peers AS penetration
-      FROM band_category_buyers AS c JOIN band_size AS s ON s.band = c.band`);
-    // Attributes that move a range's penetration by less than 10% say nothing: leaving them out
-    // keeps this join small (most household, age and income bands are near 1).
+    // A declared attribute raises or lowers how likely he is to buy a range his peers buy: the
+    // strongest lift among his attributes. Attributes that move a range's penetration by less than
+    // 10% say nothing: leaving them out keeps this join small (most household, age and income bands are near 1).
     // Aggregates named apart from the columns they read: ClickHouse resolves `l.lift` to a SELECT
     // alias `lift` first, which would put an aggregate inside another.
     await replaceTable(engine, 'person_category_lift', sql`SELECT person_id, category, top_lift AS lift, top_attribute AS attribute
@@ -68,78 +63,99 @@ export const potential: PipelineStep = {
         FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift
           WHERE customers >= ${s.minAttributeCustomers} AND (lift >= 1.1 OR lift <= 0.9)) AS l
         ON l.attribute = a.attribute GROUP BY a.person_id, l.category) AS top`);
-    await replaceTable(engine, 'gap_band', sql`SELECT b.person_id AS person_id, b.band AS band, b.spend_per_category AS spend_per_category,
-      c.category AS category, c.penetration AS band_penetration
-      FROM potential_buyers AS b JOIN band_category AS c ON c.band = b.band`);
-    const sameCell = (alias: string): Sql => sql`${sql.id(alias)}.person_id = base.person_id AND ${sql.id(alias)}.category = base.category`;
-    await replaceTableByJoins(engine, 'gap_unbought', {
-      from: sql`gap_band`,
-      columns: sql`base.person_id AS person_id, base.band AS band, base.spend_per_category AS spend_per_category,
-        base.category AS category, base.band_penetration AS band_penetration`,
-      joins: [
-        { table: 'person_category_lift', alias: 'l', on: sameCell('l'), columns: sql`l.lift AS lift, l.attribute AS attribute` },
-        { table: 'person_category_revenue', alias: 'r', on: sameCell('r'), columns: sql`r.person_id AS bought_by` },
-      ],
-      where: sql`bought_by IS NULL AND least(0.95, band_penetration * coalesce(lift, 1.0)) >= ${s.minPenetration}`,
-    });
-    await replaceTable(engine, 'gap_valued', sql`SELECT person_id, category, band, band_penetration,
-      CASE WHEN lift >= ${s.minLift} THEN attribute END AS attribute, CASE WHEN lift >= ${s.minLift} THEN lift END AS lift,
-      CASE WHEN lift >= ${s.minLift} THEN 1 ELSE 0 END AS strong,
-      least(0.95, band_penetration * coalesce(lift, 1.0)) AS expected_penetration,
-      least(0.95, band_penetration * coalesce(lift, 1.0)) * spend_per_category AS expected_revenue
-      FROM gap_unbought`);
-    // Gaps backed by a declared attribute come first: they say why his peers buy it.
-    await replaceTable(engine, 'customer_category_gaps', d.topPerGroup(sql`SELECT * FROM gap_valued`, {
+
+    await choosePeers(engine, { minPeers: s.minPeers, sizeBands: s.sizeBands, walletQuantile: s.walletQuantile });
+    await valueWallets(engine, s);
+
+    // Missing ranges backed by a declared attribute come first: they say why he would buy it.
+    await replaceTable(engine, 'customer_category_gaps', d.topPerGroup(sql`SELECT * FROM potential_valued WHERE missing = 1`, {
       partitionBy: ['person_id'],
       orderBy: [{ column: 'strong', descending: true }, { column: 'expected_penetration', descending: true }, { column: 'category' }],
-      columns: ['category', 'expected_penetration', 'band', 'band_penetration', 'attribute', 'lift', 'expected_revenue'],
+      columns: ['category', 'expected_penetration', 'band', 'band_penetration', 'attribute', 'lift', 'expected_revenue', 'typical_spend'],
       n: s.maxGaps,
       rankAs: 'gap_rank',
     }));
-
-    await buildWallets(engine, s.walletQuantile, s.minPeers);
-    // The expected revenue counts every gap; the list names the best ones only.
-    await replaceTable(engine, 'potential_gap_revenue', sql`SELECT person_id, count(*) AS gaps, sum(expected_revenue) AS gap_revenue
-      FROM gap_valued GROUP BY person_id`);
+    // The wallet counts every missing range; the list names the best ones only.
+    await replaceTable(engine, 'potential_totals', sql`SELECT person_id, sum(missing) AS gaps,
+      sum(CASE WHEN missing = 1 THEN expected_revenue ELSE 0.0 END) AS gap_revenue,
+      sum(CASE WHEN bought = 1 THEN greatest(0.0, band_penetration * typical_spend - yearly_spend) ELSE 0.0 END) AS upsell_revenue,
+      max(size_index) AS size_index FROM potential_valued GROUP BY person_id`);
     await replaceTable(engine, 'potential_gap_list', sql`SELECT person_id, ${d.distinctList(sql`category`)} AS gap_categories
       FROM customer_category_gaps GROUP BY person_id`);
-    await replaceTable(engine, 'potential_gaps', sql`SELECT r.person_id AS person_id, r.gaps AS gaps, l.gap_categories AS gap_categories,
-      r.gap_revenue AS gap_revenue FROM potential_gap_revenue AS r LEFT JOIN potential_gap_list AS l ON l.person_id = r.person_id`);
-    await replaceTable(engine, 'potential_base', sql`SELECT w.*, coalesce(g.gaps, 0) AS gaps, g.gap_categories AS gap_categories,
-      coalesce(g.gap_revenue, 0.0) AS gap_revenue, greatest(w.wallet_gap, coalesce(g.gap_revenue, 0.0)) AS potential
-      FROM potential_wallet AS w LEFT JOIN potential_gaps AS g ON g.person_id = w.person_id`);
-    await replaceTable(engine, 'potential_cuts', sql`SELECT ${percentileCuts(d, sql`potential`)} AS cuts FROM potential_base`);
-    await replaceTable(engine, 'customer_potential', sql`SELECT b.*, ${percentileOf(d, sql`b.potential`, sql`c.cuts`)} AS potential_percentile
+    await replaceTable(engine, 'potential_bought_list', sql`SELECT person_id, count(*) AS ranges_bought,
+      ${d.distinctList(sql`category`)} AS bought_categories FROM potential_person_ranges GROUP BY person_id`);
+    await replaceTableByJoins(engine, 'potential_base', {
+      from: sql`potential_buyers`,
+      columns: sql`base.person_id AS person_id, base.yearly_revenue AS yearly_revenue`,
+      joins: [
+        {
+          table: 'potential_peer_choice',
+          alias: 'c',
+          on: sql`c.person_id = base.person_id`,
+          columns: sql`c.peer_kind AS peer_kind, c.peer_group AS peer_group, c.peers AS peers, c.peer_range AS peer_range,
+            c.peer_size_band AS peer_size_band`,
+        },
+        {
+          table: 'potential_totals',
+          alias: 't',
+          on: sql`t.person_id = base.person_id`,
+          columns: sql`coalesce(t.gaps, 0) AS gaps, coalesce(t.gap_revenue, 0.0) AS gap_revenue, coalesce(t.upsell_revenue, 0.0) AS upsell_revenue,
+            t.size_index AS size_index`,
+        },
+        { table: 'potential_gap_list', alias: 'g', on: sql`g.person_id = base.person_id`, columns: sql`g.gap_categories AS gap_categories` },
+        {
+          table: 'potential_bought_list',
+          alias: 'b',
+          on: sql`b.person_id = base.person_id`,
+          columns: sql`coalesce(b.ranges_bought, 0) AS ranges_bought, b.bought_categories AS bought_categories`,
+        },
+      ],
+    });
+    const potentialOf = sql`(upsell_revenue + gap_revenue)`;
+    await replaceTable(engine, 'potential_cuts', sql`SELECT ${percentileCuts(d, potentialOf)} AS cuts FROM potential_base`);
+    await replaceTable(engine, 'customer_potential', sql`SELECT b.*, b.yearly_revenue + ${potentialOf} AS wallet,
+      CASE WHEN b.yearly_revenue + ${potentialOf} > 0 THEN b.yearly_revenue / (b.yearly_revenue + ${potentialOf}) ELSE 1.0 END AS share_of_wallet,
+      ${potentialOf} AS wallet_gap, ${potentialOf} AS potential, ${percentileOf(d, potentialOf, sql`c.cuts`)} AS potential_percentile
       FROM potential_base AS b CROSS JOIN potential_cuts AS c`);
     await dropTables(engine, SCRATCH);
   },
 };
 
-/** `potential_wallet`: each buyer's wallet from his peers, falling back to coarser peer groups when his is small. */
-async function buildWallets(engine: Parameters<PipelineStep['run']>[0]['engine'], quantile: number, minPeers: number): Promise<void> {
-  const d = engine.dialect;
-  const wallet = (column: Sql): Sql => sql`${d.quantiles(column, [quantile])}[1]`;
-  const attribute = (prefix: string): Sql => sql`max(CASE WHEN attribute LIKE ${`${prefix}:%`} THEN attribute END)`;
-  await replaceTable(engine, 'potential_peers', sql`SELECT b.person_id AS person_id, b.yearly_revenue AS yearly_revenue,
-    coalesce(a.household, 'household:?') AS household, coalesce(a.income, 'income:?') AS income
-    FROM potential_buyers AS b LEFT JOIN (SELECT person_id, ${attribute('household')} AS household, ${attribute('income')} AS income
-      FROM person_attributes GROUP BY person_id) AS a ON a.person_id = b.person_id`);
-  await replaceTable(engine, 'peer_wallet_full', sql`SELECT household, income, count(*) AS peers, ${wallet(sql`yearly_revenue`)} AS wallet
-    FROM potential_peers GROUP BY household, income`);
-  await replaceTable(engine, 'peer_wallet_household', sql`SELECT household, count(*) AS peers, ${wallet(sql`yearly_revenue`)} AS wallet
-    FROM potential_peers GROUP BY household`);
-  await replaceTable(engine, 'peer_wallet_all', sql`SELECT count(*) AS peers, ${wallet(sql`yearly_revenue`)} AS wallet FROM potential_peers`);
-  await replaceTable(engine, 'potential_wallet_full', sql`SELECT p.*, f.peers AS full_peers, f.wallet AS full_wallet
-    FROM potential_peers AS p JOIN peer_wallet_full AS f ON f.household = p.household AND f.income = p.income`);
-  const full = sql`w.full_peers >= ${minPeers}`;
-  const household = sql`h.peers >= ${minPeers}`;
-  const choose = (a: Sql, b: Sql, c: Sql): Sql => sql`CASE WHEN ${full} THEN ${a} WHEN ${household} THEN ${b} ELSE ${c} END`;
-  const chosen = sql`SELECT w.person_id AS person_id, w.yearly_revenue AS yearly_revenue,
-    ${choose(sql`concat(w.household, ' ', w.income)`, sql`w.household`, sql`'all buyers'`)} AS peer_group,
-    ${choose(sql`w.full_peers`, sql`h.peers`, sql`(SELECT peers FROM peer_wallet_all)`)} AS peers,
-    ${choose(sql`w.full_wallet`, sql`h.wallet`, sql`(SELECT wallet FROM peer_wallet_all)`)} AS wallet
-    FROM potential_wallet_full AS w JOIN peer_wallet_household AS h ON h.household = w.household`;
-  await replaceTable(engine, 'potential_wallet', sql`SELECT *,
-    CASE WHEN wallet > 0 THEN least(1.0, yearly_revenue / wallet) ELSE 1.0 END AS share_of_wallet,
-    greatest(0.0, wallet - yearly_revenue) AS wallet_gap FROM (${chosen}) AS c`);
+/**
+ * `potential_valued`: one row per buyer and range his peers buy. The typical basket of a range is
+ * the wallet quantile of what the peers who buy it spend there; a range he never buys is missing
+ * when enough of his peers buy it (their share, raised or lowered by his declared attributes), and
+ * is worth that share x the typical basket x his size index.
+ */
+async function valueWallets(engine: Engine, s: SegmentsConfig['potential']): Promise<void> {
+  await replaceTable(engine, 'potential_peer_ranges', sql`SELECT c.person_id AS person_id, c.peer_group AS peer_group, r.category AS category,
+    r.penetration AS penetration, r.typical_spend AS typical_spend
+    FROM potential_peer_choice AS c JOIN peer_range_stats AS r ON r.peer_key = c.peer_key`);
+  const sameCell = (alias: string): Sql => sql`${sql.id(alias)}.person_id = base.person_id AND ${sql.id(alias)}.category = base.category`;
+  await replaceTableByJoins(engine, 'potential_lines', {
+    from: sql`potential_peer_ranges`,
+    columns: sql`base.person_id AS person_id, base.peer_group AS peer_group, base.category AS category, base.penetration AS penetration,
+      base.typical_spend AS typical_spend`,
+    joins: [
+      { table: 'person_category_lift', alias: 'l', on: sameCell('l'), columns: sql`l.lift AS lift, l.attribute AS attribute` },
+      { table: 'potential_person_ranges', alias: 'r', on: sameCell('r'), columns: sql`r.yearly_spend AS yearly_spend` },
+    ],
+  });
+  // His size beside his peers: what he spends in his ranges over what his peers who buy them spend
+  // there. A missing range is valued at his size: a big buyer of one range misses big baskets of
+  // the others, a small one small baskets (the wallet gap of a small customer does not swamp what he buys).
+  await replaceTable(engine, 'potential_size', sql`SELECT person_id,
+    CASE WHEN sum(CASE WHEN yearly_spend IS NOT NULL THEN typical_spend ELSE 0.0 END) > 0
+      THEN sum(coalesce(yearly_spend, 0.0)) / sum(CASE WHEN yearly_spend IS NOT NULL THEN typical_spend ELSE 0.0 END) ELSE 1.0 END AS size_index
+    FROM potential_lines GROUP BY person_id`);
+  const expected = sql`least(0.95, l.penetration * coalesce(l.lift, 1.0))`;
+  const bought = sql`l.yearly_spend IS NOT NULL`;
+  await replaceTable(engine, 'potential_valued', sql`SELECT l.person_id AS person_id, l.category AS category, l.peer_group AS band,
+    l.penetration AS band_penetration, l.typical_spend AS typical_spend, coalesce(l.yearly_spend, 0.0) AS yearly_spend, z.size_index AS size_index,
+    CASE WHEN ${bought} THEN 1 ELSE 0 END AS bought,
+    CASE WHEN NOT (${bought}) AND ${expected} >= ${s.minPenetration} THEN 1 ELSE 0 END AS missing,
+    CASE WHEN l.lift >= ${s.minLift} THEN l.attribute END AS attribute, CASE WHEN l.lift >= ${s.minLift} THEN l.lift END AS lift,
+    CASE WHEN l.lift >= ${s.minLift} THEN 1 ELSE 0 END AS strong,
+    ${expected} AS expected_penetration, ${expected} * l.typical_spend * z.size_index AS expected_revenue
+    FROM potential_lines AS l JOIN potential_size AS z ON z.person_id = l.person_id`);
 }

@@ -6,9 +6,9 @@ import { thresholdForValueShare, valueHistogram } from './value-histogram.js';
 
 /**
  * Value tiers (seed 000: CPP, CCM, CNR) and the four columns (seed 002: d1-d4) of every buyer,
- * from his predicted lifetime margin, what he costs, his contribution so far and his potential;
- * the predicted value counts what the customers he referred are predicted to bring unless
- * `segments.tiers.countReferralValue` is false.
+ * from his predicted lifetime margin, what he costs, his contribution so far and his potential
+ * (d2 / d3 split on the potential value, `segments.tiers.d2On`); the predicted value counts what
+ * the customers he referred are predicted to bring unless `segments.tiers.countReferralValue` is false.
  * Unprofitable first (the margin does not cover what is spent on him), then the top of the
  * predicted value; the thresholds are kept on every row so each class can be explained.
  */
@@ -37,42 +37,56 @@ export const valueTiers: PipelineStep = {
       coalesce(c.clv, 0.0) AS clv, ${publishedAliveOrZero} AS p_alive,
       ${referralValue} AS referral_value,
       coalesce(c.clv, 0.0) - ${costs} / ${years} * coalesce(c.clv_cost_years, ${horizonYears}) * ${costWeight}
-        ${t.countReferralValue ? sql`+ ${referralValue}` : sql``} AS predicted_value
+        ${t.countReferralValue ? sql`+ ${referralValue}` : sql``} AS predicted_value,
+      CASE WHEN f.revenue > 0 THEN greatest(0.0, CAST(f.gross_margin AS DOUBLE) / CAST(f.revenue AS DOUBLE)) ELSE 0.0 END AS margin_rate
       FROM customer_facts AS f LEFT JOIN customer_clv AS c ON c.person_id = f.person_id
       LEFT JOIN customer_referral_value AS r ON r.person_id = f.person_id WHERE f.orders > 0`;
+    // Seed 002: d2 has "significant potential value" (cross-sell, up-sell), d3 little profit now but
+    // may become profitable. Potential value = what he yields a year now plus the margin, at his
+    // own margin rate, on the spend his peers show he places elsewhere (customer_potential).
+    const valued = sql`SELECT b.*, coalesce(p.potential, 0.0) AS potential, coalesce(p.potential_percentile, 0) AS potential_percentile,
+      coalesce(p.potential, 0.0) * b.margin_rate AS potential_margin,
+      b.yearly_contribution + coalesce(p.potential, 0.0) * b.margin_rate AS potential_value
+      FROM (${base}) AS b LEFT JOIN customer_potential AS p ON p.person_id = b.person_id`;
     const unprofitable: Sql[] = [];
     if (t.unprofitableOnHistory) unprofitable.push(sql`(orders >= ${t.minOrdersForHistory} AND contribution < 0)`);
     if (t.unprofitableOnPrediction) unprofitable.push(sql`predicted_value < 0`);
     const isUnprofitable = unprofitable.length > 0 ? sql.join(unprofitable, ' OR ') : sql`FALSE`;
-    await replaceTable(engine, 'tier_flagged', sql`SELECT *, ${isUnprofitable} AS unprofitable FROM (${base}) AS b`);
+    await replaceTable(engine, 'tier_flagged', sql`SELECT *, ${isUnprofitable} AS unprofitable FROM (${valued}) AS b`);
 
     const d1Threshold = thresholdForValueShare(await valueHistogram(engine, sql`tier_flagged`, sql`clv`), t.d1ValueShare);
     await replaceTable(engine, 'value_tier_thresholds', sql`SELECT
       ${d.quantiles(sql`predicted_value`, [1 - t.cppTopShare])}[1] AS cpp_min_predicted_value,
       CAST(${Number.isFinite(d1Threshold) ? d1Threshold : null} AS DOUBLE) AS d1_min_clv,
       ${d.quantiles(sql`yearly_contribution`, [t.d2ContributionQuantile])}[1] AS d2_min_yearly_contribution,
+      ${d.quantiles(sql`potential_value`, [t.d2ContributionQuantile])}[1] AS d2_min_potential_value,
       ${percentileCuts(d, sql`clv`)} AS clv_cuts
       FROM tier_flagged WHERE NOT unprofitable`);
     await replaceTable(engine, 'tier_all_cuts', sql`SELECT ${percentileCuts(d, sql`predicted_value`)} AS value_cuts,
       ${percentileCuts(d, sql`contribution`)} AS contribution_cuts FROM tier_flagged`);
     await replaceTable(engine, 'tier_thresholded', sql`SELECT f.*, t.cpp_min_predicted_value AS cpp_min_predicted_value,
       t.d1_min_clv AS d1_min_clv, t.d2_min_yearly_contribution AS d2_min_yearly_contribution,
-      ${percentileOf(d, sql`f.clv`, sql`t.clv_cuts`)} AS clv_percentile
+      t.d2_min_potential_value AS d2_min_potential_value, ${percentileOf(d, sql`f.clv`, sql`t.clv_cuts`)} AS clv_percentile
       FROM tier_flagged AS f CROSS JOIN value_tier_thresholds AS t`);
     await replaceTable(engine, 'tier_ranked', sql`SELECT f.*, ${percentileOf(d, sql`f.predicted_value`, sql`c.value_cuts`)} AS value_percentile,
       ${percentileOf(d, sql`f.contribution`, sql`c.contribution_cuts`)} AS contribution_percentile
       FROM tier_thresholded AS f CROSS JOIN tier_all_cuts AS c`);
+    const d2 = t.d2On === 'potential_value'
+      ? sql`t.potential_value >= t.d2_min_potential_value`
+      : sql`t.yearly_contribution >= t.d2_min_yearly_contribution`;
     await replaceTable(engine, 'customer_value_tiers', sql`SELECT t.person_id AS person_id, t.orders AS orders, t.revenue AS revenue,
       t.gross_margin AS gross_margin, t.costs AS costs, t.contribution AS contribution, t.yearly_contribution AS yearly_contribution,
       t.yearly_costs AS yearly_costs, t.clv AS clv, t.p_alive AS p_alive, t.predicted_value AS predicted_value, t.referral_value AS referral_value,
       t.value_percentile AS value_percentile, t.clv_percentile AS clv_percentile, t.contribution_percentile AS contribution_percentile,
-      coalesce(p.potential, 0.0) AS potential, coalesce(p.potential_percentile, 0) AS potential_percentile,
+      t.potential AS potential, t.potential_percentile AS potential_percentile, t.potential_margin AS potential_margin,
+      t.potential_value AS potential_value,
       CASE WHEN t.unprofitable THEN 'CNR' WHEN t.predicted_value >= t.cpp_min_predicted_value THEN 'CPP' ELSE 'CCM' END AS value_tier,
       CASE WHEN t.unprofitable THEN 'd4' WHEN t.clv >= t.d1_min_clv THEN 'd1'
-        WHEN t.yearly_contribution >= t.d2_min_yearly_contribution THEN 'd2' ELSE 'd3' END AS value_column,
+        WHEN ${d2} THEN 'd2' ELSE 'd3' END AS value_column,
       t.cpp_min_predicted_value AS cpp_min_predicted_value, t.d1_min_clv AS d1_min_clv,
-      t.d2_min_yearly_contribution AS d2_min_yearly_contribution
-      FROM tier_ranked AS t LEFT JOIN customer_potential AS p ON p.person_id = t.person_id`);
+      t.d2_min_yearly_contribution AS d2_min_yearly_contribution, t.d2_min_potential_value AS d2_min_potential_value,
+      CAST(${t.d2On} AS ${sql.raw(d.columnType('string', false))}) AS d2_rule
+      FROM tier_ranked AS t`);
     await dropTables(engine, ['tier_flagged', 'tier_all_cuts', 'tier_thresholded', 'tier_ranked']);
   },
 };

@@ -112,6 +112,33 @@ describe('differentiation on the demo company', () => {
     expect(explainClasses(cnr ?? {}, 'EUR')[0]?.reasons[0]).toMatch(/margin after costs to date -\d[\d,]* EUR/);
   });
 
+  it('splits d2 from d3 on the potential value and names the potential in the d2, d3 and CCM explanations', async () => {
+    const rows = await company.engine.query<{ value_column: string; potential_value: number; d2_min_potential_value: number;
+      yearly_contribution: number; potential_margin: number; d2_rule: string }>(sql`SELECT value_column, potential_value,
+      d2_min_potential_value, yearly_contribution, potential_margin, d2_rule FROM customer_classes WHERE value_column IN ('d2', 'd3')`);
+    expect(rows.length).toBeGreaterThan(1000);
+    for (const r of rows) {
+      expect(r.d2_rule).toBe('potential_value');
+      expect(r.potential_value).toBeCloseTo(r.yearly_contribution + r.potential_margin, 6);
+      expect(r.value_column === 'd2').toBe(r.potential_value >= r.d2_min_potential_value);
+    }
+    // Some d3 earn more now than some d2: what they could earn decided, not only what they earn.
+    const d2 = rows.filter((r) => r.value_column === 'd2');
+    const d3 = rows.filter((r) => r.value_column === 'd3');
+    expect(Math.max(...d3.map((r) => r.yearly_contribution))).toBeGreaterThan(Math.min(...d2.map((r) => r.yearly_contribution)));
+    const money = (v: unknown): string => `${Math.round(Number(v)).toLocaleString('en-US')} EUR`;
+    for (const column of ['d2', 'd3'] as const) {
+      const [row] = await company.engine.query(sql`SELECT * FROM customer_classes WHERE value_column = ${column} ORDER BY person_id LIMIT 1`);
+      const reason = explainClasses(row ?? {}, 'EUR').find((r) => r.dimension === 'value_column');
+      expect(reason?.reasons[0]).toContain(`margin ${money(row?.potential_margin)} on a potential of ${money(row?.potential)}`);
+      expect(reason?.messages?.[0]?.text.fr).toContain(column === 'd2' ? 'valeur potentielle significative' : 'peut le devenir');
+    }
+    const [ccm] = await company.engine.query(sql`SELECT * FROM customer_classes WHERE value_tier = 'CCM' ORDER BY person_id LIMIT 1`);
+    const tier = explainClasses(ccm ?? {}, 'EUR').find((r) => r.dimension === 'value_tier');
+    expect(tier?.reasons[1]).toContain(`a development potential of ${money(ccm?.potential)} a year`);
+    expect(tier?.messages?.[1]?.text.fr).toContain('potentiel de développement');
+  });
+
   it('keeps a snapshot per run date and counts the moves between two of them', async () => {
     const before = await listSnapshots(company.engine);
     expect(before).toHaveLength(1);

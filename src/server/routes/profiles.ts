@@ -28,7 +28,17 @@ const channelSchema = z.object({
   evidence: messageSchema,
   value: messageSchema.nullable(),
 });
-const reasonSchema = z.object({ dimension: z.string(), value: z.string(), reasons: z.array(z.string()) });
+const classMessageSchema = z.object({
+  key: z.string().openapi({ description: 'Message key (docs/segments.md); the UI may render it from `params` itself.' }),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).openapi({ description: 'Raw values: amounts in the configured currency, shares as fractions, lists comma-separated.' }),
+  text: z.object({ en: z.string(), fr: z.string() }).openapi({ description: 'The sentence in English and French.' }),
+});
+const reasonSchema = z.object({
+  dimension: z.string(),
+  value: z.string(),
+  reasons: z.array(z.string()).openapi({ description: 'The reasons in English.' }),
+  messages: z.array(classMessageSchema).optional().openapi({ description: 'The same reasons as message keys in English and French (value tier, four columns, potential).' }),
+});
 const profileSchema = z
   .object({
     id: z.string().openapi({ description: 'Stable person id (the oldest id of the merged records).' }),

@@ -204,7 +204,7 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
       consentCard(p),
       channelsCard(p),
       valueCard(c),
-      card(t('classes'), list(p.classes.map((k) => h('div', null, h('strong', null, `${className(k.dimension)}: ${className(k.value)}`), list(k.reasons, ''))))),
+      card(t('classes'), list(p.classes.map((k) => h('div', null, h('strong', null, `${className(k.dimension)}: ${className(k.value)}`), list(k.messages ? k.messages.map((m) => m.text[currentLang()]) : k.reasons, ''))))),
       card(
         t('affinities'),
         c.affinities.length > 0
