@@ -75,4 +75,21 @@ describe.skipIf(!HAVE_CHROMIUM)('customer 360: engagement, path and timeline in 
     await page.selectOption('#lang-switch', 'en');
     expect(errors).toEqual([]);
   });
+
+  it('opens the segment of every class chip of a 360; scores (attachment, potential) are shown, not linked', async () => {
+    const id = await page.evaluate(async () => ((await (await fetch('/api/customers?sort=revenue&pageSize=1')).json()) as { rows: { id: string }[] }).rows[0]?.id ?? '');
+    await page.goto(`${server.url}/#/customers/${encodeURIComponent(id)}`);
+    await pageReady(page, 'customer');
+    const chips = await page.locator('.page-title a.chip').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    expect(chips.length).toBeGreaterThanOrEqual(5);
+    expect(await page.locator('.page-title .chip.score').count()).toBeGreaterThan(0);
+    for (const link of chips) {
+      await page.goto(`${server.url}/${link}`);
+      await pageReady(page, 'segments');
+      // The chip's segment is the chosen one, and no error was shown.
+      expect(await page.locator('main .error, main .notice.error').count(), link).toBe(0);
+      expect(await page.locator('.chip.active').count(), link).toBeGreaterThan(0);
+    }
+    expect(errors).toEqual([]);
+  });
 });

@@ -171,6 +171,23 @@ function channelsCard(p: Customer360['profile']): HTMLElement | null {
   );
 }
 
+/** The segments page's dimensions, by the name a class reason gives them ('rfm' is the RFM segment). */
+const SEGMENT_DIMENSIONS: Readonly<Record<string, string>> = {
+  value_tier: 'value_tier', value_column: 'value_column', grid: 'grid', digital_type: 'digital_type', online_move: 'online_move', rfm: 'rfm_segment', rfm_segment: 'rfm_segment',
+};
+
+/**
+ * A class opens its segment; a score (attachment, potential) is no segment, so it is shown as a
+ * figure, not a link that would lead nowhere.
+ */
+function classChip(k: Customer360['profile']['classes'][number]): HTMLElement {
+  const label = `${className(k.dimension)}: ${className(k.value)}`;
+  const dimension = SEGMENT_DIMENSIONS[k.dimension];
+  return dimension
+    ? h('a', { class: 'chip', href: href(['segments'], { dimension, value: k.value }), 'data-class': k.dimension }, label)
+    : h('span', { class: 'chip score', 'data-score': k.dimension }, label);
+}
+
 export async function renderCustomer(main: HTMLElement, id: string, isCurrent: () => boolean): Promise<void> {
   const c = await api<Customer360>(`/api/customers/${encodeURIComponent(id)}`);
   if (!isCurrent()) return;
@@ -187,7 +204,7 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
       { class: 'page-title' },
       h('h1', { id: 'customer-name' }, name),
       h('span', { class: 'as-of' }, p.id),
-      h('span', { class: 'chips' }, p.classes.map((k) => h('a', { class: 'chip', href: href(['segments'], { dimension: k.dimension, value: k.value }) }, `${className(k.dimension)}: ${className(k.value)}`))),
+      h('span', { class: 'chips' }, p.classes.map(classChip)),
     ),
     c.masked === true ? maskedNotice() : null,
     h(
