@@ -1,3 +1,5 @@
+import type { Config } from '../config/index.js';
+import { valueDefinitions } from '../value/value-definitions.js';
 import type { z } from '@hono/zod-openapi';
 import { paretoRows } from '../segments/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
@@ -21,7 +23,16 @@ function allBins(rows: readonly Row[]): Overview['clvHistogram'] {
 }
 
 /** Every figure of the overview page, from the tables the dashboard step precomputed (small reads, in parallel). */
-export async function overview(engine: Engine): Promise<Overview> {
+/**
+ * What the headline CLV figure is (lifetime or horizon, basis, discounting, model), in both
+ * languages, as the segment and customer pages define it: the same quantity, the same name.
+ */
+function clvDefinition(config: Config): Overview['clvDefinition'] {
+  const d = valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue }).find((v) => v.field === 'clv');
+  return d ? { label: d.label, definition: d.definition } : null;
+}
+
+export async function overview(engine: Engine, config?: Config): Promise<Overview> {
   const [[head], trends, pareto, tiers, quadrants, points, [thresholds], rfm, histogram, digital, snapshots] = await Promise.all([
     engine.query(sql`SELECT * FROM dashboard_overview`),
     engine.query(sql`SELECT * FROM dashboard_trends ORDER BY period`),
@@ -53,6 +64,7 @@ export async function overview(engine: Engine): Promise<Overview> {
       netContribution: num(h.net_contribution),
       predictedValue: num(h.predicted_value),
     },
+    clvDefinition: config ? clvDefinition(config) : null,
     trends: trends.map((t) => ({
       month: month(t.period),
       activeCustomers: num(t.active_customers),

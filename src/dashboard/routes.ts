@@ -72,7 +72,7 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
       ...route('/api/overview', 'Overview of the customer base', 'Headline figures, monthly trends, Pareto, tiers, grid, RFM heatmap, CLV distribution, digital types, snapshots.'),
       responses: { 200: json(overviewSchema, 'The overview.'), ...errors },
     }),
-    async (c) => c.json(await overview(reads), 200),
+    async (c) => c.json(await overview(reads, deps.config), 200),
   );
 
   app.openapi(

@@ -12,6 +12,10 @@ export const overviewSchema = z
     asOf: z.string().openapi({ description: 'Date of the analysis (ISO 8601).' }),
     currency: z.string(),
     kpis: z.object({ customers: z.number(), activeCustomers: z.number(), revenue: money, margin: money, predictedClv: money, netContribution: money, predictedValue: money }),
+    clvDefinition: z
+      .object({ label: z.object({ en: z.string(), fr: z.string() }), definition: z.object({ en: z.string(), fr: z.string() }) })
+      .nullable()
+      .openapi({ description: 'What kpis.predictedClv sums (the customers\' `clv`: lifetime or horizon, basis, discounting), as the segment and customer pages name it.' }),
     trends: z.array(z.object({ month: z.string().openapi({ example: '2025-03' }), activeCustomers: z.number(), newCustomers: z.number(), revenue: money, margin: money, contribution: money })),
     pareto: z.array(z.object({ customerShare: share, revenueShare: share, marginShare: share, netShare: share, clvShare: share })),
     tiers: z.array(z.object({ tier: z.string(), column: z.string(), customers: z.number(), revenue: money, margin: money, predictedValue: money })),

@@ -82,6 +82,15 @@ describe('GET /api/overview and /api/migration', () => {
     expect(res.headers.get('server-timing')).toMatch(/^app;dur=\d+(\.\d+)?$/);
   });
 
+  it('says what its CLV figure is, in both languages, with the same name and definition as the segment pages', async () => {
+    const overview = await fx.json<{ clvDefinition: { label: { en: string; fr: string }; definition: { en: string; fr: string } } | null }>('/api/overview');
+    const segment = await fx.json<{ valueDefinitions: { field: string; label: { en: string; fr: string }; definition: { en: string; fr: string } }[] }>('/api/segments/value_tier/CPP');
+    const clv = segment.valueDefinitions.find((d) => d.field === 'clv');
+    expect(overview.clvDefinition).not.toBeNull();
+    expect(overview.clvDefinition).toEqual({ label: clv?.label, definition: clv?.definition });
+    expect(overview.clvDefinition?.label.en).toMatch(/^Lifetime value \(margin/);
+  });
+
   it('gives the moves between the latest two snapshots by default, as migrationMatrix counts them', async () => {
     for (const dimension of SNAPSHOT_DIMENSIONS) {
       const body = await fx.json<Migration>(`/api/migration?dimension=${dimension}`);

@@ -205,6 +205,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
       await pageReady(page, 'overview');
       expect(await page.textContent('[data-nav="overview"]')).toBe("Vue d'ensemble");
       expect(await page.textContent('[data-kpi="revenue"] .stat-value')).toMatch(/€$/);
+      // The CLV figure says what it is, in French: lifetime value, basis and discounting.
+      expect(await page.textContent('[data-kpi="clv"] .stat-label')).toMatch(/^Valeur vie \(marge/);
+      expect(await page.textContent('[data-definition="clv"]')).toBeTruthy();
       const frenchCustomers = await page.textContent('[data-kpi="customers"] .stat-value');
       // 1,234 in English is 1 234 (narrow no-break space) in French.
       expect(englishCustomers).toMatch(/^\d{1,3}(,\d{3})*$/);

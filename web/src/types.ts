@@ -4,6 +4,8 @@ export interface Overview {
   asOf: string;
   currency: string;
   kpis: { customers: number; activeCustomers: number; revenue: number; margin: number; predictedClv: number; netContribution?: number; predictedValue?: number };
+  /** What kpis.predictedClv is, in each language. */
+  clvDefinition?: { label: { en: string; fr: string }; definition: { en: string; fr: string } } | null;
   trends: { month: string; activeCustomers: number; newCustomers: number; revenue: number; margin: number; contribution?: number }[];
   pareto: { customerShare: number; revenueShare: number; marginShare: number; netShare: number; clvShare: number }[];
   tiers: { tier: string; column: string; customers: number; revenue: number; margin: number; predictedValue: number }[];

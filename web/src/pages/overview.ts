@@ -1,7 +1,7 @@
 import { api } from '../api';
 import { chart } from '../charts';
 import { card, h, mount, table } from '../dom';
-import { className, fmt, setCurrency, t } from '../i18n';
+import { className, currentLang, fmt, setCurrency, t } from '../i18n';
 import { href, navigate, type Route } from '../router';
 import type { Overview } from '../types';
 import { stat } from '../widgets';
@@ -16,6 +16,16 @@ function yearOnYear(values: readonly number[]): string | undefined {
   return t('vsYearBefore', { change: fmt.signedPercent(last / before - 1) });
 }
 
+/** The CLV figure says what it is (lifetime or horizon, basis, discounting): its definition on hover and under it. */
+function clvKpi(o: Overview, element: HTMLElement): HTMLElement {
+  const definition = o.clvDefinition?.definition[currentLang()];
+  if (definition) {
+    element.title = definition;
+    element.append(h('p', { class: 'hint', 'data-definition': 'clv' }, definition));
+  }
+  return element;
+}
+
 function kpis(o: Overview): HTMLElement {
   const months = o.trends;
   const kpi = (name: string, label: string, value: string, note: string | undefined, series: readonly number[] | null) =>
@@ -27,7 +37,7 @@ function kpis(o: Overview): HTMLElement {
     kpi('active', t('kpiActive'), fmt.number(o.kpis.activeCustomers), yearOnYear(months.map((m) => m.activeCustomers)), months.map((m) => m.activeCustomers)),
     kpi('revenue', t('kpiRevenue'), fmt.compactMoney(o.kpis.revenue), yearOnYear(months.map((m) => m.revenue)), months.map((m) => m.revenue)),
     kpi('margin', t('kpiMargin'), fmt.compactMoney(o.kpis.margin), yearOnYear(months.map((m) => m.margin)), months.map((m) => m.margin)),
-    kpi('clv', t('kpiClv'), fmt.compactMoney(o.kpis.predictedClv), o.kpis.customers > 0 ? t('perCustomer', { value: fmt.money(o.kpis.predictedClv / o.kpis.customers) }) : undefined, null),
+    clvKpi(o, kpi('clv', o.clvDefinition?.label[currentLang()] ?? t('kpiClv'), fmt.compactMoney(o.kpis.predictedClv), o.kpis.customers > 0 ? t('perCustomer', { value: fmt.money(o.kpis.predictedClv / o.kpis.customers) }) : undefined, null)),
   );
 }
 
