@@ -4,8 +4,8 @@
  */
 import { ModelFitError, ModelInputError } from './errors.js';
 import { hasGradient, logLikelihoodWithGradient, sortByFrequency } from './likelihood.js';
-import { invertMatrix, nelderMead, numericalHessian, type MinimizeResult } from './optimize.js';
-import { bfgs } from './quasi-newton.js';
+import { invertMatrix, numericalHessian } from './optimize.js';
+import { minimizeWithFallback } from './quasi-newton.js';
 import { compressSummary, type CompressedSummary, type CustomerSummary } from './summary.js';
 import type { TransactionModel } from './transaction-model.js';
 
@@ -80,22 +80,7 @@ export function fitTransactionModel<P extends Readonly<Record<string, number>>>(
           return -ll / data.customers + penalizer * penalty;
         }
       : null;
-  let result: MinimizeResult | null = null;
-  let method: 'bfgs' | 'nelder-mead' = 'nelder-mead';
-  let evaluations = 0;
-  if (valueAndGradient) {
-    const quasiNewton = bfgs(valueAndGradient, start, { maxIterations: Math.min(maxIterations, 500) });
-    evaluations += quasiNewton.evaluations;
-    if (quasiNewton.converged && Number.isFinite(quasiNewton.value)) {
-      result = quasiNewton;
-      method = 'bfgs';
-    }
-  }
-  if (!result) {
-    // Today's path from today's start, so a fallback fit is exactly the reference one.
-    result = nelderMead(objective, start, { maxIterations });
-    evaluations += result.evaluations;
-  }
+  const { result, method, evaluations } = minimizeWithFallback(objective, valueAndGradient, start, maxIterations);
   const params = toParams(result.point);
   const logLikelihood = method === 'bfgs' ? -(result.value - penalizer * penaltyAt(result.point)) * data.customers : totalLogLikelihood(result.point);
   const paramsRecord = params as Readonly<Record<string, number>>;

@@ -7,8 +7,7 @@
 import { ModelFitError, ModelInputError, ModelNumericError } from './errors.js';
 import type { Convergence } from './fit.js';
 import { standardErrors, standardErrorsFromGradient } from './fit.js';
-import { nelderMead, type MinimizeResult } from './optimize.js';
-import { bfgs } from './quasi-newton.js';
+import { minimizeWithFallback } from './quasi-newton.js';
 import { digamma, gammaln } from './special.js';
 
 export interface GammaGammaParams {
@@ -126,32 +125,18 @@ export function fitGammaGamma(
   const start = [Math.log(2), Math.log(3), Math.log((meanOfMeans * 2) / 2)];
   const maxIterations = options.maxIterations ?? 5000;
   const withGradient = gammaGammaTotalWithGradient(xs, ms);
-  let result: MinimizeResult | null = null;
-  let method: 'bfgs' | 'nelder-mead' = 'nelder-mead';
-  let evaluations = 0;
-  if (options.method !== 'nelder-mead') {
-    const quasiNewton = bfgs(
-      (v, gradient) => {
-        const value = -withGradient(v, gradient) / xs.length;
-        for (let i = 0; i < 3; i++) {
-          const square = Math.exp(2 * (v[i] as number));
-          gradient[i] = -(gradient[i] as number) / xs.length + penalizer * 2 * square;
-        }
-        return value + penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
-      },
-      start,
-      { maxIterations: Math.min(maxIterations, 500) },
-    );
-    evaluations += quasiNewton.evaluations;
-    if (quasiNewton.converged && Number.isFinite(quasiNewton.value)) {
-      result = quasiNewton;
-      method = 'bfgs';
-    }
-  }
-  if (!result) {
-    result = nelderMead(objective, start, { maxIterations });
-    evaluations += result.evaluations;
-  }
+  const valueAndGradient =
+    options.method === 'nelder-mead'
+      ? null
+      : (v: Float64Array, gradient: Float64Array): number => {
+          const value = -withGradient(v, gradient) / xs.length;
+          for (let i = 0; i < 3; i++) {
+            const square = Math.exp(2 * (v[i] as number));
+            gradient[i] = -(gradient[i] as number) / xs.length + penalizer * 2 * square;
+          }
+          return value + penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
+        };
+  const { result, method, evaluations } = minimizeWithFallback(objective, valueAndGradient, start, maxIterations);
   const params = toParams(result.point);
   const logLikelihood = total(result.point);
   if (!Number.isFinite(logLikelihood) || !Object.values(params).every(Number.isFinite)) {

@@ -9,7 +9,7 @@
  * a run that stalls on it, or whose line search fails away from a stationary point, reports
  * `converged: false` and the caller falls back to Nelder-Mead.
  */
-import type { MinimizeResult } from './optimize.js';
+import { nelderMead, type MinimizeResult } from './optimize.js';
 
 export interface QuasiNewtonOptions {
   /** Stop when every gradient component is below this in absolute value. */
@@ -236,4 +236,26 @@ function maxAbs(v: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i] ?? 0));
   return m;
+}
+
+/**
+ * The fits' optimiser: BFGS on the value and gradient when there is one (at most 500 iterations),
+ * else, or when it does not converge to a finite value, Nelder-Mead from the same start (the
+ * reference path, so a fallback fit is exactly the one before gradients). Says which answered and
+ * the passes both took.
+ */
+export function minimizeWithFallback(
+  objective: (point: Float64Array) => number,
+  valueAndGradient: ValueAndGradient | null,
+  start: ArrayLike<number>,
+  maxIterations: number,
+): { readonly result: MinimizeResult; readonly method: 'bfgs' | 'nelder-mead'; readonly evaluations: number } {
+  let evaluations = 0;
+  if (valueAndGradient) {
+    const quasiNewton = bfgs(valueAndGradient, start, { maxIterations: Math.min(maxIterations, 500) });
+    evaluations += quasiNewton.evaluations;
+    if (quasiNewton.converged && Number.isFinite(quasiNewton.value)) return { result: quasiNewton, method: 'bfgs', evaluations };
+  }
+  const result = nelderMead(objective, start, { maxIterations });
+  return { result, method: 'nelder-mead', evaluations: evaluations + result.evaluations };
 }
