@@ -53,4 +53,20 @@ describe.skipIf(!HAVE_CHROMIUM)('migration drill-down in Chromium', () => {
     await page.selectOption('#lang-switch', 'en');
     expect(errors).toEqual([]);
   });
+
+  it('defines tiers, columns, grid classes and digital types in one line, on hover and under the chosen segment, in English then French', async () => {
+    await page.goto(`${server.url}/#/segments?dimension=value_tier&value=CCM`);
+    await pageReady(page, 'segments');
+    expect(await page.textContent('[data-definition="value_tier/CCM"]')).toMatch(/^Medium-growth customers: .*development potential\.$/);
+    for (const segment of ['value_tier/CPP', 'value_tier/CNR', 'value_column/d2', 'grid/whale', 'digital_type/technophile']) {
+      expect(await page.getAttribute(`[data-segment="${segment}"]`, 'title'), segment).toBeTruthy();
+    }
+    await page.selectOption('#lang-switch', 'fr');
+    await pageReady(page, 'segments');
+    expect(await page.textContent('[data-definition="value_tier/CCM"]')).toMatch(/^Clients à croissance moyenne : /);
+    expect(await page.getAttribute('[data-segment="grid/whale"]', 'title')).toMatch(/^Fort chiffre d’affaires, faible rentabilité/);
+    await screenshot(page, 'segment-definition-fr');
+    await page.selectOption('#lang-switch', 'en');
+    expect(errors).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import { chart, type ChartOption } from '../charts';
 import { card, h, mount, table, type Child } from '../dom';
 import { className, currentLang, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
+import { classDefinition } from '../class-definitions';
 import { fieldName, identifierName, systemName } from '../profile-labels';
 import { engagementCard, pathCard, timelineView } from './customer-extras';
 import { href } from '../router';
@@ -184,7 +185,7 @@ function classChip(k: Customer360['profile']['classes'][number]): HTMLElement {
   const label = `${className(k.dimension)}: ${className(k.value)}`;
   const dimension = SEGMENT_DIMENSIONS[k.dimension];
   return dimension
-    ? h('a', { class: 'chip', href: href(['segments'], { dimension, value: k.value }), 'data-class': k.dimension }, label)
+    ? h('a', { class: 'chip', href: href(['segments'], { dimension, value: k.value }), 'data-class': k.dimension, title: classDefinition(dimension, k.value) }, label)
     : h('span', { class: 'chip score', 'data-score': k.dimension }, label);
 }
 

@@ -5,6 +5,7 @@ import { card, h, mount } from '../dom';
 import { className, currentLang, fmt, t } from '../i18n';
 import { href, type Route } from '../router';
 import type { CustomerPage, Segment, Segments } from '../types';
+import { classDefinition } from '../class-definitions';
 import { stat } from '../widgets';
 import { customerTable, segmentList } from './customers';
 import { exportControl } from './segment-export';
@@ -36,7 +37,12 @@ function picker(segments: Segments, route: Route): HTMLElement {
           d.values.map((v) =>
             h(
               'a',
-              { class: isSelected(route, d.dimension, v.value) ? 'chip active' : 'chip', href: href(['segments'], { dimension: d.dimension, value: v.value }), 'data-segment': `${d.dimension}/${v.value}` },
+              {
+                class: isSelected(route, d.dimension, v.value) ? 'chip active' : 'chip',
+                href: href(['segments'], { dimension: d.dimension, value: v.value }),
+                'data-segment': `${d.dimension}/${v.value}`,
+                title: classDefinition(d.dimension, v.value),
+              },
               `${className(v.value)} `,
               h('small', null, fmt.compact(v.customers)),
             ),
@@ -58,6 +64,12 @@ function picker(segments: Segments, route: Route): HTMLElement {
   return h('aside', { class: 'picker' }, groups, h('div', { class: 'picker-group' }, h('h3', null, `${t('rfmCells')} (${t('recency')} ↓ × ${t('frequency')} →)`), grid));
 }
 
+/** What the chosen class is, in one line (none for RFM cells and segments, named by their own rules). */
+function definitionLine(dimension: string, value: string): HTMLElement | null {
+  const definition = classDefinition(dimension, value);
+  return definition ? h('p', { class: 'hint', 'data-definition': `${dimension}/${value}` }, definition) : null;
+}
+
 async function detail(dimension: string, value: string, isCurrent: () => boolean): Promise<HTMLElement | null> {
   const path = `/api/segments/${encodeURIComponent(dimension)}/${encodeURIComponent(value)}`;
   const [s, customers] = await Promise.all([api<Segment>(path), api<CustomerPage>(`/api/customers${query({ [dimension]: value, sort: 'predicted_value', pageSize: 20 })}`)]);
@@ -69,6 +81,7 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       'div',
       { class: 'page-title' },
       h('h2', null, `${className(dimension)}: ${className(value)}`),
+      definitionLine(dimension, value),
       // The server refuses the export to the analyst and read roles (403); their users see why instead of the control.
       can('export')
         ? exportControl(path, `${dimension}-${value}`)
