@@ -34,14 +34,17 @@ function lifetimeValue(value: Row | undefined, profile: CustomerProfile): Pick<C
   };
 }
 
+/** The last run's date (null before any run): read once, for the fitted model and the engagement windows. */
+async function lastRunDate(engine: Engine): Promise<Date | null> {
+  const [run] = await engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`);
+  return run?.as_of instanceof Date ? run.as_of : null;
+}
+
 /** The fitted transaction model of the last run (null when the run could not fit one). */
-async function fittedModel(engine: Engine): Promise<{ model: string; params: Record<string, number>; asOf: Date } | null> {
-  const [[fit], [run]] = await Promise.all([
-    engine.query<Row>(sql`SELECT * FROM clv_model`),
-    engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`),
-  ]);
-  if (!fit || typeof fit.params !== 'string' || !(run?.as_of instanceof Date)) return null;
-  return { model: String(fit.model), params: JSON.parse(fit.params) as Record<string, number>, asOf: run.as_of };
+async function fittedModel(engine: Engine, pendingRun: Promise<Date | null>): Promise<{ model: string; params: Record<string, number>; asOf: Date } | null> {
+  const [[fit], asOf] = await Promise.all([engine.query<Row>(sql`SELECT * FROM clv_model`), pendingRun]);
+  if (!fit || typeof fit.params !== 'string' || asOf === null) return null;
+  return { model: String(fit.model), params: JSON.parse(fit.params) as Record<string, number>, asOf };
 }
 
 /** What the customer card adds to the profile: affinities with their explanation, gaps, his path over snapshots. */
@@ -76,9 +79,8 @@ const DAY_MS = 86_400_000;
  * sentContact counts them: planned or cancelled contacts never reached him), and over all his sent e-mails the share opened and the
  * share clicked (a click counts as an open: some mail programs block the open pixel).
  */
-async function engagement(engine: Engine, records: readonly string[]): Promise<Customer360['engagement']> {
-  const [run] = await engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`);
-  const asOf = run?.as_of instanceof Date ? run.as_of : new Date();
+async function engagement(engine: Engine, records: readonly string[], pendingRun: Promise<Date | null>): Promise<Customer360['engagement']> {
+  const asOf = (await pendingRun) ?? new Date();
   const empty = { asOf: asOf.toISOString(), contacts30: 0, contacts90: 0, emails: 0, openRate: null, clickRate: null };
   if (records.length === 0) return empty;
   // Each read filters on its indexed column alone (DuckDB probes the index only then); the rest is sorted out here.
@@ -118,16 +120,17 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
     (r) => r.node_id,
   );
   const pendingOrders = personOrders(engine, records);
+  const pendingRun = lastRunDate(engine);
   const [profile, orders, history, [value], fit, card, systems, contactStats] = await Promise.all([
     pendingProfile,
     pendingOrders,
     timeline(engine, records, pendingProfile.then((p) => p.lastEvents), pendingOrders),
     engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, p_alive_reason, expected_transactions, ${VALUE_360_COLUMNS}
       FROM customer_classes WHERE person_id = ${personId}`),
-    fittedModel(engine),
+    fittedModel(engine, pendingRun),
     cardParts(engine, personId),
     recordSystems(engine, records),
-    engagement(engine, records),
+    engagement(engine, records, pendingRun),
   ]);
   return {
     profile: plain(profile) as unknown as Record<string, unknown>,
