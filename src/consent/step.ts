@@ -1,5 +1,5 @@
-import type { PipelineStep } from '../pipeline/step.js';
-import { replaceTable } from '../pipeline/tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { replaceTable } from '../kernel/tables.js';
 import { CONTACT_CHANNELS, sql, type TableSpec } from '../store/index.js';
 import { CURRENT_CONSENT_STATUSES, latestConsents, personRecords } from './current.js';
 

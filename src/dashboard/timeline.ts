@@ -1,4 +1,4 @@
-import { LINE_REVENUE } from '../pipeline/order-facts.js';
+import { LINE_REVENUE } from '../value/order-facts.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
 import type { TimelineEntry } from './schemas.js';
 import { timelineMessage, type TimelineMessage } from './timeline-messages.js';

@@ -1,4 +1,4 @@
-import type { PipelineStep } from '../pipeline/step.js';
+import type { PipelineStep } from '../kernel/step.js';
 import { resolveIdentities } from './resolve.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import { orderFacts } from '../pipeline/order-facts.js';
-import type { PipelineStep } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
+import { orderFacts } from '../value/order-facts.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { dropTables, replaceTable } from '../kernel/tables.js';
 import { sql, type Engine } from '../store/index.js';
 import { customerFacts, rfm } from '../value/index.js';
 import { categoryAffinity } from './affinity.js';

@@ -1,6 +1,6 @@
 import { sql } from '../store/index.js';
-import type { PipelineStep } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { dropTables, replaceTable } from '../kernel/tables.js';
 import { featureLifts, personFeatures, PROFILE_SCRATCH } from './profile.js';
 import { bandProducts, PRODUCT_SCRATCH, spendBands } from './product-choice.js';
 import { logPriorQuery, priorTerms, PRIOR_SCRATCH } from './prior.js';

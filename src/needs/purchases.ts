@@ -1,6 +1,6 @@
 import { sql } from '../store/index.js';
-import type { PipelineStep } from '../pipeline/step.js';
-import { replaceTable } from '../pipeline/tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { replaceTable } from '../kernel/tables.js';
 
 /**
  * Every order line up to the as-of date with the person who bought it, its category and its

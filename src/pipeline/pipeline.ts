@@ -10,8 +10,8 @@ import { NEEDS_STEPS, purchaseLines } from '../needs/index.js';
 import { lookupIndexes, profileDocuments } from '../profiles/index.js';
 import { dashboard } from '../dashboard/index.js';
 import { customerChannels } from '../activation/index.js';
-import { orderFacts } from './order-facts.js';
-import type { PipelineStep } from './step.js';
+import { orderFacts } from '../value/order-facts.js';
+import type { PipelineStep } from '../kernel/step.js';
 
 /** The whole pipeline, in order. Later steps (value, classes, needs) append here. */
 export const PIPELINE: readonly PipelineStep[] = [

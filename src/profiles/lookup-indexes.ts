@@ -1,4 +1,4 @@
-import type { PipelineStep } from '../pipeline/step.js';
+import type { PipelineStep } from '../kernel/step.js';
 
 type IndexedColumn = readonly [table: string, column: string];
 

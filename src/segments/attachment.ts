@@ -1,6 +1,6 @@
 import { sql } from '../store/index.js';
-import type { PipelineStep } from '../pipeline/step.js';
-import { dropTables, replaceTable, replaceTableByJoins } from '../pipeline/tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { dropTables, replaceTable, replaceTableByJoins } from '../kernel/tables.js';
 import { percentileCuts, percentileOf } from './ranks.js';
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type Engine } from '../store/index.js';
-import type { PipelineStep } from '../pipeline/step.js';
-import { replaceTableByJoins } from '../pipeline/tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { replaceTableByJoins } from '../kernel/tables.js';
 
 interface Part {
   readonly table: string;

@@ -1,7 +1,7 @@
 import type { DigitalConfig } from '../config/digital-config.js';
 import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
-import type { PipelineStep, StepContext } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
+import type { PipelineStep, StepContext } from '../kernel/step.js';
+import { dropTables, replaceTable } from '../kernel/tables.js';
 import { writeDigitalSignals } from './digital-signals.js';
 import { onlineMoveColumns } from './online-migration.js';
 import type { DigitalRule, DigitalType } from './digital-types.js';

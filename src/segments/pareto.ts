@@ -1,6 +1,6 @@
 import { sql, type Sql } from '../store/index.js';
-import type { PipelineStep } from '../pipeline/step.js';
-import { replaceTable } from '../pipeline/tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { replaceTable } from '../kernel/tables.js';
 import { shareOfTop, valueHistogram } from './value-histogram.js';
 
 export const PARETO_CUSTOMER_SHARES = [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1] as const;

@@ -1,6 +1,6 @@
 import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
-import type { PipelineStep } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { dropTables, replaceTable } from '../kernel/tables.js';
 import { choiceColumns, choosePipelineModel, publishedAlive, totalLogInterPurchaseWeeks } from './clv-model-choice.js';
 import {
   customerLifetimeValue,

@@ -1,7 +1,7 @@
 import type { Dialect } from '../store/index.js';
 import { sentContact, sql, type Sql } from '../store/index.js';
-import type { PipelineStep, StepContext } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
+import type { PipelineStep, StepContext } from '../kernel/step.js';
+import { dropTables, replaceTable } from '../kernel/tables.js';
 
 type Merge = 'sum' | 'min' | 'max';
 type FactType = 'TIMESTAMP' | 'BIGINT' | 'DECIMAL(18, 4)' | 'DOUBLE' | 'VARCHAR';

@@ -1,6 +1,6 @@
 import { sql } from '../store/index.js';
-import type { PipelineStep } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { dropTables, replaceTable } from '../kernel/tables.js';
 
 /**
  * Customer referral value: what the customers each person brought have already brought in turn

@@ -1,6 +1,6 @@
 import { sql, type Sql } from '../store/index.js';
-import type { PipelineStep } from '../pipeline/step.js';
-import { dropTables, replaceTable } from '../pipeline/tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { dropTables, replaceTable } from '../kernel/tables.js';
 
 /** Number of cut points strictly below the value: 0 .. bins - 1. */
 function cutsBelow(value: Sql, cuts: Sql, bins: number, flag: (c: Sql) => Sql): Sql {

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/index.js';
 import { CONTACT_CHANNELS, sql, type Engine } from '../../store/index.js';
-import type { PipelineStep } from '../../pipeline/step.js';
-import { dropTables, replaceTable } from '../../pipeline/tables.js';
+import type { PipelineStep } from '../../kernel/step.js';
+import { dropTables, replaceTable } from '../../kernel/tables.js';
 import { HISTORY_SCRATCH, writeContactHistory } from './history.js';
 import { writePriors, writeSegments } from './priors.js';
 

@@ -1,6 +1,6 @@
 import type { PlannerConfig } from '../../config/planner-config.js';
 import { NotFoundError } from '../../errors.js';
-import { LINE_REVENUE } from '../../pipeline/order-facts.js';
+import { LINE_REVENUE } from '../../value/order-facts.js';
 import { sql, type Engine } from '../../store/index.js';
 import { campaignEnd, campaignFileSchema, campaignStart } from './campaign-file.js';
 

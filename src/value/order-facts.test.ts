@@ -3,7 +3,7 @@ import { importFiles } from '../collect/index.js';
 import { parseConfig } from '../config/index.js';
 import { openStore, sql } from '../store/index.js';
 import { SMALL_COMPANY, writeFiles } from '../../test/helpers/fixtures.js';
-import { PIPELINE, runPipeline } from './pipeline.js';
+import { PIPELINE, runPipeline } from '../pipeline/index.js';
 
 describe('order facts', () => {
   it('computes revenue, cost, margin and refunds per order, up to the as-of date', async () => {

@@ -1,6 +1,6 @@
 import { sql, type Sql } from '../store/index.js';
-import type { PipelineStep } from './step.js';
-import { dropTables, replaceTable } from './tables.js';
+import type { PipelineStep } from '../kernel/step.js';
+import { dropTables, replaceTable } from '../kernel/tables.js';
 
 const SCRATCH = ['order_line_facts', 'order_totals', 'order_refunds', 'order_money'];
 
