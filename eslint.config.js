@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'bench/out/', 'test-artifacts/', 'test-results/'] },
+  { ignores: ['.dependency-cruiser.cjs', 'dist/', 'node_modules/', 'web/dist/', 'bench/out/', 'test-artifacts/', 'test-results/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

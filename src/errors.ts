@@ -6,10 +6,44 @@ export class FidelisError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: Record<string, unknown> },
   ) {
     super(message, options);
     this.name = new.target.name;
+    this.details = options?.details ?? {};
+  }
+
+  /** Fields a client can act on (the parameter at fault...), sent beside the message by the API. */
+  readonly details: Record<string, unknown>;
+}
+
+/**
+ * What each error code means at both ends: the HTTP status the API answers with and the CLI's exit
+ * code (2: the input or the request must change; 1: the run failed). The one table both read, so a
+ * domain throws a code and never an HTTP error. A code not listed is a failure: 500, exit 1.
+ */
+export const ERROR_CODES: Readonly<Record<string, { readonly status: 400 | 404 | 409 | 503; readonly exit: 1 | 2 }>> = {
+  invalid_input: { status: 400, exit: 2 },
+  invalid_request: { status: 400, exit: 2 },
+  invalid_audience: { status: 400, exit: 2 },
+  usage: { status: 400, exit: 2 },
+  invalid_config: { status: 400, exit: 2 },
+  not_found: { status: 404, exit: 2 },
+  conflict: { status: 409, exit: 2 },
+  not_analysed: { status: 503, exit: 1 },
+};
+
+/** A request a query cannot answer as asked (parameters that go together, a date with no snapshot...). */
+export class InvalidRequestError extends FidelisError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('invalid_request', message, { details });
+  }
+}
+
+/** The datamart has not been analysed yet: `fidelis run` writes what is asked for. */
+export class NotAnalysedError extends FidelisError {
+  constructor(message: string) {
+    super('not_analysed', message);
   }
 }
 

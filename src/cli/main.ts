@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { audiencesCommand } from './audiences-command.js';
-import { FidelisError } from '../errors.js';
+import { ERROR_CODES, FidelisError } from '../errors.js';
 import { clvCommand } from './clv-command.js';
 import { customerCommand } from './customer-command.js';
 import { demoCommand } from './demo-command.js';
@@ -53,7 +53,7 @@ function reportError(error: unknown): number {
   }
   if (error instanceof FidelisError) {
     process.stderr.write(`fidelis: ${error.message}\n`);
-    return error.code === 'invalid_input' || error.code === 'invalid_audience' || error.code === 'conflict' || error.code === 'usage' || error.code === 'invalid_config' || error.code === 'not_found' ? 2 : 1;
+    return ERROR_CODES[error.code]?.exit ?? 1;
   }
   process.stderr.write(`fidelis: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;

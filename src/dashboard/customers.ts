@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { Config } from '../config/index.js';
 import { IdentifierNormaliser } from '../identity/index.js';
-import { badRequest } from '../server/errors.js';
+import { InvalidRequestError } from '../errors.js';
 import { movedPersons, type SnapshotDimension } from '../segments/index.js';
 import { sql, type Engine, type Row, type Sql } from '../store/index.js';
 import { DASHBOARD_DIMENSIONS, type DashboardDimension } from './dimensions.js';
@@ -119,7 +119,7 @@ async function moveFilter(engine: Engine, query: CustomersQuery): Promise<Sql | 
   if (named.length === 0 && query.moveFromDate === undefined && query.moveToDate === undefined) return null;
   const missing = (['moveDimension', 'moveFrom', 'moveTo'] as const).filter((k) => query[k] === undefined);
   if (missing.length > 0) {
-    throw badRequest('invalid_request', `${missing.join(', ')}: a move between snapshots needs moveDimension, moveFrom and moveTo together`, {
+    throw new InvalidRequestError(`${missing.join(', ')}: a move between snapshots needs moveDimension, moveFrom and moveTo together`, {
       issues: missing.map((field) => ({ field, reason: 'required with the other move parameters' })),
     });
   }

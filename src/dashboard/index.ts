@@ -1,6 +1,4 @@
 export { dashboard, DASHBOARD_TABLES } from './step.js';
-export { dashboardRoutes } from './routes.js';
-export { pressureRoutes } from './pressure-routes.js';
 export { DASHBOARD_DIMENSIONS, DIMENSION_LABELS, RFM_CELL, UNCLASSIFIED } from './dimensions.js';
 export type { DashboardDimension } from './dimensions.js';
 export { foldName } from './fold.js';

@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import { badRequest } from '../server/errors.js';
+import { InvalidRequestError } from '../errors.js';
 import { migrationMatrix, SNAPSHOT_DIMENSIONS, type SnapshotDimension } from '../segments/index.js';
 import { sql, type Engine } from '../store/index.js';
 import type { migrationSchema } from './schemas.js';
@@ -13,7 +13,7 @@ export function snapshotAt(snapshots: readonly Date[], raw: string, parameter: s
     snapshots.find((s) => s.getTime() === wanted.getTime()) ??
     (raw.length === 10 ? snapshots.find((s) => s.toISOString().slice(0, 10) === raw) : undefined);
   if (!found) {
-    throw badRequest('invalid_request', `${parameter}: no snapshot at ${raw}; snapshots: ${snapshots.map((s) => s.toISOString()).join(', ') || 'none'}`, {
+    throw new InvalidRequestError(`${parameter}: no snapshot at ${raw}; snapshots: ${snapshots.map((s) => s.toISOString()).join(', ') || 'none'}`, {
       issues: [{ field: parameter, reason: 'not a snapshot date' }],
     });
   }

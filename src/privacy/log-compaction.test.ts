@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventLoader } from '../collect/events/loader.js';
-import { EventLog, segmentPath } from '../collect/events/log.js';
+import { EventLog } from '../collect/events/log.js';
+import { segmentPath } from '../collect/events/segment-files.js';
 import { openStore, sql } from '../store/index.js';
 import { scrubLog } from './log-compaction.js';
 

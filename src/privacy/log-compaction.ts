@@ -11,7 +11,7 @@
  */
 import { closeSync, fdatasyncSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { LogEntry } from '../collect/events/envelope.js';
-import { listSegments, segmentPath } from '../collect/events/log.js';
+import { listSegments, segmentPath } from '../collect/events/segment-files.js';
 
 export interface LogPosition {
   readonly segment: number;

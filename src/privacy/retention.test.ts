@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventCollector } from '../collect/events/index.js';
 import type { Message } from '../collect/events/messages.js';
-import { segmentPath } from '../collect/events/log.js';
+import { segmentPath } from '../collect/events/segment-files.js';
 import { parseConfig } from '../config/index.js';
 import { openStore, sql } from '../store/index.js';
 import { applyRetention, retentionSchedule } from './retention.js';

@@ -4,7 +4,7 @@
  * events were mapped to (orders, web events, consents...) is business data and stays.
  */
 import { rmSync, statSync } from 'node:fs';
-import { listSegments, segmentPath } from '../collect/events/log.js';
+import { listSegments, segmentPath } from '../collect/events/segment-files.js';
 import { sql, type Engine } from '../store/index.js';
 import { scrubLog, type LogPosition } from './log-compaction.js';
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
-import { FidelisError } from '../errors.js';
+import { ERROR_CODES, FidelisError } from '../errors.js';
 
 /** An error the API answers with: a stable code, a status, and what the client needs to fix it. */
 export class ApiError extends FidelisError {
@@ -10,9 +10,9 @@ export class ApiError extends FidelisError {
     readonly status: ContentfulStatusCode,
     code: string,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    details: Record<string, unknown> = {},
   ) {
-    super(code, message);
+    super(code, message, { details });
   }
 }
 
@@ -32,13 +32,6 @@ export const errorSchema = z
   })
   .openapi('Error');
 
-const STATUS_OF_CODE: Record<string, ContentfulStatusCode> = {
-  invalid_input: 400,
-  usage: 400,
-  invalid_config: 400,
-  not_found: 404,
-};
-
 /** The one place errors become responses: `{error: {code, message, ...details}}`. */
 export function errorResponse(error: unknown, c: Context): Response {
   if (error instanceof ApiError) {
@@ -46,7 +39,7 @@ export function errorResponse(error: unknown, c: Context): Response {
     return c.json({ error: { code: error.code, message: error.message, ...error.details } }, error.status);
   }
   if (error instanceof FidelisError) {
-    return c.json({ error: { code: error.code, message: error.message } }, STATUS_OF_CODE[error.code] ?? 500);
+    return c.json({ error: { code: error.code, message: error.message, ...error.details } }, ERROR_CODES[error.code]?.status ?? 500);
   }
   if (error instanceof HTTPException) {
     return c.json({ error: { code: 'http_error', message: error.message } }, error.status);

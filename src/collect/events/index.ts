@@ -13,7 +13,8 @@ export { checkLogIdentity, LogIdentityError, readLogId, resetLogPosition, stored
 export type { LogReset, StoredPosition } from './log-identity.js';
 export { eventLinks } from './links.js';
 export type { EventLink } from './links.js';
-export { EventLog, listSegments, readLines, segmentPath } from './log.js';
+export { EventLog, readLines } from './log.js';
+export { listSegments, segmentPath } from './segment-files.js';
 export { correctedTimestamp, logEntry, logLine, logLinePrefix, normalise } from './envelope.js';
 export type { LogEntry, TrackedEvent } from './envelope.js';
 export { mapEvents, isKeyPage } from './map.js';

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { listSegments, segmentPath } from './log.js';
+import { listSegments, segmentPath } from './segment-files.js';
 import type { LogPosition } from './load-steps.js';
 
 /** Acknowledged but not yet loaded: what /health reports of the loader. */

@@ -1,7 +1,8 @@
 import type { Engine } from '../../store/index.js';
 import { deadLetter, drop, isolate, ok, runSteps, type Outcome, type Refusal, type Step } from './steps.js';
 import type { EventLink } from './links.js';
-import { listSegments, readLineAt } from './log.js';
+import { readLineAt } from './log.js';
+import { listSegments } from './segment-files.js';
 import type { ChunkPreparation, MappedChunk, ReadMessage } from './prepare.js';
 import { checkStaged, storedMessageIds, writeStaged, type StagedTable } from './write.js';
 

@@ -3,7 +3,7 @@ import type { Engine } from '../../store/index.js';
 import { sql } from '../../store/index.js';
 import { insertDeadLetters } from './dead-letters.js';
 import { checkLogIdentity, createLogId, LOG_NAME, readLogId, storedPosition } from './log-identity.js';
-import { listSegments, segmentPath } from './log.js';
+import { listSegments, segmentPath } from './segment-files.js';
 import { initialState, loadSteps, type LoadedChunk, type LoadState, type LoadStep, type LogPosition } from './load-steps.js';
 import type { MappingOptions } from './map.js';
 import { ChunkPreparer, type ChunkPreparation } from './prepare.js';

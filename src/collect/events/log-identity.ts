@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FidelisError } from '../../errors.js';
 import type { Engine } from '../../store/index.js';
 import { sql } from '../../store/index.js';
-import { listSegments } from './log.js';
+import { listSegments } from './segment-files.js';
 
 /** The file of a log folder that names its log. */
 export const LOG_ID_FILE = 'log-id';

@@ -1,9 +1,9 @@
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fdatasync, write } from 'node:fs';
 import { promisify } from 'node:util';
 import { createLogId, readLogId } from './log-identity.js';
+import { listSegments, segmentPath } from './segment-files.js';
 
 const writeAsync = promisify(write);
 const fdatasyncAsync = promisify(fdatasync);
@@ -123,24 +123,6 @@ export class EventLog {
     await this.flushing;
     closeSync(this.fd);
   }
-}
-
-export function segmentPath(folder: string, segment: number): string {
-  return join(folder, `segment-${String(segment).padStart(8, '0')}.jsonl`);
-}
-
-export function listSegments(folder: string): number[] {
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return [];
-  }
-  return names
-    .map((name) => /^segment-(\d+)\.jsonl$/.exec(name)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
 }
 
 function syncFolder(folder: string): void {

@@ -1,11 +1,12 @@
 import { sessionRoutes } from '../session.js';
 import { dashboardAssets } from '../static.js';
 import type { RouteModule } from '../types.js';
-import { dashboardRoutes, pressureRoutes } from '../../dashboard/index.js';
 import { audienceRoutes } from './audiences.js';
 import { auditRoutes } from './audit.js';
 import { collectRoutes } from './collect.js';
+import { dashboardRoutes } from './dashboard.js';
 import { planRoutes } from './plans.js';
+import { pressureRoutes } from './pressure.js';
 import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profiles.js';
 import { unsubscribeRoutes } from './unsubscribe.js';

@@ -1,19 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { errorSchema } from '../server/errors.js';
-import { ApiError } from '../server/errors.js';
-import { requireExporter, requireReader, viewerPermissions } from '../server/session.js';
-import type { App, AppDeps, AppEnv } from '../server/types.js';
-import { customer360 } from './customer-360.js';
-import { customerPage } from './customers.js';
-import { auditActor } from '../server/actor.js';
-import { writeAudit } from '../privacy/audit.js';
-import { csvDialect } from './csv-dialect.js';
-import { exportHeaders, EXPORT_HEADERS, segmentCsv, segmentExportTally } from './export.js';
-import { maskCustomer360, maskCustomerPage } from './mask.js';
-import { migration } from './migration.js';
-import { overview } from './overview.js';
-import { whenReady } from './ready.js';
+import { errorSchema } from '../errors.js';
+import { ApiError } from '../errors.js';
+import { requireExporter, requireReader, viewerPermissions } from '../session.js';
+import type { App, AppDeps, AppEnv } from '../types.js';
+import { customer360 } from '../../dashboard/customer-360.js';
+import { customerPage } from '../../dashboard/customers.js';
+import { auditActor } from '../actor.js';
+import { writeAudit } from '../../privacy/audit.js';
+import { csvDialect } from '../../dashboard/csv-dialect.js';
+import { exportHeaders, EXPORT_HEADERS, segmentCsv, segmentExportTally } from '../../dashboard/export.js';
+import { maskCustomer360, maskCustomerPage } from '../../dashboard/mask.js';
+import { migration } from '../../dashboard/migration.js';
+import { overview } from '../../dashboard/overview.js';
+import { whenReady } from './dashboard-ready.js';
 import {
   customer360Schema,
   customersQuery,
@@ -25,9 +25,9 @@ import {
   segmentParams,
   segmentSchema,
   segmentsSchema,
-} from './schemas.js';
-import { segmentDetail, segments } from './segments.js';
-import { serverTiming } from './timing.js';
+} from '../../dashboard/schemas.js';
+import { segmentDetail, segments } from '../../dashboard/segments.js';
+import { serverTiming } from '../timing.js';
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errors = {

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from '../server/errors.js';
-import type { AppEnv } from '../server/types.js';
-import type { Engine } from '../store/index.js';
+import { ApiError } from '../errors.js';
+import type { AppEnv } from '../types.js';
+import type { Engine } from '../../store/index.js';
 
 /**
  * 503 with what to do until `fidelis run` has written the dashboard's tables. Once they exist they

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../server/types.js';
+import type { AppEnv } from './types.js';
 
 /**
  * `Server-Timing: app;dur=<ms>`: the time the server spent on the request (for a streamed body, until

@@ -1,14 +1,14 @@
 import type { z } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { defaultPressureAsOf, explainPressure, pressureReport } from '../activation/pressure/index.js';
-import { requireScope } from '../server/auth.js';
-import { errorSchema } from '../server/errors.js';
-import { requireReader } from '../server/session.js';
-import type { App, AppDeps, AppEnv } from '../server/types.js';
-import type { Engine } from '../store/index.js';
-import { pressureExplanationSchema, pressureQuery, pressurePersonParams, pressureReportSchema } from './pressure-schemas.js';
-import { whenReady } from './ready.js';
+import { defaultPressureAsOf, explainPressure, pressureReport } from '../../activation/pressure/index.js';
+import { requireScope } from '../auth.js';
+import { errorSchema } from '../errors.js';
+import { requireReader } from '../session.js';
+import type { App, AppDeps, AppEnv } from '../types.js';
+import type { Engine } from '../../store/index.js';
+import { pressureExplanationSchema, pressureQuery, pressurePersonParams, pressureReportSchema } from '../../dashboard/pressure-schemas.js';
+import { whenReady } from './dashboard-ready.js';
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errors = {
