@@ -1,5 +1,4 @@
-import type { PipelineStep } from '../kernel/step.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable, type PipelineStep } from '../kernel/index.js';
 import { CONTACT_CHANNELS, sql, type TableSpec } from '../store/index.js';
 import { CURRENT_CONSENT_STATUSES, latestConsents, personRecords } from './current.js';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
 import { sql, type Engine } from '../store/index.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable } from '../kernel/index.js';
 import { listSnapshots, migrationMatrix, SNAPSHOT_DIMENSIONS } from '../segments/index.js';
 import { DASHBOARD_DIMENSIONS } from './dimensions.js';
 

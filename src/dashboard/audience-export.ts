@@ -11,7 +11,7 @@ import {
 } from '../activation/audiences/index.js';
 import { contactAllowance } from '../activation/pressure/index.js';
 import type { Config } from '../config/index.js';
-import { dropTables } from '../kernel/tables.js';
+import { dropTables } from '../kernel/index.js';
 import { writeAudit } from '../privacy/index.js';
 import type { ContactChannel } from '../consent/index.js';
 import type { Engine } from '../store/index.js';

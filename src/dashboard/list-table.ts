@@ -1,5 +1,5 @@
 import { sql, type Engine, type Sql } from '../store/index.js';
-import { dropTables, replaceTable, replaceTableByJoins } from '../kernel/tables.js';
+import { dropTables, replaceTable, replaceTableByJoins } from '../kernel/index.js';
 import { CLASS_DIMENSIONS } from '../segments/index.js';
 import { UNCLASSIFIED } from './dimensions.js';
 import { foldName } from './fold.js';

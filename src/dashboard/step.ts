@@ -1,4 +1,4 @@
-import type { PipelineStep } from '../kernel/step.js';
+import type { PipelineStep } from '../kernel/index.js';
 import { writeCube, writeDistributions, writeOverview, writeSnapshotViews } from './aggregates.js';
 import { writeCustomerList } from './list-table.js';
 

@@ -1,4 +1,4 @@
-import type { PipelineStep } from '../kernel/step.js';
+import type { PipelineStep } from '../kernel/index.js';
 import { resolveIdentities } from './resolve.js';
 
 /**

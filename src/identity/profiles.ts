@@ -4,7 +4,7 @@
  * the id of that record beside the value.
  */
 import type { IdentityConfig } from '../config/identity-config.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable } from '../kernel/index.js';
 import { sql, tableSpec, type Engine, type Sql } from '../store/index.js';
 
 /** The customers table's declared columns (all but the record's own id and source). */

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/index.js';
 import type { IdentityConfig } from '../config/identity-config.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable } from '../kernel/index.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
 import { appendColumns, loadIntTable } from './bulk.js';
 import { resolveGraph, VALUE_OVER_SHARED, type GraphResult, type GraphRules, type LinkDecision } from './graph.js';

@@ -1,7 +1,6 @@
 import { sql, type Sql } from '../store/index.js';
 import type { NeedsConfig } from '../config/needs-config.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
 
 const SCRATCH = ['needs_group_source', 'needs_person_categories', 'needs_person_totals', 'needs_segment_categories', 'needs_segment_totals', 'needs_segment_shares'];
 

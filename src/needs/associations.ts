@@ -1,6 +1,5 @@
 import { sql, type Engine } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
 
 type Basket = 'customer' | 'order';
 

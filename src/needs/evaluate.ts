@@ -1,7 +1,6 @@
 import type { Config } from '../config/index.js';
 import { orderFacts } from '../value/order-facts.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
 import { sql, type Engine } from '../store/index.js';
 import { customerFacts, rfm } from '../value/index.js';
 import { categoryAffinity } from './affinity.js';

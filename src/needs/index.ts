@@ -1,4 +1,4 @@
-import type { PipelineStep } from '../kernel/step.js';
+import type { PipelineStep } from '../kernel/index.js';
 import { categoryAffinity } from './affinity.js';
 import { associations } from './associations.js';
 import { nextOffers } from './next-offers.js';

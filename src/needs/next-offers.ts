@@ -1,6 +1,5 @@
 import { sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
 import { featureLifts, personFeatures, PROFILE_SCRATCH } from './profile.js';
 import { bandProducts, PRODUCT_SCRATCH, spendBands } from './product-choice.js';
 import { logPriorQuery, priorTerms, PRIOR_SCRATCH } from './prior.js';

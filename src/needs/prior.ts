@@ -1,6 +1,6 @@
 import { sql, type Engine, type Sql } from '../store/index.js';
 import type { NeedsConfig } from '../config/needs-config.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable } from '../kernel/index.js';
 
 /**
  * The terms of each buyer's category prior, segment share x profile lifts^w x (geometric mean of

@@ -1,5 +1,5 @@
 import { sql, type Engine } from '../store/index.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable } from '../kernel/index.js';
 import { cutsBelow } from './shared.js';
 
 /**

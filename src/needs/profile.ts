@@ -1,5 +1,5 @@
 import { sql, type Engine, type Sql } from '../store/index.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable } from '../kernel/index.js';
 
 /** Pseudo-lines pulling a profile value's category shares towards everyone's (smoothing). */
 const PROFILE_SMOOTHING = 50;

@@ -1,6 +1,5 @@
 import { sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable, type PipelineStep } from '../kernel/index.js';
 
 /**
  * Every order line up to the as-of date with the person who bought it, its category and its

@@ -11,7 +11,7 @@ import { lookupIndexes, profileDocuments } from '../profiles/index.js';
 import { dashboard } from '../dashboard/index.js';
 import { customerChannels } from '../activation/index.js';
 import { orderFacts } from '../value/order-facts.js';
-import type { PipelineStep } from '../kernel/step.js';
+import type { PipelineStep } from '../kernel/index.js';
 
 /** The whole pipeline, in order. Later steps (value, classes, needs) append here. */
 export const PIPELINE: readonly PipelineStep[] = [

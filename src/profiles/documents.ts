@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PipelineStep } from '../kernel/step.js';
+import type { PipelineStep } from '../kernel/index.js';
 import { sql, type Column, type Engine, type Sql } from '../store/index.js';
 import { latestConsents, personRecords } from '../consent/index.js';
 import { LOOKUP_TYPES } from './parts.js';

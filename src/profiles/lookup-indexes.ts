@@ -1,4 +1,4 @@
-import type { PipelineStep } from '../kernel/step.js';
+import type { PipelineStep } from '../kernel/index.js';
 
 type IndexedColumn = readonly [table: string, column: string];
 

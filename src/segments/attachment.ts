@@ -1,6 +1,5 @@
 import { sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable, replaceTableByJoins } from '../kernel/tables.js';
+import { dropTables, replaceTable, replaceTableByJoins, type PipelineStep } from '../kernel/index.js';
 import { percentileCuts, percentileOf } from './ranks.js';
 
 /**

@@ -1,6 +1,5 @@
 import { sql, type Engine } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { replaceTableByJoins } from '../kernel/tables.js';
+import { replaceTableByJoins, type PipelineStep } from '../kernel/index.js';
 
 interface Part {
   readonly table: string;

@@ -1,7 +1,6 @@
 import type { DigitalConfig } from '../config/digital-config.js';
 import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
-import type { PipelineStep, StepContext } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep, type StepContext } from '../kernel/index.js';
 import { writeDigitalSignals } from './digital-signals.js';
 import { onlineMoveColumns } from './online-migration.js';
 import type { DigitalRule, DigitalType } from './digital-types.js';

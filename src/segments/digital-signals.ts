@@ -1,6 +1,6 @@
 import type { DigitalConfig } from '../config/digital-config.js';
 import { sentContact, sql, type Dialect, type Engine, type Sql } from '../store/index.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable } from '../kernel/index.js';
 
 type SignalType = 'TIMESTAMP' | 'BIGINT';
 

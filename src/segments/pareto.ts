@@ -1,6 +1,5 @@
 import { sql, type Sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable, type PipelineStep } from '../kernel/index.js';
 import { shareOfTop, valueHistogram } from './value-histogram.js';
 
 export const PARETO_CUSTOMER_SHARES = [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1] as const;

@@ -1,5 +1,5 @@
 import { sql, type Engine, type Sql } from '../store/index.js';
-import { replaceTable } from '../kernel/tables.js';
+import { replaceTable } from '../kernel/index.js';
 
 /**
  * `person_attributes` (person_id, attribute): what each person declared, as tokens peers can be

@@ -1,5 +1,5 @@
 import { sql, type Engine, type Sql } from '../store/index.js';
-import { replaceTable, replaceTableByJoins } from '../kernel/tables.js';
+import { replaceTable, replaceTableByJoins } from '../kernel/index.js';
 
 /** Scratch tables of `choosePeers`, dropped by the potential step. */
 export const PEER_SCRATCH = [

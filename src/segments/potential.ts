@@ -1,7 +1,6 @@
 import type { SegmentsConfig } from '../config/segments-config.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable, replaceTableByJoins } from '../kernel/tables.js';
+import { dropTables, replaceTable, replaceTableByJoins, type PipelineStep } from '../kernel/index.js';
 import { buildPersonAttributes } from './person-attributes.js';
 import { choosePeers, PEER_SCRATCH } from './potential-peers.js';
 import { percentileCuts, percentileOf } from './ranks.js';

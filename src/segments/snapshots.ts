@@ -1,5 +1,5 @@
 import { sql, SNAPSHOT_TABLE, type Engine, type Sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
+import type { PipelineStep } from '../kernel/index.js';
 import { UsageError } from '../errors.js';
 
 /** Classes a migration matrix can be drawn on (columns of customer_snapshots). */

@@ -1,6 +1,5 @@
 import { sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
 import { percentileCuts, percentileOf } from './ranks.js';
 
 export const GRID_QUADRANTS = ['athlete', 'whale', 'thoroughbred', 'minnow', 'inactive'] as const;

@@ -1,6 +1,5 @@
 import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
 import { choiceColumns, choosePipelineModel, publishedAlive, totalLogInterPurchaseWeeks } from './clv-model-choice.js';
 import {
   customerLifetimeValue,

@@ -1,7 +1,6 @@
 import type { Dialect } from '../store/index.js';
 import { sentContact, sql, type Sql } from '../store/index.js';
-import type { PipelineStep, StepContext } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep, type StepContext } from '../kernel/index.js';
 
 type Merge = 'sum' | 'min' | 'max';
 type FactType = 'TIMESTAMP' | 'BIGINT' | 'DECIMAL(18, 4)' | 'DOUBLE' | 'VARCHAR';

@@ -1,6 +1,5 @@
 import { sql, type Sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
 
 const SCRATCH = ['order_line_facts', 'order_totals', 'order_refunds', 'order_money'];
 

@@ -1,6 +1,5 @@
 import { sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
 
 /**
  * Customer referral value: what the customers each person brought have already brought in turn

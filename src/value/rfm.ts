@@ -1,6 +1,5 @@
 import { sql, type Sql } from '../store/index.js';
-import type { PipelineStep } from '../kernel/step.js';
-import { dropTables, replaceTable } from '../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
 
 /** Number of cut points strictly below the value: 0 .. bins - 1. */
 function cutsBelow(value: Sql, cuts: Sql, bins: number, flag: (c: Sql) => Sql): Sql {

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/index.js';
 import type { ChannelsConfig } from '../../config/channels-config.js';
 import { CONTACT_CHANNELS, sentContact, sql, type Engine, type Sql } from '../../store/index.js';
-import { replaceTable } from '../../kernel/tables.js';
+import { replaceTable } from '../../kernel/index.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
 import type { ChannelSegmentDimension, ChannelsConfig } from '../../config/channels-config.js';
 import { CONTACT_CHANNELS, sql, type Engine, type Sql } from '../../store/index.js';
-import { replaceTable } from '../../kernel/tables.js';
+import { replaceTable } from '../../kernel/index.js';
 import { fitPrior, type BetaPrior, type HistoryGroups } from './beta-binomial.js';
 
 /** Where each segment dimension is read from (tables of the steps before this one). */

@@ -1,7 +1,6 @@
 import type { Config } from '../../config/index.js';
 import { CONTACT_CHANNELS, sql, type Engine } from '../../store/index.js';
-import type { PipelineStep } from '../../kernel/step.js';
-import { dropTables, replaceTable } from '../../kernel/tables.js';
+import { dropTables, replaceTable, type PipelineStep } from '../../kernel/index.js';
 import { HISTORY_SCRATCH, writeContactHistory } from './history.js';
 import { writePriors, writeSegments } from './priors.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/index.js';
-import { dropTables } from '../../kernel/tables.js';
+import { dropTables } from '../../kernel/index.js';
 import { contactAllowance } from '../pressure/index.js';
 import { CONTACT_CHANNELS, sql, type Engine } from '../../store/index.js';
 import type { ContactChannel } from '../../consent/index.js';

@@ -6,7 +6,7 @@
  */
 import type { Config, PressureConfig } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
-import { dropTables, replaceTable } from '../../kernel/tables.js';
+import { dropTables, replaceTable } from '../../kernel/index.js';
 import { CONTACT_CHANNELS, sql, type Engine, type Sql, type TableSpec } from '../../store/index.js';
 import { ALLOWANCE_SCOPES, DAY_MS, pressingContact, scopedWindows, TIER_NAMES, windowSpan, type ScopedWindow } from './policy.js';
 
