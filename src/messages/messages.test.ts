@@ -33,9 +33,9 @@ const spaced = (text: string): string => text.replace(/[\u00a0\u202f]/g, ' ');
 describe('rendering', () => {
   it('formats amounts, shares and dates for each language', () => {
     const params = { category: 'jardin', share: 0.46, segmentShare: 0.12, segment: 'champions', index: 3.83, orders: 4, last: '2026-05-02T10:00:00Z' };
-    expect(render('affinity.above', params, 'en')).toBe('jardin: 46% of his spending against 12% in his segment (champions), 3.8x, above his peers; 4 orders, last on 2026-05-02.');
+    expect(render('affinity.above', params, 'en')).toBe('jardin: 46% of his spending against 12% in his segment (Champions), 3.8x, above his peers; 4 orders, last on 2026-05-02.');
     expect(spaced(render('affinity.above', params, 'fr'))).toBe(
-      'jardin : 46 % de ses dépenses contre 12 % dans son segment (champions), 3,8×, au-dessus de ses pairs ; 4 commandes, la dernière le 2 mai 2026.',
+      'jardin : 46 % de ses dépenses contre 12 % dans son segment (Champions), 3,8×, au-dessus de ses pairs ; 4 commandes, la dernière le 2 mai 2026.',
     );
     expect(spaced(render('tier.value', { value: 1514.4, top: 8 }, 'fr', { currency: 'CHF' }))).toBe('valeur prédite 1 514 CHF, dans les 8 % premiers clients');
     expect(render('tier.value', { value: null, top: 8 }, 'en')).toBe('predicted value n/a, top 8% of customers');

@@ -96,4 +96,16 @@ export const CLASS_CATALOGUE = {
     fr: 'client depuis {months} mois ; a acheté sur {active} des {periods} trimestres',
   },
   'attachment.ranges': { en: '{ranges} product ranges; last purchase {days} days ago', fr: '{ranges} gammes de produits ; dernier achat il y a {days} jours' },
+  // The RFM segments' names (the dashboard's CLASS_NAMES holds the same), for sentences that name one.
+  'rfm_segment.champions': { en: 'Champions', fr: 'Champions' },
+  'rfm_segment.loyal': { en: 'Loyal', fr: 'Fidèles' },
+  'rfm_segment.potential_loyalists': { en: 'Potential loyalists', fr: 'Fidèles en devenir' },
+  'rfm_segment.new': { en: 'New', fr: 'Nouveaux' },
+  'rfm_segment.promising': { en: 'Promising', fr: 'Prometteurs' },
+  'rfm_segment.need_attention': { en: 'Need attention', fr: 'À surveiller' },
+  'rfm_segment.about_to_sleep': { en: 'About to sleep', fr: "Sur le point de s'endormir" },
+  'rfm_segment.at_risk': { en: 'At risk', fr: 'À risque' },
+  'rfm_segment.cant_lose': { en: "Can't lose", fr: 'À ne pas perdre' },
+  'rfm_segment.hibernating': { en: 'Hibernating', fr: 'En hibernation' },
+  'rfm_segment.lost': { en: 'Lost', fr: 'Perdus' },
 } as const satisfies Catalogue;

@@ -22,19 +22,19 @@ export const NEEDS_CATALOGUE = {
     fr: '{probability:share} de chances d’être son prochain achat, marge {margin:price} l’unité, espérance {score:price}',
   },
   'affinity.above': {
-    en: '{category}: {share:share} of his spending against {segmentShare:share} in his segment ({segment}), {index:times}, above his peers; {orders} orders, last on {last:date}.',
-    fr: '{category} : {share:share} de ses dépenses contre {segmentShare:share} dans son segment ({segment}), {index:times}, au-dessus de ses pairs ; {orders} commandes, la dernière le {last:date}.',
+    en: '{category}: {share:share} of his spending against {segmentShare:share} in his segment ({segment:rfm_segment}), {index:times}, above his peers; {orders} orders, last on {last:date}.',
+    fr: '{category} : {share:share} de ses dépenses contre {segmentShare:share} dans son segment ({segment:rfm_segment}), {index:times}, au-dessus de ses pairs ; {orders} commandes, la dernière le {last:date}.',
   },
   'affinity.below': {
-    en: '{category}: {share:share} of his spending against {segmentShare:share} in his segment ({segment}), {index:times}, below his peers; {orders} orders, last on {last:date}.',
-    fr: '{category} : {share:share} de ses dépenses contre {segmentShare:share} dans son segment ({segment}), {index:times}, en dessous de ses pairs ; {orders} commandes, la dernière le {last:date}.',
+    en: '{category}: {share:share} of his spending against {segmentShare:share} in his segment ({segment:rfm_segment}), {index:times}, below his peers; {orders} orders, last on {last:date}.',
+    fr: '{category} : {share:share} de ses dépenses contre {segmentShare:share} dans son segment ({segment:rfm_segment}), {index:times}, en dessous de ses pairs ; {orders} commandes, la dernière le {last:date}.',
   },
   'affinity.like': {
-    en: '{category}: {share:share} of his spending against {segmentShare:share} in his segment ({segment}), {index:times}, like his peers; {orders} orders, last on {last:date}.',
-    fr: '{category} : {share:share} de ses dépenses contre {segmentShare:share} dans son segment ({segment}), {index:times}, comme ses pairs ; {orders} commandes, la dernière le {last:date}.',
+    en: '{category}: {share:share} of his spending against {segmentShare:share} in his segment ({segment:rfm_segment}), {index:times}, like his peers; {orders} orders, last on {last:date}.',
+    fr: '{category} : {share:share} de ses dépenses contre {segmentShare:share} dans son segment ({segment:rfm_segment}), {index:times}, comme ses pairs ; {orders} commandes, la dernière le {last:date}.',
   },
   'affinity.alone': {
-    en: '{category}: {share:share} of his spending against {segmentShare:share} in his segment ({segment}), no comparison; {orders} orders, last on {last:date}.',
-    fr: '{category} : {share:share} de ses dépenses contre {segmentShare:share} dans son segment ({segment}), sans comparaison ; {orders} commandes, la dernière le {last:date}.',
+    en: '{category}: {share:share} of his spending against {segmentShare:share} in his segment ({segment:rfm_segment}), no comparison; {orders} orders, last on {last:date}.',
+    fr: '{category} : {share:share} de ses dépenses contre {segmentShare:share} dans son segment ({segment:rfm_segment}), sans comparaison ; {orders} commandes, la dernière le {last:date}.',
   },
 } as const satisfies Catalogue;
