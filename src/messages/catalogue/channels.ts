@@ -1,4 +1,4 @@
-/** Why a channel's figures are what they are, per person (src/activation/channels/explain.ts). */
+/** Why a channel's figures are what they are, per person (src/activation/channels/explain.ts); the dashboard shows their text. Channel names as the dashboard's `channel_*` labels. */
 import type { Catalogue } from './types.js';
 
 export const CHANNEL_CATALOGUE = {
@@ -12,7 +12,7 @@ export const CHANNEL_CATALOGUE = {
   'channels.no_consent': { en: 'No preferred channel: he consented to no channel with a learned rate', fr: "Aucun canal préféré : il n'a consenti à aucun canal dont le taux est appris" },
   'channel_name.email': { en: 'Email', fr: 'E-mail' },
   'channel_name.sms': { en: 'SMS', fr: 'SMS' },
-  'channel_name.mail': { en: 'Mail', fr: 'Courrier' },
+  'channel_name.mail': { en: 'Post', fr: 'Courrier' },
   'channel_name.phone': { en: 'Phone', fr: 'Téléphone' },
-  'channel_name.push': { en: 'Push', fr: 'Notification' },
+  'channel_name.push': { en: 'Push', fr: 'Notification push' },
 } as const satisfies Catalogue;

@@ -132,19 +132,8 @@ function consentCard(p: Customer360['profile']): HTMLElement {
   );
 }
 
-const RATE_PARAMS = new Set(['segmentRate', 'pResponse']);
-const MONEY_PARAMS = new Set(['responseValue', 'unitCost', 'expectedValue']);
-
-/** An API sentence rendered here from its key, its raw parameters formatted for the page's language. */
-function sentence(m: ApiMessage): string {
-  const params: Record<string, string> = {};
-  for (const [name, v] of Object.entries(m.params)) {
-    if (name === 'channel' && typeof v === 'string') params[name] = channelName(v);
-    else if (typeof v !== 'number') params[name] = v;
-    else params[name] = RATE_PARAMS.has(name) ? fmt.percent(v, 1) : MONEY_PARAMS.has(name) ? fmt.money(v, 2) : fmt.number(v);
-  }
-  return t(m.key as MessageKey, params);
-}
+/** An API sentence in the page's language (the server renders it from its key: src/messages/catalogue/channels.ts). */
+const sentence = (m: ApiMessage): string => m.text[currentLang()];
 
 /** His learned rate, value and cost per channel, his preferred channel, and why. */
 function channelsCard(p: Customer360['profile']): HTMLElement | null {
