@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { LANGUAGES, type Language } from '../activation/index.js';
-import { customerCard, type CustomerCard } from '../profiles/index.js';
+import { customerCard, localiseCard, type CustomerCard } from '../profiles/index.js';
 import { formatMoney } from '../segments/index.js';
 import { formatDate, formatNumber, table } from './format.js';
 import { configOption, dbOption, jsonOption, printJson, withStore } from './options.js';
@@ -12,10 +12,10 @@ export function customerCommand(): Command {
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
-    .addOption(new Option('--lang <lang>', 'language of the explanations').choices(LANGUAGES).default('en'))
+    .addOption(new Option('--lang <lang>', 'language of the explanations (also of `reasons` and `explanation` in --json)').choices(LANGUAGES).default('en'))
     .action(async (id: string, options: { db?: string; config?: string; json?: boolean; lang: Language }) => {
       const { card, currency } = await withStore(options, async (engine, config) => ({
-        card: await customerCard(engine, id, config),
+        card: localiseCard(await customerCard(engine, id, config), options.lang),
         currency: config.currency,
       }));
       if (options.json) printJson(card);

@@ -1,8 +1,9 @@
 import type { z } from '@hono/zod-openapi';
 import type { Config } from '../config/index.js';
 import { resolvePersonId } from '../identity/index.js';
-import { explainAffinity, type CategoryAffinityRow } from '../needs/index.js';
-import { customerProfile, type CustomerProfile, type ProfileReader } from '../profiles/index.js';
+import { localised, type Language, type LocalisedMessage } from '../messages/index.js';
+import { affinityMessage, type CategoryAffinityRow } from '../needs/index.js';
+import { customerProfile, localiseExplained, localiseProfile, type CustomerProfile, type ProfileReader } from '../profiles/index.js';
 import { customerPath } from '../segments/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
 import { pAliveCurve } from './p-alive-curve.js';
@@ -55,7 +56,10 @@ async function cardParts(engine: Engine, personId: string): Promise<Pick<Custome
     customerPath(engine, personId),
   ]);
   return {
-    affinities: plain(affinities.map((a) => ({ ...a, explanation: explainAffinity(a) }))),
+    affinities: plain(affinities.map((a) => {
+      const why = localised(affinityMessage(a));
+      return { ...a, explanation: why.text.en, explanationMessage: why };
+    })),
     gaps: plain(gaps),
     path: plain(path),
   };
@@ -152,5 +156,20 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
       pAliveCurve: fit ? pAliveCurve(fit.model, fit.params, orders.map((o) => o.ordered_at), fit.asOf) : [],
     },
     ...card,
+  };
+}
+
+/**
+ * The 360 with its sentences in `lang` (`?lang=`, Accept-Language): the profile's reasons and
+ * explanations, the timeline's labels, the affinities' explanations. Each keeps its message (key,
+ * parameters, both texts); English is the answer as it was before the API spoke French.
+ */
+export function localise360(card: Customer360, lang: Language): Customer360 {
+  if (lang === 'en') return card;
+  return {
+    ...card,
+    profile: localiseProfile(card.profile as unknown as CustomerProfile, lang) as unknown as Customer360['profile'],
+    timeline: card.timeline.map((e) => ({ ...e, label: e.message.text[lang] })),
+    affinities: card.affinities.map((a) => localiseExplained(a as Record<string, unknown> & { explanationMessage?: LocalisedMessage }, lang)),
   };
 }

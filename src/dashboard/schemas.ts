@@ -178,7 +178,7 @@ export const segmentSchema = z
 const timelineEntry = z.object({
   at: z.string(),
   kind: z.enum(['order', 'return', 'web', 'email', 'ticket', 'contact', 'survey', 'event']),
-  label: z.string().openapi({ description: 'The entry in English (message.text.en).' }),
+  label: z.string().openapi({ description: 'The entry in the language asked for (`?lang=`, Accept-Language; English by default): message.text[lang].' }),
   message: z
     .object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])), text: z.object({ en: z.string(), fr: z.string() }) })
     .openapi({ description: 'The entry as a message key (timeline.order, timeline.web.search...), its parameters and its text in each language.' }),
@@ -223,7 +223,7 @@ export const customer360Schema = z
         .openapi({ description: 'Label and definition of each value figure (horizon, basis, discounting), EN and FR.' }),
       pAliveCurve: z.array(z.object({ date: z.string(), pAlive: z.number() })),
     }),
-    affinities: z.array(z.record(z.string(), z.unknown())),
+    affinities: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'His category affinities; `explanation` in the language asked for, `explanationMessage` as a message key with both texts.' }),
     gaps: z.array(z.record(z.string(), z.unknown())),
     path: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'His classes at every snapshot, oldest first.' }),
     masked: z.boolean().optional().openapi({ description: 'True when his identifiers (names, e-mails, phones, street address, record ids) are masked: the viewer\'s role does not see them.' }),

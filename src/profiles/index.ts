@@ -6,5 +6,6 @@ export { ProfileReader } from './reader.js';
 export { MAX_KEY_BYTES, MAX_LOOKUP_BYTES, ProfileStore, servingStorePath } from './serving-store.js';
 export type { ReaderState } from './reader.js';
 export { lookupIndexes, LOOKUP_INDEXES } from './lookup-indexes.js';
-export { customerCard } from './customer-card.js';
+export { customerCard, localiseCard } from './customer-card.js';
 export type { CustomerCard } from './customer-card.js';
+export { localiseClass, localiseExplained, localiseProfile } from './localise.js';

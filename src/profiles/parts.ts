@@ -1,9 +1,10 @@
 import { personChannels, type PersonChannels } from '../activation/index.js';
 import type { Config } from '../config/index.js';
 import { currentConsentList, type CurrentConsent } from '../consent/index.js';
-import { explainNextOffer, type NextOfferRow } from '../needs/index.js';
+import { localised, type LocalisedMessage } from '../messages/index.js';
+import { nextOfferMessage, type NextOfferRow } from '../needs/index.js';
 import { valueDefinitions, type ValueDefinition } from '../value/value-definitions.js';
-import { explainClasses, explainDigitalType, explainOnlineMove, type ClassReason, type CustomerDigitalRow } from '../segments/index.js';
+import { digitalTypeMessage, explainClasses, onlineMoveMessage, type ClassReason, type CustomerDigitalRow } from '../segments/index.js';
 
 /** Identifier types of the API, and the identity tables' names for them. */
 export const LOOKUP_TYPES = ['userId', 'anonymousId', 'email', 'phone', 'loyaltyCard', 'accountId', 'externalId'] as const;
@@ -53,7 +54,8 @@ export interface CustomerProfile {
   /** What each value figure is (label and definition, EN and FR, with horizon, basis and discounting). */
   readonly valueDefinitions: readonly ValueDefinition[];
   readonly classes: readonly ClassReason[];
-  readonly nextBestOffers: readonly (NextOfferRow & { readonly explanation: string })[];
+  /** `explanation`: why, in English (or the language asked for); `explanationMessage`: the same as a message key with its text in both languages. */
+  readonly nextBestOffers: readonly (NextOfferRow & { readonly explanation: string; readonly explanationMessage: LocalisedMessage })[];
   /** His learned response rate, value and cost per channel, and his preferred channel, explained in EN and FR; null before the first run. */
   readonly channels: PersonChannels | null;
   /** `timestamp`: ISO 8601 (UTC), newest first. */
@@ -112,8 +114,10 @@ export function assembleProfile(parts: ProfileParts, requestedId: string, config
     const revived: Json = { ...parts.digital };
     for (const key of DIGITAL_DATES) if (typeof revived[key] === 'string') revived[key] = new Date(revived[key]);
     const digital = revived as unknown as CustomerDigitalRow;
-    classes.push({ dimension: 'digital_type', value: digital.digital_type, reasons: [explainDigitalType(digital, config.digital)] });
-    classes.push({ dimension: 'online_move', value: digital.online_move, reasons: [explainOnlineMove(digital)] });
+    const type = localised(digitalTypeMessage(digital, config.digital));
+    const move = localised(onlineMoveMessage(digital));
+    classes.push({ dimension: 'digital_type', value: digital.digital_type, reasons: [type.text.en], messages: [type] });
+    classes.push({ dimension: 'online_move', value: digital.online_move, reasons: [move.text.en], messages: [move] });
   }
   const offers = [...parts.offers].sort((a, b) => Number(a.rank) - Number(b.rank)) as unknown as NextOfferRow[];
   const events = [...parts.events].sort((a, b) => b.timestamp.localeCompare(a.timestamp) || a.message_id.localeCompare(b.message_id));
@@ -128,7 +132,10 @@ export function assembleProfile(parts: ProfileParts, requestedId: string, config
     value,
     valueDefinitions: valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue }),
     classes,
-    nextBestOffers: offers.map((o) => ({ ...o, explanation: explainNextOffer(o, config.currency) })),
+    nextBestOffers: offers.map((o) => {
+      const why = localised(nextOfferMessage(o), { currency: config.currency });
+      return { ...o, explanation: why.text.en, explanationMessage: why };
+    }),
     channels: personChannels(parts.channels, config),
     lastEvents: events.map((e) => ({
       messageId: e.message_id,

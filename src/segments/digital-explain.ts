@@ -1,4 +1,5 @@
 import { digitalConfigSchema, type DigitalConfig } from '../config/digital-config.js';
+import { renderMessage, type Message } from '../messages/index.js';
 import type { CustomerDigitalRow, DigitalRule } from './digital-types.js';
 
 type TypeRow = Pick<
@@ -15,37 +16,43 @@ type TypeRow = Pick<
   | 'web_events'
 >;
 
-const percent = (part: number, whole: number): string => `${Math.round((100 * part) / whole)}%`;
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function reason(row: TypeRow, config: DigitalConfig): string {
+/** The rule that decided his type, as a message. */
+function reason(row: TypeRow, config: DigitalConfig): Message {
   const { technophile, technomouton } = config.thresholds;
   const channel = config.newChannel.channels.join('/');
   const score = Math.round(row.digital_score);
-  const reasons: Record<DigitalRule, string> = {
-    early_adopter: `first ${channel} order ${row.adoption_days ?? '?'} days after launch (early adopter)`,
-    high_score: `digital score ${score} (at least ${technophile})`,
-    later_adopter: `first ${channel} order ${row.adoption_days ?? '?'} days after launch (follower)`,
-    medium_score: `digital score ${score} (${technomouton} to ${technophile})`,
-    online_sign: `digital score ${score} (under ${technomouton}) but some online sign`,
-    email_address: 'no online sign, but gave an email address',
-    thin_evidence: 'thin evidence, no online sign and no email address (fallback type)',
-    offline_only: 'no online sign over enough evidence',
+  const days = row.adoption_days;
+  const params: Record<DigitalRule, Message['params']> = {
+    early_adopter: { channel, days },
+    high_score: { score, technophile },
+    later_adopter: { channel, days },
+    medium_score: { score, technomouton, technophile },
+    online_sign: { score, technomouton },
+    email_address: {},
+    thin_evidence: {},
+    offline_only: {},
   };
-  return reasons[row.rule];
+  return { key: `digital.rule.${row.rule}`, params: params[row.rule] };
 }
 
 /**
- * A short sentence saying why a customer has his digital type, with the figures behind it:
+ * Why a customer has his digital type, with the figures behind it, as a message:
  * "technophile: first app order 9 days after launch (early adopter); 82% of orders online (9 of 11),
  * opens 61% of emails (22 of 36), 3.2 web events a month."
  */
-export function explainDigitalType(row: TypeRow, config: DigitalConfig = digitalConfigSchema.parse({})): string {
-  const orders = row.orders > 0 ? `${percent(row.online_orders, row.orders)} of orders online (${row.online_orders} of ${row.orders})` : 'no order';
-  const email =
+export function digitalTypeMessage(row: TypeRow, config: DigitalConfig = digitalConfigSchema.parse({})): Message {
+  const orders: Message =
+    row.orders > 0 ? { key: 'digital.orders', params: { share: row.online_orders / row.orders, online: row.online_orders, orders: row.orders } } : { key: 'digital.orders.none', params: {} };
+  const email: Message =
     row.email_delivered > 0
-      ? `opens ${percent(row.email_opens, row.email_delivered)} of emails (${row.email_opens} of ${row.email_delivered})`
-      : 'no email received';
-  const web = row.web_events > 0 ? `${row.web_events_per_month.toFixed(1)} web events a month (${plural(row.web_events, 'event')})` : 'no web activity';
-  return `${row.digital_type}: ${reason(row, config)}; ${orders}, ${email}, ${web}.`;
+      ? { key: 'digital.email', params: { share: row.email_opens / row.email_delivered, opens: row.email_opens, delivered: row.email_delivered } }
+      : { key: 'digital.email.none', params: {} };
+  const web: Message =
+    row.web_events > 0
+      ? { key: row.web_events === 1 ? 'digital.web.one' : 'digital.web.other', params: { perMonth: row.web_events_per_month, events: row.web_events } }
+      : { key: 'digital.web.none', params: {} };
+  return { key: 'digital.explained', params: { type: row.digital_type, reason: reason(row, config), orders, email, web } };
 }
+
+/** The same sentence in English. */
+export const explainDigitalType = (row: TypeRow, config?: DigitalConfig): string => renderMessage(digitalTypeMessage(row, config), 'en');

@@ -1,8 +1,9 @@
-import { withText, type ClassMessage, type ClassMessageText } from './class-messages.js';
+import { localised, type LocalisedMessage, type Message, type MessageKey } from '../messages/index.js';
 
 /**
  * Short reasons, with the figures behind them, for each class of a customer: read from his
- * `customer_classes` row, so what is shown is what decided.
+ * `customer_classes` row, so what is shown is what decided. Each reason is a message key with
+ * its parameters (src/messages/catalogue/classes.ts); `reasons` keeps their English text.
  */
 export type ClassesRow = Readonly<Record<string, unknown>>;
 
@@ -11,20 +12,21 @@ export interface ClassReason {
   readonly dimension: string;
   /** The class he is in. */
   readonly value: string;
-  /** In English. */
+  /** The reasons in English (or in the language the API was asked for: src/profiles/localise.ts). */
   readonly reasons: readonly string[];
-  /**
-   * The same reasons as message keys with parameters and their text in English and French, where
-   * the class has them (value tier, four columns, potential).
-   */
-  readonly messages?: readonly ClassMessageText[];
+  /** The same reasons as message keys with parameters and their text in English and French. */
+  readonly messages?: readonly LocalisedMessage[];
+  /** The class as a sentence where it is one (the potential: "1,200 EUR a year"), in both languages. */
+  readonly valueMessage?: LocalisedMessage;
 }
 
 /** A reason made of messages: `reasons` is their English text. */
-function fromMessages(dimension: string, value: string, messages: readonly ClassMessage[], currency: string): ClassReason {
-  const texts = messages.map((m) => withText(m, currency));
-  return { dimension, value, reasons: texts.map((t) => t.text.en), messages: texts };
+function fromMessages(dimension: string, value: string, messages: readonly Message[], currency: string, valueMessage?: Message): ClassReason {
+  const texts = messages.map((m) => localised(m, { currency }));
+  const base = { dimension, value, reasons: texts.map((t) => t.text.en), messages: texts };
+  return valueMessage ? { ...base, valueMessage: localised(valueMessage, { currency }) } : base;
 }
+const msg = (key: MessageKey, params: Message['params']): Message => ({ key, params });
 /** "top 8%" as a number from a percentile (share of customers below, in percent). */
 const topShare = (percentile: number | null): number | null => (percentile === null ? null : Math.max(1, 100 - Math.round(percentile)));
 
@@ -44,9 +46,6 @@ export function formatMoney(value: number | null, currency: string): string {
   if (value === null) return 'n/a';
   return `${Math.round(value).toLocaleString('en-US')} ${currency}`;
 }
-const pct = (share: number | null): string => (share === null ? 'n/a' : `${Math.round(share * 100)}%`);
-/** "top 8%" from a percentile (share of customers below, in percent). */
-const top = (percentile: number | null): string => (percentile === null ? '' : `top ${Math.max(1, 100 - Math.round(percentile))}% of customers`);
 
 export function explainValueTier(row: ClassesRow, currency: string): ClassReason | null {
   const tier = str(row, 'value_tier');
@@ -56,13 +55,13 @@ export function explainValueTier(row: ClassesRow, currency: string): ClassReason
   const costs = num(row, 'yearly_costs');
   const contribution = num(row, 'contribution');
   if (tier === 'CNR') {
-    const reasons: string[] = [];
-    if (contribution !== null && contribution < 0) reasons.push(`margin after costs to date ${formatMoney(contribution, currency)}: his margin does not cover what he costs`);
-    if (predicted !== null && predicted < 0) reasons.push(`predicted value ${formatMoney(predicted, currency)} (lifetime margin ${formatMoney(clv, currency)} minus expected costs to serve at ${formatMoney(costs, currency)} a year)`);
-    return { dimension: 'value_tier', value: tier, reasons };
+    const messages: Message[] = [];
+    if (contribution !== null && contribution < 0) messages.push(msg('tier.cnr.contribution', { contribution }));
+    if (predicted !== null && predicted < 0) messages.push(msg('tier.cnr.predicted', { value: predicted, clv, costs }));
+    return fromMessages('value_tier', tier, messages, currency);
   }
   const threshold = num(row, 'cpp_min_predicted_value');
-  const messages: ClassMessage[] = [{ key: 'tier.value', params: { value: predicted, top: topShare(num(row, 'value_percentile')) } }];
+  const messages: Message[] = [{ key: 'tier.value', params: { value: predicted, top: topShare(num(row, 'value_percentile')) } }];
   // Seed 000: CCM has a lower lifetime value than CPP but a very good development potential: his potential says how much.
   messages.push(tier === 'CPP'
     ? { key: 'tier.cpp', params: { threshold } }
@@ -77,8 +76,11 @@ export function explainValueColumn(row: ClassesRow, currency: string): ClassReas
   const column = str(row, 'value_column');
   if (!column) return null;
   const clv = num(row, 'clv');
-  if (column === 'd4') return { dimension: 'value_column', value: column, reasons: [`unprofitable: contribution to date ${formatMoney(num(row, 'contribution'), currency)}, predicted value ${formatMoney(num(row, 'predicted_value'), currency)}`] };
-  if (column === 'd1') return { dimension: 'value_column', value: column, reasons: [`predicted margin ${formatMoney(clv, currency)}, ${top(num(row, 'clv_percentile'))}: among the fewest customers making half of the predicted margin (from ${formatMoney(num(row, 'd1_min_clv'), currency)})`] };
+  if (column === 'd4') return fromMessages('value_column', column, [msg('column.d4', { contribution: num(row, 'contribution'), value: num(row, 'predicted_value') })], currency);
+  if (column === 'd1') {
+    const params = { clv, top: topShare(num(row, 'clv_percentile')), threshold: num(row, 'd1_min_clv') };
+    return fromMessages('value_column', column, [msg('column.d1', params)], currency);
+  }
   // d2 / d3: what decided is the rule of the run (segments.tiers.d2On), kept on the row.
   const onPotential = str(row, 'd2_rule') !== 'contribution';
   const params = {
@@ -95,33 +97,24 @@ export function explainValueColumn(row: ClassesRow, currency: string): ClassReas
 export function explainGrid(row: ClassesRow, currency: string): ClassReason | null {
   const grid = str(row, 'grid');
   if (!grid) return null;
-  if (grid === 'inactive') return { dimension: 'grid', value: grid, reasons: [`no purchase in the active window (last purchase ${num(row, 'recency_days') ?? '?'} days ago)`] };
+  if (grid === 'inactive') return fromMessages('grid', grid, [msg('grid.inactive', { days: num(row, 'recency_days') })], currency);
   const rate = num(row, 'profitability');
-  const profitability = rate !== null && Math.abs(rate) <= 1.5 ? pct(rate) : formatMoney(rate, currency);
-  return {
-    dimension: 'grid',
-    value: grid,
-    reasons: [
-      `revenue over the window ${formatMoney(num(row, 'window_revenue'), currency)} (${top(num(row, "revenue_percentile")).replace("of customers", "of the active base")}; high from ${formatMoney(num(row, 'revenue_cut'), currency)})`,
-      `profitability ${profitability} (${top(num(row, 'profitability_percentile')).replace('of customers', 'of the active base')}; high from ${
-        num(row, 'profitability_cut') !== null && Math.abs(num(row, 'profitability_cut') ?? 0) <= 1.5 ? pct(num(row, 'profitability_cut')) : formatMoney(num(row, 'profitability_cut'), currency)
-      })`,
-    ],
-  };
+  // Profitability is a margin rate unless the run measured it as an amount (a rate stays within ±150%).
+  const asRate = rate !== null && Math.abs(rate) <= 1.5;
+  return fromMessages('grid', grid, [
+    msg('grid.revenue', { revenue: num(row, 'window_revenue'), top: topShare(num(row, 'revenue_percentile')), cut: num(row, 'revenue_cut') }),
+    msg(asRate ? 'grid.profitability.rate' : 'grid.profitability.amount', { rate, top: topShare(num(row, 'profitability_percentile')), cut: num(row, 'profitability_cut') }),
+  ], currency);
 }
 
-export function explainAttachment(row: ClassesRow): ClassReason | null {
+export function explainAttachment(row: ClassesRow, currency = 'EUR'): ClassReason | null {
   const score = num(row, 'attachment');
   if (score === null) return null;
-  return {
-    dimension: 'attachment',
-    value: String(Math.round(score)),
-    reasons: [
-      `attachment ${Math.round(score)}/100, ${top(num(row, 'attachment_percentile'))}`,
-      `customer for ${Math.round((num(row, 'tenure_days') ?? 0) / 30.4)} months; bought in ${num(row, 'active_periods') ?? 0} of ${num(row, 'periods') ?? 0} quarters`,
-      `${num(row, 'categories') ?? 0} product ranges; last purchase ${num(row, 'recency_days') ?? '?'} days ago`,
-    ],
-  };
+  return fromMessages('attachment', String(Math.round(score)), [
+    msg('attachment.score', { score: Math.round(score), top: topShare(num(row, 'attachment_percentile')) }),
+    msg('attachment.tenure', { months: Math.round((num(row, 'tenure_days') ?? 0) / 30.4), active: num(row, 'active_periods') ?? 0, periods: num(row, 'periods') ?? 0 }),
+    msg('attachment.ranges', { ranges: num(row, 'categories') ?? 0, days: num(row, 'recency_days') }),
+  ], currency);
 }
 
 const PEER_KEYS = {
@@ -142,7 +135,7 @@ export function explainPotential(row: ClassesRow, currency: string): ClassReason
   if (potential === null) return null;
   const kind = str(row, 'peer_kind') ?? 'all';
   const peers = num(row, 'peers');
-  const messages: ClassMessage[] = [
+  const messages: Message[] = [
     { key: PEER_KEYS[kind as keyof typeof PEER_KEYS] ?? PEER_KEYS.all, params: { peers, group: str(row, 'peer_group'), range: str(row, 'peer_range') } },
   ];
   const missing = str(row, 'gap_categories');
@@ -152,19 +145,18 @@ export function explainPotential(row: ClassesRow, currency: string): ClassReason
   if (missing && num(row, 'size_index') !== null) messages.push({ key: 'potential.size', params: { size: num(row, 'size_index') } });
   messages.push({ key: 'potential.wallet', params: { spend: num(row, 'yearly_revenue'), share: num(row, 'share_of_wallet'), wallet: num(row, 'wallet') } });
   messages.push({ key: 'potential.split', params: { potential, upsell: num(row, 'upsell_revenue'), crossSell: num(row, 'gap_revenue') } });
-  return fromMessages('potential', `${formatMoney(potential, currency)} a year`, messages, currency);
+  const value = msg('potential.value', { potential });
+  return fromMessages('potential', localised(value, { currency }).text.en, messages, currency, value);
 }
 
 export function explainRfm(row: ClassesRow, currency: string): ClassReason | null {
   const segment = str(row, 'rfm_segment');
   if (!segment) return null;
-  return {
-    dimension: 'rfm',
-    value: segment,
-    reasons: [
-      `R${num(row, 'r_score') ?? '?'} F${num(row, 'f_score') ?? '?'} M${num(row, 'm_score') ?? '?'}: last purchase ${num(row, 'recency_days') ?? '?'} days ago, ${num(row, 'orders') ?? 0} orders, ${formatMoney(num(row, 'revenue'), currency)} revenue`,
-    ],
+  const params = {
+    r: num(row, 'r_score'), f: num(row, 'f_score'), m: num(row, 'm_score'),
+    days: num(row, 'recency_days'), orders: num(row, 'orders') ?? 0, revenue: num(row, 'revenue'),
   };
+  return fromMessages('rfm', segment, [msg('rfm.scores', params)], currency);
 }
 
 /** Every class of a customer with its reasons, in the order a marketer reads them. */
@@ -174,7 +166,7 @@ export function explainClasses(row: ClassesRow, currency: string): ClassReason[]
     explainValueColumn(row, currency),
     explainGrid(row, currency),
     explainRfm(row, currency),
-    explainAttachment(row),
+    explainAttachment(row, currency),
     explainPotential(row, currency),
   ].filter((r): r is ClassReason => r !== null);
 }

@@ -1,4 +1,5 @@
 import { DIGITAL_TYPES } from '../config/digital-config.js';
+import { renderMessage, type Message } from '../messages/index.js';
 import { sql, type Dialect, type Engine, type Sql } from '../store/index.js';
 import type { CustomerDigitalRow, CustomerStatus, DigitalType, OnlineMove, OnlineServices } from './digital-types.js';
 
@@ -53,14 +54,6 @@ export async function onlineMigrationMatrix(engine: Engine): Promise<MigrationMa
   return { existing: row('existing'), new: row('new') };
 }
 
-const day = (date: Date | null): string => (date ? date.toISOString().slice(0, 10) : 'no date');
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-const TREATMENT_TEXT = {
-  push_online: 'push online',
-  accompany: 'accompany (information, training, keep the offline channel)',
-} as const;
-
 type MoveRow = Pick<
   CustomerDigitalRow,
   | 'customer_status'
@@ -76,21 +69,30 @@ type MoveRow = Pick<
   | 'new_channel_launch'
 >;
 
-/** One sentence: his move in the online-migration matrix, the figures behind it and his treatment. */
-export function explainOnlineMove(row: MoveRow): string {
-  const launch = row.new_channel_launch ? `the launch on ${day(row.new_channel_launch)}` : 'the cut-off date';
-  const who =
+const plural = (n: number): 'one' | 'other' => (n === 1 ? 'one' : 'other');
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+/** His move in the online-migration matrix, the figures behind it and his treatment, as a message. */
+export function onlineMoveMessage(row: MoveRow): Message {
+  const launch: Message = row.new_channel_launch ? { key: 'move.launch', params: { date: iso(row.new_channel_launch) } } : { key: 'move.cutoff', params: {} };
+  const who: Message =
     row.customer_status === 'existing'
-      ? `existing customer (first order ${day(row.first_order_at)}, before ${launch})`
+      ? { key: 'move.existing', params: { first: iso(row.first_order_at), launch } }
       : row.first_order_at
-        ? `new customer (first order ${day(row.first_order_at)}, after ${launch})`
-        : 'new customer (no order yet)';
-  const what =
+        ? { key: 'move.new', params: { first: iso(row.first_order_at), launch } }
+        : { key: 'move.new.no_order', params: {} };
+  const what: Message =
     row.services === 'new_online'
-      ? `uses the new online services: ${plural(row.new_channel_orders, 'order')} there since ${day(row.first_new_channel_at)}`
+      ? { key: `move.new_online.${plural(row.new_channel_orders)}`, params: { orders: row.new_channel_orders, since: iso(row.first_new_channel_at) } }
       : row.services === 'classic_online'
-        ? `buys the classic services online: ${row.classic_online_orders} of ${plural(row.orders, 'order')} online`
-        : `still offline: ${row.orders === 0 ? 'no order' : `all ${plural(row.orders, 'order')} offline`}`;
-  const move = row.online_move === 'none_existing' || row.online_move === 'none_new' ? 'no move yet' : row.online_move;
-  return `${move}: ${who}, ${what}; ${TREATMENT_TEXT[row.treatment]} (${row.digital_type}).`;
+        ? { key: `move.classic_online.${plural(row.orders)}`, params: { online: row.classic_online_orders, orders: row.orders } }
+        : row.orders === 0
+          ? { key: 'move.offline.none', params: {} }
+          : { key: `move.offline.${plural(row.orders)}`, params: { orders: row.orders } };
+  const move: Message['params'][string] = row.online_move === 'none_existing' || row.online_move === 'none_new' ? { key: 'move.none', params: {} } : row.online_move;
+  const treatment: Message = { key: `treatment.${row.treatment}`, params: {} };
+  return { key: 'move.explained', params: { move, who, what, treatment, type: row.digital_type } };
 }
+
+/** The same sentence in English. */
+export const explainOnlineMove = (row: MoveRow): string => renderMessage(onlineMoveMessage(row), 'en');

@@ -5,6 +5,7 @@ import { customer360 } from '../../src/dashboard/customer-360.js';
 import { HISTORY_INDEXES } from '../../src/profiles/lookup-indexes.js';
 import { customerProfile, type CustomerProfile } from '../../src/profiles/index.js';
 import { sql, type Engine, type Row as DbRow, type Sql } from '../../src/store/index.js';
+import { basic } from '../server/helpers/app.js';
 import { sharedFixture, type DashboardFixture } from './helpers.js';
 import type { z } from '@hono/zod-openapi';
 import type { customer360Schema, customersSchema } from '../../src/dashboard/schemas.js';
@@ -154,6 +155,44 @@ describe('GET /api/customers and /api/customers/{id}', () => {
     expect(curve.at(-1)?.pAlive).toBeCloseTo(Number(person?.p_alive), 9);
     expect(curve.at(-1)?.date).toBe(fx.asOf.toISOString().slice(0, 10));
     expect(curve.every((p) => p.pAlive >= 0 && p.pAlive <= 1)).toBe(true);
+  });
+
+  it('speaks the language asked for: ?lang=fr or Accept-Language, with the message keys beside the texts; English by default', async () => {
+    const [person] = await fx.engine.query<{ person_id: string }>(sql`SELECT c.person_id AS person_id FROM customer_classes AS c
+      WHERE c.orders >= 3 AND c.person_id IN (SELECT person_id FROM customer_category_affinity) ORDER BY c.person_id LIMIT 1`);
+    const id = encodeURIComponent(person?.person_id ?? '');
+    type Said = { dimension: string; reasons: string[]; messages?: { key: string; text: { en: string; fr: string } }[] };
+    type Explained = { explanation: string; explanationMessage: { key: string; params: Record<string, unknown>; text: { en: string; fr: string } } };
+    const english = await fx.json<Customer360>(`/api/customers/${id}`);
+    const french = await fx.json<Customer360>(`/api/customers/${id}?lang=fr`);
+    const byHeader = await fetch(`${fx.url}/api/customers/${id}`, { headers: { authorization: basic(fx.readKey), 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' } });
+    expect(await byHeader.json()).toEqual(french);
+    const classesEn = english.profile.classes as unknown as Said[];
+    const classesFr = french.profile.classes as unknown as Said[];
+    expect(classesEn.map((c) => c.dimension)).toEqual(expect.arrayContaining(['value_tier', 'grid', 'rfm', 'attachment']));
+    for (const [i, c] of classesFr.entries()) {
+      // Every class reason is a message now, the English text as before and the French one in French.
+      expect(c.messages?.length, c.dimension).toBe(c.reasons.length);
+      expect(c.reasons).toEqual(c.messages?.map((m) => m.text.fr));
+      expect(classesEn[i]?.reasons).toEqual(c.messages?.map((m) => m.text.en));
+    }
+    expect(classesFr.find((c) => c.dimension === 'rfm')?.reasons[0]).toMatch(/dernier achat il y a \d+ jours/);
+    const affinityEn = english.affinities[0] as unknown as Explained;
+    const affinityFr = french.affinities[0] as unknown as Explained;
+    expect(affinityEn.explanation).toBe(affinityFr.explanationMessage.text.en);
+    expect(affinityFr.explanation).toBe(affinityFr.explanationMessage.text.fr);
+    expect(affinityFr.explanation).toContain('de ses dépenses');
+    expect(affinityFr.explanationMessage.key).toMatch(/^affinity\./);
+    expect(french.timeline.every((t) => t.label === t.message.text.fr)).toBe(true);
+    expect(english.timeline.every((t) => t.label === t.message.text.en)).toBe(true);
+    const offers = (french.profile.nextBestOffers as unknown as Explained[]);
+    expect(offers.every((o) => o.explanation === o.explanationMessage.text.fr && o.explanationMessage.key === 'offer.explained')).toBe(true);
+    // The profile API speaks the same way.
+    const profileFr = await fetch(`${fx.url}/v1/customers/${id}`, { headers: { authorization: basic(fx.readKey), 'accept-language': 'fr' } });
+    expect(((await profileFr.json()) as { classes: Said[] }).classes).toEqual(classesFr);
+    const profileEn = await fx.json<{ classes: Said[] }>(`/v1/customers/${id}?lang=en`);
+    expect(profileEn.classes).toEqual(classesEn);
+    expect((await fx.get(`/api/customers/${id}?lang=de`)).status).toBe(400);
   });
 
   it('resolves a record id to its person, and answers 404 JSON for an unknown id', async () => {

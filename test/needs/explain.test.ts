@@ -29,6 +29,6 @@ describe('explanations', () => {
       max_unit_price: 129.99, last_purchase: new Date('2026-05-02T10:00:00Z'), share: 0.46, line_share: 0.4, segment_share: 0.12,
       segment_line_share: 0.11, segment_penetration: 0.3, segment_buyers: 900, affinity_index: 0.46 / 0.12,
     };
-    expect(explainAffinity(row)).toBe('garden: 46% of his spending against 12% in his segment (champions), 3.8x, above his peers; 4 orders, last on 2026-05-02.');
+    expect(explainAffinity(row)).toBe('garden: 46% of his spending against 12% in his segment (Champions), 3.8x, above his peers; 4 orders, last on 2026-05-02.');
   });
 });

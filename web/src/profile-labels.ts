@@ -49,6 +49,7 @@ const SYSTEMS: Names = {
   unsubscribe_link: { en: 'Unsubscribe link', fr: 'Lien de désinscription' },
   sms_stop: { en: 'SMS STOP reply', fr: 'Réponse STOP par SMS' },
   app: { en: 'App', fr: 'Application' },
+  phone: { en: 'Phone', fr: 'Téléphone' },
 };
 
 const named = (names: Names, code: string): string => names[code]?.[currentLang()] ?? code;

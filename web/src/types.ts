@@ -73,8 +73,14 @@ export interface Profile {
   consents: { channel: string; status: string; at: string; source: string }[];
   currentConsents: { channel: string; status: 'opt_in' | 'opt_out' | 'unknown'; at: string | null; source: string | null; record: string | null }[];
   value: Record<string, unknown> | null;
-  /** `messages`: the reasons in English and French where the class has them (value tier, four columns, potential). */
-  classes: { dimension: string; value: string; reasons: string[]; messages?: { key: string; text: { en: string; fr: string } }[] }[];
+  /** `messages`: the reasons as message keys with their text in English and French; `valueMessage`: the class where it is a sentence (potential). */
+  classes: {
+    dimension: string;
+    value: string;
+    reasons: string[];
+    messages?: { key: string; text: { en: string; fr: string } }[];
+    valueMessage?: { key: string; text: { en: string; fr: string } };
+  }[];
   nextBestOffers: Record<string, unknown>[];
   channels?: PersonChannels | null;
   lastEvents: Record<string, unknown>[];

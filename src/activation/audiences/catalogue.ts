@@ -61,6 +61,9 @@ export function contactedSince(since: Date, channel?: string): Sql {
   return sql`c.person_id IN (${contactsOfPersons(sql`k.sent_at >= ${since}${on}`)})`;
 }
 
+/** The channel as French readers name it (the field's name keeps the code). */
+const FRENCH_CHANNEL: Readonly<Record<string, string>> = { email: 'e-mail', sms: 'SMS', mail: 'courrier', phone: 'téléphone', push: 'notification' };
+
 const consentField = (channel: string): FieldSpec => ({
   name: `consent.${channel}`,
   type: 'boolean',
@@ -68,7 +71,7 @@ const consentField = (channel: string): FieldSpec => ({
   source: `person_consents (channel ${channel}, status opt_in)`,
   description: {
     en: `He is opted in on ${channel} now (his latest consent event for it); unknown is not consent.`,
-    fr: `Il a consenti au canal ${channel} (son dernier événement de consentement pour ce canal) ; inconnu ne vaut pas consentement.`,
+    fr: `Il a consenti au canal ${FRENCH_CHANNEL[channel] ?? channel} (son dernier événement de consentement pour ce canal) ; inconnu ne vaut pas consentement.`,
   },
   sql: () => sql`(c.person_id IN (SELECT person_id FROM person_consents WHERE channel = ${channel} AND status = 'opt_in'))`,
 });

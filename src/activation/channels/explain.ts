@@ -1,41 +1,20 @@
 /**
  * Why a channel's figures are what they are, per person, as message keys with parameters in
- * English and French (web/src/messages.ts holds the same keys for the dashboard).
+ * English and French (src/messages/catalogue/channels.ts).
  */
 import type { ResponseLevel } from '../../config/channels-config.js';
+import { CHANNEL_CATALOGUE } from '../../messages/catalogue/channels.js';
+import { LANGUAGES, renderMessage, type Language, type MessageKey } from '../../messages/index.js';
 
-export const LANGUAGES = ['en', 'fr'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language };
 
-export const CHANNEL_MESSAGES = {
-  en: {
-    'channels.evidence.opened': '{channel}: {responses} opens out of {contacts}; his segment {segmentRate}',
-    'channels.evidence.clicked': '{channel}: {responses} clicks out of {contacts}; his segment {segmentRate}',
-    'channels.evidence.converted': '{channel}: {responses} conversions out of {contacts}; his segment {segmentRate}',
-    'channels.evidence.none': '{channel}: never contacted; his segment {segmentRate}',
-    'channels.evidence.unknown': '{channel}: nobody was contacted on this channel, no rate to learn',
-    'channels.value': 'P(response) {pResponse} × {responseValue} − cost {unitCost} = {expectedValue} expected per contact',
-    'channels.preferred': 'Preferred channel: {channel}, the best expected value among the channels he consented to ({expectedValue} per contact)',
-    'channels.no_consent': 'No preferred channel: he consented to no channel with a learned rate',
-  },
-  fr: {
-    'channels.evidence.opened': '{channel} : {responses} ouvertures sur {contacts} ; son segment {segmentRate}',
-    'channels.evidence.clicked': '{channel} : {responses} clics sur {contacts} ; son segment {segmentRate}',
-    'channels.evidence.converted': '{channel} : {responses} conversions sur {contacts} ; son segment {segmentRate}',
-    'channels.evidence.none': '{channel} : jamais contacté ; son segment {segmentRate}',
-    'channels.evidence.unknown': "{channel} : personne n'a été contacté sur ce canal, aucun taux à apprendre",
-    'channels.value': 'P(réponse) {pResponse} × {responseValue} − coût {unitCost} = {expectedValue} espérés par contact',
-    'channels.preferred': 'Canal préféré : {channel}, la meilleure valeur espérée parmi les canaux auxquels il a consenti ({expectedValue} par contact)',
-    'channels.no_consent': "Aucun canal préféré : il n'a consenti à aucun canal dont le taux est appris",
-  },
-} as const satisfies Record<Language, Record<string, string>>;
+export type ChannelMessageKey = Extract<MessageKey, `channels.${string}`>;
 
-export type ChannelMessageKey = keyof (typeof CHANNEL_MESSAGES)['en'];
-
-const CHANNEL_NAMES: Record<Language, Record<string, string>> = {
-  en: { email: 'Email', sms: 'SMS', mail: 'Mail', phone: 'Phone', push: 'Push' },
-  fr: { email: 'E-mail', sms: 'SMS', mail: 'Courrier', phone: 'Téléphone', push: 'Notification' },
-};
+const channelKeys = Object.keys(CHANNEL_CATALOGUE).filter((k): k is ChannelMessageKey => k.startsWith('channels.'));
+/** The channel sentences by language (kept for the callers of this export: the catalogue is the source). */
+export const CHANNEL_MESSAGES = Object.fromEntries(
+  LANGUAGES.map((lang) => [lang, Object.fromEntries(channelKeys.map((k) => [k, CHANNEL_CATALOGUE[k][lang]]))]),
+) as Record<Language, Record<ChannelMessageKey, string>>;
 
 /** Parameters are raw values (rates as fractions, amounts in the currency); each language formats them. */
 export interface ChannelMessage {
@@ -43,24 +22,9 @@ export interface ChannelMessage {
   readonly params: Readonly<Record<string, string | number>>;
 }
 
-const RATE_PARAMS = new Set(['segmentRate', 'pResponse']);
-const MONEY_PARAMS = new Set(['responseValue', 'unitCost', 'expectedValue']);
-
-function formatParam(name: string, value: string | number, lang: Language, currency: string): string {
-  const locale = lang === 'fr' ? 'fr-FR' : 'en-GB';
-  if (name === 'channel' && typeof value === 'string') return CHANNEL_NAMES[lang][value] ?? value;
-  if (typeof value !== 'number') return value;
-  if (RATE_PARAMS.has(name)) return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
-  if (MONEY_PARAMS.has(name)) return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(value);
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
-}
-
+/** The message in `lang` (keys and texts in src/messages/catalogue/channels.ts). */
 export function renderChannelMessage(message: ChannelMessage, lang: Language, currency: string): string {
-  const template: string = CHANNEL_MESSAGES[lang][message.key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = message.params[name];
-    return value === undefined ? whole : formatParam(name, value, lang, currency);
-  });
+  return renderMessage(message, lang, { currency });
 }
 
 /** The figures of one person and channel the explanations read (a customer_channels row). */

@@ -4,7 +4,8 @@ import { errorSchema } from '../errors.js';
 import { ApiError } from '../errors.js';
 import { requireExporter, requireReader, viewerPermissions } from '../session.js';
 import type { App, AppDeps, AppEnv } from '../types.js';
-import { customer360 } from '../../dashboard/customer-360.js';
+import { LANGUAGES, preferredLanguage } from '../../messages/index.js';
+import { customer360, localise360 } from '../../dashboard/customer-360.js';
 import { customerPage } from '../../dashboard/customers.js';
 import { auditActor } from '../actor.js';
 import { writeAudit } from '../../privacy/audit.js';
@@ -112,11 +113,20 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
   app.openapi(
     createRoute({
       ...route('/api/customers/{id}', 'The customer 360', 'Profile (as GET /v1/customers/{id}), timeline, value with the P(alive) curve, affinities, gaps.'),
-      request: { params: z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      request: {
+        params: z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) }),
+        query: z.object({
+          lang: z.enum(LANGUAGES).optional().openapi({
+            param: { name: 'lang', in: 'query' },
+            description: 'Language of the sentences (reasons, explanations, timeline labels): en or fr; without it Accept-Language decides, English by default. Their messages carry the key, parameters and both texts.',
+          }),
+        }),
+      },
       responses: { 200: json(customer360Schema, 'The customer (identifiers masked, `masked: true`, for an analyst or read viewer).'), ...errors, ...notFound },
     }),
     async (c) => {
-      const card = await customer360(reads, deps.config, c.req.valid('param').id, deps.profiles);
+      const lang = preferredLanguage(c.req.header('accept-language'), c.req.valid('query').lang);
+      const card = localise360(await customer360(reads, deps.config, c.req.valid('param').id, deps.profiles), lang);
       return c.json(viewerPermissions(c.get('viewer')).identifiers ? card : maskCustomer360(card), 200);
     },
   );

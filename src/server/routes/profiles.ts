@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CURRENT_CONSENT_STATUSES } from '../../consent/index.js';
-import { customerProfile, lookupPerson, LOOKUP_TYPES, MAX_LOOKUP_BYTES, type CustomerProfile } from '../../profiles/index.js';
+import { LANGUAGES, preferredLanguage } from '../../messages/index.js';
+import { customerProfile, localiseProfile, lookupPerson, LOOKUP_TYPES, MAX_LOOKUP_BYTES, type CustomerProfile } from '../../profiles/index.js';
 import { CONTACT_CHANNELS } from '../../store/index.js';
 import { requireScope } from '../auth.js';
 import { errorSchema } from '../errors.js';
@@ -29,16 +30,24 @@ const channelSchema = z.object({
   value: messageSchema.nullable(),
 });
 const classMessageSchema = z.object({
-  key: z.string().openapi({ description: 'Message key (docs/segments.md); the UI may render it from `params` itself.' }),
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).openapi({ description: 'Raw values: amounts in the configured currency, shares as fractions, lists comma-separated.' }),
+  key: z.string().openapi({ description: 'Message key (src/messages/catalogue/, docs/api.md "Languages"); the UI may render it from `params` itself.' }),
+  params: z
+    .record(z.string(), z.union([z.string(), z.number(), z.null(), z.object({ key: z.string(), params: z.record(z.string(), z.unknown()) })]))
+    .openapi({ description: 'Raw values: amounts in the configured currency, shares as fractions, lists comma-separated, dates ISO 8601; a clause of the sentence as a nested { key, params }.' }),
   text: z.object({ en: z.string(), fr: z.string() }).openapi({ description: 'The sentence in English and French.' }),
 });
 const reasonSchema = z.object({
   dimension: z.string(),
-  value: z.string(),
-  reasons: z.array(z.string()).openapi({ description: 'The reasons in English.' }),
-  messages: z.array(classMessageSchema).optional().openapi({ description: 'The same reasons as message keys in English and French (value tier, four columns, potential).' }),
+  value: z.string().openapi({ description: 'The class; for the potential a sentence, in the language asked for.' }),
+  reasons: z.array(z.string()).openapi({ description: 'The reasons in the language asked for (`?lang=`, Accept-Language; English by default).' }),
+  messages: z.array(classMessageSchema).optional().openapi({ description: 'The same reasons as message keys with their parameters and their text in English and French.' }),
+  valueMessage: classMessageSchema.optional().openapi({ description: 'The class as a message where it is a sentence (potential).' }),
 });
+/** `?lang=`: the language of the sentences (`reasons`, `explanation`); else Accept-Language, else English. */
+export const langQuery = z
+  .enum(LANGUAGES)
+  .optional()
+  .openapi({ param: { name: 'lang', in: 'query' }, description: 'Language of the sentences (reasons, explanations): en or fr. Without it, the Accept-Language header decides; English by default.' });
 const profileSchema = z
   .object({
     id: z.string().openapi({ description: 'Stable person id (the oldest id of the merged records).' }),
@@ -75,7 +84,7 @@ const profileSchema = z
       )
       .openapi({ description: 'What each value figure is: horizon, basis (revenue, margin or net) and discounting, in English and French.' }),
     classes: z.array(reasonSchema).openapi({ description: 'Each class with its reasons and figures.' }),
-    nextBestOffers: z.array(z.record(z.string(), z.unknown())),
+    nextBestOffers: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'Ranked offers; `explanation` says why in the language asked for, `explanationMessage` as a message key in English and French.' }),
     channels: z
       .object({
         preferred: z.enum(CONTACT_CHANNELS).nullable().openapi({ description: 'Best expected value among the channels he consented to; null when none.' }),
@@ -100,7 +109,8 @@ const lookupSchema = z
     (typeof LOOKUP_TYPES)[number],
     z.ZodOptional<typeof lookupValue>
   >)
-  .refine((q) => Object.values(q).filter((v) => v !== undefined).length === 1, {
+  .extend({ lang: langQuery })
+  .refine((q) => LOOKUP_TYPES.filter((t) => q[t] !== undefined).length === 1, {
     message: `give exactly one of ${LOOKUP_TYPES.join(', ')}`,
   });
 
@@ -132,12 +142,13 @@ export function profileRoutes(app: App, deps: AppDeps): void {
       summary: 'A customer by id',
       description: 'By person id (an older id redirects to the person it was merged into) or by one of his customer record ids.',
       security: [{ readKey: [] }],
-      request: { params: z.object({ id: lookupValue.openapi({ param: { name: 'id', in: 'path' } }) }) },
+      request: { params: z.object({ id: lookupValue.openapi({ param: { name: 'id', in: 'path' } }) }), query: z.object({ lang: langQuery }) },
       responses: { 200: { description: 'The customer.', content: { 'application/json': { schema: profileSchema } } }, ...errors },
     }),
     async (c) => {
       const id = c.req.valid('param').id;
-      return c.json(asJson(deps.profiles ? await deps.profiles.byId(id) : await customerProfile(reads, deps.config, id)), 200);
+      const lang = preferredLanguage(c.req.header('accept-language'), c.req.valid('query').lang);
+      return c.json(asJson(localiseProfile(deps.profiles ? await deps.profiles.byId(id) : await customerProfile(reads, deps.config, id), lang)), 200);
     },
   );
   app.openapi(
@@ -153,10 +164,12 @@ export function profileRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const [type, value] = Object.entries(query).find(([, v]) => v !== undefined) as [(typeof LOOKUP_TYPES)[number], string];
-      if (deps.profiles) return c.json(asJson(await deps.profiles.byIdentifier(type, value)), 200);
+      const lang = preferredLanguage(c.req.header('accept-language'), query.lang);
+      const type = LOOKUP_TYPES.find((t) => query[t] !== undefined) ?? 'userId';
+      const value = query[type] ?? '';
+      if (deps.profiles) return c.json(asJson(localiseProfile(await deps.profiles.byIdentifier(type, value), lang)), 200);
       const personId = await lookupPerson(reads, deps.config, type, value);
-      return c.json(asJson({ ...(await customerProfile(reads, deps.config, personId)), requestedId: value }), 200);
+      return c.json(asJson(localiseProfile({ ...(await customerProfile(reads, deps.config, personId)), requestedId: value }, lang)), 200);
     },
   );
 }

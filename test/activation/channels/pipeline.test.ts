@@ -92,6 +92,15 @@ describe('the customer_channels step on the demo company', () => {
     expect(fr.code).toBe(0);
     expect(fr.stdout).toMatch(/- SMS : \d+ (ouvertures|clics|conversions) sur \d+ ; son segment [\d,]+\s?%/);
     expect(fr.stdout).toMatch(/(Canal préféré : |Aucun canal préféré)/);
+    // --lang applies to --json too: the sentences in French, their messages beside them.
+    type Said = { reasons: string[]; messages?: { text: { fr: string } }[] };
+    const card = JSON.parse((await runCli(['customer', someone, '--db', db, '--lang', 'fr', '--json'])).stdout) as {
+      classes: Said[];
+      nextBestOffers: { explanation: string; explanationMessage: { text: { fr: string } } }[];
+    };
+    expect(card.classes.length).toBeGreaterThan(0);
+    for (const c of card.classes) expect(c.reasons).toEqual(c.messages?.map((m) => m.text.fr));
+    for (const o of card.nextBestOffers) expect(o.explanation).toBe(o.explanationMessage.text.fr);
   });
 
   it('the profile API over a socket serves the same channels from the run documents as the live road', async () => {

@@ -6,6 +6,11 @@ import { className, currentLang, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 import type { Customer360 } from '../types';
 import { stat } from '../widgets';
+import { systemName } from '../profile-labels';
+
+const CONTACT_CHANNELS = new Set(['email', 'sms', 'mail', 'push']);
+/** A timeline entry's channel by its name: a contact channel (e-mail, SMS...) or where he ordered (store, web, phone, app). */
+const channelLabel = (channel: string): string => (CONTACT_CHANNELS.has(channel) ? t(`channel_${channel}` as MessageKey) : systemName(channel));
 
 type Text = { readonly en: string; readonly fr: string };
 const say = (text: Text, params: Record<string, string | number> = {}): string =>
@@ -86,7 +91,7 @@ export function timelineView(c: Customer360): HTMLElement {
           h('time', null, fmt.dateTime(e.at)),
           h('span', { class: 'label', 'data-message': e.message.key }, e.message.text[currentLang()]),
           e.amount !== undefined ? h('span', { class: 'amount' }, fmt.money(e.amount, 2)) : null,
-          e.channel ? h('span', { class: 'channel' }, e.channel) : null,
+          e.channel ? h('span', { class: 'channel', 'data-channel': e.channel }, channelLabel(e.channel)) : null,
         ),
       ),
     );

@@ -12,6 +12,12 @@ import type { ApiMessage, Customer360, ValueDefinition } from '../types';
 import { stat } from '../widgets';
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : v === null || v === undefined || v === '' ? null : Number(v));
+/** Why (an affinity, an offer) in the page's language: its message's text, else the API's sentence. */
+function said(row: Record<string, unknown>): string {
+  const m = row.explanationMessage as { text?: Record<string, string> } | undefined;
+  return m?.text?.[currentLang()] ?? text(row.explanation);
+}
+
 function text(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
@@ -126,19 +132,8 @@ function consentCard(p: Customer360['profile']): HTMLElement {
   );
 }
 
-const RATE_PARAMS = new Set(['segmentRate', 'pResponse']);
-const MONEY_PARAMS = new Set(['responseValue', 'unitCost', 'expectedValue']);
-
-/** An API sentence rendered here from its key, its raw parameters formatted for the page's language. */
-function sentence(m: ApiMessage): string {
-  const params: Record<string, string> = {};
-  for (const [name, v] of Object.entries(m.params)) {
-    if (name === 'channel' && typeof v === 'string') params[name] = channelName(v);
-    else if (typeof v !== 'number') params[name] = v;
-    else params[name] = RATE_PARAMS.has(name) ? fmt.percent(v, 1) : MONEY_PARAMS.has(name) ? fmt.money(v, 2) : fmt.number(v);
-  }
-  return t(m.key as MessageKey, params);
-}
+/** An API sentence in the page's language (the server renders it from its key: src/messages/catalogue/channels.ts). */
+const sentence = (m: ApiMessage): string => m.text[currentLang()];
 
 /** His learned rate, value and cost per channel, his preferred channel, and why. */
 function channelsCard(p: Customer360['profile']): HTMLElement | null {
@@ -222,11 +217,11 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
       consentCard(p),
       channelsCard(p),
       valueCard(c),
-      card(t('classes'), list(p.classes.map((k) => h('div', null, h('strong', null, `${className(k.dimension)}: ${className(k.value)}`), list(k.messages ? k.messages.map((m) => m.text[currentLang()]) : k.reasons, ''))))),
+      card(t('classes'), list(p.classes.map((k) => h('div', null, h('strong', null, `${className(k.dimension)}: ${k.valueMessage?.text[currentLang()] ?? className(k.value)}`), list(k.messages ? k.messages.map((m) => m.text[currentLang()]) : k.reasons, ''))))),
       card(
         t('affinities'),
         c.affinities.length > 0
-          ? table([t('category'), t('orders'), t('revenue'), t('share'), t('why')], c.affinities.map((a) => [text(a.category), fmt.number(num(a.orders)), fmt.money(num(a.revenue)), fmt.percent(num(a.share)), text(a.explanation)]), { 'data-table': 'affinities' })
+          ? table([t('category'), t('orders'), t('revenue'), t('share'), t('why')], c.affinities.map((a) => [text(a.category), fmt.number(num(a.orders)), fmt.money(num(a.revenue)), fmt.percent(num(a.share)), said(a)]), { 'data-table': 'affinities' })
           : h('p', { class: 'hint' }, t('nothing')),
         h('h3', null, t('gaps')),
         list(c.gaps.map((g) => `${text(g.category)}${g.expected_revenue !== undefined ? ` (${fmt.money(num(g.expected_revenue))})` : ''}`)),
@@ -234,7 +229,7 @@ export async function renderCustomer(main: HTMLElement, id: string, isCurrent: (
       card(
         t('nextBestOffers'),
         p.nextBestOffers.length > 0
-          ? table([t('product'), t('category'), t('price'), t('probability'), t('why')], p.nextBestOffers.map((o) => [text(o.product_name ?? o.sku), text(o.category), fmt.money(num(o.price), 2), fmt.percent(num(o.probability), 1), text(o.explanation)]), { 'data-table': 'next-best-offers' })
+          ? table([t('product'), t('category'), t('price'), t('probability'), t('why')], p.nextBestOffers.map((o) => [text(o.product_name ?? o.sku), text(o.category), fmt.money(num(o.price), 2), fmt.percent(num(o.probability), 1), said(o)]), { 'data-table': 'next-best-offers' })
           : h('p', { class: 'hint' }, t('nothing')),
       ),
       engagementCard(c),

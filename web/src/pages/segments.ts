@@ -6,6 +6,7 @@ import { className, currentLang, fmt, t } from '../i18n';
 import { href, type Route } from '../router';
 import type { CustomerPage, Segment, Segments } from '../types';
 import { classDefinition } from '../class-definitions';
+import { systemName } from '../profile-labels';
 import { stat } from '../widgets';
 import { customerTable, segmentList } from './customers';
 import { exportControl } from './segment-export';
@@ -109,7 +110,7 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
     h(
       'div',
       { class: 'cards two' },
-      card(t('channels'), chart('channels', shareBars(t('channels'), s.channels.map((c) => ({ label: c.channel, share: c.share }))), 240)),
+      card(t('channels'), chart('channels', shareBars(t('channels'), s.channels.map((c) => ({ label: systemName(c.channel), share: c.share }))), 240)),
       card(t('categories'), chart('categories', shareBars(t('categories'), s.categories.map((c) => ({ label: c.category, share: c.share }))), 240)),
     ),
     card(
