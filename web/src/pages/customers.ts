@@ -171,7 +171,14 @@ export async function renderCustomers(main: HTMLElement, route: Route, isCurrent
       : null;
   mount(
     main,
-    h('div', { class: 'page-title' }, h('h1', null, t('customers')), h('span', { id: 'customer-total' }, t('results', { count: fmt.number(list.total) }))),
+    h(
+      'div',
+      { class: 'page-title' },
+      h('h1', null, t('customers')),
+      h('span', { id: 'customer-total' }, t('results', { count: fmt.number(list.total) })),
+      // The list as it stands (filters, search, move, sort) as a file: the export reads the list API's own parameters.
+      h('section', { class: 'list-export', 'aria-label': t('exportList') }, exportOrReason(`/api/customers/export.csv${query(exportState(state))}`, 'customers')),
+    ),
     move,
     h('div', { class: 'toolbar' }, form, h('div', { class: 'filters' }, filters, h('label', null, t('sortBy'), sort), h('label', null, a11yText('sortOrder'), order))),
     list.masked === true ? maskedNotice() : null,
@@ -179,7 +186,5 @@ export async function renderCustomers(main: HTMLElement, route: Route, isCurrent
       ? h('div', { class: 'table-wrap' }, customerTable(list.rows, { sort: list.sort, order: list.order, onSort: (field, direction) => go({ sort: field, order: direction }) }))
       : h('p', { class: 'notice' }, t('noCustomers')),
     pager,
-    // The list as it stands (filters, search, move, sort) as a file: the export reads the list API's own parameters.
-    h('section', { class: 'list-export', 'aria-label': t('exportList') }, h('h2', null, t('exportList')), exportOrReason(`/api/customers/export.csv${query(exportState(state))}`, 'customers')),
   );
 }
