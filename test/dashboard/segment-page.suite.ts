@@ -142,5 +142,8 @@ describe('the segment page API: sizes over the snapshots, comparison with the ba
     expect(audited?.subject).not.toContain(someone!.id);
     expect((await fx.get('/api/customers/export.csv?value_tier=CPP')).status).toBe(403);
     expect((await fx.get('/api/customers/export.csv?value_tier=CPP', null)).status).toBe(401);
+    const doc = (await (await fetch(`${fx.url}/openapi.json`)).json()) as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
+    const parameters = doc.paths['/api/customers/export.csv']?.get?.parameters?.map((p) => p.name) ?? [];
+    expect(parameters).toEqual(expect.arrayContaining(['q', 'value_tier', 'moveDimension', 'moveFrom', 'moveTo', 'sort', 'order', 'channel', 'dialect']));
   });
 });
