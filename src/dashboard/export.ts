@@ -1,5 +1,5 @@
 import { latestConsents, personRecords, type ContactChannel, type LatestConsentRow } from '../consent/index.js';
-import { CONTACT_CHANNELS, sql, type Engine, type Sql } from '../store/index.js';
+import { CONTACT_CHANNELS, sql, type Engine, type Sql, type SqlValue } from '../store/index.js';
 import { toCustomerRow, ROW_COLUMNS, type CustomerRow, type ListOrder } from './customers.js';
 import type { DashboardDimension } from './dimensions.js';
 import { csvDialect, temporal, type CsvDialect } from './csv-dialect.js';
@@ -97,7 +97,7 @@ export function segmentExportTally(engine: Engine, dimension: DashboardDimension
 
 /** Where the previous batch stopped: its last row's sort value and person id. */
 interface Cursor {
-  readonly value: unknown;
+  readonly value: SqlValue;
   readonly id: string;
 }
 
@@ -112,10 +112,10 @@ function keyset(order: ListOrder | undefined, after: Cursor | null): { where: Sq
   const idPast = order.idDescending ? sql`person_id < ${after?.id ?? ''}` : sql`person_id > ${after?.id ?? ''}`;
   const orderBy = sql`(CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END), ${column} ${sql.raw(order.descending ? 'DESC' : 'ASC')}, person_id ${sql.raw(order.idDescending ? 'DESC' : 'ASC')}`;
   if (after === null) return { where: sql`1 = 1`, orderBy };
-  const value = after.value instanceof Date ? after.value : after.value === null || after.value === undefined ? null : after.value;
+  const value = after.value;
   if (value === null) return { where: sql`(${column} IS NULL AND ${idPast})`, orderBy };
-  const past = order.descending ? sql`${column} < ${value as string | number | Date}` : sql`${column} > ${value as string | number | Date}`;
-  return { where: sql`(${past} OR (${column} = ${value as string | number | Date} AND ${idPast}) OR ${column} IS NULL)`, orderBy };
+  const past = order.descending ? sql`${column} < ${value}` : sql`${column} > ${value}`;
+  return { where: sql`(${past} OR (${column} = ${value} AND ${idPast}) OR ${column} IS NULL)`, orderBy };
 }
 
 /** One keyset page of the selection: the CSV lines of those opted in, and where the page stopped (null: nothing read). */
@@ -144,7 +144,7 @@ async function csvPage(
     lines.push(dialect.line([...fields, channel, at, consent.source, ...CONTACT_CHANNELS.map((c) => his?.get(c)?.status ?? 'unknown')]));
   }
   const lastRow = rows.at(-1);
-  return { lines, read: rows.length, last: lastRow === undefined ? null : { value: lastRow.sort_value ?? null, id: String(lastRow.person_id) } };
+  return { lines, read: rows.length, last: lastRow === undefined ? null : { value: (lastRow.sort_value ?? null) as SqlValue, id: String(lastRow.person_id) } };
 }
 
 /**
