@@ -124,14 +124,14 @@ describe('the segment page API: sizes over the snapshots, comparison with the ba
     const exported = csvIds(await res.text());
     expect(exported.length + Number(res.headers.get('x-fidelis-left-out'))).toBe(listed.length);
     expect(exported).toEqual(listed.filter((id) => exported.includes(id)));
-    // Keyset batches of 7 over a sort with nulls (P(alive) not estimable) both ways give the list's order, every person once.
-    for (const order of ['asc', 'desc'] as const) {
-      const filters = { value_tier: 'CNR' };
-      const selection = { where: sql.join(await listConditions(fx.engine, fx.config, filters), ' AND '), order: listOrder(fx.engine, 'p_alive', order) };
-      const withNulls = await listedIds(fx, `value_tier=CNR&sort=p_alive&order=${order}`);
-      const batched = csvIds(await new Response(listCsv(fx.engine, selection, 'email', 7)).text());
+    // Keyset batches of 7 over sorts with nulls (P(alive) not estimable), dates and names, both ways, give the list's order, every person once.
+    const filters = { value_tier: 'CNR' };
+    const where = sql.join(await listConditions(fx.engine, fx.config, filters), ' AND ');
+    for (const [sort, order] of [['p_alive', 'asc'], ['p_alive', 'desc'], ['last_purchase', 'asc'], ['name', 'desc'], ['orders', 'desc']] as const) {
+      const listedInOrder = await listedIds(fx, `value_tier=CNR&sort=${sort}&order=${order}`);
+      const batched = csvIds(await new Response(listCsv(fx.engine, { where, order: listOrder(fx.engine, sort, order) }, 'email', 7)).text());
       expect(batched.length).toBeGreaterThan(14);
-      expect(batched, order).toEqual(withNulls.filter((id) => batched.includes(id)));
+      expect(batched, `${sort} ${order}`).toEqual(listedInOrder.filter((id) => batched.includes(id)));
       expect(new Set(batched).size).toBe(batched.length);
     }
     const [someone] = (await fx.json<CustomerPage>('/api/customers?sort=revenue&pageSize=1')).rows;
