@@ -3,6 +3,7 @@ import { sql, type Engine } from '../store/index.js';
 import { replaceTable } from '../kernel/index.js';
 import { listSnapshots, migrationMatrix, SNAPSHOT_DIMENSIONS } from '../segments/index.js';
 import { DASHBOARD_DIMENSIONS } from './dimensions.js';
+import { SEGMENT_PAGE_CUBE_SUMS } from './segment-page.js';
 
 /** Grid quadrants of the active base (the fifth, `inactive`, is everyone else). */
 export const ACTIVE_QUADRANTS = ['athlete', 'whale', 'thoroughbred', 'minnow'] as const;
@@ -31,7 +32,7 @@ export async function writeCube(engine: Engine): Promise<void> {
     sum(coalesce(clv, 0)) AS clv, count(clv) AS with_clv, sum(coalesce(p_alive, 0)) AS p_alive, count(p_alive) AS with_p_alive,
     sum(coalesce(recency_days, 0)) AS recency_days, count(recency_days) AS with_recency,
     sum(coalesce(window_revenue, 0)) AS window_revenue, sum(coalesce(window_contribution, 0)) AS window_contribution,
-    ${LIFETIME_CUBE_SUMS}
+    ${LIFETIME_CUBE_SUMS}, ${SEGMENT_PAGE_CUBE_SUMS}
     FROM customer_list GROUP BY ${classes}, coalesce(r_score, 0), coalesce(f_score, 0)`);
   await replaceTable(engine, 'dashboard_person_channels', sql`SELECT p.person_id AS person_id, o.channel AS channel,
     count(*) AS orders, sum(CAST(o.revenue AS ${sql.raw(d.columnType('float', true))})) AS revenue

@@ -4,6 +4,7 @@ import { IdentifierNormaliser } from '../identity/index.js';
 import { InvalidRequestError } from '../errors.js';
 import { movedPersons, type SnapshotDimension } from '../segments/index.js';
 import { sql, type Engine, type Row, type Sql } from '../store/index.js';
+import { P_ALIVE_NO_REPEAT_UNDER_BGNBD } from '../value/clv-model-choice.js';
 import { DASHBOARD_DIMENSIONS, type DashboardDimension } from './dimensions.js';
 import { foldName } from './fold.js';
 import { snapshotPair } from './migration.js';
@@ -16,11 +17,12 @@ export type CustomerPage = z.infer<typeof customersSchema>;
 /** The list's columns, as the API names them. */
 export const ROW_COLUMNS = sql`person_id, name, email, phone, city, value_tier, value_column, rfm_segment, rfm_cell, grid, digital_type,
   online_move, orders, revenue, gross_margin, net_contribution, clv, predicted_value, p_alive, last_purchase,
-  clv_12m, clv_basis, referral_value, latest_nps, latest_csat, complaints`;
+  clv_12m, clv_basis, referral_value, latest_nps, latest_csat, complaints, p_alive_reason`;
 
 const SORT_COLUMNS: Readonly<Record<CustomersQuery['sort'], string>> = {
   revenue: 'revenue', clv: 'clv', predicted_value: 'predicted_value', orders: 'orders', last_purchase: 'last_purchase',
   net_contribution: 'net_contribution', gross_margin: 'gross_margin', p_alive: 'p_alive', name: 'full_key', id: 'person_id',
+  clv_12m: 'clv_12m',
 };
 
 const numberOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -53,6 +55,7 @@ export function toCustomerRow(r: Row): CustomerRow {
     latest_nps: numberOrNull(r.latest_nps),
     latest_csat: numberOrNull(r.latest_csat),
     complaints: Number(r.complaints ?? 0),
+    p_alive_reason: r.p_alive_reason === P_ALIVE_NO_REPEAT_UNDER_BGNBD ? P_ALIVE_NO_REPEAT_UNDER_BGNBD : null,
   };
 }
 
@@ -114,7 +117,7 @@ export function rankRange(sort: CustomersQuery['sort'], order: CustomersQuery['o
 }
 
 /** The customers of one cell of the migration matrix (moveDimension, moveFrom, moveTo, and the two snapshots), or null. */
-async function moveFilter(engine: Engine, query: CustomersQuery): Promise<Sql | null> {
+async function moveFilter(engine: Engine, query: ListFilters): Promise<Sql | null> {
   const named = (['moveDimension', 'moveFrom', 'moveTo'] as const).filter((k) => query[k] !== undefined);
   if (named.length === 0 && query.moveFromDate === undefined && query.moveToDate === undefined) return null;
   const missing = (['moveDimension', 'moveFrom', 'moveTo'] as const).filter((k) => query[k] === undefined);
@@ -129,12 +132,37 @@ async function moveFilter(engine: Engine, query: CustomersQuery): Promise<Sql | 
   return sql`person_id IN (${movedPersons(dimension, { from, to, fromClass: query.moveFrom ?? '', toClass: query.moveTo ?? '' })})`;
 }
 
-/** One page of the customer list: search, class filters, a move between snapshots, sort on a value, stable order (ties by id). */
-export async function customerPage(engine: Engine, config: Config, query: CustomersQuery): Promise<CustomerPage> {
+/** What filters the list (and its export): the list query without its sort and paging. */
+export type ListFilters = Omit<CustomersQuery, 'sort' | 'order' | 'page' | 'pageSize'>;
+
+/** The list's filters a query names (class filters, search, a move between snapshots): the page and its export read the same. */
+export async function listConditions(engine: Engine, config: Config, query: ListFilters): Promise<Sql[]> {
   const conditions = classFilter(query);
   if (query.q !== undefined) conditions.push(await searchFilter(engine, config, query.q));
   const moved = await moveFilter(engine, query);
   if (moved !== null) conditions.push(moved);
+  return conditions;
+}
+
+/**
+ * The list's order as a column, a direction and the direction of the tie-break on person_id, which
+ * is the page's: descending ranks read ties by id ascending, ascending ranks (numbered with ties by
+ * id descending) read them by id descending; without ranks ties go by id ascending. Customers
+ * without the value come last either way. An export walks the list in this order (export.ts).
+ */
+export function listOrder(engine: Engine, sort: CustomersQuery['sort'], order: CustomersQuery['order']): ListOrder {
+  return { column: SORT_COLUMNS[sort], descending: order === 'desc', idDescending: engine.dialect.supportsWindowFunctions && order === 'asc' };
+}
+
+export interface ListOrder {
+  readonly column: string;
+  readonly descending: boolean;
+  readonly idDescending: boolean;
+}
+
+/** One page of the customer list: search, class filters, a move between snapshots, sort on a value, stable order (ties by id). */
+export async function customerPage(engine: Engine, config: Config, query: CustomersQuery): Promise<CustomerPage> {
+  const conditions = await listConditions(engine, config, query);
   const offset = (query.page - 1) * query.pageSize;
   const answer = (total: number, rows: Row[]): CustomerPage => ({
     total, page: query.page, pageSize: query.pageSize, sort: query.sort, order: query.order, rows: rows.map(toCustomerRow),

@@ -1,5 +1,5 @@
 import { sql, type Engine, type Sql } from '../store/index.js';
-import { dropTables, replaceTable, replaceTableByJoins } from '../kernel/index.js';
+import { dropTables, replaceTable, replaceTableByJoins, type JoinedTable } from '../kernel/index.js';
 import { CLASS_DIMENSIONS } from '../segments/index.js';
 import { UNCLASSIFIED } from './dimensions.js';
 import { foldName } from './fold.js';
@@ -23,10 +23,23 @@ async function writeNameKeys(engine: Engine, profiles: Sql): Promise<void> {
   }
 }
 
+/**
+ * His e-mail consent at the run (person_consents: 1 opted in, 0 not, NULL without that table), so
+ * the segment page's "share with e-mail consent" is a sum over the cube. Exports read consents live.
+ */
+function emailConsentJoin(hasConsents: boolean, int: Sql): JoinedTable[] {
+  if (!hasConsents) return [];
+  return [{
+    table: 'person_consents', alias: 'pc', on: sql`pc.person_id = base.person_id AND pc.channel = 'email'`,
+    columns: sql`CAST(CASE WHEN pc.status = 'opt_in' THEN 1 ELSE 0 END AS ${int}) AS email_opt_in`,
+  }];
+}
+
 /** Sort fields of the list with a precomputed rank (`rank_<field>`), and the column each sorts on. */
 export const RANKED_SORTS: Readonly<Record<string, string>> = {
   revenue: 'revenue', clv: 'clv', predicted_value: 'predicted_value', orders: 'orders', last_purchase: 'last_purchase',
   net_contribution: 'net_contribution', gross_margin: 'gross_margin', p_alive: 'p_alive', name: 'full_key', id: 'person_id',
+  clv_12m: 'clv_12m',
 };
 
 /**
@@ -44,7 +57,7 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
   const cell = sql`CASE WHEN base.r_score IS NULL OR base.f_score IS NULL THEN ${UNCLASSIFIED}
     ELSE concat('r', CAST(CAST(base.r_score AS ${int}) AS ${text}), 'f', CAST(CAST(base.f_score AS ${int}) AS ${text})) END AS rfm_cell`;
   // A datamart whose persons were given rather than resolved has no golden records: no names, emails or phones then.
-  const identity = new Set((await engine.query<{ name: string }>(d.existingTables(['person_profiles', 'person_identifiers']))).map((r) => r.name));
+  const identity = new Set((await engine.query<{ name: string }>(d.existingTables(['person_profiles', 'person_identifiers', 'person_consents']))).map((r) => r.name));
   const profiles = identity.has('person_profiles')
     ? sql`person_profiles`
     : sql`(SELECT CAST(NULL AS ${text}) AS person_id, CAST(NULL AS ${text}) AS first_name, CAST(NULL AS ${text}) AS last_name,
@@ -92,6 +105,10 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
       sql`CAST(base.window_contribution AS ${float}) AS window_contribution`,
       sql`CAST(base.profitability AS ${float}) AS profitability`,
       sql`base.last_purchase AS last_purchase`,
+      // The segment page's comparison (segment-page.ts): lifetime value and why P(alive) is missing.
+      sql`CAST(base.clv_lifetime AS ${float}) AS clv_lifetime`,
+      sql`CAST(base.p_alive_reason AS ${text}) AS p_alive_reason`,
+      ...(identity.has('person_consents') ? [] : [sql`CAST(NULL AS ${int}) AS email_opt_in`]),
     ]),
     joins: [
       {
@@ -100,6 +117,7 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
           n.last_key AS last_key, trim(concat(coalesce(n.first_key, ''), ' ', coalesce(n.last_key, ''))) AS full_key`,
       },
       { table: 'dashboard_contact_points', alias: 'cp', on: sql`cp.person_id = base.person_id`, columns: sql`cp.email AS email, cp.phone AS phone` },
+      ...emailConsentJoin(identity.has('person_consents'), int),
     ],
   });
   // Ranks are numbered on a narrow copy (the id and the sort columns), then joined back: the

@@ -53,7 +53,7 @@ export const migrationSchema = z
   })
   .openapi('DashboardMigration');
 
-export const SORT_FIELDS = ['revenue', 'clv', 'predicted_value', 'orders', 'last_purchase', 'net_contribution', 'gross_margin', 'p_alive', 'name', 'id'] as const;
+export const SORT_FIELDS = ['revenue', 'clv', 'predicted_value', 'orders', 'last_purchase', 'net_contribution', 'gross_margin', 'p_alive', 'name', 'id', 'clv_12m'] as const;
 export const MAX_PAGE_SIZE = 200;
 
 const dimensionFilters = Object.fromEntries(
@@ -104,6 +104,10 @@ export const customerRowSchema = z
     latest_nps: z.number().nullable(),
     latest_csat: z.number().nullable(),
     complaints: z.number(),
+    p_alive_reason: z
+      .enum(['bgnbd_no_repeat_purchase'])
+      .nullable()
+      .openapi({ description: 'Why p_alive is null although he bought (as the 360\'s pAliveReason): not estimable under the model.' }),
   })
   .openapi('DashboardCustomerRow');
 
@@ -146,6 +150,35 @@ export const exportQuery = z.object({
     }),
 });
 
+export const segmentSizeSchema = z.object({
+  asOf: z.string().openapi({ description: 'The snapshot date (ISO 8601).' }),
+  customers: z.number().openapi({ description: 'Members at that snapshot.' }),
+  share: share.openapi({ description: 'Of the customers in that snapshot.' }),
+});
+
+export const segmentFiguresSchema = z.object({
+  customers: z.number(),
+  customerShare: share.openapi({ description: 'Of the whole base (1 for the base).' }),
+  revenue: money.openapi({ description: 'Revenue to date.' }),
+  revenueShare: share.openapi({ description: 'Of the whole base\'s revenue.' }),
+  avgClv12m: money.nullable().openapi({ description: 'Mean clv_12m of those valued (valueDefinitions clv_12m: basis, horizon, discounting).' }),
+  avgClvLifetime: money.nullable().openapi({ description: 'Mean clv_lifetime of those valued (valueDefinitions clv_lifetime); null when the run computed none.' }),
+  avgPAlive: share.nullable().openapi({ description: 'Mean P(alive) over the pAliveEstimable customers.' }),
+  pAliveEstimable: z.number().openapi({ description: 'Customers with a P(alive).' }),
+  pAliveNotEstimable: z.number().openapi({ description: 'Customers whose P(alive) the model cannot estimate (p_alive_reason, e.g. BG/NBD without a repeat purchase).' }),
+  pAliveWithoutModel: z.number().openapi({ description: 'Customers without any P(alive) otherwise (no order to fit on).' }),
+  avgOrders: z.number(),
+  avgRecencyDays: z.number().nullable().openapi({ description: 'Mean days since the last order, over customers with one.' }),
+  emailConsentShare: share.nullable().openapi({ description: 'Share opted in to e-mail at the last run (person_consents); null without consent data.' }),
+  mix: z.array(z.object({ dimension: z.string(), values: z.array(z.object({ value: z.string(), customers: z.number(), share: share })) })).openapi({
+    description: 'Value tier and digital type mix: customers per class, largest first.',
+  }),
+});
+
+export const segmentComparisonSchema = z
+  .object({ segment: segmentFiguresSchema, base: segmentFiguresSchema })
+  .openapi({ description: 'The segment beside the whole base on the same figures, from the class cube.' });
+
 export const segmentSchema = z
   .object({
     dimension: z.enum(DASHBOARD_DIMENSIONS),
@@ -172,6 +205,10 @@ export const segmentSchema = z
     activeCustomers: z.number(),
     channels: z.array(z.object({ channel: z.string(), share: share, orders: z.number(), revenue: money })),
     categories: z.array(z.object({ category: z.string(), share: share, customers: z.number(), revenue: money })),
+    sizes: z.array(segmentSizeSchema).openapi({
+      description: 'Its size at every snapshot, oldest first (customers with at least one order at that date); empty for RFM cells, which snapshots do not keep.',
+    }),
+    comparison: segmentComparisonSchema,
   })
   .openapi('DashboardSegment');
 
@@ -229,3 +266,6 @@ export const customer360Schema = z
     masked: z.boolean().optional().openapi({ description: 'True when his identifiers (names, e-mails, phones, street address, record ids) are masked: the viewer\'s role does not see them.' }),
   })
   .openapi('Customer360');
+
+/** The list export's query: the customer list's filters and sort (so the file is the list), with the export's channel and dialect. */
+export const listExportQuery = customersQuery.omit({ page: true, pageSize: true }).extend(exportQuery.shape);

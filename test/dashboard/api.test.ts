@@ -5,6 +5,7 @@ import { sharedFixture } from './helpers.js';
 import './overview.suite.js';
 import './customers.suite.js';
 import './segments.suite.js';
+import './segment-page.suite.js';
 
 afterAll(async () => {
   await (await sharedFixture()).close();

@@ -53,6 +53,8 @@ export interface CustomerRow {
   latest_nps?: number | null;
   latest_csat?: number | null;
   complaints?: number;
+  /** Why p_alive is null although he bought: the model cannot estimate it (as the 360's pAliveReason). */
+  p_alive_reason?: string | null;
 }
 
 export interface CustomerPage {
@@ -185,4 +187,31 @@ export interface Segment {
   valueDefinitions?: ValueDefinition[];
   channels: { channel: string; share: number }[];
   categories: { category: string; share: number }[];
+  sizes?: SegmentSize[];
+  comparison?: { segment: SegmentFigures; base: SegmentFigures };
+}
+
+/** A segment's size at one snapshot. */
+export interface SegmentSize {
+  asOf: string;
+  customers: number;
+  share: number;
+}
+
+/** The figures the segment page compares a segment with the whole base on (src/dashboard/segment-page.ts). */
+export interface SegmentFigures {
+  customers: number;
+  customerShare: number;
+  revenue: number;
+  revenueShare: number;
+  avgClv12m: number | null;
+  avgClvLifetime: number | null;
+  avgPAlive: number | null;
+  pAliveEstimable: number;
+  pAliveNotEstimable: number;
+  pAliveWithoutModel: number;
+  avgOrders: number;
+  avgRecencyDays: number | null;
+  emailConsentShare: number | null;
+  mix: { dimension: string; values: { value: string; customers: number; share: number }[] }[];
 }

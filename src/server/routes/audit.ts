@@ -9,7 +9,7 @@ const entrySchema = z
     id: z.string(),
     at: z.string().openapi({ description: 'ISO 8601 (UTC).' }),
     actor: z.string().openapi({ description: '"user:<name>" (dashboard), "key:<key id>" (API) or "cli:<OS user>".' }),
-    action: z.string().openapi({ description: 'segment_export, audience_export, person_export, person_erase...' }),
+    action: z.string().openapi({ description: 'segment_export, list_export, audience_export, person_export, person_erase...' }),
     subject: z.string().nullable().openapi({ description: 'A segment ("value_tier=CPP"), an audience, a person id; never an e-mail or a name.' }),
     rows: z.number().int().nullable().openapi({ description: 'Rows (persons) that left the system or were removed.' }),
     detail: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'The request\'s options: format, dialect, channel, role, how many were left out for want of consent...' }),

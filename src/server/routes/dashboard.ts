@@ -11,6 +11,7 @@ import { auditActor } from '../actor.js';
 import { writeAudit } from '../../privacy/audit.js';
 import { csvDialect } from '../../dashboard/csv-dialect.js';
 import { exportHeaders, EXPORT_HEADERS, segmentCsv, segmentExportTally } from '../../dashboard/export.js';
+import { listExportRoute } from './list-export.js';
 import { maskCustomer360, maskCustomerPage } from '../../dashboard/mask.js';
 import { migration } from '../../dashboard/migration.js';
 import { overview } from '../../dashboard/overview.js';
@@ -41,7 +42,7 @@ const notFound = { 404: json(errorSchema, 'No such customer or segment.') };
 /** The paths of this module: its guards apply to these alone. */
 const OWN_PATH = /^\/api\/(overview|migration|customers|segments)(\/|$)/;
 /** Routes that return personal data in bulk: marketer and admin only (requireExporter). */
-const BULK_PERSONAL_DATA = /^\/api\/segments\/[^/]+\/[^/]+\/export\.csv$/;
+const BULK_PERSONAL_DATA = /^\/api\/(segments\/[^/]+\/[^/]+|customers)\/export\.csv$/;
 
 /**
  * A reader is required: a session cookie or a read (or admin) key. sessionRoutes checks it first on
@@ -109,6 +110,9 @@ export function dashboardRoutes(app: App, deps: AppDeps): void {
       return c.json(sees ? page : maskCustomerPage(page), 200);
     },
   );
+
+  // Before /api/customers/{id}, which would otherwise take "export.csv" for an id.
+  listExportRoute(app, deps);
 
   app.openapi(
     createRoute({

@@ -1,3 +1,4 @@
+import { can } from '../api';
 import { h, saveBlob } from '../dom';
 import { fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
@@ -24,11 +25,12 @@ async function errorText(response: Response): Promise<string> {
 }
 
 /**
- * The segment's export: a channel, a button, and what the server says it left out for want of
- * consent (its X-Fidelis-* headers), shown once the file is downloaded. The file is fetched, not
- * followed as a link, so that those headers can be read; it is then handed to the browser as a blob.
+ * An export (a segment's, or any customer list's): a channel, a button, and what the server says it
+ * left out for want of consent (its X-Fidelis-* headers), shown once the file is downloaded. The
+ * file is fetched, not followed as a link, so that those headers can be read; it is then handed to
+ * the browser as a blob. `url` is the export's address, with or without a query of its own.
  */
-export function exportControl(path: string, file: string): HTMLElement {
+export function exportControl(url: string, file: string): HTMLElement {
   const select = h('select', { id: 'export-channel', 'aria-label': t('exportFor') }, CHANNELS.map((c) => h('option', { value: c }, t(`channel_${c}` as MessageKey))));
   const dialect = dialectSelect('export-dialect');
   const summary = h('p', { id: 'export-summary', class: 'hint', 'aria-live': 'polite' }, t('exportRule'));
@@ -37,7 +39,8 @@ export function exportControl(path: string, file: string): HTMLElement {
     button.disabled = true;
     try {
       const channel = select.value;
-      const response = await fetch(`${path}/export.csv?channel=${encodeURIComponent(channel)}&dialect=${encodeURIComponent(dialect.value)}`, { credentials: 'same-origin' });
+      const options = `channel=${encodeURIComponent(channel)}&dialect=${encodeURIComponent(dialect.value)}`;
+      const response = await fetch(`${url}${url.includes('?') ? '&' : '?'}${options}`, { credentials: 'same-origin' });
       if (!response.ok) {
         summary.textContent = `${t('error')}: ${await errorText(response)}`;
         return;
@@ -59,4 +62,18 @@ export function exportControl(path: string, file: string): HTMLElement {
   };
   button.addEventListener('click', () => void run());
   return h('div', { class: 'export-control' }, h('div', { class: 'export-row' }, select, dialect, button), summary);
+}
+
+/**
+ * The export control for a viewer who may export; for the others (analyst and read roles, whom the
+ * server refuses with a 403) a disabled button that says why.
+ */
+export function exportOrReason(url: string, file: string): HTMLElement {
+  if (can('export')) return exportControl(url, file);
+  return h(
+    'div',
+    { class: 'export-control' },
+    h('span', { title: t('exportNeedsAdmin') }, h('span', { class: 'button disabled', id: 'export-csv', 'aria-disabled': 'true', 'aria-describedby': 'export-closed' }, t('exportCsv'))),
+    h('p', { class: 'hint', id: 'export-closed' }, t('exportNeedsAdmin')),
+  );
 }

@@ -1,15 +1,16 @@
 import { maskedNotice } from '../access';
-import { api, can, query } from '../api';
+import { api, query } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { card, h, mount } from '../dom';
 import { className, currentLang, fmt, t } from '../i18n';
-import { href, type Route } from '../router';
+import { href, navigate, type Route } from '../router';
 import type { CustomerPage, Segment, Segments } from '../types';
 import { classDefinition } from '../class-definitions';
 import { systemName } from '../profile-labels';
 import { stat } from '../widgets';
 import { customerTable, segmentList } from './customers';
-import { exportControl } from './segment-export';
+import { exportOrReason } from './segment-export';
+import { comparisonCard, sizesCard } from './segments-compare';
 
 function shareBars(name: string, items: readonly { label: string; share: number }[]): ChartOption {
   const top = items.slice(0, 10).reverse();
@@ -71,9 +72,47 @@ function definitionLine(dimension: string, value: string): HTMLElement | null {
   return definition ? h('p', { class: 'hint', 'data-definition': `${dimension}/${value}` }, definition) : null;
 }
 
-async function detail(dimension: string, value: string, isCurrent: () => boolean): Promise<HTMLElement | null> {
+/** Members per page on the segment page (the customer list shows more; "see all" opens it with this filter). */
+const MEMBERS_PAGE = 20;
+
+/** The members' sort and page, from the route (the segment page's own: the picker keeps the segment). */
+function membersState(route: Route): { sort: string; order: 'asc' | 'desc'; page: number } {
+  const order = route.query.get('order') === 'asc' ? 'asc' : 'desc';
+  return { sort: route.query.get('sort') ?? 'predicted_value', order, page: Math.max(1, Number(route.query.get('page') ?? 1) || 1) };
+}
+
+/** The segment's members: sortable by their headers, a page at a time, and a link to the whole list. */
+function membersCard(dimension: string, value: string, customers: CustomerPage): HTMLElement {
+  const state = { dimension, value, sort: customers.sort, order: customers.order };
+  const go = (changes: Record<string, string | number | undefined>) => navigate(['segments'], { ...state, page: undefined, ...changes });
+  const page = customers.page;
+  const pages = Math.max(1, Math.ceil(customers.total / customers.pageSize));
+  const link = (to: number) => href(['segments'], { ...state, page: to });
+  const pager = h(
+    'div',
+    { class: 'pager' },
+    h('a', { class: page > 1 ? 'button secondary' : 'button secondary disabled', href: page > 1 ? link(page - 1) : null, id: 'members-previous' }, t('previous')),
+    h('span', { id: 'members-page' }, t('page', { page: fmt.number(page), pages: fmt.number(pages) })),
+    h('a', { class: page < pages ? 'button secondary' : 'button secondary disabled', href: page < pages ? link(page + 1) : null, id: 'members-next' }, t('next')),
+  );
+  return card(
+    t('segmentCustomers'),
+    customers.masked === true ? maskedNotice() : null,
+    customers.rows.length > 0
+      ? h('div', { class: 'table-wrap' }, customerTable(customers.rows, { sort: customers.sort, order: customers.order, onSort: (sort, order) => go({ sort, order }) }))
+      : h('p', { class: 'hint' }, t('noCustomers')),
+    pager,
+    h('a', { href: href(['customers'], { [dimension]: value, sort: customers.sort, order: customers.order }) }, t('seeAll')),
+  );
+}
+
+async function detail(dimension: string, value: string, route: Route, isCurrent: () => boolean): Promise<HTMLElement | null> {
   const path = `/api/segments/${encodeURIComponent(dimension)}/${encodeURIComponent(value)}`;
-  const [s, customers] = await Promise.all([api<Segment>(path), api<CustomerPage>(`/api/customers${query({ [dimension]: value, sort: 'predicted_value', pageSize: 20 })}`)]);
+  const members = membersState(route);
+  const [s, customers] = await Promise.all([
+    api<Segment>(path),
+    api<CustomerPage>(`/api/customers${query({ [dimension]: value, sort: members.sort, order: members.order, page: members.page, pageSize: MEMBERS_PAGE })}`),
+  ]);
   if (!isCurrent()) return null;
   return h(
     'div',
@@ -84,14 +123,7 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       h('h2', null, `${className(dimension)}: ${className(value)}`),
       definitionLine(dimension, value),
       // The server refuses the export to the analyst and read roles (403); their users see why instead of the control.
-      can('export')
-        ? exportControl(path, `${dimension}-${value}`)
-        : h(
-            'div',
-            { class: 'export-control' },
-            h('span', { title: t('exportNeedsAdmin') }, h('span', { class: 'button disabled', id: 'export-csv', 'aria-disabled': 'true', 'aria-describedby': 'export-closed' }, t('exportCsv'))),
-            h('p', { class: 'hint', id: 'export-closed' }, t('exportNeedsAdmin')),
-          ),
+      exportOrReason(`${path}/export.csv`, `${dimension}-${value}`),
     ),
     h(
       'div',
@@ -107,18 +139,14 @@ async function detail(dimension: string, value: string, isCurrent: () => boolean
       stat(t('avgRecency'), s.avgRecencyDays === null ? '–' : t('days', { n: fmt.number(s.avgRecencyDays) })),
       stat(t('pAlive'), fmt.percent(s.pAlive)),
     ),
+    h('div', { class: 'cards two' }, sizesCard(s), comparisonCard(s)),
     h(
       'div',
       { class: 'cards two' },
       card(t('channels'), chart('channels', shareBars(t('channels'), s.channels.map((c) => ({ label: systemName(c.channel), share: c.share }))), 240)),
       card(t('categories'), chart('categories', shareBars(t('categories'), s.categories.map((c) => ({ label: c.category, share: c.share }))), 240)),
     ),
-    card(
-      t('segmentCustomers'),
-      customers.masked === true ? maskedNotice() : null,
-      customers.rows.length > 0 ? h('div', { class: 'table-wrap' }, customerTable(customers.rows)) : h('p', { class: 'hint' }, t('noCustomers')),
-      h('a', { href: href(['customers'], { [dimension]: value }) }, t('seeAll')),
-    ),
+    membersCard(dimension, value, customers),
   );
 }
 
@@ -145,7 +173,7 @@ export async function renderSegments(main: HTMLElement, route: Route, isCurrent:
   if (!isCurrent()) return;
   const dimension = route.query.get('dimension');
   const value = route.query.get('value');
-  const right = dimension && value ? await detail(dimension, value, isCurrent) : h('p', { class: 'notice' }, t('pickSegment'));
+  const right = dimension && value ? await detail(dimension, value, route, isCurrent) : h('p', { class: 'notice' }, t('pickSegment'));
   if (!isCurrent()) return;
   mount(main, h('div', { class: 'page-title' }, h('h1', null, t('segments'))), h('div', { class: 'segments-layout' }, picker(segments, route), h('div', null, right)));
 }
