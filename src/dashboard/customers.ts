@@ -5,6 +5,7 @@ import { badRequest } from '../server/errors.js';
 import { movedPersons, type SnapshotDimension } from '../segments/index.js';
 import { sql, type Engine, type Row, type Sql } from '../store/index.js';
 import { DASHBOARD_DIMENSIONS, type DashboardDimension } from './dimensions.js';
+import { withClvExplanations } from './clv-explanations.js';
 import { foldName } from './fold.js';
 import { snapshotPair } from './migration.js';
 import { text as str, textOrNull as text } from './text.js';
@@ -136,8 +137,8 @@ export async function customerPage(engine: Engine, config: Config, query: Custom
   const moved = await moveFilter(engine, query);
   if (moved !== null) conditions.push(moved);
   const offset = (query.page - 1) * query.pageSize;
-  const answer = (total: number, rows: Row[]): CustomerPage => ({
-    total, page: query.page, pageSize: query.pageSize, sort: query.sort, order: query.order, rows: rows.map(toCustomerRow),
+  const answer = async (total: number, rows: Row[]): Promise<CustomerPage> => ({
+    total, page: query.page, pageSize: query.pageSize, sort: query.sort, order: query.order, rows: await withClvExplanations(engine, config, rows.map(toCustomerRow)),
   });
   const order = orderBy(engine, query.sort, query.order);
   if (conditions.length === 0 && engine.dialect.supportsWindowFunctions) {

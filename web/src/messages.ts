@@ -296,6 +296,11 @@ export const EN = {
   planBudget: 'Budget',
   planEligible: 'Eligible',
   planHoldout: 'Holdout',
+  // customer 360: expected next order and churn risk (src/value/next-order-messages.ts has the API's sentences)
+  nextOrder: 'Expected next order',
+  nextOrderIfAlive: 'if he is still a customer',
+  churnRisk: 'Churn risk',
+  churnRiskFromPAlive: 'from P(alive) {pAlive}',
 };
 
 export type MessageKey = keyof typeof EN;
@@ -590,6 +595,11 @@ export const FR: Record<MessageKey, string> = {
   planBudget: 'Budget',
   planEligible: 'Éligibles',
   planHoldout: 'Groupe témoin',
+  // fiche client : prochaine commande attendue et risque de départ (src/value/next-order-messages.ts a les phrases de l'API)
+  nextOrder: 'Prochaine commande attendue',
+  nextOrderIfAlive: "s'il est encore client",
+  churnRisk: 'Risque de départ',
+  churnRiskFromPAlive: 'selon P(actif) {pAlive}',
 };
 
 /** Names of classes and dimensions, where the code is not already what a marketer reads. */

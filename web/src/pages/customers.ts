@@ -1,3 +1,4 @@
+import { clvCell } from '../clv-explanation';
 import { a11yText } from '../a11y';
 import { maskedNotice } from '../access';
 import { api, can, query } from '../api';
@@ -52,7 +53,7 @@ export function customerTable(rows: CustomerPage['rows']): HTMLElement {
       className(row.grid),
       fmt.number(row.orders),
       fmt.money(row.revenue),
-      fmt.money(row.clv),
+      clvCell(row),
       fmt.money(row.clv_12m ?? null),
       fmt.money(row.referral_value ?? null),
       fmt.number(row.latest_nps ?? null),
