@@ -16,7 +16,7 @@ export function clvCell(row: Pick<CustomerRow, 'clv' | 'clv_explanation'>): HTML
   const why = clvExplanationText(row.clv_explanation);
   if (why === null || !row.clv_explanation) return amount;
   return h('span', { class: 'clv-explained', title: why, 'data-clv-explanation': row.clv_explanation.key }, amount,
-    h('span', { class: 'clv-explained-mark', 'aria-hidden': 'true' }, ' ⓘ'),
+    h('sup', { class: 'clv-explained-mark', 'aria-hidden': 'true' }, '?'),
     // The tooltip is for a mouse; a screen reader reads the sentence itself.
     h('span', { class: 'visually-hidden' }, ` ${why}`));
 }
