@@ -6,7 +6,7 @@ import { customerProfile, type CustomerProfile, type ProfileReader } from '../pr
 import { customerPath } from '../segments/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
 import { pAliveCurve } from './p-alive-curve.js';
-import { customerOutlook, OUTLOOK_COLUMNS, purchaseHistory } from './customer-outlook.js';
+import { customerOutlook, OUTLOOK_COLUMNS, purchaseHistory } from '../value/customer-outlook.js';
 import { P_ALIVE_NO_REPEAT_UNDER_BGNBD } from '../value/clv-model-choice.js';
 import type { customer360Schema } from './schemas.js';
 import { textOrNull } from './text.js';

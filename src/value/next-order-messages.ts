@@ -88,7 +88,11 @@ export function renderNextOrderMessage(lang: ValueLanguage, key: NextOrderMessag
     if (name === 'segment') return RFM_SEGMENT_NAMES[lang][String(value)] ?? String(value);
     if (name === 'model') return MODEL_NAMES[String(value)] ?? String(value);
     if (typeof value !== 'number') return value;
-    if (SHARE_PARAMS.has(name)) return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: value < 0.1 ? 1 : 0 }).format(value);
+    if (SHARE_PARAMS.has(name)) {
+      const percent = (share: number): string => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: share < 0.1 ? 1 : 0 }).format(share);
+      // A probability of a few in a million is not "0%": it is below the last digit shown.
+      return value > 0 && value < 0.0005 ? `< ${percent(0.001)}` : percent(value);
+    }
     if (MONEY_PARAMS.has(name)) return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(value);
     return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
   });

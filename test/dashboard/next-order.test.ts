@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
+import { customerCard } from '../../src/profiles/index.js';
 import { sql, type Row } from '../../src/store/index.js';
 import { dashboardFixture, type DashboardFixture } from './helpers.js';
 
@@ -85,8 +86,8 @@ describe('customer 360: expected next order, churn risk and why a CLV contradict
       const pAlive = Number(row?.p_alive);
       expect(pAlive).toBeLessThan(0.4);
       const days = Math.round((f.asOf.getTime() - (row?.last_purchase as Date).getTime()) / DAY);
-      const pct = (lang: string): string =>
-        new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: pAlive < 0.1 ? 1 : 0 }).format(pAlive);
+      const format = (lang: string, share: number): string => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: share < 0.1 ? 1 : 0 }).format(share);
+      const pct = (lang: string): string => (pAlive > 0 && pAlive < 0.0005 ? `< ${format(lang, 0.001)}` : format(lang, pAlive));
       expect(v.clvExplanation?.key).toBe('value.clv_gap.inactive');
       expect(v.clvExplanation?.text.en).toBe(
         `CLV counts expected future purchases only: P(alive) ${pct('en-GB')} after ${new Intl.NumberFormat('en-GB').format(days)} days without an order; the RFM segment “${en}” describes his past.`,
@@ -99,6 +100,10 @@ describe('customer 360: expected next order, churn risk and why a CLV contradict
       const listed = list.rows.find((r) => r.id === row?.person_id);
       expect(listed?.clv_explanation).toEqual(v.clvExplanation);
     }
+    // The customer card (`fidelis customer`) says the same as the 360.
+    const card = await customerCard(f.engine, String(cantLose?.person_id), f.config);
+    const v = await value(String(cantLose?.person_id));
+    expect(card.outlook).toMatchObject({ nextOrder: v.nextOrder, churnRisk: v.churnRisk, clvExplanation: v.clvExplanation });
     // A champion whose CLV is a fair share of his revenue needs no explanation.
     const [healthy] = await persons("c.rfm_segment = 'champions' AND c.clv >= 0.3 * c.revenue");
     expect((await value(String(healthy?.person_id))).clvExplanation).toBeNull();

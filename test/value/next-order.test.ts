@@ -13,7 +13,11 @@ const facts = (over: Partial<ClvFacts>): ClvFacts => ({
 
 describe('why a CLV contradicts the RFM segment', () => {
   it('blames inactivity first when P(alive) is under the medium churn threshold', () => {
-    expect(explainClv(facts({ pAlive: 0.03, grossMargin: 10 }), value)?.params).toEqual({ pAlive: 0.03, days: 60, segment: 'loyal' });
+    const m = explainClv(facts({ pAlive: 0.03, grossMargin: 10 }), value);
+    expect(m?.params).toEqual({ pAlive: 0.03, days: 60, segment: 'loyal' });
+    expect(m?.text.en).toBe('CLV counts expected future purchases only: P(alive) 3% after 60 days without an order; the RFM segment “Loyal” describes his past.');
+    // A probability of a few in a million is said to be under the last digit, not 0%.
+    expect(explainClv(facts({ pAlive: 2e-6 }), value)?.text.en).toContain('P(alive) < 0.1% after 60 days');
   });
 
   it('blames the margin when the CLV is on margin and his purchases left little of it', () => {
