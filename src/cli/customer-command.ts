@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { LANGUAGES, type Language } from '../activation/index.js';
 import { customerCard, type CustomerCard } from '../profiles/index.js';
 import { formatMoney } from '../segments/index.js';
+import { renderNextOrderMessage } from '../value/next-order-messages.js';
 import { formatDate, formatNumber, table } from './format.js';
 import { configOption, dbOption, jsonOption, printJson, withStore } from './options.js';
 
@@ -46,7 +47,7 @@ function pAliveText(value: Record<string, unknown>, lang: Language): string {
 function printOutlook(card: CustomerCard, lang: Language): void {
   const o = card.outlook;
   const label = (field: string): string => o.definitions.find((d) => d.field === field)?.label[lang] ?? field;
-  const next = o.nextOrder.date ?? o.nextOrder.text?.[lang] ?? '-';
+  const next = o.nextOrder.date !== null ? `${o.nextOrder.date} (${renderNextOrderMessage(lang, 'value.next_order.if_alive', {})})` : (o.nextOrder.text?.[lang] ?? '-');
   console.log(`  ${label('churn_risk')}: ${o.churnRisk.text[lang]}; ${label('next_order')}: ${next}`);
   if (o.clvExplanation) console.log(`  ${o.clvExplanation.text[lang]}`);
 }

@@ -12,6 +12,7 @@ export const NEXT_ORDER_MESSAGES = {
       'The date by which, if he is still a customer today, the {model} model expects him to have made one more purchase (his expected purchases, given alive, reach 1; he may still drop out meanwhile, as the model allows). None when that would take more than {years} years.',
     'value.next_order.not_expected': 'not within {years} years',
     'value.next_order.not_estimable': 'not estimable',
+    'value.next_order.if_alive': 'if he is still a customer',
     'value.churn_risk': 'Churn risk',
     'value.def.churn_risk':
       'From P(alive), the probability that he is still a customer: low from {low}, medium from {medium}, high from {high}, lost below {high}. Not estimable where P(alive) is not.',
@@ -35,6 +36,7 @@ export const NEXT_ORDER_MESSAGES = {
       'La date à laquelle, s’il est encore client aujourd’hui, le modèle {model} s’attend à ce qu’il ait fait un achat de plus (ses achats espérés, s’il est actif, atteignent 1 ; il peut encore partir d’ici là, comme le modèle le prévoit). Aucune quand il faudrait plus de {years} ans.',
     'value.next_order.not_expected': 'pas d’ici {years} ans',
     'value.next_order.not_estimable': 'non estimable',
+    'value.next_order.if_alive': 's’il est encore client',
     'value.churn_risk': 'Risque de départ',
     'value.def.churn_risk':
       'D’après P(actif), la probabilité qu’il soit encore client : faible à partir de {low}, moyen à partir de {medium}, élevé à partir de {high}, perdu en dessous de {high}. Non estimable quand P(actif) ne l’est pas.',

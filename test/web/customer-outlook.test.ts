@@ -168,6 +168,11 @@ describe.skipIf(!HAVE_CHROMIUM)('customer 360 outlook and CLV explanations in Ch
       await go(page, hash, main);
       await photograph(page, name);
     }
+    // The segment's members: "Can't lose" customers valued at about nothing carry the reason on their CLV.
+    await go(page, '#/segments?dimension=rfm_segment&value=cant_lose', 'segments');
+    const marked = page.locator('[data-table="customers"] .clv-explained');
+    expect(await marked.count()).toBeGreaterThan(0);
+    expect(await marked.first().getAttribute('title')).toMatch(/^CLV counts expected future purchases only: P\(alive\) .* the RFM segment “Can't lose” describes his past\.$/);
     // The overview's lower half: the migration and the value charts.
     await go(page, '#/overview', 'overview');
     await photograph(page, 'overview-migration', '[data-chart="sankey"]');
