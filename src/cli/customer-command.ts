@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { LANGUAGES, type Language } from '../activation/index.js';
 import { customerCard, localiseCard, type CustomerCard } from '../profiles/index.js';
 import { formatMoney } from '../segments/index.js';
+import { renderNextOrderMessage } from '../value/next-order-messages.js';
 import { formatDate, formatNumber, table } from './format.js';
 import { configOption, dbOption, jsonOption, printJson, withStore } from './options.js';
 
@@ -42,6 +43,15 @@ function pAliveText(value: Record<string, unknown>, lang: Language): string {
   return `${Math.round(100 * p)}%`;
 }
 
+/** His churn risk and expected next order, and why his CLV contradicts his RFM segment when it does. */
+function printOutlook(card: CustomerCard, lang: Language): void {
+  const o = card.outlook;
+  const label = (field: string): string => o.definitions.find((d) => d.field === field)?.label[lang] ?? field;
+  const next = o.nextOrder.date !== null ? `${o.nextOrder.date} (${renderNextOrderMessage(lang, 'value.next_order.if_alive', {})})` : (o.nextOrder.text?.[lang] ?? '-');
+  console.log(`  ${label('churn_risk')}: ${o.churnRisk.text[lang]}; ${label('next_order')}: ${next}`);
+  if (o.clvExplanation) console.log(`  ${o.clvExplanation.text[lang]}`);
+}
+
 function printCard(card: CustomerCard, currency: string, lang: Language): void {
   const c = card.value ?? {};
   const p = (field: string): string => text(card.profile[field]?.value);
@@ -55,6 +65,7 @@ function printCard(card: CustomerCard, currency: string, lang: Language): void {
   console.log(`  ${text(c.orders)} orders, revenue ${formatMoney(num(c.revenue), currency)}, gross margin ${formatMoney(num(c.gross_margin), currency)}, net contribution ${formatMoney(num(c.net_contribution), currency)}`);
   console.log(`  first purchase ${text(c.first_purchase)}, last ${text(c.last_purchase)}; predicted CLV ${formatMoney(num(c.clv), currency)}, P(alive) ${pAliveText(c, lang)}`);
   printValueFigures(card, currency, lang);
+  printOutlook(card, lang);
   console.log('\nClasses');
   for (const reason of card.classes) {
     console.log(`  ${reason.dimension}: ${reason.value}`);

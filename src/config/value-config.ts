@@ -73,6 +73,32 @@ export const valueConfigSchema = z
           .default(DEFAULT_RFM_SEGMENTS.map((s) => ({ name: s.name, r: [...s.r], f: [...s.f] }))),
       })
       .prefault({}),
+    /**
+     * The churn-risk label of a customer, from his P(alive): `low` at or above `lowFrom`, `medium`
+     * from `mediumFrom`, `high` from `highFrom`, `lost` below it (docs/value.md, "Next order and churn risk").
+     */
+    churnRisk: z
+      .object({
+        lowFrom: z.number().gt(0).lt(1).default(0.7),
+        mediumFrom: z.number().gt(0).lt(1).default(0.4),
+        highFrom: z.number().gt(0).lt(1).default(0.1),
+      })
+      .refine((c) => c.lowFrom > c.mediumFrom && c.mediumFrom > c.highFrom, {
+        message: 'value.churnRisk needs lowFrom > mediumFrom > highFrom (P(alive) thresholds, highest first)',
+      })
+      .prefault({}),
+    /** The expected next order date is given when it falls within this many weeks of the as-of date (156: three years). */
+    nextOrder: z.object({ maxWeeks: z.number().int().min(1).max(1040).default(156) }).prefault({}),
+    /**
+     * When a customer's CLV contradicts his RFM segment, the pages say why: a customer of one of
+     * `segments` (a valuable past) whose CLV is below `belowRevenueShare` of his revenue to date.
+     */
+    clvExplanation: z
+      .object({
+        segments: z.array(z.string().min(1)).default(['champions', 'loyal', 'cant_lose', 'at_risk']),
+        belowRevenueShare: z.number().gt(0).lt(1).default(0.1),
+      })
+      .prefault({}),
   })
   .prefault({});
 

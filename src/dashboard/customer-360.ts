@@ -7,6 +7,7 @@ import { customerProfile, localiseExplained, localiseProfile, type CustomerProfi
 import { customerPath } from '../segments/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
 import { pAliveCurve } from './p-alive-curve.js';
+import { customerOutlook, OUTLOOK_COLUMNS, purchaseHistory } from '../value/customer-outlook.js';
 import { P_ALIVE_NO_REPEAT_UNDER_BGNBD } from '../value/clv-model-choice.js';
 import type { customer360Schema } from './schemas.js';
 import { textOrNull } from './text.js';
@@ -125,17 +126,20 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
   );
   const pendingOrders = personOrders(engine, records);
   const pendingRun = lastRunDate(engine);
-  const [profile, orders, history, [value], fit, card, systems, contactStats] = await Promise.all([
+  const [profile, orders, history, [value], fit, card, systems, contactStats, purchases] = await Promise.all([
     pendingProfile,
     pendingOrders,
     timeline(engine, records, pendingProfile.then((p) => p.lastEvents), pendingOrders),
-    engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, p_alive_reason, expected_transactions, ${VALUE_360_COLUMNS}
+    engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, p_alive_reason, expected_transactions, ${VALUE_360_COLUMNS}, ${OUTLOOK_COLUMNS}
       FROM customer_classes WHERE person_id = ${personId}`),
     fittedModel(engine, pendingRun),
     cardParts(engine, personId),
     recordSystems(engine, records),
     engagement(engine, records, pendingRun),
+    purchaseHistory(engine, personId),
   ]);
+  const outlook = customerOutlook(config, purchases, value, fit);
+  const lifetime = lifetimeValue(value, profile);
   return {
     profile: plain(profile) as unknown as Record<string, unknown>,
     recordSystems: systems,
@@ -152,8 +156,12 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
       pAlive: numberOrNull(value?.p_alive),
       pAliveReason: value?.p_alive_reason === P_ALIVE_NO_REPEAT_UNDER_BGNBD ? P_ALIVE_NO_REPEAT_UNDER_BGNBD : null,
       expectedTransactions: numberOrNull(value?.expected_transactions),
-      ...lifetimeValue(value, profile),
+      ...lifetime,
+      definitions: [...lifetime.definitions, ...outlook.definitions],
       pAliveCurve: fit ? pAliveCurve(fit.model, fit.params, orders.map((o) => o.ordered_at), fit.asOf) : [],
+      nextOrder: outlook.nextOrder,
+      churnRisk: outlook.churnRisk,
+      clvExplanation: outlook.clvExplanation,
     },
     ...card,
   };

@@ -6,6 +6,7 @@ import { movedPersons, type SnapshotDimension } from '../segments/index.js';
 import { sql, type Engine, type Row, type Sql } from '../store/index.js';
 import { P_ALIVE_NO_REPEAT_UNDER_BGNBD } from '../value/clv-model-choice.js';
 import { DASHBOARD_DIMENSIONS, type DashboardDimension } from './dimensions.js';
+import { withClvExplanations } from './clv-explanations.js';
 import { foldName } from './fold.js';
 import { snapshotPair } from './migration.js';
 import { text as str, textOrNull as text } from './text.js';
@@ -164,8 +165,8 @@ export interface ListOrder {
 export async function customerPage(engine: Engine, config: Config, query: CustomersQuery): Promise<CustomerPage> {
   const conditions = await listConditions(engine, config, query);
   const offset = (query.page - 1) * query.pageSize;
-  const answer = (total: number, rows: Row[]): CustomerPage => ({
-    total, page: query.page, pageSize: query.pageSize, sort: query.sort, order: query.order, rows: rows.map(toCustomerRow),
+  const answer = async (total: number, rows: Row[]): Promise<CustomerPage> => ({
+    total, page: query.page, pageSize: query.pageSize, sort: query.sort, order: query.order, rows: await withClvExplanations(engine, config, rows.map(toCustomerRow)),
   });
   const order = orderBy(engine, query.sort, query.order);
   if (conditions.length === 0 && engine.dialect.supportsWindowFunctions) {

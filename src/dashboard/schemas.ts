@@ -76,6 +76,10 @@ export const customersQuery = z.object({
 });
 export type CustomersQuery = z.infer<typeof customersQuery>;
 
+const bilingual = z.object({ en: z.string(), fr: z.string() });
+/** A sentence: its message key, its raw parameters and its text in both languages. */
+const valueMessage = z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])), text: bilingual });
+
 export const customerRowSchema = z
   .object({
     id: z.string(),
@@ -108,6 +112,10 @@ export const customerRowSchema = z
       .enum(['bgnbd_no_repeat_purchase'])
       .nullable()
       .openapi({ description: 'Why p_alive is null although he bought (as the 360\'s pAliveReason): not estimable under the model.' }),
+    clv_explanation: valueMessage
+      .nullable()
+      .optional()
+      .openapi({ description: 'Why his CLV is low although his RFM segment describes a valuable past (value.clvExplanation); null when nothing contradicts.' }),
   })
   .openapi('DashboardCustomerRow');
 
@@ -259,6 +267,22 @@ export const customer360Schema = z
         .array(z.object({ field: z.string(), label: z.object({ en: z.string(), fr: z.string() }), definition: z.object({ en: z.string(), fr: z.string() }) }))
         .openapi({ description: 'Label and definition of each value figure (horizon, basis, discounting), EN and FR.' }),
       pAliveCurve: z.array(z.object({ date: z.string(), pAlive: z.number() })),
+      nextOrder: z
+        .object({
+          date: z.string().nullable().openapi({ description: 'Day by which his expected purchases, if he is still a customer, reach 1 under the fitted model (definitions: next_order).' }),
+          weeks: z.number().nullable().openapi({ description: 'The same, in weeks after the last run\'s date.' }),
+          reason: z.enum(['bgnbd_no_repeat_purchase', 'not_expected', 'no_model']).nullable().openapi({ description: 'Why date is null: not estimable as P(alive) (BG/NBD, no repeat purchase), not within value.nextOrder.maxWeeks, or no fitted model.' }),
+          text: bilingual.nullable().openapi({ description: 'What the page shows instead of a date.' }),
+        })
+        .optional(),
+      churnRisk: z
+        .object({ label: z.enum(['low', 'medium', 'high', 'lost', 'not_estimable']), text: bilingual })
+        .optional()
+        .openapi({ description: 'His P(alive) against value.churnRisk thresholds (definitions: churn_risk).' }),
+      clvExplanation: valueMessage
+        .nullable()
+        .optional()
+        .openapi({ description: 'Why his CLV is low although his RFM segment describes a valuable past (value.clvExplanation); null when nothing contradicts.' }),
     }),
     affinities: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'His category affinities; `explanation` in the language asked for, `explanationMessage` as a message key with both texts.' }),
     gaps: z.array(z.record(z.string(), z.unknown())),

@@ -5,6 +5,7 @@ import { customerPath, requireClasses, type SnapshotRow } from '../segments/inde
 import { sql, type Engine, type Row } from '../store/index.js';
 import type { Language } from '../messages/index.js';
 import { localiseExplained, localiseProfile } from './localise.js';
+import { readCustomerOutlook, type CustomerOutlook } from '../value/customer-outlook.js';
 import { customerProfile, type CustomerProfile } from './profile.js';
 
 /** The profile API's view of a person, plus what the full card adds: affinities, gaps and his path over snapshots. */
@@ -12,6 +13,8 @@ export interface CustomerCard extends CustomerProfile {
   readonly affinities: readonly (CategoryAffinityRow & { readonly explanation: string; readonly explanationMessage: LocalisedMessage })[];
   readonly gaps: readonly Row[];
   readonly path: readonly SnapshotRow[];
+  /** His expected next order, churn risk and why his CLV contradicts his RFM segment, if it does. */
+  readonly outlook: CustomerOutlook;
 }
 
 /** Everything known about one person, by his person id (current or older) or any of his customer record ids. */
@@ -27,6 +30,7 @@ export async function customerCard(engine: Engine, id: string, config: Config): 
     }),
     gaps: await engine.query<Row>(sql`SELECT * FROM customer_category_gaps WHERE person_id = ${profile.id} ORDER BY gap_rank`),
     path: await customerPath(engine, profile.id),
+    outlook: await readCustomerOutlook(engine, config, profile.id, profile.value),
   };
 }
 

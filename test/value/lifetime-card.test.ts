@@ -33,9 +33,13 @@ describe('lifetime value on the customer card', () => {
     expect(en.stdout).toContain(`  Predicted net value: ${money(json.value.predicted_value)}`);
     expect(en.stdout).toMatch(/\n {2}Referral value: .*\n {2}Customers referred: .*\n {2}Latest NPS \(0-10\): .*\n {2}Latest CSAT: .*\n {2}Complaints: \d+/);
     expect(json.value.clv ?? 0).toBeGreaterThan(json.value.clv_12m ?? Infinity);
+    // His outlook: churn risk and expected next order, as the 360 gives them (test/dashboard/next-order.test.ts).
+    const outlook = (JSON.parse((await runCli(['customer', id, '--db', db, '--json'])).stdout) as { outlook: { churnRisk: { text: { en: string } }; nextOrder: { date: string | null; text: { en: string } | null } } }).outlook;
+    expect(en.stdout).toContain(`  Churn risk: ${outlook.churnRisk.text.en}; Expected next order: ${outlook.nextOrder.date === null ? (outlook.nextOrder.text?.en ?? '-') : `${outlook.nextOrder.date} (if he is still a customer)`}`);
     const fr = await runCli(['customer', id, '--db', db, '--lang', 'fr']);
     expect(fr.stdout).toMatch(/ {2}Valeur vie \(marge, actualisée 10\s%\/an\): /);
     expect(fr.stdout).toMatch(/ {2}Valeur à 12 mois \(marge, actualisée 10\s%\/an\): /);
     expect(fr.stdout).toContain('  Valeur de recommandation: ');
+    expect(fr.stdout).toMatch(/ {2}Risque de départ: (Faible|Moyen|Élevé|Perdu|Non estimable); Prochaine commande attendue: /);
   });
 });

@@ -312,6 +312,11 @@ export const EN = {
   notComputed: 'not computed',
   sortByColumn: 'Sort by {column}',
   exportList: 'Export this list',
+  // customer 360: expected next order and churn risk (src/value/next-order-messages.ts has the API's sentences)
+  nextOrder: 'Expected next order',
+  nextOrderIfAlive: 'if he is still a customer',
+  churnRisk: 'Churn risk',
+  churnRiskFromPAlive: 'from P(alive) {pAlive}',
 };
 
 export type MessageKey = keyof typeof EN;
@@ -622,6 +627,11 @@ export const FR: Record<MessageKey, string> = {
   notComputed: 'non calculée',
   sortByColumn: 'Trier par {column}',
   exportList: 'Exporter cette liste',
+  // fiche client : prochaine commande attendue et risque de départ (src/value/next-order-messages.ts a les phrases de l'API)
+  nextOrder: 'Prochaine commande attendue',
+  nextOrderIfAlive: "s'il est encore client",
+  churnRisk: 'Risque de départ',
+  churnRiskFromPAlive: 'selon P(actif) {pAlive}',
 };
 
 /** Names of classes and dimensions, where the code is not already what a marketer reads. */

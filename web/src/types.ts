@@ -55,6 +55,15 @@ export interface CustomerRow {
   complaints?: number;
   /** Why p_alive is null although he bought: the model cannot estimate it (as the 360's pAliveReason). */
   p_alive_reason?: string | null;
+  /** Why his CLV is low although his RFM segment describes a valuable past; null when nothing contradicts. */
+  clv_explanation?: ValueMessage | null;
+}
+
+/** A sentence from the API: key, raw parameters and its text in both languages. */
+export interface ValueMessage {
+  key: string;
+  params: Record<string, string | number>;
+  text: { en: string; fr: string };
 }
 
 export interface CustomerPage {
@@ -140,6 +149,9 @@ export interface Customer360 {
     satisfaction?: { nps: number | null; csat: number | null; complaints: number | null };
     definitions?: ValueDefinition[];
     pAliveCurve: { date: string; pAlive: number }[];
+    nextOrder?: { date: string | null; weeks: number | null; reason: 'bgnbd_no_repeat_purchase' | 'not_expected' | 'no_model' | null; text: { en: string; fr: string } | null };
+    churnRisk?: { label: 'low' | 'medium' | 'high' | 'lost' | 'not_estimable'; text: { en: string; fr: string } };
+    clvExplanation?: ValueMessage | null;
   };
   affinities: Record<string, unknown>[];
   gaps: Record<string, unknown>[];

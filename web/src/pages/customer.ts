@@ -5,6 +5,7 @@ import { card, h, mount, table, type Child } from '../dom';
 import { className, currentLang, fmt, t } from '../i18n';
 import type { MessageKey } from '../messages';
 import { classDefinition } from '../class-definitions';
+import { clvExplanationText } from '../clv-explanation';
 import { fieldName, identifierName, systemName } from '../profile-labels';
 import { engagementCard, pathCard, timelineView } from './customer-extras';
 import { href } from '../router';
@@ -66,12 +67,40 @@ function valueCard(c: Customer360): HTMLElement {
       stat(t('netContribution'), fmt.money(num(v.net_contribution))),
       ...lifetimeStats(c),
       pAliveStat(c.value.pAlive, c.value.pAliveReason),
+      ...outlookStats(c),
       stat(t('expectedTransactions'), fmt.number(c.value.expectedTransactions, 1)),
       stat(t('orders'), fmt.number(num(v.orders))),
     ),
-    definitionList(c.value.definitions ?? [], ['clv', 'clv_12m', 'predicted_value', 'referral_value']),
+    clvExplanation(c),
+    definitionList(c.value.definitions ?? [], ['clv', 'clv_12m', 'predicted_value', 'referral_value', 'next_order', 'churn_risk']),
     c.value.pAliveCurve.length > 1 ? h('div', null, h('h3', null, t('pAliveCurve')), chart('p-alive', pAliveChart(c.value.pAliveCurve), 220)) : null,
   );
+}
+
+/** His expected next order date (or why there is none) and his churn-risk label, titled with their definitions. */
+function outlookStats(c: Customer360): HTMLElement[] {
+  const defs = c.value.definitions ?? [];
+  const lang = currentLang();
+  const next = c.value.nextOrder;
+  const risk = c.value.churnRisk;
+  const stats: HTMLElement[] = [];
+  if (risk) {
+    const { label, definition } = labelOf(defs, 'churn_risk', t('churnRisk'));
+    const note = c.value.pAlive === null ? undefined : t('churnRiskFromPAlive', { pAlive: fmt.percent(c.value.pAlive) });
+    stats.push(stat(label, risk.text[lang], note, { 'data-field': 'churn-risk', 'data-churn-risk': risk.label, title: definition }));
+  }
+  if (next) {
+    const { label, definition } = labelOf(defs, 'next_order', t('nextOrder'));
+    const shown = next.date !== null ? fmt.date(next.date) : (next.text?.[lang] ?? '–');
+    stats.push(stat(label, shown, next.date !== null ? t('nextOrderIfAlive') : undefined, { 'data-field': 'next-order', 'data-next-order': next.date ?? next.reason ?? '', title: definition }));
+  }
+  return stats;
+}
+
+/** Why his CLV is low although his RFM segment describes a valuable past, beside the CLV. */
+function clvExplanation(c: Customer360): HTMLElement | null {
+  const why = clvExplanationText(c.value.clvExplanation);
+  return why === null ? null : h('p', { class: 'clv-explanation', 'data-field': 'clv-explanation', 'data-key': c.value.clvExplanation?.key ?? '' }, why);
 }
 
 /** A figure's label in the page's language, from the API's definitions (horizon, basis, discounting); the fallback only before a run. */

@@ -1,3 +1,4 @@
+import { clvCell } from '../clv-explanation';
 import { a11yText } from '../a11y';
 import { maskedNotice } from '../access';
 import { api, can, query } from '../api';
@@ -74,7 +75,7 @@ const COLUMNS: readonly { label: () => string; sort: string | null; cell: (row: 
   { label: () => className('grid'), sort: null, cell: (row) => className(row.grid) },
   { label: () => t('orders'), sort: 'orders', cell: (row) => fmt.number(row.orders) },
   { label: () => t('revenue'), sort: 'revenue', cell: (row) => fmt.money(row.revenue) },
-  { label: () => t('clv'), sort: 'clv', cell: (row) => fmt.money(row.clv) },
+  { label: () => t('clv'), sort: 'clv', cell: clvCell },
   { label: () => t('clv12m'), sort: 'clv_12m', cell: (row) => fmt.money(row.clv_12m ?? null) },
   { label: () => t('referralValue'), sort: null, cell: (row) => fmt.money(row.referral_value ?? null) },
   { label: () => t('nps'), sort: null, cell: (row) => fmt.number(row.latest_nps ?? null) },

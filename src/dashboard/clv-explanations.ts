@@ -1,0 +1,34 @@
+/**
+ * The customer list's rows with the reason of a CLV that contradicts the RFM segment, from the
+ * row's own columns (src/value/next-order.ts `explainClv`, as the 360 explains it): a member
+ * table shows it as the CLV's tooltip.
+ */
+import type { Config } from '../config/index.js';
+import { sql, type Engine } from '../store/index.js';
+import { explainClv } from '../value/next-order.js';
+import type { CustomerRow } from './customers.js';
+
+export async function withClvExplanations(engine: Engine, config: Config, rows: CustomerRow[]): Promise<CustomerRow[]> {
+  if (rows.length === 0) return rows;
+  const [run] = await engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`);
+  const asOf = run?.as_of instanceof Date ? run.as_of : null;
+  if (asOf === null) return rows;
+  return rows.map((row) => ({
+    ...row,
+    clv_explanation: explainClv(
+      {
+        rfmSegment: row.rfm_segment,
+        clv: row.clv,
+        clvBasis: row.clv_basis ?? null,
+        revenue: row.revenue,
+        grossMargin: row.gross_margin,
+        pAlive: row.p_alive,
+        orders: row.orders,
+        lastPurchase: row.last_purchase ? new Date(row.last_purchase) : null,
+        asOf,
+      },
+      config.value,
+      config.currency,
+    ),
+  }));
+}
