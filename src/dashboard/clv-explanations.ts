@@ -6,9 +6,20 @@
 import type { Config } from '../config/index.js';
 import { sql, type Engine } from '../store/index.js';
 import { explainClv } from '../value/next-order.js';
-import type { CustomerRow } from './customers.js';
 
-export async function withClvExplanations(engine: Engine, config: Config, rows: CustomerRow[]): Promise<CustomerRow[]> {
+/** The columns of a list row the explanation reads (customers.ts's CustomerRow has them; named here so the list can import this file). */
+interface ExplainedRow {
+  readonly rfm_segment: string | null;
+  readonly clv: number | null;
+  readonly clv_basis?: string | null | undefined;
+  readonly revenue: number;
+  readonly gross_margin: number;
+  readonly p_alive: number | null;
+  readonly orders: number;
+  readonly last_purchase: string | null;
+}
+
+export async function withClvExplanations<R extends ExplainedRow>(engine: Engine, config: Config, rows: R[]): Promise<R[]> {
   if (rows.length === 0) return rows;
   const [run] = await engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`);
   const asOf = run?.as_of instanceof Date ? run.as_of : null;
