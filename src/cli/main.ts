@@ -1,6 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { audiencesCommand } from './audiences-command.js';
-import { ERROR_CODES, FidelisError } from '../errors.js';
 import { clvCommand } from './clv-command.js';
 import { customerCommand } from './customer-command.js';
 import { demoCommand } from './demo-command.js';
@@ -19,6 +18,7 @@ import { statusCommand } from './status-command.js';
 import { usersCommand } from './users-command.js';
 import { planCommand } from './plan-command.js';
 import { campaignsCommand } from './campaigns-command.js';
+import { reportError } from './report-error.js';
 
 export function buildProgram(): Command {
   const program = new Command('fidelis')
@@ -44,17 +44,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   }
-}
-
-function reportError(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // Commander already printed its message (or the help, which is a success).
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
-  }
-  if (error instanceof FidelisError) {
-    process.stderr.write(`fidelis: ${error.message}\n`);
-    return ERROR_CODES[error.code]?.exit ?? 1;
-  }
-  process.stderr.write(`fidelis: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return 1;
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import { valueDefinitions } from '../value/value-definitions.js';
+import { fittedClvModel, valueDefinitions } from '../value/value-definitions.js';
 import type { z } from '@hono/zod-openapi';
 import { paretoRows } from '../segments/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
@@ -27,13 +27,13 @@ function allBins(rows: readonly Row[]): Overview['clvHistogram'] {
  * What the headline CLV figure is (lifetime or horizon, basis, discounting, model), in both
  * languages, as the segment and customer pages define it: the same quantity, the same name.
  */
-function clvDefinition(config: Config): Overview['clvDefinition'] {
-  const d = valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue }).find((v) => v.field === 'clv');
+function clvDefinition(config: Config, model: string | null): Overview['clvDefinition'] {
+  const d = valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue, model }).find((v) => v.field === 'clv');
   return d ? { label: d.label, definition: d.definition } : null;
 }
 
 export async function overview(engine: Engine, config?: Config): Promise<Overview> {
-  const [[head], trends, pareto, tiers, quadrants, points, [thresholds], rfm, histogram, digital, snapshots] = await Promise.all([
+  const [[head], trends, pareto, tiers, quadrants, points, [thresholds], rfm, histogram, digital, snapshots, clvModel] = await Promise.all([
     engine.query(sql`SELECT * FROM dashboard_overview`),
     engine.query(sql`SELECT * FROM dashboard_trends ORDER BY period`),
     paretoRows(engine),
@@ -48,6 +48,7 @@ export async function overview(engine: Engine, config?: Config): Promise<Overvie
     engine.query(sql`SELECT * FROM dashboard_clv_histogram ORDER BY bin`),
     engine.query(sql`SELECT digital_type, sum(customers) AS customers, sum(revenue) AS revenue FROM dashboard_cube GROUP BY digital_type ORDER BY digital_type`),
     engine.query(sql`SELECT * FROM dashboard_snapshots ORDER BY as_of`),
+    fittedClvModel(engine),
   ]);
   const h: Row = head ?? {};
   const byShare = new Map<number, Record<string, number>>();
@@ -64,7 +65,7 @@ export async function overview(engine: Engine, config?: Config): Promise<Overvie
       netContribution: num(h.net_contribution),
       predictedValue: num(h.predicted_value),
     },
-    clvDefinition: config ? clvDefinition(config) : null,
+    clvDefinition: config ? clvDefinition(config, clvModel) : null,
     trends: trends.map((t) => ({
       month: month(t.period),
       activeCustomers: num(t.active_customers),

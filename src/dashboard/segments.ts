@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { Config } from '../config/index.js';
 import { NotFoundError } from '../errors.js';
-import { valueDefinitions } from '../value/value-definitions.js';
+import { fittedClvModel, valueDefinitions } from '../value/value-definitions.js';
 import { sql, type Engine } from '../store/index.js';
 import { DASHBOARD_DIMENSIONS, DIMENSION_LABELS, type DashboardDimension } from './dimensions.js';
 import { segmentComparison, segmentSizes } from './segment-page.js';
@@ -36,7 +36,7 @@ export async function segments(engine: Engine): Promise<Segments> {
 /** A segment's size, value and behaviour (how it buys: channels and ranges), from the class cube. */
 export async function segmentDetail(engine: Engine, dimension: DashboardDimension, value: string, config?: Config): Promise<Segment> {
   const inSegment = sql`${sql.id(dimension)} = ${value}`;
-  const [[s], [all], channels, categories, sizes, comparison] = await Promise.all([
+  const [[s], [all], channels, categories, sizes, comparison, clvModel] = await Promise.all([
     engine.query(sql`SELECT sum(customers) AS customers, sum(active_customers) AS active_customers, sum(orders) AS orders, sum(revenue) AS revenue,
       sum(gross_margin) AS margin, sum(net_contribution) AS net_contribution, sum(predicted_value) AS predicted_value, sum(clv) AS clv,
       sum(with_clv) AS with_clv, sum(p_alive) AS p_alive, sum(with_p_alive) AS with_p_alive, sum(recency_days) AS recency_days,
@@ -50,6 +50,7 @@ export async function segmentDetail(engine: Engine, dimension: DashboardDimensio
       GROUP BY category ORDER BY revenue DESC, category`),
     segmentSizes(engine, dimension, value),
     segmentComparison(engine, dimension, value),
+    config ? fittedClvModel(engine) : Promise.resolve(null),
   ]);
   const customers = num(s?.customers);
   if (customers === 0) throw new NotFoundError(`No customer in ${dimension} ${value}; GET /api/segments lists the values.`);
@@ -71,7 +72,7 @@ export async function segmentDetail(engine: Engine, dimension: DashboardDimensio
     avgCsat: ratio(s?.csat, s?.with_csat),
     complaintsPerCustomer: num(s?.complaints) / customers,
     valueDefinitions: config
-      ? valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue }).map((d) => ({ field: d.field, label: d.label, definition: d.definition }))
+      ? valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue, model: clvModel }).map((d) => ({ field: d.field, label: d.label, definition: d.definition }))
       : [],
     avgOrders: num(s?.orders) / customers,
     avgBasket: ratio(s?.revenue, s?.orders),

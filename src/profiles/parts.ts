@@ -32,6 +32,8 @@ export interface ProfileParts {
   /** His customer_channels rows (src/activation/channels); empty before the first run. */
   readonly channels: readonly Json[];
   readonly events: readonly { readonly message_id: string; readonly type: string; readonly event: string | null; readonly timestamp: string; readonly properties: string | null }[];
+  /** The transaction model the last run fitted (clv_model.model), which the value definitions name; absent in older documents. */
+  readonly clvModel?: string | null;
 }
 
 export interface CustomerProfile {
@@ -130,7 +132,7 @@ export function assembleProfile(parts: ProfileParts, requestedId: string, config
     consents,
     currentConsents: currentConsentList(parts.currentConsents),
     value,
-    valueDefinitions: valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue }),
+    valueDefinitions: valueDefinitions(config.value, { countReferralValue: config.segments.tiers.countReferralValue, model: parts.clvModel ?? null }),
     classes,
     nextBestOffers: offers.map((o) => {
       const why = localised(nextOfferMessage(o), { currency: config.currency });

@@ -3,12 +3,13 @@ import { liveCurrentConsents, recordsOfPerson } from '../consent/index.js';
 import { IdentifierNormaliser, resolvePersonId } from '../identity/index.js';
 import { sql, type Engine, type Row, type Sql } from '../store/index.js';
 import { NotFoundError, UsageError } from '../errors.js';
+import { fittedClvModel } from '../value/value-definitions.js';
 import { assembleProfile, jsonRow, jsonValue, LOOKUP_TYPES, type CustomerProfile, type LookupType, type ProfileParts } from './parts.js';
 
 /** How many of his last events a profile shows. */
 export const LAST_EVENTS = 20;
 
-const OPTIONAL_TABLES = ['customer_classes', 'customer_digital', 'customer_next_offers', 'customer_channels', 'events'] as const;
+const OPTIONAL_TABLES = ['customer_classes', 'customer_digital', 'customer_next_offers', 'customer_channels', 'events', 'clv_model'] as const;
 
 /** Which of the tables a profile reads exist yet (derived tables appear after the first run), in one query. */
 async function existing(engine: Engine): Promise<Set<string>> {
@@ -68,7 +69,7 @@ export async function liveProfileParts(engine: Engine, personId: string, lastEve
   const branches = [eventsBy('customer_id', records), eventsBy('user_id', ids('userId')), eventsBy('anonymous_id', ids('anonymousId'))].filter(
     (b): b is Sql => b !== null,
   );
-  const [consents, current, classes, digital, offers, channels, events] = await Promise.all([
+  const [consents, current, classes, digital, offers, channels, events, clvModel] = await Promise.all([
     engine.query<{ channel: string; status: string; at: Date; source: string }>(sql`SELECT channel, status, ${sql.id('at')} AS at, source FROM consents WHERE ${inRecords}`),
     liveCurrentConsents(engine, personId, recordsOfPerson(records, identifiers)),
     one('customer_classes'),
@@ -80,6 +81,7 @@ export async function liveProfileParts(engine: Engine, personId: string, lastEve
           engine.dialect.topRows(sql`SELECT DISTINCT * FROM (${sql.join(branches, ' UNION ALL ')}) AS mine`, sql`${sql.id('timestamp')} DESC, message_id`, lastEvents),
         )
       : Promise.resolve([]),
+    fittedClvModel(engine, tables.has('clv_model')),
   ]);
   return {
     personId,
@@ -93,6 +95,7 @@ export async function liveProfileParts(engine: Engine, personId: string, lastEve
     offers: offers.map(jsonRow),
     channels: channels.map(jsonRow),
     events: events.map((e) => ({ ...e, timestamp: String(jsonValue(e.timestamp)) })),
+    clvModel,
   };
 }
 

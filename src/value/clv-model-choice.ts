@@ -37,7 +37,7 @@ export async function totalLogInterPurchaseWeeks(engine: Engine): Promise<number
 }
 
 /** The configured model, or with `auto` the candidate of lowest BIC (preferring one without the P(alive) flaw when comparable). */
-export function choosePipelineModel(request: ModelRequest, summary: CompressedSummary, sumLitt: number): ModelSelection {
+export function choosePipelineModel(request: ModelRequest, summary: CompressedSummary, sumLitt: number | null): ModelSelection {
   return selectModel(request, summary, { sumLitt });
 }
 

@@ -5,6 +5,7 @@
  * same way (issue 14 section 2, issue 16 "every value figure says what it is").
  */
 import type { ValueConfig } from '../config/value-config.js';
+import { sql, type Engine } from '../store/index.js';
 
 export type ValueLanguage = 'en' | 'fr';
 /** `net`: after the expected costs to serve (the tiers' predicted value). */
@@ -74,7 +75,14 @@ export interface ValueDefinition {
   readonly definition: Readonly<Record<ValueLanguage, string>>;
 }
 
-const MODEL_NAMES: Readonly<Record<string, string>> = { bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', mbgcnbd: 'MBG/CNBD-k', auto: 'BG/NBD, Pareto/NBD or MBG/NBD' };
+/**
+ * The transaction models by name; `auto` (before a run has fitted one) names the candidates the
+ * choice is made among, in each language.
+ */
+const MODEL_NAMES: Readonly<Record<ValueLanguage, Readonly<Record<string, string>>>> = {
+  en: { bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', mbgcnbd: 'MBG/CNBD-k', auto: 'best-fitting (BG/NBD, Pareto/NBD, MBG/NBD or MBG/CNBD-k)' },
+  fr: { bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', mbgcnbd: 'MBG/CNBD-k', auto: 'le mieux ajusté (BG/NBD, Pareto/NBD, MBG/NBD ou MBG/CNBD-k)' },
+};
 
 function render(lang: ValueLanguage, key: ValueMessageKey, params: Readonly<Record<string, string | number>>): string {
   const template: string = VALUE_MESSAGES[lang][key];
@@ -85,7 +93,7 @@ function render(lang: ValueLanguage, key: ValueMessageKey, params: Readonly<Reco
     if (name === 'basis') return VALUE_MESSAGES[lang][`value.basis.${String(value)}` as ValueMessageKey] ?? String(value);
     if (name === 'rate' && typeof value === 'number') return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
     if (name === 'referral') return value === 1 ? VALUE_MESSAGES[lang]['value.def.referral'] : '';
-    if (name === 'model') return MODEL_NAMES[String(value)] ?? String(value);
+    if (name === 'model') return MODEL_NAMES[lang][String(value)] ?? String(value);
     return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value;
   });
   // A sentence that opens on the basis ("margin of...") starts with a capital.
@@ -103,8 +111,21 @@ function define(field: string, key: ValueMessageKey, definitionKey: ValueMessage
 }
 
 /**
+ * The transaction model the last run fitted (`clv_model.model`: with `auto`, the one chosen), or
+ * null before a run or when the run could not fit one: the definitions then name the configured one.
+ */
+export async function fittedClvModel(engine: Engine, tableExists?: boolean): Promise<string | null> {
+  // A caller that already knows which tables exist says so, sparing the lookup.
+  const exists = tableExists ?? (await engine.query(engine.dialect.existingTables(['clv_model']))).length > 0;
+  if (!exists) return null;
+  const [row] = await engine.query<{ model: string | null; params?: string | null }>(sql`SELECT * FROM clv_model`);
+  // A run that could not fit (clv_model.skipped) names the configured model but fitted none.
+  return row && typeof row.params === 'string' && row.model ? row.model : null;
+}
+
+/**
  * The value figures' definitions under a configuration. `model` is the fitted model's name
- * (clv_model.model) when known, else the configured one.
+ * (clv_model.model, see fittedClvModel) when known, else the configured one.
  */
 export function valueDefinitions(value: ValueConfig, options: { readonly countReferralValue: boolean; readonly model?: string | null }): ValueDefinition[] {
   const { clv } = value;

@@ -9,7 +9,8 @@ export interface Captured {
   stderr: string;
 }
 
-export async function runCli(args: readonly string[], stdin?: string): Promise<Captured> {
+/** `entry`: the CLI's main function (main.ts; clv-main.ts is what bin/fidelis.js runs for `fidelis clv`). */
+export async function runCli(args: readonly string[], stdin?: string, entry: (argv: readonly string[]) => Promise<number> = main): Promise<Captured> {
   let stdout = '';
   let stderr = '';
   const spies: { mockRestore(): void }[] = [
@@ -27,7 +28,7 @@ export async function runCli(args: readonly string[], stdin?: string): Promise<C
   ];
   if (stdin !== undefined) spies.push(vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([Buffer.from(stdin)]) as typeof process.stdin));
   try {
-    return { code: await main(['node', 'fidelis', ...args]), stdout, stderr };
+    return { code: await entry(['node', 'fidelis', ...args]), stdout, stderr };
   } finally {
     for (const spy of spies) spy.mockRestore();
   }

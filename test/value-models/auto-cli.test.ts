@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
+import { main as clvMain } from '../../src/cli/clv-main.js';
 import { runCli } from '../helpers/cli.js';
 
 const CDNOW = new URL('./data/cdnow-sample.csv', import.meta.url).pathname;
@@ -63,5 +64,18 @@ describe('fidelis clv --model auto on CDNOW', () => {
     const result = await runCli(['clv', '--summary', file, '--model', 'mbgcnbd']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/mbgcnbd needs the purchase dates/);
+  });
+
+  it('fidelis clv started alone (clv-main.ts, as bin/fidelis.js runs it) gives what the full CLI gives, errors included', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'summary.csv');
+    writeFileSync(file, ['frequency,recency,T', ...Array.from({ length: 50 }, (_, i) => `${i % 4},${i % 4 === 0 ? 0 : 5 + (i % 9)},30`)].join('\n'));
+    for (const args of [['clv', '--summary', file, '--model', 'bgnbd', '--json'], ['clv', '--summary', file, '--model', 'mbgcnbd'], ['clv', '--help']]) {
+      const full = await runCli(args);
+      const alone = await runCli(args, undefined, clvMain);
+      // A summary file's calibration end is the time of the run: the only figure that may differ.
+      const timeless = (c: { stdout: string }): string => c.stdout.replace(/"(calibrationEnd|observationEnd)": "[^"]*"/g, '"$1": ""');
+      expect({ ...alone, stdout: timeless(alone) }, args.join(' ')).toEqual({ ...full, stdout: timeless(full) });
+    }
   });
 });

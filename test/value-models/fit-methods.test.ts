@@ -52,6 +52,19 @@ describe('quasi-Newton fit against the Nelder-Mead reference', () => {
     });
   }
 
+  it('above 200,000 groups, starts from a sample\'s optimum and curvature: the same optimum in a few passes over all the groups', () => {
+    const customers = 240_000;
+    const ages = Float64Array.from({ length: customers }, (_, i) => 1 + 77 * ((i * 0.6180339887498949) % 1));
+    const data = summary(simulateBgNbd({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, { customers, observation: ages, seed: 35 }));
+    expect(data.x.length).toBeGreaterThan(200_000);
+    const warm = fitTransactionModel(bgNbd, data);
+    // A given start turns the sample off: the usual BFGS from the models' start.
+    const cold = fitTransactionModel(bgNbd, data, { start: { r: 1, alpha: 1, a: 1, b: 3 } });
+    expectSameParameters(warm.params, cold.params, 1e-5);
+    expect(warm.evaluations).toBeLessThanOrEqual(8);
+    expect(warm.evaluations * 2).toBeLessThan(cold.evaluations);
+  });
+
   it('a model without a gradient is still fitted, by Nelder-Mead, to the same optimum', () => {
     const [model, simulated] = cases[0] as [AnyModel, SimulatedCustomers];
     const { logLikelihoodGradientGivenX: _dropped, ...withoutGradient } = model;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bgNbd, mbgNbd, paretoNbd, type TransactionModel } from '../../src/value/models/index.js';
+import { mbgCnbdOfOrder } from '../../src/value/models/mbg-cnbd-k.js';
 import { gammaGammaLogLikelihood, gammaGammaLogLikelihoodGradient, gammaGammaTotalWithGradient } from '../../src/value/models/gamma-gamma.js';
 
 type AnyModel = TransactionModel<Readonly<Record<string, number>>>;
@@ -36,13 +37,21 @@ const PARAMETERS: Record<string, readonly Readonly<Record<string, number>>[]> = 
   bgnbd: [{ r: 0.24, alpha: 4.4, a: 0.79, b: 2.43 }, { r: 2.5, alpha: 0.3, a: 3.2, b: 0.6 }],
   mbgnbd: [{ r: 0.5, alpha: 6, a: 1.2, b: 4 }, { r: 1.7, alpha: 0.9, a: 0.3, b: 0.8 }],
   // Both forms of the 2F1 term: alpha >= beta and alpha < beta, and alpha = beta (z = 0).
+  // MBG/CNBD-k of orders 1 (MBG/NBD), 2 and 5.
+  mbgcnbd: [{ r: 0.5, alpha: 6, a: 1.2, b: 4 }, { r: 1.7, alpha: 0.9, a: 0.3, b: 0.8 }],
   paretonbd: [{ r: 0.55, alpha: 10.6, s: 0.61, beta: 11.7 }, { r: 0.8, alpha: 12, s: 1.4, beta: 3 }, { r: 1.1, alpha: 5, s: 0.7, beta: 5 }],
 };
 
 describe('analytic gradients of the per-customer log-likelihood (ln-parameter scale)', () => {
-  for (const model of [bgNbd, mbgNbd, paretoNbd] as unknown as AnyModel[]) {
+  const models: readonly [string, AnyModel][] = [
+    ['bgnbd', bgNbd as unknown as AnyModel],
+    ['mbgnbd', mbgNbd as unknown as AnyModel],
+    ['paretonbd', paretoNbd as unknown as AnyModel],
+    ...[1, 2, 5].map((k): [string, AnyModel] => [`mbgcnbd k=${k}`, mbgCnbdOfOrder(k) as unknown as AnyModel]),
+  ];
+  for (const [label, model] of models) {
     for (const params of PARAMETERS[model.name] ?? []) {
-      it(`${model.name} at ${JSON.stringify(params)}: value and gradient equal the likelihood and its central differences`, () => {
+      it(`${label} at ${JSON.stringify(params)}: value and gradient equal the likelihood and its central differences`, () => {
         const names = model.parameterNames;
         const logPoint = names.map((n) => Math.log(params[n] ?? 1));
         for (const [x, tx, T] of CUSTOMERS) {

@@ -15,7 +15,8 @@ import {
   residualTransactionsByGroup,
   scaledExponentialIntegral,
 } from '../../src/value/models/lifetime.js';
-import { integrateHalfLine } from './quadrature.js';
+import { mbgCnbdOfOrder } from '../../src/value/models/mbg-cnbd-k.js';
+import { integrateFinite, integrateHalfLine } from './quadrature.js';
 
 /** 10% a year on weeks, as the pipeline discounts. */
 const WEEKLY = Math.pow(1.1, 1 / 52.1775) - 1;
@@ -148,4 +149,33 @@ describe('DERT of any model: the discounted infinite sum of per-period increment
     expect(() => discountedResidualTransactions(bgNbd, BG, 1, 1, 2, { discountRate: 0 })).toThrow(ModelInputError);
     expect(() => discountedTransactionsOverHorizon(bgNbd, BG, 1, 1, 2, 1.5, WEEKLY)).toThrow(ModelInputError);
   });
+});
+
+describe('MBG/CNBD-k DERT by its own form (continuous discounting, expectation over the purchase rate)', () => {
+  const REGULAR = { r: 1.05, alpha: 4.449, a: 1.025, b: 1.011 };
+  const data = { x: HISTORIES.map((h) => h[0]), tx: HISTORIES.map((h) => h[1]), T: HISTORIES.map((h) => h[2]) };
+  for (const k of [1, 2, 4]) {
+    const model = mbgCnbdOfOrder(k);
+    it(`k=${k}: equals delta x the integral of e^(-delta t) E[Y(t)] (integration by parts of the discounted purchase stream)`, () => {
+      const delta = Math.log1p(WEEKLY);
+      const dert = residualTransactions(model, REGULAR, data, { discountRate: WEEKLY });
+      // e^(-delta t) is below 1e-11 beyond 25 / delta, where E[Y(t)] grows at most linearly.
+      const end = 25 / delta;
+      HISTORIES.forEach(([x, tx, T], i) => {
+        const numeric = delta * integrateFinite((t) => Math.exp(-delta * t) * model.conditionalExpectedTransactions(REGULAR, t, x, tx, T), 0, end);
+        expect(Math.abs((dert[i] ?? NaN) / numeric - 1), `x=${x} tx=${tx} T=${T}`).toBeLessThan(1e-6);
+      });
+    });
+
+    it(`k=${k}: lies between the per-period sum and (1 + d) times it: each purchase is discounted at its time, not at its period end`, () => {
+      // 2% a period, so that 1,500 periods leave a rest below 1e-12 of the sum.
+      const rate = 0.02;
+      const dert = residualTransactions(model, REGULAR, data, { discountRate: rate });
+      HISTORIES.forEach(([x, tx, T], i) => {
+        const periodSum = discountedTransactionsOverHorizon(model, REGULAR, x, tx, T, 1500, rate);
+        expect(dert[i], `x=${x} tx=${tx} T=${T}`).toBeGreaterThanOrEqual(periodSum * (1 - 1e-9));
+        expect(dert[i], `x=${x} tx=${tx} T=${T}`).toBeLessThanOrEqual(periodSum * (1 + rate) * (1 + 1e-9));
+      });
+    });
+  }
 });

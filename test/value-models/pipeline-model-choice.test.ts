@@ -55,6 +55,12 @@ describe('the clv step chooses its model (value.clv.model: auto, the default)', 
       expect(best.name).toBe('bgnbd');
       expect((chosen[0]?.bic ?? Infinity) - (best.bic ?? 0)).toBeLessThanOrEqual(COMPARABLE_BIC_DIFFERENCE);
     }
+    // The profile's value definitions name the model chosen, not 'auto'.
+    const [someone] = await company.engine.query<{ person_id: string }>(sql`SELECT person_id FROM customer_clv ORDER BY person_id LIMIT 1`);
+    const names: Record<string, string> = { bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', mbgcnbd: 'MBG/CNBD-k' };
+    const definition = (await customerProfile(company.engine, parseConfig({}), someone?.person_id ?? '')).valueDefinitions.find((d) => d.field === 'clv')?.definition;
+    expect(definition?.en).toContain(`of the ${names[model?.model ?? '']} model`);
+    expect(definition?.fr).toContain(`du modèle ${names[model?.model ?? '']} `);
     // The default never publishes BG/NBD's P(alive) = 1 for one-time buyers: every buyer has an estimate.
     if (model?.model !== 'bgnbd') {
       const [row] = await company.engine.query<{ missing: number }>(sql`SELECT count(*) AS missing FROM customer_clv WHERE p_alive IS NULL OR p_alive_reason IS NOT NULL`);

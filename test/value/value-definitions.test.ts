@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
+import { sql } from '../../src/store/index.js';
 import { valueDefinitions } from '../../src/value/index.js';
+import { fittedClvModel } from '../../src/value/value-definitions.js';
+import { memoryStore } from '../helpers/fixtures.js';
 
 const byField = (defs: ReturnType<typeof valueDefinitions>) => new Map(defs.map((d) => [d.field, d]));
 
@@ -22,5 +25,34 @@ describe('value figure definitions', () => {
     expect(defs.get('clv_lifetime')?.label.en).toBe('Lifetime value (revenue, discounted 8%/yr)');
     expect(defs.get('predicted_value')?.definition.en).not.toContain('referral');
     expect(defs.get('predicted_value')?.definition.fr).not.toContain('recommandation');
+  });
+
+  it('name the model the run fitted (MBG/CNBD-k included), else the candidates of auto, in English and French', () => {
+    const config = parseConfig({});
+    const fitted = byField(valueDefinitions(config.value, { countReferralValue: true, model: 'mbgcnbd' }));
+    for (const field of ['clv', 'clv_12m', 'clv_lifetime']) {
+      expect(fitted.get(field)?.definition.en).toContain('MBG/CNBD-k model');
+      expect(fitted.get(field)?.definition.fr).toContain('modèle MBG/CNBD-k');
+      expect(fitted.get(field)?.definition.en).not.toContain('BG/NBD,');
+    }
+    const paretoFitted = byField(valueDefinitions(config.value, { countReferralValue: true, model: 'paretonbd' }));
+    expect(paretoFitted.get('clv')?.definition.en).toContain('of the Pareto/NBD model');
+    const beforeAnyRun = byField(valueDefinitions(config.value, { countReferralValue: true, model: null }));
+    expect(beforeAnyRun.get('clv')?.definition.en).toContain('best-fitting (BG/NBD, Pareto/NBD, MBG/NBD or MBG/CNBD-k) model');
+    expect(beforeAnyRun.get('clv')?.definition.fr).toContain('modèle le mieux ajusté (BG/NBD, Pareto/NBD, MBG/NBD ou MBG/CNBD-k)');
+  });
+
+  it('read the fitted model from clv_model: none before a run or when the run could not fit one', async () => {
+    const engine = await memoryStore();
+    try {
+      expect(await fittedClvModel(engine)).toBeNull();
+      await engine.exec(sql`CREATE TABLE clv_model AS SELECT 'auto' AS model, 'no purchases' AS skipped`);
+      expect(await fittedClvModel(engine)).toBeNull();
+      await engine.exec(sql`CREATE OR REPLACE TABLE clv_model AS SELECT 'mbgcnbd' AS model, '{"r":1,"alpha":2,"a":1,"b":1,"k":2}' AS params`);
+      expect(await fittedClvModel(engine)).toBe('mbgcnbd');
+      expect(await fittedClvModel(engine, false)).toBeNull();
+    } finally {
+      await engine.close();
+    }
   });
 });

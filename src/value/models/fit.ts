@@ -49,6 +49,21 @@ export function fitTransactionModel<P extends Readonly<Record<string, number>>>(
   summary: CustomerSummary | CompressedSummary,
   options: FitOptions<P> = {},
 ): FitResult<P> {
+  return fitWithCurvature(model, summary, options, null).fit;
+}
+
+interface WarmStart {
+  readonly start: Float64Array;
+  readonly inverseHessian: readonly Float64Array[] | null;
+}
+
+/** The fit, from `warm` when given, with BFGS's final inverse Hessian (null when Nelder-Mead answered). */
+function fitWithCurvature<P extends Readonly<Record<string, number>>>(
+  model: TransactionModel<P>,
+  summary: CustomerSummary | CompressedSummary,
+  options: FitOptions<P>,
+  warm: WarmStart | null,
+): { fit: FitResult<P>; inverseHessian: readonly Float64Array[] | null } {
   const data = isCompressed(summary) ? summary : compressSummary(summary);
   if (data.customers === 0) throw new ModelInputError(`${model.name}: no customers to fit`);
   const names = model.parameterNames;
@@ -62,9 +77,10 @@ export function fitTransactionModel<P extends Readonly<Record<string, number>>>(
     if (penalizer > 0) penalty = penaltyAt(logPoint);
     return -ll / data.customers + penalizer * penalty;
   };
-  const start = startingLogPoint(model, data, options.start);
   const maxIterations = options.maxIterations ?? 5000;
   const gradientModel = hasGradient(model) && options.method !== 'nelder-mead' ? model : null;
+  const sampled = warm ?? (gradientModel && !options.start ? warmStart(model, data, options) : null);
+  const start = sampled?.start ?? startingLogPoint(model, data, options.start);
   const sorted = gradientModel ? sortByFrequency(data) : null;
   // Value and gradient of the objective: -ln L / n + penalty, from one pass over the groups.
   const valueAndGradient =
@@ -80,7 +96,7 @@ export function fitTransactionModel<P extends Readonly<Record<string, number>>>(
           return -ll / data.customers + penalizer * penalty;
         }
       : null;
-  const { result, method, evaluations } = minimizeWithFallback(objective, valueAndGradient, start, maxIterations);
+  const { result, method, evaluations, inverseHessian } = minimizeWithFallback(objective, valueAndGradient, start, maxIterations, sampled?.inverseHessian ?? undefined);
   const params = toParams(result.point);
   const logLikelihood = method === 'bfgs' ? -(result.value - penalizer * penaltyAt(result.point)) * data.customers : totalLogLikelihood(result.point);
   const paramsRecord = params as Readonly<Record<string, number>>;
@@ -91,7 +107,7 @@ export function fitTransactionModel<P extends Readonly<Record<string, number>>>(
     throw new ModelFitError(model.name, `no convergence after ${result.iterations} iterations`, result.iterations, logLikelihood, paramsRecord);
   }
   const negative = (p: Float64Array): number => -totalLogLikelihood(p);
-  return {
+  const fit: FitResult<P> = {
     params,
     standardErrors:
       gradientModel && sorted
@@ -110,6 +126,42 @@ export function fitTransactionModel<P extends Readonly<Record<string, number>>>(
     customers: data.customers,
     groups: data.x.length,
   };
+  return { fit, inverseHessian };
+}
+
+/** Groups above which a fit first runs on a sample of them (see warmStart). */
+const WARM_START_GROUPS = 200_000;
+const WARM_START_SAMPLE = 50_000;
+
+/**
+ * The start of a large fit: the optimum of the same fit on every m-th group (about 50,000), whose
+ * passes cost a twentieth of the full ones, with the inverse Hessian BFGS ended with there (the
+ * objective is a mean per customer, so its curvature is the full data's to sampling error). From
+ * there BFGS needs a few iterations on all the groups instead of some twenty (at 1M continuous
+ * groups a pass is some 60 ms); the optimum is the full data's, as the stopping rule is on its
+ * gradient. A sample that cannot be fitted leaves the usual start (null).
+ */
+function warmStart<P extends Readonly<Record<string, number>>>(model: TransactionModel<P>, data: CompressedSummary, options: FitOptions<P>): WarmStart | null {
+  const groups = data.x.length;
+  if (groups <= WARM_START_GROUPS) return null;
+  const step = Math.ceil(groups / WARM_START_SAMPLE);
+  const pick = <A extends Float64Array>(column: A): Float64Array => Float64Array.from({ length: Math.ceil(groups / step) }, (_, i) => column[i * step] as number);
+  const weight = pick(data.weight);
+  const sample: CompressedSummary = {
+    x: pick(data.x),
+    tx: pick(data.tx),
+    T: pick(data.T),
+    weight,
+    groupOf: new Int32Array(0),
+    customers: weight.reduce((a, b) => a + b, 0),
+  };
+  try {
+    const { fit, inverseHessian } = fitWithCurvature(model, sample, options, { start: startingLogPoint(model, data, undefined), inverseHessian: null });
+    const params = fit.params as Readonly<Record<string, number>>;
+    return { start: Float64Array.from(model.parameterNames, (name) => Math.log(params[name] ?? 1)), inverseHessian };
+  } catch {
+    return null;
+  }
 }
 
 function penaltyAt(logPoint: ArrayLike<number>): number {

@@ -233,8 +233,8 @@ function isParetoNbd(params: AnyParams): params is ParetoNbdParams {
 }
 
 /**
- * DERT per customer (or group) of `data`: the closed form for Pareto/NBD, the discounted
- * infinite sum for every other model. Multiply by expected spend and margin for the lifetime value.
+ * DERT per customer (or group) of `data`: the closed form for Pareto/NBD, the model's own form
+ * when it has one (MBG/CNBD-k: mbg-cnbd-k.ts), the discounted infinite sum for every other model. Multiply by expected spend and margin for the lifetime value.
  */
 export function residualTransactions<P extends AnyParams>(
   model: TransactionModel<P>,
@@ -243,6 +243,7 @@ export function residualTransactions<P extends AnyParams>(
   options: ResidualOptions,
 ): Float64Array {
   checkDiscount(options.discountRate);
+  if (model.residualTransactions) return model.residualTransactions(params, data, options.discountRate);
   const out = new Float64Array(data.x.length);
   const closedForm = model.name === 'paretonbd' && isParetoNbd(params);
   for (let i = 0; i < out.length; i++) {

@@ -17,6 +17,16 @@ export interface QuasiNewtonOptions {
   readonly maxIterations?: number;
   readonly lower?: number;
   readonly upper?: number;
+  /**
+   * A start for the inverse Hessian (e.g. the one a fit on a sample of the data ended with), so
+   * that a warm start also starts with the curvature instead of learning it again; identity by default.
+   */
+  readonly inverseHessian?: readonly Float64Array[] | undefined;
+}
+
+export interface QuasiNewtonResult extends MinimizeResult {
+  /** The final inverse Hessian approximation. */
+  readonly inverseHessian: readonly Float64Array[];
 }
 
 /** Objective and gradient in one pass: returns f(point), writes its gradient. */
@@ -27,7 +37,7 @@ const C1 = 1e-4;
 const NOISE_FLOOR = 1e-6;
 const C2 = 0.9;
 
-export function bfgs(fg: ValueAndGradient, start: ArrayLike<number>, options: QuasiNewtonOptions = {}): MinimizeResult {
+export function bfgs(fg: ValueAndGradient, start: ArrayLike<number>, options: QuasiNewtonOptions = {}): QuasiNewtonResult {
   const n = start.length;
   const tolerance = options.gradientTolerance ?? 1e-7;
   const maxIterations = options.maxIterations ?? 200;
@@ -42,7 +52,9 @@ export function bfgs(fg: ValueAndGradient, start: ArrayLike<number>, options: Qu
   let x: Float64Array = Float64Array.from(start, (v) => Math.min(upper, Math.max(lower, v)));
   let g: Float64Array = new Float64Array(n);
   let f = evaluate(x, g);
-  const H = identity(n);
+  const given = options.inverseHessian;
+  const warm = given !== undefined && given.length === n;
+  const H = warm ? given.map((row) => Float64Array.from(row)) : identity(n);
   const direction = new Float64Array(n);
   let iterations = 0;
   let converged = Number.isFinite(f) && maxAbs(g) <= tolerance;
@@ -88,13 +100,13 @@ export function bfgs(fg: ValueAndGradient, start: ArrayLike<number>, options: Qu
     }
     const ys = dot(y, s);
     if (ys > 1e-300) {
-      if (iterations === 0) scale(H, ys / dot(y, y));
+      if (iterations === 0 && !warm) scale(H, ys / dot(y, y));
       updateInverseHessian(H, s, y, ys);
     }
   }
   // A point on the box is where the likelihood ran away (a parameter tending to 0 or infinity), not an optimum.
   const onBox = x.some((v) => v <= lower + 1e-6 || v >= upper - 1e-6);
-  return { point: x, value: f, iterations, evaluations, restarts: 0, converged: converged && !onBox };
+  return { point: x, value: f, iterations, evaluations, restarts: 0, converged: converged && !onBox, inverseHessian: H };
 }
 
 interface Step {
@@ -249,13 +261,22 @@ export function minimizeWithFallback(
   valueAndGradient: ValueAndGradient | null,
   start: ArrayLike<number>,
   maxIterations: number,
-): { readonly result: MinimizeResult; readonly method: 'bfgs' | 'nelder-mead'; readonly evaluations: number } {
+  inverseHessian?: readonly Float64Array[],
+): {
+  readonly result: MinimizeResult;
+  readonly method: 'bfgs' | 'nelder-mead';
+  readonly evaluations: number;
+  /** BFGS's final inverse Hessian, when it answered. */
+  readonly inverseHessian: readonly Float64Array[] | null;
+} {
   let evaluations = 0;
   if (valueAndGradient) {
-    const quasiNewton = bfgs(valueAndGradient, start, { maxIterations: Math.min(maxIterations, 500) });
+    const quasiNewton = bfgs(valueAndGradient, start, { maxIterations: Math.min(maxIterations, 500), inverseHessian });
     evaluations += quasiNewton.evaluations;
-    if (quasiNewton.converged && Number.isFinite(quasiNewton.value)) return { result: quasiNewton, method: 'bfgs', evaluations };
+    if (quasiNewton.converged && Number.isFinite(quasiNewton.value)) {
+      return { result: quasiNewton, method: 'bfgs', evaluations, inverseHessian: quasiNewton.inverseHessian };
+    }
   }
   const result = nelderMead(objective, start, { maxIterations });
-  return { result, method: 'nelder-mead', evaluations: evaluations + result.evaluations };
+  return { result, method: 'nelder-mead', evaluations: evaluations + result.evaluations, inverseHessian: null };
 }

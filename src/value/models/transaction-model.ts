@@ -2,6 +2,8 @@
  * What the three transaction models (BG/NBD, Pareto/NBD, MBG/NBD) share: per-customer formulas
  * over (x, t_x, T), so fitting, scoring and CLV are written once over any of them.
  */
+import type { CustomerSummary } from './summary.js';
+
 export type TransactionModelName = 'bgnbd' | 'paretonbd' | 'mbgnbd' | 'mbgcnbd';
 
 /** Groups [start, end) of typed columns that share one frequency (see likelihood.ts). */
@@ -41,6 +43,12 @@ export interface TransactionModel<P extends Readonly<Record<string, number>>> {
    * on x alone are computed once per call. A model without it is fitted by Nelder-Mead.
    */
   readonly logLikelihoodGradientGivenX?: (params: P, x: number, groups: FrequencyRun, gradient: Float64Array) => number;
+  /**
+   * Optional: discounted expected residual transactions (DERT) of every customer of `data`, with
+   * continuous discounting at ln(1 + discountRate) per period, where the model has a faster form
+   * than lifetime.ts's per-period sum (which needs Y concave to skip periods). Used by lifetime.ts.
+   */
+  readonly residualTransactions?: (params: P, data: CustomerSummary, discountRate: number) => Float64Array;
   /** A reasonable start for the optimiser, from the data's means. */
   startingPoint(meanX: number, meanT: number): P;
 }
