@@ -8,7 +8,7 @@ import { percentileCuts, percentileOf } from './ranks.js';
 
 const SCRATCH = [
   'potential_buyers', 'potential_person_ranges', 'category_base', 'attribute_buyers', 'attribute_category_buyers', 'attribute_category_counts',
-  'person_category_lift', 'potential_peer_choice', 'peer_range_stats', 'potential_peer_ranges', 'potential_lines', 'potential_size', 'potential_valued',
+  'person_attribute_lift', 'person_category_lift', 'potential_peer_choice', 'peer_range_stats', 'potential_peer_ranges', 'potential_lines', 'potential_size', 'potential_valued',
   'potential_totals', 'potential_gap_list', 'potential_bought_list', 'potential_base', 'potential_cuts', ...PEER_SCRATCH,
 ];
 
@@ -57,12 +57,15 @@ export const potential: PipelineStep = {
     // 10% say nothing: leaving them out keeps this join small (most household, age and income bands are near 1).
     // Aggregates named apart from the columns they read: ClickHouse resolves `l.lift` to a SELECT
     // alias `lift` first, which would put an aggregate inside another.
+    // The join is written first, then aggregated: ClickHouse 18.16 corrupts memory (a crash) when
+    // one query aggregates the right-hand side's strings of a JOIN (docs/clickhouse.md).
+    await replaceTable(engine, 'person_attribute_lift', sql`SELECT a.person_id AS person_id, l.category AS category,
+      l.attribute AS attribute_name, l.lift AS attribute_lift
+      FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift
+        WHERE customers >= ${s.minAttributeCustomers} AND (lift >= 1.1 OR lift <= 0.9)) AS l ON l.attribute = a.attribute`);
     await replaceTable(engine, 'person_category_lift', sql`SELECT person_id, category, top_lift AS lift, top_attribute AS attribute
-      FROM (SELECT a.person_id AS person_id, l.category AS category, max(l.lift) AS top_lift,
-        ${d.argMax(sql`l.attribute`, sql`l.lift`)} AS top_attribute
-        FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift
-          WHERE customers >= ${s.minAttributeCustomers} AND (lift >= 1.1 OR lift <= 0.9)) AS l
-        ON l.attribute = a.attribute GROUP BY a.person_id, l.category) AS top`);
+      FROM (SELECT person_id, category, max(attribute_lift) AS top_lift, ${d.argMax(sql`attribute_name`, sql`attribute_lift`)} AS top_attribute
+        FROM person_attribute_lift GROUP BY person_id, category) AS top`);
 
     await choosePeers(engine, { minPeers: s.minPeers, sizeBands: s.sizeBands, walletQuantile: s.walletQuantile });
     await valueWallets(engine, s);
