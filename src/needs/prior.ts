@@ -30,9 +30,10 @@ export async function priorTerms(engine: Engine): Promise<void> {
   await replaceTable(engine, 'needs_bought_set_values', sql`SELECT s.bought_set AS bought_set, a.category AS category
     FROM needs_bought_sets AS s JOIN customer_category_affinity AS a ON a.person_id = s.holder`);
   // The join is written first, then aggregated: ClickHouse 18.16 corrupts memory (a crash) when
-  // one query aggregates the right-hand side's strings of a JOIN (docs/clickhouse.md).
+  // one query aggregates the right-hand side's strings of a JOIN, and gives a wrong column for
+  // the right-hand side's join key, so the key is read from the left (docs/clickhouse.md).
   await replaceTable(engine, 'needs_bought_set_rules', sql`SELECT v.bought_set AS bought_set, r.consequent AS consequent,
-    r.antecedent AS rule_antecedent, r.lift AS rule_lift, r.confidence AS rule_confidence
+    v.category AS rule_antecedent, r.lift AS rule_lift, r.confidence AS rule_confidence
     FROM needs_bought_set_values AS v JOIN category_associations AS r ON r.antecedent = v.category`);
   await replaceTable(engine, 'needs_bought_set_terms', sql`SELECT bought_set, consequent AS category,
     sum(ln(rule_lift)) / count(*) AS assoc_log, ${d.argMax(sql`rule_antecedent`, sql`rule_lift`)} AS antecedent, max(rule_lift) AS antecedent_lift,

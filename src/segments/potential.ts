@@ -58,9 +58,10 @@ export const potential: PipelineStep = {
     // Aggregates named apart from the columns they read: ClickHouse resolves `l.lift` to a SELECT
     // alias `lift` first, which would put an aggregate inside another.
     // The join is written first, then aggregated: ClickHouse 18.16 corrupts memory (a crash) when
-    // one query aggregates the right-hand side's strings of a JOIN (docs/clickhouse.md).
+    // one query aggregates the right-hand side's strings of a JOIN, and gives a wrong column for
+    // the right-hand side's join key, so the key is read from the left (docs/clickhouse.md).
     await replaceTable(engine, 'person_attribute_lift', sql`SELECT a.person_id AS person_id, l.category AS category,
-      l.attribute AS attribute_name, l.lift AS attribute_lift
+      a.attribute AS attribute_name, l.lift AS attribute_lift
       FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift
         WHERE customers >= ${s.minAttributeCustomers} AND (lift >= 1.1 OR lift <= 0.9)) AS l ON l.attribute = a.attribute`);
     await replaceTable(engine, 'person_category_lift', sql`SELECT person_id, category, top_lift AS lift, top_attribute AS attribute

@@ -52,9 +52,36 @@ function portableType(duckdbType: string): ColumnType {
   throw new Error(`no portable type for DuckDB's ${duckdbType}`);
 }
 
-/** Replaces the sidecar's (migrated, empty) table by the engine's rows, column by column of the sidecar's table. */
+/** The columns of a ClickHouse table with the portable type each holds (Nullable and LowCardinality unwrapped). */
+async function clickHouseColumns(engine: Engine, table: string): Promise<{ name: string; type: ColumnType }[]> {
+  const rows = await engine.query<{ name: string; type: string }>(
+    // In the table's order (18.16's system.columns has no position column).
+    sql`SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ${table}`,
+  );
+  return rows.map((r) => {
+    const type = r.type.replace(/^(?:Nullable|LowCardinality)\((.*)\)$/, '$1').replace(/^Nullable\((.*)\)$/, '$1');
+    const portable: ColumnType = type === 'String' || type.startsWith('FixedString') ? 'string'
+      : /^U?Int\d+$/.test(type) ? 'int'
+      : /^Float/.test(type) ? 'float'
+      : type.startsWith('Decimal') ? 'money'
+      : type === 'Date' ? 'date'
+      : type.startsWith('DateTime') ? 'timestamp'
+      : 'string';
+    return { name: r.name, type: portable };
+  });
+}
+
+/**
+ * Replaces the sidecar's table by the engine's rows: a base table as migrated (empty), a derived
+ * one (an earlier step's output) created from the engine's column types.
+ */
 async function copyInto(from: Engine, duckdb: Engine, table: string): Promise<void> {
-  const columns = await duckDbColumns(duckdb, table);
+  let columns = await duckDbColumns(duckdb, table);
+  if (columns.length === 0) {
+    columns = await clickHouseColumns(from, table);
+    if (columns.length === 0) return; // not made on the engine either: the work sees it missing, as it would there
+    await duckdb.exec(duckdb.dialect.createTable({ name: table, doc: '', key: [], columns: columns.map((c) => ({ ...c, doc: '' })) }));
+  }
   const names = columns.map((c) => c.name);
   const rows = await from.query(sql`SELECT ${sql.join(names.map((n) => sql.id(n)))} FROM ${sql.id(table)}`);
   await duckdb.exec(sql`DELETE FROM ${sql.id(table)}`);
