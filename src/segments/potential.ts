@@ -154,12 +154,17 @@ async function valueWallets(engine: Engine, s: SegmentsConfig['potential']): Pro
     FROM potential_lines GROUP BY person_id`);
   const expected = sql`least(0.95, l.penetration * coalesce(l.lift, 1.0))`;
   const bought = sql`l.yearly_spend IS NOT NULL`;
-  await replaceTable(engine, 'potential_valued', sql`SELECT l.person_id AS person_id, l.category AS category, l.peer_group AS band,
-    l.penetration AS band_penetration, l.typical_spend AS typical_spend, coalesce(l.yearly_spend, 0.0) AS yearly_spend, z.size_index AS size_index,
-    CASE WHEN ${bought} THEN 1 ELSE 0 END AS bought,
-    CASE WHEN NOT (${bought}) AND ${expected} >= ${s.minPenetration} THEN 1 ELSE 0 END AS missing,
-    CASE WHEN l.lift >= ${s.minLift} THEN l.attribute END AS attribute, CASE WHEN l.lift >= ${s.minLift} THEN l.lift END AS lift,
-    CASE WHEN l.lift >= ${s.minLift} THEN 1 ELSE 0 END AS strong,
-    ${expected} AS expected_penetration, ${expected} * l.typical_spend * z.size_index AS expected_revenue
-    FROM potential_lines AS l JOIN potential_size AS z ON z.person_id = l.person_id`);
+  // The inner SELECT names its columns apart from those it reads (`spend`, `attr`, `lift_value`):
+  // ClickHouse resolves `l.yearly_spend` to a SELECT alias `yearly_spend` first, even qualified.
+  await replaceTable(engine, 'potential_valued', sql`SELECT person_id, category, band, band_penetration, typical_spend,
+    coalesce(spend, 0.0) AS yearly_spend, size_index, bought, missing,
+    CASE WHEN strong = 1 THEN attr END AS attribute, CASE WHEN strong = 1 THEN lift_value END AS lift, strong, expected_penetration, expected_revenue
+    FROM (SELECT l.person_id AS person_id, l.category AS category, l.peer_group AS band,
+      l.penetration AS band_penetration, l.typical_spend AS typical_spend, l.yearly_spend AS spend, z.size_index AS size_index,
+      l.attribute AS attr, l.lift AS lift_value,
+      CASE WHEN ${bought} THEN 1 ELSE 0 END AS bought,
+      CASE WHEN NOT (${bought}) AND ${expected} >= ${s.minPenetration} THEN 1 ELSE 0 END AS missing,
+      CASE WHEN l.lift >= ${s.minLift} THEN 1 ELSE 0 END AS strong,
+      ${expected} AS expected_penetration, ${expected} * l.typical_spend * z.size_index AS expected_revenue
+      FROM potential_lines AS l JOIN potential_size AS z ON z.person_id = l.person_id) AS valued`);
 }

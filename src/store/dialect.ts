@@ -423,10 +423,11 @@ export class ClickHouseDialect extends Dialect {
   }
 
   protected override tableSuffix(spec: TableSpec): string {
-    // ReplacingMergeTree keeps the natural-key semantics of re-imports; a keyless (scratch) table is unsorted.
-    const key = spec.key.length > 0 ? `(${spec.key.map((k) => this.quoteIdent(k)).join(', ')})` : 'tuple()';
+    // ReplacingMergeTree keeps the natural-key semantics of re-imports. A keyless (scratch) table is
+    // a plain unsorted MergeTree: a ReplacingMergeTree ORDER BY tuple() would keep one row per merge.
     const partition = spec.partitionBy ? ` PARTITION BY ${this.quoteIdent(spec.partitionBy)}` : '';
-    return ` ENGINE = ReplacingMergeTree${partition} ORDER BY ${key}`;
+    if (spec.key.length === 0) return ` ENGINE = MergeTree${partition} ORDER BY tuple()`;
+    return ` ENGINE = ReplacingMergeTree${partition} ORDER BY (${spec.key.map((k) => this.quoteIdent(k)).join(', ')})`;
   }
 
   /**

@@ -97,9 +97,9 @@ async function swapInto(duckdb: Engine, to: Engine, table: string): Promise<void
   const exists = (await to.query(to.dialect.tableColumns(table))).length > 0;
   await to.exec(sql`DROP TABLE IF EXISTS ${sql.id(stage)}`);
   await to.exec(sql`DROP TABLE IF EXISTS ${sql.id(old)}`);
-  // CREATE TABLE ... AS another keeps its engine and key (ReplacingMergeTree ORDER BY key).
-  if (exists) await to.exec(sql`CREATE TABLE ${sql.id(stage)} AS ${sql.id(table)}`);
-  else await to.exec(to.dialect.createTable({ name: stage, doc: '', key: [], columns: columns.map((c) => ({ ...c, doc: '' })) }));
+  // Keyless (a plain MergeTree): a table a step writes may hold rows its spec's key does not tell
+  // apart (an identifier seen twice), which the migrated ReplacingMergeTree would fold on merge.
+  await to.exec(to.dialect.createTable({ name: stage, doc: '', key: [], columns: columns.map((c) => ({ ...c, doc: '' })) }));
   await insertRows(to, stage, names, await duckdb.query(sql`SELECT ${sql.join(names.map((n) => sql.id(n)))} FROM ${sql.id(table)}`));
   if (exists) await to.exec(sql`RENAME TABLE ${sql.id(table)} TO ${sql.id(old)}, ${sql.id(stage)} TO ${sql.id(table)}`);
   else await to.exec(sql`RENAME TABLE ${sql.id(stage)} TO ${sql.id(table)}`);
