@@ -145,7 +145,7 @@ describe.skipIf(skip)('every pipeline step on ClickHouse gives the figures it gi
 
   it.each(PIPELINE.map((step) => [step.name, step] as const))('%s: runs and writes the same rows', async (name, step) => {
     const failure = failures.get(name);
-    if (failure) throw new Error(`${name} failed on ClickHouse: ${failure instanceof Error ? failure.message : String(failure)}`);
+    if (failure) throw new Error(`${name} failed on ClickHouse: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}`);
     const tolerance = CLV_AND_AFTER.has(name) ? 1e-6 : 1e-8;
     let compared = 0;
     for (const table of step.writes) {
