@@ -23,6 +23,12 @@ const CLOCK_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Columns only an engine with window functions fills: the customer list's precomputed sort ranks
+ * (src/dashboard/list-table.ts); on ClickHouse they are NULL and the list sorts on the columns.
+ */
+const WINDOW_RANKS: Readonly<Record<string, RegExp>> = { customer_list: /^rank_/ };
+
+/**
  * Steps from the CLV fit on carry its floating-point noise: the model fit amplifies the last bits
  * of the sums, which the engines add in different orders (1e-6 relative, as the CLV test always had).
  */
@@ -73,10 +79,11 @@ function sortKey(row: Row): string {
 
 async function tableRows(engine: Engine, table: string): Promise<Row[] | null> {
   if ((await engine.query(engine.dialect.existingTables([table]))).length === 0) return null;
+  const ranks = WINDOW_RANKS[table];
   const clock = new Set(CLOCK_COLUMNS[table] ?? []);
   const rows = await engine.query(sql`SELECT * FROM ${sql.id(table)}`);
   return rows
-    .map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !clock.has(column)).map(([column, value]) => [column, comparable(value)])))
+    .map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !clock.has(column) && !ranks?.test(column)).map(([column, value]) => [column, comparable(value)])))
     .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
 }
 
