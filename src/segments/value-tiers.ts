@@ -73,7 +73,7 @@ export const valueTiers: PipelineStep = {
     const d1Threshold = thresholdForValueShare(await valueHistogram(engine, sql`tier_flagged`, sql`clv`), t.d1ValueShare);
     await replaceTable(engine, 'value_tier_thresholds', sql`SELECT
       ${d.quantiles(sql`predicted_value`, [1 - t.cppTopShare])}[1] AS cpp_min_predicted_value,
-      CAST(${Number.isFinite(d1Threshold) ? d1Threshold : null} AS DOUBLE) AS d1_min_clv,
+      CAST(${Number.isFinite(d1Threshold) ? d1Threshold : null} AS ${sql.raw(d.columnType('float', true))}) AS d1_min_clv,
       ${d.quantiles(sql`yearly_contribution`, [t.d2ContributionQuantile])}[1] AS d2_min_yearly_contribution,
       ${d.quantiles(sql`potential_value`, [t.d2ContributionQuantile])}[1] AS d2_min_potential_value,
       ${percentileCuts(d, sql`clv`)} AS clv_cuts
