@@ -1,7 +1,7 @@
 # Sourced by .ci/run: a throw-away ClickHouse server for test/clickhouse.
 # start_clickhouse installs Debian's clickhouse-server when missing, starts it in the background on
 # 127.0.0.1 with its data, tmp and logs under a temp dir, waits for GET /ping to answer "Ok." and
-# exports FIDELIS_CLICKHOUSE_URL; stop_clickhouse stops it and removes the dir (call it from a trap).
+# exports FIDELIS_CLICKHOUSE_URL (and FIDELIS_CLICKHOUSE_USER/PASSWORD, a user with a password); stop_clickhouse stops it and removes the dir (call it from a trap).
 
 clickhouse_dir=""
 clickhouse_pid=""
@@ -35,6 +35,10 @@ start_clickhouse() {
   binary="$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)"
   clickhouse_dir="$(mktemp -d)"
   mkdir -p "$clickhouse_dir/data" "$clickhouse_dir/tmp" "$clickhouse_dir/log" "$clickhouse_dir/user_files"
+  # A user with a password, for the tests that check the password never shows (test/clickhouse/cli.test.ts).
+  export FIDELIS_CLICKHOUSE_USER=fidelis
+  FIDELIS_CLICKHOUSE_PASSWORD="ci-$(node -e 'process.stdout.write(require("crypto").randomBytes(9).toString("hex"))')"
+  export FIDELIS_CLICKHOUSE_PASSWORD
   local http_port tcp_port
   http_port="$(free_port)"
   tcp_port="$(free_port)"
@@ -63,7 +67,10 @@ EOF
 <?xml version="1.0"?>
 <yandex>
   <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <users>
+    <default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default>
+    <fidelis><password>$FIDELIS_CLICKHOUSE_PASSWORD</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></fidelis>
+  </users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 EOF

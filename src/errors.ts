@@ -100,3 +100,24 @@ export class NotFoundError extends FidelisError {
     super('not_found', message);
   }
 }
+
+/**
+ * The datamart's engine cannot do what was asked (a command or step built on DuckDB's own
+ * readers, run against ClickHouse). Names the command and the engine, and what to use instead.
+ */
+export class UnsupportedOnEngineError extends FidelisError {
+  constructor(
+    readonly what: string,
+    readonly engine: string,
+    reason: string,
+  ) {
+    super('unsupported_engine', `${what} does not run on ${engine} yet: ${reason}`);
+  }
+}
+
+/** The datamart's server cannot be reached or refused the login (the message never holds the password). */
+export class DatabaseUnavailableError extends FidelisError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('db_unavailable', message, options);
+  }
+}

@@ -21,7 +21,10 @@ export function isoDate(value: string): Date {
 }
 
 export const dbOption = (): Option =>
-  new Option('--db <path>', 'database file (default: "db" in the config, else ./fidelis.duckdb)');
+  new Option(
+    '--db <path|url>',
+    'database file, or a ClickHouse database as clickhouse://user:password@host:8123/database (default: FIDELIS_DB, else "db" in the config, else ./fidelis.duckdb)',
+  );
 export const configOption = (): Option =>
   new Option('--config <file>', 'configuration file (default: ./fidelis.config.json when present)');
 export const jsonOption = (): Option => new Option('--json', 'print one JSON object instead of text');

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { compactDatabase, readAudit, eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
 import { servingStorePath } from '../profiles/index.js';
-import { openStore, type Engine } from '../store/index.js';
+import { displayDbLocation, openStore, type Engine } from '../store/index.js';
 import { table } from './format.js';
 import { configFrom, configOption, dbOption, jsonOption, printJson, withStore, type StoreOptions } from './options.js';
 
@@ -23,7 +23,7 @@ export function cliActor(): string {
 /** A file datamart's files: the engine must have it alone, which a running server prevents. */
 function fileDatabase(config: Config): string {
   if (config.db === ':memory:' || /^[a-z][a-z0-9+.-]*:\/\//i.test(config.db)) {
-    throw new UsageError(`fidelis privacy works on a database file; ${config.db} is not one.`);
+    throw new UsageError(`fidelis privacy works on a database file; ${displayDbLocation(config.db)} is not one.`);
   }
   return config.db;
 }

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Config } from '../config/index.js';
 import { compactDatabase, compactionPending } from '../privacy/index.js';
 import { startServer } from '../server/index.js';
+import { displayDbLocation } from '../store/index.js';
 import { cliActor } from './privacy-command.js';
 import { configFrom, configOption, dbOption, integer, type StoreOptions } from './options.js';
 
@@ -68,7 +69,7 @@ export function serveCommand(): Command {
           ...(trace ? { trace: (what, p) => process.stderr.write(`${what} ${p.segment}:${p.offset}\n`) } : {}),
         });
         // Scripts and tests wait for this line (with the real port when --port 0).
-        process.stdout.write(`fidelis: listening on ${server.url} (datamart ${config.db})\n`);
+        process.stdout.write(`fidelis: listening on ${server.url} (datamart ${displayDbLocation(config.db)})\n`);
         if (server.profiles.state.reason) process.stderr.write(`fidelis: profiles are read live: ${server.profiles.state.reason}\n`);
         const signal = await signals.stopped;
         process.stderr.write(`fidelis: ${signal}, loading the rest of the log and stopping\n`);

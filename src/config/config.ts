@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { parseDbLocation } from '../store/location.js';
 import { activationConfigSchema } from './activation-config.js';
 import { collectConfigSchema } from './collect-config.js';
 import { digitalConfigSchema } from './digital-config.js';
@@ -16,8 +17,22 @@ import { valueConfigSchema } from './value-config.js';
  */
 export const configSchema = z
   .object({
-    /** Database file of the embedded engine. */
-    db: z.string().min(1).default('./fidelis.duckdb'),
+    /**
+     * Where the datamart lives: a DuckDB file, or a ClickHouse database as
+     * clickhouse://user:password@host:8123/database (FIDELIS_DB overrides the file, --db both).
+     */
+    db: z
+      .string()
+      .min(1)
+      .default('./fidelis.duckdb')
+      .superRefine((db, context) => {
+        try {
+          parseDbLocation(db);
+        } catch (error) {
+          // The parser's message names the wrong part and shows the URL without its password.
+          context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
     /** ISO 4217 code of the one currency all amounts are in. */
     currency: z
       .string()
@@ -78,7 +93,9 @@ export function loadConfig(path?: string, overrides: ConfigInput = {}): Config {
   } else if (path) {
     throw new ConfigError(`Configuration file ${path} does not exist`);
   }
-  return parseConfig({ ...fromFile, ...stripUndefined(overrides) }, file);
+  // The environment's database (a ClickHouse URL with its password kept out of files) overrides the file's.
+  const fromEnv = process.env.FIDELIS_DB ? { db: process.env.FIDELIS_DB } : {};
+  return parseConfig({ ...fromFile, ...fromEnv, ...stripUndefined(overrides) }, file);
 }
 
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {

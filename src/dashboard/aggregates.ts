@@ -14,7 +14,7 @@ const classes = sql.join(DASHBOARD_DIMENSIONS.map((d) => sql.id(d)));
 const classesOf = (alias: string) => sql.join(DASHBOARD_DIMENSIONS.map((d) => sql`${sql.id(alias)}.${sql.id(d)}`));
 
 /** The segment tables' value beside clv: 12-month value, referral value, satisfaction (issue 14 section 2). */
-const LIFETIME_CUBE_SUMS = sql`sum(coalesce(clv_12m, 0)) AS clv_12m, count(clv_12m) AS with_clv_12m,
+const LIFETIME_CUBE_SUMS = sql`sum(coalesce(clv_12m, 0)) AS clv_12m, count(clv_12m_known) AS with_clv_12m,
     sum(coalesce(referral_value, 0)) AS referral_value, sum(coalesce(latest_nps, 0)) AS nps, count(latest_nps) AS with_nps,
     sum(coalesce(latest_csat, 0)) AS csat, count(latest_csat) AS with_csat, sum(complaints) AS complaints`;
 
@@ -26,14 +26,18 @@ const LIFETIME_CUBE_SUMS = sql`sum(coalesce(clv_12m, 0)) AS clv_12m, count(clv_1
 export async function writeCube(engine: Engine): Promise<void> {
   const d = engine.dialect;
   const active = sql`grid IN (${sql.join(ACTIVE_QUADRANTS.map((q) => sql`${q}`))})`;
-  await replaceTable(engine, 'dashboard_cube', sql`SELECT ${classes}, coalesce(r_score, 0) AS r_score, coalesce(f_score, 0) AS f_score,
+  // Grouped and counted on copies of the columns: ClickHouse reads `count(clv)` beside `sum(...) AS clv` as the sum's alias.
+  await replaceTable(engine, 'dashboard_cube', sql`SELECT ${classes}, r_cube AS r_score, f_cube AS f_score,
     count(*) AS customers, sum(${d.flag(active)}) AS active_customers, sum(orders) AS orders, sum(revenue) AS revenue,
     sum(gross_margin) AS gross_margin, sum(net_contribution) AS net_contribution, sum(coalesce(predicted_value, 0)) AS predicted_value,
-    sum(coalesce(clv, 0)) AS clv, count(clv) AS with_clv, sum(coalesce(p_alive, 0)) AS p_alive, count(p_alive) AS with_p_alive,
-    sum(coalesce(recency_days, 0)) AS recency_days, count(recency_days) AS with_recency,
+    sum(coalesce(clv, 0)) AS clv, count(clv_known) AS with_clv, sum(coalesce(p_alive, 0)) AS p_alive, count(p_alive_known) AS with_p_alive,
+    sum(coalesce(recency_days, 0)) AS recency_days, count(recency_known) AS with_recency,
     sum(coalesce(window_revenue, 0)) AS window_revenue, sum(coalesce(window_contribution, 0)) AS window_contribution,
     ${LIFETIME_CUBE_SUMS}, ${SEGMENT_PAGE_CUBE_SUMS}
-    FROM customer_list GROUP BY ${classes}, coalesce(r_score, 0), coalesce(f_score, 0)`);
+    FROM (SELECT *, coalesce(r_score, 0) AS r_cube, coalesce(f_score, 0) AS f_cube,
+      clv AS clv_known, p_alive AS p_alive_known, recency_days AS recency_known, clv_12m AS clv_12m_known,
+      clv_lifetime AS clv_lifetime_known, email_opt_in AS email_opt_in_known FROM customer_list) AS l
+    GROUP BY ${classes}, r_cube, f_cube`);
   await replaceTable(engine, 'dashboard_person_channels', sql`SELECT p.person_id AS person_id, o.channel AS channel,
     count(*) AS orders, sum(CAST(o.revenue AS ${sql.raw(d.columnType('float', true))})) AS revenue
     FROM order_facts AS o JOIN customer_persons AS p ON p.customer_id = o.customer_id GROUP BY p.person_id, o.channel`);
@@ -52,10 +56,11 @@ export async function writeOverview(engine: Engine, asOf: Date, config: Config):
   await replaceTable(engine, 'dashboard_overview', sql`SELECT ${asOf} AS as_of, ${config.currency} AS currency, sum(customers) AS customers,
     sum(active_customers) AS active_customers, sum(revenue) AS revenue, sum(gross_margin) AS gross_margin,
     sum(net_contribution) AS net_contribution, sum(clv) AS predicted_clv, sum(predicted_value) AS predicted_value FROM dashboard_cube`);
+  // The month's sums named apart from the columns they read (ClickHouse resolves a name to a SELECT alias first).
   await replaceTable(engine, 'dashboard_trends', sql`SELECT a.period AS period, a.active_customers AS active_customers,
-    coalesce(n.customers, 0) AS new_customers, a.revenue AS revenue, a.gross_margin AS gross_margin, a.contribution AS contribution
-    FROM (SELECT period, sum(${d.flag(sql`revenue > 0`)}) AS active_customers, sum(revenue) AS revenue, sum(gross_margin) AS gross_margin,
-      sum(contribution) AS contribution FROM customer_period_value GROUP BY period) AS a
+    coalesce(n.customers, 0) AS new_customers, a.month_revenue AS revenue, a.month_margin AS gross_margin, a.month_contribution AS contribution
+    FROM (SELECT period, sum(${d.flag(sql`revenue > 0`)}) AS active_customers, sum(revenue) AS month_revenue, sum(gross_margin) AS month_margin,
+      sum(contribution) AS month_contribution FROM customer_period_value GROUP BY period) AS a
     LEFT JOIN (SELECT ${d.monthOf(sql`first_purchase`)} AS period, count(*) AS customers FROM customer_classes
       WHERE first_purchase IS NOT NULL GROUP BY ${d.monthOf(sql`first_purchase`)}) AS n ON n.period = a.period`);
 }
@@ -83,7 +88,8 @@ export async function writeDistributions(engine: Engine): Promise<void> {
 export async function writeSnapshotViews(engine: Engine): Promise<void> {
   const snapshots = await listSnapshots(engine);
   const text = sql.raw(engine.dialect.columnType('string', false));
-  const stamp = sql.raw(engine.dialect.columnType('timestamp', false));
+  // Nullable: ClickHouse casts NULL only to a Nullable type.
+  const stamp = sql.raw(engine.dialect.columnType('timestamp', true));
   const int = sql.raw(engine.dialect.columnType('int', false));
   await replaceTable(engine, 'dashboard_snapshots', sql`SELECT CAST(NULL AS ${stamp}) AS as_of, CAST(0 AS ${int}) AS customers WHERE 1 = 0`);
   if (snapshots.length > 0) {

@@ -69,7 +69,7 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
   await replaceTableByJoins(engine, 'dashboard_person_names', {
     from: profiles,
     columns: sql`base.person_id AS person_id, base.first_name AS first_name, base.last_name AS last_name, base.city AS city,
-      trim(concat(coalesce(base.first_name, ''), ' ', coalesce(base.last_name, ''))) AS name`,
+      ${d.trim(sql`concat(coalesce(base.first_name, ''), ' ', coalesce(base.last_name, ''))`)} AS name`,
     joins: [
       { table: 'dashboard_name_keys', alias: 'fk', on: sql`fk.name = base.first_name`, columns: sql`fk.name_key AS first_key` },
       { table: 'dashboard_name_keys', alias: 'lk', on: sql`lk.name = base.last_name`, columns: sql`lk.name_key AS last_key` },
@@ -114,7 +114,7 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
       {
         table: 'dashboard_person_names', alias: 'n', on: sql`n.person_id = base.person_id`,
         columns: sql`n.name AS name, n.first_name AS first_name, n.last_name AS last_name, n.city AS city, n.first_key AS first_key,
-          n.last_key AS last_key, trim(concat(coalesce(n.first_key, ''), ' ', coalesce(n.last_key, ''))) AS full_key`,
+          n.last_key AS last_key, ${d.trim(sql`concat(coalesce(n.first_key, ''), ' ', coalesce(n.last_key, ''))`)} AS full_key`,
       },
       { table: 'dashboard_contact_points', alias: 'cp', on: sql`cp.person_id = base.person_id`, columns: sql`cp.email AS email, cp.phone AS phone` },
       ...emailConsentJoin(identity.has('person_consents'), int),

@@ -15,8 +15,9 @@ export type SegmentSize = z.infer<typeof segmentSizeSchema>;
  * lifetime value, P(alive) not estimable (the model sets it to 1 by construction) and e-mail
  * consent at the run. Read by writeCube, so any segment and the base are sums over the cube.
  */
-export const SEGMENT_PAGE_CUBE_SUMS = sql`sum(coalesce(clv_lifetime, 0)) AS clv_lifetime, count(clv_lifetime) AS with_clv_lifetime,
-    count(p_alive_reason) AS p_alive_not_estimable, sum(coalesce(email_opt_in, 0)) AS email_opt_in, count(email_opt_in) AS with_consents`;
+// Counted on the copies writeCube's FROM makes (`*_known`): ClickHouse reads `count(x)` beside `sum(...) AS x` as the sum's alias.
+export const SEGMENT_PAGE_CUBE_SUMS = sql`sum(coalesce(clv_lifetime, 0)) AS clv_lifetime, count(clv_lifetime_known) AS with_clv_lifetime,
+    count(p_alive_reason) AS p_alive_not_estimable, sum(coalesce(email_opt_in, 0)) AS email_opt_in, count(email_opt_in_known) AS with_consents`;
 
 /** Dimensions whose mix the comparison shows (value tier and digital type: the two a marketer targets on). */
 export const MIX_DIMENSIONS = ['value_tier', 'digital_type'] as const;

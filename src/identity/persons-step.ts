@@ -1,17 +1,22 @@
 import type { PipelineStep } from '../kernel/index.js';
+import { onDuckDb } from '../store/index.js';
 import { resolveIdentities } from './resolve.js';
+
+const READS = ['customers', 'identifiers', 'identity_links', 'identity_blocks', 'person_ids'];
+const WRITES = ['customer_persons', 'identity_nodes', 'person_identifiers', 'identity_merges', 'person_ids', 'person_redirects', 'person_profiles'];
 
 /**
  * The map from customer records to persons that every per-customer computation goes through,
  * made by complete identity resolution: records linked by shared normalised identifiers, under
  * the over-merge limits, the one-userId rule and the blocks left by splits (docs/identity.md).
  * Also writes the identity tables (merge log, ids, redirects) and person_profiles.
+ * On ClickHouse the graph goes through an in-memory DuckDB (onDuckDb), so both engines resolve alike.
  */
 export const customerPersons: PipelineStep = {
   name: 'customer_persons',
-  reads: ['customers', 'identifiers', 'identity_links', 'identity_blocks', 'person_ids'],
-  writes: ['customer_persons', 'identity_nodes', 'person_identifiers', 'identity_merges', 'person_ids', 'person_redirects', 'person_profiles'],
+  reads: READS,
+  writes: WRITES,
   async run({ engine, config }) {
-    await resolveIdentities(engine, config);
+    await onDuckDb(engine, { reads: READS, writes: WRITES }, (duckdb) => resolveIdentities(duckdb, config));
   },
 };

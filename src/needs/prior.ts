@@ -29,10 +29,16 @@ export async function priorTerms(engine: Engine): Promise<void> {
     FROM needs_person_bought_set GROUP BY bought_set`);
   await replaceTable(engine, 'needs_bought_set_values', sql`SELECT s.bought_set AS bought_set, a.category AS category
     FROM needs_bought_sets AS s JOIN customer_category_affinity AS a ON a.person_id = s.holder`);
-  await replaceTable(engine, 'needs_bought_set_terms', sql`SELECT v.bought_set AS bought_set, r.consequent AS category,
-    sum(ln(r.lift)) / count(*) AS assoc_log, ${d.argMax(sql`r.antecedent`, sql`r.lift`)} AS antecedent, max(r.lift) AS antecedent_lift,
-    ${d.argMax(sql`r.confidence`, sql`r.lift`)} AS antecedent_confidence
-    FROM needs_bought_set_values AS v JOIN category_associations AS r ON r.antecedent = v.category GROUP BY v.bought_set, r.consequent`);
+  // The join is written first, then aggregated: ClickHouse 18.16 corrupts memory (a crash) when
+  // one query aggregates the right-hand side's strings of a JOIN, and gives a wrong column for
+  // the right-hand side's join key, so the key is read from the left (docs/clickhouse.md).
+  await replaceTable(engine, 'needs_bought_set_rules', sql`SELECT v.bought_set AS bought_set, r.consequent AS consequent,
+    v.category AS rule_antecedent, r.lift AS rule_lift, r.confidence AS rule_confidence
+    FROM needs_bought_set_values AS v JOIN category_associations AS r ON r.antecedent = v.category`);
+  await replaceTable(engine, 'needs_bought_set_terms', sql`SELECT bought_set, consequent AS category,
+    sum(ln(rule_lift)) / count(*) AS assoc_log, ${d.argMax(sql`rule_antecedent`, sql`rule_lift`)} AS antecedent, max(rule_lift) AS antecedent_lift,
+    ${d.argMax(sql`rule_confidence`, sql`rule_lift`)} AS antecedent_confidence
+    FROM needs_bought_set_rules GROUP BY bought_set, consequent`);
   // One row per buyer: his segment, sets, band and lines (nested, one join a level).
   const withFeatures = sql`SELECT g.person_id AS person_id, g.segment AS segment, g.lines AS lines,
     coalesce(f.feature_set, '') AS feature_set FROM customer_needs_group AS g LEFT JOIN needs_person_feature_set AS f ON f.person_id = g.person_id
@@ -65,4 +71,4 @@ export function logPriorQuery(model: NeedsConfig['model']): Sql {
 }
 
 export const PRIOR_SCRATCH = ['needs_person_feature_set', 'needs_person_bought_set', 'needs_feature_sets', 'needs_feature_set_values',
-  'needs_feature_set_terms', 'needs_bought_sets', 'needs_bought_set_values', 'needs_bought_set_terms', 'needs_person_context'];
+  'needs_feature_set_terms', 'needs_bought_sets', 'needs_bought_set_values', 'needs_bought_set_rules', 'needs_bought_set_terms', 'needs_person_context'];

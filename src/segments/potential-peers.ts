@@ -54,9 +54,11 @@ export async function choosePeers(engine: Engine, s: PeerSettings): Promise<void
   await replaceTable(engine, 'potential_anchor_band', sql`SELECT a.person_id AS person_id, a.category AS category, b.size_band AS size_band
     FROM potential_anchor AS a JOIN potential_range_bands AS b ON b.person_id = a.person_id AND b.category = a.category`);
   const attribute = (prefix: string): Sql => sql`max(CASE WHEN attribute LIKE ${`${prefix}:%`} THEN attribute END)`;
-  await replaceTable(engine, 'potential_declared', sql`SELECT person_id, coalesce(household, 'household:?') AS household,
-    coalesce(income, 'income:?') AS income FROM (SELECT person_id, ${attribute('household')} AS household, ${attribute('income')} AS income
-      FROM person_attributes GROUP BY person_id) AS a WHERE household IS NOT NULL OR income IS NOT NULL`);
+  // Inner columns named apart: ClickHouse would read `household` in WHERE as the outer coalesce's alias.
+  await replaceTable(engine, 'potential_declared', sql`SELECT person_id, coalesce(declared_household, 'household:?') AS household,
+    coalesce(declared_income, 'income:?') AS income FROM (SELECT person_id, ${attribute('household')} AS declared_household,
+      ${attribute('income')} AS declared_income FROM person_attributes GROUP BY person_id) AS a
+    WHERE declared_household IS NOT NULL OR declared_income IS NOT NULL`);
 
   const activityKey = (range: Sql, size: Sql): Sql => sql`concat('activity|', ${range}, '|', CAST(${size} AS ${text}))`;
   await replaceTable(engine, 'peer_memberships', sql`

@@ -7,7 +7,7 @@ import { percentileCuts, percentileOf } from './ranks.js';
 
 const SCRATCH = [
   'potential_buyers', 'potential_person_ranges', 'category_base', 'attribute_buyers', 'attribute_category_buyers', 'attribute_category_counts',
-  'person_category_lift', 'potential_peer_choice', 'peer_range_stats', 'potential_peer_ranges', 'potential_lines', 'potential_size', 'potential_valued',
+  'person_attribute_lift', 'person_category_lift', 'potential_peer_choice', 'peer_range_stats', 'potential_peer_ranges', 'potential_lines', 'potential_size', 'potential_valued',
   'potential_totals', 'potential_gap_list', 'potential_bought_list', 'potential_base', 'potential_cuts', ...PEER_SCRATCH,
 ];
 
@@ -56,12 +56,16 @@ export const potential: PipelineStep = {
     // 10% say nothing: leaving them out keeps this join small (most household, age and income bands are near 1).
     // Aggregates named apart from the columns they read: ClickHouse resolves `l.lift` to a SELECT
     // alias `lift` first, which would put an aggregate inside another.
+    // The join is written first, then aggregated: ClickHouse 18.16 corrupts memory (a crash) when
+    // one query aggregates the right-hand side's strings of a JOIN, and gives a wrong column for
+    // the right-hand side's join key, so the key is read from the left (docs/clickhouse.md).
+    await replaceTable(engine, 'person_attribute_lift', sql`SELECT a.person_id AS person_id, l.category AS category,
+      a.attribute AS attribute_name, l.lift AS attribute_lift
+      FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift
+        WHERE customers >= ${s.minAttributeCustomers} AND (lift >= 1.1 OR lift <= 0.9)) AS l ON l.attribute = a.attribute`);
     await replaceTable(engine, 'person_category_lift', sql`SELECT person_id, category, top_lift AS lift, top_attribute AS attribute
-      FROM (SELECT a.person_id AS person_id, l.category AS category, max(l.lift) AS top_lift,
-        ${d.argMax(sql`l.attribute`, sql`l.lift`)} AS top_attribute
-        FROM person_attributes AS a JOIN (SELECT * FROM attribute_category_lift
-          WHERE customers >= ${s.minAttributeCustomers} AND (lift >= 1.1 OR lift <= 0.9)) AS l
-        ON l.attribute = a.attribute GROUP BY a.person_id, l.category) AS top`);
+      FROM (SELECT person_id, category, max(attribute_lift) AS top_lift, ${d.argMax(sql`attribute_name`, sql`attribute_lift`)} AS top_attribute
+        FROM person_attribute_lift GROUP BY person_id, category) AS top`);
 
     await choosePeers(engine, { minPeers: s.minPeers, sizeBands: s.sizeBands, walletQuantile: s.walletQuantile });
     await valueWallets(engine, s);
@@ -149,12 +153,17 @@ async function valueWallets(engine: Engine, s: SegmentsConfig['potential']): Pro
     FROM potential_lines GROUP BY person_id`);
   const expected = sql`least(0.95, l.penetration * coalesce(l.lift, 1.0))`;
   const bought = sql`l.yearly_spend IS NOT NULL`;
-  await replaceTable(engine, 'potential_valued', sql`SELECT l.person_id AS person_id, l.category AS category, l.peer_group AS band,
-    l.penetration AS band_penetration, l.typical_spend AS typical_spend, coalesce(l.yearly_spend, 0.0) AS yearly_spend, z.size_index AS size_index,
-    CASE WHEN ${bought} THEN 1 ELSE 0 END AS bought,
-    CASE WHEN NOT (${bought}) AND ${expected} >= ${s.minPenetration} THEN 1 ELSE 0 END AS missing,
-    CASE WHEN l.lift >= ${s.minLift} THEN l.attribute END AS attribute, CASE WHEN l.lift >= ${s.minLift} THEN l.lift END AS lift,
-    CASE WHEN l.lift >= ${s.minLift} THEN 1 ELSE 0 END AS strong,
-    ${expected} AS expected_penetration, ${expected} * l.typical_spend * z.size_index AS expected_revenue
-    FROM potential_lines AS l JOIN potential_size AS z ON z.person_id = l.person_id`);
+  // The inner SELECT names its columns apart from those it reads (`spend`, `attr`, `lift_value`):
+  // ClickHouse resolves `l.yearly_spend` to a SELECT alias `yearly_spend` first, even qualified.
+  await replaceTable(engine, 'potential_valued', sql`SELECT person_id, category, band, band_penetration, typical_spend,
+    coalesce(spend, 0.0) AS yearly_spend, size_index, bought, missing,
+    CASE WHEN strong = 1 THEN attr END AS attribute, CASE WHEN strong = 1 THEN lift_value END AS lift, strong, expected_penetration, expected_revenue
+    FROM (SELECT l.person_id AS person_id, l.category AS category, l.peer_group AS band,
+      l.penetration AS band_penetration, l.typical_spend AS typical_spend, l.yearly_spend AS spend, z.size_index AS size_index,
+      l.attribute AS attr, l.lift AS lift_value,
+      CASE WHEN ${bought} THEN 1 ELSE 0 END AS bought,
+      CASE WHEN NOT (${bought}) AND ${expected} >= ${s.minPenetration} THEN 1 ELSE 0 END AS missing,
+      CASE WHEN l.lift >= ${s.minLift} THEN 1 ELSE 0 END AS strong,
+      ${expected} AS expected_penetration, ${expected} * l.typical_spend * z.size_index AS expected_revenue
+      FROM potential_lines AS l JOIN potential_size AS z ON z.person_id = l.person_id) AS valued`);
 }

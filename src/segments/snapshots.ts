@@ -30,12 +30,12 @@ export const snapshot: PipelineStep = {
       const type = sql.raw(engine.dialect.columnType(c.type, true));
       return source ? sql`CAST(${sql.id(source)} AS ${type})` : sql`CAST(NULL AS ${type})`;
     });
-    await engine.exec(sql`DELETE FROM customer_snapshots WHERE as_of = ${asOf}`);
     // In person order, so each snapshot's row groups hold narrow id ranges and a person's path
     // (WHERE person_id = X) reads one row group per snapshot through the zone maps: on 1M customers
     // 4 ms at p50 against 12 ms unsorted, and no index, whose upkeep made this step 21 s instead of 2.
-    await engine.exec(sql`INSERT INTO customer_snapshots SELECT ${runId}, ${asOf}, person_id, ${sql.join(columns)}
-      FROM customer_classes WHERE orders > 0 ORDER BY person_id`);
+    const rows = sql`SELECT ${runId}, ${asOf}, person_id, ${sql.join(columns)} FROM customer_classes WHERE orders > 0 ORDER BY person_id`;
+    // The snapshot of this as-of date replaced as a whole (a partition swap on ClickHouse).
+    for (const statement of engine.dialect.replacePartition(SNAPSHOT_TABLE, sql`${asOf}`, rows)) await engine.exec(statement);
   },
 };
 

@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { EventCollector, verifyLog } from '../collect/events/index.js';
 import type { Config } from '../config/index.js';
 import { ProfileReader } from '../profiles/index.js';
-import { openReadPool, openStore, type Engine } from '../store/index.js';
+import { openReadPool, openStore, requireDuckDb, type Engine } from '../store/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
 import { linkIdentitiesStep, markProfilesStep } from './load-steps.js';
@@ -46,6 +46,12 @@ export function logFolder(config: Config): string {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const store = await openStore(config.db, config.duckdb);
+  try {
+    requireDuckDb(store, 'fidelis serve', "the event loader stages and commits through DuckDB's appender and checkpoints, and the read pool opens more connections to a DuckDB file; run the pipeline on ClickHouse with fidelis run, and serve from a DuckDB datamart");
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   // Validated by the configuration's schema (a size such as 256MB): no quote can reach the statement.
   await store.exec(`SET checkpoint_threshold = '${config.server.loader.checkpointThreshold}'`);
   const reads = await openReadPool(store, config.server.readConnections);

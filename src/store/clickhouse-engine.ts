@@ -1,4 +1,5 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { DatabaseUnavailableError } from '../errors.js';
 import { ClickHouseDialect } from './dialect.js';
 import type { Engine, Row } from './engine.js';
 import { compile, type Sql } from './sql.js';
@@ -29,18 +30,25 @@ export class ClickHouseEngine implements Engine {
     private readonly serverTimezone: string,
   ) {}
 
-  /** Connects to `database` on the server at `url` (http://host:8123), creating the database if missing. */
-  static async open(url: string, database: string): Promise<ClickHouseEngine> {
-    const admin = createClient({ url, clickhouse_settings: SETTINGS, log: QUIET });
+  /**
+   * Connects to `database` on the server at `url` (http://host:8123), creating the database if
+   * missing. `location` is what the engine shows as its place: never the password.
+   */
+  static async open(url: string, database: string, login: ClickHouseLogin = {}): Promise<ClickHouseEngine> {
+    const credentials = { ...(login.username !== undefined ? { username: login.username } : {}), ...(login.password !== undefined ? { password: login.password } : {}) };
+    const location = login.location ?? `${url.replace(/\/+$/, '')}/${database}`;
+    const admin = createClient({ url, ...credentials, clickhouse_settings: SETTINGS, log: QUIET });
     try {
       await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${new ClickHouseDialect().quoteIdent(database)}` });
+    } catch (error) {
+      throw new DatabaseUnavailableError(`cannot open the ClickHouse database at ${location}: ${withoutSecret(error, login.password)}`, { cause: error });
     } finally {
       await admin.close();
     }
-    const client = createClient({ url, database, clickhouse_settings: SETTINGS, log: QUIET });
+    const client = createClient({ url, database, ...credentials, clickhouse_settings: SETTINGS, log: QUIET });
     const result = await client.query({ query: 'SELECT timezone() AS tz', format: 'JSONEachRow' });
     const [row] = await result.json<{ tz: string }>();
-    return new ClickHouseEngine(`${url.replace(/\/+$/, '')}/${database}`, client, row?.tz ?? 'UTC');
+    return new ClickHouseEngine(location, client, row?.tz ?? 'UTC');
   }
 
   async exec(query: Sql | string): Promise<void> {
@@ -77,6 +85,19 @@ export class ClickHouseEngine implements Engine {
   }
 }
 
+/** Who connects, and the location to show for the database (a URL without its password). */
+export interface ClickHouseLogin {
+  readonly username?: string;
+  readonly password?: string;
+  readonly location?: string;
+}
+
+/** An error's message with the password cut out, should a server or library ever echo it. */
+function withoutSecret(error: unknown, secret: string | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return secret ? message.split(secret).join('***') : message;
+}
+
 type Reader = (value: unknown) => unknown;
 
 /**
@@ -92,11 +113,13 @@ function reader(type: string, serverTimezone: string): Reader {
   }
   if (/^U?Int(64|128|256)$/.test(inner)) return (v) => (typeof v === 'string' ? integer(v) : v);
   if (/^Decimal/.test(inner) || /^Float/.test(inner)) return (v) => (typeof v === 'string' ? Number(v) : v);
-  if (inner === 'Date') return (v) => (typeof v === 'string' ? new Date(`${v}T00:00:00Z`) : v);
+  // A non-Nullable Date or DateTime's zero ('0000-00-00...') is what 18.16 gives for min/max over
+  // no rows, where DuckDB gives NULL: read as null (epoch 0 itself is no date the datamart holds).
+  if (inner === 'Date') return (v) => (v === '0000-00-00' ? null : typeof v === 'string' ? new Date(`${v}T00:00:00Z`) : v);
   const dateTime = /^DateTime(?:\('([^']+)'\))?$/.exec(inner);
   if (dateTime) {
     const zone = dateTime[1] ?? serverTimezone;
-    return (v) => (typeof v === 'string' ? zonedTime(v, zone) : v);
+    return (v) => (v === '0000-00-00 00:00:00' ? null : typeof v === 'string' ? zonedTime(v, zone) : v);
   }
   return (v) => v;
 }

@@ -202,6 +202,21 @@ export abstract class Dialect implements SqlCompiler {
   protected derivedTableSuffix(): string {
     return '';
   }
+
+  /**
+   * Statements that replace the rows of `spec` whose `partitionBy` column equals `value` by the
+   * rows of `rows` (a SELECT of the table's columns, in order): DELETE then INSERT in a
+   * transaction here; ClickHouse swaps a partition (it has no DELETE).
+   */
+  replacePartition(spec: TableSpec, value: Sql, rows: Sql): Sql[] {
+    if (!spec.partitionBy) throw new Error(`${spec.name} has no partition column`);
+    return [sql`DELETE FROM ${sql.id(spec.name)} WHERE ${sql.id(spec.partitionBy)} = ${value}`, sql`INSERT INTO ${sql.id(spec.name)} ${rows}`];
+  }
+
+  /** Statements that bring an existing table to its spec's partitioning (none where tables have no partitions). */
+  repartition(_spec: TableSpec): string[] {
+    return [];
+  }
 }
 
 export class DuckDbDialect extends Dialect {
@@ -408,8 +423,41 @@ export class ClickHouseDialect extends Dialect {
   }
 
   protected override tableSuffix(spec: TableSpec): string {
-    // ReplacingMergeTree keeps the natural-key semantics of re-imports; a keyless (scratch) table is unsorted.
-    const key = spec.key.length > 0 ? `(${spec.key.map((k) => this.quoteIdent(k)).join(', ')})` : 'tuple()';
-    return ` ENGINE = ReplacingMergeTree ORDER BY ${key}`;
+    // ReplacingMergeTree keeps the natural-key semantics of re-imports. A keyless (scratch) table is
+    // a plain unsorted MergeTree: a ReplacingMergeTree ORDER BY tuple() would keep one row per merge.
+    const partition = spec.partitionBy ? ` PARTITION BY ${this.quoteIdent(spec.partitionBy)}` : '';
+    if (spec.key.length === 0) return ` ENGINE = MergeTree${partition} ORDER BY tuple()`;
+    return ` ENGINE = ReplacingMergeTree${partition} ORDER BY (${spec.key.map((k) => this.quoteIdent(k)).join(', ')})`;
+  }
+
+  /**
+   * The new rows go to a scratch table of the same structure, whose partition then replaces the
+   * table's (ALTER TABLE ... REPLACE PARTITION, atomic for readers; 18.16 has no DELETE).
+   */
+  override replacePartition(spec: TableSpec, value: Sql, rows: Sql): Sql[] {
+    if (!spec.partitionBy) throw new Error(`${spec.name} has no partition column`);
+    const table = sql.id(spec.name);
+    const scratch = sql.id(`${spec.name}__partition`);
+    return [
+      sql`DROP TABLE IF EXISTS ${scratch}`,
+      sql`CREATE TABLE ${scratch} AS ${table}`,
+      sql`INSERT INTO ${scratch} ${rows}`,
+      sql`ALTER TABLE ${table} REPLACE PARTITION ${value} FROM ${scratch}`,
+      sql`DROP TABLE ${scratch}`,
+    ];
+  }
+
+  /** Rebuilds the table under its spec's PARTITION BY (a table made before it had one): copy, then swap by RENAME. */
+  override repartition(spec: TableSpec): string[] {
+    const table = this.quoteIdent(spec.name);
+    const next = this.quoteIdent(`${spec.name}__repartitioned`);
+    const old = this.quoteIdent(`${spec.name}__unpartitioned`);
+    return [
+      `DROP TABLE IF EXISTS ${next}`,
+      this.createTable({ ...spec, name: `${spec.name}__repartitioned` }),
+      `INSERT INTO ${next} SELECT * FROM ${table}`,
+      `RENAME TABLE ${table} TO ${old}, ${next} TO ${table}`,
+      `DROP TABLE ${old}`,
+    ];
   }
 }

@@ -95,6 +95,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'delivery attempts and dead letters',
     statements: (dialect) => [dialect.createTable(DELIVERY_ATTEMPTS_TABLE), dialect.createTable(DELIVERY_DEAD_LETTERS_TABLE)],
   },
+  { version: 18, name: 'customer snapshots partitioned by as-of date (ClickHouse)', statements: (dialect) => dialect.repartition(SNAPSHOT_TABLE) },
 ];
 
 async function addColumn(engine: Engine, addition: ColumnAddition): Promise<void> {

@@ -1,10 +1,19 @@
+import { ClickHouseEngine } from './clickhouse-engine.js';
 import { DuckDbEngine, type DuckDbSettings } from './duckdb-engine.js';
 import type { Engine } from './engine.js';
+import { parseDbLocation } from './location.js';
 import { migrate } from './migrations.js';
 
-/** Opens the datamart and brings its schema up to date. */
+/**
+ * Opens the datamart and brings its schema up to date: a DuckDB file, or the ClickHouse database
+ * of a `clickhouse://user:password@host:8123/database` URL (see src/store/location.ts).
+ */
 export async function openStore(location: string, settings: DuckDbSettings = {}): Promise<Engine> {
-  const engine = await DuckDbEngine.open(location, settings);
+  const where = parseDbLocation(location);
+  const engine =
+    where.engine === 'duckdb'
+      ? await DuckDbEngine.open(where.path, settings)
+      : await ClickHouseEngine.open(where.url, where.database, { username: where.username, password: where.password, location: where.display });
   try {
     await migrate(engine);
   } catch (error) {

@@ -28,6 +28,11 @@ export interface TableSpec {
   /** Natural key: re-importing a record with the same key replaces it, never duplicates it. */
   readonly key: readonly string[];
   readonly columns: readonly ColumnSpec[];
+  /**
+   * A column each of whose values a step replaces as a whole (a run's snapshot): ClickHouse
+   * partitions the table by it, so the step swaps a partition instead of deleting rows.
+   */
+  readonly partitionBy?: string;
 }
 
 export const CONTACT_CHANNELS = ['email', 'sms', 'mail', 'phone', 'push'] as const;
@@ -359,6 +364,7 @@ export const SNAPSHOT_TABLE: TableSpec = {
   name: 'customer_snapshots',
   doc: 'Each run\'s classes and scores per person, kept across runs (one snapshot per as-of date) for migration matrices and paths.',
   key: ['as_of', 'person_id'],
+  partitionBy: 'as_of',
   columns: [
     { name: 'snapshot_id', type: 'string', required: true, doc: 'Run that took it.' },
     { name: 'as_of', type: 'timestamp', required: true, doc: 'Date the analysis was made at.' },

@@ -126,9 +126,11 @@ export const clv: PipelineStep = {
     ) as [Float64Array, Float64Array, Float64Array, Float64Array];
     const skip = async (reason: string): Promise<void> => {
       warn(`lifetime value not predicted: ${reason}`);
+      // Nullable types: ClickHouse casts NULL to no other.
+      const float = sql.raw(d.columnType('float', true));
       await replaceTable(engine, 'customer_clv', sql`SELECT person_id, x AS frequency, tx AS recency, T AS T, monetary,
-        CAST(NULL AS DOUBLE) AS p_alive, CAST(NULL AS DOUBLE) AS expected_transactions, CAST(NULL AS DOUBLE) AS expected_spend,
-        CAST(NULL AS DOUBLE) AS clv, CAST(NULL AS VARCHAR) AS p_alive_reason, ${lifetimeNullColumns(settings, d)} FROM clv_summary`);
+        CAST(NULL AS ${float}) AS p_alive, CAST(NULL AS ${float}) AS expected_transactions, CAST(NULL AS ${float}) AS expected_spend,
+        CAST(NULL AS ${float}) AS clv, CAST(NULL AS ${sql.raw(d.columnType('string', true))}) AS p_alive_reason, ${lifetimeNullColumns(settings, d)} FROM clv_summary`);
       await replaceTable(engine, 'clv_model', sql`SELECT ${settings.model} AS model, ${reason} AS skipped`);
       await dropTables(engine, ['clv_periods', 'clv_summary']);
     };

@@ -4,147 +4,184 @@ import { importFiles } from '../../src/collect/index.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { PIPELINE } from '../../src/pipeline/index.js';
-import { migrate, openStore, sql, TABLES, type Engine, type Row, type TableSpec } from '../../src/store/index.js';
+import { migrate, openStore, sql, TABLES, type Engine, type Row } from '../../src/store/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { copyTables } from './copy-tables.js';
 import { scratchDatabase, skipWithoutClickHouse } from './server.js';
 
 const skip = await skipWithoutClickHouse();
 
-/** The steps that run on ClickHouse 18.16 (docs/clickhouse.md lists the others), in pipeline order. */
-const CLICKHOUSE_STEPS = ['order_facts', 'customer_facts', 'rfm', 'clv', 'referral_value', 'purchase_lines', 'attachment', 'strategic_grid', 'pareto', 'digital_maturity', 'category_affinity', 'associations'];
-
-const PERSONS: TableSpec = {
-  name: 'customer_persons',
-  doc: 'identity resolution output, copied from DuckDB',
-  key: [],
-  columns: [
-    { name: 'customer_id', type: 'string', required: true, doc: '' },
-    { name: 'person_id', type: 'string', required: true, doc: '' },
-  ],
+/**
+ * Columns that hold the moment the step ran (a new id or `now` on each run), not a figure: they
+ * differ between any two runs, on one engine as on two.
+ */
+const CLOCK_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  customer_snapshots: ['snapshot_id'],
+  identity_merges: ['recorded_at'],
+  person_ids: ['issued_at'],
+  person_redirects: ['at'],
 };
 
-/** A table's rows sorted by its key columns, with values compared across engines (0/1 for booleans, Dates as ISO text). */
-async function rowsOf(engine: Engine, table: string, ...key: string[]): Promise<Row[]> {
-  const rows = await engine.query(sql`SELECT * FROM ${sql.id(table)} ORDER BY ${sql.join(key.map((k) => sql.id(k)))}`);
-  return rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([column, value]) => [
-        column,
-        value instanceof Date ? value.toISOString() : typeof value === 'boolean' ? Number(value) : typeof value === 'bigint' ? Number(value) : value,
-      ]),
-    ),
-  );
-}
+/**
+ * Columns only an engine with window functions fills: the customer list's precomputed sort ranks
+ * (src/dashboard/list-table.ts); on ClickHouse they are NULL and the list sorts on the columns.
+ */
+const WINDOW_RANKS: Readonly<Record<string, RegExp>> = { customer_list: /^rank_/ };
 
 /**
- * Every column equal, floats to 1e-8 relative (the engines sum in different orders); the CLV
- * predictions, which go through more floating-point steps on each engine, to 1e-6.
+ * Steps from the CLV fit on carry its floating-point noise: the model fit amplifies the last bits
+ * of the sums, which the engines add in different orders (1e-6 relative, as the CLV test always had).
  */
-function expectSameRows(clickhouse: Row[], duckdb: Row[], table: string, tolerance = 1e-8): void {
-  expect(duckdb.length, `${table} rows`).toBeGreaterThan(0);
+const CLV_AND_AFTER = new Set(PIPELINE.slice(PIPELINE.findIndex((s) => s.name === 'clv')).map((s) => s.name));
+
+/**
+ * A value as both engines can be compared on: Dates as ISO text, booleans and bigints as numbers,
+ * JSON text (fitted parameters) parsed, so its floats are compared as numbers.
+ */
+function comparable(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'boolean' || typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(comparable);
+  if (typeof value === 'string' && /^[[{]/.test(value)) {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** Equal, floats (also inside arrays and parsed JSON) to `tolerance` relative. */
+function expectClose(got: unknown, want: unknown, tolerance: number, where: string): void {
+  if (typeof want === 'number' && typeof got === 'number') {
+    expect(Math.abs(got - want), `${where}: ${got} vs ${want}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(want)));
+  } else if (Array.isArray(want) && Array.isArray(got)) {
+    expect(got.length, `${where} length`).toBe(want.length);
+    want.forEach((w, i) => expectClose(got[i], w, tolerance, `${where}[${i}]`));
+  } else if (want !== null && typeof want === 'object' && got !== null && typeof got === 'object') {
+    expect(Object.keys(got).sort(), `${where} keys`).toEqual(Object.keys(want).sort());
+    for (const [key, w] of Object.entries(want)) expectClose((got as Record<string, unknown>)[key], w, tolerance, `${where}.${key}`);
+  } else expect(got, where).toEqual(want);
+}
+
+/** Where a row sorts: its text and integer columns (exact on both engines), then its floats to 6 digits. */
+function sortKey(row: Row): string {
+  const exact: unknown[] = [];
+  const floats: string[] = [];
+  for (const column of Object.keys(row).sort()) {
+    const value = row[column];
+    if (typeof value === 'number' && !Number.isInteger(value)) floats.push(value.toPrecision(6));
+    else exact.push(value);
+  }
+  return JSON.stringify([exact, floats]);
+}
+
+async function tableRows(engine: Engine, table: string): Promise<Row[] | null> {
+  if ((await engine.query(engine.dialect.existingTables([table]))).length === 0) return null;
+  const ranks = WINDOW_RANKS[table];
+  const clock = new Set(CLOCK_COLUMNS[table] ?? []);
+  const rows = await engine.query(sql`SELECT * FROM ${sql.id(table)}`);
+  return rows
+    .map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !clock.has(column) && !ranks?.test(column)).map(([column, value]) => [column, comparable(value)])))
+    .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+}
+
+/** Every column equal: text and integers exactly, floats to `tolerance` relative. */
+function expectSameRows(clickhouse: Row[], duckdb: Row[], table: string, tolerance: number): void {
   expect(clickhouse.length, `${table} rows`).toBe(duckdb.length);
+  if (duckdb.length === 0) return;
   expect(Object.keys(clickhouse[0] ?? {}).sort(), `${table} columns`).toEqual(Object.keys(duckdb[0] ?? {}).sort());
   duckdb.forEach((expected, i) => {
     const actual = clickhouse[i] as Row;
     for (const [column, value] of Object.entries(expected)) {
-      const got = actual[column];
-      const where = `${table} row ${i} (${JSON.stringify(expected[Object.keys(expected)[0] ?? ''])}) column ${column}`;
-      if (typeof value === 'number' && typeof got === 'number') {
-        expect(Math.abs(got - value), `${where}: ${got} vs ${value}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(value)));
-      } else expect(got, where).toEqual(value);
+      expectClose(actual[column], value, tolerance, `${table} row ${i} (${sortKey(expected).slice(0, 120)}) column ${column}`);
     }
   });
 }
 
-describe.skipIf(skip)('the pipeline on ClickHouse gives the figures it gives on DuckDB', () => {
+/**
+ * The whole pipeline, step by step, on DuckDB and on a ClickHouse server from the same imported
+ * files (copied into ClickHouse through the Engine API: file import reads with DuckDB's readers):
+ * every table each step writes holds the same rows on both. A step that fails on ClickHouse fails
+ * its test with the server's error.
+ */
+describe.skipIf(skip)('every pipeline step on ClickHouse gives the figures it gives on DuckDB', () => {
   let duckdb: Engine;
   let db: Awaited<ReturnType<typeof scratchDatabase>>;
   let config: Config;
+  let earlyBirthDates = 0;
+  const failures = new Map<string, unknown>();
 
   beforeAll(async () => {
     const dir = join(tempDir(), 'company');
-    await generateDemoCompany({ customers: 300, seed: 11, outDir: dir, format: 'csv' });
+    await generateDemoCompany({ customers: 200, seed: 11, outDir: dir, format: 'csv' });
     duckdb = await openStore(':memory:');
     await importFiles(duckdb, [dir]);
     config = parseConfig({});
     const [last] = await duckdb.query<{ at: Date }>(sql`SELECT max(ordered_at) AS at FROM orders`);
     const asOf = last?.at ?? new Date();
     const warn = (): void => undefined;
-    const step = (name: string) => PIPELINE.find((s) => s.name === name) ?? { name, run: () => Promise.reject(new Error(`no step ${name}`)) };
-    // Identity resolution runs on DuckDB only; its output is copied as a fixture with the datamart.
-    await step('customer_persons').run({ engine: duckdb, config, asOf, warn });
+    // ClickHouse 18.16's Date starts on 1970-01-01 (docs/clickhouse.md): the birth dates before it
+    // are cleared on both engines, so the parity is measured on what both can hold; the limit
+    // itself is pinned by the test below.
+    earlyBirthDates = (await duckdb.query<{ n: number }>(sql`SELECT count(*) AS n FROM customers WHERE birth_date < DATE '1970-01-01'`))[0]?.n ?? 0;
+    await duckdb.exec(sql`UPDATE customers SET birth_date = NULL WHERE birth_date < DATE '1970-01-01'`);
     db = await scratchDatabase();
     await migrate(db.engine);
-    await db.engine.exec(db.engine.dialect.createTable(PERSONS));
-    await copyTables(duckdb, db.engine, [...TABLES, PERSONS]);
-    for (const name of CLICKHOUSE_STEPS) {
-      for (const engine of [duckdb, db.engine]) await step(name).run({ engine, config, asOf, warn });
+    await copyTables(duckdb, db.engine, TABLES);
+    for (const step of PIPELINE) {
+      await step.run({ engine: duckdb, config, asOf, warn });
+      // The later steps still run after a failure: each test then names the step that broke.
+      await step.run({ engine: db.engine, config, asOf, warn }).catch((error: unknown) => failures.set(step.name, error));
     }
-  });
+  }, 300_000);
   afterAll(async () => {
     await db?.drop();
     await duckdb?.close();
   });
 
-  it('holds the same datamart after the copy', async () => {
-    for (const table of ['customers', 'orders', 'order_lines', 'returns', 'tickets', 'contacts', 'customer_persons']) {
+  it('holds the same datamart after the copy, and a company with enough buyers to measure', async () => {
+    for (const table of TABLES.map((t) => t.name)) {
       const count = sql`SELECT count(*) AS n FROM ${sql.id(table)}`;
       expect(await db.engine.query(count), table).toEqual(await duckdb.query(count));
     }
+    const [buyers] = await duckdb.query<{ n: number }>(sql`SELECT count(*) AS n FROM customer_facts WHERE orders > 0`);
+    expect(buyers?.n).toBeGreaterThan(80);
   });
 
-  it('order_facts: revenue, cost, margin, refunds per order', async () => {
-    expectSameRows(await rowsOf(db.engine, 'order_facts', 'order_id'), await rowsOf(duckdb, 'order_facts', 'order_id'), 'order_facts');
+  it.each(PIPELINE.map((step) => [step.name, step] as const))('%s: runs and writes the same rows', async (name, step) => {
+    const failure = failures.get(name);
+    if (failure) throw new Error(`${name} failed on ClickHouse: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}`);
+    const tolerance = CLV_AND_AFTER.has(name) ? 1e-6 : 1e-8;
+    let compared = 0;
+    for (const table of step.writes) {
+      const expected = await tableRows(duckdb, table);
+      const actual = await tableRows(db.engine, table);
+      // profile_documents writes its state only beside a database file (not this in-memory one): absent on both.
+      if (expected === null) {
+        expect(actual, `${table} absent on ClickHouse as on DuckDB`).toBeNull();
+        continue;
+      }
+      expect(actual, `${table} exists on ClickHouse`).not.toBeNull();
+      expectSameRows(actual ?? [], expected, table, tolerance);
+      compared++;
+    }
+    expect(compared > 0 || name === 'profile_documents' || step.writes.length === 0, `${name} wrote nothing to compare`).toBe(true);
   });
 
-  it('customer_facts: per-person orders, revenue, margin, costs and net contribution', async () => {
-    const facts = await rowsOf(duckdb, 'customer_facts', 'person_id');
-    expect(facts.filter((f) => Number(f.orders) > 0).length).toBeGreaterThan(100);
-    expectSameRows(await rowsOf(db.engine, 'customer_facts', 'person_id'), facts, 'customer_facts');
+  it('ClickHouse 18.16 cannot hold a birth date before 1970: it reads back as NULL (docs/clickhouse.md)', async () => {
+    expect(earlyBirthDates, 'the demo company has customers born before 1970').toBeGreaterThan(0);
+    await db.engine.exec(sql`CREATE TABLE early_dates (id Int64, day Nullable(Date)) ENGINE = MergeTree ORDER BY id`);
+    await db.engine.exec(sql`INSERT INTO early_dates VALUES (1, ${new Date('1965-03-02T00:00:00Z')}), (2, ${new Date('1985-03-02T00:00:00Z')})`);
+    const rows = await db.engine.query<{ id: number; day: Date | null }>(sql`SELECT id, day FROM early_dates ORDER BY id`);
+    expect(rows[1]?.day).toEqual(new Date('1985-03-02T00:00:00Z'));
+    expect(rows[0]?.day).not.toEqual(new Date('1965-03-02T00:00:00Z'));
+  });
+
+  it('customer_period_value, written by customer_facts beside its main table, matches too', async () => {
     const period = sql`SELECT person_id, CAST(period AS VARCHAR) AS period, revenue, contribution FROM customer_period_value ORDER BY person_id, period`;
     const periodCh = sql`SELECT person_id, toString(period) AS period, revenue, contribution FROM customer_period_value ORDER BY person_id, period`;
-    expectSameRows(await db.engine.query(periodCh), await duckdb.query(period), 'customer_period_value');
-  });
-
-  it('rfm: the same scores, codes and segments for every buyer', async () => {
-    expectSameRows(await rowsOf(db.engine, 'customer_rfm', 'person_id'), await rowsOf(duckdb, 'customer_rfm', 'person_id'), 'customer_rfm');
-  });
-
-  it('clv and referral value: the same model inputs, predictions and referred value', async () => {
-    expectSameRows(await rowsOf(db.engine, 'customer_clv', 'person_id'), await rowsOf(duckdb, 'customer_clv', 'person_id'), 'customer_clv', 1e-6);
-    // The fitted parameters themselves differ in the 6th digit (the optimiser amplifies the last bits of the sums).
-    const model = sql`SELECT model, customers, groups_count, log_likelihood FROM clv_model`;
-    expectSameRows(await db.engine.query(model), await duckdb.query(model), 'clv_model', 1e-6);
-    expectSameRows(
-      await rowsOf(db.engine, 'customer_referral_value', 'person_id'),
-      await rowsOf(duckdb, 'customer_referral_value', 'person_id'),
-      'customer_referral_value',
-      1e-6,
-    );
-  });
-
-  it('purchase lines, category affinities and associations', async () => {
-    const lineKey = ['order_id', 'sku', 'quantity', 'revenue'];
-    expectSameRows(await rowsOf(db.engine, 'person_purchase_lines', ...lineKey), await rowsOf(duckdb, 'person_purchase_lines', ...lineKey), 'person_purchase_lines');
-    for (const [table, ...key] of [
-      ['customer_category_affinity', 'person_id', 'category'],
-      ['category_associations', 'antecedent', 'consequent'],
-    ] as const) {
-      expectSameRows(await rowsOf(db.engine, table, ...key), await rowsOf(duckdb, table, ...key), table);
-    }
-  });
-
-  it('digital maturity: the same signals, scores, types and online moves', async () => {
-    expectSameRows(await rowsOf(db.engine, 'customer_digital', 'person_id'), await rowsOf(duckdb, 'customer_digital', 'person_id'), 'customer_digital');
-  });
-
-  it('the Pareto table', async () => {
-    expectSameRows(await rowsOf(db.engine, 'pareto_table', 'measure', 'customer_share'), await rowsOf(duckdb, 'pareto_table', 'measure', 'customer_share'), 'pareto_table', 1e-6);
-  });
-
-  it('attachment and the strategic grid', async () => {
-    expectSameRows(await rowsOf(db.engine, 'customer_attachment', 'person_id'), await rowsOf(duckdb, 'customer_attachment', 'person_id'), 'customer_attachment');
-    expectSameRows(await rowsOf(db.engine, 'customer_grid', 'person_id'), await rowsOf(duckdb, 'customer_grid', 'person_id'), 'customer_grid');
+    expectSameRows(await db.engine.query(periodCh), await duckdb.query(period), 'customer_period_value', 1e-8);
   });
 });

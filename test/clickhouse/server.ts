@@ -37,3 +37,13 @@ export async function scratchDatabase(): Promise<{ engine: ClickHouseEngine; dro
     },
   };
 }
+
+/** A user with a password (.ci/clickhouse.sh makes one), else the default user without one. */
+export const CLICKHOUSE_USER = process.env.FIDELIS_CLICKHOUSE_USER ?? 'default';
+export const CLICKHOUSE_PASSWORD = process.env.FIDELIS_CLICKHOUSE_PASSWORD ?? '';
+
+/** `--db` for a database on the test server: clickhouse://user:password@host:port/database. */
+export function clickHouseDbUrl(database: string, password = CLICKHOUSE_PASSWORD): string {
+  const server = new URL(CLICKHOUSE_URL);
+  return `clickhouse://${encodeURIComponent(CLICKHOUSE_USER)}:${encodeURIComponent(password)}@${server.hostname}:${server.port || '8123'}/${database}`;
+}

@@ -9,7 +9,8 @@ const DAY_MS = 86_400_000;
 function respondedAt(level: ChannelsConfig['response']): Sql {
   if (level === 'converted') return sql`converted`;
   if (level === 'clicked') return sql`greatest(clicked, converted)`;
-  return sql`greatest(opened, clicked, converted)`;
+  // Two arguments at a time: ClickHouse 18.16's greatest takes no more.
+  return sql`greatest(opened, greatest(clicked, converted))`;
 }
 
 /** Configured cost of a contact on its channel, for contacts that carry none. */
@@ -50,13 +51,15 @@ export async function writeContactHistory(engine: Engine, config: Config, asOf: 
             ${orders === 'campaign' ? sql`AND o.campaign_id = c.campaign_id` : sql``}
           GROUP BY c.contact_id`;
   await replaceTable(engine, 'channel_contact_orders', attributed);
+  // One JOIN per SELECT (ClickHouse 18.16), the joined columns named apart from the aliases above them.
   await replaceTable(engine, 'channel_contact_outcomes', sql`SELECT contact_id, person_id, channel, cost, opened, clicked, converted,
       ${respondedAt(settings.response)} AS responded
-    FROM (SELECT c.contact_id AS contact_id, c.person_id AS person_id, c.channel AS channel, c.cost AS cost,
-        coalesce(r.opened, 0) AS opened, coalesce(r.clicked, 0) AS clicked,
-        greatest(coalesce(r.converted, 0), coalesce(a.attributed, 0)) AS converted
-      FROM channel_contacts AS c LEFT JOIN channel_contact_responses AS r ON r.contact_id = c.contact_id
-        LEFT JOIN channel_contact_orders AS a ON a.contact_id = c.contact_id) AS flagged`);
+    FROM (SELECT cr.contact_id AS contact_id, cr.person_id AS person_id, cr.channel AS channel, cr.cost AS cost,
+        cr.was_opened AS opened, cr.was_clicked AS clicked, greatest(cr.was_converted, coalesce(a.attributed, 0)) AS converted
+      FROM (SELECT c.contact_id AS contact_id, c.person_id AS person_id, c.channel AS channel, c.cost AS cost,
+          coalesce(r.opened, 0) AS was_opened, coalesce(r.clicked, 0) AS was_clicked, coalesce(r.converted, 0) AS was_converted
+        FROM channel_contacts AS c LEFT JOIN channel_contact_responses AS r ON r.contact_id = c.contact_id) AS cr
+      LEFT JOIN channel_contact_orders AS a ON a.contact_id = cr.contact_id) AS flagged`);
   await replaceTable(engine, 'channel_counts', sql`SELECT person_id, channel, count(*) AS contacts,
       CAST(sum(responded) AS BIGINT) AS responses, CAST(sum(converted) AS BIGINT) AS conversions, sum(cost) AS cost
     FROM channel_contact_outcomes GROUP BY person_id, channel`);

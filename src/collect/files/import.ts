@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputValidationError, UsageError, type InputProblem } from '../../errors.js';
-import { DuckDbEngine, type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
+import { requireDuckDb, type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
 import { inspectFile } from './inspect.js';
 import { detectFormat, isImportKind, kindFromFileName, type FileFormat, type ImportKind } from './formats.js';
 import { mappingFor, type MappingFile } from './mapping.js';
@@ -100,9 +100,7 @@ export async function importFiles(
   paths: readonly string[],
   options: ImportOptions = {},
 ): Promise<ImportReport> {
-  if (!(engine instanceof DuckDbEngine)) {
-    throw new UsageError('files are imported through the embedded DuckDB engine');
-  }
+  requireDuckDb(engine, 'fidelis import', "files are read, validated and merged with DuckDB's readers and transactions; import into a DuckDB file, or load ClickHouse's tables yourself (docs/clickhouse.md)");
   const { plan, skipped } = await planFiles(paths, options.kind);
   const importId = randomUUID();
   const maxProblems = options.maxProblems ?? 20;

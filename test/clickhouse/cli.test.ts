@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFiles } from '../../src/collect/index.js';
+import { generateDemoCompany } from '../../src/generate/index.js';
+import { migrate, openStore, TABLES, type Engine } from '../../src/store/index.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fixtures.js';
+import { copyTables } from './copy-tables.js';
+import { CLICKHOUSE_PASSWORD, clickHouseDbUrl, scratchDatabase, skipWithoutClickHouse } from './server.js';
+
+const skip = await skipWithoutClickHouse();
+
+/** Neither the password nor its URL-encoded form anywhere in a command's output. */
+function expectNoPassword(output: string, password: string): void {
+  if (password === '') return;
+  expect(output).not.toContain(password);
+  expect(output).not.toContain(encodeURIComponent(password));
+}
+
+/** The commands of issue 15, with `--db clickhouse://user:password@host:port/database`. */
+describe.skipIf(skip)('the CLI on a ClickHouse database chosen with --db', () => {
+  let db: Awaited<ReturnType<typeof scratchDatabase>>;
+  let url: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = join(tempDir(), 'company');
+    await generateDemoCompany({ customers: 60, seed: 5, outDir: dir, format: 'csv' });
+    db = await scratchDatabase();
+    url = clickHouseDbUrl(db.engine.location.split('/').pop() ?? '');
+    // The datamart is loaded from a DuckDB import: `fidelis import` needs DuckDB's file readers.
+    const duckdb: Engine = await openStore(':memory:');
+    try {
+      await importFiles(duckdb, [dir]);
+      await migrate(db.engine);
+      await copyTables(duckdb, db.engine, TABLES);
+    } finally {
+      await duckdb.close();
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('status shows the database without the password', async () => {
+    const result = await runCli(['status', '--db', url]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^datamart: clickhouse:\/\/[^\s]+\/fidelis_test_/m);
+    expect(result.stdout).toMatch(/customers: \d+ records/);
+    expectNoPassword(result.stdout + result.stderr, CLICKHOUSE_PASSWORD);
+    const json = await runCli(['status', '--db', url, '--json']);
+    expect((JSON.parse(json.stdout) as { location: string }).location).not.toContain(CLICKHOUSE_PASSWORD || '\u0000');
+  });
+
+  it('FIDELIS_DB chooses the database when --db is not given', async () => {
+    process.env.FIDELIS_DB = url;
+    try {
+      const result = await runCli(['status', '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      expect((JSON.parse(result.stdout) as { location: string }).location).toContain(db.engine.location.split('/').pop() ?? '?');
+    } finally {
+      delete process.env.FIDELIS_DB;
+    }
+  });
+
+  it('run, segments, customer, identity, keys and users work there', async () => {
+    const run = await runCli(['run', '--db', url]);
+    expect(run.code, run.stderr).toBe(0);
+    const segments = await runCli(['segments', '--db', url, '--json']);
+    expect(segments.code, segments.stderr).toBe(0);
+    const [person] = await db.engine.query<{ person_id: string; customer_id: string }>('SELECT person_id, customer_id FROM customer_persons ORDER BY customer_id LIMIT 1');
+    const customer = await runCli(['customer', person?.customer_id ?? '?', '--db', url, '--json']);
+    expect(customer.code, customer.stderr).toBe(0);
+    const identity = await runCli(['identity', 'explain', person?.customer_id ?? '?', '--db', url, '--json']);
+    expect(identity.code, identity.stderr).toBe(0);
+    const key = await runCli(['keys', 'create', '--name', 'loader', '--scope', 'write', '--db', url]);
+    expect(key.code, key.stderr).toBe(0);
+    const keys = await runCli(['keys', 'list', '--db', url, '--json']);
+    expect(keys.stdout).toContain('loader');
+    const user = await runCli(['users', 'add', 'ana', '--role', 'admin', '--db', url]);
+    expect(user.code, user.stderr).toBe(0);
+    const users = await runCli(['users', 'list', '--db', url, '--json']);
+    expect(users.stdout).toContain('ana');
+    for (const output of [run, segments, customer, identity, key, keys, user, users]) expectNoPassword(output.stdout + output.stderr, CLICKHOUSE_PASSWORD);
+  }, 240_000);
+
+  it('import fails with a typed error naming the command and the engine', async () => {
+    const result = await runCli(['import', dir, '--db', url]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('fidelis import does not run on ClickHouse yet');
+    expect(result.stderr).not.toContain('unexpected error');
+    expectNoPassword(result.stderr, CLICKHOUSE_PASSWORD);
+  });
+
+  it('serve fails with a typed error naming the command and the engine (not built on ClickHouse yet)', async () => {
+    const result = await runCli(['serve', '--db', url, '--port', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('fidelis serve does not run on ClickHouse yet');
+    expect(result.stderr).not.toContain('unexpected error');
+    expectNoPassword(result.stdout + result.stderr, CLICKHOUSE_PASSWORD);
+  });
+
+  it('a wrong password is refused without showing it', async () => {
+    const wrong = 'not-the-password-4f1c';
+    const result = await runCli(['status', '--db', clickHouseDbUrl('fidelis_wrong_login', wrong)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot open the ClickHouse database at clickhouse://');
+    expectNoPassword(result.stderr + result.stdout, wrong);
+  });
+
+  it('a malformed URL names the wrong part, without the password', async () => {
+    const result = await runCli(['status', '--db', 'clickhouse://ana:s3cret-pw@127.0.0.1:8123/']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the database is missing');
+    expectNoPassword(result.stderr, 's3cret-pw');
+  });
+});
