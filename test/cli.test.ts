@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PIPELINE } from '../src/pipeline/index.js';
 import { runCli, type Captured } from './helpers/cli.js';
+import { FIXTURE_CLV_MODEL } from './helpers/fixture-config.js';
 import { SMALL_COMPANY, tempDir, writeFiles } from './helpers/fixtures.js';
 
 const fidelis = (...args: string[]): Promise<Captured> => runCli(args);
@@ -54,7 +55,8 @@ describe('the fidelis command line', () => {
   });
 
   it('runs the demo end to end and shows what the pipeline found', async () => {
-    const result = await fidelis('demo', '--customers', '1500', '--dir', tempDir(), '--no-serve');
+    // 800 people: every table the assertions read is there (the CI's closing smoke run is the 2,000-person demo).
+    const result = await fidelis('demo', '--customers', '800', '--dir', tempDir(), '--no-serve');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/4\/4 the datamart/);
     expect(result.stdout).toMatch(/RFM segments of the buyers/);
@@ -67,13 +69,16 @@ describe('the fidelis command line', () => {
   it('prints the segments tables and a customer card with the reasons of his classes', async () => {
     const dir = tempDir();
     const db = join(dir, 'd.duckdb');
+    // One transaction model, not auto's four (test/helpers/fixture-config.ts): the tables and the card are under test.
+    const config = join(dir, 'fidelis.config.json');
+    writeFileSync(config, JSON.stringify({ value: { clv: { model: FIXTURE_CLV_MODEL } } }));
     expect((await fidelis('generate', '--customers', '800', '--seed', '9', '--out', join(dir, 'data'))).code).toBe(0);
     expect((await fidelis('import', join(dir, 'data'), '--db', db)).code).toBe(0);
     const before = await fidelis('segments', '--db', db);
     expect(before.code).toBe(2);
     expect(before.stderr).toMatch(/run `fidelis run`/);
-    expect((await fidelis('run', '--db', db, '--as-of', '2025-12-31')).code).toBe(0);
-    expect((await fidelis('run', '--db', db)).code).toBe(0);
+    expect((await fidelis('run', '--db', db, '--config', config, '--as-of', '2025-12-31')).code).toBe(0);
+    expect((await fidelis('run', '--db', db, '--config', config)).code).toBe(0);
     const segments = await fidelis('segments', '--db', db);
     expect(segments.code).toBe(0);
     for (const title of ['Value tiers', 'Four columns', 'Revenue x profitability grid', 'Digital-maturity types', 'RFM segments', 'Pareto']) {

@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { join } from 'node:path';
 import { importFiles } from '../../src/collect/index.js';
-import { parseConfig } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { defaultAsOf, runPipeline } from '../../src/pipeline/index.js';
 import { createApp, createKey, KeyRing, SerialEngine } from '../../src/server/index.js';
 import type { Config } from '../../src/config/index.js';
 import { openStore, type Engine, type Row } from '../../src/store/index.js';
+import { fixtureConfig } from '../helpers/fixture-config.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { basic } from '../server/helpers/app.js';
 
@@ -35,7 +35,8 @@ export async function dashboardFixture(customers = 1200, seed = 11): Promise<Das
   const store = await openStore(':memory:');
   await importFiles(store, [dir]);
   const engine = new SerialEngine(store);
-  const config = parseConfig({});
+  // One transaction model, not auto's four (test/helpers/fixture-config.ts): these tests are about the API.
+  const config = fixtureConfig();
   const asOf = await defaultAsOf(engine);
   const earlier = new Date(asOf.getTime() - 120 * 86_400_000);
   // An earlier snapshot, then the run as of the last purchase, whose tables the API reads.

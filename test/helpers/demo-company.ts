@@ -6,6 +6,7 @@ import { parseConfig, type Config, type ConfigInput } from '../../src/config/ind
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { openStore, sql, type Engine } from '../../src/store/index.js';
+import { withFixtureModel } from './fixture-config.js';
 import { tempDir } from './fixtures.js';
 
 export interface DemoCompany {
@@ -25,6 +26,10 @@ export interface DemoCompanyOptions {
    * measures a classifier alone, not the identity resolution in front of it.
    */
   readonly trueIdentity?: boolean;
+  /**
+   * The pipeline's configuration. Its `value.clv.model` defaults to FIXTURE_CLV_MODEL (one model:
+   * auto's fit of four is most of a run's time, test/helpers/fixture-config.ts); set 'auto' to test the choice.
+   */
   readonly config?: ConfigInput;
   /** A database file (in the company's folder) instead of an in-memory one: what files beside it need (profile documents). */
   readonly file?: boolean;
@@ -43,7 +48,7 @@ export async function loadDemoCompany(options: DemoCompanyOptions): Promise<Demo
     await engine.exec(sql`CREATE TABLE ${sql.id(`truth_${name}`)} AS
       SELECT * FROM read_csv(${join(dir, 'ground-truth', `${name}.csv`)}, header = true, all_varchar = true)`);
   }
-  const config = parseConfig(options.config ?? {});
+  const config = parseConfig(withFixtureModel(options.config));
   const asOf = options.asOf;
   if (options.trueIdentity) {
     await engine.exec(sql`CREATE OR REPLACE TABLE customer_persons AS SELECT customer_id, person_id FROM truth_records`);

@@ -5,7 +5,7 @@ import { createKey, startServer } from '../../src/server/index.js';
 import { openStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { basic } from './helpers/app.js';
-import { waitFor } from './helpers/wait.js';
+import { warmUpLoader } from './helpers/warm-up.js';
 
 interface Profile {
   identifiers: { type: string; value: string }[];
@@ -22,14 +22,8 @@ describe('events in the profile API', () => {
     await setup.close();
     const server = await startServer({ config: parseConfig({ db }), port: 0 });
     try {
-      // The claim is about a running server: its loader's first load (worker thread start included) is waited for first.
-      const warm = await fetch(`${server.url}/v1/identify`, {
-        method: 'POST',
-        headers: { authorization: basic(writeKey), 'content-type': 'application/json' },
-        body: JSON.stringify({ userId: 'u-warm', messageId: 'w1', traits: { email: 'warm@example.com' } }),
-      });
-      expect(warm.status).toBe(200);
-      await waitFor('the warm-up event', async () => (await fetch(`${server.url}/v1/customers?userId=u-warm`, { headers: { authorization: basic(readKey) } })).status === 200, 30_000);
+      // The claim is about a running server: the loader's start (its thread, and the rest after the first load) is waited for first.
+      await warmUpLoader(server.url, writeKey, readKey);
       const res = await fetch(`${server.url}/v1/batch`, {
         method: 'POST',
         headers: { authorization: basic(writeKey), 'content-type': 'application/json' },

@@ -21,7 +21,7 @@ interface CandidateRow {
 describe('the clv step chooses its model (value.clv.model: auto, the default)', () => {
   let company: DemoCompany;
   beforeAll(async () => {
-    company = await loadDemoCompany({ customers: 800, seed: 17 });
+    company = await loadDemoCompany({ customers: 800, seed: 17, config: { value: { clv: { model: 'auto' } } } });
   }, 240_000);
   afterAll(() => company.close());
 

@@ -5,7 +5,9 @@ import { parseConfig } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { openStore, sql, type Engine } from '../../src/store/index.js';
+import { fixtureConfig } from '../helpers/fixture-config.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { runSteps } from '../helpers/steps.js';
 
 interface ClvRow {
   person_id: string;
@@ -16,6 +18,9 @@ interface ClvRow {
   clv_horizon_weeks: number | null;
   clv_cost_years: number;
 }
+
+/** What the predicted value of customer_classes comes from: the value, the referral value, the tiers. */
+const VALUE_STEPS = ['clv', 'referral_value', 'value_tiers', 'customer_classes'];
 
 const clvRows = (engine: Engine): Promise<ClvRow[]> =>
   engine.query<ClvRow & Record<string, unknown>>(sql`SELECT person_id, clv, clv_12m, clv_lifetime, clv_basis, clv_horizon_weeks, clv_cost_years
@@ -29,7 +34,7 @@ describe('lifetime value in the pipeline (demo company)', () => {
     await generateDemoCompany({ customers: 2000, seed: 41, outDir: dir, format: 'csv' });
     engine = await openStore(':memory:');
     await importFiles(engine, [dir]);
-    await runPipeline(engine, parseConfig({}));
+    await runPipeline(engine, fixtureConfig());
     lifetime = await clvRows(engine);
   });
   afterAll(async () => {
@@ -54,7 +59,7 @@ describe('lifetime value in the pipeline (demo company)', () => {
   });
 
   it('with value.clv.horizon = 52 gives clv = the 12-month value, the former CLV; with 26 weeks less', async () => {
-    await runPipeline(engine, parseConfig({ value: { clv: { horizon: 52 } } }), { from: 'clv' });
+    await runSteps(engine, fixtureConfig({ value: { clv: { horizon: 52 } } }), ['clv']);
     const year = await clvRows(engine);
     for (const [i, row] of year.entries()) {
       expect(row.clv_horizon_weeks).toBe(52);
@@ -62,7 +67,7 @@ describe('lifetime value in the pipeline (demo company)', () => {
       expect(Math.abs(row.clv - (lifetime[i]?.clv_12m ?? NaN))).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(row.clv)));
       expect(row.clv_cost_years).toBeCloseTo(52 / 52.1775, 12);
     }
-    await runPipeline(engine, parseConfig({ value: { clv: { horizon: 26 } } }), { from: 'clv' });
+    await runSteps(engine, fixtureConfig({ value: { clv: { horizon: 26 } } }), ['clv']);
     const half = await clvRows(engine);
     expect(half.every((r, i) => Math.abs(r.clv) <= Math.abs(year[i]?.clv ?? 0) + 1e-9)).toBe(true);
     expect(half.some((r, i) => r.clv < (year[i]?.clv ?? 0) - 1)).toBe(true);
@@ -74,7 +79,7 @@ describe('lifetime value in the pipeline (demo company)', () => {
   });
 
   it('counts the referral value in the predicted value unless segments.tiers.countReferralValue is false', async () => {
-    await runPipeline(engine, parseConfig({}), { from: 'clv' });
+    await runSteps(engine, fixtureConfig(), VALUE_STEPS);
     const rows = async () =>
       engine.query<{ person_id: string; predicted_value: number; referral_value: number; referred_clv: number | null }>(sql`SELECT person_id,
         predicted_value, referral_value, referred_clv FROM customer_classes WHERE orders > 0 ORDER BY person_id`);
@@ -82,7 +87,7 @@ describe('lifetime value in the pipeline (demo company)', () => {
     const referrers = counted.filter((r) => (r.referred_clv ?? 0) > 0);
     expect(referrers.length).toBeGreaterThan(5);
     for (const r of referrers) expect(r.referral_value).toBeCloseTo(r.referred_clv ?? NaN, 8);
-    await runPipeline(engine, parseConfig({ segments: { tiers: { countReferralValue: false } } }), { from: 'clv' });
+    await runSteps(engine, fixtureConfig({ segments: { tiers: { countReferralValue: false } } }), VALUE_STEPS);
     const without = new Map((await rows()).map((r) => [r.person_id, r.predicted_value]));
     // Each run refits the model, whose optimum moves in the 5th digit with the engine's summation order.
     for (const r of counted) expect(Math.abs(r.predicted_value - (without.get(r.person_id) ?? NaN) - r.referral_value)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(r.predicted_value)));

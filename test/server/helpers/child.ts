@@ -35,14 +35,20 @@ export async function startServerProcess(db: string, env: Record<string, string>
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await waitFor(
+  // 'close': the process has exited and its output is read to the end (the refusal's message).
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  // An exit ends the wait at once: a refused start (the server says why and exits) used to be
+  // retried until the timeout, 30 s per refusal, since waitFor takes a throw for "not yet".
+  const started = await waitFor(
     'the server to listen',
-    () => {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
-      return /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
-    },
+    () => (child.exitCode !== null || child.signalCode !== null ? { exited: true as const } : /listening on (http:\/\/\S+)/.exec(stdout)?.[1]),
     30_000,
   );
+  if (typeof started !== 'string') {
+    await closed;
+    throw new Error(`server exited with ${child.exitCode ?? child.signalCode}: ${stderr}`);
+  }
+  const url = started;
   return {
     child,
     url,

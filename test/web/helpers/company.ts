@@ -2,11 +2,11 @@
 // snapshots), with a read and an admin dashboard user: what `fidelis serve` is started on for the browser tests.
 import { join } from 'node:path';
 import { importFiles } from '../../../src/collect/index.js';
-import { parseConfig } from '../../../src/config/index.js';
 import { generateDemoCompany } from '../../../src/generate/index.js';
 import { defaultAsOf, runPipeline } from '../../../src/pipeline/index.js';
 import { addUser } from '../../../src/server/index.js';
 import { openStore } from '../../../src/store/index.js';
+import { fixtureConfig } from '../../helpers/fixture-config.js';
 import { tempDir } from '../../helpers/fixtures.js';
 
 export interface SeededCompany {
@@ -25,7 +25,8 @@ export async function seedCompany(customers: number, seed: number): Promise<Seed
   const engine = await openStore(db);
   try {
     await importFiles(engine, [data]);
-    const config = parseConfig({ db });
+    // One transaction model, not auto's four (test/helpers/fixture-config.ts): the pages are under test, not the choice.
+    const config = fixtureConfig({ db });
     const asOf = await defaultAsOf(engine);
     await runPipeline(engine, config, { asOf: new Date(asOf.getTime() - 120 * 86_400_000) });
     // Identity resolution does not depend on the date: the second run starts after it.

@@ -1,8 +1,8 @@
 // The dashboard as a browser test meets it: a seeded company, `fidelis serve` on it with the
 // freshly built web assets, and one Chromium page collecting its console errors.
 import type { Browser, Page } from 'playwright-core';
-import { parseConfig } from '../../../src/config/index.js';
 import { startServer, type RunningServer } from '../../../src/server/index.js';
+import { fixtureConfig } from '../../helpers/fixture-config.js';
 import { buildDashboard, launchChromium } from './browser.js';
 import { seedCompany, type SeededCompany } from './company.js';
 import { consoleErrors } from './page.js';
@@ -29,7 +29,7 @@ export interface DashboardOptions {
 export async function dashboardInBrowser(options: DashboardOptions): Promise<DashboardInBrowser> {
   const [company, assets] = await Promise.all([seedCompany(options.customers, options.seed), buildDashboard()]);
   await options.prepare?.(company);
-  const server = await startServer({ config: parseConfig({ db: company.db, server: { dashboard: { assets } } }), host: '127.0.0.1', port: 0 });
+  const server = await startServer({ config: fixtureConfig({ db: company.db, server: { dashboard: { assets } } }), host: '127.0.0.1', port: 0 });
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1400, height: options.height ?? 900 }, locale: 'en-GB', acceptDownloads: options.acceptDownloads ?? false });
   const page = await context.newPage();
