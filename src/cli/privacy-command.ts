@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
-import type { Config } from '../config/index.js';
+import { displayDbLocation, type Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { compactDatabase, readAudit, eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
 import { servingStorePath } from '../profiles/index.js';
-import { displayDbLocation, openStore, type Engine } from '../store/index.js';
+import { openStore, type Engine } from '../store/index.js';
 import { table } from './format.js';
 import { configFrom, configOption, dbOption, jsonOption, printJson, withStore, type StoreOptions } from './options.js';
 

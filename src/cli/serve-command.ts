@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { Config } from '../config/index.js';
 import { compactDatabase, compactionPending } from '../privacy/index.js';
 import { startServer } from '../server/index.js';
-import { displayDbLocation } from '../store/index.js';
+import { displayDbLocation } from '../config/index.js';
 import { cliActor } from './privacy-command.js';
 import { configFrom, configOption, dbOption, integer, type StoreOptions } from './options.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { parseDbLocation } from '../store/location.js';
+import { parseDbLocation } from './db-location.js';
 import { activationConfigSchema } from './activation-config.js';
 import { collectConfigSchema } from './collect-config.js';
 import { digitalConfigSchema } from './digital-config.js';

@@ -8,3 +8,5 @@ export { activationConfigSchema } from './activation-config.js';
 export type { ActivationConfig } from './activation-config.js';
 export { pressureConfigSchema, PRESSURE_CHANNELS, WEEKDAYS } from './pressure-config.js';
 export type { PressureConfig, PressureScope, PressureWindow } from './pressure-config.js';
+export { parseDbLocation, displayDbLocation, isClickHouseLocation } from './db-location.js';
+export type { DbLocation } from './db-location.js';

@@ -1,7 +1,7 @@
 import { ClickHouseEngine } from './clickhouse-engine.js';
 import { DuckDbEngine, type DuckDbSettings } from './duckdb-engine.js';
 import type { Engine } from './engine.js';
-import { parseDbLocation } from './location.js';
+import { parseDbLocation } from '../config/db-location.js';
 import { migrate } from './migrations.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/index.js';
+import { parseConfig } from './index.js';
 import { ConfigError } from '../errors.js';
-import { displayDbLocation, parseDbLocation } from './location.js';
+import { displayDbLocation, parseDbLocation } from './db-location.js';
 
 const SECRET = 'p@ss:w0rd/secret';
 const withSecret = (rest: string): string => `clickhouse://ana:${encodeURIComponent(SECRET)}@${rest}`;
