@@ -6,14 +6,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { makePlan, parseCampaignFile } from '../../src/activation/planner/index.js';
-import { parseConfig } from '../../src/config/index.js';
-import { defaultAsOf } from '../../src/pipeline/index.js';
-import { openStore } from '../../src/store/index.js';
-import { createPlannerInputs } from '../activation/planner/fixtures.js';
 import { HAVE_CHROMIUM } from './helpers/browser.js';
-import type { SeededCompany } from './helpers/company.js';
 import { dashboardInBrowser, type DashboardInBrowser } from './helpers/dashboard.js';
+import { planOneCampaign } from './helpers/plan.js';
 import { consoleErrors, pageReady, screenshot } from './helpers/page.js';
 
 type Lang = 'en' | 'fr';
@@ -88,20 +83,6 @@ function faintControls(page: Page): Promise<string[]> {
   });
 }
 
-/** A campaign plan in the company, so the plans page shows its tables rather than its empty state. */
-async function planCampaigns(company: SeededCompany): Promise<void> {
-  const engine = await openStore(company.db);
-  try {
-    const asOf = await defaultAsOf(engine);
-    await createPlannerInputs(engine, asOf);
-    const file = parseCampaignFile({
-      campaigns: [{ id: 'a11y-1', name: 'Spring mailing', audience: { all: true }, channels: ['email', 'mail'], responseValue: 'expected_basket', start: '2030-03-02', end: '2030-03-15', budget: 60 }],
-    });
-    await makePlan(engine, parseConfig({ db: company.db }).activation.planner, file, { asOf });
-  } finally {
-    await engine.close();
-  }
-}
 
 /** Goes to a route of the open dashboard and waits for its page to be drawn (not the page left). */
 async function go(page: Page, hash: string, main: string): Promise<void> {
@@ -120,7 +101,7 @@ describe.skipIf(!HAVE_CHROMIUM)('accessibility and small screens in Chromium', (
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ui = await dashboardInBrowser({ customers: 300, seed: 21, prepare: planCampaigns });
+    ui = await dashboardInBrowser({ customers: 300, seed: 21, prepare: planOneCampaign('a11y-1') });
     await ui.page.goto(`${ui.server.url}/#/overview`);
   }, 300_000);
 

@@ -8,15 +8,11 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { makePlan, parseCampaignFile } from '../../src/activation/planner/index.js';
-import { parseConfig } from '../../src/config/index.js';
-import { defaultAsOf } from '../../src/pipeline/index.js';
 import type { RunningServer } from '../../src/server/index.js';
-import { openStore } from '../../src/store/index.js';
-import { createPlannerInputs } from '../activation/planner/fixtures.js';
 import { HAVE_CHROMIUM } from './helpers/browser.js';
 import type { SeededCompany } from './helpers/company.js';
 import { dashboardInBrowser, type DashboardInBrowser } from './helpers/dashboard.js';
+import { planOneCampaign } from './helpers/plan.js';
 import { pageReady, SCREENSHOTS } from './helpers/page.js';
 
 interface Bilingual { en: string; fr: string }
@@ -55,20 +51,6 @@ async function photograph(page: Page, name: string, from?: string): Promise<void
   }
 }
 
-/** A campaign plan, so the plans page shows its tables rather than its empty state. */
-async function planCampaigns(company: SeededCompany): Promise<void> {
-  const engine = await openStore(company.db);
-  try {
-    const asOf = await defaultAsOf(engine);
-    await createPlannerInputs(engine, asOf);
-    const file = parseCampaignFile({
-      campaigns: [{ id: 'doc-1', name: 'Spring mailing', audience: { all: true }, channels: ['email', 'mail'], responseValue: 'expected_basket', start: '2030-03-02', end: '2030-03-15', budget: 60 }],
-    });
-    await makePlan(engine, parseConfig({ db: company.db }).activation.planner, file, { asOf });
-  } finally {
-    await engine.close();
-  }
-}
 
 describe.skipIf(!HAVE_CHROMIUM)('customer 360 outlook and CLV explanations in Chromium, and the pictures of every page', () => {
   let ui: DashboardInBrowser;
@@ -78,7 +60,7 @@ describe.skipIf(!HAVE_CHROMIUM)('customer 360 outlook and CLV explanations in Ch
   let errors: string[];
 
   beforeAll(async () => {
-    ui = await dashboardInBrowser({ customers: 1200, seed: 11, height: 800, prepare: planCampaigns });
+    ui = await dashboardInBrowser({ customers: 1200, seed: 11, height: 800, prepare: planOneCampaign('doc-1') });
     ({ company, server, page, errors } = ui);
     await page.setViewportSize({ width: 1200, height: 800 });
     await page.goto(`${server.url}/#/overview`);
