@@ -7,6 +7,7 @@ export default defineConfig({
     // web/ is browser code, built by Vite and tested through Chromium by test/web.
     exclude,
     testTimeout: 120_000,
+    setupFiles: ['test/setup/fast-check.ts'],
     hookTimeout: 120_000,
     // DuckDB work is CPU-bound and the machine has two cores: run files two at a time.
     maxWorkers: 2,

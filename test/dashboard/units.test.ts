@@ -37,8 +37,12 @@ describe('CSV fields (RFC 4180)', () => {
   });
 
   it('read back as the value', () => {
+    // A text that itself starts with an apostrophe before a formula character reads like a defused
+    // formula: it is written as it is (never changed), and is the one case a reader cannot tell apart.
+    expect(csvField("'-")).toBe("'-");
     fc.assert(
       fc.property(fc.string(), (s) => {
+        fc.pre(!/^'[=@\t\r+-]/.test(s));
         const field = csvField(s);
         const unquoted = field.startsWith('"') ? field.slice(1, -1).replaceAll('""', '"') : field;
         expect(unquoted.replace(/^'(?=[=@\t\r+-])/, '')).toBe(s);

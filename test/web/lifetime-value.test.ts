@@ -61,6 +61,8 @@ describe.skipIf(!HAVE_CHROMIUM)('lifetime value on the customer 360 and the segm
       '12-month value (margin, discounted 10%/yr)',
       'Predicted net value',
       'Referral value',
+      'Expected next order',
+      'Churn risk',
     ]);
     expect(await page.textContent('[data-list="value-definitions"]')).toContain('discounted at 10% a year');
     await screenshot(page, 'customer-360-lifetime-value');
