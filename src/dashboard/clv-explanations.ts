@@ -4,7 +4,8 @@
  * table shows it as the CLV's tooltip.
  */
 import type { Config } from '../config/index.js';
-import { sql, type Engine } from '../store/index.js';
+import type { Engine } from '../store/index.js';
+import { lastRunDate } from '../value/customer-outlook.js';
 import { explainClv } from '../value/next-order.js';
 
 /** The columns of a list row the explanation reads (customers.ts's CustomerRow has them; named here so the list can import this file). */
@@ -21,8 +22,7 @@ interface ExplainedRow {
 
 export async function withClvExplanations<R extends ExplainedRow>(engine: Engine, config: Config, rows: R[]): Promise<R[]> {
   if (rows.length === 0) return rows;
-  const [run] = await engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`);
-  const asOf = run?.as_of instanceof Date ? run.as_of : null;
+  const asOf = await lastRunDate(engine);
   if (asOf === null) return rows;
   return rows.map((row) => ({
     ...row,

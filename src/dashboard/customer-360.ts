@@ -7,7 +7,7 @@ import { customerProfile, localiseExplained, localiseProfile, type CustomerProfi
 import { customerPath } from '../segments/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
 import { pAliveCurve } from './p-alive-curve.js';
-import { customerOutlook, OUTLOOK_COLUMNS, purchaseHistory } from '../value/customer-outlook.js';
+import { customerOutlook, fittedTransactionModel, lastRunDate, OUTLOOK_COLUMNS, purchaseHistory } from '../value/customer-outlook.js';
 import { P_ALIVE_NO_REPEAT_UNDER_BGNBD } from '../value/clv-model-choice.js';
 import type { customer360Schema } from './schemas.js';
 import { textOrNull } from './text.js';
@@ -34,19 +34,6 @@ function lifetimeValue(value: Row | undefined, profile: CustomerProfile): Pick<C
     satisfaction: { nps: numberOrNull(value?.latest_nps), csat: numberOrNull(value?.latest_csat), complaints: numberOrNull(value?.complaints) },
     definitions: profile.valueDefinitions.map((d) => ({ field: d.field, label: d.label, definition: d.definition })),
   };
-}
-
-/** The last run's date (null before any run): read once, for the fitted model and the engagement windows. */
-async function lastRunDate(engine: Engine): Promise<Date | null> {
-  const [run] = await engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`);
-  return run?.as_of instanceof Date ? run.as_of : null;
-}
-
-/** The fitted transaction model of the last run (null when the run could not fit one). */
-async function fittedModel(engine: Engine, pendingRun: Promise<Date | null>): Promise<{ model: string; params: Record<string, number>; asOf: Date } | null> {
-  const [[fit], asOf] = await Promise.all([engine.query<Row>(sql`SELECT * FROM clv_model`), pendingRun]);
-  if (!fit || typeof fit.params !== 'string' || asOf === null) return null;
-  return { model: String(fit.model), params: JSON.parse(fit.params) as Record<string, number>, asOf };
 }
 
 /** What the customer card adds to the profile: affinities with their explanation, gaps, his path over snapshots. */
@@ -132,7 +119,7 @@ export async function customer360(engine: Engine, config: Config, id: string, pr
     timeline(engine, records, pendingProfile.then((p) => p.lastEvents), pendingOrders),
     engine.query<Row>(sql`SELECT r_score, f_score, m_score, rfm_segment, clv, p_alive, p_alive_reason, expected_transactions, ${VALUE_360_COLUMNS}, ${OUTLOOK_COLUMNS}
       FROM customer_classes WHERE person_id = ${personId}`),
-    fittedModel(engine, pendingRun),
+    fittedTransactionModel(engine, pendingRun),
     cardParts(engine, personId),
     recordSystems(engine, records),
     engagement(engine, records, pendingRun),

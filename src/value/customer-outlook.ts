@@ -30,14 +30,20 @@ export async function purchaseHistory(engine: Engine, personId: string): Promise
   return { x: Number(row.frequency), tx: Number(row.recency), T: Number(row.T) };
 }
 
-/** The last run's fitted transaction model and date; null when the run fitted none. */
-export async function fittedTransactionModel(engine: Engine): Promise<FittedTransactionModel | null> {
-  const [[fit], [run]] = await Promise.all([
-    engine.query<Row>(sql`SELECT * FROM clv_model`),
-    engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`),
-  ]);
-  if (!fit || typeof fit.params !== 'string' || !(run?.as_of instanceof Date)) return null;
-  return { model: String(fit.model), params: JSON.parse(fit.params) as Record<string, number>, asOf: run.as_of };
+/** The last run's date (null before any run). */
+export async function lastRunDate(engine: Engine): Promise<Date | null> {
+  const [run] = await engine.query<{ as_of: Date | null }>(sql`SELECT max(as_of) AS as_of FROM pipeline_runs`);
+  return run?.as_of instanceof Date ? run.as_of : null;
+}
+
+/**
+ * The last run's fitted transaction model and date; null when the run fitted none. `runDate`: the
+ * last run's date when the caller reads it anyway (the 360 reads it once for several parts).
+ */
+export async function fittedTransactionModel(engine: Engine, runDate: Promise<Date | null> = lastRunDate(engine)): Promise<FittedTransactionModel | null> {
+  const [[fit], asOf] = await Promise.all([engine.query<Row>(sql`SELECT * FROM clv_model`), runDate]);
+  if (!fit || typeof fit.params !== 'string' || asOf === null) return null;
+  return { model: String(fit.model), params: JSON.parse(fit.params) as Record<string, number>, asOf };
 }
 
 /**

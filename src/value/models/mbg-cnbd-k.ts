@@ -164,10 +164,18 @@ function conditionalExpectedTransactions(k: number, params: MbgCnbdParams, t: nu
   const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
   const shape = r + k * x;
-  const ratio = (T - tx) / (alpha + T);
   const rho = (alpha + T) / (alpha + T + t);
-  const survivalShape = b + x + 1;
-  const cumulativeSurvival = survivalSums(a, survivalShape);
+  const cumulativeSurvival = survivalSums(a, b + x + 1);
+  return givenHistory(k, params, x, tx, T, (i) => negativeBinomialSum(shape + i, rho, (j) => cumulativeSurvival(Math.floor((j + i) / k))));
+}
+
+/**
+ * P(alive) x the mean of `perPhase(i)` over the phases i completed since t_x, weighted by their
+ * posterior pi_i (see conditionalExpectedTransactions): what every expectation given his history is.
+ */
+function givenHistory(k: number, params: MbgCnbdParams, x: number, tx: number, T: number, perPhase: (i: number) => number): number {
+  const shape = params.r + k * x;
+  const ratio = (T - tx) / (params.alpha + T);
   let weight = 1;
   let weights = 0;
   let sum = 0;
@@ -175,7 +183,7 @@ function conditionalExpectedTransactions(k: number, params: MbgCnbdParams, t: nu
     if (i > 0) weight *= ((shape + i - 1) * ratio) / i;
     weights += weight;
     if (weight === 0) continue;
-    sum += weight * negativeBinomialSum(shape + i, rho, (j) => cumulativeSurvival(Math.floor((j + i) / k)));
+    sum += weight * perPhase(i);
   }
   return probabilityAlive(k, params, x, tx, T) * (sum / weights);
 }
@@ -275,31 +283,21 @@ function residualGivenPhase(k: number, { r, alpha, a, b }: MbgCnbdParams, x: num
 function residualTransactions(k: number, params: MbgCnbdParams, data: CustomerSummary, discountRate: number): Float64Array {
   if (!(discountRate > 0 && Number.isFinite(discountRate))) throw new ModelInputError(`a lifetime value needs a discount rate per period > 0, got ${discountRate}`);
   const delta = Math.log1p(discountRate);
-  const { r, alpha } = params;
   const cache = new Map<string, number>();
   const out = new Float64Array(data.x.length);
   for (let c = 0; c < out.length; c++) {
     const x = data.x[c] ?? 0;
     const tx = data.tx[c] ?? 0;
     const T = data.T[c] ?? 0;
-    const shape = r + k * x;
-    const ratio = (T - tx) / (alpha + T);
-    let weight = 1;
-    let weights = 0;
-    let sum = 0;
-    for (let i = 0; i < k; i++) {
-      if (i > 0) weight *= ((shape + i - 1) * ratio) / i;
-      weights += weight;
-      if (weight === 0) continue;
+    out[c] = givenHistory(k, params, x, tx, T, (i) => {
       const key = `${x}:${T}:${i}`;
       let given = cache.get(key);
       if (given === undefined) {
         given = residualGivenPhase(k, params, x, T, i, delta);
         cache.set(key, given);
       }
-      sum += weight * given;
-    }
-    out[c] = probabilityAlive(k, params, x, tx, T) * (sum / weights);
+      return given;
+    });
   }
   return out;
 }
