@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execOnCluster, shardingKey, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
+import { distinctJoinsInOneStream, execOnCluster, shardingKey, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
 import { ClickHouseDialect } from './dialect.js';
 
 const q = (name: string): string => new ClickHouseDialect().quoteIdent(name);
@@ -34,6 +34,18 @@ describe('wrapJoinedTables (18.16 cannot JOIN over a Distributed table named by 
   });
 });
 
+describe('distinctJoinsInOneStream (one server)', () => {
+  it('rewrites only a statement with DISTINCT and a JOIN', () => {
+    const join = 'SELECT x.k FROM a AS x JOIN b AS y ON y.k = x.k';
+    expect(distinctJoinsInOneStream(join)).toBe(join);
+    const distinct = 'SELECT DISTINCT k FROM a';
+    expect(distinctJoinsInOneStream(distinct)).toBe(distinct);
+    expect(distinctJoinsInOneStream('SELECT DISTINCT x.k FROM a AS x JOIN b AS y ON y.k = x.k')).toBe(
+      'SELECT DISTINCT x.k FROM (SELECT * FROM a LIMIT 18446744073709551615) AS x JOIN (SELECT * FROM b LIMIT 18446744073709551615) AS y ON y.k = x.k',
+    );
+  });
+});
+
 describe('shardingKey', () => {
   it('hashes the person, else the customer record, else the sorting key, else shards at random', () => {
     expect(shardingKey(['customer_id', 'person_id', 'x'], 'customer_id', q)).toBe('cityHash64(assumeNotNull(`person_id`))');
@@ -62,8 +74,7 @@ function recorder(): { nodes: ClusterNodes; main: string[]; every: string[] } {
     },
     rows: <T extends Record<string, unknown>>(query: string): Promise<T[]> => {
       if (query.startsWith('DESCRIBE')) return Promise.resolve([{ name: 'person_id', type: 'String' }, { name: 'n', type: 'UInt64' }] as unknown as T[]);
-      if (query.includes('system.columns')) return Promise.resolve([{ name: 'person_id' }, { name: 'n' }] as unknown as T[]);
-      return Promise.resolve([{ sorting_key: '' }] as unknown as T[]);
+      return Promise.resolve([{ sorting_key: '', columns: ['person_id', 'n'] }] as unknown as T[]);
     },
   };
   return { nodes, main, every };

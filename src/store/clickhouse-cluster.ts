@@ -11,7 +11,7 @@
  */
 
 /** The suffix of the MergeTree table on each node that a Distributed table of the code's name reads. */
-export const LOCAL_SUFFIX = '_local';
+const LOCAL_SUFFIX = '_local';
 
 /** What the cluster's DDL needs from the engine: statements on the query node, on every node, and rows. */
 export interface ClusterNodes {
@@ -21,7 +21,7 @@ export interface ClusterNodes {
   quoteIdent(name: string): string;
   /** Runs a statement on the node the engine sends its queries to. */
   onMain(statement: string): Promise<void>;
-  /** Runs a statement on every node of the cluster (the query node included), one after the other. */
+  /** Runs a statement on every node of the cluster (the query node included). */
   onEvery(statement: string): Promise<void>;
   /** Rows of a query on the query node. */
   rows<T extends Record<string, unknown>>(query: string): Promise<T[]>;
@@ -43,7 +43,7 @@ const DATABASE_DDL = /^(CREATE|DROP)\s+DATABASE\b/i;
 const OTHER_DDL = /^(CREATE|DROP|RENAME|ALTER|TRUNCATE|OPTIMIZE|ATTACH|DETACH)\b/i;
 
 /** The name an identifier token stands for (backquotes or double quotes and their escapes removed). */
-export function unquote(token: string): string {
+function unquote(token: string): string {
   if (token.startsWith('`') || token.startsWith('"')) return token.slice(1, -1).replace(/\\(.)/g, '$1');
   return token;
 }
@@ -112,9 +112,11 @@ async function createDistributed(nodes: ClusterNodes, name: string, ifNotExists 
   const q = (n: string): string => nodes.quoteIdent(n);
   const localName = local(name);
   const literal = `'${localName.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-  const columns = await nodes.rows<{ name: string }>(`SELECT name FROM system.columns WHERE database = currentDatabase() AND table = ${literal}`);
-  const [table] = await nodes.rows<{ sorting_key: string }>(`SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = ${literal}`);
-  const key = shardingKey(columns.map((c) => c.name), table?.sorting_key ?? '', q);
+  const [table] = await nodes.rows<{ columns: string[]; sorting_key: string }>(
+    `SELECT sorting_key, (SELECT groupArray(name) FROM system.columns WHERE database = currentDatabase() AND table = ${literal}) AS columns
+     FROM system.tables WHERE database = currentDatabase() AND name = ${literal}`,
+  );
+  const key = shardingKey(table?.columns ?? [], table?.sorting_key ?? '', q);
   await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(name)} AS ${q(localName)} ENGINE = Distributed(${q(nodes.cluster)}, ${q(nodes.database)}, ${q(localName)}, ${key})`);
 }
 
@@ -200,6 +202,15 @@ function tokenize(text: string): Token[] {
     if (TOKEN.lastIndex >= text.length) break;
   }
   return tokens;
+}
+
+/**
+ * On one server: a statement with DISTINCT and a JOIN reads its joined tables as one stream each
+ * (see wrapJoinedTables: 18.16 repeats rows of a DISTINCT over a JOIN when the left table is read
+ * by several threads, as a table of several parts is); any other statement is left as it is.
+ */
+export function distinctJoinsInOneStream(text: string): string {
+  return /\bDISTINCT\b/i.test(text) ? wrapJoinedTables(text) : text;
 }
 
 /** Words after a table name that are not its alias. */
