@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replaceTable } from '../../src/kernel/index.js';
-import { ClickHouseEngine, migrate, sql, SNAPSHOT_TABLE, TABLE_NAMES } from '../../src/store/index.js';
-import { CLUSTER, scratchDatabase, skipWithoutClickHouse } from './server.js';
+import { ClickHouseEngine, migrate, sql, SNAPSHOT_TABLE, TABLE_NAMES, tableSpec } from '../../src/store/index.js';
+import { runCli } from '../helpers/cli.js';
+import { CLICKHOUSE_PASSWORD, CLICKHOUSE_USER, CLUSTER, scratchDatabase, skipWithoutClickHouse } from './server.js';
 
 const skip = await skipWithoutClickHouse(CLUSTER);
 
@@ -76,6 +77,39 @@ describe.skipIf(skip)('ClickHouse on a 2-shard cluster (local MergeTree tables, 
     for (const statement of engine.dialect.replacePartition(SNAPSHOT_TABLE, sql`${day}`, rows('second'))) await engine.exec(statement);
     expect(await engine.query(sql`SELECT snapshot_id, count() AS n FROM customer_snapshots GROUP BY snapshot_id`)).toEqual([{ snapshot_id: 'second', n: 200 }]);
   });
+
+  it('a migration adds a missing column to the local table on every node and to the Distributed table', async () => {
+    const old = await ClickHouseEngine.open(CLUSTER.url, `${database}_old`, {}, CLUSTER.cluster);
+    try {
+      const customers = tableSpec('customers');
+      // A customers table from before migration 6: migration 1 (IF NOT EXISTS) leaves it as it is.
+      await old.exec(old.dialect.createTable({ ...customers, columns: customers.columns.filter((c) => c.name !== 'street_address') }));
+      await migrate(old);
+      for (const table of ['customers', 'customers_local']) {
+        for (const url of NODE_URLS) {
+          const node = await ClickHouseEngine.open(url, `${database}_old`);
+          try {
+            expect((await node.query<{ name: string }>(node.dialect.tableColumns(table))).map((c) => c.name), `${table} on ${url}`).toContain('street_address');
+          } finally {
+            await node.close();
+          }
+        }
+      }
+    } finally {
+      await old.exec(`DROP DATABASE IF EXISTS ${old.dialect.quoteIdent(`${database}_old`)}`);
+      await old.close();
+    }
+  }, 120_000);
+
+  it('fidelis status --db clickhouse://...?cluster=fidelis&nodes=... opens the cluster, without showing the password', async () => {
+    const server = new URL(CLUSTER.url);
+    const nodes = CLUSTER.cluster?.nodes?.join(',') ?? '';
+    const url = `clickhouse://${encodeURIComponent(CLICKHOUSE_USER)}:${encodeURIComponent(CLICKHOUSE_PASSWORD)}@${server.hostname}:${server.port}/${database}?cluster=fidelis&nodes=${nodes}`;
+    const result = await runCli(['status', '--db', url, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as { location: string }).location).toContain(`/${database}?cluster=fidelis`);
+    if (CLICKHOUSE_PASSWORD !== '') expect(result.stdout + result.stderr).not.toContain(CLICKHOUSE_PASSWORD);
+  }, 60_000);
 
   it('refuses a cluster the servers do not have, and a node list that misses a shard', async () => {
     await expect(ClickHouseEngine.open(CLUSTER.url, database, {}, { name: 'no_such_cluster' })).rejects.toThrow('the server has no cluster "no_such_cluster" in its remote_servers');
