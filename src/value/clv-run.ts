@@ -1,20 +1,16 @@
 import type { ClvInput } from './clv-input.js';
-import {
-  bgNbd,
-  compareHoldout,
-  compressSummary,
-  cumulativeTracking,
-  conditionalExpectedTransactions,
-  expectedSpend,
-  fitGammaGamma,
-  mbgCnbd,
-  mbgNbd,
-  paretoNbd,
-  scoreCustomers,
-  totalLogInterPurchaseTimes,
-  type TransactionModel,
-  type TransactionModelName,
-} from './models/index.js';
+// From each model's file, not the models' index: the index also exports the simulators, which
+// bring the data generator into every `fidelis clv` start.
+import { bgNbd } from './models/bg-nbd.js';
+import { conditionalExpectedTransactions } from './models/fit.js';
+import { expectedSpend, fitGammaGamma } from './models/gamma-gamma.js';
+import { compareHoldout, cumulativeTracking } from './models/holdout.js';
+import { mbgCnbd, totalLogInterPurchaseTimes } from './models/mbg-cnbd-k.js';
+import { mbgNbd } from './models/mbg-nbd.js';
+import { paretoNbd } from './models/pareto-nbd.js';
+import { scoreCustomers } from './models/scoring.js';
+import { compressSummary } from './models/summary.js';
+import type { TransactionModel, TransactionModelName } from './models/transaction-model.js';
 import { aliveUnknownWithoutRepeat, selectModel, type Candidate, type FittedModel, type ModelRequest, type ModelSelection } from './models/select.js';
 import { customerResidualValue } from './models/lifetime.js';
 
