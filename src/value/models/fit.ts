@@ -33,7 +33,7 @@ export interface Convergence {
 
 export interface FitResult<P> extends Convergence {
   readonly params: P;
-  /** From the observed information (numerical Hessian on the log scale, delta method); NaN when singular. */
+  /** From the observed information (numerical Hessian on the log scale, delta method); NaN when singular. Computed when first read. */
   readonly standardErrors: Record<keyof P & string, number>;
   readonly customers: number;
   readonly groups: number;
@@ -107,16 +107,22 @@ function fitWithCurvature<P extends Readonly<Record<string, number>>>(
     throw new ModelFitError(model.name, `no convergence after ${result.iterations} iterations`, result.iterations, logLikelihood, paramsRecord);
   }
   const negative = (p: Float64Array): number => -totalLogLikelihood(p);
+  // Computed when first read: they cost more passes over the data than the fit from a sample start
+  // (8 at 1M groups), and the model choice reads them for the chosen model only, the pipeline never.
+  let errors: Record<keyof P & string, number> | undefined;
+  const computeErrors = (): Record<keyof P & string, number> =>
+    gradientModel && sorted
+      ? standardErrorsFromGradient(names, result.point, (p, g) => {
+          const value = -logLikelihoodWithGradient(gradientModel, toParams(p), sorted, g);
+          for (let i = 0; i < g.length; i++) g[i] = -(g[i] as number);
+          return value;
+        })
+      : standardErrors(names, result.point, negative);
   const fit: FitResult<P> = {
     params,
-    standardErrors:
-      gradientModel && sorted
-        ? standardErrorsFromGradient(names, result.point, (p, g) => {
-            const value = -logLikelihoodWithGradient(gradientModel, toParams(p), sorted, g);
-            for (let i = 0; i < g.length; i++) g[i] = -(g[i] as number);
-            return value;
-          })
-        : standardErrors(names, result.point, negative),
+    get standardErrors() {
+      return (errors ??= computeErrors());
+    },
     logLikelihood,
     iterations: result.iterations,
     evaluations,
