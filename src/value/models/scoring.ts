@@ -13,7 +13,7 @@
  * within 1e-10 relative. Models without the factorisation are scored customer by customer.
  */
 import { ModelInputError } from './errors.js';
-import type { CustomerSummary } from './summary.js';
+import { frequencyRanks, type CustomerSummary } from './summary.js';
 import type { PhaseMixture, TransactionModel } from './transaction-model.js';
 
 export interface ScoreOptions {
@@ -147,22 +147,19 @@ function scoreByPhase<P extends Readonly<Record<string, number>>>(
   }
 }
 
+/** The customers of each distinct frequency, in their order (a counting sort on the frequency ranks). */
 function customersByFrequency(x: ArrayLike<number>): Map<number, Int32Array> {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < x.length; i++) counts.set(x[i] as number, (counts.get(x[i] as number) ?? 0) + 1);
-  const members = new Map<number, Int32Array>();
-  const filled = new Map<number, number>();
-  for (const [value, count] of counts) {
-    members.set(value, new Int32Array(count));
-    filled.set(value, 0);
+  const { distinct, rankOf } = frequencyRanks(x);
+  const counts = new Int32Array(distinct.length);
+  for (let i = 0; i < rankOf.length; i++) counts[rankOf[i] as number] = (counts[rankOf[i] as number] as number) + 1;
+  const lists = Array.from(counts, (count) => new Int32Array(count));
+  const filled = new Int32Array(distinct.length);
+  for (let i = 0; i < rankOf.length; i++) {
+    const k = rankOf[i] as number;
+    (lists[k] as Int32Array)[filled[k] as number] = i;
+    filled[k] = (filled[k] as number) + 1;
   }
-  for (let i = 0; i < x.length; i++) {
-    const value = x[i] as number;
-    const at = filled.get(value) as number;
-    (members.get(value) as Int32Array)[at] = i;
-    filled.set(value, at + 1);
-  }
-  return members;
+  return new Map(Array.from(distinct, (value, k) => [value, lists[k] as Int32Array]));
 }
 
 /** Two smooth functions of the age T, at every T of `ages`: directly per distinct T, or by interpolation. */
