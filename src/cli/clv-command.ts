@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { DuckDbEngine } from '../store/duckdb-engine.js';
 import { readSummaryFile, summariseTransactions, type Period } from '../value/clv-input.js';
 import { writeScores } from '../value/clv-output.js';
 import { runClv, type ClvReport } from '../value/clv-run.js';
@@ -116,38 +115,30 @@ export function clvCommand(): Command {
       if (Boolean(options.transactions) === Boolean(options.summary)) {
         throw new UsageError('give either --transactions FILE (with --customer-col, --date-col, --amount-col) or --summary FILE');
       }
-      if (options.summary) {
-        // The summary file's table lives in this engine until its rows are written back (clv-input.ts).
-        const engine = await DuckDbEngine.open(':memory:');
-        try {
-          await scoreAndReport(await readSummaryFile(options.summary, engine), options);
-        } finally {
-          await engine.close();
+      let input;
+      if (options.transactions) {
+        if (!options.customerCol || !options.dateCol || !options.amountCol) {
+          throw new UsageError('--transactions needs --customer-col, --date-col and --amount-col');
         }
-        return;
+        input = await summariseTransactions(
+          options.transactions,
+          { customer: options.customerCol, date: options.dateCol, amount: options.amountCol, cost: options.costCol },
+          { period: options.period, calibrationEnd: options.calibrationEnd },
+        );
+        input = await withRegularity(input, options);
+      } else {
+        input = await readSummaryFile(options.summary as string);
       }
-      if (!options.transactions || !options.customerCol || !options.dateCol || !options.amountCol) {
-        throw new UsageError('--transactions needs --customer-col, --date-col and --amount-col');
-      }
-      const input = await summariseTransactions(
-        options.transactions,
-        { customer: options.customerCol, date: options.dateCol, amount: options.amountCol, cost: options.costCol },
-        { period: options.period, calibrationEnd: options.calibrationEnd },
-      );
-      await scoreAndReport(await withRegularity(input, options), options);
+      const perPeriod = Math.pow(1 + options.discountRate, 1 / PERIODS_PER_YEAR[options.period]) - 1;
+      const { report, scores } = runClv(input, {
+        model: options.model,
+        horizon: options.horizon,
+        discountRate: perPeriod,
+        marginRate: options.marginRate,
+        lifetime: options.lifetime,
+      });
+      if (options.out) await writeScores(options.out, scores);
+      if (options.json) printJson(report);
+      else printReport(report);
     });
-}
-
-async function scoreAndReport(input: ClvInput, options: ClvOptions): Promise<void> {
-  const perPeriod = Math.pow(1 + options.discountRate, 1 / PERIODS_PER_YEAR[options.period]) - 1;
-  const { report, scores } = runClv(input, {
-    model: options.model,
-    horizon: options.horizon,
-    discountRate: perPeriod,
-    marginRate: options.marginRate,
-    lifetime: options.lifetime,
-  });
-  if (options.out) await writeScores(options.out, scores);
-  if (options.json) printJson(report);
-  else printReport(report);
 }

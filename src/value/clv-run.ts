@@ -81,6 +81,8 @@ export interface ClvReport {
 export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvReport; scores: ClvScores } {
   const summary = { x: input.x, tx: input.tx, T: input.T };
   const selection = chooseModel(input, options.model);
+  // Read now (computed on first read, fit.ts), so that the fit's copy of the data is released before the scoring allocates.
+  const standardErrors = { ...selection.chosen.standardErrors };
   const { model, params, logLikelihood } = selection.chosen;
   const n = input.x.length;
   const hasSpend = input.monetary.some((m, i) => m > 0 && (input.x[i] ?? 0) > 0);
@@ -117,7 +119,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
   const report: ClvReport = {
     model: selection.chosen.name,
     params: { ...params },
-    standardErrors: { ...selection.chosen.standardErrors },
+    standardErrors,
     logLikelihood,
     converged: selection.chosen.converged,
     iterations: selection.chosen.iterations,

@@ -6,7 +6,7 @@
  */
 import { ModelFitError, ModelInputError, ModelNumericError } from './errors.js';
 import type { Convergence } from './fit.js';
-import { standardErrors, standardErrorsFromGradient } from './fit.js';
+import { standardErrors, standardErrorsFromGradient, withStandardErrors } from './fit.js';
 import { minimizeWithFallback } from './quasi-newton.js';
 import { digamma, gammaln } from './special.js';
 
@@ -179,7 +179,6 @@ export function fitGammaGamma(
     throw new ModelFitError('gamma-gamma', `no convergence after ${result.iterations} iterations`, result.iterations, logLikelihood, { ...params });
   }
   // Computed when first read (4 more passes over the repeat buyers): neither `fidelis clv` nor the pipeline reports them.
-  let errors: Record<keyof GammaGammaParams, number> | undefined;
   const computeErrors = (): Record<keyof GammaGammaParams, number> =>
     method === 'bfgs'
       ? standardErrorsFromGradient(['p', 'q', 'gamma'], result.point, (v, gradient) => {
@@ -188,11 +187,8 @@ export function fitGammaGamma(
           return value;
         })
       : standardErrors(['p', 'q', 'gamma'], result.point, (v) => -total(v));
-  return {
+  return withStandardErrors(computeErrors, {
     params,
-    get standardErrors() {
-      return (errors ??= computeErrors());
-    },
     logLikelihood,
     iterations: result.iterations,
     evaluations,
@@ -201,7 +197,7 @@ export function fitGammaGamma(
     method,
     customers: xs.length,
     frequencySpendCorrelation: pearsonCorrelation(xs, ms),
-  };
+  });
 }
 
 /**
