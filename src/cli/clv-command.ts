@@ -7,7 +7,7 @@ import { logInterPurchaseTimes } from '../value/clv-regularity.js';
 import type { ClvInput } from '../value/clv-input.js';
 import { MODEL_REQUESTS, type ModelRequest } from '../value/models/select.js';
 import { formatNumber, table } from './format.js';
-import { isoDate, jsonOption, positiveInteger, printJson } from './options.js';
+import { isoDate, jsonOption, positiveInteger, printJson } from './option-values.js';
 
 interface ClvOptions {
   transactions?: string;

@@ -1,24 +1,9 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
 import { openStore, type Engine } from '../store/index.js';
 
-export function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
-  return n;
-}
-
-export function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
-  return n;
-}
-
-export function isoDate(value: string): Date {
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value);
-  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError('expected a date such as 2026-06-30');
-  return d;
-}
+// The parsers and output helpers live apart so that `fidelis clv` (clv-main.ts) loads them without config and store.
+export { integer, isoDate, jsonOption, positiveInteger, printJson } from './option-values.js';
 
 export const dbOption = (): Option =>
   new Option(
@@ -27,7 +12,6 @@ export const dbOption = (): Option =>
   );
 export const configOption = (): Option =>
   new Option('--config <file>', 'configuration file (default: ./fidelis.config.json when present)');
-export const jsonOption = (): Option => new Option('--json', 'print one JSON object instead of text');
 
 export interface StoreOptions {
   db?: string;
@@ -50,10 +34,4 @@ export async function withStore<T>(
   } finally {
     await engine.close();
   }
-}
-
-export function printJson(value: unknown): void {
-  process.stdout.write(
-    `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`,
-  );
 }

@@ -1,7 +1,10 @@
 import { extname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { withReadablePath } from '../collect/files/safe-path.js';
-import { DuckDbEngine, sql, type Sql } from '../store/index.js';
+// The engine and sql directly, not the store's index: `fidelis clv` then loads neither the
+// ClickHouse client nor the migrations (measured in docs/value.md, "Fitting and scoring at scale").
+import { DuckDbEngine } from '../store/duckdb-engine.js';
+import { sql, type Sql } from '../store/sql.js';
 
 export type Period = 'day' | 'week' | 'month';
 

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { DOUBLE, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
-import { DuckDbEngine, sql } from '../store/index.js';
+import { DuckDbEngine } from '../store/duckdb-engine.js';
+import { sql } from '../store/sql.js';
 import type { ClvScores } from './clv-run.js';
 
 const CHUNK_ROWS = 2048;

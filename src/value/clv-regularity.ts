@@ -4,7 +4,8 @@
  * `elog2cbs` computes it. Kept apart from the summary reader so the other models never pay for it.
  */
 import { withReadablePath } from '../collect/files/safe-path.js';
-import { DuckDbEngine, sql } from '../store/index.js';
+import { DuckDbEngine } from '../store/duckdb-engine.js';
+import { sql } from '../store/sql.js';
 import { periodOf, reader, type Period, type TransactionColumns } from './clv-input.js';
 
 /** litt of each of `ids` (0 for a customer with fewer than two purchase periods), in the engine's SQL. */

@@ -1,20 +1,16 @@
 import type { ClvInput } from './clv-input.js';
-import {
-  bgNbd,
-  compareHoldout,
-  compressSummary,
-  cumulativeTracking,
-  conditionalExpectedTransactions,
-  expectedSpend,
-  fitGammaGamma,
-  mbgCnbd,
-  mbgNbd,
-  paretoNbd,
-  scoreCustomers,
-  totalLogInterPurchaseTimes,
-  type TransactionModel,
-  type TransactionModelName,
-} from './models/index.js';
+// From each model's file, not the models' index: the index also exports the simulators, which
+// bring the data generator into every `fidelis clv` start.
+import { bgNbd } from './models/bg-nbd.js';
+import { conditionalExpectedTransactions } from './models/fit.js';
+import { expectedSpend, fitGammaGamma } from './models/gamma-gamma.js';
+import { compareHoldout, cumulativeTracking } from './models/holdout.js';
+import { mbgCnbd, totalLogInterPurchaseTimes } from './models/mbg-cnbd-k.js';
+import { mbgNbd } from './models/mbg-nbd.js';
+import { paretoNbd } from './models/pareto-nbd.js';
+import { scoreCustomers } from './models/scoring.js';
+import { compressSummary } from './models/summary.js';
+import type { TransactionModel, TransactionModelName } from './models/transaction-model.js';
 import { aliveUnknownWithoutRepeat, selectModel, type Candidate, type FittedModel, type ModelRequest, type ModelSelection } from './models/select.js';
 import { customerResidualValue } from './models/lifetime.js';
 
@@ -85,6 +81,8 @@ export interface ClvReport {
 export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvReport; scores: ClvScores } {
   const summary = { x: input.x, tx: input.tx, T: input.T };
   const selection = chooseModel(input, options.model);
+  // Read now (computed on first read, fit.ts), so that the fit's copy of the data is released before the scoring allocates.
+  const standardErrors = { ...selection.chosen.standardErrors };
   const { model, params, logLikelihood } = selection.chosen;
   const n = input.x.length;
   const hasSpend = input.monetary.some((m, i) => m > 0 && (input.x[i] ?? 0) > 0);
@@ -121,7 +119,7 @@ export function runClv(input: ClvInput, options: ClvRunOptions): { report: ClvRe
   const report: ClvReport = {
     model: selection.chosen.name,
     params: { ...params },
-    standardErrors: { ...selection.chosen.standardErrors },
+    standardErrors,
     logLikelihood,
     converged: selection.chosen.converged,
     iterations: selection.chosen.iterations,

@@ -53,12 +53,18 @@ interface UnitValues {
  * the tiers set against `clv`: the short horizon in years, scaled by how much more activity `clv`
  * counts than it (costs follow activity), so `clv` over the short horizon gives the former figure.
  */
-function unitValues(model: TransactionModel<Readonly<Record<string, number>>>, params: Readonly<Record<string, number>>, summary: CompressedSummary, settings: ClvSettings): UnitValues {
+function unitValues(
+  model: TransactionModel<Readonly<Record<string, number>>>,
+  params: Readonly<Record<string, number>>,
+  summary: CompressedSummary,
+  settings: ClvSettings,
+  /** scoreCustomers' discounted sums over `horizonWeeks`, already computed for P(alive): the 12-month value itself (scoring twice was most of the step for MBG/CNBD-k). */
+  clv12m: Float64Array,
+): UnitValues {
   const perWeek = Math.pow(1 + settings.discountRate, 1 / WEEKS_PER_YEAR) - 1;
   const n = summary.x.length;
   const ones = new Float64Array(n).fill(1);
   const over = (horizon: number): Float64Array => customerLifetimeValue(model, params, summary, ones, { horizon, discountRate: perWeek, marginRate: 1 });
-  const clv12m = over(settings.horizonWeeks);
   // Without discounting a lifetime is an infinite sum; the config allows that only with a horizon, and the lifetime column is then NULL.
   const lifetime = perWeek > 0 ? residualTransactionsByGroup(model, params, summary, { discountRate: perWeek }) : null;
   const clv = settings.horizon === undefined ? (lifetime ?? clv12m) : settings.horizon === settings.horizonWeeks ? clv12m : over(settings.horizon);
@@ -164,17 +170,18 @@ export const clv: PipelineStep = {
     }
     const { model, params } = selection.chosen;
     const fit = { params, logLikelihood: selection.chosen.logLikelihood, converged: selection.chosen.converged };
+    const perWeek = Math.pow(1 + settings.discountRate, 1 / WEEKS_PER_YEAR) - 1;
     let unit;
+    let scores;
     try {
-      unit = unitValues(model, fit.params, summary, settings);
+      // P(alive), expected transactions and the discounted sum over the short horizon for every group in one vectorised pass.
+      scores = scoreCustomers(model, fit.params, summary, { horizon: settings.horizonWeeks, discountRate: perWeek });
+      unit = unitValues(model, fit.params, summary, settings, scores.discounted);
     } catch (error) {
       // A fit whose expectations are not finite (degenerate parameters) values nobody, as a failed fit.
       if (error instanceof ModelInputError || error instanceof ModelNumericError) return skip(error.message);
       throw error;
     }
-    const perWeek = Math.pow(1 + settings.discountRate, 1 / WEEKS_PER_YEAR) - 1;
-    // P(alive) and expected transactions over the short horizon for every group in one vectorised pass.
-    const scores = scoreCustomers(model, fit.params, summary, { horizon: settings.horizonWeeks, discountRate: perWeek });
     // The group keys keep clv_summary's integer type: ClickHouse 18.16 joins only on equal types.
     const int = sql.raw(d.columnType('int', false));
     await replaceTable(engine, 'clv_groups', sql`SELECT CAST(0 AS ${int}) AS x, CAST(0 AS ${int}) AS tx, CAST(0 AS ${int}) AS T,

@@ -85,4 +85,13 @@ describe('quasi-Newton fit against the Nelder-Mead reference', () => {
     expectSameParameters({ ...fast.params }, { ...reference.params }, 1e-4);
     expect(fast.evaluations * 5).toBeLessThan(reference.evaluations);
   });
+
+  it('Gamma-Gamma above 200,000 repeat buyers starts from a sample\'s optimum: the Nelder-Mead optimum in a few passes over all of them', () => {
+    const x = Float64Array.from({ length: 240_000 }, (_, i) => 1 + (i % 6));
+    const { meanSpend } = simulateGammaGamma({ p: 6, q: 4, gamma: 15 }, { transactions: x, seed: 36 });
+    const fast = fitGammaGamma(x, meanSpend);
+    expect(fast.method).toBe('bfgs');
+    expect(fast.evaluations).toBeLessThanOrEqual(8);
+    expectSameParameters({ ...fast.params }, { ...fitGammaGamma(x, meanSpend, { method: 'nelder-mead' }).params }, 1e-4);
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bgNbd,
   compressSummary,
+  mbgCnbdOfOrder,
   mbgNbd,
   paretoNbd,
   scoreCustomers,
@@ -82,6 +83,24 @@ describe('vectorised scoring', () => {
     expectRelative(fast.discounted, slow.discounted, 1e-9);
     expectRelative(fast.expected, slow.expected, 1e-9);
   });
+});
+
+describe('scoring by phase (MBG/CNBD-k)', () => {
+  for (const k of [2, 4]) {
+    it(`order ${k}: each customer's phase weights times the per-(x, T, phase) sums equal his per-customer sums to 1e-12 relative`, () => {
+      const model = mbgCnbdOfOrder(k) as unknown as AnyModel;
+      const params = { r: 1.05, alpha: 4.4 / k, a: 1.02, b: 1.01 };
+      // Whole weeks, several recencies per (x, T): the weights differ where the sums are shared.
+      const data = customers(1500, false);
+      const scores = scoreCustomers(model, params, data, { horizon: 52, discountRate: 0.0018 });
+      const reference = direct(model, params, data, 52, 0.0018);
+      expectRelative(scores.expected, reference.expected, 1e-12);
+      expectRelative(scores.discounted, reference.discounted, 1e-12);
+      const weights = model.phaseMixture?.weights(params, 3, 10, 40) ?? new Float64Array(0);
+      expect(weights.length).toBe(k);
+      expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(model.probabilityAlive(params, 3, 10, 40), 14);
+    });
+  }
 });
 
 describe('compressed summaries', () => {

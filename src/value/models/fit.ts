@@ -33,7 +33,7 @@ export interface Convergence {
 
 export interface FitResult<P> extends Convergence {
   readonly params: P;
-  /** From the observed information (numerical Hessian on the log scale, delta method); NaN when singular. */
+  /** From the observed information (numerical Hessian on the log scale, delta method); NaN when singular. Computed when first read. */
   readonly standardErrors: Record<keyof P & string, number>;
   readonly customers: number;
   readonly groups: number;
@@ -107,16 +107,16 @@ function fitWithCurvature<P extends Readonly<Record<string, number>>>(
     throw new ModelFitError(model.name, `no convergence after ${result.iterations} iterations`, result.iterations, logLikelihood, paramsRecord);
   }
   const negative = (p: Float64Array): number => -totalLogLikelihood(p);
-  const fit: FitResult<P> = {
+  const computeErrors = (): Record<keyof P & string, number> =>
+    gradientModel && sorted
+      ? standardErrorsFromGradient(names, result.point, (p, g) => {
+          const value = -logLikelihoodWithGradient(gradientModel, toParams(p), sorted, g);
+          for (let i = 0; i < g.length; i++) g[i] = -(g[i] as number);
+          return value;
+        })
+      : standardErrors(names, result.point, negative);
+  const fit: FitResult<P> = withStandardErrors(computeErrors, {
     params,
-    standardErrors:
-      gradientModel && sorted
-        ? standardErrorsFromGradient(names, result.point, (p, g) => {
-            const value = -logLikelihoodWithGradient(gradientModel, toParams(p), sorted, g);
-            for (let i = 0; i < g.length; i++) g[i] = -(g[i] as number);
-            return value;
-          })
-        : standardErrors(names, result.point, negative),
     logLikelihood,
     iterations: result.iterations,
     evaluations,
@@ -125,8 +125,29 @@ function fitWithCurvature<P extends Readonly<Record<string, number>>>(
     method,
     customers: data.customers,
     groups: data.x.length,
-  };
+  });
   return { fit, inverseHessian };
+}
+
+/**
+ * `fit` with standardErrors computed when first read: they cost more passes over the data than
+ * the fit from a sample start (5 at 1M groups), and the model choice reads the chosen model's
+ * only, the pipeline none. Defined apart from the fit so that once computed, the closure that
+ * holds the fit's data (the sorted copy of the groups: 24 MB at 1M) is released.
+ */
+export function withStandardErrors<F extends object, E>(compute: () => E, fit: F): F & { readonly standardErrors: E } {
+  let pending: (() => E) | null = compute;
+  let errors: E | undefined;
+  return Object.defineProperty(fit, 'standardErrors', {
+    enumerable: true,
+    get: (): E => {
+      if (pending) {
+        errors = pending();
+        pending = null;
+      }
+      return errors as E;
+    },
+  }) as F & { readonly standardErrors: E };
 }
 
 /** Groups above which a fit first runs on a sample of them (see warmStart). */
@@ -221,8 +242,10 @@ export function standardErrors(
 }
 
 /**
- * The same from the analytic gradient: the Hessian by central differences of the gradient (2n
- * passes over the data instead of 2n^2 + 1 for differences of the value), symmetrised.
+ * The same from the analytic gradient: the Hessian by forward differences of the gradient from
+ * its value at the optimum (n + 1 passes over the data; central differences took 2n, values 2n^2
+ * + 1), symmetrised. The step's error, O(h) = 1e-5 relative, is far below what a standard error
+ * is read to (3 significant digits); at 1M groups the 3 passes saved are about 0.2 s of CPU.
  */
 export function standardErrorsFromGradient(
   names: readonly string[],
@@ -232,15 +255,14 @@ export function standardErrorsFromGradient(
 ): Record<string, number> {
   const n = logPoint.length;
   const hessian = Array.from({ length: n }, () => new Float64Array(n));
+  const at = new Float64Array(n);
   const up = new Float64Array(n);
-  const down = new Float64Array(n);
+  negativeWithGradient(Float64Array.from(logPoint), at);
   for (let i = 0; i < n; i++) {
     const p = Float64Array.from(logPoint);
     p[i] = (p[i] as number) + h;
     negativeWithGradient(p, up);
-    p[i] = (p[i] as number) - 2 * h;
-    negativeWithGradient(p, down);
-    for (let j = 0; j < n; j++) (hessian[i] as Float64Array)[j] = ((up[j] as number) - (down[j] as number)) / (2 * h);
+    for (let j = 0; j < n; j++) (hessian[i] as Float64Array)[j] = ((up[j] as number) - (at[j] as number)) / h;
   }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {

@@ -6,7 +6,7 @@
  */
 import { ModelFitError, ModelInputError, ModelNumericError } from './errors.js';
 import type { Convergence } from './fit.js';
-import { standardErrors, standardErrorsFromGradient } from './fit.js';
+import { standardErrors, standardErrorsFromGradient, withStandardErrors } from './fit.js';
 import { minimizeWithFallback } from './quasi-newton.js';
 import { digamma, gammaln } from './special.js';
 
@@ -99,6 +99,52 @@ export function frequencySpendCorrelation(x: ArrayLike<number>, meanSpend: Array
   return pearsonCorrelation(xs, ms);
 }
 
+const spendParams = (v: ArrayLike<number>): GammaGammaParams => ({ p: Math.exp(v[0] ?? 0), q: Math.exp(v[1] ?? 0), gamma: Math.exp(v[2] ?? 0) });
+
+/** The fit's objective (-ln L per customer + penalty), with and without its gradient (null: Nelder-Mead forced). */
+function spendObjective(xs: readonly number[], ms: readonly number[], penalizer: number, method: 'auto' | 'nelder-mead' | undefined) {
+  const total = gammaGammaTotal(xs, ms, spendParams);
+  const withGradient = gammaGammaTotalWithGradient(xs, ms);
+  const penalty = (v: ArrayLike<number>): number => penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
+  const objective = (v: Float64Array): number => -total(v) / xs.length + penalty(v);
+  const valueAndGradient =
+    method === 'nelder-mead'
+      ? null
+      : (v: Float64Array, gradient: Float64Array): number => {
+          const value = -withGradient(v, gradient) / xs.length;
+          for (let i = 0; i < 3; i++) {
+            const square = Math.exp(2 * (v[i] as number));
+            gradient[i] = -(gradient[i] as number) / xs.length + penalizer * 2 * square;
+          }
+          return value + penalty(v);
+        };
+  return { total, withGradient, objective, valueAndGradient };
+}
+
+/** Repeat buyers above which the fit starts from the optimum of every m-th one (about 50,000), as fit.ts's warmStart. */
+const WARM_START_CUSTOMERS = 200_000;
+const WARM_START_SAMPLE = 50_000;
+
+/**
+ * The optimum and final inverse Hessian of the same fit on a sample of the repeat buyers: from
+ * there BFGS needs a few passes over all of them instead of some twenty (the objective is a mean
+ * per customer, so its curvature is the full data's to sampling error; the optimum is the full
+ * data's, as the stopping rule is on its gradient). Null when small, or when BFGS fails there.
+ */
+function sampleStart(xs: readonly number[], ms: readonly number[], penalizer: number, start: readonly number[], maxIterations: number) {
+  if (xs.length <= WARM_START_CUSTOMERS) return null;
+  const step = Math.ceil(xs.length / WARM_START_SAMPLE);
+  const sx: number[] = [];
+  const sm: number[] = [];
+  for (let i = 0; i < xs.length; i += step) {
+    sx.push(xs[i] as number);
+    sm.push(ms[i] as number);
+  }
+  const sample = spendObjective(sx, sm, penalizer, 'auto');
+  const run = minimizeWithFallback(sample.objective, sample.valueAndGradient, start, maxIterations);
+  return run.method === 'bfgs' && run.inverseHessian ? { start: Array.from(run.result.point), inverseHessian: run.inverseHessian } : null;
+}
+
 /** Fits on customers with x > 0 (their mean spend must be > 0); others are skipped. */
 export function fitGammaGamma(
   x: ArrayLike<number>,
@@ -117,27 +163,14 @@ export function fitGammaGamma(
     ms.push(mi);
   }
   if (xs.length < 2) throw new ModelInputError('Gamma-Gamma needs at least two customers with repeat purchases');
-  const toParams = (v: ArrayLike<number>): GammaGammaParams => ({ p: Math.exp(v[0] ?? 0), q: Math.exp(v[1] ?? 0), gamma: Math.exp(v[2] ?? 0) });
-  const total = gammaGammaTotal(xs, ms, toParams);
   const penalizer = options.penalizer ?? 0;
-  const objective = (v: Float64Array): number => -total(v) / xs.length + penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
+  const { total, withGradient, objective, valueAndGradient } = spendObjective(xs, ms, penalizer, options.method);
   const meanOfMeans = ms.reduce((s, m) => s + m, 0) / ms.length;
-  const start = [Math.log(2), Math.log(3), Math.log((meanOfMeans * 2) / 2)];
+  const usualStart = [Math.log(2), Math.log(3), Math.log((meanOfMeans * 2) / 2)];
   const maxIterations = options.maxIterations ?? 5000;
-  const withGradient = gammaGammaTotalWithGradient(xs, ms);
-  const valueAndGradient =
-    options.method === 'nelder-mead'
-      ? null
-      : (v: Float64Array, gradient: Float64Array): number => {
-          const value = -withGradient(v, gradient) / xs.length;
-          for (let i = 0; i < 3; i++) {
-            const square = Math.exp(2 * (v[i] as number));
-            gradient[i] = -(gradient[i] as number) / xs.length + penalizer * 2 * square;
-          }
-          return value + penalizer * (Math.exp(2 * (v[0] ?? 0)) + Math.exp(2 * (v[1] ?? 0)) + Math.exp(2 * (v[2] ?? 0)));
-        };
-  const { result, method, evaluations } = minimizeWithFallback(objective, valueAndGradient, start, maxIterations);
-  const params = toParams(result.point);
+  const warm = valueAndGradient ? sampleStart(xs, ms, penalizer, usualStart, maxIterations) : null;
+  const { result, method, evaluations } = minimizeWithFallback(objective, valueAndGradient, warm?.start ?? usualStart, maxIterations, warm?.inverseHessian);
+  const params = spendParams(result.point);
   const logLikelihood = total(result.point);
   if (!Number.isFinite(logLikelihood) || !Object.values(params).every(Number.isFinite)) {
     throw new ModelFitError('gamma-gamma', 'the fit ended on a non-finite log-likelihood or parameter', result.iterations, logLikelihood, { ...params });
@@ -145,16 +178,17 @@ export function fitGammaGamma(
   if (!result.converged) {
     throw new ModelFitError('gamma-gamma', `no convergence after ${result.iterations} iterations`, result.iterations, logLikelihood, { ...params });
   }
-  return {
+  // Computed when first read (4 more passes over the repeat buyers): neither `fidelis clv` nor the pipeline reports them.
+  const computeErrors = (): Record<keyof GammaGammaParams, number> =>
+    method === 'bfgs'
+      ? standardErrorsFromGradient(['p', 'q', 'gamma'], result.point, (v, gradient) => {
+          const value = -withGradient(v, gradient);
+          for (let i = 0; i < 3; i++) gradient[i] = -(gradient[i] as number);
+          return value;
+        })
+      : standardErrors(['p', 'q', 'gamma'], result.point, (v) => -total(v));
+  return withStandardErrors(computeErrors, {
     params,
-    standardErrors:
-      method === 'bfgs'
-        ? standardErrorsFromGradient(['p', 'q', 'gamma'], result.point, (v, gradient) => {
-            const value = -withGradient(v, gradient);
-            for (let i = 0; i < 3; i++) gradient[i] = -(gradient[i] as number);
-            return value;
-          })
-        : standardErrors(['p', 'q', 'gamma'], result.point, (v) => -total(v)),
     logLikelihood,
     iterations: result.iterations,
     evaluations,
@@ -163,7 +197,7 @@ export function fitGammaGamma(
     method,
     customers: xs.length,
     frequencySpendCorrelation: pearsonCorrelation(xs, ms),
-  };
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  * loop over typed columns: fitting is about 1M groups per pass when recency and age are
  * continuous, so the loop, not the optimiser, sets the time.
  */
-import type { CompressedSummary } from './summary.js';
+import { frequencyRanks, type CompressedSummary } from './summary.js';
 import type { FrequencyRun, TransactionModel } from './transaction-model.js';
 
 export interface FrequencySortedSummary {
@@ -21,14 +21,10 @@ export interface FrequencySortedSummary {
 /** Reorders the groups by frequency (a counting sort on the distinct values; stable). */
 export function sortByFrequency(data: CompressedSummary): FrequencySortedSummary {
   const n = data.x.length;
-  const distinct = Float64Array.from(new Set(data.x)).sort();
-  const rank = new Map<number, number>();
-  distinct.forEach((x, k) => rank.set(x, k));
+  const { distinct, rankOf } = frequencyRanks(data.x);
   const counts = new Int32Array(distinct.length + 1);
-  const rankOf = new Int32Array(n);
   for (let g = 0; g < n; g++) {
-    const k = rank.get(data.x[g] as number) as number;
-    rankOf[g] = k;
+    const k = rankOf[g] as number;
     counts[k + 1] = (counts[k + 1] as number) + 1;
   }
   for (let k = 0; k < distinct.length; k++) counts[k + 1] = (counts[k + 1] as number) + (counts[k] as number);

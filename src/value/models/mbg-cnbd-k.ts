@@ -15,7 +15,7 @@
 import { fitTransactionModel, type FitOptions, type FitResult } from './fit.js';
 import { ModelInputError } from './errors.js';
 import type { CompressedSummary, CustomerSummary } from './summary.js';
-import type { FrequencyRun, TransactionModel } from './transaction-model.js';
+import type { FrequencyRun, PhaseMixture, TransactionModel } from './transaction-model.js';
 import { betaln, digamma, gammaln, inverseOnePlusExp, logAddExp, logHyp2f1One } from './special.js';
 
 /** r, alpha (Gamma prior of the Erlang rate lambda), a, b (Beta prior of the dropout p); k is the order. */
@@ -161,12 +161,35 @@ function probabilityAlive(k: number, { r, alpha, a, b }: MbgCnbdParams, x: numbe
  * E = P(alive) sum_i pi_i sum_j NB_i(j) Q(floor((j+i)/k)), Q(m) = sum_{n=1..m} E[(1-p)^(n-1)].
  */
 function conditionalExpectedTransactions(k: number, params: MbgCnbdParams, t: number, x: number, tx: number, T: number): number {
-  const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
-  const shape = r + k * x;
+  const cumulativeSurvival = survivalSums(params.a, params.b + x + 1);
+  return givenHistory(k, params, x, tx, T, (i) => expectedGivenPhase(k, params, x, T, i, t, cumulativeSurvival));
+}
+
+/** sum_j NB_i(j) Q(floor((j+i)/k)): E[Y(t)] of a customer alive at T, i phases past his last purchase. */
+function expectedGivenPhase(k: number, { r, alpha }: MbgCnbdParams, x: number, T: number, i: number, t: number, cumulativeSurvival: (m: number) => number): number {
+  if (t <= 0) return 0;
   const rho = (alpha + T) / (alpha + T + t);
-  const cumulativeSurvival = survivalSums(a, b + x + 1);
-  return givenHistory(k, params, x, tx, T, (i) => negativeBinomialSum(shape + i, rho, (j) => cumulativeSurvival(Math.floor((j + i) / k))));
+  return negativeBinomialSum(r + k * x + i, rho, (j) => cumulativeSurvival(Math.floor((j + i) / k)));
+}
+
+/** The phase mixture of conditionalExpectedTransactions, for the scoring's per-(x, T, phase) sums. */
+function phaseMixture(k: number): PhaseMixture<MbgCnbdParams> {
+  return {
+    weights: (params, x, tx, T) => {
+      const order = orderOf(params, k);
+      const out = new Float64Array(order);
+      const total = phaseWeights(order, params, x, tx, T, out);
+      const alive = probabilityAlive(order, params, x, tx, T);
+      for (let i = 0; i < order; i++) out[i] = ((out[i] as number) / total) * alive;
+      return out;
+    },
+    givenPhase: (params, x, T, i) => {
+      const order = orderOf(params, k);
+      const cumulativeSurvival = survivalSums(params.a, params.b + x + 1);
+      return (t) => expectedGivenPhase(order, params, x, T, i, t, cumulativeSurvival);
+    },
+  };
 }
 
 /**
@@ -174,18 +197,29 @@ function conditionalExpectedTransactions(k: number, params: MbgCnbdParams, t: nu
  * posterior pi_i (see conditionalExpectedTransactions): what every expectation given his history is.
  */
 function givenHistory(k: number, params: MbgCnbdParams, x: number, tx: number, T: number, perPhase: (i: number) => number): number {
+  const weights = new Float64Array(k);
+  const total = phaseWeights(k, params, x, tx, T, weights);
+  let sum = 0;
+  for (let i = 0; i < k; i++) {
+    const weight = weights[i] as number;
+    if (weight === 0) continue;
+    sum += weight * perPhase(i);
+  }
+  return probabilityAlive(k, params, x, tx, T) * (sum / total);
+}
+
+/** The phases' posterior weights pi_i given alive, unnormalised (pi_0 = 1), into `out`; returns their sum. */
+function phaseWeights(k: number, params: MbgCnbdParams, x: number, tx: number, T: number, out: Float64Array): number {
   const shape = params.r + k * x;
   const ratio = (T - tx) / (params.alpha + T);
   let weight = 1;
   let weights = 0;
-  let sum = 0;
   for (let i = 0; i < k; i++) {
     if (i > 0) weight *= ((shape + i - 1) * ratio) / i;
+    out[i] = weight;
     weights += weight;
-    if (weight === 0) continue;
-    sum += weight * perPhase(i);
   }
-  return probabilityAlive(k, params, x, tx, T) * (sum / weights);
+  return weights;
 }
 
 /** Q(m) = sum_{n=1..m} B(a, B+n-1)/B(a, B), memoised as m grows. */
@@ -316,6 +350,7 @@ export function mbgCnbdOfOrder(k: number): TransactionModel<MbgCnbdParams> {
     // A customer just acquired: x = t_x = T = 0, as for the BG family.
     expectedTransactions: (params, t) => conditionalExpectedTransactions(orderOf(params, k), params, t, 0, 0, 0),
     residualTransactions: (params, data, discountRate) => residualTransactions(orderOf(params, k), params, data, discountRate),
+    phaseMixture: phaseMixture(k),
     // The Erlang rate is k times the purchase rate, so alpha starts k times smaller than MBG/NBD's.
     startingPoint: (meanX, meanT) => ({ r: 1, alpha: Math.max(meanT / Math.max(meanX, 0.1) / k, 1e-3), a: 1, b: 3 }),
   };

@@ -13,8 +13,8 @@
  * within 1e-10 relative. Models without the factorisation are scored customer by customer.
  */
 import { ModelInputError } from './errors.js';
-import type { CustomerSummary } from './summary.js';
-import type { TransactionModel } from './transaction-model.js';
+import { frequencyRanks, type CustomerSummary } from './summary.js';
+import type { PhaseMixture, TransactionModel } from './transaction-model.js';
 
 export interface ScoreOptions {
   /** Number of future periods. */
@@ -70,6 +70,11 @@ export function scoreCustomers<P extends Readonly<Record<string, number>>>(
     out[1] = sum;
   };
   const pair = new Float64Array(2);
+  const mixture = model.phaseMixture;
+  if (mixture && horizon > 0) {
+    scoreByPhase(mixture, params, data, both, expected, discounted);
+    return { alive, expected, discounted };
+  }
   if (!ifAlive || horizon === 0) {
     for (let i = 0; i < n; i++) {
       const x = data.x[i] as number;
@@ -95,22 +100,66 @@ export function scoreCustomers<P extends Readonly<Record<string, number>>>(
   return { alive, expected, discounted };
 }
 
+/**
+ * Models whose future is a mixture over hidden phases (MBG/CNBD-k): each customer's scores are
+ * his phase weights times the per-phase expectation and discounted sum, computed once per
+ * (x, T, phase) and only for phases some customer there can be in: the demo company's 2,306
+ * weekly groups share about half as many (x, T), and the scoring took some two thirds of the
+ * per-customer time (in-process profile of the clv step, load average 15 to 20).
+ */
+function scoreByPhase<P extends Readonly<Record<string, number>>>(
+  mixture: PhaseMixture<P>,
+  params: P,
+  data: CustomerSummary,
+  both: (cumulative: (k: number) => number, out: Float64Array) => void,
+  expected: Float64Array,
+  discounted: Float64Array,
+): void {
+  const pair = new Float64Array(2);
+  for (const [x, members] of customersByFrequency(data.x)) {
+    // Per age T: (expectation at the horizon, discounted sum) of each phase, NaN until needed.
+    const byAge = new Map<number, Float64Array>();
+    for (let m = 0; m < members.length; m++) {
+      const i = members[m] as number;
+      const T = data.T[i] as number;
+      const weights = mixture.weights(params, x, data.tx[i] as number, T);
+      let perPhase = byAge.get(T);
+      if (!perPhase) {
+        perPhase = new Float64Array(2 * weights.length).fill(NaN);
+        byAge.set(T, perPhase);
+      }
+      let atHorizon = 0;
+      let sum = 0;
+      for (let phase = 0; phase < weights.length; phase++) {
+        const weight = weights[phase] as number;
+        if (weight === 0) continue;
+        if (Number.isNaN(perPhase[2 * phase])) {
+          both(mixture.givenPhase(params, x, T, phase), pair);
+          perPhase[2 * phase] = pair[0] as number;
+          perPhase[2 * phase + 1] = pair[1] as number;
+        }
+        atHorizon += weight * (perPhase[2 * phase] as number);
+        sum += weight * (perPhase[2 * phase + 1] as number);
+      }
+      expected[i] = atHorizon;
+      discounted[i] = sum;
+    }
+  }
+}
+
+/** The customers of each distinct frequency, in their order (a counting sort on the frequency ranks). */
 function customersByFrequency(x: ArrayLike<number>): Map<number, Int32Array> {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < x.length; i++) counts.set(x[i] as number, (counts.get(x[i] as number) ?? 0) + 1);
-  const members = new Map<number, Int32Array>();
-  const filled = new Map<number, number>();
-  for (const [value, count] of counts) {
-    members.set(value, new Int32Array(count));
-    filled.set(value, 0);
+  const { distinct, rankOf } = frequencyRanks(x);
+  const counts = new Int32Array(distinct.length);
+  for (let i = 0; i < rankOf.length; i++) counts[rankOf[i] as number] = (counts[rankOf[i] as number] as number) + 1;
+  const lists = Array.from(counts, (count) => new Int32Array(count));
+  const filled = new Int32Array(distinct.length);
+  for (let i = 0; i < rankOf.length; i++) {
+    const k = rankOf[i] as number;
+    (lists[k] as Int32Array)[filled[k] as number] = i;
+    filled[k] = (filled[k] as number) + 1;
   }
-  for (let i = 0; i < x.length; i++) {
-    const value = x[i] as number;
-    const at = filled.get(value) as number;
-    (members.get(value) as Int32Array)[at] = i;
-    filled.set(value, at + 1);
-  }
-  return members;
+  return new Map(Array.from(distinct, (value, k) => [value, lists[k] as Int32Array]));
 }
 
 /** Two smooth functions of the age T, at every T of `ages`: directly per distinct T, or by interpolation. */

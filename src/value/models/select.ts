@@ -90,7 +90,10 @@ export function fitNamedModel(
       name,
       model: fit.model as unknown as AnyTransactionModel,
       params: { ...fit.params },
-      standardErrors: { ...fit.fit.standardErrors, k: NaN },
+      // Read when asked (fit.ts computes them then): only the chosen model's are.
+      get standardErrors() {
+        return { ...fit.fit.standardErrors, k: NaN };
+      },
       logLikelihood: fit.logLikelihood,
       parameterCount: 5,
       bic: bic(fit.logLikelihood, 5, fit.fit.customers),
@@ -109,7 +112,9 @@ export function fitNamedModel(
     name,
     model,
     params: { ...fit.params },
-    standardErrors: { ...fit.standardErrors },
+    get standardErrors() {
+      return { ...fit.standardErrors };
+    },
     logLikelihood: fit.logLikelihood,
     parameterCount,
     bic: bic(fit.logLikelihood, parameterCount, fit.customers),

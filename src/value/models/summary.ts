@@ -109,3 +109,37 @@ export function expandToCustomers(groupValues: ArrayLike<number>, groupOf: Int32
   for (let i = 0; i < groupOf.length; i++) out[i] = groupValues[groupOf[i] ?? 0] ?? NaN;
   return out;
 }
+
+/**
+ * The distinct frequencies (ascending) and each customer's (or group's) rank among them. Counts
+ * are whole numbers, so they index a typed array directly: the scoring's grouping by Maps took
+ * 50-60 ms of CPU at 1M customers, by ranks 20 ms (the fit's sort gains as much). Anything else
+ * (a fraction, a frequency beyond 2^20) goes through a Map.
+ */
+export function frequencyRanks(x: ArrayLike<number>): { readonly distinct: Float64Array; readonly rankOf: Int32Array } {
+  const n = x.length;
+  const rankOf = new Int32Array(n);
+  let max = 0;
+  let whole = true;
+  for (let i = 0; i < n; i++) {
+    const v = x[i] as number;
+    if (!(Number.isInteger(v) && v >= 0 && v < 1 << 20)) {
+      whole = false;
+      break;
+    }
+    if (v > max) max = v;
+  }
+  if (whole) {
+    const rankOfValue = new Int32Array(max + 1).fill(-1);
+    for (let i = 0; i < n; i++) rankOfValue[x[i] as number] = 0;
+    const values: number[] = [];
+    for (let v = 0; v <= max; v++) if (rankOfValue[v] === 0) rankOfValue[v] = values.push(v) - 1;
+    for (let i = 0; i < n; i++) rankOf[i] = rankOfValue[x[i] as number] as number;
+    return { distinct: Float64Array.from(values), rankOf };
+  }
+  const distinct = Float64Array.from(new Set(Array.from(x))).sort();
+  const rank = new Map<number, number>();
+  distinct.forEach((v, k) => rank.set(v, k));
+  for (let i = 0; i < n; i++) rankOf[i] = rank.get(x[i] as number) as number;
+  return { distinct, rankOf };
+}

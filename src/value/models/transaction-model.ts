@@ -34,6 +34,15 @@ export interface TransactionModel<P extends Readonly<Record<string, number>>> {
    * customer is scored through conditionalExpectedTransactions.
    */
   readonly expectedTransactionsIfAlive?: (params: P, t: number, x: number, T: number) => number;
+  /**
+   * Optional, for models whose future given the history is a mixture over hidden phases
+   * (MBG/CNBD-k: the Erlang phases completed since the last purchase): E[Y(t) | x, t_x, T] =
+   * sum_i weights_i(x, t_x, T) x givenPhase_i(t; x, T). The weights (P(alive) included) carry the
+   * history; the expectation given a phase depends on x and T only, so the scoring computes it
+   * once per (x, T, phase) instead of once per customer (scoring.ts). Without it, each customer is
+   * scored through conditionalExpectedTransactions.
+   */
+  readonly phaseMixture?: PhaseMixture<P>;
   /** Expected repeat transactions in (0, t] of a customer just acquired (population level). */
   expectedTransactions(params: P, t: number): number;
   /**
@@ -51,4 +60,12 @@ export interface TransactionModel<P extends Readonly<Record<string, number>>> {
   readonly residualTransactions?: (params: P, data: CustomerSummary, discountRate: number) => Float64Array;
   /** A reasonable start for the optimiser, from the data's means. */
   startingPoint(meanX: number, meanT: number): P;
+}
+
+/** See TransactionModel.phaseMixture. */
+export interface PhaseMixture<P extends Readonly<Record<string, number>>> {
+  /** P(alive and in phase i at T | x, t_x, T), i = 0.. (they sum to P(alive)). */
+  weights(params: P, x: number, tx: number, T: number): Float64Array;
+  /** t -> expected repeat transactions in (T, T + t] of a customer alive and in phase i at T. */
+  givenPhase(params: P, x: number, T: number, phase: number): (t: number) => number;
 }
