@@ -14,4 +14,3 @@ export { datamartStatus } from './status.js';
 export type { DatamartStatus } from './status.js';
 export type { ClickHouseLogin } from './clickhouse-engine.js';
 export { requireDuckDb } from './capabilities.js';
-export { onDuckDb } from './sidecar.js';
