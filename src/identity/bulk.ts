@@ -4,7 +4,7 @@
  * columns (Engine.appendColumns). Row objects and bound INSERTs cost ten times more at 1M
  * customers; an engine without the bulk methods gets them as the fallback.
  */
-import { concatBatches, sql, type Column, type ColumnType, type Engine, type Sql, type SqlValue, type TableSpec } from '../store/index.js';
+import { sql, type Column, type ColumnType, type Engine, type Sql, type SqlValue, type TableSpec } from '../store/index.js';
 
 /**
  * Rows per batch of a large read (on ClickHouse; DuckDB hands over its own chunks of 2,048):
@@ -13,15 +13,12 @@ import { concatBatches, sql, type Column, type ColumnType, type Engine, type Sql
 export const CHUNK_ROWS = 65_536;
 
 /**
- * A large result column-wise, read a batch of `chunkRows` at a time and joined into one column
- * each (Int32Array, Float64Array or values), or from row objects on an engine without batches.
+ * A large result column-wise (Int32Array, Float64Array or values), read by the engine a batch of
+ * `chunkRows` at a time where it chooses (Engine.queryColumns), or from row objects on an engine
+ * without column reads.
  */
 export async function queryColumns(engine: Engine, query: Sql, names: readonly string[], chunkRows = CHUNK_ROWS): Promise<Column[]> {
-  if (engine.queryColumnBatches) {
-    const batches: Column[][] = [];
-    for await (const batch of engine.queryColumnBatches(query, { rows: chunkRows })) batches.push(batch);
-    return batches.length === 0 ? names.map(() => []) : concatBatches(batches);
-  }
+  if (engine.queryColumns) return engine.queryColumns(query, { rows: chunkRows });
   const rows = await engine.query(query);
   return names.map((name) => rows.map((row) => row[name]));
 }

@@ -6,6 +6,7 @@ import { IDENTITY_TYPES, MATCH_ATTRIBUTES, type IdentityConfig, type IdentityTyp
 import { replaceTable, replaceTableByJoins } from '../kernel/index.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
 import { appendColumns, floats, ints, loadTable, queryBatches, queryColumns } from './bulk.js';
+import { joinedRows } from './joined.js';
 import type { GraphInput } from './graph.js';
 import { IdentifierNormaliser, TABLE_TYPES } from './normalise.js';
 import { normaliseStreetAddress } from './street.js';
@@ -50,22 +51,16 @@ export function attributeCode(attribute: Attribute, value: unknown): string | nu
 
 /** Scratch tables of one resolution (dropped by dropScratch). */
 export const SCRATCH = {
-  rawCodes: (attribute: string): string => `_identity_raw_codes_${attribute}`,
   codes: (attribute: string): string => `_identity_codes_${attribute}`,
   shareOf: (attribute: string): string => `_identity_share_${attribute}`,
   recordCodes: '_identity_scratch_record_codes',
-  nodesNumbered: '_identity_scratch_nodes_numbered',
-  nodesRanked: '_identity_scratch_nodes_ranked',
-  sources: '_identity_scratch_sources',
   nodes: '_identity_scratch_nodes',
   raw: '_identity_scratch_raw',
   norm: '_identity_scratch_norm',
   types: '_identity_scratch_types',
-  occJoined: '_identity_scratch_occ_joined',
   occ: '_identity_scratch_occ',
   /** Occurrences with their value's number: pos, node_index, value_index, type, value, raw, source, first_seen_at. */
   occValues: '_identity_scratch_occ_values',
-  valuesNumbered: '_identity_scratch_values_numbered',
   values: '_identity_scratch_values',
   /** Each node's share of its value of every match key attribute. */
   shares: '_identity_scratch_shares',
@@ -76,8 +71,9 @@ export const SCRATCH = {
   issued: '_identity_scratch_issued',
 } as const;
 
-export async function dropScratch(engine: Engine): Promise<void> {
-  const perAttribute = MATCH_ATTRIBUTES.flatMap((a) => [SCRATCH.rawCodes(a), SCRATCH.codes(a), SCRATCH.shareOf(a)]);
+export async function dropScratch(engine: Engine, config: IdentityConfig): Promise<void> {
+  // Only the attributes the configuration uses: each DROP costs milliseconds inside a transaction.
+  const perAttribute = usedAttributes(config).flatMap((a) => [SCRATCH.codes(a), SCRATCH.shareOf(a)]);
   const tables = Object.values(SCRATCH).filter((t) => typeof t === 'string');
   for (const table of [...perAttribute, ...tables]) await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(table)}`);
 }
@@ -112,17 +108,15 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
   const chunkRows = options.chunkRows;
   const table = async (name: string, query: Sql): Promise<void> => replaceTable(engine, name, query);
   const nullString = sql`CAST(NULL AS ${sql.raw(d.columnType('string', true))})`;
-  await dropScratch(engine);
+  await dropScratch(engine, config);
   const attributes = usedAttributes(config);
-  // Codes of declared values: computed once per distinct value a batch at a time, numbered in SQL, joined back.
+  // Codes of declared values: computed once per distinct value, joined back in SQL. Appended
+  // once the read is over: a DuckDB connection streams one result at a time.
   for (const attribute of attributes) {
-    await engine.exec(d.createTable({ name: SCRATCH.rawCodes(attribute), doc: '', key: [], columns: [
-      { name: 'k', type: 'string', required: true, doc: '' },
-      { name: 'code', type: 'string', required: true, doc: '' },
-    ] }));
-    // Appended once the read is over: a DuckDB connection streams one result at a time.
+    const codeIds = new Map<string, number>();
     const k: string[] = [];
     const code: string[] = [];
+    const codeId: number[] = [];
     for await (const [keys = [], values = []] of queryBatches(
       engine,
       sql`SELECT DISTINCT ${d.cast(id(attribute), 'string')} AS k, ${id(attribute)} AS v FROM customers WHERE ${id(attribute)} IS NOT NULL`,
@@ -132,23 +126,21 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
       for (let i = 0; i < keys.length; i++) {
         const c = attributeCode(attribute, values[i]);
         if (c === null) continue;
+        let n = codeIds.get(c);
+        if (n === undefined) codeIds.set(c, (n = codeIds.size));
         k.push(String(keys[i]));
         code.push(c);
+        codeId.push(n);
       }
     }
-    await appendColumns(engine, SCRATCH.rawCodes(attribute), [
+    await loadTable(engine, SCRATCH.codes(attribute), [
       { name: 'k', type: 'string', values: k },
       { name: 'code', type: 'string', values: code },
+      { name: 'code_id', type: 'int', values: codeId },
     ]);
-    await table(
-      SCRATCH.codes(attribute),
-      sql`SELECT r.k AS k, r.code AS code, n.code_number AS code_id FROM ${id(SCRATCH.rawCodes(attribute))} AS r
-        JOIN (${d.numberRows(sql`SELECT DISTINCT code AS numbered_code FROM ${id(SCRATCH.rawCodes(attribute))}`, sql`numbered_code`, 'code_number')}) AS n
-        ON n.numbered_code = r.code`,
-    );
   }
   // Each record's codes, one attribute joined at a time.
-  await replaceTableByJoins(engine, SCRATCH.recordCodes, {
+  const recordCodes = await joinedRows(engine, SCRATCH.recordCodes, {
     from: sql`(SELECT ${sql.join([sql`customer_id AS record_id`, ...attributes.map((a) => sql`${d.cast(id(a), 'string')} AS ${id(`v_${a}`)}`)])} FROM customers)`,
     columns: sql.join(['record_id', ...attributes.map((a) => `v_${a}`)].map((c) => sql`base.${id(c)} AS ${id(c)}`)),
     joins: attributes.map((a) => ({
@@ -163,30 +155,26 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
     UNION ALL
     SELECT link_id AS node_id, 'link' AS kind, min(source) AS source, min(seen_at) AS first_seen_at, max(seen_at) AS updated_at,
       ${nullString} AS country FROM identity_links GROUP BY link_id`;
-  await table(
-    SCRATCH.nodesNumbered,
-    sql`SELECT ${sql.join([
-      ...['node_index', 'node_id', 'kind', 'source', 'first_seen_at', 'updated_at', 'country'].map((c) => sql`n.${id(c)} AS ${id(c)}`),
-      ...attributes.map((a) => sql`r.${id(`c_${a}`)} AS ${id(`c_${a}`)}, coalesce(r.${id(`a_${a}`)}, -1) AS ${id(`a_${a}`)}`),
-    ])}
-      FROM (${d.numberRows(allNodes, sql`node_id`, 'node_index')}) AS n LEFT JOIN ${id(SCRATCH.recordCodes)} AS r ON r.record_id = n.node_id`,
-  );
+  // Nodes numbered in node_id order, their codes joined, ranked for survivorship and their
+  // sources numbered: one statement, one JOIN per SELECT.
+  const numbered = sql`SELECT ${sql.join([
+    ...['node_index', 'node_id', 'kind', 'source', 'first_seen_at', 'updated_at', 'country'].map((c) => sql`n.${id(c)} AS ${id(c)}`),
+    ...attributes.map((a) => sql`r.${id(`c_${a}`)} AS ${id(`c_${a}`)}, coalesce(r.${id(`a_${a}`)}, -1) AS ${id(`a_${a}`)}`),
+  ])}
+    FROM (${d.numberRows(allNodes, sql`node_id`, 'node_index')}) AS n LEFT JOIN ${recordCodes} AS r ON r.record_id = n.node_id`;
   const priority = config.survivorship.sourcePriority;
   const trust = priority.length === 0 ? sql`0` : sql`CASE ${sql.join(priority.map((p, i) => sql`WHEN coalesce(source, 'null') = ${p} THEN ${priority.length - i}`), ' ')} ELSE 0 END`;
-  await table(
-    SCRATCH.nodesRanked,
-    d.numberRows(
-      sql`SELECT *, ${trust} AS trust_key, ${d.epochMs(sql`updated_at`)} AS updated_ms, coalesce(source, 'null') AS source_key FROM ${id(SCRATCH.nodesNumbered)}`,
-      sql`trust_key, updated_ms NULLS FIRST, node_index`,
-      'survivor_position',
-    ),
+  const ranked = d.numberRows(
+    sql`SELECT *, ${trust} AS trust_key, ${d.epochMs(sql`updated_at`)} AS updated_ms, coalesce(source, 'null') AS source_key FROM (${numbered}) AS numbered_nodes`,
+    sql`trust_key, updated_ms NULLS FIRST, node_index`,
+    'survivor_position',
   );
-  await table(SCRATCH.sources, d.numberRows(sql`SELECT DISTINCT source_key AS numbered_source FROM ${id(SCRATCH.nodesRanked)}`, sql`numbered_source`, 'source_number'));
+  const sources = d.numberRows(sql`SELECT DISTINCT coalesce(source, 'null') AS numbered_source FROM (${allNodes}) AS source_nodes`, sql`numbered_source`, 'source_number');
   const nodeColumns = ['node_index', 'node_id', 'kind', 'source', 'first_seen_at', 'updated_at', 'country', ...attributes.flatMap((a) => [`c_${a}`, `a_${a}`])];
   await table(
     SCRATCH.nodes,
     sql`SELECT ${sql.join(nodeColumns.map((c) => sql`n.${id(c)} AS ${id(c)}`))}, n.survivor_position + 1 AS survivor_rank, s.source_number + 1 AS source_code
-      FROM ${id(SCRATCH.nodesRanked)} AS n JOIN ${id(SCRATCH.sources)} AS s ON s.numbered_source = n.source_key`,
+      FROM (${ranked}) AS n JOIN (${sources}) AS s ON s.numbered_source = n.source_key`,
   );
   const [firstSeen, sourceCodes, ranks, ...attributeCodes] = await queryColumns(
     engine,
@@ -271,11 +259,8 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
     JOIN ${id(SCRATCH.raw)} AS w ON w.raw_type = z.occ_type AND w.raw_value = z.occ_value AND w.raw_country = z.occ_country`;
   const withNorm = sql`SELECT ${carried('y', [...occColumns, 'raw_k'])}, r.type_idx AS norm_type_idx, r.value AS norm_value FROM (${withK}) AS y
     JOIN ${id(SCRATCH.norm)} AS r ON r.k = y.raw_k`;
-  await table(
-    SCRATCH.occJoined,
-    sql`SELECT ${carried('x', [...occColumns, 'raw_k', 'norm_value'])}, t.type AS graph_type, t.ns AS graph_ns FROM (${withNorm}) AS x
-      JOIN ${id(SCRATCH.types)} AS t ON t.type_idx = x.norm_type_idx`,
-  );
+  const identifierRows = sql`SELECT ${carried('x', [...occColumns, 'raw_k', 'norm_value'])}, t.type AS graph_type, t.ns AS graph_ns FROM (${withNorm}) AS x
+    JOIN ${id(SCRATCH.types)} AS t ON t.type_idx = x.norm_type_idx`;
   const int = (expression: Sql): Sql => sql`CAST(${expression} AS ${sql.raw(d.columnType('int', false))})`;
   const matchKeyOcc = config.matchKeys.map((key, m) => {
     const type = matchKeyType(key);
@@ -283,7 +268,7 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
     return sql`SELECT ${int(sql`${m + 1}`)} * 1000000000000 + ${int(sql`node_index`)} AS pos, ${int(sql`node_index`)} AS node_index, ${type} AS type, ${type} AS ns,
       ${joined} AS value, ${joined} AS raw, source, first_seen_at FROM ${id(SCRATCH.nodes)} WHERE ${sql.join(key.map((a) => sql`${id(`c_${a}`)} IS NOT NULL`), ' AND ')}`;
   });
-  const identifierOcc = d.numberRows(sql`SELECT * FROM ${id(SCRATCH.occJoined)}`, sql`node_index, raw_k, occ_source, occ_seen_at`, 'occ_pos');
+  const identifierOcc = d.numberRows(identifierRows, sql`node_index, raw_k, occ_source, occ_seen_at`, 'occ_pos');
   await table(
     SCRATCH.occ,
     sql`SELECT ${int(sql`occ_pos`)} AS pos, ${int(sql`node_index`)} AS node_index, graph_type AS type, graph_ns AS ns,
@@ -306,24 +291,23 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
   ]);
 
   // Values, numbered by first occurrence; then each occurrence gets its value's number (one join on strings).
-  await table(
-    SCRATCH.valuesNumbered,
-    d.numberRows(
-      sql`SELECT ns AS value_ns, value AS value_text, min(pos) AS first_pos, ${d.argMin(sql`type`, sql`pos`)} AS first_type FROM ${id(SCRATCH.occ)} GROUP BY ns, value`,
-      sql`first_pos`,
-      'value_index',
-    ),
+  const valuesNumbered = d.numberRows(
+    sql`SELECT ns AS value_ns, value AS value_text, min(pos) AS first_pos, ${d.argMin(sql`type`, sql`pos`)} AS first_type FROM ${id(SCRATCH.occ)} GROUP BY ns, value`,
+    sql`first_pos`,
+    'value_index',
   );
   await table(
     SCRATCH.values,
     sql`SELECT v.value_index AS value_index, v.value_ns AS ns, v.value_text AS value, v.first_type AS type, t.type_idx AS type_idx
-      FROM ${id(SCRATCH.valuesNumbered)} AS v JOIN ${id(SCRATCH.types)} AS t ON t.type = v.first_type`,
+      FROM (${valuesNumbered}) AS v JOIN ${id(SCRATCH.types)} AS t ON t.type = v.first_type`,
   );
+  // Named apart inside (18.16 would read v.value as the alias `value`), renamed outside.
   await table(
     SCRATCH.occValues,
-    sql`SELECT o.pos AS pos, o.node_index AS node_index, v.value_index AS value_index, o.type AS type, o.value AS value, o.raw AS raw,
-        o.source AS source, o.first_seen_at AS first_seen_at
-      FROM ${id(SCRATCH.occ)} AS o JOIN ${id(SCRATCH.valuesNumbered)} AS v ON v.value_ns = o.ns AND v.value_text = o.value`,
+    sql`SELECT pos, node_index, value_index, occ_type AS type, occ_text AS value, occ_raw AS raw, occ_source AS source, occ_seen_at AS first_seen_at
+      FROM (SELECT o.pos AS pos, o.node_index AS node_index, v.value_index AS value_index, o.type AS occ_type, o.value AS occ_text, o.raw AS occ_raw,
+          o.source AS occ_source, o.first_seen_at AS occ_seen_at
+        FROM ${id(SCRATCH.occ)} AS o JOIN ${id(SCRATCH.values)} AS v ON v.ns = o.ns AND v.value = o.value) AS occ_joined`,
   );
   await engine.exec(sql`DROP TABLE ${id(SCRATCH.occ)}`);
   // A match key's expected chance holders (Fellegi-Sunter u): (holders - 1) x the product of its values' shares.
@@ -368,7 +352,7 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
     expected.length === 0 ? sql`SELECT ${int(sql`-1`)} AS value_index, CAST(0 AS DOUBLE) AS expected WHERE 1 = 0` : sql.join(expected, ' UNION ALL '),
   );
   await table(SCRATCH.blockedSet, sql`SELECT DISTINCT ns AS blocked_ns, value AS blocked_value, 1 AS is_blocked FROM ${id(SCRATCH.blocked)}`);
-  await replaceTableByJoins(engine, SCRATCH.valueFacts, {
+  const valueFacts = await joinedRows(engine, SCRATCH.valueFacts, {
     from: id(SCRATCH.values),
     columns: sql`base.value_index AS value_index, base.type_idx AS type_idx, base.ns AS ns, base.value AS value`,
     joins: [
@@ -379,7 +363,7 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
   const [valueTypeIdx, valueExpected, valueBlocked] = await queryColumns(
     engine,
     sql`SELECT CAST(type_idx AS INTEGER) AS type_idx, CAST(coalesce(value_expected, 0) AS DOUBLE) AS expected, CAST(coalesce(value_blocked, 0) AS INTEGER) AS blocked
-      FROM ${id(SCRATCH.valueFacts)} ORDER BY value_index`,
+      FROM ${valueFacts} AS value_facts ORDER BY value_index`,
     ['type_idx', 'expected', 'blocked'],
     chunkRows,
   );

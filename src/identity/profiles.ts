@@ -48,13 +48,18 @@ export async function writeProfiles(engine: Engine, _settings: IdentityConfig, p
 const PROFILE_ROWS = '_identity_scratch_profile_rows';
 
 /**
- * Every person's golden record: the nodes joined to their records into a scratch table first,
- * then aggregated. ClickHouse 18.16 crashes on a query that aggregates the strings of a JOIN's
+ * Every person's golden record. Where the engine takes one JOIN per SELECT (ClickHouse 18.16),
+ * the nodes are joined to their records into a scratch table first, then aggregated: 18.16 crashes on a query that aggregates the strings of a JOIN's
  * right-hand side, and gives the right-hand key of an unmatched LEFT JOIN row as '' (hence
  * `record_id`, a copy of it); the columns are named apart from the aggregates' aliases.
  */
 async function writeAllProfiles(engine: Engine): Promise<void> {
   const d = engine.dialect;
+  if (d.supportsMultipleJoins) {
+    // An engine with no such limits aggregates the join in one statement (nothing more written).
+    await replaceTable(engine, 'person_profiles', profileQuery(engine, sql``));
+    return;
+  }
   const held = (name: string): Sql => sql.id(`held_${name}`);
   await replaceTable(engine, PROFILE_ROWS, sql`SELECT n.person_id AS profile_person_id, n.survivor_rank AS profile_rank, c.record_id AS record_id,
       ${sql.join(PROFILE_ATTRIBUTES.map((name) => sql`c.${sql.id(name)} AS ${held(name)}`))}

@@ -4,12 +4,13 @@
  */
 import type { Config } from '../config/index.js';
 import type { IdentityConfig } from '../config/identity-config.js';
-import { replaceTable, replaceTableByJoins } from '../kernel/index.js';
+import { replaceTable } from '../kernel/index.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
 import { loadIntTable, loadTable } from './bulk.js';
 import { resolveGraph, VALUE_OVER_SHARED, type GraphResult, type GraphRules, type LinkDecision } from './graph.js';
 import { dropScratch, loadGraph, matchKeyType, SCRATCH, type LoadOptions } from './load.js';
 import { writeProfiles } from './profiles.js';
+import { joinedRows } from './joined.js';
 import { IDENTITY_TABLES } from './tables.js';
 
 export interface ResolutionReport {
@@ -47,7 +48,7 @@ export async function resolveIdentities(engine: Engine, config: Config, now = ne
   const result = resolveGraph(graph, graphRules(settings));
   const t2 = performance.now();
   await writeResolution(engine, result, now);
-  await dropScratch(engine);
+  await dropScratch(engine, settings);
   await writeProfiles(engine, settings);
   const t3 = performance.now();
   let overShared = 0;
@@ -94,12 +95,20 @@ async function writeResolution(engine: Engine, result: GraphResult, now: Date): 
     for (const statement of engine.dialect.replaceRows(spec, rows)) await engine.exec(statement);
   };
   const nodeCount = result.personOfNode.length;
+  // Each node with its person's naming (the id kept, or the node named after): one table, no join.
+  const issuedRank = new Int32Array(nodeCount);
+  const nameNode = new Int32Array(nodeCount);
+  for (let i = 0; i < nodeCount; i++) {
+    const person = result.personOfNode[i] as number;
+    issuedRank[i] = result.personIssued[person] as number;
+    nameNode[i] = result.personNode[person] as number;
+  }
   await loadIntTable(engine, PERSON_OF, [
     { name: 'node_index', values: Int32Array.from({ length: nodeCount }, (_, i) => i) },
-    { name: 'person', values: result.personOfNode },
+    { name: 'issued_rank', values: issuedRank },
+    { name: 'name_node', values: nameNode },
   ]);
   await loadIntTable(engine, PERSONS, [
-    { name: 'person', values: Int32Array.from({ length: result.personIssued.length }, (_, i) => i) },
     { name: 'issued_rank', values: result.personIssued },
     { name: 'name_node', values: result.personNode },
   ]);
@@ -149,37 +158,32 @@ async function writeResolution(engine: Engine, result: GraphResult, now: Date): 
   ]);
 
   const nodes = SCRATCH.nodes;
-  await replaceTableByJoins(engine, NODE_PERSON_JOINED, {
+  const named = await joinedRows(engine, NODE_PERSON_JOINED, {
     from: id(PERSON_OF),
-    columns: sql`base.node_index AS node_index, base.person AS person`,
-    joins: [{ table: PERSONS, alias: 'p', inner: true, on: sql`p.person = base.person`, columns: sql`p.issued_rank AS person_issued_rank, p.name_node AS person_name_node` }],
-  });
-  await replaceTableByJoins(engine, NODE_PERSON, {
-    from: id(NODE_PERSON_JOINED),
-    columns: sql`base.node_index AS node_index, base.person_issued_rank AS person_issued_rank, base.person_name_node AS person_name_node`,
+    columns: sql`base.node_index AS node_index, base.issued_rank AS issued_rank, base.name_node AS name_node`,
     joins: [
-      { table: SCRATCH.issued, alias: 'i', on: sql`i.issued_rank = base.person_issued_rank`, columns: sql`i.person_id AS issued_person_id` },
-      { table: nodes, alias: 'named', on: sql`named.node_index = base.person_name_node`, columns: sql`named.node_id AS named_node_id` },
+      { table: SCRATCH.issued, alias: 'i', on: sql`i.issued_rank = base.issued_rank`, columns: sql`i.person_id AS issued_person_id` },
+      { table: nodes, alias: 'named', on: sql`named.node_index = base.name_node`, columns: sql`named.node_id AS named_node_id` },
     ],
   });
-  const personId = sql`coalesce(issued_person_id, named_node_id)`;
+  await replaceTable(engine, NODE_PERSON, sql`SELECT node_index, coalesce(issued_person_id, named_node_id) AS node_person_id FROM ${named} AS named_nodes`);
   await replaceRows('identity_nodes', sql`SELECT n.node_id AS node_id, n.kind AS kind, n.source AS source, n.first_seen_at AS first_seen_at,
       np.node_person_id AS person_id, n.survivor_rank AS survivor_rank
-    FROM ${id(nodes)} AS n JOIN (SELECT node_index, ${personId} AS node_person_id FROM ${id(NODE_PERSON)}) AS np ON np.node_index = n.node_index`);
+    FROM ${id(nodes)} AS n JOIN ${id(NODE_PERSON)} AS np ON np.node_index = n.node_index`);
 
-  await replaceTableByJoins(engine, IDENTIFIERS_JOINED, {
+  const identifiers = await joinedRows(engine, IDENTIFIERS_JOINED, {
     from: id(SCRATCH.occValues),
     columns: sql`base.node_index AS node_index, base.value_index AS value_index, base.type AS type, base.value AS value, base.raw AS raw,
       base.source AS source, base.first_seen_at AS first_seen_at`,
     joins: [
       { table: nodes, alias: 'n', inner: true, on: sql`n.node_index = base.node_index`, columns: sql`n.node_id AS holder_node_id` },
-      { table: NODE_PERSON, alias: 'np', inner: true, on: sql`np.node_index = base.node_index`, columns: sql`${personId} AS holder_person_id` },
+      { table: NODE_PERSON, alias: 'np', inner: true, on: sql`np.node_index = base.node_index`, columns: sql`np.node_person_id AS holder_person_id` },
       { table: STATUSES, alias: 's', on: sql`s.value_index = base.value_index`, columns: sql`s.status AS value_status` },
     ],
   });
   const status = sql`CASE ${sql.join(STATUS.map((name, code) => sql`WHEN coalesce(value_status, 0) = ${code} THEN ${name}`), ' ')} ELSE 'linked' END`;
   await replaceRows('person_identifiers', sql`SELECT holder_person_id AS person_id, holder_node_id AS node_id, type, value, raw AS raw_value, source, first_seen_at,
-      ${status} AS status FROM ${id(IDENTIFIERS_JOINED)}`);
+      ${status} AS status FROM ${identifiers} AS holders`);
 
   // Where and when each side saw the value: its first occurrence on the node.
   await replaceTable(engine, DECIDED, sql`SELECT DISTINCT node_index, value_index FROM (SELECT node AS node_index, value AS value_index FROM ${id(DECISIONS)}
@@ -192,13 +196,13 @@ async function writeResolution(engine: Engine, result: GraphResult, now: Date): 
         JOIN ${id(DECIDED)} AS d ON d.node_index = o2.node_index AND d.value_index = o2.value_index
         GROUP BY o2.node_index, o2.value_index)`,
   );
-  await replaceTableByJoins(engine, MERGES_JOINED, {
+  const merges = await joinedRows(engine, MERGES_JOINED, {
     from: id(DECISIONS),
     columns: sql`base.node AS node, base.joined AS joined, base.value AS value, base.merged AS merged, base.reason AS reason, base.person_node AS person_node`,
     joins: [
       { table: nodes, alias: 'na', inner: true, on: sql`na.node_index = base.node`, columns: sql`na.node_id AS na_id, na.source AS na_source` },
       { table: nodes, alias: 'nb', inner: true, on: sql`nb.node_index = base.joined`, columns: sql`nb.node_id AS nb_id, nb.source AS nb_source` },
-      { table: NODE_PERSON, alias: 'np', inner: true, on: sql`np.node_index = base.person_node`, columns: sql`${personId} AS merge_person_id` },
+      { table: NODE_PERSON, alias: 'np', inner: true, on: sql`np.node_index = base.person_node`, columns: sql`np.node_person_id AS merge_person_id` },
       { table: SCRATCH.values, alias: 'v', inner: true, on: sql`v.value_index = base.value`, columns: sql`v.type AS value_type, v.value AS value_text` },
       { table: REASONS, alias: 'r', inner: true, on: sql`r.reason_code = base.reason`, columns: sql`r.reason AS reason_text` },
       { table: SIGHTINGS, alias: 'sa', on: sql`sa.node_index = base.node AND sa.value_index = base.value`, columns: sql`sa.source AS sa_source, sa.first_seen_at AS sa_seen` },
@@ -209,14 +213,14 @@ async function writeResolution(engine: Engine, result: GraphResult, now: Date): 
       coalesce(sa_source, na_source, '?') || ' / ' || coalesce(sb_source, nb_source, '?') AS source,
       CASE WHEN sa_seen IS NULL THEN sb_seen WHEN sb_seen IS NULL THEN sa_seen WHEN sa_seen > sb_seen THEN sa_seen ELSE sb_seen END AS seen_at,
       CASE WHEN merged = 1 THEN 'merged' ELSE 'refused' END AS status, reason_text AS reason, ${now} AS recorded_at
-    FROM ${id(MERGES_JOINED)}`);
+    FROM ${merges} AS decided`);
 
   await engine.exec(sql`INSERT INTO person_ids (person_id, node_id, issued_at)
     SELECT n.node_id AS new_person_id, n.node_id AS new_node_id, ${now} AS new_issued_at
     FROM ${id(PERSONS)} AS p JOIN ${id(nodes)} AS n ON n.node_index = p.name_node WHERE p.issued_rank < 0`);
   await replaceRows('person_redirects', sql`SELECT old_id, new_id AS person_id, ${now} AS ${id('at')} FROM (
       SELECT i.person_id AS old_id, np.node_person_id AS new_id FROM ${id(SCRATCH.issued)} AS i
-      JOIN (SELECT node_index, ${personId} AS node_person_id FROM ${id(NODE_PERSON)}) AS np ON np.node_index = i.node_index) AS moved
+      JOIN ${id(NODE_PERSON)} AS np ON np.node_index = i.node_index) AS moved
     WHERE new_id <> old_id`);
   await replaceTable(engine, 'customer_persons', sql`SELECT node_id AS customer_id, person_id FROM identity_nodes WHERE kind = 'record'`);
   const scratch = [PERSON_OF, PERSONS, STATUSES, DECISIONS, REASONS, NODE_PERSON_JOINED, NODE_PERSON, IDENTIFIERS_JOINED, DECIDED, SIGHTINGS, MERGES_JOINED];

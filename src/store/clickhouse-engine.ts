@@ -70,10 +70,10 @@ export class ClickHouseEngine implements Engine {
     });
   }
 
-  /** Engine.queryColumns: every batch of queryColumnBatches, concatenated. */
-  async queryColumns(query: Sql | string): Promise<Column[]> {
+  /** Engine.queryColumns: every batch of queryColumnBatches, concatenated (one batch of text and values held at a time). */
+  async queryColumns(query: Sql | string, options: ColumnBatchOptions = {}): Promise<Column[]> {
     const batches: Column[][] = [];
-    for await (const batch of this.queryColumnBatches(query)) batches.push(batch);
+    for await (const batch of this.queryColumnBatches(query, options)) batches.push(batch);
     return concatBatches(batches);
   }
 

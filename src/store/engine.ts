@@ -61,7 +61,7 @@ export interface Engine {
    * NULL (the call fails: coalesce it in SQL). Optional: engines without it answer `query`, and
    * callers fall back on it (see src/identity/bulk.ts `queryColumns`).
    */
-  queryColumns?(query: Sql | string): Promise<Column[]>;
+  queryColumns?(query: Sql | string, options?: ColumnBatchOptions): Promise<Column[]>;
   /**
    * queryColumns a batch of rows at a time, each fetched as the previous one is consumed: a
    * result too large to hold at once (every profile document) streams through in bounded memory.

@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { resolveIdentities } from '../../src/identity/resolve.js';
 import { SCRATCH } from '../../src/identity/load.js';
-import { compile, migrate, openStore, sql, TABLES, type Column, type ColumnBatchOptions, type Engine, type Sql } from '../../src/store/index.js';
+import { compile, concatBatches, migrate, openStore, sql, TABLES, type Column, type ColumnBatchOptions, type Engine, type Sql } from '../../src/store/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { copyTables } from './copy-tables.js';
 import { scratchDatabase, skipWithoutClickHouse } from './server.js';
@@ -17,19 +17,26 @@ interface Read {
   readonly batches: number[];
 }
 
-/** The engine, with every queryColumnBatches call recorded: its SQL and the rows of each batch it yielded. */
+/** The engine, with every column read recorded (queryColumnBatches, and queryColumns through it): its SQL and the rows of each batch. */
 function recording(engine: Engine, reads: Read[]): Engine {
+  async function* batches(query: Sql | string, options?: ColumnBatchOptions): AsyncGenerator<Column[]> {
+    const read: Read = { text: typeof query === 'string' ? query : compile(query, engine.dialect).text, batches: [] };
+    reads.push(read);
+    for await (const batch of (engine.queryColumnBatches as NonNullable<Engine['queryColumnBatches']>).call(engine, query, options)) {
+      read.batches.push(batch[0]?.length ?? 0);
+      yield batch;
+    }
+  }
   return new Proxy(engine, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (property === 'queryColumnBatches' && typeof value === 'function') {
-        return async function* (query: Sql | string, options?: ColumnBatchOptions): AsyncGenerator<Column[]> {
-          const read: Read = { text: typeof query === 'string' ? query : compile(query, target.dialect).text, batches: [] };
-          reads.push(read);
-          for await (const batch of (value as NonNullable<Engine['queryColumnBatches']>).call(target, query, options)) {
-            read.batches.push(batch[0]?.length ?? 0);
-            yield batch;
-          }
+      if (property === 'queryColumnBatches' && typeof value === 'function') return batches;
+      // The engine's own queryColumns reads through its batches too; here through the recorded ones.
+      if (property === 'queryColumns') {
+        return async (query: Sql | string, options?: ColumnBatchOptions): Promise<Column[]> => {
+          const read: Column[][] = [];
+          for await (const batch of batches(query, options)) read.push(batch);
+          return concatBatches(read);
         };
       }
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
