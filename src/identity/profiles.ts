@@ -34,7 +34,7 @@ export function profileQuery(engine: Engine, where: Sql): Sql {
  */
 export async function writeProfiles(engine: Engine, _settings: IdentityConfig, personIds?: readonly string[]): Promise<void> {
   if (personIds === undefined) {
-    await replaceTable(engine, 'person_profiles', profileQuery(engine, sql``));
+    await writeAllProfiles(engine);
     return;
   }
   if (personIds.length === 0) return;
@@ -43,4 +43,33 @@ export async function writeProfiles(engine: Engine, _settings: IdentityConfig, p
   // Columns named: a datamart migrated from an older schema has its later columns at the end.
   const columns = sql.join(['person_id', 'records', ...PROFILE_ATTRIBUTES.flatMap((name) => [name, `${name}_from`])].map((name) => sql.id(name)));
   await engine.exec(sql`INSERT INTO person_profiles (${columns}) ${profileQuery(engine, sql`WHERE n.person_id IN (${list})`)}`);
+}
+
+const PROFILE_ROWS = '_identity_scratch_profile_rows';
+
+/**
+ * Every person's golden record. Where the engine takes one JOIN per SELECT (ClickHouse 18.16),
+ * the nodes are joined to their records into a scratch table first, then aggregated: 18.16 crashes on a query that aggregates the strings of a JOIN's
+ * right-hand side, and gives the right-hand key of an unmatched LEFT JOIN row as '' (hence
+ * `record_id`, a copy of it); the columns are named apart from the aggregates' aliases.
+ */
+async function writeAllProfiles(engine: Engine): Promise<void> {
+  const d = engine.dialect;
+  if (d.supportsMultipleJoins) {
+    // An engine with no such limits aggregates the join in one statement (nothing more written).
+    await replaceTable(engine, 'person_profiles', profileQuery(engine, sql``));
+    return;
+  }
+  const held = (name: string): Sql => sql.id(`held_${name}`);
+  await replaceTable(engine, PROFILE_ROWS, sql`SELECT n.person_id AS profile_person_id, n.survivor_rank AS profile_rank, c.record_id AS record_id,
+      ${sql.join(PROFILE_ATTRIBUTES.map((name) => sql`c.${sql.id(name)} AS ${held(name)}`))}
+    FROM identity_nodes AS n LEFT JOIN (SELECT customer_id AS record_id, customer_id, ${sql.join(PROFILE_ATTRIBUTES.map((name) => sql.id(name)))} FROM customers) AS c
+      ON c.customer_id = n.node_id`);
+  const columns = PROFILE_ATTRIBUTES.flatMap((name) => {
+    const rank = sql`CASE WHEN ${held(name)} IS NOT NULL THEN profile_rank END`;
+    return [sql`${d.argMax(held(name), rank)} AS ${sql.id(name)}`, sql`${d.argMax(sql`record_id`, rank)} AS ${sql.id(`${name}_from`)}`];
+  });
+  await replaceTable(engine, 'person_profiles', sql`SELECT profile_person_id AS person_id, count(record_id) AS records, ${sql.join(columns)}
+    FROM ${sql.id(PROFILE_ROWS)} GROUP BY profile_person_id`);
+  await engine.exec(sql`DROP TABLE ${sql.id(PROFILE_ROWS)}`);
 }

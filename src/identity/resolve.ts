@@ -6,10 +6,12 @@ import type { Config } from '../config/index.js';
 import type { IdentityConfig } from '../config/identity-config.js';
 import { replaceTable } from '../kernel/index.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
-import { appendColumns, loadIntTable } from './bulk.js';
+import { loadIntTable, loadTable } from './bulk.js';
 import { resolveGraph, VALUE_OVER_SHARED, type GraphResult, type GraphRules, type LinkDecision } from './graph.js';
-import { dropScratch, loadGraph, matchKeyType, SCRATCH } from './load.js';
+import { dropScratch, loadGraph, matchKeyType, SCRATCH, type LoadOptions } from './load.js';
 import { writeProfiles } from './profiles.js';
+import { joinedRows } from './joined.js';
+import { IDENTITY_TABLES } from './tables.js';
 
 export interface ResolutionReport {
   readonly nodes: number;
@@ -38,10 +40,10 @@ export function graphRules(config: IdentityConfig): GraphRules {
   };
 }
 
-export async function resolveIdentities(engine: Engine, config: Config, now = new Date()): Promise<ResolutionReport> {
+export async function resolveIdentities(engine: Engine, config: Config, now = new Date(), options: LoadOptions = {}): Promise<ResolutionReport> {
   const settings = identitySettings(config);
   const t0 = performance.now();
-  const graph = await loadGraph(engine, settings);
+  const graph = await loadGraph(engine, settings, options);
   const t1 = performance.now();
   const result = resolveGraph(graph, graphRules(settings));
   const t2 = performance.now();
@@ -70,26 +72,43 @@ const PERSONS = '_identity_scratch_persons';
 const STATUSES = '_identity_scratch_status';
 const DECISIONS = '_identity_scratch_decisions';
 const REASONS = '_identity_scratch_reasons';
+const NODE_PERSON_JOINED = '_identity_scratch_node_person_joined';
 const NODE_PERSON = '_identity_scratch_node_person';
+const IDENTIFIERS_JOINED = '_identity_scratch_identifiers_joined';
+const DECIDED = '_identity_scratch_decided';
 const SIGHTINGS = '_identity_scratch_sightings';
+const MERGES_JOINED = '_identity_scratch_merges_joined';
 
 /**
  * The resolver's answer goes back as integer columns (person of each node, id of each person,
  * status of each value that does not link, decisions); SQL joins them to the scratch tables of
- * loadGraph to write the identity tables, so no string crosses back.
+ * loadGraph to write the identity tables, so no string crosses back. One JOIN per SELECT where
+ * the engine takes no more (replaceTableByJoins), joined columns named apart (ClickHouse 18.16
+ * reads a qualified name as the SELECT alias of that name first); each identity table's rows
+ * replaced by dialect.replaceRows (DELETE and INSERT, or a new table swapped in where there is no DELETE).
  */
 async function writeResolution(engine: Engine, result: GraphResult, now: Date): Promise<void> {
   const id = (name: string): Sql => sql.id(name);
-  for (const table of ['identity_nodes', 'person_identifiers', 'identity_merges', 'person_redirects']) {
-    await engine.exec(sql`DELETE FROM ${id(table)}`);
-  }
+  const replaceRows = async (table: string, rows: Sql): Promise<void> => {
+    const spec = IDENTITY_TABLES.find((t) => t.name === table);
+    if (!spec) throw new Error(`no identity table ${table}`);
+    for (const statement of engine.dialect.replaceRows(spec, rows)) await engine.exec(statement);
+  };
   const nodeCount = result.personOfNode.length;
+  // Each node with its person's naming (the id kept, or the node named after): one table, no join.
+  const issuedRank = new Int32Array(nodeCount);
+  const nameNode = new Int32Array(nodeCount);
+  for (let i = 0; i < nodeCount; i++) {
+    const person = result.personOfNode[i] as number;
+    issuedRank[i] = result.personIssued[person] as number;
+    nameNode[i] = result.personNode[person] as number;
+  }
   await loadIntTable(engine, PERSON_OF, [
     { name: 'node_index', values: Int32Array.from({ length: nodeCount }, (_, i) => i) },
-    { name: 'person', values: result.personOfNode },
+    { name: 'issued_rank', values: issuedRank },
+    { name: 'name_node', values: nameNode },
   ]);
   await loadIntTable(engine, PERSONS, [
-    { name: 'person', values: Int32Array.from({ length: result.personIssued.length }, (_, i) => i) },
     { name: 'issued_rank', values: result.personIssued },
     { name: 'name_node', values: result.personNode },
   ]);
@@ -109,7 +128,15 @@ async function writeResolution(engine: Engine, result: GraphResult, now: Date): 
   const decisions = result.decisions;
   const reasons: string[] = [];
   const reasonCodes = new Map<string, number>();
-  const columns = { node: new Int32Array(decisions.length), joined: new Int32Array(decisions.length), value: new Int32Array(decisions.length), merged: new Int32Array(decisions.length), reason: new Int32Array(decisions.length) };
+  const columns = {
+    node: new Int32Array(decisions.length),
+    joined: new Int32Array(decisions.length),
+    value: new Int32Array(decisions.length),
+    merged: new Int32Array(decisions.length),
+    reason: new Int32Array(decisions.length),
+    // Whose person the log names: the joined node's after a merge, the refused holder's otherwise.
+    person_node: new Int32Array(decisions.length),
+  };
   for (let i = 0; i < decisions.length; i++) {
     const d = decisions[i] as LinkDecision;
     let code = reasonCodes.get(d.reason);
@@ -122,67 +149,80 @@ async function writeResolution(engine: Engine, result: GraphResult, now: Date): 
     columns.value[i] = d.value;
     columns.merged[i] = d.merged ? 1 : 0;
     columns.reason[i] = code;
+    columns.person_node[i] = d.merged ? d.joined : d.node;
   }
   await loadIntTable(engine, DECISIONS, Object.entries(columns).map(([name, values]) => ({ name, values })));
-  await engine.exec(sql`DROP TABLE IF EXISTS ${id(REASONS)}`);
-  await engine.exec(sql`CREATE TABLE ${id(REASONS)} (reason_code INTEGER, reason VARCHAR)`);
-  await appendColumns(engine, REASONS, [
+  await loadTable(engine, REASONS, [
     { name: 'reason_code', type: 'int', values: reasons.map((_, i) => i) },
     { name: 'reason', type: 'string', values: reasons },
   ]);
 
-  const nodes = id(SCRATCH.nodes);
-  await engine.exec(sql`DROP TABLE IF EXISTS ${id(NODE_PERSON)}`);
-  await engine.exec(
-    engine.dialect.createTableAs(
-      NODE_PERSON,
-      sql`SELECT o.node_index, coalesce(i.person_id, named.node_id) AS person_id
-        FROM ${id(PERSON_OF)} AS o JOIN ${id(PERSONS)} AS p ON p.person = o.person
-        LEFT JOIN ${id(SCRATCH.issued)} AS i ON i.issued_rank = p.issued_rank
-        LEFT JOIN ${nodes} AS named ON named.node_index = p.name_node`,
-    ),
-  );
-  await engine.exec(sql`INSERT INTO identity_nodes (node_id, kind, source, first_seen_at, person_id, survivor_rank)
-    SELECT n.node_id, n.kind, n.source, n.first_seen_at, np.person_id, n.survivor_rank
-    FROM ${nodes} AS n JOIN ${id(NODE_PERSON)} AS np ON np.node_index = n.node_index`);
-  const status = sql`CASE coalesce(s.status, 0) ${sql.join(STATUS.map((name, code) => sql`WHEN ${code} THEN ${name}`), ' ')} ELSE 'linked' END`;
-  await engine.exec(sql`INSERT INTO person_identifiers (person_id, node_id, type, value, raw_value, source, first_seen_at, status)
-    SELECT np.person_id, n.node_id, o.type, o.value, o.raw, o.source, o.first_seen_at, ${status}
-    FROM ${id(SCRATCH.occValues)} AS o JOIN ${nodes} AS n ON n.node_index = o.node_index
-    JOIN ${id(NODE_PERSON)} AS np ON np.node_index = o.node_index
-    LEFT JOIN ${id(STATUSES)} AS s ON s.value_index = o.value_index`);
+  const nodes = SCRATCH.nodes;
+  const named = await joinedRows(engine, NODE_PERSON_JOINED, {
+    from: id(PERSON_OF),
+    columns: sql`base.node_index AS node_index, base.issued_rank AS issued_rank, base.name_node AS name_node`,
+    joins: [
+      { table: SCRATCH.issued, alias: 'i', on: sql`i.issued_rank = base.issued_rank`, columns: sql`i.person_id AS issued_person_id` },
+      { table: nodes, alias: 'named', on: sql`named.node_index = base.name_node`, columns: sql`named.node_id AS named_node_id` },
+    ],
+  });
+  await replaceTable(engine, NODE_PERSON, sql`SELECT node_index, coalesce(issued_person_id, named_node_id) AS node_person_id FROM ${named} AS named_nodes`);
+  await replaceRows('identity_nodes', sql`SELECT n.node_id AS node_id, n.kind AS kind, n.source AS source, n.first_seen_at AS first_seen_at,
+      np.node_person_id AS person_id, n.survivor_rank AS survivor_rank
+    FROM ${id(nodes)} AS n JOIN ${id(NODE_PERSON)} AS np ON np.node_index = n.node_index`);
+
+  const identifiers = await joinedRows(engine, IDENTIFIERS_JOINED, {
+    from: id(SCRATCH.occValues),
+    columns: sql`base.node_index AS node_index, base.value_index AS value_index, base.type AS type, base.value AS value, base.raw AS raw,
+      base.source AS source, base.first_seen_at AS first_seen_at`,
+    joins: [
+      { table: nodes, alias: 'n', inner: true, on: sql`n.node_index = base.node_index`, columns: sql`n.node_id AS holder_node_id` },
+      { table: NODE_PERSON, alias: 'np', inner: true, on: sql`np.node_index = base.node_index`, columns: sql`np.node_person_id AS holder_person_id` },
+      { table: STATUSES, alias: 's', on: sql`s.value_index = base.value_index`, columns: sql`s.status AS value_status` },
+    ],
+  });
+  const status = sql`CASE ${sql.join(STATUS.map((name, code) => sql`WHEN coalesce(value_status, 0) = ${code} THEN ${name}`), ' ')} ELSE 'linked' END`;
+  await replaceRows('person_identifiers', sql`SELECT holder_person_id AS person_id, holder_node_id AS node_id, type, value, raw AS raw_value, source, first_seen_at,
+      ${status} AS status FROM ${identifiers} AS holders`);
 
   // Where and when each side saw the value: its first occurrence on the node.
-  await engine.exec(sql`DROP TABLE IF EXISTS ${id(SIGHTINGS)}`);
-  await engine.exec(
-    engine.dialect.createTableAs(
-      SIGHTINGS,
-      sql`SELECT o.node_index, o.value_index, o.source, o.first_seen_at FROM ${id(SCRATCH.occValues)} AS o
-        WHERE o.pos IN (SELECT min(o2.pos) FROM ${id(SCRATCH.occValues)} AS o2
-          JOIN (SELECT node AS node_index, value FROM ${id(DECISIONS)} UNION SELECT joined, value FROM ${id(DECISIONS)}) AS d
-            ON d.node_index = o2.node_index AND d.value = o2.value_index
-          GROUP BY o2.node_index, o2.value_index)`,
-    ),
+  await replaceTable(engine, DECIDED, sql`SELECT DISTINCT node_index, value_index FROM (SELECT node AS node_index, value AS value_index FROM ${id(DECISIONS)}
+    UNION ALL SELECT joined AS node_index, value AS value_index FROM ${id(DECISIONS)}) AS sides`);
+  await replaceTable(
+    engine,
+    SIGHTINGS,
+    sql`SELECT node_index, value_index, source, first_seen_at FROM ${id(SCRATCH.occValues)}
+      WHERE pos IN (SELECT min(o2.pos) FROM ${id(SCRATCH.occValues)} AS o2
+        JOIN ${id(DECIDED)} AS d ON d.node_index = o2.node_index AND d.value_index = o2.value_index
+        GROUP BY o2.node_index, o2.value_index)`,
   );
-  await engine.exec(sql`INSERT INTO identity_merges (person_id, node_id, joined_node_id, type, value, source, seen_at, status, reason, recorded_at)
-    SELECT np.person_id, na.node_id, nb.node_id, v.type, v.value,
-      coalesce(sa.source, na.source, '?') || ' / ' || coalesce(sb.source, nb.source, '?'),
-      CASE WHEN sa.first_seen_at IS NULL THEN sb.first_seen_at WHEN sb.first_seen_at IS NULL THEN sa.first_seen_at
-        WHEN sa.first_seen_at > sb.first_seen_at THEN sa.first_seen_at ELSE sb.first_seen_at END,
-      CASE WHEN d.merged = 1 THEN 'merged' ELSE 'refused' END, r.reason, ${now}
-    FROM ${id(DECISIONS)} AS d
-    JOIN ${nodes} AS na ON na.node_index = d.node JOIN ${nodes} AS nb ON nb.node_index = d.joined
-    JOIN ${id(NODE_PERSON)} AS np ON np.node_index = CASE WHEN d.merged = 1 THEN d.joined ELSE d.node END
-    JOIN ${id(SCRATCH.values)} AS v ON v.value_index = d.value
-    JOIN ${id(REASONS)} AS r ON r.reason_code = d.reason
-    LEFT JOIN ${id(SIGHTINGS)} AS sa ON sa.node_index = d.node AND sa.value_index = d.value
-    LEFT JOIN ${id(SIGHTINGS)} AS sb ON sb.node_index = d.joined AND sb.value_index = d.value`);
+  const merges = await joinedRows(engine, MERGES_JOINED, {
+    from: id(DECISIONS),
+    columns: sql`base.node AS node, base.joined AS joined, base.value AS value, base.merged AS merged, base.reason AS reason, base.person_node AS person_node`,
+    joins: [
+      { table: nodes, alias: 'na', inner: true, on: sql`na.node_index = base.node`, columns: sql`na.node_id AS na_id, na.source AS na_source` },
+      { table: nodes, alias: 'nb', inner: true, on: sql`nb.node_index = base.joined`, columns: sql`nb.node_id AS nb_id, nb.source AS nb_source` },
+      { table: NODE_PERSON, alias: 'np', inner: true, on: sql`np.node_index = base.person_node`, columns: sql`np.node_person_id AS merge_person_id` },
+      { table: SCRATCH.values, alias: 'v', inner: true, on: sql`v.value_index = base.value`, columns: sql`v.type AS value_type, v.value AS value_text` },
+      { table: REASONS, alias: 'r', inner: true, on: sql`r.reason_code = base.reason`, columns: sql`r.reason AS reason_text` },
+      { table: SIGHTINGS, alias: 'sa', on: sql`sa.node_index = base.node AND sa.value_index = base.value`, columns: sql`sa.source AS sa_source, sa.first_seen_at AS sa_seen` },
+      { table: SIGHTINGS, alias: 'sb', on: sql`sb.node_index = base.joined AND sb.value_index = base.value`, columns: sql`sb.source AS sb_source, sb.first_seen_at AS sb_seen` },
+    ],
+  });
+  await replaceRows('identity_merges', sql`SELECT merge_person_id AS person_id, na_id AS node_id, nb_id AS joined_node_id, value_type AS type, value_text AS value,
+      coalesce(sa_source, na_source, '?') || ' / ' || coalesce(sb_source, nb_source, '?') AS source,
+      CASE WHEN sa_seen IS NULL THEN sb_seen WHEN sb_seen IS NULL THEN sa_seen WHEN sa_seen > sb_seen THEN sa_seen ELSE sb_seen END AS seen_at,
+      CASE WHEN merged = 1 THEN 'merged' ELSE 'refused' END AS status, reason_text AS reason, ${now} AS recorded_at
+    FROM ${merges} AS decided`);
 
   await engine.exec(sql`INSERT INTO person_ids (person_id, node_id, issued_at)
-    SELECT n.node_id, n.node_id, ${now} FROM ${id(PERSONS)} AS p JOIN ${nodes} AS n ON n.node_index = p.name_node WHERE p.issued_rank < 0`);
-  await engine.exec(sql`INSERT INTO person_redirects (old_id, person_id, "at")
-    SELECT i.person_id, np.person_id, ${now} FROM ${id(SCRATCH.issued)} AS i JOIN ${id(NODE_PERSON)} AS np ON np.node_index = i.node_index
-    WHERE np.person_id <> i.person_id`);
+    SELECT n.node_id AS new_person_id, n.node_id AS new_node_id, ${now} AS new_issued_at
+    FROM ${id(PERSONS)} AS p JOIN ${id(nodes)} AS n ON n.node_index = p.name_node WHERE p.issued_rank < 0`);
+  await replaceRows('person_redirects', sql`SELECT old_id, new_id AS person_id, ${now} AS ${id('at')} FROM (
+      SELECT i.person_id AS old_id, np.node_person_id AS new_id FROM ${id(SCRATCH.issued)} AS i
+      JOIN ${id(NODE_PERSON)} AS np ON np.node_index = i.node_index) AS moved
+    WHERE new_id <> old_id`);
   await replaceTable(engine, 'customer_persons', sql`SELECT node_id AS customer_id, person_id FROM identity_nodes WHERE kind = 'record'`);
-  for (const table of [PERSON_OF, PERSONS, STATUSES, DECISIONS, REASONS, NODE_PERSON, SIGHTINGS]) await engine.exec(sql`DROP TABLE IF EXISTS ${id(table)}`);
+  const scratch = [PERSON_OF, PERSONS, STATUSES, DECISIONS, REASONS, NODE_PERSON_JOINED, NODE_PERSON, IDENTIFIERS_JOINED, DECIDED, SIGHTINGS, MERGES_JOINED];
+  for (const table of scratch) await engine.exec(sql`DROP TABLE IF EXISTS ${id(table)}`);
 }

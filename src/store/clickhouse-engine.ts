@@ -2,8 +2,8 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import { DatabaseUnavailableError } from '../errors.js';
 import { distinctJoinsInOneStream, execOnCluster, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
 import { ClickHouseDialect } from './dialect.js';
-import type { Engine, Row } from './engine.js';
-import { compile, type Sql } from './sql.js';
+import { appendColumnValues, concatBatches, type AppendColumn, type Column, type ColumnBatchOptions, type Engine, type Row } from './engine.js';
+import { compile, type Sql, type SqlValue } from './sql.js';
 
 /**
  * Settings sent with every query. @clickhouse/client 1.x speaks plain HTTP with `FORMAT` clauses
@@ -22,6 +22,8 @@ const SETTINGS = { join_use_nulls: 1, join_default_strictness: 'ALL' } as const;
 const CLUSTER_SETTINGS = { ...SETTINGS, insert_distributed_sync: 1, distributed_product_mode: 'global' } as const;
 /** The client would also log each failed query; the error reaches the caller, who reports it. */
 const QUIET = { level: ClickHouseLogLevel.OFF };
+/** Rows per batch of queryColumnBatches and per INSERT of appendColumns, unless the caller says. */
+const BATCH_ROWS = 65_536;
 
 /**
  * The scale-out engine: one database on a ClickHouse server, over HTTP. Values are inlined by the
@@ -106,6 +108,66 @@ export class ClickHouseEngine implements Engine {
       });
       return row as T;
     });
+  }
+
+  /** Engine.queryColumns: every batch of queryColumnBatches, concatenated (one batch of text and values held at a time). */
+  async queryColumns(query: Sql | string, options: ColumnBatchOptions = {}): Promise<Column[]> {
+    const batches: Column[][] = [];
+    for await (const batch of this.queryColumnBatches(query, options)) batches.push(batch);
+    return concatBatches(batches);
+  }
+
+  /**
+   * Engine.queryColumnBatches: the result streamed as TabSeparatedWithNamesAndTypes (18.16 has no
+   * compact row-per-line JSON; this one says the types, so integer and float columns come as typed
+   * arrays) and cut into batches of `rows`: what this process holds at once is one batch of text
+   * and values, whatever the size of the result.
+   */
+  async *queryColumnBatches(query: Sql | string, options: ColumnBatchOptions = {}): AsyncGenerator<Column[]> {
+    const size = Math.max(1, Math.trunc(options.rows ?? BATCH_ROWS));
+    const result = await this.client.query({ query: this.text(query), format: 'TabSeparatedWithNamesAndTypes' });
+    let header = 0;
+    let kinds: TsvColumn[] = [];
+    let pending: string[][] = [];
+    for await (const lines of result.stream()) {
+      for (const line of lines) {
+        const fields = line.text.split('\t');
+        if (header === 0) header++;
+        else if (header === 1) {
+          header++;
+          kinds = fields.map((type) => tsvColumn(unescapeTsv(type), this.serverTimezone));
+        } else {
+          pending.push(fields);
+          if (pending.length >= size) {
+            yield tsvColumns(pending, kinds);
+            pending = [];
+          }
+        }
+      }
+    }
+    if (pending.length > 0) yield tsvColumns(pending, kinds);
+  }
+
+  /**
+   * Engine.appendColumns: `rowCount` rows, a column of values for each column of the table in its
+   * order, sent as JSONEachRow INSERTs of BATCH_ROWS rows (no SQL text to escape; a batch of row
+   * objects at a time, not the whole set).
+   */
+  async appendColumns(table: string, columns: readonly AppendColumn[], rowCount: number): Promise<void> {
+    if (rowCount === 0) return;
+    // In the table's order (18.16's system.columns has no position column; it lists them in order).
+    const names = (await this.query<{ name: string }>(this.dialect.tableColumns(table))).map((r) => r.name);
+    if (names.length !== columns.length) throw new Error(`append to ${table}: ${columns.length} columns for ${names.length}`);
+    const values = columns.map(appendColumnValues);
+    for (let start = 0; start < rowCount; start += BATCH_ROWS) {
+      const rows: Record<string, unknown>[] = [];
+      for (let r = start; r < Math.min(rowCount, start + BATCH_ROWS); r++) {
+        const row: Record<string, unknown> = {};
+        names.forEach((name, c) => (row[name] = jsonValue((values[c] as readonly SqlValue[])[r] ?? null)));
+        rows.push(row);
+      }
+      await this.client.insert({ table, values: rows, format: 'JSONEachRow' });
+    }
   }
 
   /** No transactions on ClickHouse: the work runs unprotected; a failure leaves what was written. */
@@ -229,4 +291,54 @@ function zonedTime(text: string, zone: string): Date {
     return wall - at.getTime();
   };
   return new Date(asUtc.getTime() - offset(new Date(asUtc.getTime() - offset(asUtc))));
+}
+
+/** How a value goes into a JSONEachRow INSERT: DateTime as its UTC wall clock, booleans as 0/1. */
+function jsonValue(value: SqlValue): unknown {
+  if (value instanceof Date) return value.toISOString().slice(0, 19).replace('T', ' ');
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+/** One column of a TabSeparated result: its kind in Engine.Column's terms, and how its text reads. */
+interface TsvColumn {
+  readonly kind: 'int' | 'float' | 'other';
+  readonly read: (text: string) => unknown;
+}
+
+function tsvColumn(type: string, serverTimezone: string): TsvColumn {
+  const inner = unwrap(type);
+  if (/^(U?Int(8|16)|Int32)$/.test(inner)) return { kind: 'int', read: (t) => (t === '\\N' ? null : Number(t)) };
+  if (/^Float(32|64)$/.test(inner)) return { kind: 'float', read: (t) => (t === '\\N' ? null : tsvFloat(t)) };
+  if (inner.startsWith('Array(') || inner.startsWith('Tuple(')) throw new Error(`queryColumnBatches reads no ${type} column`);
+  const typed = reader(type, serverTimezone);
+  const text = /^(String|FixedString)/.test(inner) || inner.startsWith('Enum');
+  return { kind: 'other', read: (t) => (t === '\\N' ? null : typed(text ? unescapeTsv(t) : t)) };
+}
+
+function tsvFloat(text: string): number {
+  if (text === 'inf' || text === '+inf') return Infinity;
+  if (text === '-inf') return -Infinity;
+  return Number(text);
+}
+
+/** TabSeparated's escapes undone (\\t, \\n, \\\\, \\0...). */
+function unescapeTsv(text: string): string {
+  if (!text.includes('\\')) return text;
+  const escapes: Readonly<Record<string, string>> = { b: '\b', f: '\f', r: '\r', n: '\n', t: '\t', '0': '\0', "'": "'", '\\': '\\' };
+  return text.replace(/\\(.)/g, (_, c: string) => escapes[c] ?? c);
+}
+
+function tsvColumns(rows: readonly string[][], kinds: readonly TsvColumn[]): Column[] {
+  return kinds.map((column, c): Column => {
+    if (column.kind === 'other') return rows.map((fields) => column.read(fields[c] as string));
+    const out = column.kind === 'int' ? new Int32Array(rows.length) : new Float64Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const value = column.read((rows[r] as string[])[c] as string) as number | null;
+      if (value === null && column.kind === 'int') throw new Error(`queryColumns: NULL in integer column ${c + 1}`);
+      out[r] = value ?? NaN;
+    }
+    return out;
+  });
 }

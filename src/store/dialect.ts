@@ -144,6 +144,20 @@ export abstract class Dialect implements SqlCompiler {
   }
 
   /**
+   * The rows of `query` with their position from 0 in `orderBy` order (on the query's output
+   * columns; a total order, so the numbering does not depend on how ties fall) as the BIGINT
+   * column `as`, before the query's columns.
+   */
+  numberRows(query: Sql, orderBy: Sql, as: string): Sql {
+    return sql`SELECT CAST(row_number() OVER (ORDER BY ${orderBy}) - 1 AS BIGINT) AS ${sql.id(as)}, * FROM (${query}) AS numbered_rows`;
+  }
+
+  /** Milliseconds since the epoch of a timestamp, as an integer (NULL stays NULL). */
+  epochMs(expression: Sql): Sql {
+    return sql`epoch_ms(${expression})`;
+  }
+
+  /**
    * The first `n` rows of each group of `from` in the given order, numbered 1..n in `rankAs`
    * (ties broken by the later sort columns). Window functions where the engine has them.
    */
@@ -211,6 +225,15 @@ export abstract class Dialect implements SqlCompiler {
   replacePartition(spec: TableSpec, value: Sql, rows: Sql): Sql[] {
     if (!spec.partitionBy) throw new Error(`${spec.name} has no partition column`);
     return [sql`DELETE FROM ${sql.id(spec.name)} WHERE ${sql.id(spec.partitionBy)} = ${value}`, sql`INSERT INTO ${sql.id(spec.name)} ${rows}`];
+  }
+
+  /**
+   * Statements that replace every row of the table of `spec` by `rows` (a SELECT of its columns,
+   * in the spec's order): DELETE then INSERT here, in the caller's transaction.
+   */
+  replaceRows(spec: TableSpec, rows: Sql): Sql[] {
+    const columns = sql.join(spec.columns.map((c) => sql.id(c.name)));
+    return [sql`DELETE FROM ${sql.id(spec.name)}`, sql`INSERT INTO ${sql.id(spec.name)} (${columns}) ${rows}`];
   }
 
   /** Statements that bring an existing table to its spec's partitioning (none where tables have no partitions). */
@@ -379,6 +402,19 @@ export class ClickHouseDialect extends Dialect {
     return sql`toUInt8(${condition})`;
   }
 
+  /**
+   * No window functions on 18.16: the rows are sorted in a subquery and numbered as they leave the
+   * sort, which hands them on as one ordered stream.
+   */
+  override numberRows(query: Sql, orderBy: Sql, as: string): Sql {
+    return sql`SELECT toInt64(rowNumberInAllBlocks()) AS ${sql.id(as)}, * FROM (SELECT * FROM (${query}) ORDER BY ${orderBy})`;
+  }
+
+  /** DateTime holds seconds. */
+  override epochMs(expression: Sql): Sql {
+    return sql`(toInt64(toUnixTimestamp(${expression})) * 1000)`;
+  }
+
   override existingTables(names: readonly string[]): Sql {
     return sql`SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN (${sql.join(names.map((n) => sql`${n}`))})`;
   }
@@ -444,6 +480,26 @@ export class ClickHouseDialect extends Dialect {
       sql`INSERT INTO ${scratch} ${rows}`,
       sql`ALTER TABLE ${table} REPLACE PARTITION ${value} FROM ${scratch}`,
       sql`DROP TABLE ${scratch}`,
+    ];
+  }
+
+  /**
+   * No DELETE on 18.16: the rows fill a new table, swapped in by RENAME (a failure before leaves
+   * the old rows). Keyless: a table a step writes may hold rows its key does not tell apart (an
+   * identifier seen twice on a node), which a ReplacingMergeTree would fold when it merges.
+   */
+  override replaceRows(spec: TableSpec, rows: Sql): Sql[] {
+    const table = sql.id(spec.name);
+    const stage = sql.id(`${spec.name}__stage`);
+    const old = sql.id(`${spec.name}__old`);
+    const columns = sql.join(spec.columns.map((c) => sql.id(c.name)));
+    return [
+      sql`DROP TABLE IF EXISTS ${stage}`,
+      sql`DROP TABLE IF EXISTS ${old}`,
+      sql`${sql.raw(this.createTable({ ...spec, name: `${spec.name}__stage`, key: [] }))}`,
+      sql`INSERT INTO ${stage} (${columns}) ${rows}`,
+      sql`RENAME TABLE ${table} TO ${old}, ${stage} TO ${table}`,
+      sql`DROP TABLE ${old}`,
     ];
   }
 

@@ -1,5 +1,6 @@
 import {
   BIGINT,
+  INTEGER,
   BOOLEAN,
   DOUBLE,
   DuckDBDataChunk,
@@ -343,6 +344,9 @@ function chunkLayout(column: readonly SqlValue[], type: DuckDBTypeId): ChunkLayo
     case DuckDBTypeId.SMALLINT:
     case DuckDBTypeId.INTEGER:
     case DuckDBTypeId.BIGINT:
+      // 32-bit values (identity resolution's node and value numbers) go as INTEGER, which the
+      // appender widens: no BigInt made per value.
+      if (every((v) => typeof v === 'number' && (v | 0) === v)) return typed(INTEGER, (v) => v);
       if (every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v)))) return typed(BIGINT, (v) => BigInt(v as number | bigint));
       break;
     case DuckDBTypeId.DOUBLE:

@@ -41,6 +41,12 @@ export function appendColumnValues(column: AppendColumn): readonly SqlValue[] {
   return text.split(TEXT_COLUMN_SEPARATOR).map((t) => (t === TEXT_COLUMN_NULL ? null : epochMs ? new Date(Number(t)) : t));
 }
 
+/** How queryColumnBatches cuts a result. */
+export interface ColumnBatchOptions {
+  /** Rows per batch where the engine chooses (ClickHouse; DuckDB gives its chunks of 2,048). */
+  readonly rows?: number;
+}
+
 /** A connection to one SQL engine. Queries are built once with `sql` and compiled by the dialect. */
 export interface Engine {
   readonly dialect: Dialect;
@@ -53,14 +59,14 @@ export interface Engine {
    * A large result read column by column, without a row object per row: one Column per item of
    * the SELECT list, in its order, each as long as the result. An integer column must not hold
    * NULL (the call fails: coalesce it in SQL). Optional: engines without it answer `query`, and
-   * callers fall back on it (see src/identity/bulk.ts `readColumns`).
+   * callers fall back on it (see src/identity/bulk.ts `queryColumns`).
    */
-  queryColumns?(query: Sql | string): Promise<Column[]>;
+  queryColumns?(query: Sql | string, options?: ColumnBatchOptions): Promise<Column[]>;
   /**
    * queryColumns a batch of rows at a time, each fetched as the previous one is consumed: a
    * result too large to hold at once (every profile document) streams through in bounded memory.
    */
-  queryColumnBatches?(query: Sql | string): AsyncIterable<Column[]>;
+  queryColumnBatches?(query: Sql | string, options?: ColumnBatchOptions): AsyncIterable<Column[]>;
   /**
    * Appends rows (each with a value for every column of the table, in the table's order) in the
    * current transaction, without SQL: values go to the engine's storage as they are, converted to
@@ -77,4 +83,22 @@ export interface Engine {
   /** Runs `work` atomically where the engine supports it: all of it is written, or none. */
   transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Batches of columns made one column each. */
+export function concatBatches(batches: readonly Column[][]): Column[] {
+  const first = batches[0];
+  if (!first) return [];
+  const total = batches.reduce((n, b) => n + (b[0]?.length ?? 0), 0);
+  return first.map((sample, c): Column => {
+    const out: Column = sample instanceof Int32Array ? new Int32Array(total) : sample instanceof Float64Array ? new Float64Array(total) : new Array<unknown>(total);
+    let at = 0;
+    for (const batch of batches) {
+      const column = batch[c] as Column;
+      if (Array.isArray(out)) for (let r = 0; r < column.length; r++) out[at + r] = column[r];
+      else out.set(column as Int32Array & Float64Array, at);
+      at += column.length;
+    }
+    return out;
+  });
 }

@@ -1,8 +1,8 @@
 export { sql, compile, Sql } from './sql.js';
 export type { SqlValue, CompiledSql } from './sql.js';
 export { Dialect, DuckDbDialect, ClickHouseDialect } from './dialect.js';
-export type { AppendColumn, Column, Engine, Row, TextColumn } from './engine.js';
-export { appendColumnValues, TEXT_COLUMN_NULL, TEXT_COLUMN_SEPARATOR } from './engine.js';
+export type { AppendColumn, Column, ColumnBatchOptions, Engine, Row, TextColumn } from './engine.js';
+export { appendColumnValues, concatBatches, TEXT_COLUMN_NULL, TEXT_COLUMN_SEPARATOR } from './engine.js';
 export { DuckDbEngine } from './duckdb-engine.js';
 export { ClickHouseEngine } from './clickhouse-engine.js';
 export { ReadPool, openReadPool } from './read-pool.js';
@@ -14,4 +14,3 @@ export { datamartStatus } from './status.js';
 export type { DatamartStatus } from './status.js';
 export type { ClickHouseCluster, ClickHouseLogin } from './clickhouse-engine.js';
 export { requireDuckDb } from './capabilities.js';
-export { onDuckDb } from './sidecar.js';

@@ -1,6 +1,6 @@
 import type { ChannelSegmentDimension, ChannelsConfig } from '../../config/channels-config.js';
-import { CONTACT_CHANNELS, sql, type Engine, type Sql } from '../../store/index.js';
-import { replaceTable } from '../../kernel/index.js';
+import { CONTACT_CHANNELS, sql, type Engine } from '../../store/index.js';
+import { dropTables, replaceTable, replaceTableByJoins, type JoinedTable } from '../../kernel/index.js';
 import { fitPrior, type BetaPrior, type HistoryGroups } from './beta-binomial.js';
 
 /** Where each segment dimension is read from (tables of the steps before this one). */
@@ -14,19 +14,26 @@ const DIMENSIONS: Record<ChannelSegmentDimension, { table: string; column: strin
 /** The label of the whole base, when no segment dimension is configured. */
 export const WHOLE_BASE = 'all';
 
-/** Writes `channel_segments`: each person's segment label, e.g. `technophile/CPP` (`unknown` for a missing part). */
+/**
+ * Writes `channel_segments`: each person's segment label, e.g. `technophile/CPP` (`unknown` for a
+ * missing part). The parts are joined one table at a time where the engine takes one JOIN per
+ * SELECT (ClickHouse 18.16), then put together.
+ */
 export async function writeSegments(engine: Engine, segmentBy: readonly ChannelSegmentDimension[]): Promise<void> {
-  const parts: Sql[] = [];
-  const joins: Sql[] = [];
-  segmentBy.forEach((dimension, i) => {
+  const joins: JoinedTable[] = segmentBy.map((dimension, i) => {
     const { table, column } = DIMENSIONS[dimension];
     const alias = `s${i}`;
-    parts.push(sql`coalesce(CAST(${sql.id(alias)}.${sql.id(column)} AS VARCHAR), 'unknown')`);
-    joins.push(sql`LEFT JOIN ${sql.id(table)} AS ${sql.id(alias)} ON ${sql.id(alias)}.person_id = p.person_id`);
+    return { table, alias, on: sql`${sql.id(alias)}.person_id = base.person_id`, columns: sql`${engine.dialect.cast(sql`${sql.id(alias)}.${sql.id(column)}`, 'string')} AS ${sql.id(`part_${i}`)}` };
   });
+  await replaceTableByJoins(engine, 'channel_segment_parts', {
+    from: sql`(SELECT DISTINCT person_id FROM customer_persons)`,
+    columns: sql`base.person_id AS person_id`,
+    joins,
+  });
+  const parts = segmentBy.map((_, i) => sql`coalesce(${sql.id(`part_${i}`)}, 'unknown')`);
   const label = parts.length === 0 ? sql`${WHOLE_BASE}` : sql.join(parts, " || '/' || ");
-  await replaceTable(engine, 'channel_segments', sql`SELECT p.person_id AS person_id, ${label} AS segment
-    FROM (SELECT DISTINCT person_id FROM customer_persons) AS p ${sql.join(joins, ' ')}`);
+  await replaceTable(engine, 'channel_segments', sql`SELECT person_id, ${label} AS segment FROM channel_segment_parts`);
+  await dropTables(engine, ['channel_segment_parts']);
 }
 
 export interface FittedPrior extends BetaPrior {
@@ -78,8 +85,9 @@ export async function writePriors(engine: Engine, settings: ChannelsConfig): Pro
     (p) => sql`SELECT CAST(${p.segment} AS VARCHAR) AS segment, CAST(${p.channel} AS VARCHAR) AS channel, CAST(${p.alpha} AS DOUBLE) AS alpha,
       CAST(${p.beta} AS DOUBLE) AS beta, CAST(${p.persons} AS BIGINT) AS persons, ${p.pooled} AS pooled`,
   );
-  const empty = sql`SELECT CAST(NULL AS VARCHAR) AS segment, CAST(NULL AS VARCHAR) AS channel, CAST(NULL AS DOUBLE) AS alpha,
-    CAST(NULL AS DOUBLE) AS beta, CAST(NULL AS BIGINT) AS persons, FALSE AS pooled WHERE 1 = 0`;
+  // Typed by non-null values (ClickHouse 18.16 cannot CAST a NULL to a non-Nullable type), no row kept.
+  const empty = sql`SELECT CAST(${''} AS VARCHAR) AS segment, CAST(${''} AS VARCHAR) AS channel, CAST(0 AS DOUBLE) AS alpha,
+    CAST(0 AS DOUBLE) AS beta, CAST(0 AS BIGINT) AS persons, ${false} AS pooled WHERE 1 = 0`;
   await replaceTable(engine, 'channel_priors', rows.length > 0 ? sql.join(rows, ' UNION ALL ') : empty);
   return priors;
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/index.js';
-import { CONTACT_CHANNELS, onDuckDb, sql, type Engine } from '../../store/index.js';
-import { dropTables, replaceTable, type PipelineStep } from '../../kernel/index.js';
+import { CONTACT_CHANNELS, sql, type Engine } from '../../store/index.js';
+import { dropTables, replaceTable, replaceTableByJoins, type JoinedTable, type PipelineStep } from '../../kernel/index.js';
 import { HISTORY_SCRATCH, writeContactHistory } from './history.js';
 import { writePriors, writeSegments } from './priors.js';
 
@@ -8,23 +8,40 @@ export const CUSTOMER_CHANNELS = 'customer_channels';
 /** One row per person: his preferred channel, joined into customer_classes (CLASS_PARTS). */
 export const CUSTOMER_CHANNEL_CHOICE = 'customer_channel_choice';
 
-const SCRATCH = [...HISTORY_SCRATCH, 'channel_segments', 'channel_basket', 'channel_shares', 'channel_unit_costs', 'channel_scored'];
+const SCRATCH = [
+  ...HISTORY_SCRATCH,
+  'channel_segments',
+  'channel_person_basket',
+  'channel_segment_basket',
+  'channel_basket',
+  'channel_segment_counts',
+  'channel_shares',
+  'channel_unit_costs',
+  'channel_scored_inputs',
+  'channel_scored',
+];
 
 /**
  * `channel_basket`: what a conversion is worth to each person, his expected order margin (EUR):
  * the Gamma-Gamma expected spend per order of the clv step times his own margin rate; the
  * segment's average for a person without orders, the base's where the segment has none.
+ * One JOIN per SELECT, joined columns named apart from the aliases above them (ClickHouse 18.16).
  */
 async function writeBasket(engine: Engine): Promise<void> {
-  await replaceTable(engine, 'channel_basket', sql`SELECT s.person_id AS person_id, s.segment AS segment,
-      coalesce(m.basket_margin, g.basket_margin, (SELECT avg(basket_margin) FROM (SELECT c.expected_spend * CASE WHEN f.revenue > 0
-        THEN CAST(f.gross_margin AS DOUBLE) / f.revenue END AS basket_margin FROM customer_clv AS c JOIN customer_facts AS f ON f.person_id = c.person_id) AS b)) AS basket_margin
-    FROM channel_segments AS s
-    LEFT JOIN (SELECT c.person_id AS person_id, c.expected_spend * CASE WHEN f.revenue > 0 THEN CAST(f.gross_margin AS DOUBLE) / f.revenue END AS basket_margin
-      FROM customer_clv AS c JOIN customer_facts AS f ON f.person_id = c.person_id) AS m ON m.person_id = s.person_id
-    LEFT JOIN (SELECT s2.segment AS segment, avg(c.expected_spend * CASE WHEN f.revenue > 0 THEN CAST(f.gross_margin AS DOUBLE) / f.revenue END) AS basket_margin
-      FROM channel_segments AS s2 JOIN customer_clv AS c ON c.person_id = s2.person_id JOIN customer_facts AS f ON f.person_id = c.person_id
-      GROUP BY s2.segment) AS g ON g.segment = s.segment`);
+  await replaceTable(engine, 'channel_person_basket', sql`SELECT c.person_id AS person_id,
+      c.expected_spend * CASE WHEN f.revenue > 0 THEN CAST(f.gross_margin AS DOUBLE) / CAST(f.revenue AS DOUBLE) END AS basket_margin
+    FROM customer_clv AS c JOIN customer_facts AS f ON f.person_id = c.person_id`);
+  await replaceTable(engine, 'channel_segment_basket', sql`SELECT s.segment AS segment, avg(m.basket_margin) AS segment_margin
+    FROM channel_segments AS s JOIN channel_person_basket AS m ON m.person_id = s.person_id GROUP BY s.segment`);
+  // The base's average as a value: ClickHouse 18.16 answers a scalar subquery inside coalesce wrongly (NULL) or crashes.
+  const [base] = await engine.query<{ margin: number | null }>(sql`SELECT avg(basket_margin) AS margin FROM channel_person_basket`);
+  const baseMargin = base?.margin ?? null;
+  await replaceTable(engine, 'channel_basket', sql`SELECT person_id, segment,
+      coalesce(person_margin, segment_margin${baseMargin === null ? sql`` : sql`, CAST(${baseMargin} AS DOUBLE)`}) AS basket_margin
+    FROM (SELECT sm.person_id AS person_id, sm.segment AS segment, sm.person_margin AS person_margin, g.segment_margin AS segment_margin
+      FROM (SELECT s.person_id AS person_id, s.segment AS segment, m.basket_margin AS person_margin
+        FROM channel_segments AS s LEFT JOIN channel_person_basket AS m ON m.person_id = s.person_id) AS sm
+      LEFT JOIN channel_segment_basket AS g ON g.segment = sm.segment) AS joined`);
 }
 
 /**
@@ -33,15 +50,19 @@ async function writeBasket(engine: Engine): Promise<void> {
  * channel has none. A click is worth the share of a basket it turns into.
  */
 async function writeShares(engine: Engine): Promise<void> {
-  await replaceTable(engine, 'channel_shares', sql`SELECT q.segment AS segment, q.channel AS channel,
-      coalesce(CASE WHEN q.responses > 0 THEN least(1.0, CAST(q.conversions AS DOUBLE) / q.responses) END,
-        CASE WHEN w.responses > 0 THEN least(1.0, CAST(w.conversions AS DOUBLE) / w.responses) END, 1.0) AS conversions_per_response
-    FROM (SELECT s.segment AS segment, c.channel AS channel, coalesce(sum(k.responses), 0) AS responses, coalesce(sum(k.conversions), 0) AS conversions
-      FROM (SELECT DISTINCT segment FROM channel_segments) AS s CROSS JOIN (${channelList()}) AS c
-        LEFT JOIN (SELECT g.segment AS segment, k.channel AS channel, k.responses AS responses, k.conversions AS conversions
-          FROM channel_counts AS k JOIN channel_segments AS g ON g.person_id = k.person_id) AS k ON k.segment = s.segment AND k.channel = c.channel
-      GROUP BY s.segment, c.channel) AS q
-    LEFT JOIN (SELECT channel, sum(responses) AS responses, sum(conversions) AS conversions FROM channel_counts GROUP BY channel) AS w ON w.channel = q.channel`);
+  await replaceTable(engine, 'channel_segment_counts', sql`SELECT g.segment AS segment, k.channel AS channel,
+      sum(k.responses) AS segment_responses, sum(k.conversions) AS segment_conversions
+    FROM channel_counts AS k JOIN channel_segments AS g ON g.person_id = k.person_id GROUP BY g.segment, k.channel`);
+  await replaceTable(engine, 'channel_shares', sql`SELECT segment, channel,
+      coalesce(CASE WHEN responses > 0 THEN least(1.0, CAST(conversions AS DOUBLE) / responses) END,
+        CASE WHEN base_responses > 0 THEN least(1.0, CAST(base_conversions AS DOUBLE) / base_responses) END, 1.0) AS conversions_per_response
+    FROM (SELECT q.segment AS segment, q.channel AS channel, q.responses AS responses, q.conversions AS conversions,
+        w.base_responses AS base_responses, w.base_conversions AS base_conversions
+      FROM (SELECT sc.segment AS segment, sc.channel AS channel, coalesce(k.segment_responses, 0) AS responses, coalesce(k.segment_conversions, 0) AS conversions
+        FROM (SELECT s.segment AS segment, c.channel AS channel FROM (SELECT DISTINCT segment FROM channel_segments) AS s CROSS JOIN (${channelList()}) AS c) AS sc
+        LEFT JOIN channel_segment_counts AS k ON k.segment = sc.segment AND k.channel = sc.channel) AS q
+      LEFT JOIN (SELECT channel, sum(responses) AS base_responses, sum(conversions) AS base_conversions FROM channel_counts GROUP BY channel) AS w
+        ON w.channel = q.channel) AS joined`);
 }
 
 const channelList = () => sql.join(CONTACT_CHANNELS.map((c) => sql`SELECT ${c} AS channel`), ' UNION ALL ');
@@ -53,32 +74,43 @@ const channelList = () => sql.join(CONTACT_CHANNELS.map((c) => sql`SELECT ${c} A
  */
 async function writeUnitCosts(engine: Engine, config: Config): Promise<void> {
   const configured = config.value.costs.contactByChannel;
-  const cost = sql.join(CONTACT_CHANNELS.map((c) => sql`WHEN ${c} THEN CAST(${configured[c] ?? 0} AS DOUBLE)`), ' ');
+  // The searched CASE with an ELSE: ClickHouse 18.16 types `CASE x WHEN ...` without one as Nullable(Nothing).
+  const cost = sql`CASE ${sql.join(CONTACT_CHANNELS.map((c) => sql`WHEN c.channel = ${c} THEN CAST(${configured[c] ?? 0} AS DOUBLE)`), ' ')} ELSE CAST(0 AS DOUBLE) END`;
   const history = config.activation.channels.unitCost === 'history';
   await replaceTable(engine, 'channel_unit_costs', sql`SELECT c.channel AS channel,
-      round(${history ? sql`coalesce(h.unit_cost, CASE c.channel ${cost} END)` : sql`CASE c.channel ${cost} END`}, 4) AS unit_cost
-    FROM (${channelList()}) AS c LEFT JOIN (SELECT channel, sum(cost) / count(*) AS unit_cost FROM channel_contacts GROUP BY channel) AS h
+      round(${history ? sql`coalesce(h.history_cost, ${cost})` : cost}, 4) AS unit_cost
+    FROM (${channelList()}) AS c LEFT JOIN (SELECT channel, sum(cost) / count(*) AS history_cost FROM channel_contacts GROUP BY channel) AS h
       ON h.channel = c.channel`);
 }
 
 /** Every person and channel, with his history, his segment's prior, the shrunk rate and the expected value of a contact. */
 async function writeScored(engine: Engine, withConsents: boolean): Promise<void> {
-  const k = (column: string) => sql`coalesce(k.${sql.id(column)}, 0)`;
-  const pResponse = sql`(${k('responses')} + pr.alpha) / (${k('contacts')} + pr.alpha + pr.beta)`;
-  const responseValue = sql`b.basket_margin * sh.conversions_per_response`;
-  await replaceTable(engine, 'channel_scored', sql`SELECT b.person_id AS person_id, c.channel AS channel, b.segment AS segment,
+  const joins: JoinedTable[] = [
+    { table: 'channel_counts', alias: 'k', on: sql`k.person_id = base.person_id AND k.channel = base.channel`,
+      columns: sql`k.contacts AS person_contacts, k.responses AS person_responses, k.conversions AS person_conversions` },
+    { table: 'channel_priors', alias: 'pr', on: sql`pr.segment = base.segment AND pr.channel = base.channel`,
+      columns: sql`pr.alpha AS prior_alpha, pr.beta AS prior_beta, pr.persons AS prior_persons, pr.pooled AS prior_pooled` },
+    { table: 'channel_shares', alias: 'sh', on: sql`sh.segment = base.segment AND sh.channel = base.channel`, columns: sql`sh.conversions_per_response AS share_per_response` },
+    { table: 'channel_unit_costs', alias: 'u', on: sql`u.channel = base.channel`, columns: sql`u.unit_cost AS channel_unit_cost` },
+    ...(withConsents ? [{ table: 'person_consents', alias: 'pc', on: sql`pc.person_id = base.person_id AND pc.channel = base.channel`, columns: sql`pc.status AS consent_status` }] : []),
+  ];
+  await replaceTableByJoins(engine, 'channel_scored_inputs', {
+    from: sql`(SELECT b.person_id AS person_id, c.channel AS channel, b.segment AS segment, b.basket_margin AS person_basket
+      FROM channel_basket AS b CROSS JOIN (${channelList()}) AS c)`,
+    columns: sql`base.person_id AS person_id, base.channel AS channel, base.segment AS segment, base.person_basket AS person_basket`,
+    joins,
+  });
+  const k = (column: string) => sql`coalesce(${sql.id(`person_${column}`)}, 0)`;
+  const pResponse = sql`(${k('responses')} + prior_alpha) / (${k('contacts')} + prior_alpha + prior_beta)`;
+  const responseValue = sql`person_basket * share_per_response`;
+  await replaceTable(engine, 'channel_scored', sql`SELECT person_id, channel, segment,
       CAST(${k('contacts')} AS BIGINT) AS contacts, CAST(${k('responses')} AS BIGINT) AS responses, CAST(${k('conversions')} AS BIGINT) AS conversions,
       CASE WHEN ${k('contacts')} > 0 THEN CAST(${k('responses')} AS DOUBLE) / ${k('contacts')} END AS person_rate,
-      pr.alpha / (pr.alpha + pr.beta) AS segment_rate, pr.alpha + pr.beta AS prior_strength, pr.persons AS segment_persons, pr.pooled AS segment_pooled,
-      ${pResponse} AS p_response, b.basket_margin AS basket_margin, sh.conversions_per_response AS conversions_per_response,
-      ${responseValue} AS response_value, u.unit_cost AS unit_cost, ${pResponse} * ${responseValue} - u.unit_cost AS expected_value,
-      ${withConsents ? sql`coalesce(pc.status = 'opt_in', FALSE)` : sql`FALSE`} AS consented
-    FROM channel_basket AS b CROSS JOIN (${channelList()}) AS c
-      LEFT JOIN channel_counts AS k ON k.person_id = b.person_id AND k.channel = c.channel
-      LEFT JOIN channel_priors AS pr ON pr.segment = b.segment AND pr.channel = c.channel
-      LEFT JOIN channel_shares AS sh ON sh.segment = b.segment AND sh.channel = c.channel
-      LEFT JOIN channel_unit_costs AS u ON u.channel = c.channel
-      ${withConsents ? sql`LEFT JOIN person_consents AS pc ON pc.person_id = b.person_id AND pc.channel = c.channel` : sql``}`);
+      prior_alpha / (prior_alpha + prior_beta) AS segment_rate, prior_alpha + prior_beta AS prior_strength, prior_persons AS segment_persons, prior_pooled AS segment_pooled,
+      ${pResponse} AS p_response, person_basket AS basket_margin, share_per_response AS conversions_per_response,
+      ${responseValue} AS response_value, channel_unit_cost AS unit_cost, ${pResponse} * ${responseValue} - channel_unit_cost AS expected_value,
+      ${withConsents ? sql`coalesce(consent_status = 'opt_in', ${false})` : sql`${false}`} AS consented
+    FROM channel_scored_inputs`);
 }
 
 /**
@@ -94,9 +126,7 @@ export const customerChannels: PipelineStep = {
   reads: ['contacts', 'responses', 'orders', 'customer_persons', 'person_consents', 'customer_clv', 'customer_facts', 'customer_digital', 'customer_value_tiers', 'customer_rfm', 'customer_grid'],
   writes: [CUSTOMER_CHANNELS, CUSTOMER_CHANNEL_CHOICE, 'channel_priors'],
   async run({ engine, config, asOf, warn }) {
-    // On ClickHouse through an in-memory DuckDB: its queries join up to six tables in one SELECT,
-    // which 18.16 does not take (docs/clickhouse.md lists it among the steps to port).
-    await onDuckDb(engine, { reads: this.reads, writes: this.writes }, (duckdb) => writeChannels(duckdb, config, asOf, warn));
+    await writeChannels(engine, config, asOf, warn);
   },
 };
 
@@ -121,7 +151,7 @@ async function writeChannels(engine: Engine, config: Config, asOf: Date, warn: (
       n: 1,
       rankAs: 'channel_rank',
     })}) AS best`);
-  await replaceTable(engine, CUSTOMER_CHANNELS, sql`SELECT s.*, coalesce(b.preferred_channel = s.channel, FALSE) AS is_preferred
+  await replaceTable(engine, CUSTOMER_CHANNELS, sql`SELECT s.*, coalesce(b.preferred_channel = s.channel, ${false}) AS is_preferred
     FROM channel_scored AS s LEFT JOIN ${sql.id(CUSTOMER_CHANNEL_CHOICE)} AS b ON b.person_id = s.person_id`);
   await dropTables(engine, SCRATCH);
 }
