@@ -1,4 +1,5 @@
-import type { DuckDbEngine, TableSpec } from '../../store/index.js';
+import type { Engine, TableSpec } from '../../store/index.js';
+import type { ImportTables } from './import-tables.js';
 import { ORDER_CHANNELS, sql, tableSpec } from '../../store/index.js';
 import { mergeInto, type MergeCounts } from './merge.js';
 
@@ -35,7 +36,8 @@ export interface FanOutCounts {
  * imported twice yields the same ids, and two identical sales stay two sales.
  */
 export async function fanOutTransactions(
-  engine: DuckDbEngine,
+  engine: Engine,
+  tables: ImportTables,
   typedTable: string,
   provided: readonly string[],
 ): Promise<FanOutCounts> {
@@ -79,10 +81,10 @@ export async function fanOutTransactions(
     FROM tx_rows`);
 
   const byTable: Record<string, MergeCounts> = {
-    customers: await mergeInto(engine, tableSpec('customers'), 'tx_customers', ['customer_id', 'source'], 'insertMissing'),
-    products: await mergeInto(engine, tableSpec('products'), 'tx_products', ['sku', 'name', 'category'], 'insertMissing'),
-    orders: await mergeInto(engine, tableSpec('orders'), 'tx_orders', ['order_id', 'customer_id', 'ordered_at', 'channel', 'store_id']),
-    order_lines: await mergeInto(engine, tableSpec('order_lines'), 'tx_lines', ['order_id', 'line_no', 'sku', 'quantity', 'unit_price', 'discount', 'unit_cost']),
+    customers: await mergeInto(engine, tables, tableSpec('customers'), 'tx_customers', ['customer_id', 'source'], 'insertMissing'),
+    products: await mergeInto(engine, tables, tableSpec('products'), 'tx_products', ['sku', 'name', 'category'], 'insertMissing'),
+    orders: await mergeInto(engine, tables, tableSpec('orders'), 'tx_orders', ['order_id', 'customer_id', 'ordered_at', 'channel', 'store_id']),
+    order_lines: await mergeInto(engine, tables, tableSpec('order_lines'), 'tx_lines', ['order_id', 'line_no', 'sku', 'quantity', 'unit_price', 'discount', 'unit_cost']),
   };
   for (const table of ['tx_rows', 'tx_customers', 'tx_products', 'tx_orders', 'tx_lines']) {
     await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(table)}`);
