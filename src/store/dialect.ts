@@ -576,7 +576,7 @@ export class ClickHouseDialect extends Dialect {
   override tryMoney(text: Sql): Sql {
     const shape = sql`match(${text}, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$')`;
     // At most moneyScale decimals reach toDecimal64 (it refuses more): extra ones are cut.
-    const cut = sql`extract(${text}, ${`^[+-]?[0-9]*([.][0-9]{0,${this.moneyScale}})?`})`;
+    const cut = sql`extract(${text}, ${`^([+-]?[0-9]*([.][0-9]{1,${this.moneyScale}})?)`})`;
     return sql`if(${shape}, toDecimal64(if(${shape}, ${cut}, '0'), ${sql.raw(String(this.moneyScale))}), NULL)`;
   }
 

@@ -97,16 +97,17 @@ async function mergeStaged(
   const others = all.filter((c) => !spec.key.includes(c));
   const [{ n: records } = { n: 0 }] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.id(source)}`);
   // The file's values converted to the table's types, so that they compare as they would be stored.
-  const incoming = sql.join(
-    spec.columns.filter((c) => provided.includes(c.name)).map((c) => sql`${dialect.cast(sql.id(c.name), c.type)} AS ${sql.id(c.name)}`),
-  );
+  // (Read under other names first: on ClickHouse the outer alias would stand for the inner column.)
+  const mine = spec.columns.filter((c) => provided.includes(c.name));
+  const renamed = sql.join(mine.map((c) => sql`${sql.id(c.name)} AS ${sql.id(`s__${c.name}`)}`));
+  const incoming = sql.join(mine.map((c) => sql`${dialect.cast(sql.id(`s__${c.name}`), c.type)} AS ${sql.id(c.name)}`));
   const storedSide = sql.join([keys, sql`1 AS t__present`, ...others.map((c) => sql`${sql.id(c)} AS ${sql.id(stored(c))}`)]);
   const complete = sql.join(all.map((c) => (provided.includes(c) || spec.key.includes(c) ? sql`${sql.id(c)}` : sql`${sql.id(stored(c))}`)).map((v, i) => sql`${v} AS ${sql.id(all[i] as string)}`));
   const compared = provided.filter((c) => !spec.key.includes(c));
   const changed = mode === 'insertMissing' || compared.length === 0 ? sql`0 = 1` : sql.join(compared.map((c) => dialect.isDistinctFrom(sql.id(c), sql.id(stored(c)))), ' OR ');
   const delta = `${source}__delta`;
   for (const statement of dialect.scratchTable(delta, sql`SELECT ${mode === 'insertMissing' ? sql`DISTINCT ` : sql``}${complete}, t__present IS NOT NULL AS __stored
-    FROM (SELECT ${incoming} FROM ${sql.id(source)}) LEFT JOIN (SELECT ${storedSide} FROM ${current}) USING (${keys})
+    FROM (SELECT ${incoming} FROM (SELECT ${renamed} FROM ${sql.id(source)})) LEFT JOIN (SELECT ${storedSide} FROM ${current}) USING (${keys})
     WHERE t__present IS NULL OR (${changed})`)) {
     await engine.exec(statement);
   }

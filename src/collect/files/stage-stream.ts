@@ -51,18 +51,28 @@ async function streamCsv(engine: Engine, insert: InsertStream, file: string, map
 
 const DECODINGS = { 'latin-1': 'latin1', 'utf-16': 'utf-16le' } as const;
 
-/** The file's bytes as UTF-8, which is all the server reads. */
+/**
+ * The file's bytes as UTF-8, which is all the server reads, ending with a line break (18.16's
+ * CSV reader fails with "Attempt to read after eof" on a last record without one, which DuckDB
+ * and spreadsheets take).
+ */
 function transcoded(file: string, encoding: KindMapping['encoding']): Readable {
-  const bytes = createReadStream(file);
-  if (encoding === 'utf-8') return bytes;
-  const decoder = new TextDecoder(DECODINGS[encoding]);
-  return bytes.pipe(
+  const decoder = encoding === 'utf-8' ? null : new TextDecoder(DECODINGS[encoding]);
+  let last = 0x0a;
+  const utf8 = (chunk: Buffer): Buffer => {
+    const out = decoder ? Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8') : chunk;
+    if (out.length > 0) last = out[out.length - 1] as number;
+    return out;
+  };
+  return createReadStream(file).pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
+        done(null, utf8(chunk));
       },
       flush(done) {
-        done(null, Buffer.from(decoder.decode(), 'utf8'));
+        const rest = decoder ? Buffer.from(decoder.decode(), 'utf8') : Buffer.alloc(0);
+        if (rest.length > 0) last = rest[rest.length - 1] as number;
+        done(null, last === 0x0a || last === 0x0d ? rest : Buffer.concat([rest, Buffer.from('\n')]));
       },
     }),
   );
@@ -110,8 +120,8 @@ type Rows = { columns: string[]; rows: () => AsyncGenerator<string> };
 function asText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as number | boolean | bigint);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 /**

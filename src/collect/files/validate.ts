@@ -15,6 +15,13 @@ export interface TypedFile {
   readonly records: number;
 }
 
+/**
+ * The name a file column has in the typed table's inner SELECT: a name of its own, because on
+ * ClickHouse an alias of the outer SELECT (the typed `birth_date`) would take the place of a
+ * file column of the same name wherever it is read, even qualified.
+ */
+const sourceName = (staged: StagedFile, column: string): string => `__src${staged.columns.indexOf(column)}`;
+
 /** Which file column (or constant) feeds each spec column. */
 function resolveSources(
   file: string,
@@ -38,7 +45,7 @@ function resolveSources(
         ? mapped
         : undefined
       : (byLowerName.get(column.name.toLowerCase()) ?? undefined);
-    if (name !== undefined) sources.set(column.name, sql`${sql.id(name)}`);
+    if (name !== undefined) sources.set(column.name, sql.id(sourceName(staged, name)));
     else if (mapped) {
       problems.push({
         file,
@@ -84,8 +91,9 @@ export async function typeAndValidate(
     const typed = sql`${typedExpression(c, raw, mapping, dialect)} AS ${sql.id(c.name)}`;
     return c.type === 'string' && !c.values ? [typed] : [typed, sql`${raw} AS ${sql.id(rawName(c))}`];
   });
-  for (const statement of dialect.scratchTable(typedTable, sql`SELECT ${staged.record} AS __record, ${sql.join(selections)}
-    FROM ${sql.id(staged.table)}`)) {
+  const renamed = staged.columns.map((c) => sql`${sql.id(c)} AS ${sql.id(sourceName(staged, c))}`);
+  for (const statement of dialect.scratchTable(typedTable, sql`SELECT __record, ${sql.join(selections)}
+    FROM (SELECT ${staged.record} AS __record, ${sql.join(renamed)} FROM ${sql.id(staged.table)}) AS s`)) {
     await engine.exec(statement);
   }
   // The typed table keeps the raw text of every typed column for messages: the staged copy can go.
