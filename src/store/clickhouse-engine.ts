@@ -70,7 +70,7 @@ export class ClickHouseEngine implements Engine {
   }
 
   /** Engine.insertStream: the client's insert stream, the server parsing the format. */
-  async insertStream(table: string, format: 'CSVWithNames' | 'JSONEachRow', body: Readable, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
+  async insertStream(table: string, format: 'CSVWithNames' | 'TabSeparatedWithNames' | 'JSONEachRow', body: Readable, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
     await this.client.insert({ table: this.dialect.quoteIdent(table), values: body, format, clickhouse_settings: { ...settings } });
   }
 

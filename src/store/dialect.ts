@@ -300,6 +300,19 @@ export abstract class Dialect implements SqlCompiler {
     return sql`CAST(${expression} AS VARCHAR)`;
   }
 
+  /** The engine's name as users read it in messages. */
+  get engineName(): string {
+    return this.name === 'duckdb' ? 'DuckDB' : 'ClickHouse';
+  }
+
+  /** The earliest day a date column holds, where the engine has a limit users meet (ClickHouse 18.16: 1970-01-01). */
+  readonly earliestDate: string | null = null;
+
+  /** Holds when a text starts with a year before earliestDate's (null where there is no limit). */
+  yearBeforeEarliest(_text: Sql): Sql | null {
+    return null;
+  }
+
   /** Holds when a non-NULL `value` is not among `table`.`column`. */
   notInTable(value: Sql, table: string, column: string): Sql {
     return sql`NOT EXISTS (SELECT 1 FROM ${sql.id(table)} AS r WHERE r.${sql.id(column)} = ${value})`;
@@ -630,6 +643,12 @@ export class ClickHouseDialect extends Dialect {
     return sql`CAST(${expression} AS Nullable(String))`;
   }
 
+  override readonly earliestDate = '1970-01-01';
+
+  override yearBeforeEarliest(text: Sql): Sql {
+    return sql`ifNull(toInt32OrNull(extract(${text}, '^ *([0-9]{4})-')) < 1970, 0)`;
+  }
+
   /** 18.16 has no correlated subqueries: IN over the referenced column (a set built once). */
   override notInTable(value: Sql, table: string, column: string): Sql {
     return sql`${value} NOT IN (SELECT ${sql.id(column)} FROM ${sql.id(table)})`;
@@ -651,9 +670,9 @@ export class ClickHouseDialect extends Dialect {
 }
 
 /** The ISO 8601 shapes DuckDB's TIMESTAMPTZ cast takes: a day, then optionally a time and an offset. */
-const ISO_TIMESTAMP = '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$';
+const ISO_TIMESTAMP = '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$';
 
-const STRPTIME_FIELDS: Record<string, string> = { d: '[0-9]{1,2}', m: '[0-9]{1,2}', Y: '[0-9]{4}', y: '[0-9]{2}', H: '[0-9]{1,2}', M: '[0-9]{2}', S: '[0-9]{2}' };
+const STRPTIME_FIELDS: Record<string, string> = { d: '[0-9]{1,2}', m: '[0-9]{1,2}', Y: '[0-9]{4}', y: '[0-9]{2}', H: '[01]?[0-9]|2[0-3]', M: '[0-5][0-9]', S: '[0-5][0-9]' };
 
 /**
  * A strptime format as an anchored regular expression; with `capture`, only that field is a
@@ -669,7 +688,7 @@ function strptimePattern(format: string, capture?: string): { pattern: string; g
       const field = STRPTIME_FIELDS[directive];
       if (field === undefined) throw new TypeError(`the date format directive %${directive} is not supported on ClickHouse (use %d %m %Y %y %H %M %S)`);
       groups.push(directive);
-      pattern += capture === undefined || capture === directive ? `(${field})` : field;
+      pattern += capture === undefined || capture === directive ? `(${field})` : `(?:${field})`;
     } else pattern += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   return { pattern: `${pattern}$`, groups };

@@ -81,7 +81,7 @@ export interface Engine {
    * engines that read files themselves (DuckDB's read_csv) have none; file import uses it on
    * ClickHouse (src/collect/files/stage-stream.ts).
    */
-  insertStream?(table: string, format: 'CSVWithNames' | 'JSONEachRow', body: Readable, settings?: Readonly<Record<string, string | number>>): Promise<void>;
+  insertStream?(table: string, format: 'CSVWithNames' | 'TabSeparatedWithNames' | 'JSONEachRow', body: Readable, settings?: Readonly<Record<string, string | number>>): Promise<void>;
   /** Runs `work` atomically where the engine supports it: all of it is written, or none. */
   transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T>;
   close(): Promise<void>;

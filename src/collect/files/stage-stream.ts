@@ -40,8 +40,11 @@ async function streamCsv(engine: Engine, insert: InsertStream, file: string, map
   assertDistinctColumns(file, header.columns);
   for (const statement of engine.dialect.createTextTable(table, header.columns)) await engine.exec(statement);
   try {
-    // Only '"' quotes, as DuckDB's reader is told (ClickHouse also takes ' by default).
-    await insert(table, 'CSVWithNames', transcoded(file, mapping.encoding), { format_csv_delimiter: header.delimiter, format_csv_allow_single_quotes: 0 });
+    // Only '"' quotes, as DuckDB's reader is told (ClickHouse also takes ' by default). 18.16's CSV
+    // reader skips tabs around values, delimiters included: a tab-separated file is read as
+    // TabSeparated (no quotes, backslash escapes; docs/clickhouse.md).
+    if (header.delimiter === '\t') await insert(table, 'TabSeparatedWithNames', transcoded(file, mapping.encoding));
+    else await insert(table, 'CSVWithNames', transcoded(file, mapping.encoding), { format_csv_delimiter: header.delimiter, format_csv_allow_single_quotes: 0 });
   } catch (error) {
     throw await csvReadError(file, header, mapping, error);
   }
@@ -114,7 +117,8 @@ async function physicalLine(file: string, line: number, encoding: KindMapping['e
   return '';
 }
 
-type Rows = { columns: string[]; rows: () => AsyncGenerator<string> };
+/** Rows as objects: the client writes each as one JSONEachRow line. */
+type Rows = { columns: string[]; rows: () => AsyncGenerator<Record<string, unknown>> };
 
 /** A JSON value as the text DuckDB's read_json gives a VARCHAR column. */
 function asText(value: unknown): string | null {
@@ -146,7 +150,7 @@ async function jsonLines(file: string, mapping: KindMapping): Promise<Rows> {
         const object = value as Record<string, unknown>;
         const row: Record<string, unknown> = { [RECORD]: index++ };
         for (const column of columns) row[column] = asText(object[column]);
-        yield `${JSON.stringify(row)}\n`;
+        yield row;
       }
     },
   };
@@ -184,15 +188,13 @@ async function parquetRows(file: string): Promise<Rows> {
         let index = 0;
         for await (const batch of duckdb.queryColumnBatches(sql`SELECT ${sql.join(casts)} FROM read_parquet(${readable.path})`)) {
           const length = batch[0]?.length ?? 0;
-          let lines = '';
           for (let i = 0; i < length; i++) {
             const row: Record<string, unknown> = { [RECORD]: index++ };
             columns.forEach((c, j) => {
               row[c] = asText((batch[j] as unknown[])[i]);
             });
-            lines += `${JSON.stringify(row)}\n`;
+            yield row;
           }
-          yield lines;
         }
       } finally {
         await readable.release();

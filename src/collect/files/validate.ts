@@ -107,10 +107,14 @@ export async function typeAndValidate(
   ];
   if (checks.length > 0) {
     // Every branch gives the same column types (ClickHouse's UNION ALL wants them equal).
-    const problems = sql`(${sql.join(checks.map((check) => sql`SELECT t.__record AS __record, ${check.column} AS col, ${dialect.nullableText(check.value)} AS value,
-        ${check.problem} AS problem, ${check.expected} AS expected, ${check.related ?? sql`NULL`} AS related
+    // Aliases no table column has: on ClickHouse an alias `value` would stand for t.value too.
+    const problems = sql`(${sql.join(checks.map((check) => sql`SELECT t.__record AS __record, ${check.column} AS __col, ${dialect.nullableText(check.value)} AS __value,
+        ${check.problem} AS __problem, ${check.expected} AS __expected, ${check.related ?? sql`NULL`} AS __related
         FROM ${check.from ?? sql.id(typedTable)} AS t WHERE ${check.where}`), ' UNION ALL ')}) AS problems`;
-    const rows = await engine.query<ProblemRow>(sql`SELECT * FROM ${problems} ORDER BY __record, col LIMIT ${maxProblems}`);
+    const found = await engine.query<{ __record: number; __col: string; __value: string | number | null; __problem: string; __expected: string; __related: number | null }>(
+      sql`SELECT * FROM ${problems} ORDER BY __record, __col LIMIT ${maxProblems}`,
+    );
+    const rows: ProblemRow[] = found.map((r) => ({ __record: r.__record, col: r.__col, value: r.__value, problem: r.__problem, expected: r.__expected, related: r.__related }));
     if (rows.length > 0) {
       // Counted only when the list is cut (the same union again, in the refusal's path only).
       const total = rows.length < maxProblems ? rows.length : Number((await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${problems}`))[0]?.n ?? rows.length);
@@ -180,13 +184,24 @@ function columnChecks(c: ColumnSpec, mapping: KindMapping, dialect: Dialect): Ch
     });
   }
   if (hasRaw && !c.values) {
+    // A day the engine cannot store (before 1970 on ClickHouse 18.16) is said so, not called invalid.
+    const early = (c.type === 'date' || c.type === 'timestamp') && !mapping.dateFormat && !mapping.timestampFormat ? dialect.yearBeforeEarliest(raw) : null;
     checks.push({
       column: c.name,
       value: raw,
       problem: `not a valid ${TYPE_WORDS[c.type]}`,
       expected: expectedFor(c, mapping),
-      where: sql`${col} IS NULL AND ${dialect.trim(raw)} <> ''`,
+      where: sql`${col} IS NULL AND ${dialect.trim(raw)} <> ''${early ? sql` AND NOT ${early}` : sql``}`,
     });
+    if (early && dialect.earliestDate) {
+      checks.push({
+        column: c.name,
+        value: raw,
+        problem: `a day before ${dialect.earliestDate}`,
+        expected: `a day from ${dialect.earliestDate} on: the earliest ${dialect.engineName} stores (docs/clickhouse.md); leave it empty or import into DuckDB`,
+        where: sql`${col} IS NULL AND ${early}`,
+      });
+    }
   }
   if (c.values) {
     checks.push({
