@@ -15,8 +15,3 @@ export function requireDuckDb(engine: Engine, what: string, reason: string): ass
   throw new UnsupportedOnEngineError(what, ENGINE_NAMES[name], reason);
 }
 
-/** Refuses, like requireDuckDb, work whose SQL needs window functions on an engine without them (ClickHouse 18.16). */
-export function requireWindowFunctions(engine: Engine, what: string, reason: string): void {
-  if (engine.dialect.supportsWindowFunctions) return;
-  throw new UnsupportedOnEngineError(what, ENGINE_NAMES[engine.dialect.name], reason);
-}

@@ -245,6 +245,29 @@ export abstract class Dialect implements SqlCompiler {
     return sql`rowid - (SELECT min(rowid) FROM ${sql.id(table)})`;
   }
 
+  /**
+   * Every row of `table` with its number (from 1) among the rows of the same `partitionBy`, in
+   * `orderColumn` order (a column unique in the table), as column `as`.
+   */
+  numberWithin(table: string, partitionBy: Sql, orderColumn: string, as: string): Sql {
+    return sql`SELECT *, row_number() OVER (PARTITION BY ${partitionBy} ORDER BY ${sql.id(orderColumn)}) AS ${sql.id(as)} FROM ${sql.id(table)}`;
+  }
+
+  /** Texts joined by `separator`, NULL ones left out (the first must not be NULL). */
+  concatSkippingNulls(separator: string, parts: readonly Sql[]): Sql {
+    return sql`concat_ws(${separator}, ${sql.join(parts)})`;
+  }
+
+  /** The MD5 digest of a text, as 32 lowercase hexadecimal digits. */
+  md5Hex(text: Sql): Sql {
+    return sql`md5(${text})`;
+  }
+
+  /** Any non-NULL value of a group. */
+  anyValue(expression: Sql): Sql {
+    return sql`any_value(${expression})`;
+  }
+
   /** An empty table with the structure (columns, engine, sort key) of `like`. */
   createTableLike(name: string, like: string): Sql {
     return sql`CREATE TABLE ${sql.id(name)} AS SELECT * FROM ${sql.id(like)} LIMIT 0`;
@@ -556,6 +579,28 @@ export class ClickHouseDialect extends Dialect {
   /** A TinyLog table is read in one stream in insertion order, so the row number in the result is the index. */
   override insertionOrder(_table: string): Sql {
     return sql`toInt64(rowNumberInAllBlocks())`;
+  }
+
+  /** No window functions: each group's order values sorted into an array, numbered by arrayEnumerate, joined back. */
+  override numberWithin(table: string, partitionBy: Sql, orderColumn: string, as: string): Sql {
+    const order = sql.id(orderColumn);
+    return sql`SELECT * FROM ${sql.id(table)} ALL INNER JOIN (SELECT ${order}, ${sql.id(as)} FROM (SELECT arraySort(groupArray(${order})) AS numbered
+      FROM ${sql.id(table)} GROUP BY ${partitionBy}) ARRAY JOIN numbered AS ${order}, arrayEnumerate(numbered) AS ${sql.id(as)}) USING (${order})`;
+  }
+
+  /** 18.16 has no concat_ws; concat gives NULL if any part is NULL, so each later part brings its separator or nothing. */
+  override concatSkippingNulls(separator: string, parts: readonly Sql[]): Sql {
+    const [first, ...rest] = parts;
+    if (!first) return sql`''`;
+    return sql`concat(${sql.join([sql`ifNull(${first}, '')`, ...rest.map((p) => sql`ifNull(concat(${separator}, ${p}), '')`)])})`;
+  }
+
+  override md5Hex(text: Sql): Sql {
+    return sql`lower(hex(MD5(${text})))`;
+  }
+
+  override anyValue(expression: Sql): Sql {
+    return sql`any(${expression})`;
   }
 
   override scratchTable(name: string, query: Sql): Sql[] {

@@ -13,5 +13,5 @@ export { openStore } from './open.js';
 export { datamartStatus } from './status.js';
 export type { DatamartStatus } from './status.js';
 export type { ClickHouseLogin } from './clickhouse-engine.js';
-export { requireDuckDb, requireWindowFunctions } from './capabilities.js';
+export { requireDuckDb } from './capabilities.js';
 export { onDuckDb } from './sidecar.js';

@@ -6,7 +6,7 @@ const NEXT = '__import_next';
 const REPLACED = '__replaced';
 
 /** Scratch tables one file's import makes (dropped as it goes, and by clearLeftovers after a kill). */
-export const SCRATCH_TABLES = ['import_raw', 'import_typed', 'import_typed__delta', 'tx_rows', 'tx_customers', 'tx_products', 'tx_orders', 'tx_lines', 'tx_customers__delta', 'tx_products__delta', 'tx_orders__delta', 'tx_lines__delta'] as const;
+export const SCRATCH_TABLES = ['import_raw', 'import_typed', 'import_typed__delta', 'tx_input', 'tx_rows', 'tx_customers', 'tx_products', 'tx_orders', 'tx_lines', 'tx_customers__delta', 'tx_products__delta', 'tx_orders__delta', 'tx_lines__delta'] as const;
 
 /**
  * Where an import reads and writes each datamart table.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputValidationError, UsageError, type InputProblem } from '../../errors.js';
-import { requireWindowFunctions, type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
+import { type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
 import { inspectFile } from './inspect.js';
 import { detectFormat, isImportKind, kindFromFileName, type FileFormat, type ImportKind } from './formats.js';
 import { mappingFor, type MappingFile } from './mapping.js';
@@ -104,9 +104,6 @@ export async function importFiles(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const { plan, skipped } = await planFiles(paths, options.kind);
-  if (plan.some((p) => p.kind === 'transactions')) {
-    requireWindowFunctions(engine, 'fidelis import of a sales export (transactions)', 'its orders and lines are numbered with window functions; import customers, products, orders and order_lines files instead, or import the export into DuckDB');
-  }
   const importId = randomUUID();
   const maxProblems = options.maxProblems ?? 20;
   // Before the engine reads anything: empty and binary files and endless lines are refused with
