@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.js';
 import type { ColumnType, TableSpec } from './schema.js';
 import { sql, type Sql, type SqlCompiler, type SqlValue } from './sql.js';
 
@@ -721,7 +722,7 @@ const STRPTIME_FIELDS: Record<string, string> = { d: '[0-9]{1,2}', m: '[0-9]{1,2
 
 /**
  * A strptime format as an anchored regular expression; with `capture`, only that field is a
- * group (ClickHouse's extract returns the first group). Other directives are refused.
+ * group (ClickHouse's extract returns the first group). Other directives are refused (ConfigError).
  */
 function strptimePattern(format: string, capture?: string): { pattern: string; groups: string[] } {
   let pattern = '^';
@@ -731,7 +732,7 @@ function strptimePattern(format: string, capture?: string): { pattern: string; g
     if (c === '%') {
       const directive = format[++i] ?? '';
       const field = STRPTIME_FIELDS[directive];
-      if (field === undefined) throw new TypeError(`the date format directive %${directive} is not supported on ClickHouse (use %d %m %Y %y %H %M %S)`);
+      if (field === undefined) throw new ConfigError(`the date format "${format}" of the mapping uses %${directive}, which Fidelis cannot read on ClickHouse 18.16 (it has no strptime); use %d %m %Y %y %H %M %S and other characters as written`);
       groups.push(directive);
       pattern += capture === undefined || capture === directive ? `(${field})` : `(?:${field})`;
     } else pattern += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
