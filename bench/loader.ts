@@ -1,6 +1,6 @@
-// `npx tsx bench/loader.ts [--events 100000] [--preload 0] [--worker on|off]`: the event loader
+// `npx tsx bench/loader.ts [--events 100000] [--preload 0] [--worker on|off] [--indexes off|on]`: the event loader
 // alone. Writes a log of N bench events (bench/events.ts), optionally loads `--preload` events
-// first (a datamart that already holds some), then loads the log chunk by chunk as the server
+// first (a datamart that already holds some; `--indexes on`: with the lookup step's indexes, as after a run), then loads the log chunk by chunk as the server
 // does (identity linking after each chunk included) and reports events per second of wall time
 // and per CPU-second, split by thread: the event loop (SQL calls), the loader's worker thread
 // (parse, map, stage) and the others (DuckDB, GC), with the SQL time by statement.
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { EventLoader, EventLog } from '../src/collect/events/index.js';
 import { logLine, logLinePrefix } from '../src/collect/events/envelope.js';
 import { parseConfig } from '../src/config/index.js';
+import { lookupIndexes } from '../src/profiles/index.js';
 import { linkIdentitiesStep } from '../src/server/load-steps.js';
 import { openStore, sql, type AppendColumn, type Engine, type Row, type Sql, type SqlValue } from '../src/store/index.js';
 import { batchTemplate, fillTemplate } from './events.js';
@@ -125,6 +126,7 @@ const { values } = parseArgs({
     'chunk-mb': { type: 'string' },
     checkpoint: { type: 'string' },
     threads: { type: 'string' },
+    indexes: { type: 'string', default: 'off' },
   },
 });
 const events = Number(values.events);
@@ -136,6 +138,10 @@ try {
   const config = parseConfig({ db });
   const store = await openStore(db, values.threads ? { threads: Number(values.threads) } : {});
   if (values.checkpoint) await store.exec(`SET checkpoint_threshold = '${values.checkpoint.replace(/[^0-9A-Za-z]/g, '')}'`);
+  if (values.indexes === 'on') {
+    // The case of a server after a run: the lookup step's indexes are kept up to date by every insert.
+    await lookupIndexes.run({ engine: store, config } as Parameters<typeof lookupIndexes.run>[0]);
+  }
   const times = new Map<string, { ms: number; calls: number }>();
   const engine = new TimedEngine(store, times);
   const afterCommit = [linkIdentitiesStep(config, engine)];
@@ -166,7 +172,7 @@ try {
   await loader.close();
   await store.close();
   const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d });
-  console.log(`loader: ${fmt(loaded)} events in ${chunks} chunks (${fmt(preload)} preloaded; events table holds ${fmt(Number(stored?.n))}), worker ${values.worker}`);
+  console.log(`loader: ${fmt(loaded)} events in ${chunks} chunks (${fmt(preload)} preloaded; events table holds ${fmt(Number(stored?.n))}), worker ${values.worker}, lookup indexes ${values.indexes}`);
   console.log(`wall ${fmt(wall, 2)} s: ${fmt(loaded / wall)} events/s; CPU ${fmt(total, 2)} s: ${fmt(loaded / total)} events per CPU-second`);
   console.log(`CPU by thread: event loop ${fmt(main, 2)} s, loader worker ${fmt(workerCpu, 2)} s, others (DuckDB, GC) ${fmt(total - main - workerCpu, 2)} s`);
   console.log(`SQL wall time by statement (total ${fmt([...times.values()].reduce((n, t) => n + t.ms, 0))} ms):`);

@@ -58,6 +58,8 @@ interface ServerReport {
   readonly rssStartMb: number;
   readonly rssEndMb: number;
   readonly rssMaxMb: number;
+  /** RSS at the end of each fifth of the run: whether memory levels off or keeps growing. */
+  readonly rssByFifthMb: readonly number[];
   /** Seconds from the sender's last batch to the datamart holding everything. */
   readonly catchUpSeconds: number;
   /** Each loader step's runs, total and longest time (ms): where a lag comes from. */
@@ -166,9 +168,12 @@ async function runServer(db: string, yieldToRequests: boolean, memoryLimit: stri
   const rssStartMb = rssMb();
   let rssMaxMb = rssStartMb;
   const lags: number[] = [];
+  const rssSamples: number[] = [];
   const sampler = setInterval(() => {
     lags.push(watch.lagMs);
-    rssMaxMb = Math.max(rssMaxMb, rssMb());
+    const rss = rssMb();
+    rssSamples.push(rss);
+    rssMaxMb = Math.max(rssMaxMb, rss);
   }, 200);
   watch.start();
   process.once('SIGUSR2', () => {
@@ -186,6 +191,7 @@ async function runServer(db: string, yieldToRequests: boolean, memoryLimit: stri
         rssStartMb,
         rssEndMb: rssMb(),
         rssMaxMb: Math.max(rssMaxMb, rssMb()),
+        rssByFifthMb: [1, 2, 3, 4, 5].map((k) => rssSamples[Math.max(0, Math.ceil((k * rssSamples.length) / 5) - 1)] ?? rssStartMb),
         catchUpSeconds: (caughtUpAt - stopped) / 1000,
         steps,
       };
@@ -287,7 +293,7 @@ export function printSoak(result: SoakResult): void {
   console.log(`lag: max ${fmt(server.maxLagMs)} ms, p99 ${fmt(server.p99LagMs)} ms (under 5 s: ${verdict(server.maxLagMs < 5000)}); caught up ${fmt(server.catchUpSeconds, 1)} s after the last batch`);
   const slowest = Object.entries(server.steps).sort((a, b) => b[1].totalMs - a[1].totalMs);
   console.log(`loader steps (runs, total s, longest ms): ${slowest.map(([name, t]) => `${name} ${fmt(t.runs)}, ${fmt(t.totalMs / 1000, 1)}, ${fmt(t.maxMs)}`).join('; ')}`);
-  console.log(`server RSS: ${fmt(server.rssStartMb)} MB at the start, ${fmt(server.rssEndMb)} MB at the end, ${fmt(server.rssMaxMb)} MB at most`);
+  console.log(`server RSS: ${fmt(server.rssStartMb)} MB at the start, ${fmt(server.rssEndMb)} MB at the end, ${fmt(server.rssMaxMb)} MB at most; at the end of each fifth of the run: ${server.rssByFifthMb.map((mb) => fmt(mb)).join(', ')} MB`);
   console.log(
     `messageIds: ${fmt(result.expected)} acknowledged, ${fmt(result.storedDistinct)} distinct stored in ${fmt(result.storedRows)} rows: ` +
       `${fmt(result.lost)} lost (${verdict(result.lost === 0)}), ${fmt(result.duplicated)} duplicated (${verdict(result.duplicated === 0)}), ${fmt(result.unacknowledgedStored)} stored from unacknowledged requests`,

@@ -34,12 +34,23 @@ describe('the --db location', () => {
     expect(parseDbLocation('clickhouses://h/db')).toMatchObject({ url: 'https://h:8123', username: 'default', password: '', database: 'db' });
   });
 
+  it('takes a cluster and the HTTP address of its nodes after "?"', () => {
+    expect(parseDbLocation('clickhouse://h:8123/shop?cluster=fidelis')).toMatchObject({ database: 'shop', cluster: { name: 'fidelis' } });
+    expect(parseDbLocation('clickhouse://h:8123/shop?cluster=fidelis&nodes=h1:8123,h2:8124')).toMatchObject({
+      cluster: { name: 'fidelis', nodes: ['h1:8123', 'h2:8124'] },
+    });
+    expect(parseDbLocation('clickhouse://h:8123/shop')).not.toHaveProperty('cluster');
+  });
+
   it.each([
     ['ch.example.org:8123/', 'the database is missing'],
     ['ch.example.org:8123/shop/extra', 'the database name must be letters, digits and _'],
     ['ch.example.org:8123/1shop', 'the database name must be letters, digits and _'],
     [':8123/shop', 'not a valid URL'],
-    ['ch.example.org:8123/shop?cluster=x', 'options after "?" are not supported'],
+    ['ch.example.org:8123/shop?compression=1', 'options after "?" other than cluster and nodes are not supported (compression)'],
+    ['ch.example.org:8123/shop?cluster=a;b', 'the cluster name must be letters'],
+    ['ch.example.org:8123/shop?cluster=x&nodes=h1', 'nodes must be host:port,host:port'],
+    ['ch.example.org:8123/shop?nodes=h1:8123', 'nodes needs cluster'],
     ['ch.example.org:99999/shop', 'not a valid URL'],
   ])('refuses %s naming the wrong part, without the password', (rest, part) => {
     const message = messageOf(() => parseDbLocation(withSecret(rest)));

@@ -17,6 +17,11 @@ export type DbLocation =
       readonly database: string;
       /** The URL with the password left out: the only form shown or logged. */
       readonly display: string;
+      /**
+       * `?cluster=name`: run on that cluster of the servers' remote_servers (a Distributed table
+       * over a local table on each node); `&nodes=host:port,...` the HTTP address of each node.
+       */
+      readonly cluster?: { readonly name: string; readonly nodes?: readonly string[] };
     };
 
 const CLICKHOUSE_SCHEMES = ['clickhouse:', 'clickhouses:'] as const;
@@ -35,7 +40,18 @@ const clickHouseParts = z.object({
     .string()
     .min(1, 'the database is missing (the path after the port)')
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the database name must be letters, digits and _ (not starting with a digit), in one path segment'),
-  search: z.literal('', { error: 'options after "?" are not supported' }),
+  options: z
+    .strictObject(
+      {
+        cluster: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'the cluster name must be letters, digits, _, . and -').optional(),
+        nodes: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+:\d{1,5}(,[A-Za-z0-9_.-]+:\d{1,5})*$/, 'nodes must be host:port,host:port (the HTTP port of each node)')
+          .optional(),
+      },
+      { error: (issue) => (issue.code === 'unrecognized_keys' ? `options after "?" other than cluster and nodes are not supported (${issue.keys.join(', ')})` : undefined) },
+    )
+    .refine((o) => o.nodes === undefined || o.cluster !== undefined, 'nodes needs cluster'),
   hash: z.literal('', { error: 'a "#" fragment is not supported' }),
 });
 
@@ -66,14 +82,14 @@ export function parseDbLocation(text: string): DbLocation {
     port: url.port,
     username: decodeURIComponent(url.username),
     database: decodeURIComponent(url.pathname.replace(/^\//, '')),
-    search: url.search,
+    options: Object.fromEntries(url.searchParams),
     hash: url.hash,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => i.message).join('; ');
     throw new ConfigError(`database location ${JSON.stringify(display)}: ${problems}; expected ${EXAMPLE}`);
   }
-  const { host, port, username, database } = parsed.data;
+  const { host, port, username, database, options } = parsed.data;
   const scheme = url.protocol === 'clickhouses:' ? 'https' : 'http';
   return {
     engine: 'clickhouse',
@@ -82,6 +98,7 @@ export function parseDbLocation(text: string): DbLocation {
     password: decodeURIComponent(url.password),
     database,
     display,
+    ...(options.cluster !== undefined ? { cluster: { name: options.cluster, ...(options.nodes !== undefined ? { nodes: options.nodes.split(',') } : {}) } } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { DatabaseUnavailableError } from '../errors.js';
+import { distinctJoinsInOneStream, execOnCluster, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
 import { ClickHouseDialect } from './dialect.js';
 import type { Engine, Row } from './engine.js';
 import { compile, type Sql } from './sql.js';
@@ -13,6 +14,13 @@ import { compile, type Sql } from './sql.js';
  * - join_default_strictness: a plain JOIN means ALL (every match), as on DuckDB.
  */
 const SETTINGS = { join_use_nulls: 1, join_default_strictness: 'ALL' } as const;
+/**
+ * On a cluster, besides: an INSERT into a Distributed table returns once every shard holds its
+ * rows (18.16 queues them for a background send otherwise, and the next query would miss them),
+ * and an IN subquery over a Distributed table inside a query sent to the shards is run once and
+ * sent along (GLOBAL IN) rather than refused.
+ */
+const CLUSTER_SETTINGS = { ...SETTINGS, insert_distributed_sync: 1, distributed_product_mode: 'global' } as const;
 /** The client would also log each failed query; the error reaches the caller, who reports it. */
 const QUIET = { level: ClickHouseLogLevel.OFF };
 
@@ -29,35 +37,67 @@ export class ClickHouseEngine implements Engine {
     private readonly client: ClickHouseClient,
     /** Timezone of the server, in which DateTime columns without their own are written. */
     private readonly serverTimezone: string,
+    /** On a cluster: where DDL goes (every node) besides the query node. */
+    private readonly cluster: ClusterNodes | null = null,
+    private readonly nodeClients: readonly ClickHouseClient[] = [],
   ) {}
+
+  /** The cluster's name when the engine runs on one (tables local to each node plus Distributed ones), else null. */
+  get clusterName(): string | null {
+    return this.cluster?.cluster ?? null;
+  }
 
   /**
    * Connects to `database` on the server at `url` (http://host:8123), creating the database if
    * missing. `location` is what the engine shows as its place: never the password.
    */
-  static async open(url: string, database: string, login: ClickHouseLogin = {}): Promise<ClickHouseEngine> {
+  static async open(url: string, database: string, login: ClickHouseLogin = {}, cluster?: ClickHouseCluster): Promise<ClickHouseEngine> {
     const credentials = { ...(login.username !== undefined ? { username: login.username } : {}), ...(login.password !== undefined ? { password: login.password } : {}) };
     const location = login.location ?? `${url.replace(/\/+$/, '')}/${database}`;
-    const admin = createClient({ url, ...credentials, clickhouse_settings: SETTINGS, log: QUIET });
-    try {
-      await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${new ClickHouseDialect().quoteIdent(database)}` });
-    } catch (error) {
-      throw new DatabaseUnavailableError(`cannot open the ClickHouse database at ${location}: ${withoutSecret(error, login.password)}`, { cause: error });
-    } finally {
-      await admin.close();
+    const settings = cluster ? CLUSTER_SETTINGS : SETTINGS;
+    const dialect = new ClickHouseDialect();
+    const unavailable = (error: unknown): DatabaseUnavailableError =>
+      new DatabaseUnavailableError(`cannot open the ClickHouse database at ${location}: ${withoutSecret(error, login.password)}`, { cause: error });
+    const nodeUrls = cluster ? await clusterNodeUrls(url, credentials, cluster).catch((error: unknown) => Promise.reject(unavailable(error))) : [url];
+    for (const nodeUrl of nodeUrls) {
+      const admin = createClient({ url: nodeUrl, ...credentials, clickhouse_settings: settings, log: QUIET });
+      try {
+        await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${dialect.quoteIdent(database)}` });
+      } catch (error) {
+        throw unavailable(error);
+      } finally {
+        await admin.close();
+      }
     }
-    const client = createClient({ url, database, ...credentials, clickhouse_settings: SETTINGS, log: QUIET });
+    const client = createClient({ url, database, ...credentials, clickhouse_settings: settings, log: QUIET });
     const result = await client.query({ query: 'SELECT timezone() AS tz', format: 'JSONEachRow' });
     const [row] = await result.json<{ tz: string }>();
-    return new ClickHouseEngine(location, client, row?.tz ?? 'UTC');
+    if (!cluster) return new ClickHouseEngine(location, client, row?.tz ?? 'UTC');
+    const others = nodeUrls.slice(1).map((u) => createClient({ url: u, database, ...credentials, clickhouse_settings: settings, log: QUIET }));
+    const nodes: ClusterNodes = {
+      cluster: cluster.name,
+      database,
+      quoteIdent: (name) => dialect.quoteIdent(name),
+      onMain: async (statement) => {
+        await client.command({ query: statement });
+      },
+      // Each node in parallel: DDL is most of a step's time on 18.16, a round trip per statement.
+      onEvery: async (statement) => {
+        await Promise.all([client, ...others].map((node) => node.command({ query: statement })));
+      },
+      rows: async <T extends Record<string, unknown>>(query: string) => (await client.query({ query, format: 'JSONEachRow' })).json<T>(),
+    };
+    return new ClickHouseEngine(location, client, row?.tz ?? 'UTC', nodes, others);
   }
 
   async exec(query: Sql | string): Promise<void> {
-    await this.client.command({ query: this.text(query) });
+    if (this.cluster) await execOnCluster(this.cluster, this.text(query));
+    else await this.client.command({ query: distinctJoinsInOneStream(this.text(query)) });
   }
 
   async query<T extends Row = Row>(query: Sql | string): Promise<T[]> {
-    const result = await this.client.query({ query: this.text(query), format: 'JSONCompact' });
+    const text = this.cluster ? wrapJoinedTables(this.text(query)) : distinctJoinsInOneStream(this.text(query));
+    const result = await this.client.query({ query: text, format: 'JSONCompact' });
     const { meta = [], data } = await result.json<unknown[]>();
     const readers = meta.map((column) => reader(column.type, this.serverTimezone));
     return data.map((values) => {
@@ -81,6 +121,7 @@ export class ClickHouseEngine implements Engine {
 
   async close(): Promise<void> {
     await this.client.close();
+    for (const node of this.nodeClients) await node.close();
   }
 
   private text(query: Sql | string): string {
@@ -96,6 +137,46 @@ export interface ClickHouseLogin {
   readonly username?: string;
   readonly password?: string;
   readonly location?: string;
+}
+
+/**
+ * A cluster of the servers' `remote_servers` to run on: its name, and the HTTP address
+ * (host:port) of each node, where the engine sends DDL; without `nodes`, each node's host as
+ * system.clusters names it, at the URL's port.
+ */
+export interface ClickHouseCluster {
+  readonly name: string;
+  readonly nodes?: readonly string[];
+}
+
+/**
+ * The HTTP URL of every node of the cluster, the query node first, checked against the server's
+ * cluster: it must exist, and each of its shards must be some node's own (system.clusters'
+ * is_local there), else DDL would miss a shard.
+ */
+async function clusterNodeUrls(url: string, credentials: { username?: string; password?: string }, cluster: ClickHouseCluster): Promise<string[]> {
+  const { protocol, port } = new URL(url);
+  const dialect = new ClickHouseDialect();
+  const name = dialect.literal(cluster.name);
+  const ask = async <T>(nodeUrl: string, query: string): Promise<T[]> => {
+    const client = createClient({ url: nodeUrl, ...credentials, log: QUIET });
+    try {
+      return await (await client.query({ query, format: 'JSONEachRow' })).json<T>();
+    } finally {
+      await client.close();
+    }
+  };
+  const shards = await ask<{ shard_num: number; host_name: string }>(url, `SELECT shard_num, host_name FROM system.clusters WHERE cluster = ${name}`);
+  if (shards.length === 0) throw new Error(`the server has no cluster ${JSON.stringify(cluster.name)} in its remote_servers`);
+  const given = cluster.nodes ?? [...new Set(shards.map((s) => `${s.host_name}:${port || '8123'}`))];
+  const urls = [...new Set([url.replace(/\/+$/, ''), ...given.map((node) => `${protocol}//${node}`)])];
+  const covered = new Set<number>();
+  for (const nodeUrl of urls) {
+    for (const row of await ask<{ shard_num: number }>(nodeUrl, `SELECT shard_num FROM system.clusters WHERE cluster = ${name} AND is_local`)) covered.add(Number(row.shard_num));
+  }
+  const missing = [...new Set(shards.map((s) => Number(s.shard_num)))].filter((n) => !covered.has(n));
+  if (missing.length > 0) throw new Error(`no node given for shard ${missing.join(', ')} of cluster ${JSON.stringify(cluster.name)} (nodes: ${urls.join(', ')})`);
+  return urls;
 }
 
 /** An error's message with the password cut out, should a server or library ever echo it. */

@@ -12,6 +12,6 @@ export * from './schema.js';
 export { openStore } from './open.js';
 export { datamartStatus } from './status.js';
 export type { DatamartStatus } from './status.js';
-export type { ClickHouseLogin } from './clickhouse-engine.js';
-export { requireDuckDb } from './capabilities.js';
+export type { ClickHouseCluster, ClickHouseLogin } from './clickhouse-engine.js';
+export { requireDuckDb, requireSingleServer } from './capabilities.js';
 export { onDuckDb } from './sidecar.js';

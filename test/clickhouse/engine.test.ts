@@ -92,6 +92,20 @@ describe.skipIf(skip)('ClickHouse engine (real server)', () => {
     expect(await engine.query(sql`SELECT n FROM tx`)).toEqual([{ n: 1 }]);
   });
 
+  it('a DISTINCT over a JOIN gives each row once when the left table is read in several streams (18.16 repeats them otherwise)', async () => {
+    const { engine } = db;
+    await engine.exec(sql`CREATE TABLE parts_left (k String, v Int64) ENGINE = MergeTree ORDER BY k`);
+    await engine.exec(sql`CREATE TABLE parts_right (k String, w Int64) ENGINE = MergeTree ORDER BY k`);
+    await engine.exec(sql`SYSTEM STOP MERGES parts_left`);
+    // Four inserts, four parts, read by several threads.
+    for (let i = 0; i < 4; i++) await engine.exec(sql`INSERT INTO parts_left SELECT toString(number % 7), number FROM system.numbers LIMIT 1000`);
+    await engine.exec(sql`INSERT INTO parts_right SELECT toString(number), number FROM system.numbers LIMIT 7`);
+    const [parts] = await engine.query<{ n: number }>(sql`SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'parts_left' AND active`);
+    expect(parts?.n).toBeGreaterThan(1);
+    const rows = await engine.query(sql`SELECT DISTINCT x.k AS k FROM parts_left AS x JOIN parts_right AS y ON y.k = x.k ORDER BY k SETTINGS max_threads = 4`);
+    expect(rows).toEqual(['0', '1', '2', '3', '4', '5', '6'].map((k) => ({ k })));
+  });
+
   it('migrate() creates every table as MergeTree ordered by its key, once', async () => {
     const { engine } = db;
     const first = await migrate(engine);

@@ -9,15 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles, parseMapping, type ImportReport } from '../../src/collect/index.js';
 import { parseConfig } from '../../src/config/index.js';
-import { ConfigError, InputValidationError } from '../../src/errors.js';
+import { ConfigError, InputValidationError, UnsupportedOnEngineError } from '../../src/errors.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { PIPELINE, runPipeline } from '../../src/pipeline/index.js';
 import { DuckDbEngine, migrate, openStore, sql, TABLES, type Engine, type Row } from '../../src/store/index.js';
 import { SMALL_COMPANY, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { waitFor } from '../server/helpers/wait.js';
-import { clickHouseDbUrl, scratchDatabase, skipWithoutClickHouse } from './server.js';
+import { clickHouseDbUrl, CLUSTER, scratchDatabase, skipWithoutClickHouse } from './server.js';
 
 const skip = await skipWithoutClickHouse();
+const skipCluster = await skipWithoutClickHouse(CLUSTER);
 
 interface Side {
   readonly name: 'duckdb' | 'clickhouse';
@@ -384,4 +385,20 @@ describe.skipIf(skip)('the pipeline after a ClickHouse import', () => {
       });
     }
   });
+});
+
+describe.skipIf(skipCluster)('fidelis import on a ClickHouse cluster', () => {
+  it('is refused with a typed error before anything is read or written (rows would be spread over the shards)', async () => {
+    const db = await scratchDatabase(CLUSTER);
+    try {
+      await migrate(db.engine);
+      const error = await importFiles(db.engine, [writeFiles(SMALL_COMPANY)]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnsupportedOnEngineError);
+      expect((error as Error).message).toContain('fidelis import does not run on a ClickHouse cluster (fidelis) yet');
+      const [customers] = await db.engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM customers`);
+      expect(customers?.n).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
 });

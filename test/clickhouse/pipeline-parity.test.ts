@@ -7,9 +7,7 @@ import { PIPELINE } from '../../src/pipeline/index.js';
 import { migrate, openStore, sql, TABLES, type Engine, type Row } from '../../src/store/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { copyTables } from './copy-tables.js';
-import { scratchDatabase, skipWithoutClickHouse } from './server.js';
-
-const skip = await skipWithoutClickHouse();
+import { CLUSTER, scratchDatabase, SINGLE_SERVER, skipWithoutClickHouse, type ClickHouseTarget } from './server.js';
 
 /**
  * Columns that hold the moment the step ran (a new id or `now` on each run), not a figure: they
@@ -100,18 +98,34 @@ function expectSameRows(clickhouse: Row[], duckdb: Row[], table: string, toleran
   });
 }
 
+/** A ClickHouse deployment the pipeline ran on, with the steps that failed there. */
+interface Run {
+  readonly target: ClickHouseTarget;
+  readonly skip: boolean;
+  db?: Awaited<ReturnType<typeof scratchDatabase>>;
+  readonly failures: Map<string, unknown>;
+}
+
+const RUNS: Run[] = [];
+for (const target of [SINGLE_SERVER, CLUSTER]) RUNS.push({ target, skip: await skipWithoutClickHouse(target), failures: new Map() });
+
+/** The reference engine and the ClickHouse deployments, each step tested on every one (Kysely-style). */
+const ENGINES = ['DuckDB', ...RUNS.map((r) => r.target.label)] as const;
+
 /**
- * The whole pipeline, step by step, on DuckDB and on a ClickHouse server from the same imported
- * files (copied into ClickHouse through the Engine API: file import reads with DuckDB's readers):
- * every table each step writes holds the same rows on both. A step that fails on ClickHouse fails
- * its test with the server's error.
+ * The whole pipeline, step by step, on DuckDB, on one ClickHouse server and on the 2-shard
+ * ClickHouse cluster, from the same imported files (copied into ClickHouse through the Engine
+ * API: file import reads with DuckDB's readers): every table each step writes holds the same rows
+ * on each ClickHouse deployment as on DuckDB. A step that fails on an engine fails its test there
+ * with the engine's error. The ClickHouse runs go side by side (two servers, two cores).
  */
-describe.skipIf(skip)('every pipeline step on ClickHouse gives the figures it gives on DuckDB', () => {
+describe.skipIf(RUNS.every((r) => r.skip))('every pipeline step gives the same figures on DuckDB, one ClickHouse server and a 2-shard cluster', () => {
   let duckdb: Engine;
-  let db: Awaited<ReturnType<typeof scratchDatabase>>;
   let config: Config;
+  let asOf: Date;
   let earlyBirthDates = 0;
-  const failures = new Map<string, unknown>();
+  const duckdbFailures = new Map<string, unknown>();
+  const warn = (): void => undefined;
 
   beforeAll(async () => {
     const dir = join(tempDir(), 'company');
@@ -120,68 +134,95 @@ describe.skipIf(skip)('every pipeline step on ClickHouse gives the figures it gi
     await importFiles(duckdb, [dir]);
     config = parseConfig({});
     const [last] = await duckdb.query<{ at: Date }>(sql`SELECT max(ordered_at) AS at FROM orders`);
-    const asOf = last?.at ?? new Date();
-    const warn = (): void => undefined;
+    asOf = last?.at ?? new Date();
     // ClickHouse 18.16's Date starts on 1970-01-01 (docs/clickhouse.md): the birth dates before it
     // are cleared on both engines, so the parity is measured on what both can hold; the limit
     // itself is pinned by the test below.
     earlyBirthDates = (await duckdb.query<{ n: number }>(sql`SELECT count(*) AS n FROM customers WHERE birth_date < DATE '1970-01-01'`))[0]?.n ?? 0;
     await duckdb.exec(sql`UPDATE customers SET birth_date = NULL WHERE birth_date < DATE '1970-01-01'`);
-    db = await scratchDatabase();
-    await migrate(db.engine);
-    await copyTables(duckdb, db.engine, TABLES);
-    for (const step of PIPELINE) {
-      await step.run({ engine: duckdb, config, asOf, warn });
-      // The later steps still run after a failure: each test then names the step that broke.
-      await step.run({ engine: db.engine, config, asOf, warn }).catch((error: unknown) => failures.set(step.name, error));
+    const runs = RUNS.filter((r) => !r.skip);
+    for (const run of runs) {
+      run.db = await scratchDatabase(run.target);
+      await migrate(run.db.engine);
+      await copyTables(duckdb, run.db.engine, TABLES);
     }
-  }, 300_000);
+    const onClickHouse = runs.map(async (run) => {
+      const engine = (run.db as NonNullable<Run['db']>).engine;
+      for (const step of PIPELINE) {
+        // The later steps still run after a failure: each test then names the step that broke.
+        await step.run({ engine, config, asOf, warn }).catch((error: unknown) => run.failures.set(step.name, error));
+      }
+    });
+    for (const step of PIPELINE) await step.run({ engine: duckdb, config, asOf, warn }).catch((error: unknown) => duckdbFailures.set(step.name, error));
+    await Promise.all(onClickHouse);
+  }, 600_000);
   afterAll(async () => {
-    await db?.drop();
+    for (const run of RUNS) await run.db?.drop();
     await duckdb?.close();
   });
 
-  it('holds the same datamart after the copy, and a company with enough buyers to measure', async () => {
-    for (const table of TABLES.map((t) => t.name)) {
-      const count = sql`SELECT count(*) AS n FROM ${sql.id(table)}`;
-      expect(await db.engine.query(count), table).toEqual(await duckdb.query(count));
+  const failed = (engine: string, name: string, failure: unknown): Error =>
+    new Error(`${name} failed on ${engine}: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}`);
+
+  it('holds the same datamart after the copy on each ClickHouse deployment, and a company with enough buyers to measure', async () => {
+    for (const run of RUNS.filter((r) => !r.skip)) {
+      const engine = (run.db as NonNullable<Run['db']>).engine;
+      for (const table of TABLES.map((t) => t.name)) {
+        const count = sql`SELECT count(*) AS n FROM ${sql.id(table)}`;
+        expect(await engine.query(count), `${table} on ${run.target.label}`).toEqual(await duckdb.query(count));
+      }
     }
     const [buyers] = await duckdb.query<{ n: number }>(sql`SELECT count(*) AS n FROM customer_facts WHERE orders > 0`);
     expect(buyers?.n).toBeGreaterThan(80);
   });
 
-  it.each(PIPELINE.map((step) => [step.name, step] as const))('%s: runs and writes the same rows', async (name, step) => {
-    const failure = failures.get(name);
-    if (failure) throw new Error(`${name} failed on ClickHouse: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}`);
-    const tolerance = CLV_AND_AFTER.has(name) ? 1e-6 : 1e-8;
-    let compared = 0;
-    for (const table of step.writes) {
-      const expected = await tableRows(duckdb, table);
-      const actual = await tableRows(db.engine, table);
-      // profile_documents writes its state only beside a database file (not this in-memory one): absent on both.
-      if (expected === null) {
-        expect(actual, `${table} absent on ClickHouse as on DuckDB`).toBeNull();
-        continue;
+  describe.each(ENGINES.map((engine) => [engine]))('on %s', (engineLabel) => {
+    const run = RUNS.find((r) => r.target.label === engineLabel);
+    it.skipIf(run?.skip === true).each(PIPELINE.map((step) => [step.name, step] as const))('%s: runs and writes the same rows as on DuckDB', async (name, step) => {
+      const duckdbFailure = duckdbFailures.get(name);
+      if (duckdbFailure) throw failed('DuckDB', name, duckdbFailure);
+      if (!run) {
+        // DuckDB, the reference: the step ran and made every table it declares (profile_documents
+        // writes its state only beside a database file, not this in-memory one).
+        for (const table of step.writes) if (name !== 'profile_documents') expect(await tableRows(duckdb, table), `${table} made on DuckDB`).not.toBeNull();
+        return;
       }
-      expect(actual, `${table} exists on ClickHouse`).not.toBeNull();
-      expectSameRows(actual ?? [], expected, table, tolerance);
-      compared++;
+      const failure = run.failures.get(name);
+      if (failure) throw failed(run.target.label, name, failure);
+      const engine = (run.db as NonNullable<Run['db']>).engine;
+      const tolerance = CLV_AND_AFTER.has(name) ? 1e-6 : 1e-8;
+      let compared = 0;
+      for (const table of step.writes) {
+        const expected = await tableRows(duckdb, table);
+        const actual = await tableRows(engine, table);
+        if (expected === null) {
+          expect(actual, `${table} absent on ${run.target.label} as on DuckDB`).toBeNull();
+          continue;
+        }
+        expect(actual, `${table} exists on ${run.target.label}`).not.toBeNull();
+        expectSameRows(actual ?? [], expected, table, tolerance);
+        compared++;
+      }
+      expect(compared > 0 || name === 'profile_documents' || step.writes.length === 0, `${name} wrote nothing to compare`).toBe(true);
+    });
+
+    if (run) {
+      it.skipIf(run.skip)('customer_period_value, written by customer_facts beside its main table, matches too', async () => {
+        const engine = (run.db as NonNullable<Run['db']>).engine;
+        const period = sql`SELECT person_id, CAST(period AS VARCHAR) AS period, revenue, contribution FROM customer_period_value ORDER BY person_id, period`;
+        const periodCh = sql`SELECT person_id, toString(period) AS period, revenue, contribution FROM customer_period_value ORDER BY person_id, period`;
+        expectSameRows(await engine.query(periodCh), await duckdb.query(period), 'customer_period_value', 1e-8);
+      });
     }
-    expect(compared > 0 || name === 'profile_documents' || step.writes.length === 0, `${name} wrote nothing to compare`).toBe(true);
   });
 
-  it('ClickHouse 18.16 cannot hold a birth date before 1970: it reads back as NULL (docs/clickhouse.md)', async () => {
+  it.skipIf(RUNS[0]?.skip === true)('ClickHouse 18.16 cannot hold a birth date before 1970: it reads back as NULL (docs/clickhouse.md)', async () => {
     expect(earlyBirthDates, 'the demo company has customers born before 1970').toBeGreaterThan(0);
-    await db.engine.exec(sql`CREATE TABLE early_dates (id Int64, day Nullable(Date)) ENGINE = MergeTree ORDER BY id`);
-    await db.engine.exec(sql`INSERT INTO early_dates VALUES (1, ${new Date('1965-03-02T00:00:00Z')}), (2, ${new Date('1985-03-02T00:00:00Z')})`);
-    const rows = await db.engine.query<{ id: number; day: Date | null }>(sql`SELECT id, day FROM early_dates ORDER BY id`);
+    const engine = (RUNS[0]?.db as NonNullable<Run['db']>).engine;
+    await engine.exec(sql`CREATE TABLE early_dates (id Int64, day Nullable(Date)) ENGINE = MergeTree ORDER BY id`);
+    await engine.exec(sql`INSERT INTO early_dates VALUES (1, ${new Date('1965-03-02T00:00:00Z')}), (2, ${new Date('1985-03-02T00:00:00Z')})`);
+    const rows = await engine.query<{ id: number; day: Date | null }>(sql`SELECT id, day FROM early_dates ORDER BY id`);
     expect(rows[1]?.day).toEqual(new Date('1985-03-02T00:00:00Z'));
     expect(rows[0]?.day).not.toEqual(new Date('1965-03-02T00:00:00Z'));
-  });
-
-  it('customer_period_value, written by customer_facts beside its main table, matches too', async () => {
-    const period = sql`SELECT person_id, CAST(period AS VARCHAR) AS period, revenue, contribution FROM customer_period_value ORDER BY person_id, period`;
-    const periodCh = sql`SELECT person_id, toString(period) AS period, revenue, contribution FROM customer_period_value ORDER BY person_id, period`;
-    expectSameRows(await db.engine.query(periodCh), await duckdb.query(period), 'customer_period_value', 1e-8);
   });
 });

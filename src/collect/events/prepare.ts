@@ -64,7 +64,7 @@ export interface ChunkPreparation {
 interface Parsed {
   readonly events: TrackedEvent[];
   readonly chunk: ReadChunk;
-  premapped: { readonly rows: RowSet; readonly chunk: MappedChunk } | null;
+  premapped: { readonly rows: RowSet; readonly chunk: MappedChunk; readonly staged: StagedTable[] } | null;
 }
 
 /** The read the preparer makes ahead, of the log after the last one (what the next load asks). */
@@ -92,6 +92,8 @@ export class ChunkPreparer implements ChunkPreparation {
   private after: { readonly segment: number; readonly offset: number; readonly maxBytes: number } | null = null;
   private ahead: Ahead | null = null;
   private rows: RowSet | null = null;
+  /** The staging of `rows`, when it was made ahead with their mapping. */
+  private staged: StagedTable[] | null = null;
 
   constructor(private readonly options: PrepareOptions) {}
 
@@ -117,6 +119,7 @@ export class ChunkPreparer implements ChunkPreparation {
     const { events, premapped } = this.current;
     if (premapped !== null && only.length === events.length && only.every((index, i) => index === i)) {
       this.rows = premapped.rows;
+      this.staged = premapped.staged;
       return Promise.resolve(premapped.chunk);
     }
     const chosen = only.map((i) => events[i]).filter((e): e is TrackedEvent => e !== undefined);
@@ -124,13 +127,14 @@ export class ChunkPreparer implements ChunkPreparation {
     if (chosen.length !== only.length) return Promise.reject(new Error(`map of ${only.length} messages, ${chosen.length} of them read: read again`));
     const mapped = mapChosen(chosen, this.options);
     this.rows = 'refused' in mapped ? null : mapped.rows;
+    this.staged = null;
     return Promise.resolve('refused' in mapped ? mapped : mapped.chunk);
   }
 
   stage(): Promise<StagedTable[]> {
     const rows = this.rows;
     if (rows === null) return Promise.reject(new Error('stage called without a mapping'));
-    const staged = stageRows(rows);
+    const staged = this.staged ?? stageRows(rows);
     const after = this.after;
     const ahead = this.ahead;
     // Once the rows are on their way (a bisecting trial stages again: the range after is the same).
@@ -154,6 +158,7 @@ export class ChunkPreparer implements ChunkPreparation {
   private use(parsed: Parsed): void {
     this.current = parsed;
     this.rows = null;
+    this.staged = null;
   }
 
   private async parse(segment: number, offset: number, maxBytes: number): Promise<Parsed> {
@@ -171,7 +176,9 @@ export class ChunkPreparer implements ChunkPreparation {
         this.parse(segment, offset, maxBytes).then(
           (parsed) => {
             const mapped = parsed.chunk.lines > 0 ? mapChosen([...parsed.events], this.options) : null;
-            if (mapped !== null && !('refused' in mapped)) parsed.premapped = mapped;
+            // Staged too, so that a load finding no replay in it only issues SQL: the thread's work on
+            // a chunk then runs beside the writes of the one before, none of it between two loads.
+            if (mapped !== null && !('refused' in mapped)) parsed.premapped = { ...mapped, staged: stageRows(mapped.rows) };
             resolve(parsed);
           },
           // A segment deleted meanwhile, or any other trouble: the next read reads for itself.

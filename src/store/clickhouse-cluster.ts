@@ -1,0 +1,261 @@
+/**
+ * A ClickHouse cluster seen as one database (docs/clickhouse.md, "On a cluster"): every table the
+ * code names `t` is a Distributed table over `t_local`, a MergeTree table on each node, sharded by
+ * a hash of the person id. The code keeps writing its statements for one server; this module
+ * turns each DDL statement into the statements each node runs, and rewrites the JOINs that 18.16
+ * cannot run over a Distributed table.
+ *
+ * Why the engine sends the DDL to each node itself: 18.16's `ON CLUSTER` goes through the
+ * distributed DDL queue, which needs ZooKeeper; plain Distributed tables do not, so a cluster of
+ * two servers with a `remote_servers` section is all Fidelis asks for.
+ */
+
+/** The suffix of the MergeTree table on each node that a Distributed table of the code's name reads. */
+const LOCAL_SUFFIX = '_local';
+
+/** What the cluster's DDL needs from the engine: statements on the query node, on every node, and rows. */
+export interface ClusterNodes {
+  /** The cluster's name in the servers' `remote_servers`. */
+  readonly cluster: string;
+  readonly database: string;
+  quoteIdent(name: string): string;
+  /** Runs a statement on the node the engine sends its queries to. */
+  onMain(statement: string): Promise<void>;
+  /** Runs a statement on every node of the cluster (the query node included). */
+  onEvery(statement: string): Promise<void>;
+  /** Rows of a query on the query node. */
+  rows<T extends Record<string, unknown>>(query: string): Promise<T[]>;
+}
+
+const IDENT = '`(?:[^`\\\\]|\\\\.)*`|"(?:[^"\\\\]|\\\\.)*"|[A-Za-z_][A-Za-z0-9_]*';
+const CREATE_TABLE = new RegExp(`^CREATE\\s+TABLE\\s+(IF\\s+NOT\\s+EXISTS\\s+)?(${IDENT})\\s*([\\s\\S]*)$`, 'i');
+const DROP_TABLE = new RegExp(`^DROP\\s+TABLE\\s+(IF\\s+EXISTS\\s+)?(${IDENT})\\s*$`, 'i');
+const TRUNCATE_TABLE = new RegExp(`^TRUNCATE\\s+TABLE\\s+(IF\\s+EXISTS\\s+)?(${IDENT})\\s*$`, 'i');
+const RENAME_TABLE = /^RENAME\s+TABLE\s+([\s\S]*)$/i;
+const RENAME_PAIR = new RegExp(`^\\s*(${IDENT})\\s+TO\\s+(${IDENT})\\s*$`, 'i');
+const ALTER_TABLE = new RegExp(`^ALTER\\s+TABLE\\s+(${IDENT})\\s+([\\s\\S]*)$`, 'i');
+const CREATE_AS_TABLE = new RegExp(`^AS\\s+(${IDENT})\\s*(ENGINE\\s*=[\\s\\S]*)?$`, 'i');
+const CREATE_AS_SELECT = /^(ENGINE\s*=[\s\S]*?)\s+AS\s+([\s\S]*)$/i;
+/** An ALTER's `FROM other` (REPLACE/ATTACH PARTITION ... FROM): the other table's local part on each node. */
+const ALTER_FROM = new RegExp(`\\bFROM\\s+(${IDENT})\\s*$`, 'i');
+const COLUMN_CHANGE = /^\s*(ADD|DROP|MODIFY|RENAME)\s+COLUMN\b/i;
+const DATABASE_DDL = /^(CREATE|DROP)\s+DATABASE\b/i;
+const OTHER_DDL = /^(CREATE|DROP|RENAME|ALTER|TRUNCATE|OPTIMIZE|ATTACH|DETACH)\b/i;
+
+/** The name an identifier token stands for (backquotes or double quotes and their escapes removed). */
+function unquote(token: string): string {
+  if (token.startsWith('`') || token.startsWith('"')) return token.slice(1, -1).replace(/\\(.)/g, '$1');
+  return token;
+}
+
+/**
+ * Runs `text` on the cluster: a DDL statement on each node's local tables and Distributed tables,
+ * anything else (SELECT, INSERT) on the query node with its JOINs rewritten (`wrapJoinedTables`).
+ * A DDL statement it cannot translate is refused rather than run on one node only.
+ */
+export async function execOnCluster(nodes: ClusterNodes, text: string): Promise<void> {
+  const statement = text.trim();
+  if (DATABASE_DDL.test(statement)) return nodes.onEvery(statement);
+  const create = CREATE_TABLE.exec(statement);
+  if (create) return createTable(nodes, create[1] ?? '', unquote(create[2] ?? ''), create[3] ?? '');
+  const drop = DROP_TABLE.exec(statement);
+  if (drop) {
+    const name = unquote(drop[2] ?? '');
+    await nodes.onEvery(`DROP TABLE ${drop[1] ?? ''}${nodes.quoteIdent(name)}`);
+    return nodes.onEvery(`DROP TABLE IF EXISTS ${nodes.quoteIdent(local(name))}`);
+  }
+  const truncate = TRUNCATE_TABLE.exec(statement);
+  if (truncate) return nodes.onEvery(`TRUNCATE TABLE ${truncate[1] ?? ''}${nodes.quoteIdent(local(unquote(truncate[2] ?? '')))}`);
+  const rename = RENAME_TABLE.exec(statement);
+  if (rename) return renameTables(nodes, rename[1] ?? '');
+  const alter = ALTER_TABLE.exec(statement);
+  if (alter) return alterTable(nodes, unquote(alter[1] ?? ''), alter[2] ?? '');
+  if (OTHER_DDL.test(statement)) throw new Error(`no cluster form for this statement (it would run on one node only): ${statement.slice(0, 200)}`);
+  return nodes.onMain(wrapJoinedTables(statement));
+}
+
+function local(name: string): string {
+  return `${name}${LOCAL_SUFFIX}`;
+}
+
+/**
+ * CREATE TABLE in its three forms: with columns, `AS other` (the other's structure), or
+ * `ENGINE = ... AS SELECT` (a derived table: its structure is read from the query without
+ * running it, the tables are made, then the query's rows are inserted through the
+ * Distributed table, which sends each to its shard).
+ */
+async function createTable(nodes: ClusterNodes, ifNotExists: string, name: string, rest: string): Promise<void> {
+  const q = (n: string): string => nodes.quoteIdent(n);
+  if (rest.startsWith('(')) {
+    await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(local(name))} ${rest}`);
+    return createDistributed(nodes, name, ifNotExists);
+  }
+  const like = CREATE_AS_TABLE.exec(rest);
+  if (like) {
+    await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(local(name))} AS ${q(local(unquote(like[1] ?? '')))}${like[2] ? ` ${like[2]}` : ''}`);
+    return createDistributed(nodes, name, ifNotExists);
+  }
+  const derived = CREATE_AS_SELECT.exec(rest);
+  if (!derived) throw new Error(`no cluster form for CREATE TABLE ${name} ${rest.slice(0, 120)}`);
+  const [, engine = '', select = ''] = derived;
+  const query = wrapJoinedTables(select);
+  // DESCRIBE of a subquery analyses it without running it (a view of it would lose the aliases of
+  // a Distributed table on 18.16).
+  const columns = await nodes.rows<{ name: string; type: string }>(`DESCRIBE TABLE (${query})`);
+  await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(local(name))} (${columns.map((c) => `${q(c.name)} ${c.type}`).join(', ')}) ${engine}`);
+  await createDistributed(nodes, name, ifNotExists);
+  await nodes.onMain(`INSERT INTO ${q(name)} ${query}`);
+}
+
+/** The Distributed table `name` over `name_local` on every node, sharded by `shardingKey`. */
+async function createDistributed(nodes: ClusterNodes, name: string, ifNotExists = ''): Promise<void> {
+  const q = (n: string): string => nodes.quoteIdent(n);
+  const localName = local(name);
+  const literal = `'${localName.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+  const [table] = await nodes.rows<{ columns: string[]; sorting_key: string }>(
+    `SELECT sorting_key, (SELECT groupArray(name) FROM system.columns WHERE database = currentDatabase() AND table = ${literal}) AS columns
+     FROM system.tables WHERE database = currentDatabase() AND name = ${literal}`,
+  );
+  const key = shardingKey(table?.columns ?? [], table?.sorting_key ?? '', q);
+  await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(name)} AS ${q(localName)} ENGINE = Distributed(${q(nodes.cluster)}, ${q(nodes.database)}, ${q(localName)}, ${key})`);
+}
+
+/**
+ * Which shard a row goes to: a hash of its person (`person_id`, else `customer_id`, the person
+ * before identity resolution), so a person's rows of every table sit on one shard; else a hash
+ * of the sorting key (rows of one key meet on one shard, where ReplacingMergeTree folds them);
+ * else (a keyless derived table) rand(). NULL hashes as the type's default.
+ */
+export function shardingKey(columns: readonly string[], sortingKey: string, quoteIdent: (name: string) => string): string {
+  const hash = (names: readonly string[]): string => `cityHash64(${names.map((n) => `assumeNotNull(${quoteIdent(n)})`).join(', ')})`;
+  for (const person of ['person_id', 'customer_id']) if (columns.includes(person)) return hash([person]);
+  const keyColumns = sortingKey.split(',').map((k) => unquote(k.trim())).filter((k) => k !== '');
+  if (keyColumns.length > 0 && keyColumns.every((k) => columns.includes(k))) return hash(keyColumns);
+  return 'rand()';
+}
+
+/**
+ * RENAME TABLE a TO b, ...: the local tables are renamed on each node in one statement (atomic
+ * there), then the Distributed tables of every name involved are dropped and made again over the
+ * renamed local tables (a Distributed table names its local table, so renaming it would point it
+ * at the old data).
+ */
+async function renameTables(nodes: ClusterNodes, list: string): Promise<void> {
+  const pairs = splitTopLevel(list).map((part) => {
+    const pair = RENAME_PAIR.exec(part);
+    if (!pair) throw new Error(`no cluster form for RENAME TABLE ${list.slice(0, 120)}`);
+    return { from: unquote(pair[1] ?? ''), to: unquote(pair[2] ?? '') };
+  });
+  const q = (n: string): string => nodes.quoteIdent(n);
+  await nodes.onEvery(`RENAME TABLE ${pairs.map((p) => `${q(local(p.from))} TO ${q(local(p.to))}`).join(', ')}`);
+  for (const name of new Set(pairs.flatMap((p) => [p.from, p.to]))) await nodes.onEvery(`DROP TABLE IF EXISTS ${q(name)}`);
+  for (const pair of pairs) await createDistributed(nodes, pair.to);
+}
+
+/**
+ * ALTER TABLE on each node's local table (REPLACE PARTITION ... FROM another table takes the
+ * other's local table: both are sharded alike, so each shard swaps its own part); a column change
+ * then remakes the Distributed table, whose columns are its local table's.
+ */
+async function alterTable(nodes: ClusterNodes, name: string, rest: string): Promise<void> {
+  const q = (n: string): string => nodes.quoteIdent(n);
+  const action = rest.replace(ALTER_FROM, (_all, other: string) => `FROM ${q(local(unquote(other)))}`);
+  await nodes.onEvery(`ALTER TABLE ${q(local(name))} ${action}`);
+  if (COLUMN_CHANGE.test(rest)) {
+    await nodes.onEvery(`DROP TABLE IF EXISTS ${q(name)}`);
+    await createDistributed(nodes, name);
+  }
+}
+
+/** Parts of a comma-separated list, commas inside backquotes, quotes or brackets left alone. */
+function splitTopLevel(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (const token of tokenize(list)) {
+    if (token.text === '(') depth++;
+    else if (token.text === ')') depth--;
+    else if (token.text === ',' && depth === 0) {
+      parts.push(list.slice(start, token.at));
+      start = token.at + 1;
+    }
+  }
+  parts.push(list.slice(start));
+  return parts;
+}
+
+interface Token {
+  readonly text: string;
+  readonly kind: 'space' | 'string' | 'ident' | 'word' | 'other';
+  /** Offset in the text. */
+  readonly at: number;
+}
+
+const TOKEN = /(\s+)|('(?:[^'\\]|\\[\s\S]|'')*')|(`(?:[^`\\]|\\[\s\S])*`|"(?:[^"\\]|\\[\s\S])*")|([A-Za-z_][A-Za-z0-9_]*)|(--[^\n]*|[\s\S])/gy;
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  TOKEN.lastIndex = 0;
+  for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
+    const kind = match[1] ? 'space' : match[2] ? 'string' : match[3] ? 'ident' : match[4] ? 'word' : 'other';
+    tokens.push({ text: match[0], kind, at: match.index });
+    if (TOKEN.lastIndex >= text.length) break;
+  }
+  return tokens;
+}
+
+/**
+ * On one server: a statement with DISTINCT and a JOIN reads its joined tables as one stream each
+ * (see wrapJoinedTables: 18.16 repeats rows of a DISTINCT over a JOIN when the left table is read
+ * by several threads, as a table of several parts is); any other statement is left as it is.
+ */
+export function distinctJoinsInOneStream(text: string): string {
+  return /\bDISTINCT\b/i.test(text) ? wrapJoinedTables(text) : text;
+}
+
+/** Words after a table name that are not its alias. */
+const CLAUSE_WORDS = new Set(
+  'WHERE GROUP ORDER LIMIT HAVING LEFT RIGHT INNER OUTER FULL CROSS JOIN ANY ALL ON USING UNION ARRAY GLOBAL PREWHERE FINAL SAMPLE SETTINGS FORMAT SEMI ANTI ASOF INTO VALUES SELECT WITH'.split(' '),
+);
+
+/**
+ * 18.16 cannot run a JOIN whose left table is a Distributed table when the query names columns
+ * by their table (`a.person_id`: "Unknown identifier", the alias is lost in the query sent to the
+ * shards). In a statement with a JOIN, each table after FROM or JOIN becomes a subquery of the
+ * same name, `(SELECT * FROM t) AS t`: the join then runs on the query node over rows the
+ * shards send (docs/clickhouse.md). Statements without JOIN (ARRAY JOIN aside) are unchanged and
+ * run on every shard, their aggregates merged by the query node.
+ */
+export function wrapJoinedTables(text: string): string {
+  const tokens = tokenize(text);
+  const significant = tokens.filter((t) => t.kind !== 'space');
+  const isWord = (t: Token | undefined, word: string): boolean => t?.kind === 'word' && t.text.toUpperCase() === word;
+  const joins = (i: number): boolean => isWord(significant[i], 'JOIN') && !isWord(significant[i - 1], 'ARRAY');
+  if (!significant.some((_t, i) => joins(i))) return text;
+  // 18.16 applies a SELECT DISTINCT over a JOIN to each input stream apart and never again after
+  // their union (duplicates come back when the left side arrives in several streams: one per shard,
+  // or per thread): a LIMIT of every row makes each joined table one stream. Aggregates merge fine.
+  const oneStream = significant.some((t) => isWord(t, 'DISTINCT')) ? ' LIMIT 18446744073709551615' : '';
+  const replacements: { from: number; to: number; text: string }[] = [];
+  for (let i = 0; i < significant.length; i++) {
+    if (!isWord(significant[i], 'FROM') && !joins(i)) continue;
+    const table = significant[i + 1];
+    const after = significant[i + 2];
+    if (!table || (table.kind !== 'ident' && table.kind !== 'word') || CLAUSE_WORDS.has(table.text.toUpperCase())) continue;
+    // A database-qualified name (system.tables) or a table function (numbers(10)) is left as it is.
+    if (after?.text === '.' || after?.text === '(') continue;
+    let alias = table.text;
+    let last = table;
+    if (isWord(after, 'AS') && significant[i + 3]) {
+      last = significant[i + 3] as Token;
+      alias = last.text;
+    } else if (after && (after.kind === 'ident' || (after.kind === 'word' && !CLAUSE_WORDS.has(after.text.toUpperCase())))) {
+      last = after;
+      alias = after.text;
+    }
+    replacements.push({ from: table.at, to: last.at + last.text.length, text: `(SELECT * FROM ${table.text}${oneStream}) AS ${alias}` });
+  }
+  let result = text;
+  for (const r of replacements.reverse()) result = `${result.slice(0, r.from)}${r.text}${result.slice(r.to)}`;
+  return result;
+}
