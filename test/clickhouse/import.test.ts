@@ -251,6 +251,42 @@ describe.skipIf(skip)('fidelis import on ClickHouse keeps the guarantees it has 
   });
 });
 
+describe.skipIf(skip)("the swap's one RENAME TABLE on ClickHouse 18.16", () => {
+  it('is seen whole by a query reading two of the swapped tables while it runs, again and again', async () => {
+    const db = await scratchDatabase();
+    const { engine } = db;
+    try {
+      for (const t of ['swap_a', 'swap_b']) {
+        await engine.exec(sql`CREATE TABLE ${sql.id(t)} (v UInt8) ENGINE = MergeTree ORDER BY v`);
+        await engine.exec(sql`INSERT INTO ${sql.id(t)} VALUES (0)`);
+      }
+      let swapping = true;
+      const seen: string[] = [];
+      const reader = (async () => {
+        while (swapping) {
+          const [row] = await engine.query<{ a: number; b: number }>(sql`SELECT (SELECT any(v) FROM swap_a) AS a, (SELECT any(v) FROM swap_b) AS b`);
+          seen.push(`${row?.a}:${row?.b}`);
+        }
+      })();
+      for (let i = 1; i <= 60; i++) {
+        for (const t of ['swap_a', 'swap_b']) {
+          await engine.exec(sql`CREATE TABLE ${sql.id(`${t}__import`)} (v UInt8) ENGINE = MergeTree ORDER BY v`);
+          await engine.exec(sql`INSERT INTO ${sql.id(`${t}__import`)} VALUES (${i % 2})`);
+        }
+        for (const statement of engine.dialect.renameTables(['swap_a', 'swap_b'].flatMap((t): [string, string][] => [[t, `${t}__replaced`], [`${t}__import`, t]]))) await engine.exec(statement);
+        for (const t of ['swap_a', 'swap_b']) await engine.exec(sql`DROP TABLE ${sql.id(`${t}__replaced`)}`);
+      }
+      swapping = false;
+      await reader;
+      // Every read saw both tables before a swap or both after it, never one of each, nor a missing table.
+      expect(new Set(seen)).toEqual(new Set(['0:0', '1:1']));
+      expect(seen.length).toBeGreaterThan(20);
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+});
+
 const CHILD = fileURLToPath(new URL('../server/helpers/fidelis-child.ts', import.meta.url));
 
 /** A customers file that changes C1 and a large orders file, long enough to stream that the import can be killed during it. */
