@@ -89,7 +89,7 @@ function transcoded(file: string, encoding: KindMapping['encoding']): Readable {
 async function csvReadError(file: string, header: { delimiter: string; columns: string[] }, mapping: KindMapping, error: unknown): Promise<InputValidationError> {
   const message = error instanceof Error ? error.message : String(error);
   const row = /\(at row (\d+)\)/.exec(message);
-  if (!row?.[1]) return readError(file, file, error);
+  if (!row?.[1]) return new InputValidationError([{ file, problem: `cannot read the file: ${firstLine(message)}` }]);
   const record = Number(row[1]) - 1;
   const line = (await csvRecordLines(file, [record])).get(record) ?? record + 2;
   const text = await physicalLine(file, line, mapping.encoding);
