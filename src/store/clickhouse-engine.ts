@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { DatabaseUnavailableError } from '../errors.js';
 import { distinctJoinsInOneStream, execOnCluster, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
@@ -168,6 +169,11 @@ export class ClickHouseEngine implements Engine {
       }
       await this.client.insert({ table, values: rows, format: 'JSONEachRow' });
     }
+  }
+
+  /** Engine.insertStream: the client's insert stream, the server parsing the format. */
+  async insertStream(table: string, format: 'CSVWithNames' | 'TabSeparatedWithNames' | 'JSONEachRow', body: Readable, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
+    await this.client.insert({ table: this.dialect.quoteIdent(table), values: body, format, clickhouse_settings: { ...settings } });
   }
 
   /** No transactions on ClickHouse: the work runs unprotected; a failure leaves what was written. */

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.js';
 import type { ColumnType, TableSpec } from './schema.js';
 import { sql, type Sql, type SqlCompiler, type SqlValue } from './sql.js';
 
@@ -239,6 +240,129 @@ export abstract class Dialect implements SqlCompiler {
   /** Statements that bring an existing table to its spec's partitioning (none where tables have no partitions). */
   repartition(_spec: TableSpec): string[] {
     return [];
+  }
+
+  /**
+   * A scratch table made from a query, for work in progress (a file import's staged rows):
+   * DuckDB keeps it in the session's temporary space; ClickHouse, which has no temporary tables
+   * over HTTP, makes a plain table (dropped by its user, or on the next import).
+   */
+  scratchTable(name: string, query: Sql): Sql[] {
+    return [sql`CREATE OR REPLACE TEMP TABLE ${sql.id(name)} AS ${query}`];
+  }
+
+  /**
+   * A table of text columns a file is staged into (with an integer record index first when
+   * `recordColumn` is given), whose rows read back in insertion order.
+   */
+  createTextTable(name: string, columns: readonly string[], recordColumn?: string): Sql[] {
+    const list = [...(recordColumn ? [sql`${sql.id(recordColumn)} BIGINT`] : []), ...columns.map((c) => sql`${sql.id(c)} VARCHAR`)];
+    return [sql`CREATE OR REPLACE TEMP TABLE ${sql.id(name)} (${sql.join(list)})`];
+  }
+
+  /**
+   * Each row's index (from 0) in insertion order, in a SELECT from a table made by createTextTable:
+   * rows of a table created in an open transaction get row ids from a large base, in insertion
+   * order, so the offset from the smallest is the record's index.
+   */
+  insertionOrder(table: string): Sql {
+    return sql`rowid - (SELECT min(rowid) FROM ${sql.id(table)})`;
+  }
+
+  /**
+   * Every row of `table` with its number (from 1) among the rows of the same `partitionBy`, in
+   * `orderColumn` order (a column unique in the table), as column `as`.
+   */
+  numberWithin(table: string, partitionBy: Sql, orderColumn: string, as: string): Sql {
+    return sql`SELECT *, row_number() OVER (PARTITION BY ${partitionBy} ORDER BY ${sql.id(orderColumn)}) AS ${sql.id(as)} FROM ${sql.id(table)}`;
+  }
+
+  /** Texts joined by `separator`, NULL ones left out (the first must not be NULL). */
+  concatSkippingNulls(separator: string, parts: readonly Sql[]): Sql {
+    return sql`concat_ws(${separator}, ${sql.join(parts)})`;
+  }
+
+  /** The MD5 digest of a text, as 32 lowercase hexadecimal digits. */
+  md5Hex(text: Sql): Sql {
+    return sql`md5(${text})`;
+  }
+
+  /** Any non-NULL value of a group. */
+  anyValue(expression: Sql): Sql {
+    return sql`any_value(${expression})`;
+  }
+
+  /** An empty table with the structure (columns, engine, sort key) of `like`. */
+  createTableLike(name: string, like: string): Sql {
+    return sql`CREATE TABLE ${sql.id(name)} AS SELECT * FROM ${sql.id(like)} LIMIT 0`;
+  }
+
+  /** Renames tables in one statement (ClickHouse: under its global lock, so readers see all or none). */
+  renameTables(pairs: readonly (readonly [from: string, to: string])[]): Sql[] {
+    return pairs.map(([from, to]) => sql`ALTER TABLE ${sql.id(from)} RENAME TO ${sql.id(to)}`);
+  }
+
+  /** Text of an integer, NULL when it is not one. */
+  tryInteger(text: Sql): Sql {
+    return sql`TRY_CAST(${text} AS BIGINT)`;
+  }
+
+  /** Text of a decimal number as money (DECIMAL(18, moneyScale)), NULL when it is not one. */
+  tryMoney(text: Sql): Sql {
+    return sql`TRY_CAST(${text} AS DECIMAL(18, ${sql.raw(String(this.moneyScale))}))`;
+  }
+
+  /** Text of a floating-point number, NULL when it is not one. */
+  tryDouble(text: Sql): Sql {
+    return sql`TRY_CAST(${text} AS DOUBLE)`;
+  }
+
+  /** An ISO 8601 date (or date-time, whose day is taken), NULL when it is not a real day. */
+  tryDate(text: Sql): Sql {
+    return sql`COALESCE(TRY_CAST(${text} AS DATE), CAST(TRY_CAST(${text} AS TIMESTAMP) AS DATE))`;
+  }
+
+  /** An ISO 8601 date-time, an offset turning it into UTC, NULL when it is not one. */
+  tryTimestamp(text: Sql): Sql {
+    return sql`CAST(TRY_CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  }
+
+  /** Text written in a strptime `format` (%d/%m/%Y %H:%M...) as a timestamp, NULL when it does not match. */
+  tryStrptime(text: Sql, format: string): Sql {
+    return sql`CAST(try_strptime(${text}, ${format}) AS TIMESTAMP)`;
+  }
+
+  /** Every occurrence of `from` in a text replaced by `to`. */
+  replaceAll(text: Sql, from: string, to: string): Sql {
+    return sql`replace(${text}, ${from}, ${to})`;
+  }
+
+  /** NULL-safe inequality: two NULLs are not distinct, a NULL and a value are. */
+  isDistinctFrom(a: Sql, b: Sql): Sql {
+    return sql`${a} IS DISTINCT FROM ${b}`;
+  }
+
+  /** A value as nullable text (the branches of a UNION ALL of mixed types agree on it). */
+  nullableText(expression: Sql): Sql {
+    return sql`CAST(${expression} AS VARCHAR)`;
+  }
+
+  /** The engine's name as users read it in messages. */
+  get engineName(): string {
+    return this.name === 'duckdb' ? 'DuckDB' : 'ClickHouse';
+  }
+
+  /** The earliest day a date column holds, where the engine has a limit users meet (ClickHouse 18.16: 1970-01-01). */
+  readonly earliestDate: string | null = null;
+
+  /** Holds when a text starts with a year before earliestDate's (null where there is no limit). */
+  yearBeforeEarliest(_text: Sql): Sql | null {
+    return null;
+  }
+
+  /** Holds when a non-NULL `value` is not among `table`.`column`. */
+  notInTable(value: Sql, table: string, column: string): Sql {
+    return sql`NOT EXISTS (SELECT 1 FROM ${sql.id(table)} AS r WHERE r.${sql.id(column)} = ${value})`;
   }
 }
 
@@ -503,6 +627,135 @@ export class ClickHouseDialect extends Dialect {
     ];
   }
 
+  /** A TinyLog table: one file per column, appended in order and read back in one stream, in that order. */
+  override createTextTable(name: string, columns: readonly string[], recordColumn?: string): Sql[] {
+    const list = [...(recordColumn ? [sql`${sql.id(recordColumn)} Int64`] : []), ...columns.map((c) => sql`${sql.id(c)} Nullable(String)`)];
+    return [sql`DROP TABLE IF EXISTS ${sql.id(name)}`, sql`CREATE TABLE ${sql.id(name)} (${sql.join(list)}) ENGINE = TinyLog`];
+  }
+
+  /** A TinyLog table is read in one stream in insertion order, so the row number in the result is the index. */
+  override insertionOrder(_table: string): Sql {
+    return sql`toInt64(rowNumberInAllBlocks())`;
+  }
+
+  /** No window functions: each group's order values sorted into an array, numbered by arrayEnumerate, joined back. */
+  override numberWithin(table: string, partitionBy: Sql, orderColumn: string, as: string): Sql {
+    const order = sql.id(orderColumn);
+    return sql`SELECT * FROM ${sql.id(table)} ALL INNER JOIN (SELECT ${order}, ${sql.id(as)} FROM (SELECT arraySort(groupArray(${order})) AS numbered
+      FROM ${sql.id(table)} GROUP BY ${partitionBy}) ARRAY JOIN numbered AS ${order}, arrayEnumerate(numbered) AS ${sql.id(as)}) USING (${order})`;
+  }
+
+  /** 18.16 has no concat_ws; concat gives NULL if any part is NULL, so each later part brings its separator or nothing. */
+  override concatSkippingNulls(separator: string, parts: readonly Sql[]): Sql {
+    const [first, ...rest] = parts;
+    if (!first) return sql`''`;
+    return sql`concat(${sql.join([sql`ifNull(${first}, '')`, ...rest.map((p) => sql`ifNull(concat(${separator}, ${p}), '')`)])})`;
+  }
+
+  override md5Hex(text: Sql): Sql {
+    return sql`lower(hex(MD5(${text})))`;
+  }
+
+  override anyValue(expression: Sql): Sql {
+    return sql`any(${expression})`;
+  }
+
+  override scratchTable(name: string, query: Sql): Sql[] {
+    return [sql`DROP TABLE IF EXISTS ${sql.id(name)}`, sql`CREATE TABLE ${sql.id(name)} ENGINE = MergeTree ORDER BY tuple() AS ${query}`];
+  }
+
+  override createTableLike(name: string, like: string): Sql {
+    return sql`CREATE TABLE ${sql.id(name)} AS ${sql.id(like)}`;
+  }
+
+  /**
+   * One RENAME TABLE statement: ClickHouse renames its tables one after the other under a global
+   * lock (docs/clickhouse.md: "Two-phase swap"), so no query sees some renamed and others not.
+   */
+  override renameTables(pairs: readonly (readonly [from: string, to: string])[]): Sql[] {
+    if (pairs.length === 0) return [];
+    return [sql`RENAME TABLE ${sql.join(pairs.map(([from, to]) => sql`${sql.id(from)} TO ${sql.id(to)}`))}`];
+  }
+
+  /*
+   * 18.16's conversions from text are lenient where DuckDB's TRY_CAST is strict (toDateOrNull
+   * takes 2024-02-30 for March 1st, toDecimal64 reads "abc" as 0 and throws on a fifth decimal),
+   * so each text is matched against the shape DuckDB accepts first, and dates are written back
+   * and compared, which refuses the days a calendar lacks. A conversion that could throw gets a
+   * harmless stand-in where the shape does not match: if() evaluates both branches.
+   */
+  override tryInteger(text: Sql): Sql {
+    return sql`toInt64OrNull(${text})`;
+  }
+
+  override tryMoney(text: Sql): Sql {
+    const shape = sql`match(${text}, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$')`;
+    // At most moneyScale decimals reach toDecimal64 (it refuses more): extra ones are cut.
+    const cut = sql`extract(${text}, ${`^([+-]?[0-9]*([.][0-9]{1,${this.moneyScale}})?)`})`;
+    return sql`if(${shape}, toDecimal64(if(${shape}, ${cut}, '0'), ${sql.raw(String(this.moneyScale))}), NULL)`;
+  }
+
+  override tryDouble(text: Sql): Sql {
+    return sql`if(match(${text}, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$'), toFloat64OrNull(${text}), NULL)`;
+  }
+
+  override tryDate(text: Sql): Sql {
+    const day = this.isoDay(text);
+    return sql`if(toString(toDateOrNull(${day})) = ${day} AND match(${text}, ${ISO_TIMESTAMP}), toDateOrNull(${day}), NULL)`;
+  }
+
+  override tryTimestamp(text: Sql): Sql {
+    const day = this.isoDay(text);
+    return sql`if(toString(toDateOrNull(${day})) = ${day} AND match(${text}, ${ISO_TIMESTAMP}), parseDateTimeBestEffortOrNull(${text}, 'UTC'), NULL)`;
+  }
+
+  /** The YYYY-MM-DD day a text starting with an ISO date names, months and days padded. */
+  private isoDay(text: Sql): Sql {
+    const part = (pattern: string): Sql => sql`extract(${text}, ${pattern})`;
+    const padded = (value: Sql): Sql => sql`if(length(${value}) = 1, concat('0', ${value}), ${value})`;
+    return sql`concat(${part('^([0-9]{4})-')}, '-', ${padded(part('^[0-9]{4}-([0-9]{1,2})-'))}, '-', ${padded(part('^[0-9]{4}-[0-9]{1,2}-([0-9]{1,2})'))})`;
+  }
+
+  /**
+   * 18.16 has no strptime: the format becomes a regular expression whose groups are the day,
+   * month, year, hour, minute and second, reassembled as an ISO text and checked as tryTimestamp.
+   */
+  override tryStrptime(text: Sql, format: string): Sql {
+    const { pattern, groups } = strptimePattern(format);
+    // extract gives the first group only: one regular expression per field, each capturing it.
+    const field = (name: string, fallback: string): Sql => {
+      if (!groups.includes(name)) return sql`${fallback}`;
+      return sql`extract(${text}, ${strptimePattern(format, name).pattern})`;
+    };
+    const pad = (value: Sql): Sql => sql`if(length(${value}) = 1, concat('0', ${value}), ${value})`;
+    const year = groups.includes('y') ? sql`concat('20', ${field('y', '00')})` : field('Y', '1970');
+    const iso = sql`concat(${year}, '-', ${pad(field('m', '01'))}, '-', ${pad(field('d', '01'))}, ' ', ${pad(field('H', '00'))}, ':', ${pad(field('M', '00'))}, ':', ${pad(field('S', '00'))})`;
+    return sql`if(match(${text}, ${pattern}), ${this.tryTimestamp(iso)}, NULL)`;
+  }
+
+  override replaceAll(text: Sql, from: string, to: string): Sql {
+    return sql`replaceAll(${text}, ${from}, ${to})`;
+  }
+
+  override isDistinctFrom(a: Sql, b: Sql): Sql {
+    return sql`NOT ((isNull(${a}) AND isNull(${b})) OR ifNull(${a} = ${b}, 0))`;
+  }
+
+  override nullableText(expression: Sql): Sql {
+    return sql`CAST(${expression} AS Nullable(String))`;
+  }
+
+  override readonly earliestDate = '1970-01-01';
+
+  override yearBeforeEarliest(text: Sql): Sql {
+    return sql`ifNull(toInt32OrNull(extract(${text}, '^ *([0-9]{4})-')) < 1970, 0)`;
+  }
+
+  /** 18.16 has no correlated subqueries: IN over the referenced column (a set built once). */
+  override notInTable(value: Sql, table: string, column: string): Sql {
+    return sql`${value} NOT IN (SELECT ${sql.id(column)} FROM ${sql.id(table)})`;
+  }
+
   /** Rebuilds the table under its spec's PARTITION BY (a table made before it had one): copy, then swap by RENAME. */
   override repartition(spec: TableSpec): string[] {
     const table = this.quoteIdent(spec.name);
@@ -516,4 +769,29 @@ export class ClickHouseDialect extends Dialect {
       `DROP TABLE ${old}`,
     ];
   }
+}
+
+/** The ISO 8601 shapes DuckDB's TIMESTAMPTZ cast takes: a day, then optionally a time and an offset. */
+const ISO_TIMESTAMP = '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$';
+
+const STRPTIME_FIELDS: Record<string, string> = { d: '[0-9]{1,2}', m: '[0-9]{1,2}', Y: '[0-9]{4}', y: '[0-9]{2}', H: '[01]?[0-9]|2[0-3]', M: '[0-5][0-9]', S: '[0-5][0-9]' };
+
+/**
+ * A strptime format as an anchored regular expression; with `capture`, only that field is a
+ * group (ClickHouse's extract returns the first group). Other directives are refused (ConfigError).
+ */
+function strptimePattern(format: string, capture?: string): { pattern: string; groups: string[] } {
+  let pattern = '^';
+  const groups: string[] = [];
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i] as string;
+    if (c === '%') {
+      const directive = format[++i] ?? '';
+      const field = STRPTIME_FIELDS[directive];
+      if (field === undefined) throw new ConfigError(`the date format "${format}" of the mapping uses %${directive}, which Fidelis cannot read on ClickHouse 18.16 (it has no strptime); use %d %m %Y %y %H %M %S and other characters as written`);
+      groups.push(directive);
+      pattern += capture === undefined || capture === directive ? `(${field})` : `(?:${field})`;
+    } else pattern += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return { pattern: `${pattern}$`, groups };
 }

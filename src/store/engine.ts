@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Dialect } from './dialect.js';
 import type { Sql, SqlValue } from './sql.js';
 
@@ -80,6 +81,13 @@ export interface Engine {
    * block of rows at a time instead of a value at a time.
    */
   appendColumns?(table: string, columns: readonly AppendColumn[], rowCount: number): Promise<void>;
+  /**
+   * Streams bytes in one of the server's own input formats into a table (an INSERT ... FORMAT
+   * whose body is `body`), with per-insert format settings (format_csv_delimiter). Optional:
+   * engines that read files themselves (DuckDB's read_csv) have none; file import uses it on
+   * ClickHouse (src/collect/files/stage-stream.ts).
+   */
+  insertStream?(table: string, format: 'CSVWithNames' | 'TabSeparatedWithNames' | 'JSONEachRow', body: Readable, settings?: Readonly<Record<string, string | number>>): Promise<void>;
   /** Runs `work` atomically where the engine supports it: all of it is written, or none. */
   transaction<T>(work: (engine: Engine) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -13,4 +13,4 @@ export { openStore } from './open.js';
 export { datamartStatus } from './status.js';
 export type { DatamartStatus } from './status.js';
 export type { ClickHouseCluster, ClickHouseLogin } from './clickhouse-engine.js';
-export { requireDuckDb } from './capabilities.js';
+export { requireDuckDb, requireSingleServer } from './capabilities.js';

@@ -4,7 +4,7 @@ import { importFiles } from '../../src/collect/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { migrate, openStore, TABLES, type Engine } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { tempDir, writeFiles } from '../helpers/fixtures.js';
 import { copyTables } from './copy-tables.js';
 import { CLICKHOUSE_PASSWORD, clickHouseDbUrl, scratchDatabase, skipWithoutClickHouse } from './server.js';
 
@@ -85,12 +85,20 @@ describe.skipIf(skip)('the CLI on a ClickHouse database chosen with --db', () =>
     for (const output of [run, segments, customer, identity, key, keys, user, users]) expectNoPassword(output.stdout + output.stderr, CLICKHOUSE_PASSWORD);
   }, 240_000);
 
-  it('import fails with a typed error naming the command and the engine', async () => {
-    const result = await runCli(['import', dir, '--db', url]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('fidelis import does not run on ClickHouse yet');
-    expect(result.stderr).not.toContain('unexpected error');
-    expectNoPassword(result.stderr, CLICKHOUSE_PASSWORD);
+  it('import loads files into a ClickHouse database, without showing the password', async () => {
+    const database = `${db.engine.location.split('/').pop() ?? ''}_import`;
+    const files = writeFiles({ 'customers.csv': 'customer_id,source,city\nC1,web,Lyon\nC2,store,Nantes\n', 'orders.csv': 'order_id,customer_id,ordered_at,channel\nO1,C1,2024-03-01 10:00:00,web\n' });
+    try {
+      const result = await runCli(['import', files, '--db', clickHouseDbUrl(database), '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as { files: { kind: string; inserted: number }[] };
+      expect(report.files.map((f) => [f.kind, f.inserted])).toEqual([['customers', 2], ['orders', 1]]);
+      const status = await runCli(['status', '--db', clickHouseDbUrl(database)]);
+      expect(status.stdout).toMatch(/customers: 2 records/);
+      expectNoPassword(result.stdout + result.stderr + status.stdout + status.stderr, CLICKHOUSE_PASSWORD);
+    } finally {
+      await db.engine.exec(`DROP DATABASE IF EXISTS ${db.engine.dialect.quoteIdent(database)}`);
+    }
   });
 
   it('serve fails with a typed error naming the command and the engine (not built on ClickHouse yet)', async () => {

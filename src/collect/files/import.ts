@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputValidationError, UsageError, type InputProblem } from '../../errors.js';
-import { requireDuckDb, type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
+import { requireSingleServer, type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
 import { inspectFile } from './inspect.js';
 import { detectFormat, isImportKind, kindFromFileName, type FileFormat, type ImportKind } from './formats.js';
 import { mappingFor, type MappingFile } from './mapping.js';
 import { mergeInto, type MergeCounts } from './merge.js';
-import { stageFile } from './stage.js';
+import { ImportTables } from './import-tables.js';
+import { stageFile, type StagedFile } from './stage.js';
+import { streamFile } from './stage-stream.js';
 import { fanOutTransactions, TRANSACTIONS_SPEC } from './transactions.js';
 import { typeAndValidate } from './validate.js';
 
@@ -92,15 +94,18 @@ async function planFiles(paths: readonly string[], kind?: string): Promise<{ pla
 }
 
 /**
- * Imports files in one transaction: every file is read by the engine, typed, validated and
- * merged by natural key, or, at the first problem, nothing at all is written.
+ * Imports files all or nothing: every file is read by the engine, typed, validated and merged by
+ * natural key, or, at the first problem, nothing at all is written. On DuckDB in one transaction;
+ * on ClickHouse into copies of the tables swapped in at the end (ImportTables).
  */
 export async function importFiles(
   engine: Engine,
   paths: readonly string[],
   options: ImportOptions = {},
 ): Promise<ImportReport> {
-  requireDuckDb(engine, 'fidelis import', "files are read, validated and merged with DuckDB's readers and transactions; import into a DuckDB file, or load ClickHouse's tables yourself (docs/clickhouse.md)");
+  // A file is staged in insertion order and the tables are swapped by one RENAME on one server;
+  // through Distributed tables the rows would be spread over the shards (docs/clickhouse.md).
+  requireSingleServer(engine, 'fidelis import', 'files are staged in order and the tables swapped on one server; import into a single ClickHouse server (or DuckDB) and copy the tables to the cluster');
   const { plan, skipped } = await planFiles(paths, options.kind);
   const importId = randomUUID();
   const maxProblems = options.maxProblems ?? 20;
@@ -114,33 +119,42 @@ export async function importFiles(
     hashes.set(file, inspected.sha256);
   }
   if (problems.length > 0) throw new InputValidationError(problems.slice(0, maxProblems), problems.length);
+  await ImportTables.clearLeftovers(engine);
+  const tables = new ImportTables(engine);
   const files = await engine.transaction(async () => {
-    const reports: FileImportReport[] = [];
-    for (const [index, { file, kind, format }] of plan.entries()) {
-      const progress = (stage: ImportStage): void =>
-        options.onProgress?.({ file, index, total: plan.length, stage });
-      const mapping = mappingFor(options.mapping, kind);
-      const spec = kind === 'transactions' ? TRANSACTIONS_SPEC : tableSpec(kind);
-      progress('read');
-      const staged = await stageFile(engine, file, format, mapping, 'import_raw');
-      progress('validate');
-      const typed = await typeAndValidate(engine, file, format, spec, staged, mapping, 'import_typed', maxProblems);
-      progress('write');
-      let counts: MergeCounts;
-      let tables: Record<string, MergeCounts> | undefined;
-      if (kind === 'transactions') {
-        tables = (await fanOutTransactions(engine, typed.table, typed.provided)).byTable;
-        counts = sumCounts(Object.values(tables));
-      } else {
-        counts = await mergeInto(engine, spec, typed.table, typed.provided);
+    try {
+      const reports: FileImportReport[] = [];
+      for (const [index, { file, kind, format }] of plan.entries()) {
+        const progress = (stage: ImportStage): void =>
+          options.onProgress?.({ file, index, total: plan.length, stage });
+        const mapping = mappingFor(options.mapping, kind);
+        const spec = kind === 'transactions' ? TRANSACTIONS_SPEC : tableSpec(kind);
+        progress('read');
+        const staged = await stage(engine, file, format, mapping);
+        progress('validate');
+        const typed = await typeAndValidate(engine, tables, file, format, spec, staged, mapping, 'import_typed', maxProblems);
+        progress('write');
+        let counts: MergeCounts;
+        let written: Record<string, MergeCounts> | undefined;
+        if (kind === 'transactions') {
+          written = (await fanOutTransactions(engine, tables, typed.table, typed.provided)).byTable;
+          counts = sumCounts(Object.values(written));
+        } else {
+          counts = await mergeInto(engine, tables, spec, typed.table, typed.provided);
+        }
+        await engine.exec(sql`DROP TABLE IF EXISTS import_typed`);
+        const report: FileImportReport = { file, kind, format, records: staged.records, ...counts, ...(written ? { tables: written } : {}) };
+        await engine.exec(sql`INSERT INTO ${sql.id(await tables.write('import_log'))} VALUES (${importId}, ${file}, ${kind}, ${format},
+          ${hashes.get(file) ?? ''}, ${report.records}, ${report.inserted}, ${report.updated}, ${report.unchanged}, ${new Date()})`);
+        reports.push(report);
       }
-      await engine.exec(sql`DROP TABLE IF EXISTS import_typed`);
-      const report: FileImportReport = { file, kind, format, records: staged.records, ...counts, ...(tables ? { tables } : {}) };
-      await engine.exec(sql`INSERT INTO import_log VALUES (${importId}, ${file}, ${kind}, ${format},
-        ${hashes.get(file) ?? ''}, ${report.records}, ${report.inserted}, ${report.updated}, ${report.unchanged}, ${new Date()})`);
-      reports.push(report);
+      await tables.commit();
+      return reports;
+    } catch (error) {
+      // The copies of a refused import go (ClickHouse); DuckDB's transaction rolls back by itself.
+      await tables.discard().catch(() => undefined);
+      throw error;
     }
-    return reports;
   });
   return { importId, files, skipped };
 }
@@ -150,4 +164,10 @@ function sumCounts(counts: readonly MergeCounts[]): MergeCounts {
     (a, c) => ({ inserted: a.inserted + c.inserted, updated: a.updated + c.updated, unchanged: a.unchanged + c.unchanged }),
     { inserted: 0, updated: 0, unchanged: 0 },
   );
+}
+
+/** The file staged as text by the engine: its own readers (DuckDB), or the server's insert stream. */
+function stage(engine: Engine, file: string, format: FileFormat, mapping: ReturnType<typeof mappingFor>): Promise<StagedFile> {
+  const insert = engine.insertStream?.bind(engine);
+  return insert ? streamFile(engine, insert, file, format, mapping, 'import_raw') : stageFile(engine, file, format, mapping, 'import_raw');
 }

@@ -12,14 +12,20 @@ import { extname, join, resolve } from 'node:path';
  * The path is made absolute too, so that a name starting with `~` is not taken for a home folder.
  */
 export async function withReadablePath<T>(file: string, read: (path: string) => Promise<T>): Promise<T> {
-  const absolute = resolve(file);
-  if (!/[*?[\\]/.test(absolute)) return read(absolute);
-  const folder = await mkdtemp(join(tmpdir(), 'fidelis-import-'));
+  const readable = await readablePath(file);
   try {
-    const link = join(folder, `file${extname(absolute).toLowerCase()}`);
-    await symlink(absolute, link);
-    return await read(link);
+    return await read(readable.path);
   } finally {
-    await rm(folder, { recursive: true, force: true });
+    await readable.release();
   }
+}
+
+/** withReadablePath for a reader that outlives one call (a generator): `release` removes the link. */
+export async function readablePath(file: string): Promise<{ path: string; release(): Promise<void> }> {
+  const absolute = resolve(file);
+  if (!/[*?[\\]/.test(absolute)) return { path: absolute, release: async () => {} };
+  const folder = await mkdtemp(join(tmpdir(), 'fidelis-import-'));
+  const link = join(folder, `file${extname(absolute).toLowerCase()}`);
+  await symlink(absolute, link);
+  return { path: link, release: () => rm(folder, { recursive: true, force: true }) };
 }

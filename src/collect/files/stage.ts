@@ -1,6 +1,6 @@
 import { InputValidationError } from '../../errors.js';
-import type { DuckDbEngine } from '../../store/index.js';
-import { sql } from '../../store/index.js';
+import type { Engine } from '../../store/index.js';
+import { sql, type Sql } from '../../store/index.js';
 import { readCsvHeader } from './csv-header.js';
 import type { FileFormat } from './formats.js';
 import type { KindMapping } from './mapping.js';
@@ -13,18 +13,20 @@ export interface StagedFile {
   readonly records: number;
   /** What a record index is called in messages and how to number it. */
   readonly lineOffset: number;
+  /** The record's index in the file (from 0), in a SELECT from `table`. */
+  readonly record: Sql;
 }
 
 /**
  * Reads the whole file with DuckDB's own readers into a temp table, every column as text, so
  * that typing and validation happen in SQL with the record's position kept.
  */
-export function stageFile(engine: DuckDbEngine, file: string, format: FileFormat, mapping: KindMapping, table: string): Promise<StagedFile> {
+export function stageFile(engine: Engine, file: string, format: FileFormat, mapping: KindMapping, table: string): Promise<StagedFile> {
   return withReadablePath(file, (path) => stageFrom(engine, file, path, format, mapping, table));
 }
 
 /** stageFile, DuckDB reading `path` (the file itself, or a link to it with a name it will not glob). */
-async function stageFrom(engine: DuckDbEngine, file: string, path: string, format: FileFormat, mapping: KindMapping, table: string): Promise<StagedFile> {
+async function stageFrom(engine: Engine, file: string, path: string, format: FileFormat, mapping: KindMapping, table: string): Promise<StagedFile> {
   const target = sql.id(table);
   try {
     let columns: string[];
@@ -60,18 +62,18 @@ async function stageFrom(engine: DuckDbEngine, file: string, path: string, forma
       lineOffset = 1;
     }
     const [count] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${target}`);
-    return { table, columns, records: Number(count?.n ?? 0), lineOffset };
+    return { table, columns, records: Number(count?.n ?? 0), lineOffset, record: engine.dialect.insertionOrder(table) };
   } catch (error) {
     if (error instanceof InputValidationError) throw error;
     throw readError(file, path, error);
   }
 }
 
-function structLiteral(engine: DuckDbEngine, columns: readonly string[]): string {
+function structLiteral(engine: Engine, columns: readonly string[]): string {
   return `{${columns.map((c) => `${engine.dialect.literal(c)}: 'VARCHAR'`).join(', ')}}`;
 }
 
-function assertDistinctColumns(file: string, columns: readonly string[]): void {
+export function assertDistinctColumns(file: string, columns: readonly string[]): void {
   const seen = new Set<string>();
   for (const column of columns) {
     if (seen.has(column)) {
@@ -84,7 +86,7 @@ function assertDistinctColumns(file: string, columns: readonly string[]): void {
 }
 
 /** Turns a reader failure (malformed CSV row, broken JSON line, not a parquet file) into a located problem. */
-function readError(file: string, path: string, error: unknown): InputValidationError {
+export function readError(file: string, path: string, error: unknown): InputValidationError {
   const message = (error instanceof Error ? error.message : String(error)).replaceAll(path, file);
   const lineMatch = /Line:\s*(\d+)/i.exec(message) ?? /line (\d+)/i.exec(message);
   const firstLines = message

@@ -1,5 +1,6 @@
-import type { DuckDbEngine, TableSpec } from '../../store/index.js';
-import { ORDER_CHANNELS, sql, tableSpec } from '../../store/index.js';
+import type { Engine, TableSpec } from '../../store/index.js';
+import type { ImportTables } from './import-tables.js';
+import { ORDER_CHANNELS, sql, tableSpec, type Sql } from '../../store/index.js';
 import { mergeInto, type MergeCounts } from './merge.js';
 
 /**
@@ -35,56 +36,56 @@ export interface FanOutCounts {
  * imported twice yields the same ids, and two identical sales stay two sales.
  */
 export async function fanOutTransactions(
-  engine: DuckDbEngine,
+  engine: Engine,
+  tables: ImportTables,
   typedTable: string,
   provided: readonly string[],
 ): Promise<FanOutCounts> {
-  const t = sql.id(typedTable);
+  const { dialect } = engine;
   const has = (c: string): boolean => provided.includes(c);
-  // An absent column is a NULL of its declared type, so COALESCE and aggregates type-check.
-  const col = (c: string) => {
-    if (has(c)) return sql`${sql.id(c)}`;
-    const type = TRANSACTIONS_SPEC.columns.find((spec) => spec.name === c)?.type ?? 'string';
-    return sql`CAST(NULL AS ${sql.raw(engine.dialect.columnType(type, true))})`;
+  // Read under names of their own first (on ClickHouse an output alias `sku` would stand for the
+  // input column `sku` in the same SELECT); an absent column is a NULL of its declared type, so
+  // COALESCE and aggregates type-check.
+  const input = (c: string): Sql => sql.id(`in_${c}`);
+  const inputs = TRANSACTIONS_SPEC.columns.map(({ name, type }) =>
+    sql`${has(name) ? sql.id(name) : sql`CAST(NULL AS ${sql.raw(dialect.columnType(type, true))})`} AS ${input(name)}`,
+  );
+  const scratch = async (name: string, query: Sql): Promise<void> => {
+    for (const statement of dialect.scratchTable(name, query)) await engine.exec(statement);
   };
-  const skuExpr = has('sku')
-    ? sql`coalesce(sku, ${has('category') ? sql`'CAT:' || category` : sql`NULL`}, 'UNSPECIFIED')`
-    : has('category')
-      ? sql`coalesce('CAT:' || category, 'UNSPECIFIED')`
-      : sql`'UNSPECIFIED'`;
-  const rowFingerprint = sql`concat_ws('|', customer_id, CAST(date AS VARCHAR), CAST(amount AS VARCHAR), ${skuExpr}, CAST(${col('quantity')} AS VARCHAR))`;
-  await engine.exec(sql`CREATE OR REPLACE TEMP TABLE tx_rows AS SELECT
-      __record, customer_id, date, amount,
-      ${has('order_id') ? sql`coalesce(order_id, 'TX-' || md5(${rowFingerprint} || '#' || CAST(row_number() OVER (PARTITION BY ${rowFingerprint} ORDER BY __record) AS VARCHAR)))` : sql`'TX-' || md5(${rowFingerprint} || '#' || CAST(row_number() OVER (PARTITION BY ${rowFingerprint} ORDER BY __record) AS VARCHAR))`} AS order_id,
+  await scratch('tx_input', sql`SELECT __record, ${sql.join(inputs)} FROM ${sql.id(typedTable)}`);
+  const skuExpr = sql`coalesce(${input('sku')}, 'CAT:' || ${input('category')}, 'UNSPECIFIED')`;
+  const rowFingerprint = dialect.concatSkippingNulls('|', [input('customer_id'), dialect.nullableText(input('date')), dialect.nullableText(input('amount')), skuExpr, dialect.nullableText(input('quantity'))]);
+  const generatedId = sql`'TX-' || ${dialect.md5Hex(sql`${rowFingerprint} || '#' || ${dialect.nullableText(sql`__copy`)}`)}`;
+  await scratch('tx_rows', sql`SELECT
+      __record, ${input('customer_id')} AS customer_id, ${input('date')} AS ${sql.id('date')}, ${input('amount')} AS amount,
+      ${has('order_id') ? sql`coalesce(${input('order_id')}, ${generatedId})` : generatedId} AS order_id,
       ${skuExpr} AS sku,
-      ${col('product')} AS product, ${col('category')} AS category,
-      ${col('cost')} AS cost, coalesce(${col('quantity')}, 1) AS quantity,
-      coalesce(${col('channel')}, 'store') AS channel, ${col('store_id')} AS store_id
-    FROM ${t}`);
+      ${input('product')} AS product, ${input('category')} AS category,
+      ${input('cost')} AS cost, coalesce(${input('quantity')}, 1) AS quantity,
+      coalesce(${input('channel')}, 'store') AS channel, ${input('store_id')} AS store_id
+    FROM (${dialect.numberWithin('tx_input', rowFingerprint, '__record', '__copy')}) AS numbered`);
 
-  await engine.exec(sql`CREATE OR REPLACE TEMP TABLE tx_customers AS
-    SELECT DISTINCT customer_id, 'transactions' AS source FROM tx_rows`);
-  await engine.exec(sql`CREATE OR REPLACE TEMP TABLE tx_products AS
-    SELECT sku, coalesce(any_value(product), sku) AS name,
-      coalesce(any_value(category), 'unknown') AS category
-    FROM tx_rows GROUP BY sku`);
-  await engine.exec(sql`CREATE OR REPLACE TEMP TABLE tx_orders AS
-    SELECT order_id, min(customer_id) AS customer_id, min(date) AS ordered_at,
-      min(channel) AS channel, min(store_id) AS store_id
-    FROM tx_rows GROUP BY order_id`);
-  await engine.exec(sql`CREATE OR REPLACE TEMP TABLE tx_lines AS
-    SELECT order_id, row_number() OVER (PARTITION BY order_id ORDER BY __record) AS line_no, sku, quantity,
-      CAST(amount / quantity AS DECIMAL(18, 4)) AS unit_price, CAST(0 AS DECIMAL(18, 4)) AS discount,
-      CAST(cost / quantity AS DECIMAL(18, 4)) AS unit_cost
-    FROM tx_rows`);
+  await scratch('tx_customers', sql`SELECT DISTINCT customer_id, 'transactions' AS source FROM tx_rows`);
+  await scratch('tx_products', sql`SELECT p_sku AS sku, coalesce(${dialect.anyValue(sql`p_product`)}, p_sku) AS name,
+      coalesce(${dialect.anyValue(sql`p_category`)}, 'unknown') AS category
+    FROM (SELECT sku AS p_sku, product AS p_product, category AS p_category FROM tx_rows) AS p GROUP BY p_sku`);
+  await scratch('tx_orders', sql`SELECT o_order AS order_id, min(o_customer) AS customer_id, min(o_date) AS ordered_at,
+      min(o_channel) AS channel, min(o_store) AS store_id
+    FROM (SELECT order_id AS o_order, customer_id AS o_customer, ${sql.id('date')} AS o_date, channel AS o_channel, store_id AS o_store FROM tx_rows) AS o
+    GROUP BY o_order`);
+  await scratch('tx_lines', sql`SELECT order_id, line_no, sku, quantity,
+      ${dialect.cast(sql`amount / quantity`, 'money')} AS unit_price, ${dialect.cast(sql`0`, 'money')} AS discount,
+      ${dialect.cast(sql`cost / quantity`, 'money')} AS unit_cost
+    FROM (${dialect.numberWithin('tx_rows', sql`order_id`, '__record', 'line_no')}) AS numbered`);
 
   const byTable: Record<string, MergeCounts> = {
-    customers: await mergeInto(engine, tableSpec('customers'), 'tx_customers', ['customer_id', 'source'], 'insertMissing'),
-    products: await mergeInto(engine, tableSpec('products'), 'tx_products', ['sku', 'name', 'category'], 'insertMissing'),
-    orders: await mergeInto(engine, tableSpec('orders'), 'tx_orders', ['order_id', 'customer_id', 'ordered_at', 'channel', 'store_id']),
-    order_lines: await mergeInto(engine, tableSpec('order_lines'), 'tx_lines', ['order_id', 'line_no', 'sku', 'quantity', 'unit_price', 'discount', 'unit_cost']),
+    customers: await mergeInto(engine, tables, tableSpec('customers'), 'tx_customers', ['customer_id', 'source'], 'insertMissing'),
+    products: await mergeInto(engine, tables, tableSpec('products'), 'tx_products', ['sku', 'name', 'category'], 'insertMissing'),
+    orders: await mergeInto(engine, tables, tableSpec('orders'), 'tx_orders', ['order_id', 'customer_id', 'ordered_at', 'channel', 'store_id']),
+    order_lines: await mergeInto(engine, tables, tableSpec('order_lines'), 'tx_lines', ['order_id', 'line_no', 'sku', 'quantity', 'unit_price', 'discount', 'unit_cost']),
   };
-  for (const table of ['tx_rows', 'tx_customers', 'tx_products', 'tx_orders', 'tx_lines']) {
+  for (const table of ['tx_input', 'tx_rows', 'tx_customers', 'tx_products', 'tx_orders', 'tx_lines']) {
     await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(table)}`);
   }
   return { byTable };

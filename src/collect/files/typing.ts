@@ -1,4 +1,4 @@
-import type { ColumnSpec } from '../../store/index.js';
+import type { ColumnSpec, Dialect } from '../../store/index.js';
 import { sql, type Sql } from '../../store/index.js';
 import type { KindMapping } from './mapping.js';
 
@@ -27,39 +27,38 @@ export function expectedFor(column: ColumnSpec, mapping: KindMapping): string {
 
 /**
  * The SQL expression that turns the raw text `raw` into the column's type, NULL when the text
- * does not parse (the validator then reports it) or is blank.
+ * does not parse (the validator then reports it) or is blank. The conversions are the dialect's,
+ * which accept the same texts on every engine (src/store/dialect.ts tryDate...).
  */
-export function typedExpression(column: ColumnSpec, raw: Sql, mapping: KindMapping): Sql {
-  const text = sql`NULLIF(trim(${raw}), '')`;
+export function typedExpression(column: ColumnSpec, raw: Sql, mapping: KindMapping, dialect: Dialect): Sql {
+  const text = sql`NULLIF(${dialect.trim(raw)}, '')`;
   switch (column.type) {
     case 'string': {
-      if (!column.values) return sql`CASE WHEN trim(${raw}) = '' THEN NULL ELSE ${raw} END`;
+      if (!column.values) return sql`CASE WHEN ${dialect.trim(raw)} = '' THEN NULL ELSE ${raw} END`;
       // Allowed values are matched whatever their case, then stored in their canonical spelling.
       const cases = column.values.map((v) => sql`WHEN ${v.toLowerCase()} THEN ${v}`);
       return sql`CASE lower(${text}) ${sql.join(cases, ' ')} ELSE ${text} END`;
     }
     case 'int':
-      return sql`TRY_CAST(${text} AS BIGINT)`;
+      return dialect.tryInteger(text);
     case 'money':
-      return sql`TRY_CAST(${numberText(text, mapping)} AS DECIMAL(18, 4))`;
+      return dialect.tryMoney(numberText(text, mapping, dialect));
     case 'float':
-      return sql`TRY_CAST(${numberText(text, mapping)} AS DOUBLE)`;
+      return dialect.tryDouble(numberText(text, mapping, dialect));
     case 'date':
-      return mapping.dateFormat
-        ? sql`CAST(try_strptime(${text}, ${mapping.dateFormat}) AS DATE)`
-        : sql`COALESCE(TRY_CAST(${text} AS DATE), CAST(TRY_CAST(${text} AS TIMESTAMP) AS DATE))`;
+      return mapping.dateFormat ? dialect.dateOf(dialect.tryStrptime(text, mapping.dateFormat)) : dialect.tryDate(text);
     case 'timestamp':
-      return mapping.timestampFormat
-        ? sql`CAST(try_strptime(${text}, ${mapping.timestampFormat}) AS TIMESTAMP)`
-        : sql`CAST(TRY_CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+      return mapping.timestampFormat ? dialect.tryStrptime(text, mapping.timestampFormat) : dialect.tryTimestamp(text);
     case 'bool':
-      return sql`CASE WHEN lower(${text}) IN ('true', 't', '1', 'yes', 'y') THEN TRUE
-        WHEN lower(${text}) IN ('false', 'f', '0', 'no', 'n') THEN FALSE END`;
+      return sql`CASE WHEN lower(${text}) IN ('true', 't', '1', 'yes', 'y') THEN ${true}
+        WHEN lower(${text}) IN ('false', 'f', '0', 'no', 'n') THEN ${false} END`;
   }
 }
 
-function numberText(text: Sql, mapping: KindMapping): Sql {
-  if (mapping.decimalSeparator === '.') return sql`replace(${text}, ' ', '')`;
-  // "1 234,56" or "1.234,56": drop grouping spaces and dots, then the comma is the point.
-  return sql`replace(replace(replace(replace(${text}, ' ', ''), chr(160), ''), '.', ''), ',', '.')`;
+function numberText(text: Sql, mapping: KindMapping, dialect: Dialect): Sql {
+  if (mapping.decimalSeparator === '.') return dialect.replaceAll(text, ' ', '');
+  // "1 234,56" or "1.234,56": drop grouping spaces (plain and no-break) and dots, then the comma is the point.
+  let cleaned = text;
+  for (const grouping of [' ', '\u00a0', '.']) cleaned = dialect.replaceAll(cleaned, grouping, '');
+  return dialect.replaceAll(cleaned, ',', '.');
 }
