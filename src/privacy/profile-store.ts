@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { ProfileStore, ProfileStoreWriter } from '../profiles/serving-store.js';
+import { ProfileStore, ProfileStoreWriter, removeStore } from '../profiles/serving-store.js';
 
 export interface ProfileStoreErasure {
   readonly documents: number;
@@ -23,6 +23,13 @@ export async function eraseFromProfileStore(path: string, personIds: ReadonlySet
   const close = async (): Promise<void> => {
     if (!open) await store.close();
   };
+  const layout = store.layout;
+  if (!layout) {
+    // A file an older version wrote, which no reader uses: removed with him rather than copied.
+    await close();
+    removeStore(path);
+    return { documents: 0, keys: 0 };
+  }
   let documents = 0;
   let keys = 0;
   const writer = ProfileStoreWriter.create(path);
@@ -66,7 +73,7 @@ export async function eraseFromProfileStore(path: string, personIds: ReadonlySet
     await flushKeys();
     const build = store.build ?? '';
     await close();
-    await writer.finish(build);
+    await writer.finish(build, layout);
   } catch (error) {
     await close().catch(() => undefined);
     await writer.abandon();

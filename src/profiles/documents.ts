@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PipelineStep } from '../kernel/index.js';
 import { sql, type Column, type Engine, type Sql } from '../store/index.js';
 import { latestConsents, personRecords } from '../consent/index.js';
+import type { DocumentLayout } from './document-format.js';
 import { LOOKUP_TYPES } from './parts.js';
 import { LAST_EVENTS } from './profile.js';
 import { ProfileStoreWriter, removeStore, servingStorePath } from './serving-store.js';
@@ -50,15 +51,25 @@ async function columnTypes(engine: Engine, tables: readonly string[]): Promise<M
  */
 function jsonColumn(alias: string, column: string, type: string): string {
   const ref = `${alias}.${JSON.stringify(column)}`;
-  if (/^(TIMESTAMP|DATE)/.test(type)) return `strftime(${ref}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ')`;
+  if (/^(TIMESTAMP|DATE)/.test(type)) return TIMESTAMP_ISO(ref);
   if (/^(DECIMAL|HUGEINT|UHUGEINT)/.test(type)) return `${ref}::DOUBLE`;
   return ref;
 }
 
-function jsonObject(alias: string, columns: Columns | undefined): string {
+/** A row as a JSON array of its columns' values, in the layout's order (document-format.ts). */
+function jsonArray(alias: string, columns: Columns | undefined): string {
   if (!columns) return 'NULL';
-  return `json_object(${[...columns].map(([c, t]) => `'${c.replaceAll("'", "''")}', ${jsonColumn(alias, c, t)}`).join(', ')})`;
+  return `json_array(${[...columns].map(([c, t]) => jsonColumn(alias, c, t)).join(', ')})`;
 }
+
+/**
+ * Rows of a group as one JSON array text: each row's JSON text joined, cheaper than
+ * to_json(list(...)), which builds a list of JSON values and converts it again (100k persons:
+ * offers 5.5 CPU-s that way).
+ */
+const jsonRows = (row: string, order: string): string => `'[' || string_agg((${row})::VARCHAR, ',' ORDER BY ${order}) || ']'`;
+
+const TIMESTAMP_ISO = (ref: string): string => `strftime(${ref}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ')`;
 
 const lookupTypes = LOOKUP_TYPES.map((t) => `'${t}'`).join(', ');
 
@@ -77,8 +88,9 @@ async function stream(engine: Engine, query: Sql | string, write: (columns: Colu
  * One JSON document per person with everything the profile API shows from the run (golden
  * record, identifiers, consents and current consents, classes, offers, last events), and every key a profile is asked
  * by (person id, older id, record id, identifier), so a lookup is one or two reads of the
- * serving store (serving-store.ts) instead of nine queries. DuckDB builds the JSON in SQL, in
- * one pass over each table per slice of persons, and streams it into the store.
+ * serving store (serving-store.ts) instead of nine queries. DuckDB builds the JSON in SQL, as
+ * positional arrays (document-format.ts), in one pass over each table per slice of persons, and
+ * streams it into the store.
  */
 export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
   return {
@@ -98,30 +110,55 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
       const optional = ['customer_classes', 'customer_digital', 'customer_next_offers', 'customer_channels', 'events'];
       const present = new Set((await engine.query<{ name: string }>(engine.dialect.existingTables(optional))).map((r) => r.name));
       const types = await columnTypes(engine, ['person_profiles', 'customer_classes', 'customer_digital', 'customer_next_offers', 'customer_channels']);
+      const has = (table: string): boolean => present.has(table) || table === 'person_profiles';
+      const columnsOf = (table: string): string[] => (has(table) ? [...(types.get(table)?.keys() ?? [])] : []);
+      const layout: DocumentLayout = {
+        golden: columnsOf('person_profiles'),
+        classes: columnsOf('customer_classes'),
+        digital: columnsOf('customer_digital'),
+        offers: columnsOf('customer_next_offers'),
+        channels: columnsOf('customer_channels'),
+      };
       // A million documents built at once hold every part in memory together (6 GB was not
-      // enough); built a slice of persons at a time, each statement needs a fraction of it.
+      // enough); built a slice of persons at a time, each statement needs a fraction of it. The
+      // slices are ranges of person ids, so the store receives its keys in order (appended, not
+      // split: serving-store.ts).
       const [{ persons = 0 } = {}] = await engine.query<{ persons: number }>(sql`SELECT count(DISTINCT person_id) AS persons FROM identity_nodes`);
-      const slices = Math.max(1, Math.ceil(persons / slicePersons));
-      const inSlice = (column: string, slice: number): string => `hash(${column}) % ${slices} = ${slice}`;
+      const tiles = Math.max(1, Math.ceil(Number(persons) / slicePersons));
+      // The greatest person id of each slice.
+      const uppers =
+        tiles === 1
+          ? []
+          : (
+              await engine.query<{ upper: string }>(sql`SELECT max(person_id) AS upper FROM (
+                SELECT person_id, ntile(${sql.raw(String(tiles))}) OVER (ORDER BY person_id) AS tile FROM (SELECT DISTINCT person_id FROM identity_nodes))
+              GROUP BY tile ORDER BY upper`)
+            ).map((r) => r.upper);
+      const slices = Math.max(1, uppers.length);
+      const text = (value: string): string => engine.dialect.literal(value);
+      const inSlice = (column: string, slice: number): string => {
+        const lower = slice > 0 ? `${column} > ${text(uppers[slice - 1] ?? '')}` : 'TRUE';
+        const upper = slice < slices - 1 ? `${column} <= ${text(uppers[slice] ?? '')}` : 'TRUE';
+        return `(${lower} AND ${upper})`;
+      };
       const row = (table: string, alias: string, slice: number): string =>
-        present.has(table) || table === 'person_profiles'
-          ? `LEFT JOIN (SELECT person_id, ${jsonObject(alias, types.get(table))} AS doc FROM ${table} ${alias} WHERE ${inSlice('person_id', slice)}) ${alias}_doc ON ${alias}_doc.person_id = n.person_id`
+        has(table)
+          ? `LEFT JOIN (SELECT person_id, ${jsonArray(alias, types.get(table))} AS doc FROM ${table} ${alias} WHERE ${inSlice('person_id', slice)}) ${alias}_doc ON ${alias}_doc.person_id = n.person_id`
           : `LEFT JOIN (SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc) ${alias}_doc ON FALSE`;
       const offers = (slice: number): string =>
         present.has('customer_next_offers')
-          ? `SELECT person_id, to_json(list(${jsonObject('o', types.get('customer_next_offers'))} ORDER BY o.rank)) AS doc FROM customer_next_offers o
+          ? `SELECT person_id, ${jsonRows(jsonArray('o', types.get('customer_next_offers')), 'o.rank')} AS doc FROM customer_next_offers o
              WHERE ${inSlice('person_id', slice)} GROUP BY person_id`
-          : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
+          : `SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS doc`;
       const channels = (slice: number): string =>
         present.has('customer_channels')
-          ? `SELECT person_id, to_json(list(${jsonObject('h', types.get('customer_channels'))} ORDER BY h.channel)) AS doc FROM customer_channels h
+          ? `SELECT person_id, ${jsonRows(jsonArray('h', types.get('customer_channels')), 'h.channel')} AS doc FROM customer_channels h
              WHERE ${inSlice('person_id', slice)} GROUP BY person_id`
-          : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
+          : `SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS doc`;
       // An event belongs to a person through its record, or his userId or anonymousId (as the live road reads it).
       const events = (slice: number): string =>
         present.has('events')
-          ? `SELECT person_id, to_json(list(json_object('message_id', message_id, 'type', type, 'event', event,
-                'timestamp', strftime("timestamp"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ'), 'properties', properties) ORDER BY nth)) AS doc
+          ? `SELECT person_id, ${jsonRows(`json_array(message_id, type, event, ${TIMESTAMP_ISO('"timestamp"')}, properties)`, 'nth')} AS doc
               FROM (SELECT m.person_id, e.message_id, e.type, e.event, e."timestamp", e.properties,
                       row_number() OVER (PARTITION BY m.person_id ORDER BY e."timestamp" DESC, e.message_id) AS nth
                     FROM (SELECT DISTINCT person_id, message_id FROM (
@@ -131,7 +168,7 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
                           WHERE ${inSlice('person_id', slice)}) m
                     JOIN events e ON e.message_id = m.message_id)
               WHERE nth <= ${LAST_EVENTS} GROUP BY person_id`
-          : `SELECT NULL::VARCHAR AS person_id, NULL::JSON AS doc`;
+          : `SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS doc`;
       const writer = ProfileStoreWriter.create(path);
       try {
         for (let slice = 0; slice < slices; slice++) {
@@ -139,40 +176,40 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
           const current = latestConsents(engine.dialect, personRecords(sql.raw(inSlice('person_id', slice))));
           await stream(
             engine,
-            // Each part is JSON text already: concatenated, not passed to json_object, which parses
+            // Each part is JSON text already: concatenated, not passed to json_array, which parses
             // every part again (100k persons: 19.8 s for the step that way, 16-17 s concatenated).
-            sql`${sql.raw(`SELECT n.person_id, concat('{"records":', to_json(n.records)::VARCHAR,
-                ',"golden":', coalesce(g_doc.doc::VARCHAR, 'null'),
-                ',"identifiers":', coalesce(i.doc::VARCHAR, '[]'),
-                ',"consents":', coalesce(k.doc::VARCHAR, '[]'),
-                ',"currentConsents":', coalesce(q.doc::VARCHAR, '[]'),
-                ',"classes":', coalesce(c_doc.doc::VARCHAR, 'null'),
-                ',"digital":', coalesce(d_doc.doc::VARCHAR, 'null'),
-                ',"offers":', coalesce(o.doc::VARCHAR, '[]'),
-                ',"channels":', coalesce(h.doc::VARCHAR, '[]'),
-                ',"events":', coalesce(e.doc::VARCHAR, '[]'), '}') AS doc
+            // The positions are document-format.ts's.
+            sql`${sql.raw(`SELECT n.person_id, concat('[', to_json(n.records)::VARCHAR,
+                ',', coalesce(g_doc.doc::VARCHAR, 'null'),
+                ',', coalesce(i.doc, '[]'),
+                ',', coalesce(k.doc, '[]'),
+                ',', coalesce(q.doc, '[]'),
+                ',', coalesce(c_doc.doc::VARCHAR, 'null'),
+                ',', coalesce(d_doc.doc::VARCHAR, 'null'),
+                ',', coalesce(o.doc, '[]'),
+                ',', coalesce(h.doc, '[]'),
+                ',', coalesce(e.doc, '[]'), ']') AS doc
             FROM (SELECT person_id, list(node_id ORDER BY node_id) AS records FROM identity_nodes WHERE ${inSlice('person_id', slice)} GROUP BY person_id) n
             ${row('person_profiles', 'g', slice)}
-            LEFT JOIN (SELECT person_id, to_json(list(json_object('type', type, 'value', value, 'source', source) ORDER BY type, value, source)) AS doc
+            LEFT JOIN (SELECT person_id, ${jsonRows('json_array(type, value, source)', 'type, value, source')} AS doc
                        FROM (SELECT DISTINCT person_id, type, value, source FROM person_identifiers WHERE type IN (${lookupTypes}) AND ${inSlice('person_id', slice)})
                        GROUP BY person_id) i ON i.person_id = n.person_id
-            LEFT JOIN (SELECT x.person_id, to_json(list(json_object('channel', c.channel, 'status', c.status,
-                         'at', strftime(c."at"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ'), 'source', c.source)
-                         ORDER BY c."at" DESC, c.channel, c.status, c.source)) AS doc
+            LEFT JOIN (SELECT x.person_id, ${jsonRows(`json_array(c.channel, c.status, ${TIMESTAMP_ISO('c."at"')}, c.source)`, 'c."at" DESC, c.channel, c.status, c.source')} AS doc
                        FROM consents c JOIN identity_nodes x ON x.node_id = c.customer_id WHERE ${inSlice('x.person_id', slice)} GROUP BY x.person_id) k ON k.person_id = n.person_id
-            LEFT JOIN (SELECT person_id, to_json(list(json_object('channel', channel, 'status', status,
-                         'at', strftime("at"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ'), 'source', source, 'record', record) ORDER BY channel)) AS doc
+            LEFT JOIN (SELECT person_id, ${jsonRows(`json_array(channel, status, ${TIMESTAMP_ISO('"at"')}, source, record)`, 'channel')} AS doc
                        FROM (`)}${current}${sql.raw(`) GROUP BY person_id) q ON q.person_id = n.person_id
             ${row('customer_classes', 'c', slice)}
             ${row('customer_digital', 'd', slice)}
             LEFT JOIN (${offers(slice)}) o ON o.person_id = n.person_id
             LEFT JOIN (${channels(slice)}) h ON h.person_id = n.person_id
             LEFT JOIN (${events(slice)}) e ON e.person_id = n.person_id`)}`,
-            ([ids = [], docs = []]) => writer.putDocuments(ids as unknown[], docs as unknown[]),
+            ([ids = [], docs = []]) => writer.stageDocuments(ids as unknown[], docs as unknown[]),
           );
+          writer.commitStaged();
         }
         // The persons of each key in the order resolvePersonId tries them after a person's own id
         // (a document of that id): an older id, then a record id; identifiers by person id.
+        // In key order, so that the store appends them.
         await stream(
           engine,
           `SELECT key, list(person_id ORDER BY priority, person_id) AS persons FROM (
@@ -181,11 +218,11 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
                UNION ALL SELECT 'id:' || node_id, person_id, 2 FROM identity_nodes
                UNION ALL SELECT type || ':' || value, person_id, 0 FROM person_identifiers WHERE type IN (${lookupTypes}))
              GROUP BY key, person_id)
-           GROUP BY key`,
+           GROUP BY key ORDER BY key`,
           ([keys = [], persons = []]) => writer.putKeys(keys as unknown[], persons as unknown[]),
         );
         const build = randomUUID();
-        await writer.finish(build);
+        await writer.finish(build, layout);
         await engine.exec(sql`CREATE TABLE ${sql.id(STATE)} AS SELECT current_timestamp AS built_at, ${await dataFingerprint(engine)} AS fingerprint, ${build} AS build`);
       } catch (error) {
         await writer.abandon();

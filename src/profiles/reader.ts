@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import { IdentifierNormaliser, resolvePersonId } from '../identity/index.js';
 import { NotFoundError } from '../errors.js';
 import { sql, type Engine } from '../store/index.js';
+import { decodeDocument } from './document-format.js';
 import { dataFingerprint, STATE } from './documents.js';
 import { assembleProfile, type CustomerProfile, type LookupType, type ProfileParts } from './parts.js';
 import { liveProfileParts, lookupPerson, normaliseLookup, onePerson } from './profile.js';
@@ -57,6 +58,10 @@ export class ProfileReader {
     if (!state || !store || store.build !== state.build) {
       await store?.close();
       return live(`no profile documents from the last run in ${path} (run \`fidelis run\`)`);
+    }
+    if (!store.layout) {
+      await store.close();
+      return live(`the profile documents in ${path} were written by an older version; profiles are read live until the next \`fidelis run\``);
     }
     if (state.fingerprint !== (await dataFingerprint(engine))) {
       await store.close();
@@ -146,11 +151,9 @@ export class ProfileReader {
 
   /** The parts of a document, or null when anything of the person changed since it was written. */
   private fresh(personId: string, text: string): ProfileParts | null {
-    const doc = JSON.parse(text) as Omit<ProfileParts, 'personId'>;
-    // A document written before current consents were part of it: read live until the next run.
-    if (!Array.isArray(doc.currentConsents)) return null;
-    // Nor channels (src/activation/channels).
-    if (!Array.isArray(doc.channels)) return null;
+    const layout = this.store?.layout;
+    if (!layout) return null;
+    const doc = decodeDocument(text, layout);
     if (this.dirty.size > 0) {
       if (this.dirty.has(`id:${personId}`)) return null;
       if (doc.records.some((r) => this.dirty.has(`id:${r}`))) return null;

@@ -1,4 +1,5 @@
 import { renameSync } from 'node:fs';
+import { open } from 'lmdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerProfile, lookupPerson, profileDocumentsStep, ProfileReader, ProfileStore, servingStorePath } from '../../src/profiles/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
@@ -69,6 +70,25 @@ describe('profile documents', () => {
     const sliced = await read();
     expect(sliced.size).toBe(persons.length);
     expect([...sliced].filter(([id, doc]) => whole.get(id) !== doc)).toEqual([]);
+  });
+
+  it('hold each row without its column names, deflated, the names once in the file', async () => {
+    const path = servingStorePath(company.engine.location) ?? '';
+    const store = ProfileStore.openIfPresent(path);
+    if (!store) throw new Error(`no store at ${path}`);
+    const layout = store.layout;
+    const texts = [...store.documents()].slice(0, 200).map(([, text]) => text);
+    await store.close();
+    expect(layout?.classes).toContain('clv_12m');
+    expect(layout?.offers).toContain('product_name');
+    expect(texts.length).toBe(200);
+    for (const text of texts) expect(text).not.toMatch(/"(clv_12m|product_name|first_name_from|segment_rate)"/);
+    // Stored deflated: the raw values are a fraction of the texts.
+    const raw = open({ path, noSubdir: true, readOnly: true });
+    const docs = raw.openDB<Buffer, string>({ name: 'docs', encoding: 'binary' });
+    const stored = [...docs.getRange({ limit: 200 })].reduce((n, { value }) => n + value.length, 0);
+    await raw.close();
+    expect(stored).toBeLessThan(texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 2);
   });
 
   it('resolve record ids, older ids and identifiers as the live lookups do', async () => {

@@ -1,0 +1,243 @@
+// `npx tsx bench/scale.ts [--sizes 100000,300000,1000000] [--db PATH.duckdb | clickhouse://...] [--work DIR] [--keep] [--reuse]`:
+// the whole `fidelis run` on the demo company at each size (issue 15 §4), each size's generation,
+// import and run in their own processes so that each peak memory is its own. Prints, per step, the
+// wall and CPU seconds (the process's CPU, DuckDB's threads included: on a machine shared with
+// other work the wall time says little, the CPU time still measures the work), the peak RSS reached
+// by the end of the step, the growth factor per 3x of data between consecutive sizes (3.0 is
+// linear), and the profile file's size.
+//
+// --db: a DuckDB path (size N goes to PATH-N.duckdb) or a ClickHouse URL (size N to the URL's
+// database with `_N` appended); on ClickHouse the CPU column is this client's only, the server's
+// work shows in the wall time. --reuse keeps generated files and imported DuckDB datamarts in
+// --work between invocations (the run itself is always on a fresh copy of the imported datamart,
+// so it is a first run, history indexes included).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { importFiles } from '../src/collect/index.js';
+import { parseConfig } from '../src/config/index.js';
+import { generateDemoCompany } from '../src/generate/index.js';
+import { runPipeline } from '../src/pipeline/index.js';
+import { servingStorePath } from '../src/profiles/index.js';
+import { openStore } from '../src/store/index.js';
+import { round } from './round.js';
+
+export interface StepFigures {
+  readonly name: string;
+  readonly wall: number;
+  readonly cpu: number;
+  /** The process's peak RSS (MB) by the end of this step. */
+  readonly peakMb: number;
+}
+
+export interface SizeFigures {
+  readonly customers: number;
+  readonly generateSeconds: number | null;
+  readonly importSeconds: number | null;
+  readonly importPeakMb: number | null;
+  readonly steps: readonly StepFigures[];
+  readonly runWall: number;
+  readonly runCpu: number;
+  readonly runPeakMb: number;
+  /** The profile documents' file (`<db>.profiles`), none on ClickHouse. */
+  readonly profileBytes: number | null;
+  readonly datamartBytes: number | null;
+}
+
+type RunFigures = Pick<SizeFigures, 'steps' | 'runWall' | 'runCpu' | 'runPeakMb'>;
+
+const isUrl = (db: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(db);
+
+/** The datamart of one size: PATH-N.duckdb, or the ClickHouse URL's database with `_N`. */
+export function sizedDb(db: string, customers: number): string {
+  if (isUrl(db)) {
+    const url = new URL(db);
+    const database = url.pathname.replace(/^\/+|\/+$/g, '') || 'fidelis';
+    url.pathname = `/${database}_${customers}`;
+    return url.toString();
+  }
+  return `${db.replace(/\.duckdb$/, '')}-${customers}.duckdb`;
+}
+
+const cpuSeconds = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+const peakMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+/** Child: the pipeline on one datamart, per step wall and CPU seconds and the running peak RSS. */
+async function runChild(db: string): Promise<RunFigures> {
+  const engine = await openStore(db);
+  const marks: { cpu: number; peak: number }[] = [];
+  const wall0 = performance.now();
+  const cpu0 = cpuSeconds();
+  try {
+    const report = await runPipeline(engine, parseConfig({ db }), { onStep: () => marks.push({ cpu: cpuSeconds(), peak: peakMb() }) });
+    marks.push({ cpu: cpuSeconds(), peak: peakMb() });
+    const steps = report.steps.map((s, i) => ({
+      name: s.name,
+      wall: round(s.seconds, 2),
+      cpu: round((marks[i + 1]?.cpu ?? NaN) - (marks[i]?.cpu ?? NaN), 2),
+      peakMb: round(marks[i + 1]?.peak ?? NaN, 0),
+    }));
+    return { steps, runWall: round((performance.now() - wall0) / 1000, 1), runCpu: round(cpuSeconds() - cpu0, 1), runPeakMb: round(peakMb(), 0) };
+  } finally {
+    await engine.close();
+  }
+}
+
+async function child(args: readonly string[]): Promise<unknown> {
+  const [mode = '', a = '', b = ''] = args;
+  const t0 = performance.now();
+  switch (mode) {
+    case 'generate':
+      await generateDemoCompany({ customers: Number(a), seed: 42, outDir: b, format: 'csv' });
+      return { seconds: (performance.now() - t0) / 1000 };
+    case 'import': {
+      const engine = await openStore(b);
+      try {
+        await importFiles(engine, [a]);
+      } finally {
+        await engine.close();
+      }
+      return { seconds: (performance.now() - t0) / 1000, peakMb: peakMb() };
+    }
+    case 'run':
+      return runChild(a);
+    default:
+      throw new Error(`unknown mode ${mode}`);
+  }
+}
+
+function inChild<T>(...args: string[]): T {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as T;
+}
+
+const fileBytes = (path: string | null): number | null => (path && existsSync(path) ? statSync(path).size : null);
+
+/** Generates (or reuses), imports (or copies the imported datamart) and runs one size. */
+export function benchSize(customers: number, db: string, work: string, reuse: boolean): SizeFigures {
+  const data = join(work, `data-${customers}`);
+  let generateSeconds: number | null = null;
+  if (!(reuse && existsSync(join(data, '.complete')))) {
+    rmSync(data, { recursive: true, force: true });
+    generateSeconds = round(inChild<{ seconds: number }>('generate', String(customers), data).seconds, 1);
+    // Marks a finished generation, so that --reuse never takes a half-written one.
+    mkdirSync(join(data, '.complete'));
+  }
+  const target = sizedDb(db, customers);
+  let importSeconds: number | null = null;
+  let importPeakMb: number | null = null;
+  if (isUrl(target)) {
+    const imported = inChild<{ seconds: number; peakMb: number }>('import', data, target);
+    importSeconds = round(imported.seconds, 1);
+    importPeakMb = round(imported.peakMb, 0);
+  } else {
+    // The imported datamart is kept apart, and each run works on a copy of it: a first run.
+    const imported = join(work, `imported-${customers}.duckdb`);
+    if (!(reuse && existsSync(imported))) {
+      rmSync(imported, { force: true });
+      const result = inChild<{ seconds: number; peakMb: number }>('import', data, imported);
+      importSeconds = round(result.seconds, 1);
+      importPeakMb = round(result.peakMb, 0);
+    }
+    // The previous run's datamart, its WAL and its profile file go first.
+    const folder = dirname(resolve(target));
+    mkdirSync(folder, { recursive: true });
+    for (const file of readdirSync(folder)) if (file.startsWith(basename(target))) rmSync(join(folder, file), { force: true });
+    copyFileSync(imported, target);
+  }
+  const run = inChild<RunFigures>('run', target);
+  const profiles = isUrl(target) ? null : servingStorePath(target);
+  return {
+    customers,
+    generateSeconds,
+    importSeconds,
+    importPeakMb,
+    ...run,
+    profileBytes: fileBytes(profiles),
+    datamartBytes: isUrl(target) ? null : fileBytes(target),
+  };
+}
+
+/** Time growth per 3x of data between two sizes: (t2 / t1) ^ (ln 3 / ln(n2 / n1)); 3.0 is linear. */
+export function growthPer3x(t1: number, t2: number, n1: number, n2: number): number {
+  return (t2 / t1) ** (Math.log(3) / Math.log(n2 / n1));
+}
+
+const fmt = (n: number | null, digits = 1): string => (n === null || !Number.isFinite(n) ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+export function printScale(results: readonly SizeFigures[]): void {
+  const sizes = results.map((r) => r.customers.toLocaleString('en-US'));
+  const names = [...new Set(results.flatMap((r) => r.steps.map((s) => s.name)))];
+  const growthHeads = results.slice(1).map((r, i) => `x3 CPU ${sizes[i] ?? ''}->${sizes[i + 1] ?? ''}`);
+  console.log(`| step | ${sizes.map((s) => `${s}: wall s | CPU s | peak MB`).join(' | ')} | ${growthHeads.join(' | ')} |`);
+  console.log(`| --- |${' ---: | ---: | ---: |'.repeat(results.length)}${' ---: |'.repeat(growthHeads.length)}`);
+  const growth = (pick: (r: SizeFigures) => number | undefined): string[] =>
+    results.slice(1).map((r, i) => {
+      const prev = results[i];
+      const t1 = prev ? pick(prev) : undefined;
+      const t2 = pick(r);
+      // Steps under 0.5 CPU-s grow by noise.
+      return prev && t1 !== undefined && t2 !== undefined && t1 >= 0.5 ? fmt(growthPer3x(t1, t2, prev.customers, r.customers), 2) : '-';
+    });
+  for (const name of names) {
+    const cells = results.map((r) => {
+      const s = r.steps.find((x) => x.name === name);
+      return s ? `${fmt(s.wall)} | ${fmt(s.cpu)} | ${fmt(s.peakMb, 0)}` : '- | - | -';
+    });
+    console.log(`| ${name} | ${cells.join(' | ')} | ${growth((r) => r.steps.find((s) => s.name === name)?.cpu).join(' | ')} |`);
+  }
+  console.log(`| **fidelis run** | ${results.map((r) => `**${fmt(r.runWall)}** | **${fmt(r.runCpu)}** | ${fmt(r.runPeakMb, 0)}`).join(' | ')} | ${growth((r) => r.runCpu).join(' | ')} |`);
+  console.log('');
+  for (const r of results) {
+    console.log(
+      `${r.customers.toLocaleString('en-US')} customers: generate ${fmt(r.generateSeconds)} s, import ${fmt(r.importSeconds)} s (peak ${fmt(r.importPeakMb, 0)} MB), ` +
+        `run ${fmt(r.runWall)} s wall, ${fmt(r.runCpu)} CPU-s, peak ${fmt(r.runPeakMb, 0)} MB; ` +
+        `datamart ${fmt(r.datamartBytes === null ? null : r.datamartBytes / 1e9, 2)} GB, profile file ${fmt(r.profileBytes === null ? null : r.profileBytes / 1e9, 2)} GB`,
+    );
+  }
+  console.log(`growth per 3x: (t2 / t1) ^ (ln 3 / ln(n2 / n1)) on CPU seconds, 3.0 is linear; steps under 0.5 CPU-s left out`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const at = process.argv.indexOf('--child');
+  if (at >= 0) {
+    console.log(JSON.stringify(await child(process.argv.slice(at + 1))));
+  } else {
+    const { values } = parseArgs({
+      options: {
+        sizes: { type: 'string', default: '100000,300000,1000000' },
+        db: { type: 'string' },
+        work: { type: 'string' },
+        keep: { type: 'boolean' },
+        reuse: { type: 'boolean' },
+      },
+    });
+    const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
+    if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--sizes: positive integers separated by commas, not ${values.sizes}`);
+    const work = values.work ? resolve(values.work) : mkdtempSync(join(tmpdir(), 'fidelis-scale-'));
+    mkdirSync(work, { recursive: true });
+    const db = values.db ?? join(work, 'scale.duckdb');
+    const results: SizeFigures[] = [];
+    try {
+      for (const customers of sizes) {
+        const result = benchSize(customers, db, work, values.reuse ?? false);
+        results.push(result);
+        console.error(JSON.stringify(result));
+      }
+      console.log(`Fidelis scale bench on ${isUrl(db) ? 'ClickHouse' : 'DuckDB'} (${db.replace(/\/\/[^@/]*@/, '//')}), work dir ${work}`);
+      printScale(results);
+    } finally {
+      if (!values.keep && !values.work) rmSync(work, { recursive: true, force: true });
+    }
+  }
+}
