@@ -40,13 +40,6 @@ export class InvalidRequestError extends FidelisError {
   }
 }
 
-/** The datamart has not been analysed yet: `fidelis run` writes what is asked for. */
-export class NotAnalysedError extends FidelisError {
-  constructor(message: string) {
-    super('not_analysed', message);
-  }
-}
-
 /** One problem found in an input file, located precisely enough to fix it. */
 export interface InputProblem {
   readonly file: string;

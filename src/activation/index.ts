@@ -6,4 +6,3 @@ export * from './audiences/index.js';
 export * as pressure from './pressure/index.js';
 export * from './channels/index.js';
 export * from './delivery/index.js';
-export { ACTIVATION_TABLES } from './tables.js';

@@ -21,7 +21,3 @@ export function formatNumber(n: number): string {
 export function formatDate(d: Date | null): string {
   return d ? d.toISOString().slice(0, 10) : '-';
 }
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}

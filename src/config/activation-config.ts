@@ -18,5 +18,3 @@ export const activationConfigSchema = z
   })
   .strict()
   .prefault({});
-
-export type ActivationConfig = z.infer<typeof activationConfigSchema>;

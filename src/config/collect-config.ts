@@ -16,5 +16,3 @@ export const collectConfigSchema = z
   })
   .strict()
   .prefault({});
-
-export type CollectConfig = z.infer<typeof collectConfigSchema>;

@@ -103,4 +103,3 @@ export const identityConfigSchema = z
   .prefault({});
 
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;
-export type IdentityConfigInput = z.input<typeof identityConfigSchema>;

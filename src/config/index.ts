@@ -1,12 +1,5 @@
-export { configSchema, parseConfig, loadConfig, DEFAULT_CONFIG_FILE } from './config.js';
+export { parseConfig, loadConfig } from './config.js';
 export type { Config, ConfigInput } from './config.js';
-export { DEFAULT_RFM_SEGMENTS, valueConfigSchema } from './value-config.js';
-export type { ValueConfig } from './value-config.js';
-export { collectConfigSchema } from './collect-config.js';
-export type { CollectConfig } from './collect-config.js';
-export { activationConfigSchema } from './activation-config.js';
-export type { ActivationConfig } from './activation-config.js';
-export { pressureConfigSchema, PRESSURE_CHANNELS, WEEKDAYS } from './pressure-config.js';
+export { WEEKDAYS } from './pressure-config.js';
 export type { PressureConfig, PressureScope, PressureWindow } from './pressure-config.js';
-export { parseDbLocation, displayDbLocation, isClickHouseLocation } from './db-location.js';
-export type { DbLocation } from './db-location.js';
+export { displayDbLocation } from './db-location.js';

@@ -110,5 +110,3 @@ export const serverConfigSchema = z
       .prefault({}),
   })
   .prefault({});
-
-export type ServerConfig = z.infer<typeof serverConfigSchema>;

@@ -4,13 +4,6 @@ import { CLASS_DIMENSIONS } from '../segments/index.js';
 import { UNCLASSIFIED } from './dimensions.js';
 import { foldName } from './fold.js';
 
-/** The list's columns a page shows, besides the id; also what the CSV export writes. */
-export const LIST_COLUMNS = [
-  'name', 'email', 'phone', 'city', 'value_tier', 'value_column', 'rfm_segment', 'rfm_cell', 'grid', 'digital_type', 'online_move',
-  'orders', 'revenue', 'gross_margin', 'net_contribution', 'clv', 'predicted_value', 'p_alive', 'last_purchase',
-  'clv_12m', 'clv_basis', 'referral_value', 'latest_nps', 'latest_csat', 'complaints',
-] as const;
-
 /** Folded names (distinct values only go through JS), then inserted back for the join. */
 async function writeNameKeys(engine: Engine, profiles: Sql): Promise<void> {
   const names = await engine.query<{ name: string }>(sql`SELECT DISTINCT name FROM (

@@ -85,10 +85,6 @@ export function dayIndex(seconds: number): number {
   return d < 0 ? 0 : d >= WINDOW_DAYS ? WINDOW_DAYS - 1 : d;
 }
 
-export function weekdayAt(seconds: number): number {
-  return weekdayOf[dayIndex(seconds)] ?? 0;
-}
-
 /** Winter sales (from Jan 8), summer sales (from Jun 25), Black Friday week. */
 function isSalesDay(d: number): boolean {
   const m = monthOf[d] ?? 1;

@@ -77,11 +77,6 @@ export function weightedIndex(rng: Rng, weights: ArrayLike<number>, total?: numb
   return weights.length - 1;
 }
 
-/** Index drawn from a cumulative distribution (last value 1), by binary search. */
-export function cumulativeIndex(rng: Rng, cumulative: ArrayLike<number>): number {
-  return searchCumulative(cumulative, rng.next());
-}
-
 /** First index whose cumulative value exceeds u. */
 export function searchCumulative(cumulative: ArrayLike<number>, u: number): number {
   let lo = 0;

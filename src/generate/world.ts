@@ -10,7 +10,6 @@ import { Population } from './population.js';
 import { Scrambler } from './prng.js';
 
 export type Source = 'store' | 'web' | 'callcenter' | 'partner';
-export const SOURCES: readonly Source[] = ['store', 'web', 'callcenter', 'partner'];
 const PREFIX: Record<Source, string> = { store: 'S', web: 'W', callcenter: 'C', partner: 'P' };
 
 /** Random-stream keys: each concern draws from its own stream of a person. */

@@ -1,14 +1,9 @@
 export { customerPersons } from './persons-step.js';
-export { resolveIdentities, graphRules } from './resolve.js';
-export type { ResolutionReport } from './resolve.js';
+export { resolveIdentities } from './resolve.js';
 export { pairScores } from './evaluate.js';
-export type { PairScores } from './evaluate.js';
-export { IdentifierNormaliser, isJunk, normaliseEmail, normalisePhone, normaliseLoyaltyCard, TABLE_TYPES } from './normalise.js';
-export { IDENTITY_TABLES } from './tables.js';
-export { writeProfiles, PROFILE_ATTRIBUTES } from './profiles.js';
+export { IdentifierNormaliser } from './normalise.js';
 export { explainIdentity, resolvePersonId } from './explain.js';
-export type { IdentityExplanation, IdentityLink } from './explain.js';
+export type { IdentityExplanation } from './explain.js';
 export { splitPerson } from './split.js';
 export type { SplitResult } from './split.js';
 export { linkIdentifiers } from './link.js';
-export type { IdentifierLink, LinkResult } from './link.js';

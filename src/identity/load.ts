@@ -402,22 +402,3 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
     issuedNode: ints(issuedNode),
   };
 }
-
-/**
- * Survivorship order: a value from a more trusted source (listed earlier in sourcePriority)
- * wins, then the most recently updated, then the larger record id (any fixed tie-break will do).
- */
-export function survivorRanks(sources: readonly unknown[], updated: readonly unknown[], priority: readonly string[]): Int32Array {
-  const trust = (i: number): number => {
-    const k = priority.indexOf(String(sources[i]));
-    return k < 0 ? 0 : priority.length - k;
-  };
-  const time = (i: number): number => {
-    const at = updated[i];
-    return at instanceof Date ? at.getTime() : -Infinity;
-  };
-  const order = Array.from(sources.keys()).sort((a, b) => trust(a) - trust(b) || time(a) - time(b) || a - b);
-  const rank = new Int32Array(sources.length);
-  order.forEach((node, position) => (rank[node] = position + 1));
-  return rank;
-}

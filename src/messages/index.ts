@@ -13,8 +13,8 @@ import { TIMELINE_CATALOGUE } from './catalogue/timeline.js';
 import type { Catalogue } from './catalogue/types.js';
 import { fillTemplate, LANGUAGES, type FormatOptions, type Language, type MessageParams, type MessageRef } from './format.js';
 
-export { LANGUAGES, placeholders, type Language, type MessageParam, type MessageParams, type MessageRef } from './format.js';
-export type { Catalogue, Entry } from './catalogue/types.js';
+export { LANGUAGES, placeholders, type Language, type MessageParams, type MessageRef } from './format.js';
+export type { Catalogue } from './catalogue/types.js';
 export { preferredLanguage } from './language.js';
 
 /** Each domain's catalogue, by name (messages.test.ts checks no key is in two of them). */

@@ -9,6 +9,5 @@ export const NEEDS_STEPS: readonly PipelineStep[] = [purchaseLines, categoryAffi
 
 export { purchaseLines, categoryAffinity, associations, nextOffers };
 export { evaluateNextBestOffer } from './evaluate.js';
-export type { NextBestOfferEvaluation } from './evaluate.js';
 export { affinityMessage, explainAffinity, explainNextOffer, nextOfferMessage } from './explain.js';
-export type { AssociationRow, CategoryAffinityRow, NextOfferRow, OfferKind } from './rows.js';
+export type { AssociationRow, CategoryAffinityRow, NextOfferRow } from './rows.js';

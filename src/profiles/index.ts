@@ -1,11 +1,10 @@
-export { customerProfile, liveProfileParts, lookupPerson, LAST_EVENTS } from './profile.js';
-export { assembleProfile, LOOKUP_TYPES } from './parts.js';
-export type { CustomerProfile, LookupType, ProfileParts } from './parts.js';
-export { profileDocuments, profileDocumentsStep, dataFingerprint } from './documents.js';
+export { customerProfile, liveProfileParts, lookupPerson } from './profile.js';
+export { LOOKUP_TYPES } from './parts.js';
+export type { CustomerProfile, LookupType } from './parts.js';
+export { profileDocuments, profileDocumentsStep } from './documents.js';
 export { ProfileReader } from './reader.js';
 export { MAX_KEY_BYTES, MAX_LOOKUP_BYTES, ProfileStore, servingStorePath } from './serving-store.js';
-export type { ReaderState } from './reader.js';
-export { lookupIndexes, LOOKUP_INDEXES } from './lookup-indexes.js';
+export { lookupIndexes } from './lookup-indexes.js';
 export { customerCard, localiseCard } from './customer-card.js';
 export type { CustomerCard } from './customer-card.js';
-export { localiseClass, localiseExplained, localiseProfile } from './localise.js';
+export { localiseExplained, localiseProfile } from './localise.js';

@@ -4,7 +4,7 @@ import { IdentifierNormaliser, resolvePersonId } from '../identity/index.js';
 import { sql, type Engine, type Row, type Sql } from '../store/index.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { fittedClvModel } from '../value/value-definitions.js';
-import { assembleProfile, jsonRow, jsonValue, LOOKUP_TYPES, type CustomerProfile, type LookupType, type ProfileParts } from './parts.js';
+import { assembleProfile, jsonRow, jsonValue, type CustomerProfile, type LookupType, type ProfileParts } from './parts.js';
 
 /** How many of his last events a profile shows. */
 export const LAST_EVENTS = 20;
@@ -105,5 +105,4 @@ export async function customerProfile(engine: Engine, config: Config, requestedI
   return assembleProfile(await liveProfileParts(engine, personId, lastEvents), requestedId, config);
 }
 
-export { LOOKUP_TYPES };
 export type { CustomerProfile, LookupType };

@@ -3,7 +3,6 @@ import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js'
 import { percentileCuts, percentileOf } from './ranks.js';
 
 export const GRID_QUADRANTS = ['athlete', 'whale', 'thoroughbred', 'minnow', 'inactive'] as const;
-export type GridQuadrant = (typeof GRID_QUADRANTS)[number];
 
 /**
  * Seed 001's strategic grid: revenue x profitability over the last window, within the active

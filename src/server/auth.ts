@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { forbidden, unauthorized } from './errors.js';
 import { allows, type ApiKey, type KeyRing, type Scope } from './keys.js';
 import type { AppEnv } from './types.js';
@@ -38,8 +38,4 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     c.set('apiKey', await authorize(c.get('deps').keys, presentedKey(c.req.header('authorization')), scope));
     await next();
   };
-}
-
-export function keyOf(c: Context<AppEnv>): ApiKey | undefined {
-  return c.get('apiKey');
 }

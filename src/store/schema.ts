@@ -384,7 +384,3 @@ export const SNAPSHOT_TABLE: TableSpec = {
     { name: 'potential', type: 'float', doc: 'Yearly revenue potential.' },
   ],
 };
-
-export function isTableName(name: string): name is TableName {
-  return (TABLE_NAMES as readonly string[]).includes(name);
-}

@@ -1,13 +1,10 @@
 import type { ClvInput } from './clv-input.js';
 // From each model's file, not the models' index: the index also exports the simulators, which
 // bring the data generator into every `fidelis clv` start.
-import { bgNbd } from './models/bg-nbd.js';
 import { conditionalExpectedTransactions } from './models/fit.js';
 import { expectedSpend, fitGammaGamma } from './models/gamma-gamma.js';
 import { compareHoldout, cumulativeTracking } from './models/holdout.js';
-import { mbgCnbd, totalLogInterPurchaseTimes } from './models/mbg-cnbd-k.js';
-import { mbgNbd } from './models/mbg-nbd.js';
-import { paretoNbd } from './models/pareto-nbd.js';
+import { totalLogInterPurchaseTimes } from './models/mbg-cnbd-k.js';
 import { scoreCustomers } from './models/scoring.js';
 import { compressSummary } from './models/summary.js';
 import type { TransactionModel, TransactionModelName } from './models/transaction-model.js';
@@ -15,15 +12,6 @@ import { aliveUnknownWithoutRepeat, selectModel, type Candidate, type FittedMode
 import { customerResidualValue } from './models/lifetime.js';
 
 type AnyModel = TransactionModel<Readonly<Record<string, number>>>;
-
-/** The transaction models `fidelis clv --model` accepts. */
-export const TRANSACTION_MODELS: Record<TransactionModelName, AnyModel> = {
-  bgnbd: bgNbd as unknown as AnyModel,
-  paretonbd: paretoNbd as unknown as AnyModel,
-  mbgnbd: mbgNbd as unknown as AnyModel,
-  // Scores by the order k its fitted parameters carry; fitted through `selectModel` (it chooses k).
-  mbgcnbd: mbgCnbd as unknown as AnyModel,
-};
 
 export interface ClvRunOptions {
   /** A model by name, or 'auto': chosen by holdout error when the input has a holdout, else by BIC. */

@@ -8,8 +8,6 @@ import type { ValueConfig } from '../config/value-config.js';
 import { sql, type Engine } from '../store/index.js';
 
 export type ValueLanguage = 'en' | 'fr';
-/** `net`: after the expected costs to serve (the tiers' predicted value). */
-export type ValueBasis = 'revenue' | 'margin' | 'net';
 
 export const VALUE_MESSAGES = {
   en: {

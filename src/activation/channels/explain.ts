@@ -1,20 +1,13 @@
 /**
  * Why a channel's figures are what they are, per person, as message keys with parameters in
- * English and French (src/messages/catalogue/channels.ts).
+ * English and French (the sentences: src/messages/catalogue/channels.ts).
  */
 import type { ResponseLevel } from '../../config/channels-config.js';
-import { CHANNEL_CATALOGUE } from '../../messages/catalogue/channels.js';
 import { LANGUAGES, renderMessage, type Language, type MessageKey } from '../../messages/index.js';
 
 export { LANGUAGES, type Language };
 
 export type ChannelMessageKey = Extract<MessageKey, `channels.${string}`>;
-
-const channelKeys = Object.keys(CHANNEL_CATALOGUE).filter((k): k is ChannelMessageKey => k.startsWith('channels.'));
-/** The channel sentences by language (kept for the callers of this export: the catalogue is the source). */
-export const CHANNEL_MESSAGES = Object.fromEntries(
-  LANGUAGES.map((lang) => [lang, Object.fromEntries(channelKeys.map((k) => [k, CHANNEL_CATALOGUE[k][lang]]))]),
-) as Record<Language, Record<ChannelMessageKey, string>>;
 
 /** Parameters are raw values (rates as fractions, amounts in the currency); each language formats them. */
 export interface ChannelMessage {

@@ -5,9 +5,9 @@ import type { DeliveryClock } from './clock.js';
 
 type WebhookConfig = DeliveryConfig['webhook'];
 
-export const SIGNATURE_HEADER = 'x-fidelis-signature';
-export const TIMESTAMP_HEADER = 'x-fidelis-timestamp';
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const SIGNATURE_HEADER = 'x-fidelis-signature';
+const TIMESTAMP_HEADER = 'x-fidelis-timestamp';
+const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 /**
  * A batch's id, which is also its Idempotency-Key: a digest of its contact ids, so the same

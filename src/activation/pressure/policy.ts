@@ -7,23 +7,6 @@ export type AllowanceScope = (typeof ALLOWANCE_SCOPES)[number];
 
 export const DAY_MS = 86_400_000;
 
-/**
- * Message keys of `blocked_reason`, in the order they are checked: the first that holds decides.
- * Person-level rules (exclusions, tier, cool-downs) come before consent, consent before caps.
- */
-export const BLOCKED_REASONS = [
-  'pressure.excluded_person',
-  'pressure.excluded_rule',
-  'pressure.excluded_open_complaint',
-  'pressure.tier_transactional_only',
-  'pressure.cooldown_complaint',
-  'pressure.cooldown_unsubscribe',
-  'pressure.no_consent',
-  'pressure.capped',
-  'pressure.capped_all',
-] as const;
-export type BlockedReason = (typeof BLOCKED_REASONS)[number];
-
 /** One window of one scope, numbered in its scope's list (the column suffix of the usage table). */
 export interface ScopedWindow extends PressureWindow {
   readonly scope: AllowanceScope;
@@ -61,5 +44,4 @@ export function windowSpan(asOf: Date, days: number): { from: Date; to: Date } {
   return { from: new Date(asOf.getTime() - days * DAY_MS), to: new Date(asOf.getTime() + days * DAY_MS) };
 }
 
-export type TierName = keyof PressureConfig['tiers'];
 export const TIER_NAMES = ['CPP', 'CCM', 'CNR'] as const;

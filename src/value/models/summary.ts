@@ -103,13 +103,6 @@ export function compressSummary(summary: CustomerSummary): CompressedSummary {
   };
 }
 
-/** Spreads one value per group back to one value per customer. */
-export function expandToCustomers(groupValues: ArrayLike<number>, groupOf: Int32Array): Float64Array {
-  const out = new Float64Array(groupOf.length);
-  for (let i = 0; i < groupOf.length; i++) out[i] = groupValues[groupOf[i] ?? 0] ?? NaN;
-  return out;
-}
-
 /**
  * The distinct frequencies (ascending) and each customer's (or group's) rank among them. Counts
  * are whole numbers, so they index a typed array directly: the scoring's grouping by Maps took
