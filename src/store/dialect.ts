@@ -297,7 +297,7 @@ export abstract class Dialect implements SqlCompiler {
     return sql`CREATE TABLE ${sql.id(name)} AS SELECT * FROM ${sql.id(like)} LIMIT 0`;
   }
 
-  /** Renames tables in one statement (ClickHouse: under its global lock, so readers see all or none). */
+  /** Renames tables in one statement (ClickHouse: sent whole, but renamed one after the other: a concurrent reader may see some renamed and others not). */
   renameTables(pairs: readonly (readonly [from: string, to: string])[]): Sql[] {
     return pairs.map(([from, to]) => sql`ALTER TABLE ${sql.id(from)} RENAME TO ${sql.id(to)}`);
   }
@@ -669,8 +669,9 @@ export class ClickHouseDialect extends Dialect {
   }
 
   /**
-   * One RENAME TABLE statement: ClickHouse renames its tables one after the other under a global
-   * lock (docs/clickhouse.md: "Two-phase swap"), so no query sees some renamed and others not.
+   * One RENAME TABLE statement: sent whole, so a killed import cannot leave it half done; the
+   * tables are renamed one after the other, so a concurrent reader may see some renamed and others
+   * not (docs/clickhouse.md: "Two-phase swap").
    */
   override renameTables(pairs: readonly (readonly [from: string, to: string])[]): Sql[] {
     if (pairs.length === 0) return [];

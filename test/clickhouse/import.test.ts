@@ -252,7 +252,7 @@ describe.skipIf(skip)('fidelis import on ClickHouse keeps the guarantees it has 
 });
 
 describe.skipIf(skip)("the swap's one RENAME TABLE on ClickHouse 18.16", () => {
-  it('is seen whole by a query reading two of the swapped tables while it runs, again and again', async () => {
+  it('never leaves a query reading two of the swapped tables without a table, while it runs again and again (but may show one swapped and the other not)', async () => {
     const db = await scratchDatabase();
     const { engine } = db;
     try {
@@ -278,9 +278,13 @@ describe.skipIf(skip)("the swap's one RENAME TABLE on ClickHouse 18.16", () => {
       }
       swapping = false;
       await reader;
-      // Every read saw both tables before a swap or both after it, never one of each, nor a missing table.
-      expect(new Set(seen)).toEqual(new Set(['0:0', '1:1']));
+      // Every read found both tables (a missing one would have thrown) holding one version each. 18.16
+      // renames them one after the other: a read can fall between two renames and see one of each
+      // (seen in CI), so the swap is whole for a killed import, not for a concurrent reader.
       expect(seen.length).toBeGreaterThan(20);
+      for (const pair of new Set(seen)) expect(['0:0', '1:1', '0:1', '1:0']).toContain(pair);
+      const [last] = await engine.query<{ a: number; b: number }>(sql`SELECT (SELECT any(v) FROM swap_a) AS a, (SELECT any(v) FROM swap_b) AS b`);
+      expect(`${last?.a}:${last?.b}`).toBe('0:0');
     } finally {
       await db.drop();
     }
