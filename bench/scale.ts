@@ -12,7 +12,7 @@
 // --work between invocations (the run itself is always on a fresh copy of the imported datamart,
 // so it is a first run, history indexes included).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,7 +22,7 @@ import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
 import { runPipeline } from '../src/pipeline/index.js';
 import { servingStorePath } from '../src/profiles/index.js';
-import { openStore } from '../src/store/index.js';
+import { openStore, sql, TABLES } from '../src/store/index.js';
 import { round } from './round.js';
 
 export interface StepFigures {
@@ -97,6 +97,11 @@ async function child(args: readonly string[]): Promise<unknown> {
       await generateDemoCompany({ customers: Number(a), seed: 42, outDir: b, format: 'csv' });
       return { seconds: (performance.now() - t0) / 1000 };
     case 'import': {
+      const url = isUrl(b) ? new URL(b) : null;
+      if (url?.searchParams.has('cluster')) {
+        await importIntoCluster(a, url);
+        return { seconds: (performance.now() - t0) / 1000, peakMb: peakMb() };
+      }
       const engine = await openStore(b);
       try {
         await importFiles(engine, [a]);
@@ -105,10 +110,54 @@ async function child(args: readonly string[]): Promise<unknown> {
       }
       return { seconds: (performance.now() - t0) / 1000, peakMb: peakMb() };
     }
+    case 'clickhouse-data':
+      await withoutEarlyBirthDates(a, b);
+      return { seconds: (performance.now() - t0) / 1000 };
     case 'run':
       return runChild(a);
     default:
       throw new Error(`unknown mode ${mode}`);
+  }
+}
+
+/** The files of `from` in `to`, customers.csv with its birth dates before 1970 left empty (texts kept as they are). */
+async function withoutEarlyBirthDates(from: string, to: string): Promise<void> {
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(to, { recursive: true });
+  for (const file of readdirSync(from)) if (file.endsWith('.csv') && file !== 'customers.csv') linkSync(join(from, file), join(to, file));
+  const duckdb = await openStore(':memory:');
+  try {
+    const source = join(from, 'customers.csv').replaceAll("'", "''");
+    const target = join(to, 'customers.csv').replaceAll("'", "''");
+    await duckdb.exec(`COPY (SELECT * REPLACE (CASE WHEN birth_date < '1970-01-01' THEN NULL ELSE birth_date END AS birth_date)
+      FROM read_csv('${source}', all_varchar = true, header = true)) TO '${target}' (HEADER)`);
+  } finally {
+    await duckdb.close();
+  }
+}
+
+/** A cluster loaded as a user would: the files imported into one node's own database, then each base table copied into the cluster. */
+async function importIntoCluster(data: string, cluster: URL): Promise<void> {
+  const staging = new URL(cluster.toString());
+  staging.search = '';
+  const database = cluster.pathname.replace(/^\/+|\/+$/g, '');
+  const stagingDatabase = `${database}_import`;
+  staging.pathname = `/${stagingDatabase}`;
+  const single = await openStore(staging.toString());
+  try {
+    await importFiles(single, [data]);
+  } finally {
+    await single.close();
+  }
+  const engine = await openStore(cluster.toString());
+  try {
+    for (const spec of TABLES) {
+      const columns = sql.join(spec.columns.map((c) => sql.id(c.name)));
+      await engine.exec(sql`INSERT INTO ${sql.id(spec.name)} (${columns}) SELECT ${columns} FROM ${sql.raw(`${engine.dialect.quoteIdent(stagingDatabase)}.${engine.dialect.quoteIdent(spec.name)}`)}`);
+    }
+    await engine.exec(`DROP DATABASE IF EXISTS ${engine.dialect.quoteIdent(stagingDatabase)}`);
+  } finally {
+    await engine.close();
   }
 }
 
@@ -137,7 +186,12 @@ export function benchSize(customers: number, db: string, work: string, reuse: bo
   let importSeconds: number | null = null;
   let importPeakMb: number | null = null;
   if (isUrl(target)) {
-    const imported = inChild<{ seconds: number; peakMb: number }>('import', data, target);
+    const clickhouseData = `${data}-clickhouse`;
+    if (!(reuse && existsSync(join(clickhouseData, '.complete')))) {
+      inChild('clickhouse-data', data, clickhouseData);
+      mkdirSync(join(clickhouseData, '.complete'));
+    }
+    const imported = inChild<{ seconds: number; peakMb: number }>('import', clickhouseData, target);
     importSeconds = round(imported.seconds, 1);
     importPeakMb = round(imported.peakMb, 0);
   } else {

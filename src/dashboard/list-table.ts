@@ -72,6 +72,7 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
     min(CASE WHEN type = 'email' THEN value END) AS email, min(CASE WHEN type = 'phone' THEN value END) AS phone
     FROM ${identifiers} AS i WHERE type IN ('email', 'phone') GROUP BY person_id`);
   await replaceTableByJoins(engine, 'dashboard_list_base', {
+    perPerson: true,
     from: sql`customer_classes`,
     columns: sql.join([
       sql`base.person_id AS person_id`,
@@ -124,6 +125,7 @@ export async function writeCustomerList(engine: Engine): Promise<void> {
   await replaceTable(engine, 'dashboard_list_ranks', sql`SELECT person_id, ${sql.join(ranks)}
     FROM (SELECT ${sql.join(sortColumns.map((c) => sql.id(c)))} FROM dashboard_list_base) AS s`);
   await replaceTableByJoins(engine, 'customer_list', {
+    perPerson: true,
     from: sql`dashboard_list_base`,
     columns: sql`base.*`,
     joins: [{

@@ -98,6 +98,7 @@ export function customerClassesStep(parts: readonly Part[] = CLASS_PARTS): Pipel
 
 async function buildClasses(engine: Engine, parts: readonly Part[]): Promise<void> {
   await replaceTableByJoins(engine, 'customer_classes', {
+    perPerson: true,
     from: sql`customer_facts`,
     columns: sql.join(BASE_COLUMNS.map((c) => sql`base.${sql.id(c)}`)),
     joins: parts.map((part, i) => {

@@ -1,6 +1,6 @@
 import type { SegmentsConfig } from '../config/segments-config.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
-import { dropTables, replaceTable, replaceTableByJoins, type PipelineStep } from '../kernel/index.js';
+import { dropTables, replacePerPersonTable, replaceTable, replaceTableByJoins, type PipelineStep } from '../kernel/index.js';
 import { buildPersonAttributes } from './person-attributes.js';
 import { choosePeers, PEER_SCRATCH } from './potential-peers.js';
 import { percentileCuts, percentileOf } from './ranks.js';
@@ -88,6 +88,7 @@ export const potential: PipelineStep = {
     await replaceTable(engine, 'potential_bought_list', sql`SELECT person_id, count(*) AS ranges_bought,
       ${d.distinctList(sql`category`)} AS bought_categories FROM potential_person_ranges GROUP BY person_id`);
     await replaceTableByJoins(engine, 'potential_base', {
+      perPerson: true,
       from: sql`potential_buyers`,
       columns: sql`base.person_id AS person_id, base.yearly_revenue AS yearly_revenue`,
       joins: [
@@ -136,6 +137,7 @@ async function valueWallets(engine: Engine, s: SegmentsConfig['potential']): Pro
     FROM potential_peer_choice AS c JOIN peer_range_stats AS r ON r.peer_key = c.peer_key`);
   const sameCell = (alias: string): Sql => sql`${sql.id(alias)}.person_id = base.person_id AND ${sql.id(alias)}.category = base.category`;
   await replaceTableByJoins(engine, 'potential_lines', {
+    perPerson: true,
     from: sql`potential_peer_ranges`,
     columns: sql`base.person_id AS person_id, base.peer_group AS peer_group, base.category AS category, base.penetration AS penetration,
       base.typical_spend AS typical_spend`,
@@ -155,7 +157,7 @@ async function valueWallets(engine: Engine, s: SegmentsConfig['potential']): Pro
   const bought = sql`l.yearly_spend IS NOT NULL`;
   // The inner SELECT names its columns apart from those it reads (`spend`, `attr`, `lift_value`):
   // ClickHouse resolves `l.yearly_spend` to a SELECT alias `yearly_spend` first, even qualified.
-  await replaceTable(engine, 'potential_valued', sql`SELECT person_id, category, band, band_penetration, typical_spend,
+  await replacePerPersonTable(engine, 'potential_valued', sql`SELECT person_id, category, band, band_penetration, typical_spend,
     coalesce(spend, 0.0) AS yearly_spend, size_index, bought, missing,
     CASE WHEN strong = 1 THEN attr END AS attribute, CASE WHEN strong = 1 THEN lift_value END AS lift, strong, expected_penetration, expected_revenue
     FROM (SELECT l.person_id AS person_id, l.category AS category, l.peer_group AS band,

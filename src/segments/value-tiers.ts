@@ -24,6 +24,7 @@ export const valueTiers: PipelineStep = {
     // His facts with his model's CLV and his referral value, joined first (one JOIN per SELECT on ClickHouse 18.16),
     // the joined columns named apart from what the query below names its own.
     await replaceTableByJoins(engine, 'tier_inputs', {
+      perPerson: true,
       from: sql`customer_facts`,
       columns: sql`base.person_id AS person_id, base.orders AS orders, base.revenue AS fact_revenue, base.gross_margin AS fact_gross_margin,
         base.returned_margin AS returned_margin, base.cost_to_serve AS cost_to_serve, base.contact_cost AS contact_cost, base.first_purchase AS first_purchase`,

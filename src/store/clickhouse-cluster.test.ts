@@ -123,3 +123,58 @@ describe('execOnCluster: one statement for one server, the statements of each no
     await expect(execOnCluster(nodes, 'CREATE MATERIALIZED VIEW v AS SELECT 1')).rejects.toThrow('no cluster form');
   });
 });
+
+describe('execOnCluster with perPerson: a per-person derived table made shard by shard', () => {
+  /** A cluster whose Distributed tables are `persons` and `orders` sharded by the person, `cuts` at random. */
+  function perPersonRecorder(): { nodes: ClusterNodes; main: string[]; every: string[] } {
+    const { nodes, main, every } = recorder();
+    const engines: Record<string, string> = {
+      persons: 'Distributed(fidelis, shop, persons_local, cityHash64(assumeNotNull(person_id)))',
+      orders: 'Distributed(`fidelis`, `shop`, `orders_local`, cityHash64(assumeNotNull(`person_id`)))',
+      cuts: 'Distributed(fidelis, shop, cuts_local, rand())',
+      by_customer: 'Distributed(fidelis, shop, by_customer_local, cityHash64(assumeNotNull(customer_id)))',
+    };
+    const rows = <T extends Record<string, unknown>>(query: string): Promise<T[]> => nodes.rows<T>(query);
+    return {
+      main,
+      every,
+      nodes: {
+        ...nodes,
+        rows: <T extends Record<string, unknown>>(query: string): Promise<T[]> => {
+          if (query.includes('engine_full')) {
+            return Promise.resolve(Object.entries(engines).filter(([name]) => query.includes(`'${name}'`)).map(([name, engine_full]) => ({ name, engine_full })) as unknown as T[]);
+          }
+          return rows<T>(query);
+        },
+      },
+    };
+  }
+
+  it('runs the query on every node over its local tables when every table read is sharded by the person', async () => {
+    const { nodes, main, every } = perPersonRecorder();
+    const select = 'SELECT p.person_id AS person_id, count() AS n FROM `persons` AS p LEFT JOIN orders o ON o.person_id = p.person_id GROUP BY p.person_id';
+    await execOnCluster(nodes, `CREATE TABLE \`d\` ENGINE = MergeTree ORDER BY tuple() AS ${select}`, { perPerson: true });
+    const local = 'SELECT p.person_id AS person_id, count() AS n FROM `persons_local` AS p LEFT JOIN `orders_local` AS o ON o.person_id = p.person_id GROUP BY p.person_id';
+    expect(every).toEqual([
+      'CREATE TABLE `d_local` (`person_id` String, `n` UInt64) ENGINE = MergeTree ORDER BY tuple()',
+      expect.stringContaining('CREATE TABLE `d` AS `d_local` ENGINE = Distributed(`fidelis`, `shop`, `d_local`, cityHash64(assumeNotNull(`person_id`)))'),
+      `INSERT INTO \`d_local\` ${local}`,
+    ]);
+    expect(main).toEqual([]);
+  });
+
+  it('reads each local table as one stream under a DISTINCT (18.16 repeats rows otherwise)', async () => {
+    const { nodes, every } = perPersonRecorder();
+    await execOnCluster(nodes, 'CREATE TABLE `d` ENGINE = MergeTree ORDER BY tuple() AS SELECT DISTINCT p.person_id AS person_id FROM persons p JOIN orders AS o ON o.person_id = p.person_id', { perPerson: true });
+    expect(every.at(-1)).toBe('INSERT INTO `d_local` SELECT DISTINCT p.person_id AS person_id FROM (SELECT * FROM `persons_local` LIMIT 18446744073709551615) AS p JOIN (SELECT * FROM `orders_local` LIMIT 18446744073709551615) AS o ON o.person_id = p.person_id');
+  });
+
+  it('runs it on the query node, as any derived table, when a table read is not sharded by the person', async () => {
+    for (const other of ['cuts', 'by_customer', 'missing_table']) {
+      const { nodes, main, every } = perPersonRecorder();
+      await execOnCluster(nodes, `CREATE TABLE \`d\` ENGINE = MergeTree ORDER BY tuple() AS SELECT p.person_id AS person_id, c.n AS n FROM persons AS p CROSS JOIN ${other} AS c`, { perPerson: true });
+      expect(every.some((s) => s.startsWith('INSERT'))).toBe(false);
+      expect(main).toEqual([`INSERT INTO \`d\` SELECT p.person_id AS person_id, c.n AS n FROM (SELECT * FROM persons) AS p CROSS JOIN (SELECT * FROM ${other}) AS c`]);
+    }
+  });
+});

@@ -48,16 +48,27 @@ function unquote(token: string): string {
   return token;
 }
 
+/** How a statement may run on the cluster. */
+export interface ClusterExecOptions {
+  /**
+   * The statement is per person (`CREATE TABLE ... AS SELECT` whose rows of a person come from that
+   * person's rows only: every join on `person_id`, every GROUP BY by it, no subquery over other
+   * persons). When every table it reads is sharded by the person, each node runs it over its own
+   * local tables, in parallel, and no row crosses shards.
+   */
+  readonly perPerson?: boolean;
+}
+
 /**
  * Runs `text` on the cluster: a DDL statement on each node's local tables and Distributed tables,
  * anything else (SELECT, INSERT) on the query node with its JOINs rewritten (`wrapJoinedTables`).
  * A DDL statement it cannot translate is refused rather than run on one node only.
  */
-export async function execOnCluster(nodes: ClusterNodes, text: string): Promise<void> {
+export async function execOnCluster(nodes: ClusterNodes, text: string, options: ClusterExecOptions = {}): Promise<void> {
   const statement = text.trim();
   if (DATABASE_DDL.test(statement)) return nodes.onEvery(statement);
   const create = CREATE_TABLE.exec(statement);
-  if (create) return createTable(nodes, create[1] ?? '', unquote(create[2] ?? ''), create[3] ?? '');
+  if (create) return createTable(nodes, create[1] ?? '', unquote(create[2] ?? ''), create[3] ?? '', options);
   const drop = DROP_TABLE.exec(statement);
   if (drop) {
     const name = unquote(drop[2] ?? '');
@@ -84,7 +95,7 @@ function local(name: string): string {
  * running it, the tables are made, then the query's rows are inserted through the
  * Distributed table, which sends each to its shard).
  */
-async function createTable(nodes: ClusterNodes, ifNotExists: string, name: string, rest: string): Promise<void> {
+async function createTable(nodes: ClusterNodes, ifNotExists: string, name: string, rest: string, options: ClusterExecOptions): Promise<void> {
   const q = (n: string): string => nodes.quoteIdent(n);
   if (rest.startsWith('(')) {
     await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(local(name))} ${rest}`);
@@ -98,6 +109,7 @@ async function createTable(nodes: ClusterNodes, ifNotExists: string, name: strin
   const derived = CREATE_AS_SELECT.exec(rest);
   if (!derived) throw new Error(`no cluster form for CREATE TABLE ${name} ${rest.slice(0, 120)}`);
   const [, engine = '', select = ''] = derived;
+  if (options.perPerson && (await createPerPerson(nodes, ifNotExists, name, engine, select))) return;
   const query = wrapJoinedTables(select);
   // DESCRIBE of a subquery analyses it without running it (a view of it would lose the aliases of
   // a Distributed table on 18.16).
@@ -105,6 +117,39 @@ async function createTable(nodes: ClusterNodes, ifNotExists: string, name: strin
   await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(local(name))} (${columns.map((c) => `${q(c.name)} ${c.type}`).join(', ')}) ${engine}`);
   await createDistributed(nodes, name, ifNotExists);
   await nodes.onMain(`INSERT INTO ${q(name)} ${query}`);
+}
+
+/**
+ * A per-person derived table made shard by shard: when every table the query reads is a Distributed
+ * table sharded by the person, and its result has the person, each node runs the query over its
+ * own local tables and inserts into its own local table (the rows it makes belong to its shard by
+ * the same hash). False, with nothing done, when that does not hold: the caller then runs it on the
+ * query node.
+ */
+async function createPerPerson(nodes: ClusterNodes, ifNotExists: string, name: string, engine: string, select: string): Promise<boolean> {
+  const read = tablesRead(select);
+  if (read.length === 0) return false;
+  const names = [...new Set(read.map((r) => r.table))];
+  const list = names.map((n) => `'${n.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`).join(', ');
+  const tables = await nodes.rows<{ name: string; engine_full: string }>(
+    `SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN (${list})`,
+  );
+  const byPerson = (engineFull: string): boolean => /^Distributed\(/.test(engineFull) && compact(engineFull).endsWith(compact(`, ${shardingKey(['person_id'], '', (n) => n)})`));
+  if (names.some((n) => !tables.some((t) => t.name === n && byPerson(t.engine_full)))) return false;
+  const oneStream = /\bDISTINCT\b/i.test(select) ? ' LIMIT 18446744073709551615' : '';
+  const q = (n: string): string => nodes.quoteIdent(n);
+  const query = replaceRanges(select, read.map((r) => ({ ...r, text: oneStream ? `(SELECT * FROM ${q(local(r.table))}${oneStream}) AS ${r.alias}` : `${q(local(r.table))} AS ${r.alias}` })));
+  const columns = await nodes.rows<{ name: string; type: string }>(`DESCRIBE TABLE (${query})`);
+  if (!columns.some((c) => c.name === 'person_id')) return false;
+  await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(local(name))} (${columns.map((c) => `${q(c.name)} ${c.type}`).join(', ')}) ${engine}`);
+  await createDistributed(nodes, name, ifNotExists);
+  await nodes.onEvery(`INSERT INTO ${q(local(name))} ${query}`);
+  return true;
+}
+
+/** An engine's text without quotes and spaces, to compare sharding keys however the server prints them. */
+function compact(text: string): string {
+  return text.replace(/[`"\s]/g, '');
 }
 
 /** The Distributed table `name` over `name_local` on every node, sharded by `shardingKey`. */
@@ -227,18 +272,38 @@ const CLAUSE_WORDS = new Set(
  * run on every shard, their aggregates merged by the query node.
  */
 export function wrapJoinedTables(text: string): string {
-  const tokens = tokenize(text);
-  const significant = tokens.filter((t) => t.kind !== 'space');
-  const isWord = (t: Token | undefined, word: string): boolean => t?.kind === 'word' && t.text.toUpperCase() === word;
-  const joins = (i: number): boolean => isWord(significant[i], 'JOIN') && !isWord(significant[i - 1], 'ARRAY');
-  if (!significant.some((_t, i) => joins(i))) return text;
+  const significant = tokenize(text).filter((t) => t.kind !== 'space');
+  if (!significant.some((_t, i) => joinsAt(significant, i))) return text;
   // 18.16 applies a SELECT DISTINCT over a JOIN to each input stream apart and never again after
   // their union (duplicates come back when the left side arrives in several streams: one per shard,
   // or per thread): a LIMIT of every row makes each joined table one stream. Aggregates merge fine.
   const oneStream = significant.some((t) => isWord(t, 'DISTINCT')) ? ' LIMIT 18446744073709551615' : '';
-  const replacements: { from: number; to: number; text: string }[] = [];
+  return replaceRanges(text, tablesRead(text).map((r) => ({ ...r, text: `(SELECT * FROM ${r.token}${oneStream}) AS ${r.alias}` })));
+}
+
+function isWord(t: Token | undefined, word: string): boolean {
+  return t?.kind === 'word' && t.text.toUpperCase() === word;
+}
+
+function joinsAt(significant: readonly Token[], i: number): boolean {
+  return isWord(significant[i], 'JOIN') && !isWord(significant[i - 1], 'ARRAY');
+}
+
+/** A table named after FROM or JOIN: its name, as written and unquoted, its alias, and where the two stand in the text. */
+interface TableRead {
+  readonly token: string;
+  readonly table: string;
+  readonly alias: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The tables a statement names after FROM or JOIN (subqueries, table functions and qualified names left out). */
+function tablesRead(text: string): TableRead[] {
+  const significant = tokenize(text).filter((t) => t.kind !== 'space');
+  const read: TableRead[] = [];
   for (let i = 0; i < significant.length; i++) {
-    if (!isWord(significant[i], 'FROM') && !joins(i)) continue;
+    if (!isWord(significant[i], 'FROM') && !joinsAt(significant, i)) continue;
     const table = significant[i + 1];
     const after = significant[i + 2];
     if (!table || (table.kind !== 'ident' && table.kind !== 'word') || CLAUSE_WORDS.has(table.text.toUpperCase())) continue;
@@ -253,9 +318,13 @@ export function wrapJoinedTables(text: string): string {
       last = after;
       alias = after.text;
     }
-    replacements.push({ from: table.at, to: last.at + last.text.length, text: `(SELECT * FROM ${table.text}${oneStream}) AS ${alias}` });
+    read.push({ token: table.text, table: unquote(table.text), alias, from: table.at, to: last.at + last.text.length });
   }
+  return read;
+}
+
+function replaceRanges(text: string, ranges: readonly { from: number; to: number; text: string }[]): string {
   let result = text;
-  for (const r of replacements.reverse()) result = `${result.slice(0, r.from)}${r.text}${result.slice(r.to)}`;
+  for (const r of [...ranges].sort((a, b) => b.from - a.from)) result = `${result.slice(0, r.from)}${r.text}${result.slice(r.to)}`;
   return result;
 }

@@ -97,6 +97,12 @@ export class ClickHouseEngine implements Engine {
     else await this.client.command({ query: distinctJoinsInOneStream(this.text(query)) });
   }
 
+  /** Engine.execPerPerson: shard by shard on a cluster (see execOnCluster), as exec on one server. */
+  async execPerPerson(statement: Sql): Promise<void> {
+    if (this.cluster) await execOnCluster(this.cluster, this.text(statement), { perPerson: true });
+    else await this.exec(statement);
+  }
+
   async query<T extends Row = Row>(query: Sql | string): Promise<T[]> {
     const text = this.cluster ? wrapJoinedTables(this.text(query)) : distinctJoinsInOneStream(this.text(query));
     const result = await this.client.query({ query: text, format: 'JSONCompact' });

@@ -54,6 +54,13 @@ export interface Engine {
   /** Where the data lives (file path, or URL for a server). */
   readonly location: string;
   exec(query: Sql | string): Promise<void>;
+  /**
+   * Runs a `CREATE TABLE ... AS SELECT` that is per person: the rows of a person come from that
+   * person's rows only (every join on `person_id`, every GROUP BY by it, no subquery over other
+   * persons). A cluster runs it on each shard over its own rows when every table read is sharded
+   * by the person (docs/clickhouse.md, "Per-person steps"). Optional: `exec` does the same elsewhere.
+   */
+  execPerPerson?(statement: Sql): Promise<void>;
   /** Rows as plain objects; integers come back as numbers when they fit, money as numbers. */
   query<T extends Row = Row>(query: Sql | string): Promise<T[]>;
   /**
