@@ -23,6 +23,13 @@ const SETTINGS = { join_use_nulls: 1, join_default_strictness: 'ALL' } as const;
 const CLUSTER_SETTINGS = { ...SETTINGS, insert_distributed_sync: 1, distributed_product_mode: 'global' } as const;
 /** The client would also log each failed query; the error reaches the caller, who reports it. */
 const QUIET = { level: ClickHouseLogLevel.OFF };
+/**
+ * How long the client waits for one statement's answer. The client's default (30 s) killed the
+ * pipeline's first step at 100,000 persons: a step's INSERT ... SELECT sends nothing until it is
+ * done, and at scale one takes minutes. The server's own limits (max_execution_time) still apply;
+ * a server that goes away still fails the call at once (the connection closes).
+ */
+const REQUEST_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 /** Rows per batch of queryColumnBatches and per INSERT of appendColumns, unless the caller says. */
 const BATCH_ROWS = 65_536;
 
@@ -62,7 +69,7 @@ export class ClickHouseEngine implements Engine {
       new DatabaseUnavailableError(`cannot open the ClickHouse database at ${location}: ${withoutSecret(error, login.password)}`, { cause: error });
     const nodeUrls = cluster ? await clusterNodeUrls(url, credentials, cluster).catch((error: unknown) => Promise.reject(unavailable(error))) : [url];
     for (const nodeUrl of nodeUrls) {
-      const admin = createClient({ url: nodeUrl, ...credentials, clickhouse_settings: settings, log: QUIET });
+      const admin = createClient({ url: nodeUrl, ...credentials, clickhouse_settings: settings, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
       try {
         await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${dialect.quoteIdent(database)}` });
       } catch (error) {
@@ -71,11 +78,11 @@ export class ClickHouseEngine implements Engine {
         await admin.close();
       }
     }
-    const client = createClient({ url, database, ...credentials, clickhouse_settings: settings, log: QUIET });
+    const client = createClient({ url, database, ...credentials, clickhouse_settings: settings, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
     const result = await client.query({ query: 'SELECT timezone() AS tz', format: 'JSONEachRow' });
     const [row] = await result.json<{ tz: string }>();
     if (!cluster) return new ClickHouseEngine(location, client, row?.tz ?? 'UTC');
-    const others = nodeUrls.slice(1).map((u) => createClient({ url: u, database, ...credentials, clickhouse_settings: settings, log: QUIET }));
+    const others = nodeUrls.slice(1).map((u) => createClient({ url: u, database, ...credentials, clickhouse_settings: settings, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS }));
     const nodes: ClusterNodes = {
       cluster: cluster.name,
       database,
@@ -227,7 +234,7 @@ async function clusterNodeUrls(url: string, credentials: { username?: string; pa
   const dialect = new ClickHouseDialect();
   const name = dialect.literal(cluster.name);
   const ask = async <T>(nodeUrl: string, query: string): Promise<T[]> => {
-    const client = createClient({ url: nodeUrl, ...credentials, log: QUIET });
+    const client = createClient({ url: nodeUrl, ...credentials, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
     try {
       return await (await client.query({ query, format: 'JSONEachRow' })).json<T>();
     } finally {
