@@ -22,7 +22,7 @@ import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
 import { runPipeline } from '../src/pipeline/index.js';
 import { servingStorePath } from '../src/profiles/index.js';
-import { openStore, sql, TABLES } from '../src/store/index.js';
+import { openStore } from '../src/store/index.js';
 import { round } from './round.js';
 
 export interface StepFigures {
@@ -97,11 +97,6 @@ async function child(args: readonly string[]): Promise<unknown> {
       await generateDemoCompany({ customers: Number(a), seed: 42, outDir: b, format: 'csv' });
       return { seconds: (performance.now() - t0) / 1000 };
     case 'import': {
-      const url = isUrl(b) ? new URL(b) : null;
-      if (url?.searchParams.has('cluster')) {
-        await importIntoCluster(a, url);
-        return { seconds: (performance.now() - t0) / 1000, peakMb: peakMb() };
-      }
       const engine = await openStore(b);
       try {
         await importFiles(engine, [a]);
@@ -133,31 +128,6 @@ async function withoutEarlyBirthDates(from: string, to: string): Promise<void> {
       FROM read_csv('${source}', all_varchar = true, header = true)) TO '${target}' (HEADER)`);
   } finally {
     await duckdb.close();
-  }
-}
-
-/** A cluster loaded as a user would: the files imported into one node's own database, then each base table copied into the cluster. */
-async function importIntoCluster(data: string, cluster: URL): Promise<void> {
-  const staging = new URL(cluster.toString());
-  staging.search = '';
-  const database = cluster.pathname.replace(/^\/+|\/+$/g, '');
-  const stagingDatabase = `${database}_import`;
-  staging.pathname = `/${stagingDatabase}`;
-  const single = await openStore(staging.toString());
-  try {
-    await importFiles(single, [data]);
-  } finally {
-    await single.close();
-  }
-  const engine = await openStore(cluster.toString());
-  try {
-    for (const spec of TABLES) {
-      const columns = sql.join(spec.columns.map((c) => sql.id(c.name)));
-      await engine.exec(sql`INSERT INTO ${sql.id(spec.name)} (${columns}) SELECT ${columns} FROM ${sql.raw(`${engine.dialect.quoteIdent(stagingDatabase)}.${engine.dialect.quoteIdent(spec.name)}`)}`);
-    }
-    await engine.exec(`DROP DATABASE IF EXISTS ${engine.dialect.quoteIdent(stagingDatabase)}`);
-  } finally {
-    await engine.close();
   }
 }
 

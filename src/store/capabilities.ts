@@ -1,5 +1,4 @@
 import { UnsupportedOnEngineError } from '../errors.js';
-import { ClickHouseEngine } from './clickhouse-engine.js';
 import { DuckDbEngine } from './duckdb-engine.js';
 import type { Engine } from './engine.js';
 
@@ -14,13 +13,4 @@ export function requireDuckDb(engine: Engine, what: string, reason: string): ass
   if (engine instanceof DuckDbEngine) return;
   const name = engine.dialect.name;
   throw new UnsupportedOnEngineError(what, ENGINE_NAMES[name], reason);
-}
-
-/**
- * Refuses work that needs one server's tables on a ClickHouse cluster (Distributed tables over
- * each node's local ones), with the same typed error.
- */
-export function requireSingleServer(engine: Engine, what: string, reason: string): void {
-  if (!(engine instanceof ClickHouseEngine) || engine.clusterName === null) return;
-  throw new UnsupportedOnEngineError(what, `a ClickHouse cluster (${engine.clusterName})`, reason);
 }

@@ -178,3 +178,18 @@ describe('execOnCluster with perPerson: a per-person derived table made shard by
     }
   });
 });
+
+describe('execOnCluster: scratch tables of the query node', () => {
+  it('makes a Log-family table, with columns or from a query, on the query node alone, and drops it everywhere', async () => {
+    const { nodes, main, every } = recorder();
+    await execOnCluster(nodes, 'CREATE TABLE `import_raw` (`__record` Int64, `a` Nullable(String)) ENGINE = TinyLog');
+    await execOnCluster(nodes, 'CREATE TABLE `import_typed` ENGINE = Log AS SELECT r.__record AS __record FROM import_raw AS r JOIN customers AS c ON c.customer_id = r.a');
+    await execOnCluster(nodes, 'DROP TABLE `import_raw`');
+    expect(main).toEqual([
+      'CREATE TABLE `import_raw` (`__record` Int64, `a` Nullable(String)) ENGINE = TinyLog',
+      'CREATE TABLE `import_typed` ENGINE = Log AS SELECT r.__record AS __record FROM (SELECT * FROM import_raw) AS r JOIN (SELECT * FROM customers) AS c ON c.customer_id = r.a',
+      'DROP TABLE `import_raw`',
+    ]);
+    expect(every).toEqual(['DROP TABLE IF EXISTS `import_raw`', 'DROP TABLE IF EXISTS `import_raw_local`']);
+  });
+});

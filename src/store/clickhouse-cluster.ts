@@ -38,6 +38,8 @@ const CREATE_AS_TABLE = new RegExp(`^AS\\s+(${IDENT})\\s*(ENGINE\\s*=[\\s\\S]*)?
 const CREATE_AS_SELECT = /^(ENGINE\s*=[\s\S]*?)\s+AS\s+([\s\S]*)$/i;
 /** An ALTER's `FROM other` (REPLACE/ATTACH PARTITION ... FROM): the other table's local part on each node. */
 const ALTER_FROM = new RegExp(`\\bFROM\\s+(${IDENT})\\s*$`, 'i');
+/** Engines whose tables stay on the query node (see createTable). */
+const NODE_SCRATCH_ENGINE = /\bENGINE\s*=\s*(TinyLog|StripeLog|Log|Memory)\b\s*(\(\s*\))?\s*$/i;
 const COLUMN_CHANGE = /^\s*(ADD|DROP|MODIFY|RENAME)\s+COLUMN\b/i;
 const DATABASE_DDL = /^(CREATE|DROP)\s+DATABASE\b/i;
 const OTHER_DDL = /^(CREATE|DROP|RENAME|ALTER|TRUNCATE|OPTIMIZE|ATTACH|DETACH)\b/i;
@@ -72,7 +74,10 @@ export async function execOnCluster(nodes: ClusterNodes, text: string, options: 
   const drop = DROP_TABLE.exec(statement);
   if (drop) {
     const name = unquote(drop[2] ?? '');
-    await nodes.onEvery(`DROP TABLE ${drop[1] ?? ''}${nodes.quoteIdent(name)}`);
+    // Without IF EXISTS the query node says whether the table was there (as one server would);
+    // the other nodes may not have it (a scratch table of the query node, see createTable).
+    if (!drop[1]) await nodes.onMain(`DROP TABLE ${nodes.quoteIdent(name)}`);
+    await nodes.onEvery(`DROP TABLE IF EXISTS ${nodes.quoteIdent(name)}`);
     return nodes.onEvery(`DROP TABLE IF EXISTS ${nodes.quoteIdent(local(name))}`);
   }
   const truncate = TRUNCATE_TABLE.exec(statement);
@@ -98,6 +103,11 @@ function local(name: string): string {
 async function createTable(nodes: ClusterNodes, ifNotExists: string, name: string, rest: string, options: ClusterExecOptions): Promise<void> {
   const q = (n: string): string => nodes.quoteIdent(n);
   if (rest.startsWith('(')) {
+    // A Log-family or Memory table is a scratch table of the query node (an import's text stage,
+    // read back in insertion order, and its typed rows): made there alone and read by its name,
+    // never spread over the shards, whose order would be lost (and whose UNION ALL of
+    // validation queries 18.16 cannot run over a Distributed table).
+    if (NODE_SCRATCH_ENGINE.test(rest)) return nodes.onMain(`CREATE TABLE ${ifNotExists}${q(name)} ${rest}`);
     await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(local(name))} ${rest}`);
     return createDistributed(nodes, name, ifNotExists);
   }
@@ -109,6 +119,7 @@ async function createTable(nodes: ClusterNodes, ifNotExists: string, name: strin
   const derived = CREATE_AS_SELECT.exec(rest);
   if (!derived) throw new Error(`no cluster form for CREATE TABLE ${name} ${rest.slice(0, 120)}`);
   const [, engine = '', select = ''] = derived;
+  if (NODE_SCRATCH_ENGINE.test(engine)) return nodes.onMain(`CREATE TABLE ${ifNotExists}${q(name)} ${engine} AS ${wrapJoinedTables(select)}`);
   if (options.perPerson && (await createPerPerson(nodes, ifNotExists, name, engine, select))) return;
   const query = wrapJoinedTables(select);
   // DESCRIBE of a subquery analyses it without running it (a view of it would lose the aliases of

@@ -660,8 +660,9 @@ export class ClickHouseDialect extends Dialect {
     return sql`any(${expression})`;
   }
 
+  /** A Log table: written once, read whole, and on a cluster kept on the query node (src/store/clickhouse-cluster.ts). */
   override scratchTable(name: string, query: Sql): Sql[] {
-    return [sql`DROP TABLE IF EXISTS ${sql.id(name)}`, sql`CREATE TABLE ${sql.id(name)} ENGINE = MergeTree ORDER BY tuple() AS ${query}`];
+    return [sql`DROP TABLE IF EXISTS ${sql.id(name)}`, sql`CREATE TABLE ${sql.id(name)} ENGINE = Log AS ${query}`];
   }
 
   override createTableLike(name: string, like: string): Sql {

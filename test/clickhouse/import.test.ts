@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles, parseMapping, type ImportReport } from '../../src/collect/index.js';
 import { parseConfig } from '../../src/config/index.js';
-import { ConfigError, InputValidationError, UnsupportedOnEngineError } from '../../src/errors.js';
+import { ConfigError, InputValidationError } from '../../src/errors.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { PIPELINE, runPipeline } from '../../src/pipeline/index.js';
-import { DuckDbEngine, migrate, openStore, sql, TABLES, type Engine, type Row } from '../../src/store/index.js';
+import { ClickHouseEngine, DuckDbEngine, migrate, openStore, sql, TABLES, type Engine, type Row } from '../../src/store/index.js';
 import { SMALL_COMPANY, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { waitFor } from '../server/helpers/wait.js';
 import { clickHouseDbUrl, CLUSTER, scratchDatabase, skipWithoutClickHouse } from './server.js';
@@ -428,17 +428,40 @@ describe.skipIf(skip)('the pipeline after a ClickHouse import', () => {
 });
 
 describe.skipIf(skipCluster)('fidelis import on a ClickHouse cluster', () => {
-  it('is refused with a typed error before anything is read or written (rows would be spread over the shards)', async () => {
+  it('gives the rows DuckDB gives, spread over the shards, leaves no import table, and a refused import leaves them as they were', async () => {
+    const duckdb = await openStore(':memory:');
     const db = await scratchDatabase(CLUSTER);
     try {
       await migrate(db.engine);
-      const error = await importFiles(db.engine, [writeFiles(SMALL_COMPANY)]).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UnsupportedOnEngineError);
-      expect((error as Error).message).toContain('fidelis import does not run on a ClickHouse cluster (fidelis) yet');
-      const [customers] = await db.engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM customers`);
-      expect(customers?.n).toBe(0);
+      const dir = writeFiles(SMALL_COMPANY);
+      const expected = counts(await importFiles(duckdb, [dir]));
+      expect(counts(await importFiles(db.engine, [dir]))).toEqual(expected);
+      const before = await contents(db.engine);
+      expect(before).toEqual(await contents(duckdb));
+      expect(before.customers?.length).toBeGreaterThan(0);
+      // Each node holds a share of the customers in its local table, none twice.
+      const database = db.engine.location.split('/').pop() ?? '';
+      const shares: number[] = [];
+      for (const node of CLUSTER.cluster?.nodes ?? []) {
+        const engine = await ClickHouseEngine.open(`http://${node}`, database);
+        try {
+          const [row] = await engine.query<{ n: number }>(sql`SELECT count() AS n FROM customers_local`);
+          shares.push(Number(row?.n ?? 0));
+        } finally {
+          await engine.close();
+        }
+      }
+      expect(shares).toHaveLength(2);
+      expect(shares.every((n) => n > 0)).toBe(true);
+      expect(shares[0]! + shares[1]!).toBe(before.customers?.length);
+      const bad = writeFiles({ 'orders.csv': [ORDERS_HEADER, 'O90,C1,2024-03-01,store', 'O91,C2,2024-13-45,web'].join('\n') });
+      await expect(importFiles(db.engine, [bad])).rejects.toBeInstanceOf(InputValidationError);
+      expect(await contents(db.engine)).toEqual(before);
+      const names = await tableNames(db.engine);
+      expect(names.filter((n) => /^import_(raw|typed)|^tx_|__staged|__next|__replaced/.test(n))).toEqual([]);
     } finally {
+      await duckdb.close();
       await db.drop();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputValidationError, UsageError, type InputProblem } from '../../errors.js';
-import { requireSingleServer, type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
+import { type Engine, sql, tableSpec, TABLE_NAMES } from '../../store/index.js';
 import { inspectFile } from './inspect.js';
 import { detectFormat, isImportKind, kindFromFileName, type FileFormat, type ImportKind } from './formats.js';
 import { mappingFor, type MappingFile } from './mapping.js';
@@ -103,9 +103,6 @@ export async function importFiles(
   paths: readonly string[],
   options: ImportOptions = {},
 ): Promise<ImportReport> {
-  // A file is staged in insertion order and the tables are swapped by one RENAME on one server;
-  // through Distributed tables the rows would be spread over the shards (docs/clickhouse.md).
-  requireSingleServer(engine, 'fidelis import', 'files are staged in order and the tables swapped on one server; import into a single ClickHouse server (or DuckDB) and copy the tables to the cluster');
   const { plan, skipped } = await planFiles(paths, options.kind);
   const importId = randomUUID();
   const maxProblems = options.maxProblems ?? 20;
