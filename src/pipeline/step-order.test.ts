@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openStore, sql } from '../store/index.js';
+import { sql } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { PIPELINE } from './pipeline.js';
 
 /** The tables a fresh datamart has (created by its migrations): what steps may read before any step ran. */

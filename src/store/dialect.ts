@@ -31,7 +31,7 @@ export abstract class Dialect implements SqlCompiler {
   abstract readonly supportsJsonDocuments: boolean;
   /**
    * ALTER TABLE IF EXISTS ... ADD COLUMN IF NOT EXISTS. Without it (ClickHouse 18.16) migrations
-   * look the column up first and add it with a plain ADD COLUMN (src/store/migrations.ts).
+   * look the column up first and add it with a plain ADD COLUMN (src/store/migrations.ts, addColumn).
    */
   abstract readonly supportsConditionalAlter: boolean;
   /** Money is exact: DECIMAL with this scale everywhere. */

@@ -6,9 +6,11 @@ export { appendColumnValues, concatBatches, TEXT_COLUMN_NULL, TEXT_COLUMN_SEPARA
 export { DuckDbEngine } from './duckdb-engine.js';
 export { ClickHouseEngine } from './clickhouse-engine.js';
 export { openReadPool } from './read-pool.js';
-export { migrate, MIGRATIONS } from './migrations.js';
+export { applyMigrations, orderMigrations, STORE_MIGRATIONS } from './migrations.js';
+export type { Migration, MigrationReport } from './migrations.js';
 export * from './schema.js';
-export { openStore } from './open.js';
+export { openEngine } from './open.js';
+export type { DuckDbSettings } from './duckdb-engine.js';
 export { datamartStatus } from './status.js';
 export type { DatamartStatus } from './status.js';
 export type { ClickHouseCluster } from './clickhouse-engine.js';
