@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClickHouseDialect, DuckDbDialect } from './dialect.js';
+import { ClickHouseDialect, DuckDbDialect } from './dialect/index.js';
 import { DuckDbEngine } from './duckdb-engine.js';
 import { tableSpec } from './schema.js';
 import { compile, sql } from './sql.js';

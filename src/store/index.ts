@@ -1,6 +1,6 @@
 export { sql, compile, Sql } from './sql.js';
 export type { SqlValue } from './sql.js';
-export { Dialect, DuckDbDialect, ClickHouseDialect } from './dialect.js';
+export { Dialect, DuckDbDialect, ClickHouseDialect } from './dialect/index.js';
 export type { AppendColumn, Column, ColumnBatchOptions, Engine, Row, TextColumn } from './engine.js';
 export { appendColumnValues, concatBatches, TEXT_COLUMN_NULL, TEXT_COLUMN_SEPARATOR } from './engine.js';
 export { DuckDbEngine } from './duckdb-engine.js';

@@ -1,4 +1,4 @@
-import type { Dialect } from './dialect.js';
+import type { Dialect } from './dialect/index.js';
 import type { Engine } from './engine.js';
 import { LOGIN_FAILURES_TABLE, SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, USER_TABLE_NAMES, type TableSpec } from './schema.js';
 import { sql } from './sql.js';
