@@ -83,6 +83,15 @@ export abstract class Dialect implements SqlCompiler {
     return sql`CAST(${expression} AS ${sql.raw(this.columnType(type, false))})`;
   }
 
+  /**
+   * A value as a Nullable column of a logical type: the same type on every branch of a UNION ALL
+   * (a branch's NULL placeholder included), which ClickHouse requires for the branches to agree.
+   * Plain CAST on both engines: NULL is what the cast must let through.
+   */
+  castToNullable(expression: Sql, type: ColumnType): Sql {
+    return sql`CAST(${expression} AS ${sql.raw(this.columnType(type, true))})`;
+  }
+
   /** One row per item of a separated list (in a SELECT list; the row's other columns repeat). */
   splitToRows(list: Sql, separator: string): Sql {
     return sql`unnest(string_split(${list}, ${separator}))`;
@@ -168,6 +177,26 @@ export abstract class Dialect implements SqlCompiler {
     return sql`SELECT ${columns}, ${sql.id(top.rankAs)} FROM (SELECT ${columns},
       row_number() OVER (PARTITION BY ${partition} ORDER BY ${order}) AS ${sql.id(top.rankAs)}
       FROM (${from}) AS grouped) AS ranked WHERE ${sql.id(top.rankAs)} <= ${sql.raw(String(Math.trunc(top.n)))}`;
+  }
+
+  /**
+   * A query that reads `rows` several times (`build` gets what to put after FROM): here a subquery
+   * at each use; DuckDB computes it once (a MATERIALIZED CTE), which its planner would otherwise
+   * inline and recompute per use.
+   */
+  overMaterialized(name: string, rows: Sql, build: (from: Sql) => Sql): Sql {
+    return build(sql`(${rows})`);
+  }
+
+  /**
+   * Per row, the rows of its partition whose `orderBy` timestamp lies within `microseconds`
+   * before its own, itself included (a window with a RANGE frame over time); null where the engine
+   * has no such frame.
+   */
+  rollingCount(partitionBy: Sql, orderBy: Sql, microseconds: number): Sql | null {
+    if (!this.supportsWindowFunctions) return null;
+    return sql`count(*) OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy}
+            RANGE BETWEEN INTERVAL '${sql.raw(String(Math.trunc(microseconds)))} microseconds' PRECEDING AND CURRENT ROW)`;
   }
 
   /** The first `limit` rows of `query` in `orderBy` order. */

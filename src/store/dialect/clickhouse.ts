@@ -130,6 +130,14 @@ export class ClickHouseDialect extends Dialect {
   }
 
   /** DateTime holds seconds. */
+  /**
+   * None: 18.16 has no window functions, and releases that have them take a RANGE offset as a
+   * number in the ORDER BY column's unit, not an INTERVAL (the report then says none, not a guess).
+   */
+  override rollingCount(_partitionBy: Sql, _orderBy: Sql, _microseconds: number): Sql | null {
+    return null;
+  }
+
   override epochMs(expression: Sql): Sql {
     return sql`(toInt64(toUnixTimestamp(${expression})) * 1000)`;
   }

@@ -20,6 +20,10 @@ export class DuckDbDialect extends Dialect {
     return sql`WITH top_source AS MATERIALIZED (${query}) SELECT * FROM top_source ORDER BY ${orderBy} LIMIT ${sql.raw(String(Math.trunc(limit)))}`;
   }
 
+  override overMaterialized(name: string, rows: Sql, build: (from: Sql) => Sql): Sql {
+    return sql`WITH ${sql.id(name)} AS MATERIALIZED (${rows}) ${build(sql.id(name))}`;
+  }
+
   placeholder(index: number): string {
     return `$${index}`;
   }
