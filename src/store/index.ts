@@ -15,3 +15,5 @@ export { datamartStatus } from './status.js';
 export type { DatamartStatus } from './status.js';
 export type { ClickHouseCluster } from './clickhouse-engine.js';
 export { requireDuckDb, requireSingleServer } from './capabilities.js';
+export { ENGINE_CAPABILITIES, engineCapabilities, engineLabel } from './engine-capabilities.js';
+export type { EngineCapability } from './engine-capabilities.js';

@@ -56,6 +56,7 @@ export const customerFacts: PipelineStep = {
   name: 'customer_facts',
   reads: ['order_facts', 'customer_persons', 'order_lines', 'products', 'returns', 'tickets', 'contacts', 'customers', 'surveys'],
   writes: ['customer_facts', 'customer_period_value'],
+  requires: [],
   async run(context: StepContext) {
     const { engine, asOf, config } = context;
     const d = engine.dialect;
