@@ -1,6 +1,6 @@
-// The house is one-way: in (collect) -> store -> kernel -> domains -> pipeline -> server/cli.
-// `npm test` runs these rules (`npm run depcruise`); .dependency-cruiser-known-violations.json lists
-// the imports that still point back up (each one is a task of issue 15), so that no new one lands.
+// The house is one-way: in (collect) -> store -> kernel -> domains -> schema -> pipeline -> server/cli.
+// `npm test` runs these rules (`npm run depcruise`), with no known exception: an import that points
+// back up fails the build.
 const DOMAINS = 'activation|collect|consent|dashboard|generate|identity|needs|privacy|profiles|segments|value';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -40,6 +40,20 @@ module.exports = {
       comment: 'src/pipeline is the list of steps and its runner: domains take what they need from src/kernel.',
       from: { path: `^src/(${DOMAINS}|kernel|store|config)/` },
       to: { path: '^src/pipeline/' },
+    },
+    {
+      name: 'no-domain-imports-the-schema',
+      severity: 'error',
+      comment: 'src/schema gathers every domain\'s tables and migrations to open a store: a domain importing it would import every other domain (and itself).',
+      from: { path: `^src/(${DOMAINS}|kernel|store|config)/` },
+      to: { path: '^src/schema/' },
+    },
+    {
+      name: 'schema-sits-below-the-pipeline',
+      severity: 'error',
+      comment: 'The schema is opened by the pipeline, server and CLI, so it imports none of them.',
+      from: { path: '^src/schema/' },
+      to: { path: '^src/(pipeline|server|cli)/' },
     },
     {
       name: 'only-the-cli-and-server-import-the-server',

@@ -25,7 +25,8 @@ import { trueResponseProbability } from '../src/generate/marketing.js';
 import { DIGITAL_TYPES } from '../src/generate/population.js';
 import { Rng } from '../src/generate/prng.js';
 import { defaultAsOf, runPipeline } from '../src/pipeline/index.js';
-import { openStore, sql, type Engine } from '../src/store/index.js';
+import { sql, type Engine } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { round } from './round.js';
 
 const DAY_MS = 86_400_000;

@@ -6,7 +6,8 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { countAudience, definitionFromText } from '../src/activation/audiences/index.js';
-import { openStore, sql, type Engine } from '../src/store/index.js';
+import { sql, type Engine } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { round } from './round.js';
 
 const { values } = parseArgs({ options: { persons: { type: 'string', default: '1000000' }, repeat: { type: 'string', default: '30' } } });

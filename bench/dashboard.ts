@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config/index.js';
 import { dashboard } from '../src/dashboard/index.js';
 import { createKey, startServer } from '../src/server/index.js';
-import { openStore, sql } from '../src/store/index.js';
+import { sql } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { round } from './round.js';
 
 export interface EndpointFigures {

@@ -22,7 +22,8 @@ import { parseArgs } from 'node:util';
 import { EventLog } from '../src/collect/events/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { createKey, startServer, type RunningServer } from '../src/server/index.js';
-import { openStore, sql } from '../src/store/index.js';
+import { sql } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { batchTemplate, fillTemplate } from './events.js';
 
 export interface IngestOptions {

@@ -13,7 +13,8 @@ import { logLine, logLinePrefix } from '../src/collect/events/envelope.js';
 import { parseConfig } from '../src/config/index.js';
 import { lookupIndexes } from '../src/profiles/index.js';
 import { linkIdentitiesStep } from '../src/server/load-steps.js';
-import { openStore, sql, type AppendColumn, type Engine, type Row, type Sql, type SqlValue } from '../src/store/index.js';
+import { sql, type AppendColumn, type Engine, type Row, type Sql, type SqlValue } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { batchTemplate, fillTemplate } from './events.js';
 
 /** CPU seconds of each thread of this process, by thread id. */

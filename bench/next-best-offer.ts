@@ -11,7 +11,7 @@ import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
 import { evaluateNextBestOffer, NEEDS_STEPS } from '../src/needs/index.js';
 import { defaultAsOf, runPipeline } from '../src/pipeline/index.js';
-import { openStore } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { round } from './round.js';
 
 const DAY_MS = 86_400_000;

@@ -6,7 +6,8 @@ import { importFiles } from '../src/collect/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
 import { runPipeline } from '../src/pipeline/index.js';
-import { DuckDbEngine, openStore, sql } from '../src/store/index.js';
+import { DuckDbEngine, sql } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 
 const [phase = '', ...args] = process.argv.slice(2);
 

@@ -14,7 +14,8 @@ import { generateDemoCompany } from '../src/generate/index.js';
 import { runPipeline } from '../src/pipeline/index.js';
 import { compactDatabase, eraseFromFiles, erasePerson, exportPerson } from '../src/privacy/index.js';
 import { servingStorePath } from '../src/profiles/index.js';
-import { openStore, sql } from '../src/store/index.js';
+import { sql } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 
 const { values } = parseArgs({
   options: {

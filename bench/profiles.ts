@@ -14,7 +14,8 @@ import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
 import { runPipeline } from '../src/pipeline/index.js';
 import { createKey, startServer } from '../src/server/index.js';
-import { openStore, sql } from '../src/store/index.js';
+import { sql } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 
 export interface ProfileLoadResult {
   readonly requests: number;

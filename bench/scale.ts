@@ -22,7 +22,7 @@ import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
 import { runPipeline } from '../src/pipeline/index.js';
 import { servingStorePath } from '../src/profiles/index.js';
-import { openStore } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { round } from './round.js';
 
 export interface StepFigures {

@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/index.js';
 import { createKey, startServer } from '../src/server/index.js';
-import { openStore, sql } from '../src/store/index.js';
+import { sql } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { batchTemplate, fillTemplate } from './events.js';
 import { benchIngest, child, DatamartWatch, firstLine, nextLine } from './ingest.js';
 

@@ -108,6 +108,22 @@ export class UnsupportedOnEngineError extends FidelisError {
   }
 }
 
+/**
+ * A pipeline step needs what the engine lacks (its `requires`): refused before the run starts,
+ * so the datamart is not left half-updated. `missing` names the capabilities.
+ */
+export class StepRequirementError extends FidelisError {
+  constructor(
+    readonly step: string,
+    readonly engine: string,
+    readonly missing: readonly string[],
+  ) {
+    super('unsupported_engine', `the pipeline step ${step} does not run on ${engine}: it needs ${missing.join(', ')}, which ${engine} lacks; run the pipeline on an engine that has them`, {
+      details: { step, engine, missing },
+    });
+  }
+}
+
 /** The datamart's server cannot be reached or refused the login (the message never holds the password). */
 export class DatabaseUnavailableError extends FidelisError {
   constructor(message: string, options?: { cause?: unknown }) {

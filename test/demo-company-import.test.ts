@@ -6,7 +6,8 @@ import { InputValidationError } from '../src/errors.js';
 import { generateDemoCompany } from '../src/generate/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { runPipeline } from '../src/pipeline/index.js';
-import { openStore, sql, TABLE_NAMES, type Engine } from '../src/store/index.js';
+import { sql, TABLE_NAMES, type Engine } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { fingerprint, tempDir } from './helpers/fixtures.js';
 
 // One generated company, in the three formats, shared by the tests of this file.

@@ -4,7 +4,8 @@ import { importFiles } from '../src/collect/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { generateDemoCompany } from '../src/generate/index.js';
 import { runPipeline } from '../src/pipeline/index.js';
-import { openStore, sql, type Engine } from '../src/store/index.js';
+import { sql, type Engine } from '../src/store/index.js';
+import { openStore } from '../src/schema/index.js';
 import { memoryStore, SMALL_COMPANY, tempDir, writeFiles } from './helpers/fixtures.js';
 
 describe('customer facts on a small hand-made company', () => {

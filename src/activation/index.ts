@@ -6,3 +6,4 @@ export * from './audiences/index.js';
 export * as pressure from './pressure/index.js';
 export * from './channels/index.js';
 export * from './delivery/index.js';
+export { ACTIVATION_MIGRATIONS } from './tables.js';

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
-import { openStore, type Engine } from '../store/index.js';
+import type { Engine } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 
 // The parsers and output helpers live apart so that `fidelis clv` (clv-main.ts) loads them without config and store.
 export { integer, isoDate, jsonOption, positiveInteger, printJson } from './option-values.js';

@@ -5,7 +5,8 @@ import { displayDbLocation, type Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { compactDatabase, readAudit, eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
 import { servingStorePath } from '../profiles/index.js';
-import { openStore, type Engine } from '../store/index.js';
+import type { Engine } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { table } from './format.js';
 import { configFrom, configOption, dbOption, jsonOption, printJson, withStore, type StoreOptions } from './options.js';
 

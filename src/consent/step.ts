@@ -28,6 +28,7 @@ export const personConsents: PipelineStep = {
   name: PERSON_CONSENTS,
   reads: ['consents', 'customer_persons', 'identity_nodes', 'person_identifiers'],
   writes: [PERSON_CONSENTS],
+  requires: [],
   async run({ engine }) {
     const latest = latestConsents(engine.dialect, personRecords(sql`1 = 1`));
     const channels = sql.join(CONTACT_CHANNELS.map((c) => sql`SELECT ${c} AS channel`), ' UNION ALL ');

@@ -20,6 +20,7 @@ export const dashboard: PipelineStep = {
   reads: ['customer_classes', 'person_profiles', 'person_identifiers', 'customer_period_value', 'order_facts', 'customer_persons',
     'person_category_revenue', 'customer_snapshots', 'person_consents'],
   writes: [...DASHBOARD_TABLES],
+  requires: [],
   async run({ engine, asOf, config }) {
     await writeCustomerList(engine);
     await writeCube(engine);

@@ -7,3 +7,4 @@ export type { IdentityExplanation } from './explain.js';
 export { splitPerson } from './split.js';
 export type { SplitResult } from './split.js';
 export { linkIdentifiers } from './link.js';
+export { IDENTITY_MIGRATIONS } from './tables.js';

@@ -20,6 +20,7 @@ export const customerPersons: PipelineStep = {
   name: 'customer_persons',
   reads: READS,
   writes: WRITES,
+  requires: [],
   async run({ engine, config }) {
     await resolveIdentities(engine, config);
   },

@@ -1,9 +1,9 @@
-import type { Dialect, TableSpec } from '../store/index.js';
+import type { Migration, TableSpec } from '../store/index.js';
 
 /**
  * Identity resolution's own tables. They hold state that must survive runs (ids handed out,
  * blocks from splits, links from events) beside what the last resolution computed, so explain,
- * split and incremental links work between runs. Created by one migration (src/store/migrations.ts).
+ * split and incremental links work between runs. Created by one migration (IDENTITY_MIGRATIONS, handed to the store by src/schema).
  */
 export const IDENTITY_TABLES: readonly TableSpec[] = [
   {
@@ -99,6 +99,6 @@ export const IDENTITY_TABLES: readonly TableSpec[] = [
 ];
 
 /** Statements of the migration that creates the identity tables. */
-export function identityTableStatements(dialect: Dialect): string[] {
-  return IDENTITY_TABLES.map((t) => dialect.createTable(t));
-}
+export const IDENTITY_MIGRATIONS: readonly Migration[] = [
+  { version: 4, name: 'identity resolution', statements: (dialect) => IDENTITY_TABLES.map((t) => dialect.createTable(t)) },
+];

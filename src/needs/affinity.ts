@@ -22,6 +22,7 @@ export const categoryAffinity: PipelineStep = {
   name: 'category_affinity',
   reads: ['person_purchase_lines', 'customer_rfm', 'customers', 'customer_persons'],
   writes: ['customer_needs_group', 'customer_category_affinity', 'segment_category_shares'],
+  requires: [],
   async run({ engine, config }) {
     await replaceTable(engine, 'needs_group_source', groupSource(config.needs.affinity.groupBy));
     await replaceTable(engine, 'needs_person_categories', sql`SELECT person_id, category, count(DISTINCT order_id) AS orders,

@@ -54,6 +54,7 @@ export const associations: PipelineStep = {
   name: 'associations',
   reads: ['person_purchase_lines'],
   writes: ['category_associations', 'product_associations'],
+  requires: [],
   async run({ engine, config }) {
     const { categoryBasket, productBasket, minSupport, minCount } = config.needs.associations;
     await associationRules(engine, 'category_associations', 'category', categoryBasket, minSupport, minCount);

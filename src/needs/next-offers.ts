@@ -22,6 +22,7 @@ export const nextOffers: PipelineStep = {
   reads: ['person_purchase_lines', 'customer_needs_group', 'customer_category_affinity', 'segment_category_shares',
     'category_associations', 'customers', 'customer_persons', 'products'],
   writes: ['customer_next_offers'],
+  requires: [],
   async run({ engine, config, asOf }) {
     const d = engine.dialect;
     const { model, offers } = config.needs;

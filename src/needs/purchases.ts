@@ -11,6 +11,7 @@ export const purchaseLines: PipelineStep = {
   name: 'purchase_lines',
   reads: ['orders', 'order_lines', 'customer_persons', 'products'],
   writes: ['person_purchase_lines'],
+  requires: [],
   async run({ engine, asOf }) {
     // Nested, one join a level, so that only the result is written.
     const personOrders = sql`SELECT p.person_id AS person_id, o.order_id AS order_id, o.ordered_at AS ordered_at

@@ -11,7 +11,7 @@ import { lookupIndexes, profileDocuments } from '../profiles/index.js';
 import { dashboard } from '../dashboard/index.js';
 import { customerChannels } from '../activation/index.js';
 import { orderFacts } from '../value/order-facts.js';
-import type { PipelineStep } from '../kernel/index.js';
+import { assertStepsCanRun, type PipelineStep } from '../kernel/index.js';
 
 /** The whole pipeline, in order. Later steps (value, classes, needs) append here. */
 export const PIPELINE: readonly PipelineStep[] = [
@@ -64,6 +64,8 @@ export async function runPipeline(
   const asOf = options.asOf ?? (await defaultAsOf(engine));
   const start = options.from === undefined ? 0 : PIPELINE.findIndex((s) => s.name === options.from);
   if (start < 0) throw new UsageError(`No pipeline step named ${options.from ?? ''}; steps: ${PIPELINE.map((s) => s.name).join(', ')}`);
+  // Before any step runs: a step the engine cannot run would otherwise stop the run halfway.
+  assertStepsCanRun(engine, PIPELINE.slice(start));
   const runId = randomUUID();
   const steps: { name: string; seconds: number }[] = [];
   const warnings: string[] = [];

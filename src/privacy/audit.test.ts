@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { readAudit, writeAudit } from './audit.js';
 
 describe('audit log', () => {

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, sql } from '../store/index.js';
+import { sql } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { readAudit } from './audit.js';
 import { compactDatabase, compactionMarker, compactionPending, markCompactionPending } from './database-compaction.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/index.js';
-import { openStore, sql } from '../store/index.js';
+import { sql } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { readAudit } from './audit.js';
 import { erasePerson } from './erase.js';
 import { exportPerson } from './export.js';

@@ -6,3 +6,4 @@ export type { Erasure } from './erase.js';
 export { compactDatabase, compactionMarker, compactionPending, markCompactionPending } from './database-compaction.js';
 export { resolveSubject } from './subject.js';
 export { retentionStep, suppressStep } from './load-steps.js';
+export { PRIVACY_MIGRATIONS } from './migrations.js';

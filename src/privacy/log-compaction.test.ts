@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { EventLoader } from '../collect/events/loader.js';
 import { EventLog } from '../collect/events/log.js';
 import { segmentPath } from '../collect/events/segment-files.js';
-import { openStore, sql } from '../store/index.js';
+import { sql } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { scrubLog } from './log-compaction.js';
 
 const line = (id: string, userId: string): string =>

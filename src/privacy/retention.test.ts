@@ -6,7 +6,8 @@ import { EventCollector } from '../collect/events/index.js';
 import type { Message } from '../collect/events/messages.js';
 import { segmentPath } from '../collect/events/segment-files.js';
 import { parseConfig } from '../config/index.js';
-import { openStore, sql } from '../store/index.js';
+import { sql } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { applyRetention, retentionSchedule } from './retention.js';
 
 const track = (id: string, at: string, event = 'Product Viewed'): Message =>

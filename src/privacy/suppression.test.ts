@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openStore, sql } from '../store/index.js';
+import { sql } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { identifierHashes, messageIdentifiers, suppressedMessageIds, suppressionForms, SUPPRESSED_REASON } from './suppression.js';
 
 describe('suppression list', () => {

@@ -97,6 +97,9 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
     name: 'profile_documents',
     reads: ['identity_nodes', 'person_profiles', 'person_identifiers', 'person_redirects', 'consents', 'customer_classes', 'customer_digital', 'customer_next_offers', 'customer_channels', 'events'],
     writes: [STATE],
+    // None: where the engine builds no JSON in SQL (ClickHouse) or keeps no database file, the step
+    // writes no documents and profiles are read live, by design.
+    requires: [],
     async run({ engine }) {
       for (const table of [...OLD_TABLES, STATE]) await engine.exec(`DROP TABLE IF EXISTS ${table}`);
       const path = servingStorePath(engine.location);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { importFiles } from '../collect/index.js';
 import { parseConfig } from '../config/index.js';
 import { runPipeline } from '../pipeline/index.js';
-import { ClickHouseDialect, openStore, sql } from '../store/index.js';
+import { ClickHouseDialect, sql } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { SMALL_COMPANY, writeFiles } from '../../test/helpers/fixtures.js';
 import { LOOKUP_INDEXES } from './lookup-indexes.js';
 

@@ -65,6 +65,7 @@ export const lookupIndexes: PipelineStep = {
   name: 'lookup_indexes',
   reads: [...new Set(ALL.map(([table]) => table))],
   writes: [],
+  requires: [],
   async run({ engine }) {
     const present = new Set((await engine.query<{ name: string }>(engine.dialect.existingTables([...new Set(ALL.map(([t]) => t))]))).map((r) => r.name));
     for (const [table, column] of ALL) {

@@ -11,6 +11,7 @@ export const attachment: PipelineStep = {
   name: 'attachment',
   reads: ['customer_facts', 'order_facts', 'customer_persons'],
   writes: ['customer_attachment'],
+  requires: [],
   async run({ engine, asOf, config }) {
     const d = engine.dialect;
     const s = config.segments.attachment;

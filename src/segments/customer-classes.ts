@@ -90,6 +90,7 @@ export function customerClassesStep(parts: readonly Part[] = CLASS_PARTS): Pipel
     name: 'customer_classes',
     reads: ['customer_facts', ...parts.map((p) => p.table)],
     writes: ['customer_classes'],
+    requires: [],
     async run({ engine }) {
       await buildClasses(engine, parts);
     },

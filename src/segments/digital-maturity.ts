@@ -105,6 +105,7 @@ export const digitalMaturity: PipelineStep = {
   name: 'digital_maturity',
   reads: ['orders', 'customer_persons', 'customers', 'identifiers', 'web_events', 'contacts', 'responses'],
   writes: ['customer_digital'],
+  requires: [],
   async run({ engine, config, asOf, warn }: StepContext) {
     const d = engine.dialect;
     const digital = config.digital;

@@ -1,41 +1,34 @@
 import type { DigitalConfig } from '../config/digital-config.js';
-import { sentContact, sql, type Dialect, type Engine, type Sql } from '../store/index.js';
+import { sentContact, sql, type ColumnType, type Dialect, type Engine, type Sql } from '../store/index.js';
 import { dropTables, replaceTable } from '../kernel/index.js';
 
-type SignalType = 'TIMESTAMP' | 'BIGINT';
-
 /** The per-person figures partial aggregates fill, with how partial rows combine. */
-const SIGNAL_COLUMNS: Record<string, { type: SignalType; merge: 'sum' | 'min' }> = {
-  first_seen: { type: 'TIMESTAMP', merge: 'min' },
-  orders: { type: 'BIGINT', merge: 'sum' },
-  online_orders: { type: 'BIGINT', merge: 'sum' },
-  classic_online_orders: { type: 'BIGINT', merge: 'sum' },
-  new_channel_orders: { type: 'BIGINT', merge: 'sum' },
-  first_order_at: { type: 'TIMESTAMP', merge: 'min' },
-  first_new_channel_at: { type: 'TIMESTAMP', merge: 'min' },
-  web_events: { type: 'BIGINT', merge: 'sum' },
-  web_sessions: { type: 'BIGINT', merge: 'sum' },
-  key_pages: { type: 'BIGINT', merge: 'sum' },
-  searches: { type: 'BIGINT', merge: 'sum' },
-  email_contacts: { type: 'BIGINT', merge: 'sum' },
-  email_bounces: { type: 'BIGINT', merge: 'sum' },
-  email_opens: { type: 'BIGINT', merge: 'sum' },
-  email_clicks: { type: 'BIGINT', merge: 'sum' },
-  email_addresses: { type: 'BIGINT', merge: 'sum' },
+const SIGNAL_COLUMNS: Record<string, { type: ColumnType; merge: 'sum' | 'min' }> = {
+  first_seen: { type: 'timestamp', merge: 'min' },
+  orders: { type: 'int', merge: 'sum' },
+  online_orders: { type: 'int', merge: 'sum' },
+  classic_online_orders: { type: 'int', merge: 'sum' },
+  new_channel_orders: { type: 'int', merge: 'sum' },
+  first_order_at: { type: 'timestamp', merge: 'min' },
+  first_new_channel_at: { type: 'timestamp', merge: 'min' },
+  web_events: { type: 'int', merge: 'sum' },
+  web_sessions: { type: 'int', merge: 'sum' },
+  key_pages: { type: 'int', merge: 'sum' },
+  searches: { type: 'int', merge: 'sum' },
+  email_contacts: { type: 'int', merge: 'sum' },
+  email_bounces: { type: 'int', merge: 'sum' },
+  email_opens: { type: 'int', merge: 'sum' },
+  email_clicks: { type: 'int', merge: 'sum' },
+  email_addresses: { type: 'int', merge: 'sum' },
 };
 
 const SCRATCH = ['digital_devices', 'digital_email_responses'];
-
-function signalType(dialect: Dialect, type: SignalType): string {
-  if (dialect.name === 'duckdb') return type;
-  return type === 'TIMESTAMP' ? "Nullable(DateTime('UTC'))" : 'Nullable(Int64)';
-}
 
 /** One partial aggregate per customer record, filling some of the signal columns. */
 function branch(dialect: Dialect, from: Sql, filled: Record<string, Sql>, groupBy: Sql): Sql {
   const columns = Object.entries(SIGNAL_COLUMNS).map(([name, { type }]) => {
     const value = filled[name] ?? sql`NULL`;
-    return sql`CAST(${value} AS ${sql.raw(signalType(dialect, type))}) AS ${sql.id(name)}`;
+    return sql`${dialect.castToNullable(value, type)} AS ${sql.id(name)}`;
   });
   // The same key type in every branch: ClickHouse's UNION ALL does not unify Nullable(String) and String.
   const key = sql`CAST(${groupBy} AS ${sql.raw(dialect.columnType('string', false))})`;

@@ -14,6 +14,7 @@ export const pareto: PipelineStep = {
   name: 'pareto',
   reads: ['customer_facts', 'customer_clv'],
   writes: ['pareto_table'],
+  requires: [],
   async run({ engine }) {
     const sources: Record<(typeof PARETO_MEASURES)[number], { from: Sql; value: Sql }> = {
       revenue: { from: sql`(SELECT * FROM customer_facts WHERE orders > 0) AS f`, value: sql`revenue` },

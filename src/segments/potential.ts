@@ -24,6 +24,7 @@ export const potential: PipelineStep = {
   name: 'potential',
   reads: ['customer_facts', 'customers', 'customer_persons', 'person_purchase_lines'],
   writes: ['person_attributes', 'person_category_revenue', 'attribute_category_lift', 'customer_category_gaps', 'customer_potential'],
+  requires: [],
   async run({ engine, asOf, config }) {
     const d = engine.dialect;
     const s = config.segments.potential;

@@ -23,6 +23,7 @@ export const snapshot: PipelineStep = {
   name: 'snapshot',
   reads: ['customer_classes'],
   writes: ['customer_snapshots'],
+  requires: [],
   async run({ engine, asOf }) {
     const runId = `${asOf.toISOString().slice(0, 10)}-${Date.now().toString(36)}`;
     const columns = SNAPSHOT_TABLE.columns.slice(3).map((c) => {

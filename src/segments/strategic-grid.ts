@@ -14,6 +14,7 @@ export const strategicGrid: PipelineStep = {
   name: 'strategic_grid',
   reads: ['customer_facts', 'customer_period_value'],
   writes: ['customer_grid', 'grid_thresholds'],
+  requires: [],
   async run({ engine, asOf, config }) {
     const d = engine.dialect;
     const g = config.segments.grid;

@@ -15,6 +15,7 @@ export const valueTiers: PipelineStep = {
   name: 'value_tiers',
   reads: ['customer_facts', 'customer_clv', 'customer_potential', 'customer_referral_value'],
   writes: ['customer_value_tiers', 'value_tier_thresholds'],
+  requires: [],
   async run({ engine, asOf, config }) {
     const d = engine.dialect;
     const t = config.segments.tiers;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, sql, type Engine } from '../store/index.js';
+import { sql, type Engine } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { addressKey, LoginLimiter, type LoginLimits } from './login-limiter.js';
 
 const LIMITS: LoginLimits = { failuresBeforeDelay: 3, addressFailuresBeforeDelay: 10, firstDelaySeconds: 30, maxDelaySeconds: 600, forgetAfterHours: 24 };

@@ -1,23 +1,6 @@
 import { isIPv6 } from 'node:net';
-import type { Engine, TableSpec } from '../store/index.js';
+import type { Engine } from '../store/index.js';
 import { sql } from '../store/index.js';
-
-/**
- * Failed dashboard logins, so that the limits survive a restart: one row per (address, user name)
- * pair, and one per address for all names together (user_name ''; a login name is never empty).
- */
-export const LOGIN_FAILURES_TABLE: TableSpec = {
-  name: 'login_failures',
-  doc: 'Failed dashboard logins per (client address, user name) and per address (user_name ""): the count, the last failure and the wait it imposed. Forgotten after `server.dashboard.login.forgetAfterHours`.',
-  key: ['address', 'user_name'],
-  columns: [
-    { name: 'address', type: 'string', required: true, doc: 'Client address as the socket sees it (IPv6: its /64 network).' },
-    { name: 'user_name', type: 'string', required: true, doc: 'User name tried, lower-cased; "" for every name tried from the address.' },
-    { name: 'failures', type: 'int', required: true, doc: 'Failed logins since the count was last cleared or forgotten.' },
-    { name: 'last_failure_at', type: 'timestamp', required: true, doc: 'The last failure.' },
-    { name: 'blocked_until', type: 'timestamp', doc: 'Logins for the pair (or from the address) are refused with 429 until then.' },
-  ],
-};
 
 export interface LoginLimits {
   /** Failures of one user name from one address before each further try must wait. */

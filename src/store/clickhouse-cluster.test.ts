@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distinctJoinsInOneStream, execOnCluster, shardingKey, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
-import { ClickHouseDialect } from './dialect.js';
+import { ClickHouseDialect } from './dialect/index.js';
 
 const q = (name: string): string => new ClickHouseDialect().quoteIdent(name);
 

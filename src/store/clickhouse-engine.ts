@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { DatabaseUnavailableError } from '../errors.js';
 import { distinctJoinsInOneStream, execOnCluster, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
-import { ClickHouseDialect } from './dialect.js';
+import { ClickHouseDialect } from './dialect/index.js';
 import { appendColumnValues, concatBatches, type AppendColumn, type Column, type ColumnBatchOptions, type Engine, type Row } from './engine.js';
 import { compile, type Sql, type SqlValue } from './sql.js';
 

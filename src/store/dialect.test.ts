@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ClickHouseDialect, DuckDbDialect } from './dialect.js';
+import { ClickHouseDialect, DuckDbDialect } from './dialect/index.js';
 import { DuckDbEngine } from './duckdb-engine.js';
 import { tableSpec } from './schema.js';
-import { compile, sql } from './sql.js';
+import { compile, sql, type Sql } from './sql.js';
 
 describe('one table spec gives each engine its DDL', () => {
   it('DuckDB stores money as DECIMAL(18,4) and timestamps as TIMESTAMP', () => {
@@ -56,5 +56,38 @@ describe('top rows per group', () => {
     expect(text).toContain('tupleElement(top_row, 3) AS `item`, tupleElement(top_row, 4) AS `score`, top_rank AS `rank`');
     expect(text).toContain('ARRAY JOIN top_rows AS top_row, arrayEnumerate(top_rows) AS top_rank');
     expect(text).not.toContain('OVER');
+  });
+});
+
+describe('engine differences the domains ask the dialect for', () => {
+  const duck = new DuckDbDialect();
+  const ch = new ClickHouseDialect();
+
+  it('a NULL placeholder of a UNION ALL branch gets the nullable column type of each engine', () => {
+    expect(compile(duck.castToNullable(sql`NULL`, 'timestamp'), duck).text).toBe('CAST(NULL AS TIMESTAMP)');
+    expect(compile(ch.castToNullable(sql`NULL`, 'timestamp'), ch).text).toBe("CAST(NULL AS Nullable(DateTime('UTC')))");
+    expect(compile(ch.castToNullable(sql`x`, 'money'), ch).text).toBe('CAST(x AS Nullable(Decimal(18, 4)))');
+  });
+
+  it('rows read several times are computed once on DuckDB and a subquery at each use elsewhere', async () => {
+    const build = (from: Sql): Sql => sql`SELECT (SELECT count(*) FROM ${from} AS f) + (SELECT sum(x) FROM ${from} AS f) AS n`;
+    const rows = sql`SELECT 1 AS x UNION ALL SELECT 2`;
+    expect(compile(duck.overMaterialized('facts', rows, build), duck).text).toMatch(/^WITH "facts" AS MATERIALIZED \(SELECT 1 AS x UNION ALL SELECT 2\) SELECT/);
+    expect(compile(ch.overMaterialized('facts', rows, build), ch).text).not.toContain('WITH');
+    const engine = await DuckDbEngine.open(':memory:');
+    expect(await engine.query(duck.overMaterialized('facts', rows, build))).toEqual([{ n: 5 }]);
+    await engine.close();
+  });
+
+  it('a rolling count over a time range runs on DuckDB and is absent on ClickHouse', async () => {
+    expect(ch.rollingCount(sql`p`, sql`t`, 1)).toBeNull();
+    const count = duck.rollingCount(sql`p`, sql`t`, 2 * 86_400_000_000 - 1);
+    if (count === null) throw new Error('DuckDB has window functions');
+    const engine = await DuckDbEngine.open(':memory:');
+    const rows = await engine.query<{ t: string; n: number }>(sql`SELECT CAST(t AS VARCHAR) AS t, ${count} AS n
+      FROM (VALUES ('a', TIMESTAMP '2024-01-01'), ('a', TIMESTAMP '2024-01-02'), ('a', TIMESTAMP '2024-01-03'), ('b', TIMESTAMP '2024-01-03')) AS v(p, t) WHERE p = 'a' ORDER BY t`);
+    // Two days back from each contact, itself included: the 3rd sees the 2nd, not the 1st.
+    expect(rows.map((r) => Number(r.n))).toEqual([1, 2, 2]);
+    await engine.close();
   });
 });

@@ -17,7 +17,7 @@ import {
   TIMESTAMP,
   VARCHAR,
 } from '@duckdb/node-api';
-import { DuckDbDialect } from './dialect.js';
+import { DuckDbDialect } from './dialect/index.js';
 import { appendColumnValues, isTextColumn, type AppendColumn, type Column, type Engine, type Row, type TextColumn } from './engine.js';
 import { compile, type Sql, type SqlValue } from './sql.js';
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Dialect } from './dialect.js';
+import type { Dialect } from './dialect/index.js';
 import type { Sql, SqlValue } from './sql.js';
 
 export type Row = Record<string, unknown>;

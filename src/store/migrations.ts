@@ -1,21 +1,17 @@
-import type { Dialect } from './dialect.js';
+import type { Dialect } from './dialect/index.js';
 import type { Engine } from './engine.js';
-import { SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, USER_TABLE_NAMES, type TableSpec } from './schema.js';
+import { LOGIN_FAILURES_TABLE, SNAPSHOT_TABLE, SYSTEM_TABLES, TABLES, USER_TABLE_NAMES, type TableSpec } from './schema.js';
 import { sql } from './sql.js';
-import { EVENT_TABLES, EVENTS_DEAD_LETTER_TABLE } from '../collect/events/tables.js';
-import { identityTableStatements } from '../identity/tables.js';
-import { AUDIT_LOG_TABLE } from '../privacy/audit.js';
-import { LOGIN_FAILURES_TABLE } from '../server/login-limiter.js';
-import { SUPPRESSION_TABLE } from '../privacy/suppression-table.js';
-import { AUDIENCES_TABLE } from '../activation/audiences/table.js';
-import { DELIVERY_ATTEMPTS_TABLE, DELIVERY_DEAD_LETTERS_TABLE } from '../activation/delivery/tables.js';
-import { PLAN_TABLES } from '../activation/planner/tables.js';
 
 /**
  * Versioned schema changes, applied in order and recorded in schema_migrations.
  * Migration 1 creates the tables from the specs; later migrations must be no-ops on what is
  * already there (IF NOT EXISTS forms, a ColumnAddition for a new column) because a new database
  * gets the current specs from migration 1.
+ *
+ * The store knows only its own tables' migrations (STORE_MIGRATIONS): each domain hands in its
+ * own, and src/schema puts them together, so the store imports no domain. Versions are one
+ * sequence across all of them (a version once used is never reused, even when its migration goes).
  */
 export interface Migration {
   readonly version: number;
@@ -35,7 +31,7 @@ export interface ColumnAddition {
 
 export type MigrationStatement = string | ColumnAddition;
 
-export const MIGRATIONS: readonly Migration[] = [
+export const STORE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'datamart tables',
@@ -46,12 +42,6 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'customer snapshots',
     statements: (dialect) => [dialect.createTable(SNAPSHOT_TABLE)],
   },
-  {
-    version: 3,
-    name: 'event collection',
-    statements: (dialect) => EVENT_TABLES.map((t) => dialect.createTable(t)),
-  },
-  { version: 4, name: 'identity resolution', statements: identityTableStatements },
   {
     version: 5,
     name: 'dashboard users and sessions',
@@ -72,31 +62,29 @@ export const MIGRATIONS: readonly Migration[] = [
       })),
     ],
   },
-  {
-    version: 7,
-    name: 'event dead letters and log identity',
-    statements: (dialect) => [
-      dialect.createTable(EVENTS_DEAD_LETTER_TABLE),
-      { table: 'event_log_position', column: 'log_id', type: dialect.columnType('string', true), tableMayBeMissing: false },
-    ],
-  },
   { version: 8, name: 'dashboard login failures', statements: (dialect) => [dialect.createTable(LOGIN_FAILURES_TABLE)] },
-  { version: 9, name: 'audit log', statements: (dialect) => [dialect.createTable(AUDIT_LOG_TABLE)] },
-  { version: 10, name: 'suppression list', statements: (dialect) => [dialect.createTable(SUPPRESSION_TABLE)] },
   {
     version: 11,
     name: 'contact status (planned, sent, cancelled)',
     statements: (dialect) => [{ table: 'contacts', column: 'status', type: dialect.columnType('string', true), tableMayBeMissing: false }],
   },
-  { version: 12, name: 'saved audiences', statements: (dialect) => [dialect.createTable(AUDIENCES_TABLE)] },
-  { version: 14, name: 'campaign plans and holdouts', statements: (dialect) => PLAN_TABLES.map((t) => dialect.createTable(t)) },
-  {
-    version: 15,
-    name: 'delivery attempts and dead letters',
-    statements: (dialect) => [dialect.createTable(DELIVERY_ATTEMPTS_TABLE), dialect.createTable(DELIVERY_DEAD_LETTERS_TABLE)],
-  },
   { version: 18, name: 'customer snapshots partitioned by as-of date (ClickHouse)', statements: (dialect) => dialect.repartition(SNAPSHOT_TABLE) },
 ];
+
+/**
+ * The migrations handed in by the store and the domains, in version order. A version two of them
+ * claim is a programming error caught the first time any store opens (and by the schema's test).
+ */
+export function orderMigrations(lists: readonly (readonly Migration[])[]): readonly Migration[] {
+  const all = lists.flat().sort((a, b) => a.version - b.version);
+  for (const [index, migration] of all.entries()) {
+    const previous = all[index - 1];
+    if (previous?.version === migration.version) {
+      throw new Error(`schema migration version ${migration.version} is claimed twice: "${previous.name}" and "${migration.name}"`);
+    }
+  }
+  return all;
+}
 
 async function addColumn(engine: Engine, addition: ColumnAddition): Promise<void> {
   const { dialect } = engine;
@@ -115,14 +103,15 @@ export interface MigrationReport {
   readonly current: number;
 }
 
-export async function migrate(engine: Engine): Promise<MigrationReport> {
+/** Applies, each in a transaction, the migrations the database has not recorded yet. */
+export async function applyMigrations(engine: Engine, migrations: readonly Migration[]): Promise<MigrationReport> {
   const [ledger] = SYSTEM_TABLES;
   if (!ledger) throw new Error('schema_migrations spec missing');
   await engine.exec(engine.dialect.createTable(ledger));
   const done = await engine.query<{ version: number }>(sql`SELECT version FROM ${sql.id(ledger.name)}`);
   const doneVersions = new Set(done.map((r) => Number(r.version)));
   const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
+  for (const migration of migrations) {
     if (doneVersions.has(migration.version)) continue;
     await engine.transaction(async (tx) => {
       for (const statement of migration.statements(tx.dialect)) {
@@ -135,5 +124,5 @@ export async function migrate(engine: Engine): Promise<MigrationReport> {
     });
     applied.push(migration.version);
   }
-  return { applied, current: Math.max(0, ...MIGRATIONS.map((m) => m.version)) };
+  return { applied, current: Math.max(0, ...migrations.map((m) => m.version)) };
 }

@@ -359,6 +359,23 @@ export const SYSTEM_TABLES: readonly TableSpec[] = [
 /** The dashboard's users and sessions (in SYSTEM_TABLES too, so new databases get them in migration 1). */
 export const USER_TABLE_NAMES = ['users', 'sessions'] as const;
 
+/**
+ * Failed dashboard logins (src/server/login-limiter.ts), so that the limits survive a restart: one row per (address, user name)
+ * pair, and one per address for all names together (user_name ''; a login name is never empty).
+ */
+export const LOGIN_FAILURES_TABLE: TableSpec = {
+  name: 'login_failures',
+  doc: 'Failed dashboard logins per (client address, user name) and per address (user_name ""): the count, the last failure and the wait it imposed. Forgotten after `server.dashboard.login.forgetAfterHours`.',
+  key: ['address', 'user_name'],
+  columns: [
+    { name: 'address', type: 'string', required: true, doc: 'Client address as the socket sees it (IPv6: its /64 network).' },
+    { name: 'user_name', type: 'string', required: true, doc: 'User name tried, lower-cased; "" for every name tried from the address.' },
+    { name: 'failures', type: 'int', required: true, doc: 'Failed logins since the count was last cleared or forgotten.' },
+    { name: 'last_failure_at', type: 'timestamp', required: true, doc: 'The last failure.' },
+    { name: 'blocked_until', type: 'timestamp', doc: 'Logins for the pair (or from the address) are refused with 429 until then.' },
+  ],
+};
+
 /** Dated copies of every person's classes and scores, one per `fidelis run` as-of date. */
 export const SNAPSHOT_TABLE: TableSpec = {
   name: 'customer_snapshots',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClickHouseDialect, DuckDbDialect } from './dialect.js';
+import { ClickHouseDialect, DuckDbDialect } from './dialect/index.js';
 import { DuckDbEngine } from './duckdb-engine.js';
 import { compile, sql } from './sql.js';
 

@@ -109,6 +109,7 @@ export const clv: PipelineStep = {
   name: 'clv',
   reads: ['order_facts', 'customer_persons'],
   writes: ['customer_clv', 'clv_model'],
+  requires: [],
   async run({ engine, asOf, config, warn }) {
     const d = engine.dialect;
     const settings = config.value.clv;

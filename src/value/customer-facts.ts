@@ -1,47 +1,42 @@
-import type { Dialect } from '../store/index.js';
+import type { ColumnType, Dialect } from '../store/index.js';
 import { sentContact, sql, type Sql } from '../store/index.js';
 import { dropTables, replaceTable, type PipelineStep, type StepContext } from '../kernel/index.js';
 
 type Merge = 'sum' | 'min' | 'max';
-type FactType = 'TIMESTAMP' | 'BIGINT' | 'DECIMAL(18, 4)' | 'DOUBLE' | 'VARCHAR';
 
 /** The columns partial aggregates may fill, with their type and how partial rows combine. */
-const FACT_COLUMNS: Record<string, { type: FactType; merge: Merge }> = {
-  first_purchase: { type: 'TIMESTAMP', merge: 'min' },
-  last_purchase: { type: 'TIMESTAMP', merge: 'max' },
-  orders: { type: 'BIGINT', merge: 'sum' },
-  occasions: { type: 'BIGINT', merge: 'sum' },
-  revenue: { type: 'DECIMAL(18, 4)', merge: 'sum' },
-  cost_of_goods: { type: 'DECIMAL(18, 4)', merge: 'sum' },
-  gross_margin: { type: 'DECIMAL(18, 4)', merge: 'sum' },
-  refunded: { type: 'DECIMAL(18, 4)', merge: 'sum' },
-  returned_margin: { type: 'DOUBLE', merge: 'sum' },
-  returns: { type: 'BIGINT', merge: 'sum' },
-  channels: { type: 'VARCHAR', merge: 'max' },
-  categories: { type: 'BIGINT', merge: 'sum' },
-  category_list: { type: 'VARCHAR', merge: 'max' },
-  tickets: { type: 'BIGINT', merge: 'sum' },
-  complaints: { type: 'BIGINT', merge: 'sum' },
-  ticket_cost: { type: 'DOUBLE', merge: 'sum' },
-  contacts: { type: 'BIGINT', merge: 'sum' },
-  contact_cost: { type: 'DOUBLE', merge: 'sum' },
-  acquisition_cost: { type: 'DECIMAL(18, 4)', merge: 'sum' },
-  first_signup: { type: 'TIMESTAMP', merge: 'min' },
-  latest_nps: { type: 'BIGINT', merge: 'max' },
-  latest_csat: { type: 'BIGINT', merge: 'max' },
+const FACT_COLUMNS: Record<string, { type: ColumnType; merge: Merge }> = {
+  first_purchase: { type: 'timestamp', merge: 'min' },
+  last_purchase: { type: 'timestamp', merge: 'max' },
+  orders: { type: 'int', merge: 'sum' },
+  occasions: { type: 'int', merge: 'sum' },
+  revenue: { type: 'money', merge: 'sum' },
+  cost_of_goods: { type: 'money', merge: 'sum' },
+  gross_margin: { type: 'money', merge: 'sum' },
+  refunded: { type: 'money', merge: 'sum' },
+  returned_margin: { type: 'float', merge: 'sum' },
+  returns: { type: 'int', merge: 'sum' },
+  channels: { type: 'string', merge: 'max' },
+  categories: { type: 'int', merge: 'sum' },
+  category_list: { type: 'string', merge: 'max' },
+  tickets: { type: 'int', merge: 'sum' },
+  complaints: { type: 'int', merge: 'sum' },
+  ticket_cost: { type: 'float', merge: 'sum' },
+  contacts: { type: 'int', merge: 'sum' },
+  contact_cost: { type: 'float', merge: 'sum' },
+  acquisition_cost: { type: 'money', merge: 'sum' },
+  first_signup: { type: 'timestamp', merge: 'min' },
+  latest_nps: { type: 'int', merge: 'max' },
+  latest_csat: { type: 'int', merge: 'max' },
 };
 
 /** One partial aggregate: a query grouped by person_id that fills some of the fact columns. */
 function branch(dialect: Dialect, from: Sql, filled: Record<string, Sql>): Sql {
   const columns = Object.entries(FACT_COLUMNS).map(([name, { type }]) => {
     const value = filled[name] ?? sql`NULL`;
-    return sql`CAST(${value} AS ${sql.raw(dialect.name === 'duckdb' ? type : clickHouseType(type))}) AS ${sql.id(name)}`;
+    return sql`${dialect.castToNullable(value, type)} AS ${sql.id(name)}`;
   });
   return sql`SELECT person_id, ${sql.join(columns)} FROM ${from} GROUP BY person_id`;
-}
-
-function clickHouseType(type: FactType): string {
-  return { TIMESTAMP: "Nullable(DateTime('UTC'))", BIGINT: 'Nullable(Int64)', 'DECIMAL(18, 4)': 'Nullable(Decimal(18, 4))', DOUBLE: 'Nullable(Float64)', VARCHAR: 'Nullable(String)' }[type];
 }
 
 function costCase(column: Sql, costs: Record<string, number>, fallback: number): Sql {
@@ -61,6 +56,7 @@ export const customerFacts: PipelineStep = {
   name: 'customer_facts',
   reads: ['order_facts', 'customer_persons', 'order_lines', 'products', 'returns', 'tickets', 'contacts', 'customers', 'surveys'],
   writes: ['customer_facts', 'customer_period_value'],
+  requires: [],
   async run(context: StepContext) {
     const { engine, asOf, config } = context;
     const d = engine.dialect;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { importFiles } from '../collect/index.js';
 import { parseConfig } from '../config/index.js';
-import { openStore, sql } from '../store/index.js';
+import { sql } from '../store/index.js';
+import { openStore } from '../schema/index.js';
 import { SMALL_COMPANY, writeFiles } from '../../test/helpers/fixtures.js';
 import { PIPELINE, runPipeline } from '../pipeline/index.js';
 

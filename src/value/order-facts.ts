@@ -15,6 +15,7 @@ export const orderFacts: PipelineStep = {
   name: 'order_facts',
   reads: ['orders', 'order_lines', 'products', 'returns'],
   writes: ['order_facts'],
+  requires: [],
   async run({ engine, asOf }) {
     const money = (expression: Sql): Sql => sql`CAST(${expression} AS DECIMAL(18, 4))`;
     await replaceTable(engine, 'order_line_facts', sql`

@@ -10,6 +10,7 @@ export const referralValue: PipelineStep = {
   name: 'referral_value',
   reads: ['referrals', 'customer_persons', 'customer_facts', 'customer_clv'],
   writes: ['customer_referral_value'],
+  requires: [],
   async run({ engine, asOf }) {
     await replaceTable(engine, 'referral_referrers', sql`SELECT p.person_id AS referrer, r.referred_id AS referred_id
       FROM referrals AS r JOIN customer_persons AS p ON p.customer_id = r.referrer_id WHERE r.at <= ${asOf}`);

@@ -17,6 +17,7 @@ export const rfm: PipelineStep = {
   name: 'rfm',
   reads: ['customer_facts'],
   writes: ['customer_rfm'],
+  requires: [],
   async run({ engine, config }) {
     const d = engine.dialect;
     const { bins, segments } = config.value.rfm;

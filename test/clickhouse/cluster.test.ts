@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replacePerPersonTable, replaceTable } from '../../src/kernel/index.js';
-import { ClickHouseEngine, migrate, sql, SNAPSHOT_TABLE, TABLE_NAMES, tableSpec } from '../../src/store/index.js';
+import { ClickHouseEngine, sql, SNAPSHOT_TABLE, TABLE_NAMES, tableSpec } from '../../src/store/index.js';
+import { migrate } from '../../src/schema/index.js';
 import { runCli } from '../helpers/cli.js';
 import { CLICKHOUSE_PASSWORD, CLICKHOUSE_USER, CLUSTER, scratchDatabase, skipWithoutClickHouse } from './server.js';
 

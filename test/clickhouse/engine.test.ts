@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClickHouseEngine, migrate, MIGRATIONS, sql, SYSTEM_TABLES, TABLE_NAMES, tableSpec, type TableSpec } from '../../src/store/index.js';
+import { ClickHouseEngine, sql, SYSTEM_TABLES, TABLE_NAMES, tableSpec, type TableSpec } from '../../src/store/index.js';
+import { migrate, MIGRATIONS } from '../../src/schema/index.js';
 import { CLICKHOUSE_URL, scratchDatabase, skipWithoutClickHouse } from './server.js';
 
 const skip = await skipWithoutClickHouse();

@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/collect/index.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
+import { assertStepsCanRun, missingRequirements, type PipelineStep } from '../../src/kernel/index.js';
 import { PIPELINE } from '../../src/pipeline/index.js';
-import { migrate, openStore, sql, TABLES, type Engine, type Row } from '../../src/store/index.js';
+import { StepRequirementError } from '../../src/errors.js';
+import { sql, TABLES, type Engine, type Row } from '../../src/store/index.js';
+import { migrate, openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { copyTables } from './copy-tables.js';
 import { CLUSTER, scratchDatabase, SINGLE_SERVER, skipWithoutClickHouse, type ClickHouseTarget } from './server.js';
@@ -98,16 +101,43 @@ function expectSameRows(clickhouse: Row[], duckdb: Row[], table: string, toleran
   });
 }
 
-/** A ClickHouse deployment the pipeline ran on, with the steps that failed there. */
+/** A ClickHouse deployment the pipeline ran on, with the steps that failed there and those the runner refused. */
 interface Run {
   readonly target: ClickHouseTarget;
   readonly skip: boolean;
   db?: Awaited<ReturnType<typeof scratchDatabase>>;
   readonly failures: Map<string, unknown>;
+  readonly refusals: Map<string, unknown>;
 }
 
 const RUNS: Run[] = [];
-for (const target of [SINGLE_SERVER, CLUSTER]) RUNS.push({ target, skip: await skipWithoutClickHouse(target), failures: new Map() });
+for (const target of [SINGLE_SERVER, CLUSTER]) RUNS.push({ target, skip: await skipWithoutClickHouse(target), failures: new Map(), refusals: new Map() });
+
+/**
+ * Runs each step as the runner would: a step whose `requires` the engine lacks is refused (kept in
+ * `refusals`, its test then checks the refusal), any other is run (a failure kept in `failures`).
+ * No list of steps is kept here: what a step needs, it declares.
+ */
+async function runSteps(engine: Engine, config: Config, asOf: Date, failures: Map<string, unknown>, refusals: Map<string, unknown>): Promise<void> {
+  const warn = (): void => undefined;
+  for (const step of PIPELINE) {
+    if (missingRequirements(engine, step).length > 0) {
+      refusals.set(step.name, refusalOf(engine, step));
+      continue;
+    }
+    // The later steps still run after a failure: each test then names the step that broke.
+    await step.run({ engine, config, asOf, warn }).catch((error: unknown) => failures.set(step.name, error));
+  }
+}
+
+function refusalOf(engine: Engine, step: PipelineStep): unknown {
+  try {
+    assertStepsCanRun(engine, [step]);
+    return null;
+  } catch (error) {
+    return error;
+  }
+}
 
 /** The reference engine and the ClickHouse deployments, each step tested on every one (Kysely-style). */
 const ENGINES = ['DuckDB', ...RUNS.map((r) => r.target.label)] as const;
@@ -125,7 +155,7 @@ describe.skipIf(RUNS.every((r) => r.skip))('every pipeline step gives the same f
   let asOf: Date;
   let earlyBirthDates = 0;
   const duckdbFailures = new Map<string, unknown>();
-  const warn = (): void => undefined;
+  const duckdbRefusals = new Map<string, unknown>();
 
   beforeAll(async () => {
     const dir = join(tempDir(), 'company');
@@ -146,14 +176,8 @@ describe.skipIf(RUNS.every((r) => r.skip))('every pipeline step gives the same f
       await migrate(run.db.engine);
       await copyTables(duckdb, run.db.engine, TABLES);
     }
-    const onClickHouse = runs.map(async (run) => {
-      const engine = (run.db as NonNullable<Run['db']>).engine;
-      for (const step of PIPELINE) {
-        // The later steps still run after a failure: each test then names the step that broke.
-        await step.run({ engine, config, asOf, warn }).catch((error: unknown) => run.failures.set(step.name, error));
-      }
-    });
-    for (const step of PIPELINE) await step.run({ engine: duckdb, config, asOf, warn }).catch((error: unknown) => duckdbFailures.set(step.name, error));
+    const onClickHouse = runs.map((run) => runSteps((run.db as NonNullable<Run['db']>).engine, config, asOf, run.failures, run.refusals));
+    await runSteps(duckdb, config, asOf, duckdbFailures, duckdbRefusals);
     await Promise.all(onClickHouse);
   }, 600_000);
   afterAll(async () => {
@@ -178,7 +202,15 @@ describe.skipIf(RUNS.every((r) => r.skip))('every pipeline step gives the same f
 
   describe.each(ENGINES.map((engine) => [engine]))('on %s', (engineLabel) => {
     const run = RUNS.find((r) => r.target.label === engineLabel);
-    it.skipIf(run?.skip === true).each(PIPELINE.map((step) => [step.name, step] as const))('%s: runs and writes the same rows as on DuckDB', async (name, step) => {
+    it.skipIf(run?.skip === true).each(PIPELINE.map((step) => [step.name, step] as const))('%s: runs and writes the same rows as on DuckDB, or is refused for what it requires', async (name, step) => {
+      // A step the engine lacks a requirement of: the runner refuses it with the typed error, and
+      // there is nothing of it to compare (DuckDB, the reference, must run every step).
+      const refusal = (run?.refusals ?? duckdbRefusals).get(name);
+      if (refusal !== undefined) {
+        expect(run, `${name} refused on DuckDB, the reference: ${refusal instanceof Error ? refusal.message : JSON.stringify(refusal)}`).toBeDefined();
+        expect(refusal).toBeInstanceOf(StepRequirementError);
+        return;
+      }
       const duckdbFailure = duckdbFailures.get(name);
       if (duckdbFailure) throw failed('DuckDB', name, duckdbFailure);
       if (!run) {
@@ -187,6 +219,7 @@ describe.skipIf(RUNS.every((r) => r.skip))('every pipeline step gives the same f
         for (const table of step.writes) if (name !== 'profile_documents') expect(await tableRows(duckdb, table), `${table} made on DuckDB`).not.toBeNull();
         return;
       }
+      if (duckdbRefusals.has(name)) throw new Error(`${name} has no reference figures: DuckDB refused it`);
       const failure = run.failures.get(name);
       if (failure) throw failed(run.target.label, name, failure);
       const engine = (run.db as NonNullable<Run['db']>).engine;

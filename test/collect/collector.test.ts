@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventCollector, logEntry } from '../../src/collect/events/index.js';
-import { openStore, sql } from '../../src/store/index.js';
+import { sql } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const message = (id: string) => ({ type: 'track' as const, userId: `u-${id.length}`, event: 'Signed Up', messageId: id });

@@ -2,7 +2,8 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deadLetter, drop, EventLoader, EventLog, logEntry, messageStep, ok, segmentPath, type Message } from '../../src/collect/events/index.js';
-import { openStore, sql, type Engine } from '../../src/store/index.js';
+import { sql, type Engine } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 

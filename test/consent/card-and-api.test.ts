@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { createApp, createKey, KeyRing, SerialEngine } from '../../src/server/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir, writeFiles } from '../helpers/fixtures.js';
 import { basic } from '../server/helpers/app.js';

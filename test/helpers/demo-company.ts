@@ -5,7 +5,8 @@ import { importFiles } from '../../src/collect/index.js';
 import { parseConfig, type Config, type ConfigInput } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
-import { openStore, sql, type Engine } from '../../src/store/index.js';
+import { sql, type Engine } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { withFixtureModel } from './fixture-config.js';
 import { tempDir } from './fixtures.js';
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, sql, TABLES, type Engine } from '../../src/store/index.js';
+import { sql, TABLES, type Engine } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 
 export function tempDir(prefix = 'fidelis-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

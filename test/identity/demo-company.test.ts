@@ -6,7 +6,8 @@ import { importFiles } from '../../src/collect/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { customerPersons, pairScores } from '../../src/identity/index.js';
-import { openStore, sql, type Engine } from '../../src/store/index.js';
+import { sql, type Engine } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 describe('identity resolution on the demo company', () => {

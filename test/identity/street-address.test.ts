@@ -8,7 +8,8 @@ import { Rng } from '../../src/generate/prng.js';
 import type { Source } from '../../src/generate/world.js';
 import { linkIdentifiers, resolveIdentities } from '../../src/identity/index.js';
 import { normaliseStreetAddress } from '../../src/identity/street.js';
-import { migrate, sql, type Engine } from '../../src/store/index.js';
+import { sql, type Engine } from '../../src/store/index.js';
+import { migrate } from '../../src/schema/index.js';
 import { memoryStore, writeFiles } from '../helpers/fixtures.js';
 
 const address = fc.record({ number: fc.integer({ min: 1, max: 200 }), bis: fc.boolean(), street: fc.integer({ min: 0, max: STREETS.length - 1 }) });

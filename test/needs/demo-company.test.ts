@@ -5,7 +5,8 @@ import { parseConfig, type Config } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { evaluateNextBestOffer, explainNextOffer, NEEDS_STEPS, type NextOfferRow } from '../../src/needs/index.js';
 import { defaultAsOf, PIPELINE } from '../../src/pipeline/index.js';
-import { openStore, sql, type Engine } from '../../src/store/index.js';
+import { sql, type Engine } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const DAY_MS = 86_400_000;

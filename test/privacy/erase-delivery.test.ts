@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { erasePerson, exportPerson } from '../../src/privacy/index.js';
-import { openStore, sql, type Engine } from '../../src/store/index.js';
+import { sql, type Engine } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { privacyCompany, type PrivacyCompany } from './fixture.js';
 
 // A planned contact's id names its person (<plan>:<campaign>:<person>), and delivery keeps it in

@@ -9,7 +9,8 @@ import { parseConfig, type Config } from '../../src/config/index.js';
 import { generateDemoCompany } from '../../src/generate/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { suppressStep } from '../../src/privacy/index.js';
-import { openStore, sql, type Engine } from '../../src/store/index.js';
+import { sql, type Engine } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 export interface PrivacyCompany {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compactionMarker } from '../../src/privacy/index.js';
 import { createKey } from '../../src/server/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { basic } from '../server/helpers/app.js';
 import { startServerProcess } from '../server/helpers/child.js';
 import { filesContaining, privacyCompany } from './fixture.js';

@@ -3,7 +3,8 @@ import { open } from 'lmdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerProfile, lookupPerson, profileDocumentsStep, ProfileReader, ProfileStore, servingStorePath } from '../../src/profiles/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
-import { openStore, sql } from '../../src/store/index.js';
+import { sql } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { loadDemoCompany, type DemoCompany } from '../helpers/demo-company.js';
 
 // The run's profile documents must give exactly what the tables give, for everyone, and step

@@ -3,7 +3,8 @@ import { importFiles } from '../../src/collect/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { liveProfileParts } from '../../src/profiles/index.js';
-import { openStore, sql, type Engine, type Row, type Sql } from '../../src/store/index.js';
+import { sql, type Engine, type Row, type Sql } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { SMALL_COMPANY, writeFiles } from '../helpers/fixtures.js';
 
 // A profile read live (its person changed since the run) finds his tracked events by record,

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createKey } from '../../src/server/index.js';
-import { openStore, sql } from '../../src/store/index.js';
+import { sql } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { startServerProcess, TEST_DUCKDB } from './helpers/child.js';
 

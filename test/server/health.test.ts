@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventCollector, EventLog, logEntry, type Message } from '../../src/collect/events/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { testApp } from './helpers/app.js';
 import { waitFor } from './helpers/wait.js';

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KeyRing } from '../../src/server/index.js';
-import { openStore, sql } from '../../src/store/index.js';
+import { sql } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { runCli, type Captured } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 

@@ -1,7 +1,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EventLoader, EventLog, listSegments, logEntry, segmentPath } from '../../src/collect/events/index.js';
-import { openStore, sql } from '../../src/store/index.js';
+import { sql } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const line = (id: string): string =>

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { createKey, startServer } from '../../src/server/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { basic } from './helpers/app.js';
 import { warmUpLoader } from './helpers/warm-up.js';

@@ -3,7 +3,8 @@ import { importFiles } from '../../src/collect/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { createApp, createKey, KeyRing, SerialEngine, type App } from '../../src/server/index.js';
-import { openStore, type Engine } from '../../src/store/index.js';
+import type { Engine } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { SMALL_COMPANY, writeFiles } from '../helpers/fixtures.js';
 import { basic } from './helpers/app.js';
 

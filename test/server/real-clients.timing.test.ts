@@ -4,7 +4,8 @@ import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { createKey, startServer, type RunningServer } from '../../src/server/index.js';
-import { openStore, sql } from '../../src/store/index.js';
+import { sql } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { waitFor } from './helpers/wait.js';
 

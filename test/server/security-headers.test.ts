@@ -5,7 +5,7 @@ import { importFiles } from '../../src/collect/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { addUser, createKey, startServer, type RunningServer } from '../../src/server/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { SMALL_COMPANY, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { TEST_DUCKDB } from './helpers/child.js';
 import { basic } from './helpers/app.js';

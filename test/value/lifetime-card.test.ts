@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCompany } from '../../src/generate/index.js';
-import { openStore, sql } from '../../src/store/index.js';
+import { sql } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 

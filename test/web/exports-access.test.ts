@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { addUser } from '../../src/server/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import type { RunningServer } from '../../src/server/index.js';
 import { HAVE_CHROMIUM } from './helpers/browser.js';
 import type { SeededCompany } from './helpers/company.js';

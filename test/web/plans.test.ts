@@ -4,7 +4,7 @@ import { makePlan, parseCampaignFile } from '../../src/activation/planner/index.
 import { parseConfig } from '../../src/config/index.js';
 import { defaultAsOf } from '../../src/pipeline/index.js';
 import type { RunningServer } from '../../src/server/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 import { createPlannerInputs } from '../activation/planner/fixtures.js';
 import { HAVE_CHROMIUM } from './helpers/browser.js';
 import type { SeededCompany } from './helpers/company.js';

@@ -125,6 +125,7 @@ export const customerChannels: PipelineStep = {
   name: CUSTOMER_CHANNELS,
   reads: ['contacts', 'responses', 'orders', 'customer_persons', 'person_consents', 'customer_clv', 'customer_facts', 'customer_digital', 'customer_value_tiers', 'customer_rfm', 'customer_grid'],
   writes: [CUSTOMER_CHANNELS, CUSTOMER_CHANNEL_CHOICE, 'channel_priors'],
+  requires: [],
   async run({ engine, config, asOf, warn }) {
     await writeChannels(engine, config, asOf, warn);
   },

@@ -66,13 +66,12 @@ export async function allowanceOf(engine: Engine, config: Config, personId: stri
 }
 
 /**
- * A query over the person facts computed once: a materialised CTE `f` where the engine has CTEs
- * (the verdict reads the facts once per channel, a report once per figure), else a subquery.
- * `build` gets what to put after FROM (always followed by `AS f`).
+ * A query over the person facts, computed once where the engine can (the verdict reads the facts
+ * once per channel, a report once per figure). `build` gets what to put after FROM (always
+ * followed by `AS f`).
  */
 export function overFacts(engine: Engine, facts: Sql, build: (from: Sql) => Sql): Sql {
-  if (engine.dialect.name === 'duckdb') return sql`WITH facts AS MATERIALIZED (${facts}) ${build(sql`facts`)}`;
-  return build(sql`(${facts})`);
+  return engine.dialect.overMaterialized('facts', facts, build);
 }
 
 

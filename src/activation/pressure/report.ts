@@ -130,27 +130,31 @@ export async function pressureReport(engine: Engine, config: Config, asOf: Date)
 /**
  * Per window of the policy, the persons who at some contact up to asOf had more planned or sent
  * contacts within the window's length (that contact and those before it) than the policy's cap
- * plus their tier's extra. A rolling count by window function: DuckDB only (the report says none
- * elsewhere rather than guess).
+ * plus their tier's extra. A rolling count by window function, where the engine has one (the
+ * report says none elsewhere rather than guess).
  */
 async function everOverCap(engine: Engine, config: Config, asOf: Date): Promise<number[]> {
   const windows = scopedWindows(config.activation.pressure);
-  if (!engine.dialect.supportsWindowFunctions || engine.dialect.name !== 'duckdb') return windows.map(() => 0);
+  const d = engine.dialect;
+  // Per window, the person's contacts (of the channel, for a channel's window) within its length up to each one.
+  const rolled: { readonly w: (typeof windows)[number]; readonly count: Sql }[] = [];
+  for (const w of windows) {
+    const count = d.rollingCount(w.scope === 'all' ? sql`person_id` : sql`person_id, channel`, sql`sent_at`, w.days * 86_400_000_000 - 1);
+    if (count === null) return windows.map(() => 0);
+    rolled.push({ w, count });
+  }
   const tiers = config.activation.pressure.tiers;
   const extra = sql`CASE cc.value_tier WHEN 'CPP' THEN ${tiers.CPP.extraContacts} WHEN 'CCM' THEN ${tiers.CCM.extraContacts} WHEN 'CNR' THEN ${tiers.CNR.extraContacts} ELSE ${tiers.default.extraContacts} END`;
-  const classes = (await engine.query<{ name: string }>(engine.dialect.existingTables(['customer_classes']))).length > 0;
+  const classes = (await engine.query<{ name: string }>(d.existingTables(['customer_classes']))).length > 0;
   const contacts = sql`SELECT cp.person_id AS person_id, k.channel AS channel, k.sent_at AS sent_at
     FROM contacts AS k JOIN customer_persons AS cp ON cp.customer_id = k.customer_id WHERE ${pressingContact('k')} AND k.sent_at <= ${asOf}`;
   const rows = await engine.query<{ w: number; persons: number }>(
     sql.join(
-      windows.map((w, i) => {
-        const partition = w.scope === 'all' ? sql`person_id` : sql`person_id, channel`;
+      rolled.map(({ w, count }, i) => {
         const filter = w.scope === 'all' ? sql`` : sql` WHERE channel = ${w.scope}`;
-        const rolling = sql`SELECT person_id, count(*) OVER (PARTITION BY ${partition} ORDER BY sent_at
-            RANGE BETWEEN INTERVAL '${sql.raw(String(w.days * 86_400_000_000 - 1))} microseconds' PRECEDING AND CURRENT ROW) AS n
-          FROM (${contacts}) AS k${filter}`;
+        const rolling = sql`SELECT person_id, ${count} AS n FROM (${contacts}) AS k${filter}`;
         return sql`SELECT ${i} AS w, count(DISTINCT r.person_id) AS persons FROM (${rolling}) AS r
-          ${classes ? sql`LEFT JOIN customer_classes AS cc ON cc.person_id = r.person_id` : sql`CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value_tier) AS cc`}
+          ${classes ? sql`LEFT JOIN customer_classes AS cc ON cc.person_id = r.person_id` : sql`CROSS JOIN (SELECT ${d.castToNullable(sql`NULL`, 'string')} AS value_tier) AS cc`}
           WHERE r.n > ${w.max} + ${extra}`;
       }),
       ' UNION ALL ',

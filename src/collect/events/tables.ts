@@ -1,9 +1,9 @@
-import type { TableSpec } from '../../store/index.js';
+import type { Migration, TableSpec } from '../../store/index.js';
 
 /**
  * Tables of the event collector. They are not importable datamart tables: `events` and
  * `raw_events` are written only from the tracking API, the other two are the collector's own
- * bookkeeping. Created by the migration "event collection" in src/store/migrations.ts.
+ * bookkeeping. Created by the migrations below (EVENT_MIGRATIONS), which src/schema hands to the store.
  */
 export const EVENTS_TABLE: TableSpec = {
   name: 'events',
@@ -87,3 +87,16 @@ export const EVENTS_DEAD_LETTER_TABLE: TableSpec = {
 };
 
 export const EVENT_TABLES: readonly TableSpec[] = [EVENTS_TABLE, RAW_EVENTS_TABLE, API_KEYS_TABLE, EVENT_LOG_POSITION_TABLE];
+
+/** The collector's schema changes (versions are one sequence across the datamart: src/schema). */
+export const EVENT_MIGRATIONS: readonly Migration[] = [
+  { version: 3, name: 'event collection', statements: (dialect) => EVENT_TABLES.map((t) => dialect.createTable(t)) },
+  {
+    version: 7,
+    name: 'event dead letters and log identity',
+    statements: (dialect) => [
+      dialect.createTable(EVENTS_DEAD_LETTER_TABLE),
+      { table: 'event_log_position', column: 'log_id', type: dialect.columnType('string', true), tableMayBeMissing: false },
+    ],
+  },
+];

@@ -28,7 +28,7 @@ export function expectedFor(column: ColumnSpec, mapping: KindMapping): string {
 /**
  * The SQL expression that turns the raw text `raw` into the column's type, NULL when the text
  * does not parse (the validator then reports it) or is blank. The conversions are the dialect's,
- * which accept the same texts on every engine (src/store/dialect.ts tryDate...).
+ * which accept the same texts on every engine (src/store/dialect/ tryDate...).
  */
 export function typedExpression(column: ColumnSpec, raw: Sql, mapping: KindMapping, dialect: Dialect): Sql {
   const text = sql`NULLIF(${dialect.trim(raw)}, '')`;

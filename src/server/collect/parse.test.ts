@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Engine } from '../../store/index.js';
+import type { Engine } from '../../store/index.js';
+import { openStore } from '../../schema/index.js';
 import { createKey, KeyRing } from '../keys.js';
 import type { AppEnv } from '../types.js';
 import { parseStep } from './parse.js';

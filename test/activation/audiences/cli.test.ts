@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openStore, sql } from '../../../src/store/index.js';
+import { sql } from '../../../src/store/index.js';
+import { openStore } from '../../../src/schema/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/fixtures.js';
 import { audienceFixture } from './fixture.js';

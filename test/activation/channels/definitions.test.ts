@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerChannels } from '../../../src/activation/index.js';
 import { parseConfig, type ConfigInput } from '../../../src/config/index.js';
-import { openStore, sql, type Engine, type Row as DbRow } from '../../../src/store/index.js';
+import { sql, type Engine, type Row as DbRow } from '../../../src/store/index.js';
+import { openStore } from '../../../src/schema/index.js';
 
 const AS_OF = new Date('2025-06-30T00:00:00Z');
 

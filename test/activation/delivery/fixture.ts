@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { openStore, sql, type Engine } from '../../../src/store/index.js';
+import { sql, type Engine } from '../../../src/store/index.js';
+import { openStore } from '../../../src/schema/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { SMALL_COMPANY, tempDir, writeFiles } from '../../helpers/fixtures.js';
 import type { DeliveryClock } from '../../../src/activation/index.js';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendPlanned, unsubscribeUrl, verifyUnsubscribeToken } from '../../../src/activation/index.js';
 import { parseConfig, type Config } from '../../../src/config/index.js';
 import { createApp, KeyRing, SerialEngine, startServer, type RunningServer } from '../../../src/server/index.js';
-import { openStore, sql } from '../../../src/store/index.js';
+import { sql } from '../../../src/store/index.js';
+import { openStore } from '../../../src/schema/index.js';
 import { deliveryDatabase, planCampaign, testClock, UNSUBSCRIBE_SECRET, withEngine } from './fixture.js';
 
 // The link every e-mail carries, hit over a socket on a started Fidelis server.

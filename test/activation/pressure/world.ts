@@ -2,7 +2,8 @@
 // tier and current consents written as the pipeline would (customer_persons, customer_classes,
 // person_consents), and helpers to add contacts, tickets, responses and consent events.
 import { parseConfig, type Config, type ConfigInput } from '../../../src/config/index.js';
-import { CONTACT_CHANNELS, openStore, sql, type Engine } from '../../../src/store/index.js';
+import { CONTACT_CHANNELS, sql, type Engine } from '../../../src/store/index.js';
+import { openStore } from '../../../src/schema/index.js';
 
 export interface WorldPerson {
   readonly id: string;

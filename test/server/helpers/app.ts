@@ -1,7 +1,8 @@
 import { parseConfig, type ConfigInput } from '../../../src/config/index.js';
 import { EventCollector } from '../../../src/collect/events/index.js';
 import { createApp, createKey, KeyRing, SerialEngine, type App } from '../../../src/server/index.js';
-import { openStore, type Engine } from '../../../src/store/index.js';
+import type { Engine } from '../../../src/store/index.js';
+import { openStore } from '../../../src/schema/index.js';
 import { tempDir } from '../../helpers/fixtures.js';
 
 export interface TestApp {

@@ -5,7 +5,7 @@ import { importFiles } from '../../../src/collect/index.js';
 import { generateDemoCompany } from '../../../src/generate/index.js';
 import { defaultAsOf, runPipeline } from '../../../src/pipeline/index.js';
 import { addUser } from '../../../src/server/index.js';
-import { openStore } from '../../../src/store/index.js';
+import { openStore } from '../../../src/schema/index.js';
 import { fixtureConfig } from '../../helpers/fixture-config.js';
 import { tempDir } from '../../helpers/fixtures.js';
 

@@ -1,7 +1,7 @@
 import { makePlan, parseCampaignFile } from '../../../src/activation/planner/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import { defaultAsOf } from '../../../src/pipeline/index.js';
-import { openStore } from '../../../src/store/index.js';
+import { openStore } from '../../../src/schema/index.js';
 import { createPlannerInputs } from '../../activation/planner/fixtures.js';
 import type { SeededCompany } from './company.js';
 

@@ -1,0 +1,49 @@
+import type { ColumnType } from '../schema.js';
+import { sql, type Sql } from '../sql.js';
+import { Dialect } from './base.js';
+
+export class DuckDbDialect extends Dialect {
+  readonly name = 'duckdb';
+  readonly supportsWindowFunctions = true;
+  readonly supportsCte = true;
+  readonly supportsMultipleJoins = true;
+  readonly supportsTransactions = true;
+  readonly supportsJsonDocuments = true;
+  readonly supportsConditionalAlter = true;
+
+  /**
+   * Materialised first: DuckDB's Top-N pushes a filter on the sort column into the table scan
+   * below it, and a scan with that filter no longer probes the index of the query's own filter (a
+   * person's last events among 5M: 34 ms scanned, 3-4 ms through the index).
+   */
+  override topRows(query: Sql, orderBy: Sql, limit: number): Sql {
+    return sql`WITH top_source AS MATERIALIZED (${query}) SELECT * FROM top_source ORDER BY ${orderBy} LIMIT ${sql.raw(String(Math.trunc(limit)))}`;
+  }
+
+  override overMaterialized(name: string, rows: Sql, build: (from: Sql) => Sql): Sql {
+    return sql`WITH ${sql.id(name)} AS MATERIALIZED (${rows}) ${build(sql.id(name))}`;
+  }
+
+  placeholder(index: number): string {
+    return `$${index}`;
+  }
+
+  columnType(type: ColumnType, _nullable?: boolean): string {
+    switch (type) {
+      case 'string':
+        return 'VARCHAR';
+      case 'int':
+        return 'BIGINT';
+      case 'money':
+        return `DECIMAL(18, ${this.moneyScale})`;
+      case 'float':
+        return 'DOUBLE';
+      case 'date':
+        return 'DATE';
+      case 'timestamp':
+        return 'TIMESTAMP';
+      case 'bool':
+        return 'BOOLEAN';
+    }
+  }
+}
