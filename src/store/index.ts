@@ -12,4 +12,4 @@ export { openStore } from './open.js';
 export { datamartStatus } from './status.js';
 export type { DatamartStatus } from './status.js';
 export type { ClickHouseCluster } from './clickhouse-engine.js';
-export { requireDuckDb, requireSingleServer } from './capabilities.js';
+export { requireSingleServer, sharedWithOtherProcesses, tuneForServing } from './capabilities.js';
