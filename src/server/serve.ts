@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { EventCollector, verifyLog } from '../collect/events/index.js';
 import { parseDbLocation, type Config } from '../config/index.js';
 import { ProfileReader } from '../profiles/index.js';
-import { openReadPool, openStore, tuneForServing, type Engine } from '../store/index.js';
+import { openReadPool, openStore, requireSingleServer, tuneForServing, type Engine } from '../store/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
 import { linkIdentitiesStep, markProfilesStep } from './load-steps.js';
@@ -51,7 +51,17 @@ export function logFolder(config: Config): string {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const store = await openStore(config.db, config.duckdb);
-  await tuneForServing(store, config.server.loader.checkpointThreshold);
+  try {
+    requireSingleServer(
+      store,
+      'fidelis serve',
+      'the server reads the latest version of a row (a session ended, a key revoked, the loaded position) with FINAL, which ClickHouse 18.16 refuses on Distributed tables; serve from one ClickHouse server or DuckDB',
+    );
+    await tuneForServing(store, config.server.loader.checkpointThreshold);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const reads = await openReadPool(store, config.server.readConnections);
   const engine = new SerialEngine(store);
   const keys = await KeyRing.load(engine);

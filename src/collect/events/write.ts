@@ -179,11 +179,21 @@ async function mergeByInsert(engine: Engine, spec: TableSpec, policy: 'keep' | '
       FROM ${staged} AS s LEFT JOIN ${stored(spec.key, sql`, 1 AS t__found`)} AS t ON ${onKey} WHERE t__found IS NULL`);
     return;
   }
-  // Whether a staged key is stored already, before the insert: a fold rewrites the table, so only loads that replace rows pay for it.
-  const [replacing] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${stored(spec.key)} AS t`);
+  // Only rows that are new or bring a value the stored row lacks or differs in: most events repeat
+  // their record (its id and source), and an unchanged row would only add a version to fold.
+  const changed = sql.join(
+    names.filter((c) => !spec.key.includes(c)).map((c) => sql`(${sql.id(`s__${c}`)} IS NOT NULL AND ${dialect.isDistinctFrom(sql.id(`s__${c}`), sql.id(`t__${c}`))})`),
+    ' OR ',
+  );
   const merged = names.map((c) => (spec.key.includes(c) ? sql.id(`s__${c}`) : sql`coalesce(${sql.id(`s__${c}`)}, ${sql.id(`t__${c}`)})`));
-  await engine.exec(sql`${into} SELECT ${sql.join(merged)} FROM ${staged} AS s LEFT JOIN ${stored(names)} AS t ON ${onKey}`);
-  if (Number(replacing?.n ?? 0) > 0) for (const statement of dialect.foldReplacedRows(spec.name)) await engine.exec(statement);
+  await engine.exec(sql`${into} SELECT ${sql.join(merged)} FROM ${staged} AS s LEFT JOIN ${stored(names, sql`, 1 AS t__found`)} AS t ON ${onKey}
+    WHERE t__found IS NULL OR ${changed}`);
+  // Versions of one key left side by side (by this insert, or by one a crash interrupted before
+  // its fold) are merged now, so readers without `latest` see one row per key.
+  const staging = sql`${first} IN (SELECT ${first} FROM ${sql.id(STAGE)})`;
+  const count = async (from: Sql): Promise<number> => Number((await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${from} AS t WHERE ${staging}`))[0]?.n ?? 0);
+  const versions = { stored: await count(sql.id(spec.name)), latest: await count(dialect.latest(spec.name)) };
+  if (versions.stored > versions.latest) for (const statement of dialect.foldReplacedRows(spec.name)) await engine.exec(statement);
 }
 
 /** Per connection, the tables whose columns are their spec's, in its order (checked once). */
