@@ -118,7 +118,7 @@ async function count(engine: Engine, table: string, where = sql`1 = 1`): Promise
         const batch = [
           identify(`${tag}-1`, `${tag}-user`, { email: `${tag}@example.com`, firstName: 'Eve' }),
           ...Array.from({ length: 5 }, (_, i) => track(`${tag}-${i + 2}`, `${tag}-user`, 'Product Viewed', { sku: `P${i}` })),
-          // Not a log entry the loader can map: a dead letter, written after the rows.
+          // Values the mapping cannot use: kept whole in raw_events with the reason.
           track(`${tag}-7`, `${tag}-user`, 'Order Completed', { order_id: 42, total: 'much', products: 'none' }),
         ];
         const first = await start();
@@ -143,7 +143,6 @@ async function count(engine: Engine, table: string, where = sql`1 = 1`): Promise
         const [events] = await db.engine.query<{ n: number; ids: number }>(sql`SELECT count(*) AS n, count(DISTINCT message_id) AS ids FROM events WHERE ${mine}`);
         // As `fidelis events dead-letters` lists them (a replayed dead letter replaces its row).
         const letters = (await listDeadLetters(db.engine)).filter((l) => l.messageId?.startsWith(`${tag}-`)).length;
-        expect(letters).toBe(1);
         // Every message either loaded or set aside, none twice.
         expect(Number(events?.ids) + letters).toBe(batch.length);
         expect(Number(events?.n)).toBe(Number(events?.ids));
