@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/index.js';
+import { UnsupportedOnEngineError } from '../errors.js';
 import { dataFingerprint } from '../profiles/documents.js';
 import type { ProfileStore } from '../profiles/serving-store.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
@@ -106,6 +107,14 @@ async function pruneContactLists(engine: Engine, table: PersonalTable, subject: 
  * keeps serving everyone else from them.
  */
 export async function erasePerson(engine: Engine, config: Config, id: string, actor: string, now: Date = new Date()): Promise<Erasure> {
+  // Refused before anything is written: half an erasure (no transaction there) would be worse than none.
+  if (!engine.dialect.supportsDelete) {
+    throw new UnsupportedOnEngineError(
+      'privacy erase',
+      engine.dialect.engineName,
+      'an erasure deletes and rewrites rows in place in one transaction (list functions, UPDATE, DELETE), which ClickHouse 18.16 lacks; erase on a DuckDB copy or wait for its ClickHouse form',
+    );
+  }
   return engine.transaction(async (tx) => {
     const subject = await resolveSubject(tx, config, id);
     const tables = await personalTables(tx);

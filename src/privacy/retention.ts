@@ -23,7 +23,7 @@ const DAY_MS = 86_400_000;
 async function deleteOlder(engine: Engine, table: 'events' | 'raw_events', cutoff: Date): Promise<number> {
   const [row] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.id(table)} WHERE ${sql.id('timestamp')} < ${cutoff}`);
   const n = Number(row?.n ?? 0);
-  if (n > 0) await engine.exec(sql`DELETE FROM ${sql.id(table)} WHERE ${sql.id('timestamp')} < ${cutoff}`);
+  if (n > 0) for (const statement of engine.dialect.deleteRows(table, sql`${sql.id('timestamp')} < ${cutoff}`)) await engine.exec(statement);
   return n;
 }
 
@@ -39,7 +39,7 @@ export async function applyRetention(engine: Engine, logFolder: string, days: nu
   const active = activeSegment === undefined ? (listSegments(logFolder).at(-1) ?? null) : activeSegment;
   const cutoff = new Date(now.getTime() - days * DAY_MS);
   const [events, rawEvents] = [await deleteOlder(engine, 'events', cutoff), await deleteOlder(engine, 'raw_events', cutoff)];
-  const [saved] = await engine.query<{ segment: number; offset: number }>(sql`SELECT segment, "offset" FROM event_log_position`);
+  const [saved] = await engine.query<{ segment: number; offset: number }>(sql`SELECT segment, "offset" FROM ${engine.dialect.latest('event_log_position')} AS position`);
   const position: LogPosition | null = saved ? { segment: Number(saved.segment), offset: Number(saved.offset) } : null;
   let segments = 0;
   if (position) {

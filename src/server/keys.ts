@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { Engine } from '../store/index.js';
-import { sql } from '../store/index.js';
+import { API_KEYS_TABLE } from '../collect/events/index.js';
+import { sharedWithOtherProcesses, sql } from '../store/index.js';
 
 export const SCOPES = ['write', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -38,7 +39,7 @@ export async function createKey(engine: Engine, scope: Scope, name?: string): Pr
 
 export async function listKeys(engine: Engine): Promise<ApiKey[]> {
   const rows = await engine.query<{ key_id: string; name: string | null; scope: Scope; created_at: Date; revoked_at: Date | null }>(
-    sql`SELECT key_id, name, scope, created_at, revoked_at FROM api_keys ORDER BY created_at, key_id`,
+    sql`SELECT key_id, name, scope, created_at, revoked_at FROM ${engine.dialect.latest('api_keys')} AS keys ORDER BY created_at, key_id`,
   );
   return rows.map((r) => ({ keyId: r.key_id, name: r.name, scope: r.scope, createdAt: r.created_at, revokedAt: r.revoked_at }));
 }
@@ -47,7 +48,10 @@ export async function revokeKey(engine: Engine, keyId: string): Promise<void> {
   const id = KEY_PATTERN.exec(keyId)?.[1] ?? keyId;
   const [row] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM api_keys WHERE key_id = ${id}`);
   if (Number(row?.n ?? 0) === 0) throw new NotFoundError(`no key ${id}`);
-  await engine.exec(sql`UPDATE api_keys SET revoked_at = ${new Date()} WHERE key_id = ${id} AND revoked_at IS NULL`);
+  // A new version of the row on ClickHouse, which readers of `latest` see at once.
+  for (const statement of engine.dialect.updateRows(API_KEYS_TABLE, { revoked_at: sql`${new Date()}` }, sql`key_id = ${id} AND revoked_at IS NULL`)) {
+    await engine.exec(statement);
+  }
 }
 
 interface StoredKey {
@@ -73,7 +77,7 @@ export class KeyRing {
 
   async reload(): Promise<void> {
     const rows = await this.engine.query<{ key_id: string; name: string | null; scope: Scope; secret_sha256: string; created_at: Date; revoked_at: Date | null }>(
-      sql`SELECT * FROM api_keys`,
+      sql`SELECT key_id, name, scope, secret_sha256, created_at, revoked_at FROM ${this.engine.dialect.latest('api_keys')} AS keys`,
     );
     this.keys = new Map(
       rows.map((r) => [
@@ -93,6 +97,8 @@ export class KeyRing {
     if (!match) return null;
     const [, keyId = '', secret = ''] = match;
     if (!this.keys.has(keyId) && Date.now() - this.lastReload > 1000) await this.reload();
+    // A datamart other processes write (ClickHouse) may have revoked a key the ring knows: read again once a second.
+    else if (sharedWithOtherProcesses(this.engine) && Date.now() - this.lastReload > 1000) await this.reload();
     const stored = this.keys.get(keyId);
     if (!stored || stored.apiKey.revokedAt !== null) return null;
     const hash = createHash('sha256').update(secret).digest();

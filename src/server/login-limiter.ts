@@ -79,7 +79,7 @@ export class LoginLimiter {
     this.loaded ??= (async () => {
       const since = new Date(now - this.forgetMs);
       const rows = await this.engine.query<{ address: string; user_name: string; failures: number; last_failure_at: Date; blocked_until: Date | null }>(
-        sql`SELECT address, user_name, failures, last_failure_at, blocked_until FROM login_failures WHERE last_failure_at > ${since}`,
+        sql`SELECT address, user_name, failures, last_failure_at, blocked_until FROM ${this.engine.dialect.latest('login_failures')} AS failures WHERE last_failure_at > ${since}`,
       );
       for (const r of rows) {
         this.counts.set(key(r.address, r.user_name), {
@@ -155,12 +155,12 @@ export class LoginLimiter {
     if (prune) this.lastPrune = now;
     await this.engine.transaction(async (tx) => {
       for (const [a, name, entry] of updates) {
-        await tx.exec(sql`DELETE FROM login_failures WHERE address = ${a} AND user_name = ${name}`);
+        for (const statement of tx.dialect.replacedRows('login_failures', sql`address = ${a} AND user_name = ${name}`)) await tx.exec(statement);
         await tx.exec(sql`INSERT INTO login_failures VALUES (${a}, ${name}, ${entry.failures}, ${new Date(entry.lastFailureAt)},
           ${entry.blockedUntil > 0 ? new Date(entry.blockedUntil) : null})`);
       }
       // Old counts go at most once a minute: a failure costs a password hash already, not a table scan too.
-      if (prune) await tx.exec(sql`DELETE FROM login_failures WHERE last_failure_at <= ${since}`);
+      if (prune) for (const statement of tx.dialect.deleteRows('login_failures', sql`last_failure_at <= ${since}`)) await tx.exec(statement);
     });
     if (prune) for (const k of [...this.counts.keys()]) this.live(k, now);
     return Math.max(0, ...updates.map(([, , e]) => Math.ceil((e.blockedUntil - now) / 1000)));
@@ -172,7 +172,7 @@ export class LoginLimiter {
     const addr = addressKey(address);
     const name = user.toLowerCase();
     if (!this.counts.delete(key(addr, name))) return;
-    await this.engine.exec(sql`DELETE FROM login_failures WHERE address = ${addr} AND user_name = ${name}`);
+    for (const statement of this.engine.dialect.deleteRows('login_failures', sql`address = ${addr} AND user_name = ${name}`)) await this.engine.exec(statement);
   }
 
   /** The wait after the `extra`-th failure past the threshold (0 for the one that reaches it): doubling, capped. */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { EventCollector, verifyLog } from '../collect/events/index.js';
-import type { Config } from '../config/index.js';
+import { parseDbLocation, type Config } from '../config/index.js';
 import { ProfileReader } from '../profiles/index.js';
-import { openReadPool, requireDuckDb, type Engine } from '../store/index.js';
+import { openReadPool, requireSingleServer, tuneForServing, type Engine } from '../store/index.js';
 import { openStore } from '../schema/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
@@ -34,12 +34,17 @@ export interface StartOptions {
   readonly trace?: (what: 'load-start' | 'load-end', position: { segment: number; offset: number }) => void;
   /** Told of each loader step run and its time in ms (benches: where a lag comes from). */
   readonly onStep?: (name: string, ms: number) => void;
+  /** Test hook: told after each write of a load's commit; a throw there stands for a crash between two writes. */
+  readonly onWrite?: (what: string) => void | Promise<void>;
 }
 
-/** The log folder: configured, else "<db>.events" beside the database. */
+/** The log folder: configured, else "<db>.events" beside the database (for ClickHouse, "<database>.events" in the working folder). */
 export function logFolder(config: Config): string {
   if (config.server.log.folder) return config.server.log.folder;
   if (config.db === ':memory:') return mkdtempSync(join(tmpdir(), 'fidelis-events-'));
+  const location = parseDbLocation(config.db);
+  // A server's URL is no path (and holds the password): the log is a local folder named after the database.
+  if ('database' in location) return `${location.database}.events`;
   return `${config.db}.events`;
 }
 
@@ -48,13 +53,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { config } = options;
   const store = await openStore(config.db, config.duckdb);
   try {
-    requireDuckDb(store, 'fidelis serve', "the event loader stages and commits through DuckDB's appender and checkpoints, and the read pool opens more connections to a DuckDB file; run the pipeline on ClickHouse with fidelis run, and serve from a DuckDB datamart");
+    requireSingleServer(
+      store,
+      'fidelis serve',
+      'the server reads the latest version of a row (a session ended, a key revoked, the loaded position) with FINAL, which ClickHouse 18.16 refuses on Distributed tables; serve from one ClickHouse server or DuckDB',
+    );
+    await tuneForServing(store, config.server.loader.checkpointThreshold);
   } catch (error) {
     await store.close();
     throw error;
   }
-  // Validated by the configuration's schema (a size such as 256MB): no quote can reach the statement.
-  await store.exec(`SET checkpoint_threshold = '${config.server.loader.checkpointThreshold}'`);
   const reads = await openReadPool(store, config.server.readConnections);
   const engine = new SerialEngine(store);
   const keys = await KeyRing.load(engine);
@@ -88,6 +96,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ],
     ...(options.trace ? { trace: options.trace } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),
+    ...(options.onWrite ? { onWrite: options.onWrite } : {}),
     onError: (error) => process.stderr.write(`fidelis serve: load failed, retrying: ${error instanceof Error ? error.message : String(error)}\n`),
   });
   collector.start();

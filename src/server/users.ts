@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { Engine } from '../store/index.js';
-import { sql } from '../store/index.js';
+import { sql, systemTableSpec } from '../store/index.js';
 import { ROLES, ROLE_HELP, type Role } from './roles.js';
 
 export { ROLES, type Role } from './roles.js';
@@ -65,7 +65,7 @@ export async function addUser(engine: Engine, name: string, role: Role, password
 }
 
 export async function listUsers(engine: Engine): Promise<User[]> {
-  const rows = await engine.query<{ name: string; role: Role; created_at: Date }>(sql`SELECT name, role, created_at FROM users ORDER BY name`);
+  const rows = await engine.query<{ name: string; role: Role; created_at: Date }>(sql`SELECT name, role, created_at FROM ${engine.dialect.latest('users')} AS users ORDER BY name`);
   return rows.map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at }));
 }
 
@@ -78,8 +78,8 @@ export async function setRole(engine: Engine, name: string, role: Role): Promise
   const user = await findUser(engine, name);
   if (!user) throw new NotFoundError(`no user "${name}"`);
   await engine.transaction(async (tx) => {
-    await tx.exec(sql`DELETE FROM sessions WHERE user_name = ${name}`);
-    await tx.exec(sql`UPDATE users SET role = ${role} WHERE name = ${name}`);
+    await endSessions(tx, name);
+    for (const statement of tx.dialect.updateRows(systemTableSpec('users'), { role: sql`${role}` }, sql`name = ${name}`)) await tx.exec(statement);
   });
   return { name: user.name, role, createdAt: user.createdAt };
 }
@@ -88,14 +88,21 @@ export async function setRole(engine: Engine, name: string, role: Role): Promise
 export async function removeUser(engine: Engine, name: string): Promise<void> {
   if (!(await findUser(engine, name))) throw new NotFoundError(`no user "${name}"`);
   await engine.transaction(async (tx) => {
-    await tx.exec(sql`DELETE FROM sessions WHERE user_name = ${name}`);
-    await tx.exec(sql`DELETE FROM users WHERE name = ${name}`);
+    await endSessions(tx, name);
+    for (const statement of tx.dialect.deleteRows('users', sql`name = ${name}`)) await tx.exec(statement);
   });
+}
+
+/** Ends a user's sessions by expiring them: seen at once on every engine (see SessionStore.close). */
+async function endSessions(engine: Engine, name: string): Promise<void> {
+  for (const statement of engine.dialect.updateRows(systemTableSpec('sessions'), { expires_at: sql`${new Date()}` }, sql`user_name = ${name} AND expires_at > ${new Date()}`)) {
+    await engine.exec(statement);
+  }
 }
 
 export async function findUser(engine: Engine, name: string): Promise<(User & { passwordHash: string }) | null> {
   const [row] = await engine.query<{ name: string; role: Role; password_hash: string; created_at: Date }>(
-    sql`SELECT name, role, password_hash, created_at FROM users WHERE name = ${name}`,
+    sql`SELECT name, role, password_hash, created_at FROM ${engine.dialect.latest('users')} AS users WHERE name = ${name}`,
   );
   return row ? { name: row.name, role: row.role, passwordHash: row.password_hash, createdAt: row.created_at } : null;
 }

@@ -1,16 +1,32 @@
 import { UnsupportedOnEngineError } from '../errors.js';
+import { ClickHouseEngine } from './clickhouse-engine.js';
 import { DuckDbEngine } from './duckdb-engine.js';
 import type { Engine } from './engine.js';
 
-const ENGINE_NAMES = { duckdb: 'DuckDB', clickhouse: 'ClickHouse' } as const;
+/**
+ * Refuses work that needs one server's tables on a ClickHouse cluster (Distributed tables over
+ * each node's local ones), with the same typed error.
+ */
+export function requireSingleServer(engine: Engine, what: string, reason: string): void {
+  if (!(engine instanceof ClickHouseEngine) || engine.clusterName === null) return;
+  throw new UnsupportedOnEngineError(what, `a ClickHouse cluster (${engine.clusterName})`, reason);
+}
 
 /**
- * Refuses, with a typed error naming the command and the engine, work that only DuckDB can do
- * yet (a command built on DuckDB's file readers or its database file), instead of letting it
- * fail deep inside with the engine's own message.
+ * Settings of the datamart for a long-running server that loads events: on DuckDB, how much
+ * write-ahead log a checkpoint waits for (`threshold`, validated by the configuration's schema as
+ * a size such as 256MB, so no quote can reach the statement). A ClickHouse server keeps its own.
  */
-export function requireDuckDb(engine: Engine, what: string, reason: string): asserts engine is DuckDbEngine {
-  if (engine instanceof DuckDbEngine) return;
-  const name = engine.dialect.name;
-  throw new UnsupportedOnEngineError(what, ENGINE_NAMES[name], reason);
+export async function tuneForServing(engine: Engine, threshold: string): Promise<void> {
+  if (engine instanceof DuckDbEngine) await engine.exec(`SET checkpoint_threshold = '${threshold}'`);
+}
+
+/**
+ * Whether other processes may change the datamart while this one runs: a ClickHouse server takes
+ * any number of clients (a `fidelis keys revoke` beside `fidelis serve`); a DuckDB file is held by
+ * one process.
+ */
+export function sharedWithOtherProcesses(engine: Engine): boolean {
+  // By dialect, not class: the server wraps its engine (SerialEngine).
+  return engine.dialect.name !== 'duckdb';
 }

@@ -41,6 +41,7 @@ const ALTER_FROM = new RegExp(`\\bFROM\\s+(${IDENT})\\s*$`, 'i');
 /** Engines whose tables stay on the query node (see createTable). */
 const NODE_SCRATCH_ENGINE = /\bENGINE\s*=\s*(TinyLog|StripeLog|Log|Memory)\b\s*(\(\s*\))?\s*$/i;
 const COLUMN_CHANGE = /^\s*(ADD|DROP|MODIFY|RENAME)\s+COLUMN\b/i;
+const OPTIMIZE_TABLE = new RegExp(`^OPTIMIZE\\s+TABLE\\s+(${IDENT})\\s*(FINAL)?\\s*$`, 'i');
 const DATABASE_DDL = /^(CREATE|DROP)\s+DATABASE\b/i;
 const OTHER_DDL = /^(CREATE|DROP|RENAME|ALTER|TRUNCATE|OPTIMIZE|ATTACH|DETACH)\b/i;
 
@@ -84,6 +85,9 @@ export async function execOnCluster(nodes: ClusterNodes, text: string, options: 
   if (truncate) return nodes.onEvery(`TRUNCATE TABLE ${truncate[1] ?? ''}${nodes.quoteIdent(local(unquote(truncate[2] ?? '')))}`);
   const rename = RENAME_TABLE.exec(statement);
   if (rename) return renameTables(nodes, rename[1] ?? '');
+  // Each shard merges its own parts: a key's rows all sit on one shard (sharded by it or by its person).
+  const optimize = OPTIMIZE_TABLE.exec(statement);
+  if (optimize) return nodes.onEvery(`OPTIMIZE TABLE ${nodes.quoteIdent(local(unquote(optimize[1] ?? '')))}${optimize[2] ? ' FINAL' : ''}`);
   const alter = ALTER_TABLE.exec(statement);
   if (alter) return alterTable(nodes, unquote(alter[1] ?? ''), alter[2] ?? '');
   if (OTHER_DDL.test(statement)) throw new Error(`no cluster form for this statement (it would run on one node only): ${statement.slice(0, 200)}`);

@@ -4,7 +4,7 @@ import { DatabaseUnavailableError } from '../errors.js';
 import { distinctJoinsInOneStream, execOnCluster, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
 import { ClickHouseDialect } from './dialect/index.js';
 import { appendColumnValues, concatBatches, type AppendColumn, type Column, type ColumnBatchOptions, type Engine, type Row } from './engine.js';
-import { compile, type Sql, type SqlValue } from './sql.js';
+import { compile, sql, type Sql, type SqlValue } from './sql.js';
 
 /**
  * Settings sent with every query. @clickhouse/client 1.x speaks plain HTTP with `FORMAT` clauses
@@ -170,9 +170,11 @@ export class ClickHouseEngine implements Engine {
   async appendColumns(table: string, columns: readonly AppendColumn[], rowCount: number): Promise<void> {
     if (rowCount === 0) return;
     // In the table's order (18.16's system.columns has no position column; it lists them in order).
-    const names = (await this.query<{ name: string }>(this.dialect.tableColumns(table))).map((r) => r.name);
+    const described = await this.query<{ name: string; type: string }>(sql`SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ${table}`);
+    const names = described.map((r) => r.name);
     if (names.length !== columns.length) throw new Error(`append to ${table}: ${columns.length} columns for ${names.length}`);
-    const values = columns.map(appendColumnValues);
+    // A text column (TextColumn) gives numbers as text, which 18.16's JSONEachRow refuses for a number column.
+    const values = columns.map((column, c) => (NUMBER_TYPE.test(unwrap(described[c]?.type ?? '')) ? appendColumnValues(column).map(asNumber) : appendColumnValues(column)));
     for (let start = 0; start < rowCount; start += BATCH_ROWS) {
       const rows: Record<string, unknown>[] = [];
       for (let r = start; r < Math.min(rowCount, start + BATCH_ROWS); r++) {
@@ -310,6 +312,16 @@ function zonedTime(text: string, zone: string): Date {
     return wall - at.getTime();
   };
   return new Date(asUtc.getTime() - offset(new Date(asUtc.getTime() - offset(asUtc))));
+}
+
+const NUMBER_TYPE = /^(U?Int\d+|Float\d+|Decimal)/;
+
+/** A number column's value given as text, as a JSON number where it reads as one exactly (else as it is: the server says why). */
+function asNumber(value: SqlValue): SqlValue {
+  if (typeof value !== 'string' || value.trim() === '') return value;
+  const number = Number(value);
+  if (!Number.isFinite(number) || (Number.isInteger(number) && !Number.isSafeInteger(number))) return value;
+  return number;
 }
 
 /** How a value goes into a JSONEachRow INSERT: DateTime as its UTC wall clock, booleans as 0/1. */

@@ -290,6 +290,13 @@ export function tableSpec(name: TableName): TableSpec {
   return spec;
 }
 
+/** The spec of one of SYSTEM_TABLES. */
+export function systemTableSpec(name: string): TableSpec {
+  const spec = SYSTEM_TABLES.find((t) => t.name === name);
+  if (!spec) throw new Error(`unknown system table ${name}`);
+  return spec;
+}
+
 /** Bookkeeping tables of the store itself (not importable). */
 export const SYSTEM_TABLES: readonly TableSpec[] = [
   {

@@ -5,6 +5,7 @@ import { generateDemoCompany } from '../../src/generate/index.js';
 import { TABLES, type Engine } from '../../src/store/index.js';
 import { migrate, openStore } from '../../src/schema/index.js';
 import { runCli } from '../helpers/cli.js';
+import { startServerProcess } from '../server/helpers/child.js';
 import { tempDir, writeFiles } from '../helpers/fixtures.js';
 import { copyTables } from './copy-tables.js';
 import { CLICKHOUSE_PASSWORD, clickHouseDbUrl, scratchDatabase, skipWithoutClickHouse } from './server.js';
@@ -102,13 +103,15 @@ describe.skipIf(skip)('the CLI on a ClickHouse database chosen with --db', () =>
     }
   });
 
-  it('serve fails with a typed error naming the command and the engine (not built on ClickHouse yet)', async () => {
-    const result = await runCli(['serve', '--db', url, '--port', '0']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('fidelis serve does not run on ClickHouse yet');
-    expect(result.stderr).not.toContain('unexpected error');
-    expectNoPassword(result.stdout + result.stderr, CLICKHOUSE_PASSWORD);
-  });
+  it('serve starts on the ClickHouse database and answers, without showing the password', async () => {
+    const server = await startServerProcess(url, {}, [], { server: { log: { folder: join(tempDir(), 'events') } } });
+    try {
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    expectNoPassword(server.stderr(), CLICKHOUSE_PASSWORD);
+  }, 60_000);
 
   it('a wrong password is refused without showing it', async () => {
     const wrong = 'not-the-password-4f1c';

@@ -11,7 +11,7 @@ import { ok, runSteps } from './steps.js';
 export async function insertDeadLetters(tx: Engine, rows: readonly DeadLetterRow[]): Promise<void> {
   const now = new Date();
   for (const row of rows) {
-    await tx.exec(sql`DELETE FROM events_dead_letter WHERE log_id = ${row.logId} AND segment = ${row.segment} AND "offset" = ${row.offset}`);
+    for (const statement of tx.dialect.replacedRows('events_dead_letter', sql`log_id = ${row.logId} AND segment = ${row.segment} AND "offset" = ${row.offset}`)) await tx.exec(statement);
     await tx.exec(sql`INSERT INTO events_dead_letter (log_id, segment, "offset", message_id, step, reason, line, failed_at)
       VALUES (${row.logId}, ${row.segment}, ${row.offset}, ${row.messageId}, ${row.step}, ${row.reason}, ${row.line}, ${now})`);
   }
@@ -32,7 +32,7 @@ export async function listDeadLetters(engine: Engine): Promise<DeadLetter[]> {
     reason: string;
     line: string;
     failed_at: Date;
-  }>(sql`SELECT log_id, segment, "offset", message_id, step, reason, line, failed_at FROM events_dead_letter ORDER BY failed_at, log_id, segment, "offset"`);
+  }>(sql`SELECT log_id, segment, "offset", message_id, step, reason, line, failed_at FROM ${engine.dialect.latest('events_dead_letter')} AS letters ORDER BY failed_at, log_id, segment, "offset"`);
   return rows.map((r) => ({
     logId: r.log_id,
     segment: Number(r.segment),
@@ -86,7 +86,9 @@ export async function retryDeadLetters(engine: Engine, options: MappingOptions &
     bookkeeping: async (tx, state, deadLetters) => {
       const resolved = [...state.live.map((m) => letterOf(m.offset)), ...state.setAside.filter((a) => a.kind === 'drop').map((a) => letterOf(a.offset))];
       for (const letter of resolved) {
-        await tx.exec(sql`DELETE FROM events_dead_letter WHERE log_id = ${letter.logId} AND segment = ${letter.segment} AND "offset" = ${letter.offset}`);
+        for (const statement of tx.dialect.deleteRows('events_dead_letter', sql`log_id = ${letter.logId} AND segment = ${letter.segment} AND "offset" = ${letter.offset}`)) {
+          await tx.exec(statement);
+        }
       }
       const still = [...refused, ...deadLetters.map((d) => ({ ...letterOf(d.offset), step: d.step, reason: d.reason }))];
       await insertDeadLetters(tx, still);
@@ -105,7 +107,7 @@ export async function retryDeadLetters(engine: Engine, options: MappingOptions &
         }),
     },
     dedupeStep(context),
-    isolating([mapStep(context), stageStep(context), commitStep(context)]),
+    isolating([mapStep(context), stageStep(context), commitStep(context)], engine.dialect.supportsTransactions),
   ];
   try {
     const result = await runSteps(steps, initialState('', { segment: 0, offset: 0 }));

@@ -4,6 +4,7 @@ export { EventCollector } from './collector.js';
 export type { LoaderClock } from './collector.js';
 export type { LoaderLag } from './lag.js';
 export { EventLoader } from './loader.js';
+export { API_KEYS_TABLE } from './tables.js';
 export { messageStep } from './load-steps.js';
 export type { LoadStep } from './load-steps.js';
 export { listDeadLetters, retryDeadLetters } from './dead-letters.js';

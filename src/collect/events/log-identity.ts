@@ -70,7 +70,7 @@ function syncPath(path: string): void {
 
 export async function storedPosition(engine: Engine): Promise<StoredPosition | null> {
   const [row] = await engine.query<{ segment: number; offset: number; log_id: string | null }>(
-    sql`SELECT segment, "offset", log_id FROM event_log_position WHERE log = ${LOG_NAME}`,
+    sql`SELECT segment, "offset", log_id FROM ${engine.dialect.latest('event_log_position')} AS position WHERE log = ${LOG_NAME}`,
   );
   return row ? { logId: row.log_id ?? null, segment: Number(row.segment), offset: Number(row.offset) } : null;
 }
@@ -162,7 +162,7 @@ export async function resetLogPosition(engine: Engine, folder: string): Promise<
   const first = previous !== null && previous.logId === logId ? segments.find((s) => s > previous.segment) : segments[0];
   const from = { segment: first ?? (segments.at(-1) ?? 0) + 1, offset: 0 };
   await engine.transaction(async (tx) => {
-    await tx.exec(sql`DELETE FROM event_log_position WHERE log = ${LOG_NAME}`);
+    for (const statement of tx.dialect.replacedRows('event_log_position', sql`log = ${LOG_NAME}`)) await tx.exec(statement);
     await tx.exec(sql`INSERT INTO event_log_position (log, segment, "offset", loaded_at, log_id)
       VALUES (${LOG_NAME}, ${from.segment}, ${from.offset}, ${new Date()}, ${logId})`);
   });

@@ -84,7 +84,7 @@ const INSERT_BATCH = 500;
 /** A temporary table shaped like `spec` (every column nullable), holding `rows`. */
 async function loadStage(engine: Engine, spec: TableSpec, table: StagedTable, valueByValue = false): Promise<void> {
   const columns = spec.columns.map((c) => sql`${sql.id(c.name)} ${sql.raw(engine.dialect.columnType(c.type, true))}`);
-  await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${sql.id(STAGE)} (${sql.join(columns)})`);
+  for (const statement of engine.dialect.stagingTable(STAGE, columns)) await engine.exec(statement);
   if (valueByValue && engine.append) {
     await engine.append(STAGE, rowsOf(table)).catch((error: unknown) => {
       throw namedColumn(error, spec);
@@ -121,6 +121,10 @@ async function mergeStage(engine: Engine, spec: TableSpec, policy: 'append' | 'k
     await engine.exec(sql`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${stageId}`);
     return;
   }
+  if (!engine.dialect.supportsDelete) {
+    await mergeByInsert(engine, spec, policy);
+    return;
+  }
   const onKey = sql.join(
     spec.key.map((k) => sql`s.${sql.id(k)} = t.${sql.id(k)}`),
     ' AND ',
@@ -148,6 +152,50 @@ async function mergeStage(engine: Engine, spec: TableSpec, policy: 'append' | 'k
   await engine.exec(sql`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${sql.id(MERGED)}`);
 }
 
+/**
+ * mergeStage where rows cannot be deleted (ClickHouse: keyed tables are ReplacingMergeTrees, no
+ * transaction, no correlated subquery). Only INSERTs, each of which a replay repeats harmlessly:
+ * `keep` inserts the staged keys not stored yet; `update` inserts each staged row merged with its
+ * stored version (read through `latest`), which replaces it, then merges the table's parts so
+ * that every reader, not only `latest`'s, sees one row per key. Columns are read under names of
+ * their own (`s__x`, `t__x`): an alias named like a column would shadow it on ClickHouse.
+ */
+async function mergeByInsert(engine: Engine, spec: TableSpec, policy: 'keep' | 'update'): Promise<void> {
+  const { dialect } = engine;
+  const names = spec.columns.map((c) => c.name);
+  const side = (prefix: string, list: readonly string[]): Sql => sql.join(list.map((c) => sql`${sql.id(c)} AS ${sql.id(`${prefix}__${c}`)}`));
+  const first = sql.id(spec.key[0] as string);
+  const stored = (list: readonly string[], extra: Sql = sql``): Sql =>
+    sql`(SELECT ${side('t', list)}${extra} FROM ${dialect.latest(spec.name)} AS stored WHERE ${first} IN (SELECT ${first} FROM ${sql.id(STAGE)}))`;
+  const onKey = sql.join(
+    spec.key.map((k) => sql`${sql.id(`s__${k}`)} = ${sql.id(`t__${k}`)}`),
+    ' AND ',
+  );
+  const into = sql`INSERT INTO ${sql.id(spec.name)} (${sql.join(names.map((c) => sql.id(c)))})`;
+  const staged = sql`(SELECT ${side('s', names)} FROM ${sql.id(STAGE)})`;
+  if (policy === 'keep') {
+    // An unmatched right-hand key reads '' or 0 on 18.16, not NULL: the marker is a column of its own.
+    await engine.exec(sql`${into} SELECT ${sql.join(names.map((c) => sql.id(`s__${c}`)))}
+      FROM ${staged} AS s LEFT JOIN ${stored(spec.key, sql`, 1 AS t__found`)} AS t ON ${onKey} WHERE t__found IS NULL`);
+    return;
+  }
+  // Only rows that are new or bring a value the stored row lacks or differs in: most events repeat
+  // their record (its id and source), and an unchanged row would only add a version to fold.
+  const changed = sql.join(
+    names.filter((c) => !spec.key.includes(c)).map((c) => sql`(${sql.id(`s__${c}`)} IS NOT NULL AND ${dialect.isDistinctFrom(sql.id(`s__${c}`), sql.id(`t__${c}`))})`),
+    ' OR ',
+  );
+  const merged = names.map((c) => (spec.key.includes(c) ? sql.id(`s__${c}`) : sql`coalesce(${sql.id(`s__${c}`)}, ${sql.id(`t__${c}`)})`));
+  await engine.exec(sql`${into} SELECT ${sql.join(merged)} FROM ${staged} AS s LEFT JOIN ${stored(names, sql`, 1 AS t__found`)} AS t ON ${onKey}
+    WHERE t__found IS NULL OR ${changed}`);
+  // Versions of one key left side by side (by this insert, or by one a crash interrupted before
+  // its fold) are merged now, so readers without `latest` see one row per key.
+  const staging = sql`${first} IN (SELECT ${first} FROM ${sql.id(STAGE)})`;
+  const count = async (from: Sql): Promise<number> => Number((await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${from} AS t WHERE ${staging}`))[0]?.n ?? 0);
+  const versions = { stored: await count(sql.id(spec.name)), latest: await count(dialect.latest(spec.name)) };
+  if (versions.stored > versions.latest) for (const statement of dialect.foldReplacedRows(spec.name)) await engine.exec(statement);
+}
+
 /** Per connection, the tables whose columns are their spec's, in its order (checked once). */
 const shapes = new WeakMap<Engine, Map<string, boolean>>();
 
@@ -160,15 +208,14 @@ async function hasSpecShape(engine: Engine, spec: TableSpec): Promise<boolean> {
   }
   const cached = known.get(spec.name);
   if (cached !== undefined) return cached;
-  const columns = await engine.query<{ column_name: string }>(sql`SELECT column_name FROM information_schema.columns
-    WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = ${spec.name} ORDER BY ordinal_position`);
-  const same = columns.length === spec.columns.length && columns.every((c, i) => c.column_name === spec.columns[i]?.name);
+  const columns = await engine.query<{ name: string }>(engine.dialect.tableColumns(spec.name));
+  const same = columns.length === spec.columns.length && columns.every((c, i) => c.name === spec.columns[i]?.name);
   known.set(spec.name, same);
   return same;
 }
 
 /** Merges staged tables into the datamart, in the order given. Call inside a transaction. */
-export async function writeStaged(engine: Engine, tables: readonly StagedTable[]): Promise<void> {
+export async function writeStaged(engine: Engine, tables: readonly StagedTable[], onWrite?: (what: string) => void | Promise<void>): Promise<void> {
   if (tables.length === 0) return;
   let merged = false;
   for (const table of tables) {
@@ -176,10 +223,12 @@ export async function writeStaged(engine: Engine, tables: readonly StagedTable[]
     if (policy === 'append' && engine.appendColumns && (await hasSpecShape(engine, spec))) {
       // Straight into the table: no staging copy (the widest rows of a load, one per event).
       await engine.appendColumns(spec.name, table.columns, table.rowCount);
+      await onWrite?.(spec.name);
       continue;
     }
     await loadStage(engine, spec, table);
     await mergeStage(engine, spec, policy);
+    await onWrite?.(spec.name);
     merged ||= policy === 'update';
   }
   await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(STAGE)}`);
@@ -200,7 +249,6 @@ export async function checkStaged(engine: Engine, tables: readonly StagedTable[]
 /** The message ids among `ids` already stored in `events`. */
 export async function storedMessageIds(engine: Engine, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await engine.query<{ message_id: string }>(sql`SELECT message_id FROM events
-    WHERE message_id IN (SELECT unnest(from_json(${JSON.stringify(ids)}, '["VARCHAR"]')))`);
+  const rows = await engine.query<{ message_id: string }>(sql`SELECT message_id FROM events WHERE message_id IN (${engine.dialect.textSet(ids)})`);
   return new Set(rows.map((r) => r.message_id));
 }

@@ -234,7 +234,7 @@ export abstract class Dialect implements SqlCompiler {
 
   /** The names of a table's columns, as rows of `name` (none when the table is missing). */
   tableColumns(table: string): Sql {
-    return sql`SELECT column_name AS name FROM information_schema.columns WHERE table_name = ${table}`;
+    return sql`SELECT column_name AS name FROM information_schema.columns WHERE table_name = ${table} ORDER BY ordinal_position`;
   }
 
   /** A derived table from a query (pipeline outputs). */
@@ -391,5 +391,69 @@ export abstract class Dialect implements SqlCompiler {
   /** Holds when a non-NULL `value` is not among `table`.`column`. */
   notInTable(value: Sql, table: string, column: string): Sql {
     return sql`NOT EXISTS (SELECT 1 FROM ${sql.id(table)} AS r WHERE r.${sql.id(column)} = ${value})`;
+  }
+
+  /*
+   * Rows changed in place. DuckDB has UPDATE and DELETE in transactions; ClickHouse 18.16 has
+   * neither (only asynchronous ALTER TABLE ... DELETE mutations), but its keyed tables are
+   * ReplacingMergeTrees: a row inserted with the key of a stored one replaces it, for a reader
+   * of `latest(table)` at once, and for every reader once the server merges the table's parts.
+   * So a change a read must see at once (logout, a key revoked, a saved position) is written as
+   * a new version of the row, and read through `latest`.
+   */
+
+  /**
+   * DELETE statements and UPDATE/INSERT forms of a row change work in place here (false on
+   * ClickHouse: see above).
+   */
+  readonly supportsDelete: boolean = true;
+
+  /** The rows of a keyed table as they are now, to read FROM (with an alias after it). */
+  latest(table: string): Sql {
+    return sql.id(table);
+  }
+
+  /**
+   * What runs before inserting rows that replace the rows `where` selects, which have their
+   * key: a DELETE here; nothing on ClickHouse (the insert replaces them, for `latest` readers).
+   */
+  replacedRows(table: string, where: Sql): Sql[] {
+    return [sql`DELETE FROM ${sql.id(table)} WHERE ${where}`];
+  }
+
+  /**
+   * Sets columns of the rows `where` selects: an UPDATE here; on ClickHouse a new version of
+   * each such row, inserted (read through `latest`).
+   */
+  updateRows(spec: TableSpec, set: Readonly<Record<string, Sql>>, where: Sql): Sql[] {
+    const assignments = Object.entries(set).map(([column, value]) => sql`${sql.id(column)} = ${value}`);
+    return [sql`UPDATE ${sql.id(spec.name)} SET ${sql.join(assignments)} WHERE ${where}`];
+  }
+
+  /**
+   * Deletes the rows `where` selects: at once here; on ClickHouse an asynchronous mutation, which
+   * readers may not see for a moment (for rows nobody must read again at once: expired sessions,
+   * old failure counts, events past their retention).
+   */
+  deleteRows(table: string, where: Sql): Sql[] {
+    return [sql`DELETE FROM ${sql.id(table)} WHERE ${where}`];
+  }
+
+  /**
+   * Makes a keyed table's replaced rows go for every reader, not only `latest`'s: nothing here;
+   * on ClickHouse a merge of its parts (OPTIMIZE ... FINAL, synchronous on 18.16).
+   */
+  foldReplacedRows(_table: string): Sql[] {
+    return [];
+  }
+
+  /** A subquery giving `values` as rows of one text column, for `x IN (...)`: one bound list here. */
+  textSet(values: readonly string[]): Sql {
+    return sql`SELECT unnest(from_json(${JSON.stringify(values)}, '["VARCHAR"]'))`;
+  }
+
+  /** Statements that (re)create a scratch table of the given column definitions, for staged rows. */
+  stagingTable(name: string, columns: readonly Sql[]): Sql[] {
+    return [sql`CREATE OR REPLACE TEMP TABLE ${sql.id(name)} (${sql.join(columns)})`];
   }
 }

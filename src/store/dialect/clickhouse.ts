@@ -268,6 +268,48 @@ export class ClickHouseDialect extends Dialect {
     return [sql`DROP TABLE IF EXISTS ${sql.id(name)}`, sql`CREATE TABLE ${sql.id(name)} ENGINE = Log AS ${query}`];
   }
 
+  override readonly supportsDelete = false;
+
+  /** A subquery, so that an alias may follow and a cluster's JOIN rewrite leaves it as it is. */
+  override latest(table: string): Sql {
+    return sql`(SELECT * FROM ${sql.id(table)} FINAL)`;
+  }
+
+  override replacedRows(): Sql[] {
+    return [];
+  }
+
+  /**
+   * INSERT ... SELECT of the rows with their new values. The columns are read under names of
+   * their own: a SELECT alias named like a column would shadow it in the WHERE (see
+   * docs/clickhouse.md).
+   */
+  override updateRows(spec: TableSpec, set: Readonly<Record<string, Sql>>, where: Sql): Sql[] {
+    const columns = spec.columns.map((c) => c.name);
+    const inner = sql.join(columns.map((c) => sql`${sql.id(c)} AS ${sql.id(`old__${c}`)}`));
+    const values = sql.join(columns.map((c) => set[c] ?? sql.id(`old__${c}`)));
+    return [
+      sql`INSERT INTO ${sql.id(spec.name)} (${sql.join(columns.map((c) => sql.id(c)))})
+        SELECT ${values} FROM (SELECT ${inner} FROM ${sql.id(spec.name)} FINAL WHERE ${where})`,
+    ];
+  }
+
+  override deleteRows(table: string, where: Sql): Sql[] {
+    return [sql`ALTER TABLE ${sql.id(table)} DELETE WHERE ${where}`];
+  }
+
+  override foldReplacedRows(table: string): Sql[] {
+    return [sql`OPTIMIZE TABLE ${sql.id(table)} FINAL`];
+  }
+
+  override textSet(values: readonly string[]): Sql {
+    return sql`SELECT arrayJoin([${sql.join(values.map((v) => sql`${v}`))}])`;
+  }
+
+  override stagingTable(name: string, columns: readonly Sql[]): Sql[] {
+    return [sql`DROP TABLE IF EXISTS ${sql.id(name)}`, sql`CREATE TABLE ${sql.id(name)} (${sql.join(columns)}) ENGINE = MergeTree ORDER BY tuple()`];
+  }
+
   override createTableLike(name: string, like: string): Sql {
     return sql`CREATE TABLE ${sql.id(name)} AS ${sql.id(like)}`;
   }

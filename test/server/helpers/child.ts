@@ -22,10 +22,13 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `fidelis serve --port 0` as a child process and waits for its "listening on" line. */
-export async function startServerProcess(db: string, env: Record<string, string> = {}, args: string[] = []): Promise<ServerProcess> {
+/**
+ * Starts `fidelis serve --port 0` as a child process and waits for its "listening on" line;
+ * `settings` go into its configuration file besides the DuckDB memory cap.
+ */
+export async function startServerProcess(db: string, env: Record<string, string> = {}, args: string[] = [], settings: Record<string, unknown> = {}): Promise<ServerProcess> {
   const config = join(tempDir('fidelis-serve-config-'), 'fidelis.config.json');
-  writeFileSync(config, JSON.stringify({ duckdb: TEST_DUCKDB }));
+  writeFileSync(config, JSON.stringify({ duckdb: TEST_DUCKDB, ...settings }));
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'serve', '--port', '0', '--db', db, '--config', config, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
