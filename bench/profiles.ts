@@ -5,7 +5,7 @@
 // prints the achieved rate and p50/p99 latency. Target (issue 5): p99 under 10 ms at 1,000/s on 1M.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,22 @@ export interface ProfileLoadResult {
   readonly p99Ms: number;
   /** Where the server read profiles from: the run's documents, or the tables (and why). */
   readonly road?: string;
+  /**
+   * CPU milliseconds per answered request (warm-up included) of the load process and of the
+   * server's process: on 2 shared cores, whether the load generator or the server is the limit.
+   */
+  readonly loadCpuMsPerRequest?: number;
+  readonly serverCpuMsPerRequest?: number;
+  /** Requests answered (any status), warm-up included. */
+  readonly answered?: number;
+  /** The 1-minute load average when the load ended: what else ran on the machine. */
+  readonly loadAverage?: number;
 }
+
+const cpuMs = (since?: NodeJS.CpuUsage): number => {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1000;
+};
 
 const MAX_IN_FLIGHT = 256;
 
@@ -36,6 +51,8 @@ async function load(url: string, key: string, pathsFile: string, rate: number, s
   const paths = JSON.parse(readFileSync(pathsFile, 'utf8')) as string[];
   const auth = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
   const latencies: number[] = [];
+  const cpu0 = process.cpuUsage();
+  let answered = 0;
   /** Answers other than 200 (a shared email is a 400), and requests not sent because 256 were in flight. */
   let failed = 0;
   let shed = 0;
@@ -61,6 +78,7 @@ async function load(url: string, key: string, pathsFile: string, rate: number, s
       fetch(`${url}${paths[i % paths.length] ?? '/'}`, { headers: { authorization: auth } })
         .then(async (res) => {
           await res.arrayBuffer();
+          answered++;
           if (!measured) return;
           if (res.status === 200) latencies.push(performance.now() - sent);
           else failed++;
@@ -77,7 +95,17 @@ async function load(url: string, key: string, pathsFile: string, rate: number, s
   const elapsed = (performance.now() - counted) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { requests: latencies.length + failed + shed, failed, shed, seconds: elapsed, requestsPerSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
+  return {
+    requests: latencies.length + failed + shed,
+    failed,
+    shed,
+    seconds: elapsed,
+    requestsPerSecond: latencies.length / elapsed,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    answered,
+    loadCpuMsPerRequest: cpuMs(cpu0) / Math.max(1, answered),
+  };
 }
 
 export async function benchProfiles(opts: { db?: string; customers?: number; rate: number; seconds: number; warmup?: number; sample?: number }): Promise<ProfileLoadResult> {
@@ -107,12 +135,14 @@ export async function benchProfiles(opts: { db?: string; customers?: number; rat
       const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--load', server.url, key, pathsFile, String(opts.rate), String(opts.seconds), String(opts.warmup ?? 5)], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
+      const serverCpu0 = process.cpuUsage();
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       await new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load process exited with ${code}`)))));
       const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as ProfileLoadResult;
+      const serverCpuMsPerRequest = cpuMs(serverCpu0) / Math.max(1, result.answered ?? 0);
       const { state } = server.profiles;
-      return { ...result, road: state.documents ? 'documents' : `live (${state.reason ?? ''})` };
+      return { ...result, serverCpuMsPerRequest, loadAverage: loadavg()[0] ?? NaN, road: state.documents ? 'documents' : `live (${state.reason ?? ''})` };
     } finally {
       await server.close();
     }
@@ -137,6 +167,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       sample: Number(values.sample),
     });
     console.log(`profile lookups at ${values.rate}/s for ${values.seconds} s after ${values.warmup} s of warm-up: ${result.requestsPerSecond.toFixed(0)}/s served, ` +
-      `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; of ${result.requests}, ${result.failed} not 200 (shared emails: 400), ${result.shed} shed (256 in flight); profiles read from ${result.road ?? '?'}`);
+      `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; of ${result.requests}, ${result.failed} not 200 (shared emails: 400), ${result.shed} shed (256 in flight); profiles read from ${result.road ?? '?'}; ` +
+      `CPU a request: server ${result.serverCpuMsPerRequest?.toFixed(2) ?? '?'} ms, load process ${result.loadCpuMsPerRequest?.toFixed(2) ?? '?'} ms; load average ${result.loadAverage?.toFixed(1) ?? '?'}`);
   }
 }
