@@ -13,7 +13,7 @@ import { TIMELINE_CATALOGUE } from './catalogue/timeline.js';
 import type { Catalogue } from './catalogue/types.js';
 import { fillTemplate, LANGUAGES, type FormatOptions, type Language, type MessageParams, type MessageRef } from './format.js';
 
-export { LANGUAGES, placeholders, type Language, type MessageParams, type MessageRef } from './format.js';
+export { cachedNumberFormat, LANGUAGES, placeholders, type Language, type MessageParams, type MessageRef } from './format.js';
 export type { Catalogue } from './catalogue/types.js';
 export { preferredLanguage } from './language.js';
 
@@ -58,14 +58,21 @@ export interface RenderOptions {
 
 const lookup = (key: string, lang: Language): string | undefined => (isMessageKey(key) ? CATALOGUE[key][lang] : undefined);
 
+/** Format options by currency, made once: a profile renders a hundred sentences, each used to allocate these and their closures. */
+const formatOptionsByCurrency = new Map<string | undefined, FormatOptions>();
+function formatOptionsFor(currency: string | undefined): FormatOptions {
+  let formatOptions = formatOptionsByCurrency.get(currency);
+  if (formatOptions === undefined) {
+    const options: RenderOptions = currency === undefined ? {} : { currency };
+    formatOptions = { ...options, lookup, nested: (m, l) => (isMessageKey(m.key) ? render(m.key, m.params, l, options) : m.key) };
+    formatOptionsByCurrency.set(currency, formatOptions);
+  }
+  return formatOptions;
+}
+
 /** The sentence of `key` in `lang`, its placeholders filled and formatted for the language. */
 export function render(key: MessageKey, params: MessageParams, lang: Language, options: RenderOptions = {}): string {
-  const formatOptions: FormatOptions = {
-    ...options,
-    lookup,
-    nested: (m, l) => (isMessageKey(m.key) ? render(m.key, m.params, l, options) : m.key),
-  };
-  return fillTemplate(CATALOGUE[key][lang], params, lang, formatOptions);
+  return fillTemplate(CATALOGUE[key][lang], params, lang, formatOptionsFor(options.currency));
 }
 
 /** A message rendered in `lang`. */

@@ -3,6 +3,7 @@
  * that contradicts the RFM segment, in English and French: message keys with parameters, rendered
  * here for the API (`text: {en, fr}`) and by the dashboard from the same key and parameters.
  */
+import { cachedNumberFormat } from '../messages/index.js';
 import type { ValueLanguage } from './value-definitions.js';
 
 export const NEXT_ORDER_MESSAGES = {
@@ -91,12 +92,12 @@ export function renderNextOrderMessage(lang: ValueLanguage, key: NextOrderMessag
     if (name === 'model') return MODEL_NAMES[String(value)] ?? String(value);
     if (typeof value !== 'number') return value;
     if (SHARE_PARAMS.has(name)) {
-      const percent = (share: number): string => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: share < 0.1 ? 1 : 0 }).format(share);
+      const percent = (share: number): string => cachedNumberFormat(locale, { style: 'percent', maximumFractionDigits: share < 0.1 ? 1 : 0 }).format(share);
       // A probability of a few in a million is not "0%": it is below the last digit shown.
       return value > 0 && value < 0.0005 ? `< ${percent(0.001)}` : percent(value);
     }
-    if (MONEY_PARAMS.has(name)) return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(value);
-    return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
+    if (MONEY_PARAMS.has(name)) return cachedNumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(value);
+    return cachedNumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
   });
 }
 

@@ -4,6 +4,7 @@
  * card, the profile API, the customer 360 and the segment tables name the same quantity the
  * same way (issue 14 section 2, issue 16 "every value figure says what it is").
  */
+import { cachedNumberFormat } from '../messages/index.js';
 import type { ValueConfig } from '../config/value-config.js';
 import { sql, type Engine } from '../store/index.js';
 
@@ -89,10 +90,10 @@ function render(lang: ValueLanguage, key: ValueMessageKey, params: Readonly<Reco
     const value = params[name];
     if (value === undefined) return whole;
     if (name === 'basis') return VALUE_MESSAGES[lang][`value.basis.${String(value)}` as ValueMessageKey] ?? String(value);
-    if (name === 'rate' && typeof value === 'number') return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
+    if (name === 'rate' && typeof value === 'number') return cachedNumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
     if (name === 'referral') return value === 1 ? VALUE_MESSAGES[lang]['value.def.referral'] : '';
     if (name === 'model') return MODEL_NAMES[lang][String(value)] ?? String(value);
-    return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value;
+    return typeof value === 'number' ? cachedNumberFormat(locale).format(value) : value;
   });
   // A sentence that opens on the basis ("margin of...") starts with a capital.
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -125,7 +126,20 @@ export async function fittedClvModel(engine: Engine, tableExists?: boolean): Pro
  * The value figures' definitions under a configuration. `model` is the fitted model's name
  * (clv_model.model, see fittedClvModel) when known, else the configured one.
  */
-export function valueDefinitions(value: ValueConfig, options: { readonly countReferralValue: boolean; readonly model?: string | null }): ValueDefinition[] {
+export function valueDefinitions(value: ValueConfig, options: { readonly countReferralValue: boolean; readonly model?: string | null }): readonly ValueDefinition[] {
+  // The same few definitions for every profile the API serves (36 sentences): made once per
+  // configuration, referral setting and model, not once a request.
+  let byOptions = definitionsByConfig.get(value);
+  if (byOptions === undefined) definitionsByConfig.set(value, (byOptions = new Map<string, readonly ValueDefinition[]>()));
+  const key = JSON.stringify([options.countReferralValue, options.model ?? null]);
+  let definitions = byOptions.get(key);
+  if (definitions === undefined) byOptions.set(key, (definitions = Object.freeze(defineAll(value, options))));
+  return definitions;
+}
+
+const definitionsByConfig = new WeakMap<ValueConfig, Map<string, readonly ValueDefinition[]>>();
+
+function defineAll(value: ValueConfig, options: { readonly countReferralValue: boolean; readonly model?: string | null }): ValueDefinition[] {
   const { clv } = value;
   const common = { basis: clv.valueOn, rate: clv.discountRate, model: options.model ?? clv.model };
   const lifetime = { ...common };
