@@ -9,6 +9,7 @@ import type { MappingOptions } from './map.js';
 import { ChunkPreparer, type ChunkPreparation } from './prepare.js';
 import { WorkerChunkPreparer } from './prepare-worker.js';
 import { runSteps } from './steps.js';
+import { StoredMessageIds } from './stored-ids.js';
 
 export type { LoadedChunk, LogPosition } from './load-steps.js';
 
@@ -68,6 +69,7 @@ export class EventLoader {
         preparer: this.preparer,
         folder: options.folder,
         maxBytes: options.maxBytes ?? CHUNK_BYTES,
+        storedIds: new StoredMessageIds(engine),
         ...(options.trace ? { trace: options.trace } : {}),
         bookkeeping: async (tx, state, deadLetters) => {
           await insertDeadLetters(tx, deadLetters);
