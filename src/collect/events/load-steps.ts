@@ -4,6 +4,7 @@ import type { EventLink } from './links.js';
 import { readLineAt } from './log.js';
 import { listSegments } from './segment-files.js';
 import type { ChunkPreparation, MappedChunk, ReadMessage } from './prepare.js';
+import type { StoredMessageIds } from './stored-ids.js';
 import { checkStaged, storedMessageIds, writeStaged, type StagedTable } from './write.js';
 
 export interface LogPosition {
@@ -81,6 +82,8 @@ export interface LoadContext {
   readonly preparer: ChunkPreparation;
   readonly folder: string;
   readonly maxBytes: number;
+  /** The ids stored in `events` as the loader knows them (the dedupe asks the table about every id without it). */
+  readonly storedIds?: StoredMessageIds;
   /**
    * Writes, in the commit's transaction and after the rows, what says how far the load got:
    * the dead letters and the log position (or, for a retry, the dead letters' new state).
@@ -181,7 +184,8 @@ export function dedupeStep(context: LoadContext): LoadStep {
     name: 'dedupe',
     async run(state) {
       if (state.live.length === 0) return ok(state);
-      const stored = await storedMessageIds(context.engine, state.live.map((m) => m.messageId));
+      const ids = state.live.map((m) => m.messageId);
+      const stored = context.storedIds ? await context.storedIds.among(ids) : await storedMessageIds(context.engine, ids);
       const seen = new Set<string>();
       const live: LoadMessage[] = [];
       const aside: SetAside[] = [];
@@ -276,10 +280,15 @@ export function commitStep(context: LoadContext): LoadStep {
           await context.bookkeeping(tx, state, deadLetters);
         });
       } catch (error) {
+        // What the table holds after a failed or trial write is the engine's to say (a ClickHouse
+        // insert is not undone): the dedupe's filter is built from the table again.
+        context.storedIds?.forget();
         if (error === TRIAL_ROLLBACK) return ok(state);
         if (!DATA_ERROR.test(messageOf(error))) throw error;
         return deadLetter(datamartReason(messageOf(error)));
       }
+      // Every live message has its events row now (the dedupe's filter must never miss one).
+      context.storedIds?.remember(state.live.map((m) => m.messageId));
       const mapped = state.mapped ?? NO_MAPPING;
       const loaded: LoadedChunk = {
         events: state.live.length,

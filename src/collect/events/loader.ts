@@ -9,6 +9,7 @@ import type { MappingOptions } from './map.js';
 import { ChunkPreparer, type ChunkPreparation } from './prepare.js';
 import { WorkerChunkPreparer } from './prepare-worker.js';
 import { runSteps } from './steps.js';
+import { StoredMessageIds } from './stored-ids.js';
 
 export type { LoadedChunk, LogPosition } from './load-steps.js';
 
@@ -74,6 +75,7 @@ export class EventLoader {
         preparer: this.preparer,
         folder: options.folder,
         maxBytes: options.maxBytes ?? CHUNK_BYTES,
+        storedIds: new StoredMessageIds(engine),
         ...(options.trace ? { trace: options.trace } : {}),
         // Dead letters, then the position, last: without a transaction (ClickHouse) a crash
         // between two writes replays the chunk, and every write before the position is one a
