@@ -73,7 +73,7 @@ export const STORE_MIGRATIONS: readonly Migration[] = [
 
 /**
  * The migrations handed in by the store and the domains, in version order. A version two of them
- * claim is a programming error caught the first time any store opens (and by the schema's test).
+ * claim is a programming error, thrown as soon as src/schema loads (and pinned by its test).
  */
 export function orderMigrations(lists: readonly (readonly Migration[])[]): readonly Migration[] {
   const all = lists.flat().sort((a, b) => a.version - b.version);
