@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLoader, EventLog, logLine, logLinePrefix } from '../../src/collect/events/index.js';
 import { MessageIdFilter } from '../../src/collect/events/stored-ids.js';
-import { openStore, sql, type Engine, type Sql } from '../../src/store/index.js';
+import { sql, type Engine, type Sql } from '../../src/store/index.js';
+import { openStore } from '../../src/schema/index.js';
 
 function textOf(query: Sql | string): string {
   if (typeof query === 'string') return query;
