@@ -22,7 +22,7 @@ export class FidelisError extends Error {
  * code (2: the input or the request must change; 1: the run failed). The one table both read, so a
  * domain throws a code and never an HTTP error. A code not listed is a failure: 500, exit 1.
  */
-export const ERROR_CODES: Readonly<Record<string, { readonly status: 400 | 404 | 409 | 503; readonly exit: 1 | 2 }>> = {
+export const ERROR_CODES: Readonly<Record<string, { readonly status: 400 | 404 | 409 | 501 | 503; readonly exit: 1 | 2 }>> = {
   invalid_input: { status: 400, exit: 2 },
   invalid_request: { status: 400, exit: 2 },
   invalid_audience: { status: 400, exit: 2 },
@@ -31,6 +31,8 @@ export const ERROR_CODES: Readonly<Record<string, { readonly status: 400 | 404 |
   not_found: { status: 404, exit: 2 },
   conflict: { status: 409, exit: 2 },
   not_analysed: { status: 503, exit: 1 },
+  // What the datamart's engine cannot do yet (privacy erase on ClickHouse): the server's limit, not the request's fault.
+  unsupported_engine: { status: 501, exit: 1 },
 };
 
 /** A request a query cannot answer as asked (parameters that go together, a date with no snapshot...). */
