@@ -104,14 +104,14 @@ describe.skipIf(skip)('the CLI on a ClickHouse database chosen with --db', () =>
   });
 
   it('serve starts on the ClickHouse database and answers, without showing the password', async () => {
-    const server = await startServerProcess(url, {}, [], { server: { log: { folder: join(tempDir(), 'events') } } });
+    const server = await startServerProcess(url, {}, [], { server: { log: { folder: join(tempDir(), 'events') } } }, 120_000);
     try {
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
     } finally {
       await server.stop();
     }
     expectNoPassword(server.stderr(), CLICKHOUSE_PASSWORD);
-  }, 60_000);
+  }, 180_000);
 
   it('a wrong password is refused without showing it', async () => {
     const wrong = 'not-the-password-4f1c';

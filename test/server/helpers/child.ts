@@ -26,7 +26,14 @@ export interface ServerProcess {
  * Starts `fidelis serve --port 0` as a child process and waits for its "listening on" line;
  * `settings` go into its configuration file besides the DuckDB memory cap.
  */
-export async function startServerProcess(db: string, env: Record<string, string> = {}, args: string[] = [], settings: Record<string, unknown> = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  db: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+  settings: Record<string, unknown> = {},
+  // A server on ClickHouse migrates through one HTTP round trip per DDL statement: slower to listen.
+  startTimeoutMs = 30_000,
+): Promise<ServerProcess> {
   const config = join(tempDir('fidelis-serve-config-'), 'fidelis.config.json');
   writeFileSync(config, JSON.stringify({ duckdb: TEST_DUCKDB, ...settings }));
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'serve', '--port', '0', '--db', db, '--config', config, ...args], {
@@ -45,7 +52,7 @@ export async function startServerProcess(db: string, env: Record<string, string>
   const started = await waitFor(
     'the server to listen',
     () => (child.exitCode !== null || child.signalCode !== null ? { exited: true as const } : /listening on (http:\/\/\S+)/.exec(stdout)?.[1]),
-    30_000,
+    startTimeoutMs,
   );
   if (typeof started !== 'string') {
     await closed;
