@@ -1,5 +1,5 @@
 import type { Engine } from '../../store/index.js';
-import { sql } from '../../store/index.js';
+import { sharedWithOtherProcesses, sql } from '../../store/index.js';
 import { storedMessageIds } from './write.js';
 
 /**
@@ -87,6 +87,10 @@ export class StoredMessageIds {
   /** The ids among `ids` stored in `events`. */
   async among(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
+    // The filter knows only what this loader wrote: where other processes may write `events` too
+    // (two servers on one ClickHouse database, a retried message sent to the other one), every id
+    // is asked of the table.
+    if (sharedWithOtherProcesses(this.engine)) return storedMessageIds(this.engine, ids);
     const filter = this.filter !== null && !this.filter.full ? this.filter : await this.build();
     const maybe = ids.filter((id) => filter.mightHold(id));
     return maybe.length === 0 ? new Set() : storedMessageIds(this.engine, maybe);
