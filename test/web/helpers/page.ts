@@ -17,8 +17,22 @@ export function consoleErrors(page: Page): string[] {
 
 /** Waits for the page's data to be drawn: main[data-ready], and a canvas in every chart. */
 export async function pageReady(page: Page, name: string): Promise<void> {
-  await page.waitForSelector(`main[data-page="${name}"][data-ready="true"]`, { timeout: 20_000 });
-  await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((chart) => chart.querySelector('canvas') !== null), undefined, { timeout: 10_000 });
+  // Generous: beside the ClickHouse suites on a loaded two-core CI machine a page's queries can
+  // queue for seconds. This is no latency test (the timing project holds those); on a timeout the
+  // error says what the page showed instead, which tells a slow page from a wrong one.
+  try {
+    await page.waitForSelector(`main[data-page="${name}"][data-ready="true"]`, { timeout: 60_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((chart) => chart.querySelector('canvas') !== null), undefined, { timeout: 30_000 });
+  } catch (error) {
+    const shown = await page
+      .evaluate(() => {
+        const main = document.querySelector('main');
+        const text = (document.querySelector('main, #app')?.textContent ?? '').replace(/\s+/g, ' ').slice(0, 300);
+        return `${location.hash} main[data-page=${main?.getAttribute('data-page') ?? '-'}][data-ready=${main?.getAttribute('data-ready') ?? '-'}] "${text}"`;
+      })
+      .catch((reason: unknown) => `(page not readable: ${String(reason)})`);
+    throw new Error(`page ${name} not ready; the page shows ${shown}`, { cause: error });
+  }
 }
 
 /** Per chart, how many pixels of its canvas are painted (ECharts' background is transparent). */
