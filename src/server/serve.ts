@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { EventCollector, verifyLog } from '../collect/events/index.js';
 import { parseDbLocation, type Config } from '../config/index.js';
 import { ProfileReader } from '../profiles/index.js';
-import { openReadPool, requireSingleServer, tuneForServing, type Engine } from '../store/index.js';
+import { openReadPool, tuneForServing, type Engine } from '../store/index.js';
 import { openStore } from '../schema/index.js';
 import { createApp } from './app.js';
 import { KeyRing } from './keys.js';
@@ -53,11 +53,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { config } = options;
   const store = await openStore(config.db, config.duckdb);
   try {
-    requireSingleServer(
-      store,
-      'fidelis serve',
-      'the server reads the latest version of a row (a session ended, a key revoked, the loaded position) with FINAL, which ClickHouse 18.16 refuses on Distributed tables; serve from one ClickHouse server or DuckDB',
-    );
     await tuneForServing(store, config.server.loader.checkpointThreshold);
   } catch (error) {
     await store.close();

@@ -1,16 +1,5 @@
-import { UnsupportedOnEngineError } from '../errors.js';
-import { ClickHouseEngine } from './clickhouse-engine.js';
 import { DuckDbEngine } from './duckdb-engine.js';
 import type { Engine } from './engine.js';
-
-/**
- * Refuses work that needs one server's tables on a ClickHouse cluster (Distributed tables over
- * each node's local ones), with the same typed error.
- */
-export function requireSingleServer(engine: Engine, what: string, reason: string): void {
-  if (!(engine instanceof ClickHouseEngine) || engine.clusterName === null) return;
-  throw new UnsupportedOnEngineError(what, `a ClickHouse cluster (${engine.clusterName})`, reason);
-}
 
 /**
  * Settings of the datamart for a long-running server that loads events: on DuckDB, how much

@@ -22,6 +22,12 @@ describe('wrapJoinedTables (18.16 cannot JOIN over a Distributed table named by 
     expect(wrapJoinedTables('SELECT a.x FROM a JOIN b USING (x)')).toBe('SELECT a.x FROM (SELECT * FROM a) AS a JOIN (SELECT * FROM b) AS b USING (x)');
   });
 
+  it('keeps FINAL with its table inside the subquery (FINAL on a subquery is illegal, on a Distributed table it reaches each shard)', () => {
+    expect(wrapJoinedTables('SELECT s.a FROM (SELECT * FROM `sessions` FINAL) AS s JOIN users FINAL ON users.name = s.u')).toBe(
+      'SELECT s.a FROM (SELECT * FROM (SELECT * FROM `sessions` FINAL) AS `sessions`) AS s JOIN (SELECT * FROM users FINAL) AS users ON users.name = s.u',
+    );
+  });
+
   it('leaves subqueries, table functions, qualified names and text in quotes alone', () => {
     const text = "SELECT x.n FROM (SELECT n FROM numbers(3)) AS x JOIN system.one AS o ON 1 = 1 WHERE 'FROM t JOIN u' != ''";
     expect(wrapJoinedTables(text)).toBe(text);

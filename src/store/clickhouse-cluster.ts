@@ -333,7 +333,12 @@ function tablesRead(text: string): TableRead[] {
       last = after;
       alias = after.text;
     }
-    read.push({ token: table.text, table: unquote(table.text), alias, from: table.at, to: last.at + last.text.length });
+    // FINAL stays with its table inside the wrapping subquery: on the subquery it is illegal (a
+    // Distributed table takes it and passes it on to each shard, where the key's rows all sit).
+    const next = significant[significant.indexOf(last) + 1];
+    const final = isWord(next, 'FINAL');
+    if (final && next) last = next;
+    read.push({ token: final ? `${table.text} FINAL` : table.text, table: unquote(table.text), alias, from: table.at, to: last.at + last.text.length });
   }
   return read;
 }

@@ -14,6 +14,6 @@ export type { DuckDbSettings } from './duckdb-engine.js';
 export { datamartStatus } from './status.js';
 export type { DatamartStatus } from './status.js';
 export type { ClickHouseCluster } from './clickhouse-engine.js';
-export { requireSingleServer, sharedWithOtherProcesses, tuneForServing } from './capabilities.js';
+export { sharedWithOtherProcesses, tuneForServing } from './capabilities.js';
 export { ENGINE_CAPABILITIES, engineCapabilities, engineLabel } from './engine-capabilities.js';
 export type { EngineCapability } from './engine-capabilities.js';
