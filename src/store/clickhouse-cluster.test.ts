@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctJoinsInOneStream, execOnCluster, shardingKey, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
+import { distinctJoinsInOneStream, execOnCluster, mutatedTable, shardingKey, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
 import { ClickHouseDialect } from './dialect/index.js';
 
 const q = (name: string): string => new ClickHouseDialect().quoteIdent(name);
@@ -49,6 +49,16 @@ describe('distinctJoinsInOneStream (one server)', () => {
     expect(distinctJoinsInOneStream('SELECT DISTINCT x.k FROM a AS x JOIN b AS y ON y.k = x.k')).toBe(
       'SELECT DISTINCT x.k FROM (SELECT * FROM a LIMIT 18446744073709551615) AS x JOIN (SELECT * FROM b LIMIT 18446744073709551615) AS y ON y.k = x.k',
     );
+  });
+});
+
+describe('mutatedTable', () => {
+  it('names the table of an ALTER TABLE ... DELETE or UPDATE, and nothing for other statements', () => {
+    expect(mutatedTable('ALTER TABLE `events_dead_letter` DELETE WHERE log_id = 1')).toBe('events_dead_letter');
+    expect(mutatedTable('  alter table orders update customer_id = \'x\' where 1')).toBe('orders');
+    expect(mutatedTable('ALTER TABLE t ADD COLUMN x UInt8')).toBeNull();
+    expect(mutatedTable('ALTER TABLE t REPLACE PARTITION 1 FROM s')).toBeNull();
+    expect(mutatedTable("SELECT 'ALTER TABLE t DELETE WHERE 1'")).toBeNull();
   });
 });
 

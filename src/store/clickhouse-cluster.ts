@@ -98,6 +98,17 @@ function local(name: string): string {
   return `${name}${LOCAL_SUFFIX}`;
 }
 
+/** The table on each node that holds the rows of the table the code names `name` (a statement on it runs there). */
+export const localTableName = local;
+
+const MUTATION = new RegExp(`^ALTER\\s+TABLE\\s+(${IDENT})\\s+(DELETE|UPDATE)\\b`, 'i');
+
+/** The table an `ALTER TABLE t DELETE|UPDATE ...` mutates (as the code names it), else null. */
+export function mutatedTable(statement: string): string | null {
+  const match = MUTATION.exec(statement.trim());
+  return match ? unquote(match[1] ?? '') : null;
+}
+
 /**
  * CREATE TABLE in its three forms: with columns, `AS other` (the other's structure), or
  * `ENGINE = ... AS SELECT` (a derived table: its structure is read from the query without

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { DatabaseUnavailableError } from '../errors.js';
-import { distinctJoinsInOneStream, execOnCluster, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
+import { distinctJoinsInOneStream, execOnCluster, localTableName, mutatedTable, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
 import { ClickHouseDialect } from './dialect/index.js';
 import { appendColumnValues, concatBatches, type AppendColumn, type Column, type ColumnBatchOptions, type Engine, type Row } from './engine.js';
 import { compile, sql, type Sql, type SqlValue } from './sql.js';
@@ -30,6 +30,11 @@ const QUIET = { level: ClickHouseLogLevel.OFF };
  * a server that goes away still fails the call at once (the connection closes).
  */
 const REQUEST_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+/**
+ * How long an ALTER TABLE ... DELETE or UPDATE may take to apply (see awaitMutations): it rewrites
+ * every part holding a matching row, so retention over a large events table takes minutes.
+ */
+const MUTATION_TIMEOUT_MS = 60 * 60 * 1000;
 /** Rows per batch of queryColumnBatches and per INSERT of appendColumns, unless the caller says. */
 const BATCH_ROWS = 65_536;
 
@@ -100,8 +105,34 @@ export class ClickHouseEngine implements Engine {
   }
 
   async exec(query: Sql | string): Promise<void> {
-    if (this.cluster) await execOnCluster(this.cluster, this.text(query));
-    else await this.client.command({ query: distinctJoinsInOneStream(this.text(query)) });
+    const text = this.text(query);
+    if (this.cluster) await execOnCluster(this.cluster, text);
+    else await this.client.command({ query: distinctJoinsInOneStream(text) });
+    const mutated = mutatedTable(text);
+    if (mutated !== null) await this.awaitMutations(this.cluster ? localTableName(mutated) : mutated);
+  }
+
+  /**
+   * Returns once no mutation of `table` is pending on any node. 18.16 runs an ALTER TABLE ...
+   * DELETE or UPDATE in the background and answers at once (`mutations_sync` came later), so the
+   * next read could still see the rows: a retried dead letter listed again, an erased row found.
+   * A mutation that cannot apply stays pending in 18.16 (system.mutations has no failure column
+   * yet), hence the deadline and its message.
+   */
+  private async awaitMutations(table: string): Promise<void> {
+    const deadline = Date.now() + MUTATION_TIMEOUT_MS;
+    const pending = `SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND table = ${this.dialect.literal(table)} AND is_done = 0`;
+    for (const node of [this.client, ...this.nodeClients]) {
+      // A poll interval that grows, not a fixed wait: a small table's mutation is done in milliseconds.
+      for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+        const [row] = await (await node.query({ query: pending, format: 'JSONEachRow' })).json<{ n: string | number }>();
+        if (Number(row?.n ?? 0) === 0) break;
+        if (Date.now() > deadline) {
+          throw new Error(`a mutation of ${table} is still not done after ${MUTATION_TIMEOUT_MS / 1000} s: see system.mutations and the server's error log (18.16 retries a mutation that fails, without saying why)`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 
   /** Engine.execPerPerson: shard by shard on a cluster (see execOnCluster), as exec on one server. */

@@ -93,6 +93,17 @@ describe.skipIf(skip)('ClickHouse on a 2-shard cluster (local MergeTree tables, 
     expect(within).toEqual({ persons: 10 });
   });
 
+  it('returns from an ALTER TABLE ... DELETE once every shard has applied it (18.16 runs mutations in the background)', async () => {
+    const { engine } = db;
+    await replaceTable(engine, 'mutated', sql`SELECT concat('P', toString(number)) AS person_id, number AS n FROM system.numbers LIMIT 400`);
+    await engine.exec(sql`ALTER TABLE mutated DELETE WHERE n % 2 = 0`);
+    const held = await Promise.all(nodes.map(async (node) => (await node.query<{ held: number; even: number }>(sql`SELECT count() AS held, countIf(n % 2 = 0) AS even FROM mutated_local`))[0]));
+    // Each shard holds some of the persons, none of the deleted ones, and together all that are left.
+    for (const shard of held) expect(shard).toMatchObject({ even: 0 });
+    expect(held.every((shard) => Number(shard?.held) > 0)).toBe(true);
+    expect(held.reduce((sum, shard) => sum + Number(shard?.held), 0)).toBe(200);
+  });
+
   it('replaces a partition of customer_snapshots on each shard', async () => {
     const { engine } = db;
     const columns = SNAPSHOT_TABLE.columns.map((c) => c.name);

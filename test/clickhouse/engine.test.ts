@@ -93,6 +93,18 @@ describe.skipIf(skip)('ClickHouse engine (real server)', () => {
     expect(await engine.query(sql`SELECT n FROM tx`)).toEqual([{ n: 1 }]);
   });
 
+  it('returns from an ALTER TABLE ... DELETE or UPDATE once the rows are changed (18.16 runs mutations in the background)', async () => {
+    const { engine } = db;
+    await engine.exec(sql`CREATE TABLE mutated (k UInt32, v String) ENGINE = MergeTree ORDER BY k`);
+    // Several parts, each rewritten by the mutation.
+    for (let part = 0; part < 4; part++) await engine.exec(`INSERT INTO mutated SELECT number + ${part * 100} AS k, 'old' AS v FROM system.numbers LIMIT 100`);
+    await engine.exec(sql`ALTER TABLE mutated DELETE WHERE k % 2 = 0`);
+    expect(await engine.query(sql`SELECT count() AS n, countIf(k % 2 = 0) AS even FROM mutated`)).toEqual([{ n: 200, even: 0 }]);
+    await engine.exec(sql`ALTER TABLE mutated UPDATE v = 'new' WHERE k < 100`);
+    expect(await engine.query(sql`SELECT v, count() AS n FROM mutated GROUP BY v ORDER BY v`)).toEqual([{ v: 'new', n: 50 }, { v: 'old', n: 150 }]);
+    expect(await engine.query(sql`SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND table = 'mutated' AND is_done = 0`)).toEqual([{ n: 0 }]);
+  });
+
   it('a DISTINCT over a JOIN gives each row once when the left table is read in several streams (18.16 repeats them otherwise)', async () => {
     const { engine } = db;
     await engine.exec(sql`CREATE TABLE parts_left (k String, v Int64) ENGINE = MergeTree ORDER BY k`);
