@@ -70,6 +70,17 @@ describe('shardingKey', () => {
     expect(shardingKey(['a', 'b'], '', q)).toBe('rand()');
     expect(shardingKey(['a'], 'toDate(a)', q)).toBe('rand()');
   });
+
+  it('sends a row without a customer record (an anonymous event) by its key, not all of them to the shard of NULL', () => {
+    expect(shardingKey(['event_id', 'customer_id', 'anonymous_id'], 'event_id', q, new Set(['customer_id', 'anonymous_id']))).toBe(
+      'if(isNull(`customer_id`), cityHash64(assumeNotNull(`event_id`)), cityHash64(assumeNotNull(`customer_id`)))',
+    );
+    // A required record, or a key that holds the record, goes by the record as before.
+    expect(shardingKey(['event_id', 'customer_id'], 'event_id', q, new Set())).toBe('cityHash64(assumeNotNull(`customer_id`))');
+    expect(shardingKey(['customer_id', 'channel'], 'customer_id, channel', q, new Set(['customer_id']))).toBe('cityHash64(assumeNotNull(`customer_id`))');
+    // A person id never: per-person steps recognise their tables by that one hash.
+    expect(shardingKey(['person_id', 'n'], 'n', q, new Set(['person_id']))).toBe('cityHash64(assumeNotNull(`person_id`))');
+  });
 });
 
 /** Records what each node is sent, and answers the catalogue queries as a cluster would. */

@@ -183,11 +183,12 @@ async function createDistributed(nodes: ClusterNodes, name: string, ifNotExists 
   const q = (n: string): string => nodes.quoteIdent(n);
   const localName = local(name);
   const literal = `'${localName.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-  const [table] = await nodes.rows<{ columns: string[]; sorting_key: string }>(
-    `SELECT sorting_key, (SELECT groupArray(name) FROM system.columns WHERE database = currentDatabase() AND table = ${literal}) AS columns
+  const [table] = await nodes.rows<{ columns: string[]; nullable: string[]; sorting_key: string }>(
+    `SELECT sorting_key, (SELECT groupArray(name) FROM system.columns WHERE database = currentDatabase() AND table = ${literal}) AS columns,
+       (SELECT groupArray(name) FROM system.columns WHERE database = currentDatabase() AND table = ${literal} AND startsWith(type, 'Nullable(')) AS nullable
      FROM system.tables WHERE database = currentDatabase() AND name = ${literal}`,
   );
-  const key = shardingKey(table?.columns ?? [], table?.sorting_key ?? '', q);
+  const key = shardingKey(table?.columns ?? [], table?.sorting_key ?? '', q, new Set(table?.nullable ?? []));
   await nodes.onEvery(`CREATE TABLE ${ifNotExists}${q(name)} AS ${q(localName)} ENGINE = Distributed(${q(nodes.cluster)}, ${q(nodes.database)}, ${q(localName)}, ${key})`);
 }
 
@@ -195,14 +196,21 @@ async function createDistributed(nodes: ClusterNodes, name: string, ifNotExists 
  * Which shard a row goes to: a hash of its person (`person_id`, else `customer_id`, the person
  * before identity resolution), so a person's rows of every table sit on one shard; else a hash
  * of the sorting key (rows of one key meet on one shard, where ReplacingMergeTree folds them);
- * else (a keyless derived table) rand(). NULL hashes as the type's default.
+ * else (a keyless derived table) rand(). NULL hashes as the type's default, except a NULL
+ * `customer_id` (`nullable`: an anonymous web or tracked event, most of a site's traffic), which
+ * belongs to no person: such a row goes by its sorting key, else all anonymous rows would pile
+ * up on one shard (the demo's two shards held 0.29M and 0.94M web events).
  */
-export function shardingKey(columns: readonly string[], sortingKey: string, quoteIdent: (name: string) => string): string {
+export function shardingKey(columns: readonly string[], sortingKey: string, quoteIdent: (name: string) => string, nullable: ReadonlySet<string> = new Set()): string {
   const hash = (names: readonly string[]): string => `cityHash64(${names.map((n) => `assumeNotNull(${quoteIdent(n)})`).join(', ')})`;
-  for (const person of ['person_id', 'customer_id']) if (columns.includes(person)) return hash([person]);
   const keyColumns = sortingKey.split(',').map((k) => unquote(k.trim())).filter((k) => k !== '');
-  if (keyColumns.length > 0 && keyColumns.every((k) => columns.includes(k))) return hash(keyColumns);
-  return 'rand()';
+  const byKey = keyColumns.length > 0 && keyColumns.every((k) => columns.includes(k)) ? hash(keyColumns) : null;
+  if (columns.includes('person_id')) return hash(['person_id']);
+  if (columns.includes('customer_id')) {
+    const byRecord = hash(['customer_id']);
+    return nullable.has('customer_id') && byKey !== null && !keyColumns.includes('customer_id') ? `if(isNull(${quoteIdent('customer_id')}), ${byKey}, ${byRecord})` : byRecord;
+  }
+  return byKey ?? 'rand()';
 }
 
 /**

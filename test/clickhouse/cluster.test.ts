@@ -81,6 +81,27 @@ describe.skipIf(skip)('ClickHouse on a 2-shard cluster (local MergeTree tables, 
     expect([...shardOf.keys()].sort()).toEqual(people);
   });
 
+  it('spreads anonymous web events (no customer record) over the shards by their id, and folds a re-sent one on its shard', async () => {
+    const { engine } = db;
+    const insert = (from: number, count: number): Promise<void> =>
+      engine.exec(`INSERT INTO web_events (event_id, customer_id, anonymous_id, at, type)
+        SELECT concat('W', toString(number)), NULL, concat('A', toString(number % 50)), toDateTime('2024-03-01 10:00:00'), 'page_view'
+        FROM system.numbers LIMIT ${count} OFFSET ${from}`);
+    await insert(0, 400);
+    // A logged-in visitor's events still go by his record.
+    await engine.exec(`INSERT INTO web_events (event_id, customer_id, at, type) VALUES ('L1', 'C42', toDateTime('2024-03-01 10:00:00'), 'page_view')`);
+    const held = await Promise.all(nodes.map(async (node) => Number((await node.query<{ n: number }>(sql`SELECT count() AS n FROM web_events_local WHERE customer_id IS NULL`))[0]?.n)));
+    expect(held.reduce((a, b) => a + b, 0)).toBe(400);
+    for (const share of held) expect(share).toBeGreaterThan(120);
+    // The same events sent again meet their first copies on the same shard, where the key folds them.
+    await insert(0, 400);
+    await engine.exec(sql`OPTIMIZE TABLE web_events FINAL`);
+    expect(await engine.query(sql`SELECT count() AS n FROM web_events WHERE customer_id IS NULL`)).toEqual([{ n: 400 }]);
+    const record = await Promise.all(nodes.map(async (node) => Number((await node.query<{ n: number }>(sql`SELECT count() AS n FROM web_events_local WHERE customer_id = 'C42'`))[0]?.n)));
+    const [slot] = await engine.query<{ shard: number }>(sql`SELECT cityHash64('C42') % 2 AS shard`);
+    expect(record[Number(slot?.shard)]).toBe(1);
+  });
+
   it('joins Distributed tables named by alias, a DISTINCT over a join gives each row once, an IN subquery runs as GLOBAL IN', async () => {
     const { engine } = db;
     const [joined] = await engine.query(sql`SELECT count() AS pairs, sum(s.score) AS total FROM people AS p JOIN people_scores AS s ON s.person_id = p.person_id WHERE p.n < 10`);
