@@ -115,7 +115,7 @@ async function child(args: readonly string[]): Promise<unknown> {
   }
 }
 
-/** The files of `from` in `to`, customers.csv with its birth dates before 1970 left empty (texts kept as they are). */
+/** The files of `from` in `to`, customers.csv with its birth dates before 1970-01-02 left empty (18.16's first day; texts kept as they are). */
 async function withoutEarlyBirthDates(from: string, to: string): Promise<void> {
   rmSync(to, { recursive: true, force: true });
   mkdirSync(to, { recursive: true });
@@ -124,7 +124,7 @@ async function withoutEarlyBirthDates(from: string, to: string): Promise<void> {
   try {
     const source = join(from, 'customers.csv').replaceAll("'", "''");
     const target = join(to, 'customers.csv').replaceAll("'", "''");
-    await duckdb.exec(`COPY (SELECT * REPLACE (CASE WHEN birth_date < '1970-01-01' THEN NULL ELSE birth_date END AS birth_date)
+    await duckdb.exec(`COPY (SELECT * REPLACE (CASE WHEN birth_date < '1970-01-02' THEN NULL ELSE birth_date END AS birth_date)
       FROM read_csv('${source}', all_varchar = true, header = true)) TO '${target}' (HEADER)`);
   } finally {
     await duckdb.close();

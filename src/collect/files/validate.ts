@@ -184,8 +184,8 @@ function columnChecks(c: ColumnSpec, mapping: KindMapping, dialect: Dialect): Ch
     });
   }
   if (hasRaw && !c.values) {
-    // A day the engine cannot store (before 1970 on ClickHouse 18.16) is said so, not called invalid.
-    const early = (c.type === 'date' || c.type === 'timestamp') && !mapping.dateFormat && !mapping.timestampFormat ? dialect.yearBeforeEarliest(raw) : null;
+    // A day the engine cannot store (before 1970-01-02 on ClickHouse 18.16) is said so, not called invalid.
+    const early = (c.type === 'date' || c.type === 'timestamp') && !mapping.dateFormat && !mapping.timestampFormat ? dialect.dayBeforeEarliest(raw) : null;
     checks.push({
       column: c.name,
       value: raw,

@@ -380,11 +380,11 @@ export abstract class Dialect implements SqlCompiler {
     return this.name === 'duckdb' ? 'DuckDB' : 'ClickHouse';
   }
 
-  /** The earliest day a date column holds, where the engine has a limit users meet (ClickHouse 18.16: 1970-01-01). */
+  /** The earliest day a date column holds, where the engine has a limit users meet (ClickHouse 18.16: 1970-01-02). */
   readonly earliestDate: string | null = null;
 
-  /** Holds when a text starts with a year before earliestDate's (null where there is no limit). */
-  yearBeforeEarliest(_text: Sql): Sql | null {
+  /** Holds when a text starts with a day before earliestDate (null where there is no limit). */
+  dayBeforeEarliest(_text: Sql): Sql | null {
     return null;
   }
 

@@ -392,10 +392,15 @@ export class ClickHouseDialect extends Dialect {
     return sql`CAST(${expression} AS Nullable(String))`;
   }
 
-  override readonly earliestDate = '1970-01-01';
+  /**
+   * 18.16's `Date` counts days from 1970-01-01, and day 0 is also its zero value ('0000-00-00'),
+   * which is what it gives for a min or max over no rows and which rows are read back as NULL:
+   * so 1970-01-01 itself cannot be stored either, and the first day a datamart holds is the 2nd.
+   */
+  override readonly earliestDate = '1970-01-02';
 
-  override yearBeforeEarliest(text: Sql): Sql {
-    return sql`ifNull(toInt32OrNull(extract(${text}, '^ *([0-9]{4})-')) < 1970, 0)`;
+  override dayBeforeEarliest(text: Sql): Sql {
+    return sql`(ifNull(toInt32OrNull(extract(${text}, '^ *([0-9]{4})-')) < 1970, 0) OR ifNull(match(${text}, '^ *1970-0?1-0?1([^0-9]|$)'), 0))`;
   }
 
   /** 18.16 has no correlated subqueries: IN over the referenced column (a set built once). */
