@@ -3,7 +3,8 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { displayDbLocation, type Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { compactDatabase, readAudit, eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending, resolveSubject, type Erasure } from '../privacy/index.js';
+import { compactDatabase, readAudit, eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending, resolveSubject, SERVER_STORAGE_DELAY, type Erasure } from '../privacy/index.js';
+import { logFolder } from '../server/index.js';
 import { servingStorePath } from '../profiles/index.js';
 import type { Engine } from '../store/index.js';
 import { openStore } from '../schema/index.js';
@@ -21,12 +22,19 @@ export function cliActor(): string {
   return `cli:${name}`;
 }
 
+const isServer = (db: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(db);
+
 /** A file datamart's files: the engine must have it alone, which a running server prevents. */
 function fileDatabase(config: Config): string {
-  if (config.db === ':memory:' || /^[a-z][a-z0-9+.-]*:\/\//i.test(config.db)) {
-    throw new UsageError(`fidelis privacy works on a database file; ${displayDbLocation(config.db)} is not one.`);
+  if (config.db === ':memory:' || isServer(config.db)) {
+    throw new UsageError(`fidelis privacy compact works on a database file; ${displayDbLocation(config.db)} is not one.`);
   }
   return config.db;
+}
+
+/** A datamart that outlives the command: a DuckDB file or a ClickHouse server (not `:memory:`). */
+function lastingDatabase(config: Config): void {
+  if (config.db === ':memory:') throw new UsageError('fidelis privacy works on a database file or a ClickHouse server; :memory: holds nobody.');
 }
 
 async function openAlone(config: Config): Promise<Engine> {
@@ -38,11 +46,6 @@ async function openAlone(config: Config): Promise<Engine> {
     }
     throw error;
   }
-}
-
-/** The event log's folder, as the server names it. */
-function logFolder(config: Config): string {
-  return config.server.log.folder ?? `${config.db}.events`;
 }
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -79,7 +82,7 @@ export function privacyCommand(): Command {
     .addOption(configOption())
     .action(async (id: string, options: StoreOptions & { out: string }) => {
       const config = configFrom(options);
-      fileDatabase(config);
+      lastingDatabase(config);
       const engine = await openAlone(config);
       try {
         const result = await exportPerson(engine, config, id, cliActor());
@@ -92,14 +95,16 @@ export function privacyCommand(): Command {
     });
   privacy
     .command('erase')
-    .description('erase a person from every table, the profile file and the event log; orders stay under a pseudonym; rewrites the database file (audited)')
+    .description('erase a person from every table, the profile file and the event log; orders stay under a pseudonym; rewrites the database file, or on ClickHouse its tables (audited)')
     .argument('<ids...>', 'person ids, customer record ids, or identifiers: email=..., phone=..., userId=... (several: one rewrite of the file for all)')
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (ids: string[], options: StoreOptions & { json?: boolean }) => {
       const config = configFrom(options);
-      const db = fileDatabase(config);
+      lastingDatabase(config);
+      const db = config.db;
+      const server = isServer(db);
       const engine = await openAlone(config);
       const actor = cliActor();
       // Each person in his own transaction and audit entry; all are resolved first, so that a
@@ -112,17 +117,17 @@ export function privacyCommand(): Command {
         await engine.close();
       }
       // Left until the rewrite succeeds: a failed one is retried by `fidelis serve` or `privacy compact`.
-      markCompactionPending(db);
+      if (!server) markCompactionPending(db);
       const persons = [];
       for (const erasure of erasures) {
         const files = await eraseFromFiles(erasure, { profiles: servingStorePath(db), logFolder: logFolder(config) });
         persons.push(erasureSummary(erasure, files));
       }
-      // One rewrite for all: it copies the whole file.
-      const compaction = await compactDatabase(db, actor);
-      const databaseFile = { bytesBefore: compaction.bytesBefore, bytesAfter: compaction.bytesAfter, seconds: Math.round(compaction.ms) / 1000 };
+      // One rewrite for all: it copies the whole file. A server's tables were rewritten by the erasure itself.
+      const compaction = server ? null : await compactDatabase(db, actor);
+      const databaseFile = compaction && { bytesBefore: compaction.bytesBefore, bytesAfter: compaction.bytesAfter, seconds: Math.round(compaction.ms) / 1000 };
       if (options.json) {
-        printJson({ persons, databaseFile });
+        printJson({ persons, databaseFile, ...(server ? { storage: SERVER_STORAGE_DELAY } : {}) });
         return;
       }
       for (const p of persons) {
@@ -133,7 +138,8 @@ export function privacyCommand(): Command {
             `event log: ${p.eventLog.lines} lines blanked in ${p.eventLog.segments} segments\n`,
         );
       }
-      process.stdout.write(`Database file rewritten in ${databaseFile.seconds} s (${megabytes(compaction.bytesBefore)} -> ${megabytes(compaction.bytesAfter)})\n`);
+      if (compaction && databaseFile) process.stdout.write(`Database file rewritten in ${databaseFile.seconds} s (${megabytes(compaction.bytesBefore)} -> ${megabytes(compaction.bytesAfter)})\n`);
+      else process.stdout.write(`Storage: ${SERVER_STORAGE_DELAY}\n`);
     });
   privacy
     .command('compact')

@@ -22,6 +22,8 @@ export const AUDIT_LOG_TABLE: TableSpec = {
 };
 
 export interface AuditEntry {
+  /** The entry's id, when the caller names it before writing it (an erasure's suppressed identifiers point at it); a random one otherwise. */
+  readonly id?: string;
   readonly actor: string;
   readonly action: string;
   readonly subject?: string | null;
@@ -31,7 +33,7 @@ export interface AuditEntry {
 
 /** Appends one entry; call it in the same transaction as the erasure it records, where there is one. */
 export async function writeAudit(engine: Engine, entry: AuditEntry, at: Date = new Date()): Promise<string> {
-  const id = crypto.randomUUID();
+  const id = entry.id ?? crypto.randomUUID();
   await engine.exec(sql`INSERT INTO audit_log (audit_id, occurred_at, actor, action, subject, row_count, detail)
     VALUES (${id}, ${at}, ${entry.actor}, ${entry.action}, ${entry.subject ?? null}, ${entry.rows ?? null},
       ${entry.detail !== undefined ? JSON.stringify(entry.detail) : null})`);

@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import { sql, type Engine, type Row } from '../store/index.js';
 import { writeAudit } from './audit.js';
 import { resolveSubject } from './subject.js';
-import { personalTables, personRows } from './tables.js';
+import { hisContacts, personalTables, personRows } from './tables.js';
 
 export interface PersonExport {
   readonly personId: string;
@@ -32,12 +32,13 @@ function jsonSafe(value: unknown): unknown {
 
 /** Everything of the person `id` names; writes an audit entry (`person_export`) in the name of `actor`. */
 export async function exportPerson(engine: Engine, config: Config, id: string, actor: string, now: Date = new Date()): Promise<PersonExport> {
-  const subject = await resolveSubject(engine, config, id);
+  const found = await resolveSubject(engine, config, id);
   const tables = await personalTables(engine);
+  const subject = { ...found, contactIds: await hisContacts(engine, found, tables) };
   const out: Record<string, Row[]> = {};
   let rows = 0;
   for (const table of [...tables].sort((a, b) => a.name.localeCompare(b.name))) {
-    const found = await engine.query(sql`SELECT * FROM ${sql.id(table.name)} WHERE ${personRows(table, subject, tables)}`);
+    const found = await engine.query(sql`SELECT * FROM ${sql.id(table.name)} WHERE ${await personRows(engine, table, subject, tables)}`);
     out[table.name] = found.map((r) => jsonSafe(r) as Row);
     rows += found.length;
   }

@@ -7,7 +7,7 @@
  */
 import { EVENTS_TABLE } from '../collect/events/tables.js';
 import { IDENTITY_TABLES } from '../identity/tables.js';
-import { sql, TABLES, type Engine, type Sql } from '../store/index.js';
+import { sql, TABLES, type Dialect, type Engine, type Sql } from '../store/index.js';
 import { AUDIT_LOG_TABLE } from './audit.js';
 
 /** How a row belongs to a person. */
@@ -122,25 +122,27 @@ export function erasureRule(table: string, links: readonly Link[]): ErasureRule 
   return 'delete';
 }
 
+/** His contact ids (to find in and prune from lists), before the contacts go; none without a contacts table. */
+export async function hisContacts(engine: Engine, keys: SubjectKeys, tables: readonly PersonalTable[]): Promise<string[]> {
+  const contacts = tables.find((t) => t.name === CONTACTS.table);
+  if (!contacts) return [];
+  const rows = await engine.query<{ contact_id: string }>(
+    sql`SELECT ${sql.id(CONTACTS.column)} AS contact_id FROM ${sql.id(CONTACTS.table)} WHERE ${await personRows(engine, contacts, keys, tables)}`,
+  );
+  return [...new Set(rows.map((r) => r.contact_id))].sort();
+}
+
 /**
  * Every table of the datamart holding a person's rows, from the catalogue: the spec tables and
  * whatever the pipeline has derived so far. Children come before their parents, so an erasure
  * finds a contact's responses before it deletes the contact.
  */
-/** His contact ids (to prune from lists), before the contacts go. */
-export function hisContacts(keys: SubjectKeys, tables: readonly PersonalTable[]): Sql | null {
-  const contacts = tables.find((t) => t.name === CONTACTS.table);
-  return contacts ? sql`SELECT ${sql.id(CONTACTS.column)} AS contact_id FROM ${sql.id(CONTACTS.table)} WHERE ${personRows(contacts, keys, tables)}` : null;
-}
-
 export async function personalTables(engine: Engine): Promise<PersonalTable[]> {
-  const rows = await engine.query<{ table_name: string; column_name: string }>(sql`SELECT c.table_name, c.column_name
-    FROM information_schema.columns AS c JOIN information_schema.tables AS t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
-    WHERE c.table_schema = 'main' AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position`);
+  const rows = await engine.query<{ table_name: string; column_name: string }>(engine.dialect.catalogColumns());
   const columns = new Map<string, string[]>();
   for (const r of rows) columns.set(r.table_name, [...(columns.get(r.table_name) ?? []), r.column_name]);
   const tables: PersonalTable[] = [];
-  for (const [name, cols] of columns) {
+  for (const [name, cols] of [...columns].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const links = tableLinks(name, cols);
     if (links.length > 0) tables.push({ name, links, erasure: erasureRule(name, links) });
   }
@@ -157,18 +159,25 @@ export interface SubjectKeys {
   readonly names: readonly string[];
   /** His email addresses, trimmed and lower-cased, held by nobody else. */
   readonly emails: readonly string[];
+  /** His contact ids (hisContacts), where lists of contact ids are to be searched. */
+  readonly contactIds?: readonly string[];
 }
 
 const inValues = (expression: Sql, values: readonly string[]): Sql | null =>
   values.length === 0 ? null : sql`${expression} IN (${sql.join(values.map((v) => sql`${v}`))})`;
 const inList = (column: string, values: readonly string[]): Sql | null => inValues(sql.id(column), values);
 
-/** A field of the message in a log line; NULL for a line that is not JSON (a torn or unreadable one). */
-const lineField = (column: string, path: string): Sql => sql`CASE WHEN json_valid(${sql.id(column)}) THEN json_extract_string(${sql.id(column)}, ${path}) END`;
-
-/** The condition that selects a person's rows of a table (FALSE when he has none there). */
-export function personRows(table: PersonalTable, keys: SubjectKeys, tables: readonly PersonalTable[]): Sql {
-  const parts = table.links.map((link): Sql | null => {
+/**
+ * The condition that selects a person's rows of a table (never true when he has none there),
+ * made of values only: a child table's parent keys are read first and written out, since
+ * ClickHouse 18.16 cannot apply a DELETE or UPDATE mutation whose condition holds a subquery
+ * ("There is no query", retried forever in the background).
+ */
+export async function personRows(engine: Engine, table: PersonalTable, keys: SubjectKeys, tables: readonly PersonalTable[]): Promise<Sql> {
+  const dialect: Dialect = engine.dialect;
+  // A field of the message in a log line; NULL for a line that is not JSON (a torn or unreadable one).
+  const lineField = (column: string, path: readonly string[]): Sql => dialect.jsonTextField(sql.id(column), path);
+  const parts = await Promise.all(table.links.map(async (link): Promise<Sql | null> => {
     switch (link.kind) {
       case 'person':
         return inList(link.column, keys.personIds);
@@ -180,24 +189,24 @@ export function personRows(table: PersonalTable, keys: SubjectKeys, tables: read
         return inList(link.column, keys.names);
       case 'logLine': {
         const parts = [
-          inValues(lineField(link.column, '$.message.userId'), keys.userIds),
-          inValues(lineField(link.column, '$.message.anonymousId'), keys.anonymousIds),
-          inValues(sql`lower(trim(${lineField(link.column, '$.message.traits.email')}))`, keys.emails),
+          inValues(lineField(link.column, ['message', 'userId']), keys.userIds),
+          inValues(lineField(link.column, ['message', 'anonymousId']), keys.anonymousIds),
+          inValues(sql`lower(${dialect.trim(lineField(link.column, ['message', 'traits', 'email']))})`, keys.emails),
         ].filter((p): p is Sql => p !== null);
         return parts.length === 0 ? null : sql`(${sql.join(parts, ' OR ')})`;
       }
-      case 'contactList': {
-        const contacts = tables.find((t) => t.name === CONTACTS.table);
-        return contacts
-          ? sql`list_has_any(from_json(${sql.id(link.column)}, '["VARCHAR"]'), (SELECT list(${sql.id(CONTACTS.column)}) FROM ${sql.id(CONTACTS.table)} WHERE ${personRows(contacts, keys, tables)}))`
-          : null;
-      }
+      case 'contactList':
+        return keys.contactIds && keys.contactIds.length > 0 ? dialect.jsonTextList(sql.id(link.column), keys.contactIds).holdsAny : null;
       case 'child': {
         const parent = tables.find((t) => t.name === link.parent);
-        return parent ? sql`${sql.id(link.column)} IN (SELECT ${sql.id(link.parentColumn)} FROM ${sql.id(parent.name)} WHERE ${personRows(parent, keys, tables)})` : null;
+        if (!parent) return null;
+        const where = await personRows(engine, parent, keys, tables);
+        const rows = await engine.query<{ parent_key: unknown }>(sql`SELECT DISTINCT ${sql.id(link.parentColumn)} AS parent_key FROM ${sql.id(parent.name)} WHERE ${where}`);
+        return inList(link.column, rows.map((r) => r.parent_key).filter((v): v is string => typeof v === 'string').sort());
       }
     }
-  });
+  }));
   const present = parts.filter((p): p is Sql => p !== null);
-  return present.length === 0 ? sql`FALSE` : sql`(${sql.join(present, ' OR ')})`;
+  // 1 = 0, not FALSE: ClickHouse 18.16 has no boolean literals.
+  return present.length === 0 ? sql`1 = 0` : sql`(${sql.join(present, ' OR ')})`;
 }

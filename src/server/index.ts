@@ -1,5 +1,5 @@
 export { createApp } from './app.js';
-export { startServer } from './serve.js';
+export { logFolder, startServer } from './serve.js';
 export type { RunningServer } from './serve.js';
 export { KeyRing, SCOPES, createKey, listKeys, revokeKey } from './keys.js';
 export type { Scope } from './keys.js';

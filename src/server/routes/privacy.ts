@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending } from '../../privacy/index.js';
+import { eraseFromFiles, erasePerson, erasureSummary, exportPerson, markCompactionPending, SERVER_STORAGE_DELAY } from '../../privacy/index.js';
 import { MAX_LOOKUP_BYTES, servingStorePath } from '../../profiles/index.js';
 import { requireScope } from '../auth.js';
 import { errorSchema } from '../errors.js';
@@ -39,7 +39,7 @@ const erasureSchema = z
     suppressedIdentifiers: z.number().int(),
     profileFile: z.object({ documents: z.number().int(), keys: z.number().int() }).nullable(),
     eventLog: z.object({ segments: z.number().int(), lines: z.number().int() }),
-    databaseFile: z.string().openapi({ description: 'When the erased rows leave the database file itself.' }),
+    databaseFile: z.string().openapi({ description: 'When the erased rows leave the database file itself (on ClickHouse: its tables\' parts on disk).' }),
   })
   .openapi('PersonErasure');
 
@@ -112,7 +112,8 @@ export function privacyRoutes(app: App, deps: AppDeps): void {
         }
         files ??= await eraseFromFiles(erasure, paths);
         if (servingStorePath(deps.engine.location)) markCompactionPending(deps.engine.location);
-        return { ...erasureSummary(erasure, files), databaseFile: DATABASE_FILE_DELAY };
+        const onServer = /^[a-z][a-z0-9+.-]*:\/\//i.test(deps.engine.location);
+        return { ...erasureSummary(erasure, files), databaseFile: onServer ? SERVER_STORAGE_DELAY : DATABASE_FILE_DELAY };
       };
       // Between two loads: a load that had read his messages before the erasure would store them after it.
       const result = deps.collector ? await deps.collector.exclusive(erase) : await erase();

@@ -447,6 +447,39 @@ export abstract class Dialect implements SqlCompiler {
     return [];
   }
 
+  /**
+   * Sets columns of the rows `where` selects in place, their old values gone from the table (an
+   * erasure's pseudonyms): an UPDATE here; on ClickHouse a mutation (ClickHouseEngine.exec waits
+   * for it), which cannot set a column of the table's key.
+   */
+  rewriteRows(table: string, set: Readonly<Record<string, Sql>>, where: Sql): Sql[] {
+    const assignments = Object.entries(set).map(([column, value]) => sql`${sql.id(column)} = ${value}`);
+    return [sql`UPDATE ${sql.id(table)} SET ${sql.join(assignments)} WHERE ${where}`];
+  }
+
+  /** Every base table's columns, as rows (table_name, column_name), a table's in their order: no views. */
+  catalogColumns(): Sql {
+    return sql`SELECT c.table_name AS table_name, c.column_name AS column_name
+      FROM information_schema.columns AS c JOIN information_schema.tables AS t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
+      WHERE c.table_schema = 'main' AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position`;
+  }
+
+  /** The text at `path` (object keys from the top) of a JSON text; NULL where the text is no JSON or lacks it. */
+  jsonTextField(text: Sql, path: readonly string[]): Sql {
+    return sql`CASE WHEN json_valid(${text}) THEN json_extract_string(${text}, ${`$.${path.join('.')}`}) END`;
+  }
+
+  /**
+   * A column holding a JSON array of texts (`["a","b"]`), against some `values`: whether it holds
+   * any of them, the array without them (as JSON text) and its length then.
+   */
+  jsonTextList(column: Sql, values: readonly string[]): { readonly holdsAny: Sql; readonly without: Sql; readonly lengthWithout: Sql } {
+    const list = sql`from_json(${column}, '["VARCHAR"]')`;
+    const given = sql`list_value(${sql.join(values.map((v) => sql`${v}`))})`;
+    const kept = sql`list_filter(${list}, x -> NOT list_contains(${given}, x))`;
+    return { holdsAny: sql`list_has_any(${list}, ${given})`, without: sql`CAST(to_json(${kept}) AS VARCHAR)`, lengthWithout: sql`len(${kept})` };
+  }
+
   /** A subquery giving `values` as rows of one text column, for `x IN (...)`: one bound list here. */
   textSet(values: readonly string[]): Sql {
     return sql`SELECT unnest(from_json(${JSON.stringify(values)}, '["VARCHAR"]'))`;

@@ -302,6 +302,43 @@ export class ClickHouseDialect extends Dialect {
     return [sql`OPTIMIZE TABLE ${sql.id(table)} FINAL`];
   }
 
+  override rewriteRows(table: string, set: Readonly<Record<string, Sql>>, where: Sql): Sql[] {
+    const assignments = Object.entries(set).map(([column, value]) => sql`${sql.id(column)} = ${value}`);
+    return [sql`ALTER TABLE ${sql.id(table)} UPDATE ${sql.join(assignments)} WHERE ${where}`];
+  }
+
+  /** On a cluster, the Distributed tables (what queries name), not the `<name>_local` tables under them. */
+  override catalogColumns(): Sql {
+    return sql`SELECT \`table\` AS table_name, name AS column_name FROM system.columns
+      WHERE database = currentDatabase() AND \`table\` IN (SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View'
+        AND name NOT IN (SELECT concat(name, '_local') FROM system.tables WHERE database = currentDatabase() AND engine = 'Distributed'))`;
+  }
+
+  /**
+   * 18.16 has no JSON path functions (JSONExtract came with 19.x): visitParamExtractRaw narrows
+   * the text to a key's raw value, key by key, and visitParamExtractString reads and unescapes the
+   * last one. They take the first field of that name at any depth of the text they are given, so a
+   * key that also appears nested before the wanted one (`{"properties":{"userId":..},"userId":..}`)
+   * is read from there: callers match the result against known values, never trust it alone.
+   */
+  override jsonTextField(text: Sql, path: readonly string[]): Sql {
+    let raw = text;
+    for (const key of path.slice(0, -1)) raw = sql`visitParamExtractRaw(${raw}, ${key})`;
+    return sql`nullIf(visitParamExtractString(${raw}, ${path[path.length - 1] ?? ''}), '')`;
+  }
+
+  /** The array's texts read with a regular expression (no JSON parser in 18.16): texts holding a double quote are not supported. */
+  override jsonTextList(column: Sql, values: readonly string[]): { readonly holdsAny: Sql; readonly without: Sql; readonly lengthWithout: Sql } {
+    const list = sql`extractAll(${column}, '"([^"]*)"')`;
+    const given = sql`[${sql.join(values.map((v) => sql`${v}`))}]`;
+    const kept = sql`arrayFilter(x -> NOT has(${given}, x), ${list})`;
+    return {
+      holdsAny: sql`hasAny(${list}, ${given})`,
+      without: sql`concat('[', arrayStringConcat(arrayMap(x -> concat('"', x, '"'), ${kept}), ','), ']')`,
+      lengthWithout: sql`toInt64(length(${kept}))`,
+    };
+  }
+
   override textSet(values: readonly string[]): Sql {
     return sql`SELECT arrayJoin([${sql.join(values.map((v) => sql`${v}`))}])`;
   }
