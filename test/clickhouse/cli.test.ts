@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/collect/index.js';
@@ -86,6 +87,29 @@ describe.skipIf(skip)('the CLI on a ClickHouse database chosen with --db', () =>
     expect(users.stdout).toContain('ana');
     for (const output of [run, segments, customer, identity, key, keys, user, users]) expectNoPassword(output.stdout + output.stderr, CLICKHOUSE_PASSWORD);
   }, 240_000);
+
+  it('privacy export and erase work there: his rows out, then gone, without showing the password', async () => {
+    // After `run` (the test above): persons are resolved.
+    const [person] = await db.engine.query<{ person_id: string }>('SELECT person_id FROM customer_persons ORDER BY person_id DESC LIMIT 1');
+    const id = person?.person_id ?? '?';
+    const out = join(tempDir(), 'export.json');
+    const exported = await runCli(['privacy', 'export', id, '--out', out, '--db', url]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const file = JSON.parse(readFileSync(out, 'utf8')) as { personId: string; rows: number; tables: Record<string, unknown[]> };
+    expect(file.personId).toBe(id);
+    expect(file.tables.customers?.length).toBeGreaterThan(0);
+    const erased = await runCli(['privacy', 'erase', id, '--db', url, '--json']);
+    expect(erased.code, erased.stderr).toBe(0);
+    const report = JSON.parse(erased.stdout) as { persons: { personId: string; rows: number }[]; databaseFile: unknown; storage: string };
+    expect(report.persons[0]).toMatchObject({ personId: id });
+    expect(report.persons[0]?.rows).toBeGreaterThanOrEqual(file.rows - (file.tables.order_lines?.length ?? 0) - (file.tables.audit_log?.length ?? 0));
+    expect(report.databaseFile).toBeNull();
+    expect(report.storage).toMatch(/old_parts_lifetime/);
+    const again = await runCli(['privacy', 'export', id, '--out', out, '--db', url]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(new RegExp(`No person, customer record or event link with id ${id}`));
+    for (const output of [exported, erased, again]) expectNoPassword(output.stdout + output.stderr, CLICKHOUSE_PASSWORD);
+  }, 120_000);
 
   it('import loads files into a ClickHouse database, without showing the password', async () => {
     const database = `${db.engine.location.split('/').pop() ?? ''}_import`;
