@@ -21,6 +21,28 @@ const SETTINGS = { join_use_nulls: 1, join_default_strictness: 'ALL' } as const;
  * sent along (GLOBAL IN) rather than refused.
  */
 const CLUSTER_SETTINGS = { ...SETTINGS, insert_distributed_sync: 1, distributed_product_mode: 'global' } as const;
+/**
+ * Large GROUP BYs and sorts spill to disk rather than fail: at 300,000 persons on the cluster,
+ * person_profiles' GROUP BY (two argMax of text per attribute) went over the query node's 2 GB
+ * per-query limit. Unless the server sets its own thresholds, they are put at half its
+ * max_memory_usage (ClickHouse's advice); on a cluster the query node also merges the shards'
+ * partial aggregates bucket by bucket (distributed_aggregation_memory_efficient).
+ */
+export async function spillSettings(client: ClickHouseClient, cluster: boolean): Promise<Record<string, number>> {
+  const query = `SELECT name, value FROM system.settings
+    WHERE name IN ('max_memory_usage', 'max_bytes_before_external_group_by', 'max_bytes_before_external_sort')`;
+  const rows = await (await client.query({ query, format: 'JSONEachRow' })).json<{ name: string; value: string }>();
+  const value = (name: string): number => Number(rows.find((r) => r.name === name)?.value ?? 0);
+  const limit = value('max_memory_usage');
+  const out: Record<string, number> = cluster ? { distributed_aggregation_memory_efficient: 1 } : {};
+  if (limit > 0) {
+    for (const name of ['max_bytes_before_external_group_by', 'max_bytes_before_external_sort']) {
+      if (value(name) === 0) out[name] = Math.floor(limit / 2);
+    }
+  }
+  return out;
+}
+
 /** The client would also log each failed query; the error reaches the caller, who reports it. */
 const QUIET = { level: ClickHouseLogLevel.OFF };
 /**
@@ -68,21 +90,24 @@ export class ClickHouseEngine implements Engine {
   static async open(url: string, database: string, login: ClickHouseLogin = {}, cluster?: ClickHouseCluster): Promise<ClickHouseEngine> {
     const credentials = { ...(login.username !== undefined ? { username: login.username } : {}), ...(login.password !== undefined ? { password: login.password } : {}) };
     const location = login.location ?? `${url.replace(/\/+$/, '')}/${database}`;
-    const settings = cluster ? CLUSTER_SETTINGS : SETTINGS;
     const dialect = new ClickHouseDialect();
     const unavailable = (error: unknown): DatabaseUnavailableError =>
       new DatabaseUnavailableError(`cannot open the ClickHouse database at ${location}: ${withoutSecret(error, login.password)}`, { cause: error });
     const nodeUrls = cluster ? await clusterNodeUrls(url, credentials, cluster).catch((error: unknown) => Promise.reject(unavailable(error))) : [url];
+    let spill: Record<string, number> = {};
     for (const nodeUrl of nodeUrls) {
-      const admin = createClient({ url: nodeUrl, ...credentials, clickhouse_settings: settings, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
+      const admin = createClient({ url: nodeUrl, ...credentials, clickhouse_settings: cluster ? CLUSTER_SETTINGS : SETTINGS, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
       try {
         await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${dialect.quoteIdent(database)}` });
+        // The query node's limits: the other nodes run the shards' parts under their own.
+        if (nodeUrl === nodeUrls[0]) spill = await spillSettings(admin, cluster !== undefined);
       } catch (error) {
         throw unavailable(error);
       } finally {
         await admin.close();
       }
     }
+    const settings = { ...(cluster ? CLUSTER_SETTINGS : SETTINGS), ...spill };
     const client = createClient({ url, database, ...credentials, clickhouse_settings: settings, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
     const result = await client.query({ query: 'SELECT timezone() AS tz', format: 'JSONEachRow' });
     const [row] = await result.json<{ tz: string }>();

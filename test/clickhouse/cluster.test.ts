@@ -35,6 +35,11 @@ describe.skipIf(skip)('ClickHouse on a 2-shard cluster (local MergeTree tables, 
     expect(nodes).toHaveLength(2);
   });
 
+  it('merges the shards\' partial aggregates bucket by bucket on the query node (distributed_aggregation_memory_efficient)', async () => {
+    const [row] = await db.engine.query<{ value: string }>(`SELECT value FROM system.settings WHERE name = 'distributed_aggregation_memory_efficient'`);
+    expect(row?.value).toBe('1');
+  });
+
   it('migrate() makes every table a Distributed table over a ReplacingMergeTree table of the same name + _local on each node', async () => {
     for (const node of nodes) {
       const tables = await node.query<{ name: string; engine: string }>(sql`SELECT name, engine FROM system.tables WHERE database = currentDatabase()`);

@@ -32,6 +32,16 @@ describe.skipIf(skip)('ClickHouse engine (real server)', () => {
     await db?.drop();
   });
 
+  it('lets a GROUP BY or a sort spill to disk at half the per-query memory limit, where the server sets no threshold', async () => {
+    const rows = await db.engine.query<{ name: string; value: string }>(`SELECT name, value FROM system.settings
+      WHERE name IN ('max_memory_usage', 'max_bytes_before_external_group_by', 'max_bytes_before_external_sort') ORDER BY name`);
+    const value = (name: string): number => Number(rows.find((r) => r.name === name)?.value);
+    // .ci/clickhouse.sh gives queries 2 GB; the server's own default (10 GB) works the same way.
+    expect(value('max_memory_usage')).toBeGreaterThan(0);
+    expect(value('max_bytes_before_external_group_by')).toBe(Math.floor(value('max_memory_usage') / 2));
+    expect(value('max_bytes_before_external_sort')).toBe(Math.floor(value('max_memory_usage') / 2));
+  });
+
   it('round-trips hostile strings through a table, as values and in WHERE', async () => {
     const { engine } = db;
     const spec: TableSpec = {
