@@ -97,20 +97,6 @@ export class NotFoundError extends FidelisError {
 }
 
 /**
- * The datamart's engine cannot do what was asked (a command or step built on DuckDB's own
- * readers, run against ClickHouse). Names the command and the engine, and what to use instead.
- */
-export class UnsupportedOnEngineError extends FidelisError {
-  constructor(
-    readonly what: string,
-    readonly engine: string,
-    reason: string,
-  ) {
-    super('unsupported_engine', `${what} does not run on ${engine} yet: ${reason}`);
-  }
-}
-
-/**
  * A pipeline step needs what the engine lacks (its `requires`): refused before the run starts,
  * so the datamart is not left half-updated. `missing` names the capabilities.
  */

@@ -28,7 +28,7 @@ const CLUSTER_SETTINGS = { ...SETTINGS, insert_distributed_sync: 1, distributed_
  * max_memory_usage (ClickHouse's advice); on a cluster the query node also merges the shards'
  * partial aggregates bucket by bucket (distributed_aggregation_memory_efficient).
  */
-export async function spillSettings(client: ClickHouseClient, cluster: boolean): Promise<Record<string, number>> {
+async function spillSettings(client: ClickHouseClient, cluster: boolean): Promise<Record<string, number>> {
   const query = `SELECT name, value FROM system.settings
     WHERE name IN ('max_memory_usage', 'max_bytes_before_external_group_by', 'max_bytes_before_external_sort')`;
   const rows = await (await client.query({ query, format: 'JSONEachRow' })).json<{ name: string; value: string }>();
