@@ -112,10 +112,10 @@ async function pruneContactLists(engine: Engine, table: PersonalTable, subject: 
  * graph's nodes at the very end: where there is no transaction (ClickHouse), an erasure that
  * fails half way still finds him when it is run again, and finishes.
  */
-const FOUND_BY = ['person_profiles', 'dashboard_name_keys', 'identity_links', 'identifiers', 'person_identifiers', 'customers', 'customer_persons', 'person_redirects', 'identity_nodes'];
+const FOUND_BY = ['dashboard_name_keys', 'person_profiles', 'identity_links', 'identifiers', 'person_identifiers', 'customers', 'customer_persons', 'person_redirects', 'identity_nodes'];
 
 /** The tables in the order an erasure goes through them: children before parents, the tables that find him last (FOUND_BY). */
-export function erasureOrder(tables: readonly PersonalTable[]): PersonalTable[] {
+function erasureOrder(tables: readonly PersonalTable[]): PersonalTable[] {
   const rank = (t: PersonalTable): number => FOUND_BY.indexOf(t.name);
   return [...tables.filter((t) => rank(t) < 0), ...tables.filter((t) => rank(t) >= 0).sort((a, b) => rank(a) - rank(b))];
 }
