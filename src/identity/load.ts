@@ -3,7 +3,7 @@
  * normalised identifiers, the ids handed out and the blocks left by splits.
  */
 import { IDENTITY_TYPES, MATCH_ATTRIBUTES, type IdentityConfig, type IdentityType } from '../config/identity-config.js';
-import { replaceTable, replaceTableByJoins } from '../kernel/index.js';
+import { joinBuckets, replaceTable, replaceTableByJoins, replaceTableInBuckets } from '../kernel/index.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
 import { appendColumns, floats, ints, loadTable, queryBatches, queryColumns } from './bulk.js';
 import { joinedRows } from './joined.js';
@@ -55,6 +55,13 @@ export const SCRATCH = {
   shareOf: (attribute: string): string => `_identity_share_${attribute}`,
   recordCodes: '_identity_scratch_record_codes',
   nodes: '_identity_scratch_nodes',
+  /** Nodes numbered in node_id order, then with their records' codes (nodes before ranking). */
+  nodeRows: '_identity_scratch_node_rows',
+  nodeCodes: '_identity_scratch_node_codes',
+  /** Identifier occurrences with their raw value's number, before they are ordered and numbered. */
+  occRows: '_identity_scratch_occ_rows',
+  /** Raw identifiers with their normalised form: k, raw_type, raw_value, raw_country, norm_type_idx, norm_value. */
+  rawNorm: '_identity_scratch_raw_norm',
   raw: '_identity_scratch_raw',
   norm: '_identity_scratch_norm',
   types: '_identity_scratch_types',
@@ -86,6 +93,8 @@ function usedAttributes(config: IdentityConfig): Attribute[] {
 /** How the graph is read: rows per batch of the large reads (tests make it small to prove the reads go batch by batch). */
 export interface LoadOptions {
   readonly chunkRows?: number;
+  /** Hash buckets of the large joins (tests cut them in pieces on every engine; else joinBuckets decides). */
+  readonly joinBuckets?: number;
 }
 
 /**
@@ -155,17 +164,30 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
     UNION ALL
     SELECT link_id AS node_id, 'link' AS kind, min(source) AS source, min(seen_at) AS first_seen_at, max(seen_at) AS updated_at,
       ${nullString} AS country FROM identity_links GROUP BY link_id`;
-  // Nodes numbered in node_id order, their codes joined, ranked for survivorship and their
-  // sources numbered: one statement, one JOIN per SELECT.
-  const numbered = sql`SELECT ${sql.join([
-    ...['node_index', 'node_id', 'kind', 'source', 'first_seen_at', 'updated_at', 'country'].map((c) => sql`n.${id(c)} AS ${id(c)}`),
-    ...attributes.map((a) => sql`r.${id(`c_${a}`)} AS ${id(`c_${a}`)}, coalesce(r.${id(`a_${a}`)}, -1) AS ${id(`a_${a}`)}`),
-  ])}
-    FROM (${d.numberRows(allNodes, sql`node_id`, 'node_index')}) AS n LEFT JOIN ${recordCodes} AS r ON r.record_id = n.node_id`;
+  // Nodes numbered in node_id order, then their codes joined (in hash buckets of the record
+  // where the engine holds a join's right-hand side in memory: ClickHouse at 1M records needed
+  // 2 GB for it in one piece), then ranked for survivorship and their sources numbered. One JOIN per SELECT.
+  await table(SCRATCH.nodeRows, d.numberRows(allNodes, sql`node_id`, 'node_index'));
+  const codeBuckets = await joinBuckets(engine, recordCodes, {
+    textColumns: ['record_id', ...attributes.flatMap((a) => [`v_${a}`, `c_${a}`])],
+    columns: 1 + 3 * attributes.length,
+    forced: options.joinBuckets,
+  });
+  await replaceTableInBuckets(
+    engine,
+    SCRATCH.nodeCodes,
+    codeBuckets,
+    (inBucket) => sql`SELECT ${sql.join([
+      ...['node_index', 'node_id', 'kind', 'source', 'first_seen_at', 'updated_at', 'country'].map((c) => sql`n.${id(c)} AS ${id(c)}`),
+      ...attributes.map((a) => sql`r.${id(`c_${a}`)} AS ${id(`c_${a}`)}, coalesce(r.${id(`a_${a}`)}, -1) AS ${id(`a_${a}`)}`),
+    ])}
+      FROM (SELECT * FROM ${id(SCRATCH.nodeRows)} WHERE ${inBucket(sql`node_id`)}) AS n
+      LEFT JOIN (SELECT * FROM ${recordCodes} AS codes WHERE ${inBucket(sql`record_id`)}) AS r ON r.record_id = n.node_id`,
+  );
   const priority = config.survivorship.sourcePriority;
   const trust = priority.length === 0 ? sql`0` : sql`CASE ${sql.join(priority.map((p, i) => sql`WHEN coalesce(source, 'null') = ${p} THEN ${priority.length - i}`), ' ')} ELSE 0 END`;
   const ranked = d.numberRows(
-    sql`SELECT *, ${trust} AS trust_key, ${d.epochMs(sql`updated_at`)} AS updated_ms, coalesce(source, 'null') AS source_key FROM (${numbered}) AS numbered_nodes`,
+    sql`SELECT *, ${trust} AS trust_key, ${d.epochMs(sql`updated_at`)} AS updated_ms, coalesce(source, 'null') AS source_key FROM ${id(SCRATCH.nodeCodes)} AS numbered_nodes`,
     sql`trust_key, updated_ms NULLS FIRST, node_index`,
     'survivor_position',
   );
@@ -250,16 +272,41 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
   // Occurrences: identifiers in (node_id, type, raw value) order, then each match key's in node order.
   // Sorted on the integers that stand for those strings (node_index follows node_id, the raw
   // value's k follows type and value): the same order as the strings', for a fraction of the sort.
-  // Each join in its own SELECT (ClickHouse 18.16), nested: a statement on both engines.
-  const located = sql`SELECT n.node_index AS node_index, o.type AS occ_type, o.value AS occ_value, o.source AS occ_source, o.first_seen_at AS occ_seen_at,
-      ${phoneCountry} AS occ_country FROM ${occurrences} AS o JOIN ${id(SCRATCH.nodes)} AS n ON n.node_id = o.node_id`;
+  // Each join in its own SELECT (ClickHouse 18.16). The joins on the raw values are cut in hash buckets where the engine holds a join's
+  // right-hand side in memory (ClickHouse: 3 GB for them in one statement at 1M records): each
+  // raw value with its normalised form (by its number), then each occurrence with that (by the
+  // value). Numbered after, alone: a sort spills to disk where a join does not.
+  // The same type on both sides, so that equal numbers hash alike.
+  const bigint = (expression: Sql): Sql => sql`CAST(${expression} AS ${sql.raw(d.columnType('int', false))})`;
+  const normBuckets = await joinBuckets(engine, id(SCRATCH.norm), { textColumns: ['value'], columns: 3, forced: options.joinBuckets });
+  await replaceTableInBuckets(
+    engine,
+    SCRATCH.rawNorm,
+    normBuckets,
+    (inBucket) => sql`SELECT w.k AS raw_k, w.raw_type AS raw_type, w.raw_value AS raw_value, w.raw_country AS raw_country,
+        r.type_idx AS norm_type_idx, r.value AS norm_value
+      FROM (SELECT * FROM ${id(SCRATCH.raw)} WHERE ${inBucket(bigint(sql`k`))}) AS w
+      JOIN (SELECT * FROM ${id(SCRATCH.norm)} WHERE ${inBucket(bigint(sql`k`))}) AS r ON r.k = w.k`,
+  );
+  const located = (inBucket: (key: Sql) => Sql): Sql => sql`SELECT n.node_index AS node_index, o.type AS occ_type, o.value AS occ_value, o.source AS occ_source,
+      o.first_seen_at AS occ_seen_at, ${phoneCountry} AS occ_country
+    FROM (SELECT * FROM ${occurrences} AS all_occ WHERE ${inBucket(sql`value`)}) AS o JOIN ${id(SCRATCH.nodes)} AS n ON n.node_id = o.node_id`;
   const carried = (alias: string, columns: readonly string[]): Sql => sql.join(columns.map((c) => sql`${id(alias)}.${id(c)} AS ${id(c)}`));
   const occColumns = ['node_index', 'occ_type', 'occ_value', 'occ_source', 'occ_seen_at'];
-  const withK = sql`SELECT ${carried('z', occColumns)}, w.k AS raw_k FROM (${located}) AS z
-    JOIN ${id(SCRATCH.raw)} AS w ON w.raw_type = z.occ_type AND w.raw_value = z.occ_value AND w.raw_country = z.occ_country`;
-  const withNorm = sql`SELECT ${carried('y', [...occColumns, 'raw_k'])}, r.type_idx AS norm_type_idx, r.value AS norm_value FROM (${withK}) AS y
-    JOIN ${id(SCRATCH.norm)} AS r ON r.k = y.raw_k`;
-  const identifierRows = sql`SELECT ${carried('x', [...occColumns, 'raw_k', 'norm_value'])}, t.type AS graph_type, t.ns AS graph_ns FROM (${withNorm}) AS x
+  const rawBuckets = await joinBuckets(engine, id(SCRATCH.rawNorm), {
+    textColumns: ['raw_type', 'raw_value', 'raw_country', 'norm_value'],
+    columns: 6,
+    forced: options.joinBuckets,
+  });
+  await replaceTableInBuckets(
+    engine,
+    SCRATCH.occRows,
+    rawBuckets,
+    (inBucket) => sql`SELECT ${carried('z', occColumns)}, w.raw_k AS raw_k, w.norm_type_idx AS norm_type_idx, w.norm_value AS norm_value FROM (${located(inBucket)}) AS z
+      JOIN (SELECT * FROM ${id(SCRATCH.rawNorm)} WHERE ${inBucket(sql`raw_value`)}) AS w
+        ON w.raw_type = z.occ_type AND w.raw_value = z.occ_value AND w.raw_country = z.occ_country`,
+  );
+  const identifierRows = sql`SELECT ${carried('x', [...occColumns, 'raw_k', 'norm_value'])}, t.type AS graph_type, t.ns AS graph_ns FROM ${id(SCRATCH.occRows)} AS x
     JOIN ${id(SCRATCH.types)} AS t ON t.type_idx = x.norm_type_idx`;
   const int = (expression: Sql): Sql => sql`CAST(${expression} AS ${sql.raw(d.columnType('int', false))})`;
   const matchKeyOcc = config.matchKeys.map((key, m) => {
@@ -301,13 +348,18 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
     sql`SELECT v.value_index AS value_index, v.value_ns AS ns, v.value_text AS value, v.first_type AS type, t.type_idx AS type_idx
       FROM (${valuesNumbered}) AS v JOIN ${id(SCRATCH.types)} AS t ON t.type = v.first_type`,
   );
-  // Named apart inside (18.16 would read v.value as the alias `value`), renamed outside.
-  await table(
+  // Named apart inside (18.16 would read v.value as the alias `value`), renamed outside. In hash
+  // buckets of the value where joins do not spill, as above.
+  const valueBuckets = await joinBuckets(engine, id(SCRATCH.values), { textColumns: ['ns', 'value', 'type'], columns: 5, forced: options.joinBuckets });
+  await replaceTableInBuckets(
+    engine,
     SCRATCH.occValues,
-    sql`SELECT pos, node_index, value_index, occ_type AS type, occ_text AS value, occ_raw AS raw, occ_source AS source, occ_seen_at AS first_seen_at
+    valueBuckets,
+    (inBucket) => sql`SELECT pos, node_index, value_index, occ_type AS type, occ_text AS value, occ_raw AS raw, occ_source AS source, occ_seen_at AS first_seen_at
       FROM (SELECT o.pos AS pos, o.node_index AS node_index, v.value_index AS value_index, o.type AS occ_type, o.value AS occ_text, o.raw AS occ_raw,
           o.source AS occ_source, o.first_seen_at AS occ_seen_at
-        FROM ${id(SCRATCH.occ)} AS o JOIN ${id(SCRATCH.values)} AS v ON v.ns = o.ns AND v.value = o.value) AS occ_joined`,
+        FROM (SELECT * FROM ${id(SCRATCH.occ)} WHERE ${inBucket(sql`value`)}) AS o
+        JOIN (SELECT * FROM ${id(SCRATCH.values)} WHERE ${inBucket(sql`value`)}) AS v ON v.ns = o.ns AND v.value = o.value) AS occ_joined`,
   );
   await engine.exec(sql`DROP TABLE ${id(SCRATCH.occ)}`);
   // A match key's expected chance holders (Fellegi-Sunter u): (holders - 1) x the product of its values' shares.

@@ -28,7 +28,7 @@ const CLUSTER_SETTINGS = { ...SETTINGS, insert_distributed_sync: 1, distributed_
  * max_memory_usage (ClickHouse's advice); on a cluster the query node also merges the shards'
  * partial aggregates bucket by bucket (distributed_aggregation_memory_efficient).
  */
-async function spillSettings(client: ClickHouseClient, cluster: boolean): Promise<Record<string, number>> {
+async function spillSettings(client: ClickHouseClient, cluster: boolean): Promise<{ settings: Record<string, number>; memoryLimit: number | undefined }> {
   const query = `SELECT name, value FROM system.settings
     WHERE name IN ('max_memory_usage', 'max_bytes_before_external_group_by', 'max_bytes_before_external_sort')`;
   const rows = await (await client.query({ query, format: 'JSONEachRow' })).json<{ name: string; value: string }>();
@@ -40,7 +40,7 @@ async function spillSettings(client: ClickHouseClient, cluster: boolean): Promis
       if (value(name) === 0) out[name] = Math.floor(limit / 2);
     }
   }
-  return out;
+  return { settings: out, memoryLimit: limit > 0 ? limit : undefined };
 }
 
 /** The client would also log each failed query; the error reaches the caller, who reports it. */
@@ -73,6 +73,8 @@ export class ClickHouseEngine implements Engine {
     private readonly client: ClickHouseClient,
     /** Timezone of the server, in which DateTime columns without their own are written. */
     private readonly serverTimezone: string,
+    /** The query node's max_memory_usage (Engine.queryMemoryLimit). */
+    readonly queryMemoryLimit: number | undefined,
     /** On a cluster: where DDL goes (every node) besides the query node. */
     private readonly cluster: ClusterNodes | null = null,
     private readonly nodeClients: readonly ClickHouseClient[] = [],
@@ -95,12 +97,13 @@ export class ClickHouseEngine implements Engine {
       new DatabaseUnavailableError(`cannot open the ClickHouse database at ${location}: ${withoutSecret(error, login.password)}`, { cause: error });
     const nodeUrls = cluster ? await clusterNodeUrls(url, credentials, cluster).catch((error: unknown) => Promise.reject(unavailable(error))) : [url];
     let spill: Record<string, number> = {};
+    let memoryLimit: number | undefined;
     for (const nodeUrl of nodeUrls) {
       const admin = createClient({ url: nodeUrl, ...credentials, clickhouse_settings: cluster ? CLUSTER_SETTINGS : SETTINGS, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
       try {
         await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${dialect.quoteIdent(database)}` });
         // The query node's limits: the other nodes run the shards' parts under their own.
-        if (nodeUrl === nodeUrls[0]) spill = await spillSettings(admin, cluster !== undefined);
+        if (nodeUrl === nodeUrls[0]) ({ settings: spill, memoryLimit } = await spillSettings(admin, cluster !== undefined));
       } catch (error) {
         throw unavailable(error);
       } finally {
@@ -111,7 +114,7 @@ export class ClickHouseEngine implements Engine {
     const client = createClient({ url, database, ...credentials, clickhouse_settings: settings, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
     const result = await client.query({ query: 'SELECT timezone() AS tz', format: 'JSONEachRow' });
     const [row] = await result.json<{ tz: string }>();
-    if (!cluster) return new ClickHouseEngine(location, client, row?.tz ?? 'UTC');
+    if (!cluster) return new ClickHouseEngine(location, client, row?.tz ?? 'UTC', memoryLimit);
     const others = nodeUrls.slice(1).map((u) => createClient({ url: u, database, ...credentials, clickhouse_settings: settings, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS }));
     const nodes: ClusterNodes = {
       cluster: cluster.name,
@@ -126,7 +129,7 @@ export class ClickHouseEngine implements Engine {
       },
       rows: async <T extends Record<string, unknown>>(query: string) => (await client.query({ query, format: 'JSONEachRow' })).json<T>(),
     };
-    return new ClickHouseEngine(location, client, row?.tz ?? 'UTC', nodes, others);
+    return new ClickHouseEngine(location, client, row?.tz ?? 'UTC', memoryLimit, nodes, others);
   }
 
   async exec(query: Sql | string): Promise<void> {

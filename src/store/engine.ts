@@ -61,6 +61,13 @@ export interface Engine {
    * by the person (docs/clickhouse.md, "Per-person steps"). Optional: `exec` does the same elsewhere.
    */
   execPerPerson?(statement: Sql): Promise<void>;
+  /**
+   * The memory one query may use, in bytes, where a query that needs more fails instead of
+   * spilling to disk: ClickHouse 18.16 spills GROUP BYs and sorts (spillSettings) but keeps a
+   * join's right-hand side in memory. Undefined where joins spill (DuckDB) or there is no limit;
+   * large joins are then cut in hash buckets (src/kernel/buckets.ts).
+   */
+  readonly queryMemoryLimit?: number | undefined;
   /** Rows as plain objects; integers come back as numbers when they fit, money as numbers. */
   query<T extends Row = Row>(query: Sql | string): Promise<T[]>;
   /**

@@ -142,6 +142,11 @@ export abstract class Dialect implements SqlCompiler {
     return sql`arg_min(${value}, ${by})`;
   }
 
+  /** Whether a row falls in hash bucket `bucket` of `buckets` by `expression` (the same bucket for equal values: a join cut in pieces). */
+  inHashBucket(expression: Sql, buckets: number, bucket: number): Sql {
+    return sql`(hash(${expression}) % ${sql.raw(String(buckets))} = ${sql.raw(String(bucket))})`;
+  }
+
   /** Integer division rounding down. */
   intDiv(dividend: Sql, divisor: Sql): Sql {
     return sql`(${dividend} // ${divisor})`;

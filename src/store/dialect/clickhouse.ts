@@ -113,6 +113,10 @@ export class ClickHouseDialect extends Dialect {
     return sql`argMin(${value}, ${by})`;
   }
 
+  override inHashBucket(expression: Sql, buckets: number, bucket: number): Sql {
+    return sql`(cityHash64(${expression}) % ${sql.raw(String(buckets))} = ${sql.raw(String(bucket))})`;
+  }
+
   override intDiv(dividend: Sql, divisor: Sql): Sql {
     return sql`intDiv(${dividend}, ${divisor})`;
   }
