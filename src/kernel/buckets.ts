@@ -42,9 +42,15 @@ export async function joinBuckets(
  */
 export async function replaceTableInBuckets(engine: Engine, name: string, buckets: number, build: (inBucket: (key: Sql) => Sql) => Sql): Promise<void> {
   await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(name)}`);
-  for (let bucket = 0; bucket < buckets; bucket++) {
-    const inBucket = (key: Sql): Sql => (buckets === 1 ? sql`1 = 1` : engine.dialect.inHashBucket(key, buckets, bucket));
+  await forEachBucket(engine, buckets, async (inBucket, bucket) => {
     const query = build(inBucket);
     await engine.exec(bucket === 0 ? engine.dialect.createTableAs(name, query) : sql`INSERT INTO ${sql.id(name)} ${query}`);
+  });
+}
+
+/** Runs `work` once per hash bucket, with the condition that puts a key in that bucket (always true for one bucket). */
+export async function forEachBucket(engine: Engine, buckets: number, work: (inBucket: (key: Sql) => Sql, bucket: number) => Promise<void>): Promise<void> {
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    await work((key) => (buckets === 1 ? sql`1 = 1` : engine.dialect.inHashBucket(key, buckets, bucket)), bucket);
   }
 }

@@ -4,4 +4,4 @@ export type { PipelineStep, StepContext } from './step.js';
 export { assertStepsCanRun, missingRequirements } from './step.js';
 export { replaceTable, replacePerPersonTable, dropTables, replaceTableByJoins } from './tables.js';
 export type { JoinedTable } from './tables.js';
-export { joinBuckets, replaceTableInBuckets } from './buckets.js';
+export { forEachBucket, joinBuckets, replaceTableInBuckets } from './buckets.js';

@@ -1,6 +1,6 @@
 import type { DigitalConfig } from '../config/digital-config.js';
 import { sentContact, sql, type ColumnType, type Dialect, type Engine, type Sql } from '../store/index.js';
-import { dropTables, replaceTable } from '../kernel/index.js';
+import { dropTables, forEachBucket, joinBuckets, replaceTable } from '../kernel/index.js';
 
 /** The per-person figures partial aggregates fill, with how partial rows combine. */
 const SIGNAL_COLUMNS: Record<string, { type: ColumnType; merge: 'sum' | 'min' }> = {
@@ -22,7 +22,8 @@ const SIGNAL_COLUMNS: Record<string, { type: ColumnType; merge: 'sum' | 'min' }>
   email_addresses: { type: 'int', merge: 'sum' },
 };
 
-const SCRATCH = ['digital_devices', 'digital_email_responses'];
+const PARTS = 'digital_signal_parts';
+const SCRATCH = ['digital_devices', 'digital_email_responses', PARTS];
 
 /** One partial aggregate per customer record, filling some of the signal columns. */
 function branch(dialect: Dialect, from: Sql, filled: Record<string, Sql>, groupBy: Sql): Sql {
@@ -45,8 +46,11 @@ function inList(column: Sql, values: readonly string[]): Sql {
  * Writes `digital_signals`: per person, as of a date, his orders by kind of channel, his web
  * activity (his logged-in events and those of the devices linked to his records), his email
  * contacts with their opens and clicks, the email addresses he gave, and when he was first seen.
- * Partial aggregates per customer record (no join, or one), merged per person by a UNION ALL and
- * one join to customer_persons (no CTE, no window function: ClickHouse 18.16 runs it too).
+ * Partial aggregates per customer record (no join, or one), written one after the other to a
+ * scratch table and merged per person by one join to customer_persons (no CTE, no window
+ * function: ClickHouse 18.16 runs it too). One statement per part, and the email contacts' join
+ * to their responses in hash buckets of the contact where joins do not spill: in one statement,
+ * at 1M persons, ClickHouse needed more than its 2 GB a query (six aggregates and that join at once).
  */
 export async function writeDigitalSignals(engine: Engine, config: DigitalConfig, asOf: Date): Promise<void> {
   const d = engine.dialect;
@@ -90,30 +94,43 @@ export async function writeDigitalSignals(engine: Engine, config: DigitalConfig,
     ),
     branch(
       d,
-      sql`contacts AS c LEFT JOIN digital_email_responses AS r ON r.contact_id = c.contact_id
-        WHERE ${inList(sql`c.channel`, emailChannels)} AND c.sent_at <= ${asOf} AND ${sentContact('c')}`,
-      {
-        first_seen: sql`min(c.sent_at)`,
-        email_contacts: sql`count(*)`,
-        email_bounces: sql`sum(coalesce(r.bounced, 0))`,
-        email_opens: sql`sum(coalesce(r.opened, 0))`,
-        email_clicks: sql`sum(coalesce(r.clicked, 0))`,
-      },
-      sql`c.customer_id`,
-    ),
-    branch(
-      d,
       sql`identifiers AS i WHERE i.type = 'email' AND (i.first_seen_at IS NULL OR i.first_seen_at <= ${asOf})`,
       { email_addresses: sql`count(DISTINCT i.value)` },
       sql`i.customer_id`,
     ),
     branch(d, sql`customers AS c WHERE c.signup_at IS NULL OR c.signup_at <= ${asOf}`, {}, sql`c.customer_id`),
   ];
+  await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(PARTS)}`);
+  let written = 0;
+  const write = async (part: Sql): Promise<void> => {
+    await engine.exec(written++ === 0 ? d.createTableAs(PARTS, part) : sql`INSERT INTO ${sql.id(PARTS)} ${part}`);
+  };
+  for (const part of parts) await write(part);
+  // A record's contacts may fall in several buckets: his partial rows are summed per person below.
+  const buckets = await joinBuckets(engine, sql.id('digital_email_responses'), { textColumns: ['contact_id'], columns: 4 });
+  await forEachBucket(engine, buckets, (inBucket) =>
+    write(
+      branch(
+        d,
+        sql`(SELECT * FROM contacts WHERE ${inBucket(sql`contact_id`)}) AS c
+          LEFT JOIN (SELECT * FROM digital_email_responses WHERE ${inBucket(sql`contact_id`)}) AS r ON r.contact_id = c.contact_id
+          WHERE ${inList(sql`c.channel`, emailChannels)} AND c.sent_at <= ${asOf} AND ${sentContact('c')}`,
+        {
+          first_seen: sql`min(c.sent_at)`,
+          email_contacts: sql`count(*)`,
+          email_bounces: sql`sum(coalesce(r.bounced, 0))`,
+          email_opens: sql`sum(coalesce(r.opened, 0))`,
+          email_clicks: sql`sum(coalesce(r.clicked, 0))`,
+        },
+        sql`c.customer_id`,
+      ),
+    ),
+  );
   const merged = Object.entries(SIGNAL_COLUMNS).map(([name, { merge }]) =>
     merge === 'sum' ? sql`coalesce(sum(parts.${sql.id(name)}), 0) AS ${sql.id(name)}` : sql`min(parts.${sql.id(name)}) AS ${sql.id(name)}`,
   );
   await replaceTable(engine, 'digital_signals', sql`SELECT p.person_id AS person_id, ${sql.join(merged)}
-    FROM (${sql.join(parts, ' UNION ALL ')}) AS parts JOIN customer_persons AS p ON p.customer_id = parts.record_id
+    FROM ${sql.id(PARTS)} AS parts JOIN customer_persons AS p ON p.customer_id = parts.record_id
     GROUP BY p.person_id`);
   await dropTables(engine, SCRATCH);
 }
