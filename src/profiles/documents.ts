@@ -74,11 +74,11 @@ const TIMESTAMP_ISO = (ref: string): string => `strftime(${ref}::TIMESTAMP, '%Y-
 const lookupTypes = LOOKUP_TYPES.map((t) => `'${t}'`).join(', ');
 
 /** Streams a large result to `write` a batch at a time (all at once on an engine that cannot stream). */
-async function stream(engine: Engine, query: Sql | string, write: (columns: Column[]) => void): Promise<void> {
+async function stream(engine: Engine, query: Sql | string, write: (columns: Column[]) => void | Promise<void>): Promise<void> {
   if (engine.queryColumnBatches) {
-    for await (const batch of engine.queryColumnBatches(query)) write(batch);
+    for await (const batch of engine.queryColumnBatches(query)) await write(batch);
   } else if (engine.queryColumns) {
-    write(await engine.queryColumns(query));
+    await write(await engine.queryColumns(query));
   } else {
     throw new Error('profile documents need an engine that reads columns');
   }
@@ -206,9 +206,9 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
             LEFT JOIN (${offers(slice)}) o ON o.person_id = n.person_id
             LEFT JOIN (${channels(slice)}) h ON h.person_id = n.person_id
             LEFT JOIN (${events(slice)}) e ON e.person_id = n.person_id`)}`,
-            ([ids = [], docs = []]) => writer.stageDocuments(ids as unknown[], docs as unknown[]),
+            ([ids = [], docs = []]) => writer.stageDocumentsInThreads(ids as unknown[], docs as unknown[]),
           );
-          writer.commitStaged();
+          await writer.commitStagedFromThreads();
         }
         // The persons of each key in the order resolvePersonId tries them after a person's own id
         // (a document of that id): an older id, then a record id; identifiers by person id.

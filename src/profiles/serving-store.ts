@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { DeflatePool } from './deflate-pool.js';
 import type { DocumentLayout } from './document-format.js';
 
 /**
@@ -33,6 +34,12 @@ const DICTIONARY = 'dictionary';
  */
 const DEFLATE = { level: 1, windowBits: 13 } as const;
 const DICTIONARY_BYTES = 4 * 1024;
+/**
+ * Batches (of DuckDB's 2,048 documents, about 9 MB of text) handed to the compression threads and
+ * not yet back: enough to keep both threads busy while the next batch is read, few enough that
+ * a slow compression holds up the reading rather than the memory.
+ */
+const MAX_BATCHES_IN_FLIGHT = 4;
 /** Documents a write transaction holds (each ~1.6 KB: well within LMDB's dirty page list). */
 const COMMIT_DOCUMENTS = 20_000;
 
@@ -159,6 +166,8 @@ export class ProfileStoreWriter {
   private readonly file: Databases;
   private dictionary: Buffer | undefined;
   private staged: [string, Buffer][] = [];
+  private pool: DeflatePool | undefined;
+  private inFlight: Promise<void>[] = [];
   private readonly docsInOrder: OrderedPuts<Buffer>;
   private readonly keysInOrder: OrderedPuts<KeyPersons>;
 
@@ -188,13 +197,44 @@ export class ProfileStoreWriter {
 
   /** Compresses documents and keeps them until commitStaged. The first documents become the compression dictionary. */
   stageDocuments(personIds: readonly unknown[], docs: readonly unknown[]): void {
+    this.chooseDictionary(docs);
+    const options = { ...DEFLATE, ...(this.dictionary ? { dictionary: this.dictionary } : {}) };
+    for (let i = 0; i < personIds.length; i++) this.staged.push([String(personIds[i]), deflateRawSync(String(docs[i]), options)]);
+  }
+
+  /**
+   * stageDocuments with the compression on worker threads (DeflatePool): returns once the batch
+   * is handed over, so the caller reads its next batch meanwhile; waits only while
+   * MAX_BATCHES_IN_FLIGHT batches are still being compressed (bounded memory). commitStaged
+   * waits for all of them.
+   */
+  async stageDocumentsInThreads(personIds: readonly unknown[], docs: readonly unknown[]): Promise<void> {
+    this.chooseDictionary(docs);
+    this.pool ??= new DeflatePool();
+    const ids = Array.from(personIds, String);
+    const batch = this.pool.compress(Array.from(docs, String), DEFLATE, this.dictionary).then((parts) => {
+      for (let i = 0; i < ids.length; i++) this.staged.push([ids[i] as string, parts[i] as Buffer]);
+    });
+    // Handled when awaited below; without this a failure before then would be reported as unhandled.
+    batch.catch(() => undefined);
+    this.inFlight.push(batch);
+    while (this.inFlight.length > MAX_BATCHES_IN_FLIGHT) await this.inFlight.shift();
+  }
+
+  private chooseDictionary(docs: readonly unknown[]): void {
     if (this.dictionary === undefined && docs.length > 0) {
       const sample = Buffer.from(docs.slice(0, 64).map(String).join(''), 'utf8');
       this.dictionary = sample.subarray(Math.max(0, sample.length - DICTIONARY_BYTES));
       this.file.meta.putSync(DICTIONARY, this.dictionary.toString('latin1'));
     }
-    const options = { ...DEFLATE, ...(this.dictionary ? { dictionary: this.dictionary } : {}) };
-    for (let i = 0; i < personIds.length; i++) this.staged.push([String(personIds[i]), deflateRawSync(String(docs[i]), options)]);
+  }
+
+  /** Waits for the batches being compressed on threads (stageDocumentsInThreads), then commits every staged document. */
+  async commitStagedFromThreads(): Promise<void> {
+    const batches = this.inFlight;
+    this.inFlight = [];
+    await Promise.all(batches);
+    this.commitStaged();
   }
 
   /** Writes the staged documents sorted by key (appended when above every key written: documents.ts slices persons by ranges of ids). */
@@ -217,6 +257,7 @@ export class ProfileStoreWriter {
 
   /** Marks the file with its build and its documents' layout, closes it and puts it in place of the previous one. */
   async finish(build: string, layout: DocumentLayout): Promise<void> {
+    await this.pool?.close();
     this.file.meta.putSync(BUILD, build);
     this.file.meta.putSync(LAYOUT, JSON.stringify(layout));
     await this.file.root.close();
@@ -232,6 +273,8 @@ export class ProfileStoreWriter {
 
   /** Throws the half-written file away. */
   async abandon(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+    await this.pool?.close();
     await this.file.root.close();
     removeStore(this.temporary);
   }
