@@ -198,6 +198,8 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
     sql`SELECT ${sql.join(nodeColumns.map((c) => sql`n.${id(c)} AS ${id(c)}`))}, n.survivor_position + 1 AS survivor_rank, s.source_number + 1 AS source_code
       FROM (${ranked}) AS n JOIN (${sources}) AS s ON s.numbered_source = n.source_key`,
   );
+  // Their steps, no longer needed: each held every node.
+  for (const done of [SCRATCH.nodeRows, SCRATCH.nodeCodes]) await engine.exec(sql`DROP TABLE ${id(done)}`);
   const [firstSeen, sourceCodes, ranks, ...attributeCodes] = await queryColumns(
     engine,
     sql`SELECT ${d.cast(d.epochMs(sql`first_seen_at`), 'float')} AS first_seen, CAST(source_code AS INTEGER) AS source_code, CAST(survivor_rank AS INTEGER) AS survivor_rank
@@ -272,11 +274,11 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
   // Occurrences: identifiers in (node_id, type, raw value) order, then each match key's in node order.
   // Sorted on the integers that stand for those strings (node_index follows node_id, the raw
   // value's k follows type and value): the same order as the strings', for a fraction of the sort.
-  // Each join in its own SELECT (ClickHouse 18.16). The joins on the raw values are cut in hash buckets where the engine holds a join's
-  // right-hand side in memory (ClickHouse: 3 GB for them in one statement at 1M records): each
-  // raw value with its normalised form (by its number), then each occurrence with that (by the
-  // value). Numbered after, alone: a sort spills to disk where a join does not.
-  // The same type on both sides, so that equal numbers hash alike.
+  // Each join in its own SELECT (ClickHouse 18.16). The joins on the raw values are cut in hash
+  // buckets where the engine holds a join's right-hand side in memory (ClickHouse: 3 GB for them
+  // in one statement at 1M records): each raw value with its normalised form (by its number),
+  // then each occurrence with that (by the value). Numbered after, alone: a sort spills to disk
+  // where a join does not. The number cast to one type on both sides, so that equal numbers hash alike.
   const bigint = (expression: Sql): Sql => sql`CAST(${expression} AS ${sql.raw(d.columnType('int', false))})`;
   const normBuckets = await joinBuckets(engine, id(SCRATCH.norm), { textColumns: ['value'], columns: 3, forced: options.joinBuckets });
   await replaceTableInBuckets(
@@ -323,6 +325,7 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
       FROM (${identifierOcc}) AS identifier_occ
       ${sql.join(matchKeyOcc.map((q) => sql`UNION ALL ${q}`), ' ')}`,
   );
+  for (const done of [SCRATCH.rawNorm, SCRATCH.occRows]) await engine.exec(sql`DROP TABLE ${id(done)}`);
 
   // Blocks: a few rows, keyed in JS as the graph keys values.
   const blockNs: string[] = [];
