@@ -125,9 +125,10 @@ for (const [target, skip] of [[SINGLE_SERVER, skipSingle], [CLUSTER, skipCluster
         try {
           // After the load every start begins with, so that the batch's load is the drain's.
           await first.collector.drain();
-          expect((await post(first, '/v1/batch', { batch }, { authorization: basic(writeKey) })).status).toBe(200);
+          // Set before the post: a load the post wakes may begin before the post's answer is read.
           crashAfter = point;
           try {
+            expect((await post(first, '/v1/batch', { batch }, { authorization: basic(writeKey) })).status).toBe(200);
             await expect(first.collector.drain()).rejects.toThrow('injected crash');
           } finally {
             crashAfter = null;
