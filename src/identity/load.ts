@@ -3,7 +3,7 @@
  * normalised identifiers, the ids handed out and the blocks left by splits.
  */
 import { IDENTITY_TYPES, MATCH_ATTRIBUTES, type IdentityConfig, type IdentityType } from '../config/identity-config.js';
-import { joinBuckets, replaceTable, replaceTableByJoins, replaceTableInBuckets } from '../kernel/index.js';
+import { dropTables, joinBuckets, replaceTable, replaceTableByJoins, replaceTableInBuckets } from '../kernel/index.js';
 import { sql, type Engine, type Sql } from '../store/index.js';
 import { appendColumns, floats, ints, loadTable, queryBatches, queryColumns } from './bulk.js';
 import { joinedRows } from './joined.js';
@@ -82,7 +82,7 @@ export async function dropScratch(engine: Engine, config: IdentityConfig): Promi
   // Only the attributes the configuration uses: each DROP costs milliseconds inside a transaction.
   const perAttribute = usedAttributes(config).flatMap((a) => [SCRATCH.codes(a), SCRATCH.shareOf(a)]);
   const tables = Object.values(SCRATCH).filter((t) => typeof t === 'string');
-  for (const table of [...perAttribute, ...tables]) await engine.exec(sql`DROP TABLE IF EXISTS ${sql.id(table)}`);
+  await dropTables(engine, [...perAttribute, ...tables]);
 }
 
 function usedAttributes(config: IdentityConfig): Attribute[] {
@@ -199,7 +199,7 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
       FROM (${ranked}) AS n JOIN (${sources}) AS s ON s.numbered_source = n.source_key`,
   );
   // Their steps, no longer needed: each held every node.
-  for (const done of [SCRATCH.nodeRows, SCRATCH.nodeCodes]) await engine.exec(sql`DROP TABLE ${id(done)}`);
+  await dropTables(engine, [SCRATCH.nodeRows, SCRATCH.nodeCodes]);
   const [firstSeen, sourceCodes, ranks, ...attributeCodes] = await queryColumns(
     engine,
     sql`SELECT ${d.cast(d.epochMs(sql`first_seen_at`), 'float')} AS first_seen, CAST(source_code AS INTEGER) AS source_code, CAST(survivor_rank AS INTEGER) AS survivor_rank
@@ -325,7 +325,7 @@ export async function loadGraph(engine: Engine, config: IdentityConfig, options:
       FROM (${identifierOcc}) AS identifier_occ
       ${sql.join(matchKeyOcc.map((q) => sql`UNION ALL ${q}`), ' ')}`,
   );
-  for (const done of [SCRATCH.rawNorm, SCRATCH.occRows]) await engine.exec(sql`DROP TABLE ${id(done)}`);
+  await dropTables(engine, [SCRATCH.rawNorm, SCRATCH.occRows]);
 
   // Blocks: a few rows, keyed in JS as the graph keys values.
   const blockNs: string[] = [];
