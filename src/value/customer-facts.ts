@@ -1,6 +1,6 @@
 import type { ColumnType, Dialect } from '../store/index.js';
 import { sentContact, sql, type Sql } from '../store/index.js';
-import { dropTables, replaceTable, type PipelineStep, type StepContext } from '../kernel/index.js';
+import { dropTables, replacePerPersonTable, replaceTable, type PipelineStep, type StepContext } from '../kernel/index.js';
 
 type Merge = 'sum' | 'min' | 'max';
 
@@ -112,10 +112,13 @@ export const customerFacts: PipelineStep = {
       branch(d, sql`(SELECT * FROM person_surveys WHERE kind = 'csat')`, { latest_csat: d.argMax(sql`score`, sql`answered_at`) }),
     ];
     const merged = Object.entries(FACT_COLUMNS).map(([name, { merge }]) => sql`${sql.raw(merge)}(${sql.id(name)}) AS ${sql.id(name)}`);
-    await replaceTable(engine, 'customer_fact_parts', sql`SELECT person_id, ${sql.join(merged)}
+    // Per person, from tables sharded by the person: on a cluster each shard makes its own persons'
+    // rows. Made on the query node, the merge of eight aggregates of every person at once needed
+    // more than 2 GB at 1M persons (each aggregate spills alone, not their sum).
+    await replacePerPersonTable(engine, 'customer_fact_parts', sql`SELECT person_id, ${sql.join(merged)}
       FROM (${sql.join(parts, ' UNION ALL ')}) AS parts GROUP BY person_id`);
-    await replaceTable(engine, 'customer_facts', factsWithDerived(d, asOf, costs.returnHandling, costs.acquisitionAmortisationMonths));
-    await replaceTable(engine, 'customer_period_value', periodValue(d, costs.returnHandling));
+    await replacePerPersonTable(engine, 'customer_facts', factsWithDerived(d, asOf, costs.returnHandling, costs.acquisitionAmortisationMonths));
+    await replacePerPersonTable(engine, 'customer_period_value', periodValue(d, costs.returnHandling));
     await dropTables(engine, SCRATCH);
   },
 };
