@@ -8,7 +8,7 @@ import { openStore } from '../src/schema/index.js';
 import { fixtureConfig } from './helpers/fixture-config.js';
 import { tempDir } from './helpers/fixtures.js';
 
-const COMPARED = ['customer_persons', 'person_identifiers', 'identity_merges', 'person_profiles', 'customer_digital', 'customer_channels', 'customer_facts', 'customer_classes'];
+const COMPARED = ['customer_persons', 'person_identifiers', 'person_consents', 'identity_merges', 'person_profiles', 'customer_digital', 'customer_channels', 'customer_facts', 'customer_classes'];
 const AS_OF = new Date('2026-06-30T00:00:00Z');
 
 type Row = Record<string, unknown>;
@@ -65,9 +65,9 @@ describe('the pipeline with its large joins cut in hash buckets', () => {
     await cut?.close();
   });
 
-  it('cuts identity resolution, the digital signals and the contact history in several buckets', () => {
+  it('cuts identity resolution, current consents, the digital signals and the contact history in several buckets', () => {
     const cutStatements = statements.filter((s) => /hash\(.*\) % \d+ = 1\)/.test(s));
-    for (const table of ['_identity_scratch_node_codes', '_identity_scratch_occ_rows', '_identity_scratch_occ_values', 'digital_signal_parts', 'channel_contact_responses', 'channel_contact_outcomes']) {
+    for (const table of ['_identity_scratch_node_codes', '_identity_scratch_occ_rows', '_identity_scratch_occ_values', 'digital_signal_parts', 'channel_contact_responses', 'channel_contact_outcomes', 'person_consents']) {
       expect(cutStatements.some((s) => s.includes(`INSERT INTO "${table}"`)), table).toBe(true);
     }
   });

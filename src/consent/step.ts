@@ -1,4 +1,4 @@
-import { replaceTable, type PipelineStep } from '../kernel/index.js';
+import { joinBuckets, replaceTableInBuckets, type PipelineStep } from '../kernel/index.js';
 import { CONTACT_CHANNELS, sql, type TableSpec } from '../store/index.js';
 import { CURRENT_CONSENT_STATUSES, latestConsents, personRecords } from './current.js';
 
@@ -30,16 +30,18 @@ export const personConsents: PipelineStep = {
   writes: [PERSON_CONSENTS],
   requires: [],
   async run({ engine }) {
-    const latest = latestConsents(engine.dialect, personRecords(sql`1 = 1`));
+    // In hash buckets of the person where the engine holds a join's right-hand side in memory:
+    // his records (identity_nodes, and his userIds and anonymousIds) are that side, and on a
+    // 2-shard ClickHouse cluster at 1M persons the statement in one piece took 1.99 GB of 2.
+    const buckets = await joinBuckets(engine, sql`(${personRecords(sql`1 = 1`)})`, { textColumns: ['person_id', 'record_id'], columns: 2 });
     const channels = sql.join(CONTACT_CHANNELS.map((c) => sql`SELECT ${c} AS channel`), ' UNION ALL ');
-    const every = sql`SELECT p.person_id AS person_id, ch.channel AS channel
-      FROM (SELECT DISTINCT person_id FROM customer_persons) AS p CROSS JOIN (${channels}) AS ch`;
-    await replaceTable(
-      engine,
-      PERSON_CONSENTS,
-      sql`SELECT e.person_id AS person_id, e.channel AS channel, coalesce(l.status, 'unknown') AS status, l.${sql.id('at')} AS ${sql.id('at')},
+    await replaceTableInBuckets(engine, PERSON_CONSENTS, buckets, (inBucket) => {
+      const latest = latestConsents(engine.dialect, personRecords(inBucket(sql`person_id`)));
+      const every = sql`SELECT p.person_id AS person_id, ch.channel AS channel
+        FROM (SELECT DISTINCT person_id FROM customer_persons WHERE ${inBucket(sql`person_id`)}) AS p CROSS JOIN (${channels}) AS ch`;
+      return sql`SELECT e.person_id AS person_id, e.channel AS channel, coalesce(l.status, 'unknown') AS status, l.${sql.id('at')} AS ${sql.id('at')},
           l.source AS source, l.record AS record
-        FROM (${every}) AS e LEFT JOIN (${latest}) AS l ON l.person_id = e.person_id AND l.channel = e.channel`,
-    );
+        FROM (${every}) AS e LEFT JOIN (${latest}) AS l ON l.person_id = e.person_id AND l.channel = e.channel`;
+    });
   },
 };
