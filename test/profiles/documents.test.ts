@@ -71,6 +71,8 @@ describe('profile documents', () => {
     const sliced = await read();
     expect(sliced.size).toBe(persons.length);
     expect([...sliced].filter(([id, doc]) => whole.get(id) !== doc)).toEqual([]);
+    // Its scratch tables (each wide table's rows as JSON, in person order) are gone.
+    expect(await engine.query(sql`SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, '_profile_doc_')`)).toEqual([]);
   });
 
   it('hold each row without its column names, deflated, the names once in the file', async () => {
