@@ -211,7 +211,7 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
                 ',', coalesce(o.doc, '[]'),
                 ',', coalesce(h.doc, '[]'),
                 ',', coalesce(e.doc, '[]'), ']') AS doc
-            FROM (SELECT person_id, list(node_id ORDER BY node_id) AS records FROM identity_nodes WHERE ${inSlice('person_id', slice)} GROUP BY person_id) n
+            FROM (SELECT person_id, list_sort(list(node_id)) AS records FROM identity_nodes WHERE ${inSlice('person_id', slice)} GROUP BY person_id) n
             ${row('person_profiles', 'g', slice)}
             LEFT JOIN (SELECT person_id, ${jsonRows('json_array(type, value, source)')} AS doc
                        FROM (SELECT DISTINCT person_id, type, value, source FROM person_identifiers WHERE type IN (${lookupTypes}) AND ${inSlice('person_id', slice)})
