@@ -9,12 +9,16 @@ import { ProfileStoreWriter, removeStore, servingStorePath } from './serving-sto
 
 /** Tables of earlier versions, which kept the documents in DuckDB (dropped by the step). */
 const OLD_TABLES = ['profile_documents', 'profile_keys'];
-/** Scratch tables of the step: the JSON of each one-row-a-person table's rows, in person order. */
-const ROW_PARTS: Readonly<Record<string, string>> = {
-  person_profiles: '_profile_doc_golden',
-  customer_classes: '_profile_doc_classes',
-  customer_digital: '_profile_doc_digital',
-};
+/**
+ * The one-row-a-person tables of a document, each with its alias in the document's SQL and the
+ * step's scratch table that holds its rows' JSON in person order.
+ */
+const ROW_PARTS = [
+  { table: 'person_profiles', alias: 'g', scratch: '_profile_doc_golden' },
+  { table: 'customer_classes', alias: 'c', scratch: '_profile_doc_classes' },
+  { table: 'customer_digital', alias: 'd', scratch: '_profile_doc_digital' },
+] as const;
+type RowTable = (typeof ROW_PARTS)[number]['table'];
 export const STATE = 'profile_documents_state';
 
 /**
@@ -110,7 +114,7 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
     // writes no documents and profiles are read live, by design.
     requires: [],
     async run({ engine }) {
-      const scratch = Object.values(ROW_PARTS);
+      const scratch = ROW_PARTS.map((p) => p.scratch);
       await dropTables(engine, [...OLD_TABLES, ...scratch, STATE]);
       const path = servingStorePath(engine.location);
       if (!engine.dialect.supportsJsonDocuments || !path) return;
@@ -154,17 +158,19 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
         const upper = slice < slices - 1 ? `${column} <= ${text(uppers[slice] ?? '')}` : 'TRUE';
         return `(${lower} AND ${upper})`;
       };
-      const row = (table: string, alias: string, slice: number): string =>
-        has(table)
-          ? `LEFT JOIN (SELECT person_id, doc FROM ${ROW_PARTS[table]} WHERE ${inSlice('person_id', slice)}) ${alias}_doc ON ${alias}_doc.person_id = n.person_id`
+      const row = (table: RowTable, slice: number): string => {
+        const { alias, scratch: json } = ROW_PARTS.find((p) => p.table === table) ?? ROW_PARTS[0];
+        return has(table)
+          ? `LEFT JOIN (SELECT person_id, doc FROM ${json} WHERE ${inSlice('person_id', slice)}) ${alias}_doc ON ${alias}_doc.person_id = n.person_id`
           : `LEFT JOIN (SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS doc) ${alias}_doc ON FALSE`;
+      };
       // The wide one-row-a-person tables' JSON, once, in person order: a slice then reads its own
       // row groups (DuckDB skips the others by their min and max) instead of every row of every
       // column. Read in place, each slice scanned the whole of customer_classes and customer_digital:
-      // 6.4 of a slice's 20.5 CPU-s at 300k persons, and 10 times more at 1M (10 slices 3.3 times larger).
-      for (const [table, alias] of [['person_profiles', 'g'], ['customer_classes', 'c'], ['customer_digital', 'd']] as const) {
+      // 6.4 of a slice's 20.5 CPU-s at 300k persons, and more at 1M (11 slices over tables 3.3 times larger).
+      for (const { table, alias, scratch: json } of ROW_PARTS) {
         if (!has(table)) continue;
-        await engine.exec(`CREATE OR REPLACE TABLE ${ROW_PARTS[table]} AS
+        await engine.exec(`CREATE OR REPLACE TABLE ${json} AS
           SELECT person_id, (${jsonArray(alias, types.get(table))})::VARCHAR AS doc FROM ${table} ${alias} ORDER BY person_id`);
       }
       const offers = (slice: number): string =>
@@ -212,7 +218,7 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
                 ',', coalesce(h.doc, '[]'),
                 ',', coalesce(e.doc, '[]'), ']') AS doc
             FROM (SELECT person_id, list_sort(list(node_id)) AS records FROM identity_nodes WHERE ${inSlice('person_id', slice)} GROUP BY person_id) n
-            ${row('person_profiles', 'g', slice)}
+            ${row('person_profiles', slice)}
             LEFT JOIN (SELECT person_id, ${jsonRows('json_array(type, value, source)')} AS doc
                        FROM (SELECT DISTINCT person_id, type, value, source FROM person_identifiers WHERE type IN (${lookupTypes}) AND ${inSlice('person_id', slice)})
                        GROUP BY person_id) i ON i.person_id = n.person_id
@@ -220,8 +226,8 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
                        FROM consents c JOIN identity_nodes x ON x.node_id = c.customer_id WHERE ${inSlice('x.person_id', slice)} GROUP BY x.person_id) k ON k.person_id = n.person_id
             LEFT JOIN (SELECT person_id, ${jsonRows(`json_array(channel, status, ${TIMESTAMP_ISO('"at"')}, source, record)`)} AS doc
                        FROM (`)}${current}${sql.raw(`) GROUP BY person_id) q ON q.person_id = n.person_id
-            ${row('customer_classes', 'c', slice)}
-            ${row('customer_digital', 'd', slice)}
+            ${row('customer_classes', slice)}
+            ${row('customer_digital', slice)}
             LEFT JOIN (${offers(slice)}) o ON o.person_id = n.person_id
             LEFT JOIN (${channels(slice)}) h ON h.person_id = n.person_id
             LEFT JOIN (${events(slice)}) e ON e.person_id = n.person_id`)}`,
