@@ -8,6 +8,7 @@ export default defineConfig({
     exclude,
     testTimeout: 120_000,
     setupFiles: ['test/setup/fast-check.ts'],
+    globalSetup: ['test/setup/temp-root.ts'],
     hookTimeout: 120_000,
     // DuckDB work is CPU-bound and the machine has two cores: run files two at a time.
     maxWorkers: 2,
