@@ -85,7 +85,8 @@ const MERGES_JOINED = '_identity_scratch_merges_joined';
  * loadGraph to write the identity tables, so no string crosses back. One JOIN per SELECT where
  * the engine takes no more (replaceTableByJoins), joined columns named apart (ClickHouse 18.16
  * reads a qualified name as the SELECT alias of that name first); each identity table's rows
- * replaced by dialect.replaceRows (DELETE and INSERT, or a new table swapped in where there is no DELETE).
+ * replaced by dialect.replaceRows (the table made again and filled, without the indexes a DELETE and
+ * INSERT would update row by row; on ClickHouse a new table swapped in).
  */
 async function writeResolution(engine: Engine, result: GraphResult, now: Date): Promise<void> {
   const id = (name: string): Sql => sql.id(name);
