@@ -48,7 +48,8 @@ async function inputs(db: string, count: number): Promise<Inputs & { key: string
       await engine.transaction((tx) => dashboard.run({ engine: tx, config: loadConfig(undefined, { db }), asOf: run?.as_of ?? new Date(), warn: () => undefined }));
       stepSeconds = (performance.now() - started) / 1000;
     }
-    const key = (await createKey(engine, 'read', 'bench-dashboard')).key;
+    // An admin key: the segment export needs one since the role matrix (a read key gets 403 there).
+    const key = (await createKey(engine, 'admin', 'bench-dashboard')).key;
     const people = await engine.query<{ person_id: string; email: string | null; phone: string | null; first_name: string | null; last_name: string | null }>(
       sql`SELECT person_id, email, phone, first_name, last_name FROM customer_list USING SAMPLE ${sql.raw(String(count * 4))} ROWS`,
     );
