@@ -126,11 +126,20 @@ for (const [target, skip] of [[SINGLE_SERVER, skipSingle], [CLUSTER, skipCluster
         try {
           // After the load every start begins with, so that the batch's load is the drain's.
           await first.collector.drain();
+          const crashed = crashes.length;
           // Set before the post: a load the post wakes may begin before the post's answer is read.
           crashAfter = point;
           try {
             expect((await post(first, '/v1/batch', { batch }, { authorization: basic(writeKey) })).status).toBe(200);
-            await expect(first.collector.drain()).rejects.toThrow('injected crash');
+            const drained = await first.collector.drain().then(
+              () => null,
+              (e: unknown) => (e instanceof Error ? e.message : String(e)),
+            );
+            // The drain meets the crash, unless the background load woken by the post met it first
+            // and the drain found that load's failure already settled (seen once in CI): either
+            // way a load crashed after this write, which is what the restart must recover from.
+            if (drained !== null) expect(drained).toContain('injected crash');
+            else expect(crashes.length).toBeGreaterThan(crashed);
           } finally {
             crashAfter = null;
           }
