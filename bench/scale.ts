@@ -53,6 +53,8 @@ export interface SizeFigures {
 }
 
 type RunFigures = Pick<SizeFigures, 'steps' | 'runWall' | 'runCpu' | 'runPeakMb'>;
+/** One run's figures and the size it ran on: a row of the steps' table. */
+type SizedRun = RunFigures & { readonly customers: number };
 
 const isUrl = (db: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(db);
 
@@ -200,13 +202,13 @@ export function growthPer3x(t1: number, t2: number, n1: number, n2: number): num
 const fmt = (n: number | null, digits = 1): string => (n === null || !Number.isFinite(n) ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
 /** The steps' table: wall and CPU seconds and peak per size, and the growth per 3x between sizes. */
-function printSteps(results: readonly (RunFigures & { readonly customers: number })[]): void {
+function printSteps(results: readonly SizedRun[]): void {
   const sizes = results.map((r) => r.customers.toLocaleString('en-US'));
   const names = [...new Set(results.flatMap((r) => r.steps.map((s) => s.name)))];
   const growthHeads = results.slice(1).map((r, i) => `x3 CPU ${sizes[i] ?? ''}->${sizes[i + 1] ?? ''}`);
   console.log(`| step | ${sizes.map((s) => `${s}: wall s | CPU s | peak MB`).join(' | ')} | ${growthHeads.join(' | ')} |`);
   console.log(`| --- |${' ---: | ---: | ---: |'.repeat(results.length)}${' ---: |'.repeat(growthHeads.length)}`);
-  const growth = (pick: (r: RunFigures & { readonly customers: number }) => number | undefined): string[] =>
+  const growth = (pick: (r: SizedRun) => number | undefined): string[] =>
     results.slice(1).map((r, i) => {
       const prev = results[i];
       const t1 = prev ? pick(prev) : undefined;

@@ -135,9 +135,9 @@ for (const [target, skip] of [[SINGLE_SERVER, skipSingle], [CLUSTER, skipCluster
               () => null,
               (e: unknown) => (e instanceof Error ? e.message : String(e)),
             );
-            // The drain meets the crash, unless the background load woken by the post met it first
-            // and the drain found that load's failure already settled (seen once in CI): either
-            // way a load crashed after this write, which is what the restart must recover from.
+            // The drain's own load meets the crash, unless the background load woken by the post
+            // met it first and the drain's load, after it, did not reach that write again (seen
+            // once in CI): either way a load crashed after this write, which the restart recovers.
             if (drained !== null) expect(drained).toContain('injected crash');
             else expect(crashes.length).toBeGreaterThan(crashed);
           } finally {
