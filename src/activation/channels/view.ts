@@ -39,7 +39,8 @@ export interface PersonChannels {
 }
 
 function explained(message: ChannelMessage, currency: string): ExplainedMessage {
-  return { ...message, text: Object.fromEntries(LANGUAGES.map((l) => [l, renderChannelMessage(message, l, currency)])) as Record<Language, string> };
+  const text: Record<Language, string> = { en: renderChannelMessage(message, 'en', currency), fr: renderChannelMessage(message, 'fr', currency) };
+  return { ...message, text };
 }
 
 const numberOr = (v: unknown, fallback: number | null): number | null => {
