@@ -11,7 +11,7 @@ import { DIGITAL_CATALOGUE } from './catalogue/digital.js';
 import { NEEDS_CATALOGUE } from './catalogue/needs.js';
 import { TIMELINE_CATALOGUE } from './catalogue/timeline.js';
 import type { Catalogue } from './catalogue/types.js';
-import { fillTemplate, LANGUAGES, type FormatOptions, type Language, type MessageParams, type MessageRef } from './format.js';
+import { fillTemplate, type FormatOptions, type Language, type MessageParams, type MessageRef } from './format.js';
 
 export { cachedNumberFormat, LANGUAGES, placeholders, type Language, type MessageParams, type MessageRef } from './format.js';
 export type { Catalogue } from './catalogue/types.js';

@@ -5,7 +5,6 @@ import {
   explainEvidence,
   explainPreferred,
   explainValue,
-  LANGUAGES,
   renderChannelMessage,
   type ChannelFigures,
   type ChannelMessage,
