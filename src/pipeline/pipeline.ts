@@ -11,7 +11,7 @@ import { lookupIndexes, profileDocuments } from '../profiles/index.js';
 import { dashboard } from '../dashboard/index.js';
 import { customerChannels } from '../activation/index.js';
 import { orderFacts } from '../value/order-facts.js';
-import { assertStepsCanRun, type PipelineStep } from '../kernel/index.js';
+import { assertStepsCanRun, stepEngine, type PipelineStep } from '../kernel/index.js';
 
 /** The whole pipeline, in order. Later steps (value, classes, needs) append here. */
 export const PIPELINE: readonly PipelineStep[] = [
@@ -77,7 +77,7 @@ export async function runPipeline(
     const warn = (message: string): void => {
       warnings.push(`${step.name}: ${message}`);
     };
-    await engine.transaction((tx) => step.run({ engine: tx, config, asOf, warn }));
+    await engine.transaction((tx) => step.run({ engine: stepEngine(tx, step), config, asOf, warn }));
     steps.push({ name: step.name, seconds: (performance.now() - t0) / 1000 });
   }
   await engine.exec(sql`INSERT INTO pipeline_runs VALUES (${runId}, ${asOf}, ${started}, ${new Date()},

@@ -252,6 +252,14 @@ export abstract class Dialect implements SqlCompiler {
   }
 
   /**
+   * A table a pipeline step makes for its own use and drops before it ends (not among its
+   * `writes`): here a derived table like any other; DuckDB keeps it TEMP (duckdb.ts).
+   */
+  createScratchTableAs(name: string, query: Sql): Sql {
+    return this.createTableAs(name, query);
+  }
+
+  /**
    * Statements that replace the rows of `spec` whose `partitionBy` column equals `value` by the
    * rows of `rows` (a SELECT of the table's columns, in order): DELETE then INSERT in a
    * transaction here; ClickHouse swaps a partition (it has no DELETE).

@@ -12,6 +12,18 @@ export class DuckDbDialect extends Dialect {
   readonly supportsConditionalAlter = true;
 
   /**
+   * TEMP: held in memory (spilled to the temporary directory past the memory limit), never
+   * compressed and written to the database file, since the step drops it before it commits. A
+   * persistent CREATE TABLE AS of a join's 4.4M rows (100k persons' responses and contacts) took
+   * 3.0-3.3 times as long as the same TEMP one or one in an in-memory database, and at 100k
+   * persons the steps from identity to the dashboard ran in 40 s in memory against 65-70 s on file.
+   * Visible to this connection only, which is the one the step runs on.
+   */
+  override createScratchTableAs(name: string, query: Sql): Sql {
+    return sql`CREATE TEMP TABLE ${sql.id(name)} AS ${query}`;
+  }
+
+  /**
    * Materialised first: DuckDB's Top-N pushes a filter on the sort column into the table scan
    * below it, and a scan with that filter no longer probes the index of the query's own filter (a
    * person's last events among 5M: 34 ms scanned, 3-4 ms through the index).
