@@ -180,10 +180,10 @@ export function benchSize(customers: number, db: string, work: string, reuse: bo
       importSeconds = round(result.seconds, 1);
       importPeakMb = round(result.peakMb, 0);
     }
-    // The previous run's datamart, its WAL and its profile file go first.
+    // The previous run's datamart, its WAL, its profile file and the event log a server kept beside it (a folder) go first.
     const folder = dirname(resolve(target));
     mkdirSync(folder, { recursive: true });
-    for (const file of readdirSync(folder)) if (file.startsWith(basename(target))) rmSync(join(folder, file), { force: true });
+    for (const file of readdirSync(folder)) if (file.startsWith(basename(target))) rmSync(join(folder, file), { force: true, recursive: true });
     copyFileSync(imported, target);
   }
   const run = inChild<RunFigures>('run', target);
