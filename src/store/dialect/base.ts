@@ -293,7 +293,12 @@ export abstract class Dialect implements SqlCompiler {
    * over HTTP, makes a plain table (dropped by its user, or on the next import).
    */
   scratchTable(name: string, query: Sql): Sql[] {
-    return [sql`CREATE OR REPLACE TEMP TABLE ${sql.id(name)} AS ${query}`];
+    return [this.tempTableAs(name, query)];
+  }
+
+  /** A table of the session's temporary space, made from a query (where the engine has one). */
+  protected tempTableAs(name: string, query: Sql): Sql {
+    return sql`CREATE OR REPLACE TEMP TABLE ${sql.id(name)} AS ${query}`;
   }
 
   /**
