@@ -7,17 +7,22 @@ export interface DeflateSettings {
 }
 
 /**
- * The thread: a batch of documents in, their deflated bytes back as one buffer and the end of
- * each (transferred, not copied). Plain JavaScript evaluated in the worker, needing only node:zlib,
+ * The thread: a batch of documents in as one buffer of UTF-8 text and the end of each, their
+ * deflated bytes back the same way (transferred both ways, not copied). Plain JavaScript evaluated in the worker, needing only node:zlib,
  * so the same code runs from the build and from sources (no loader in the thread).
  */
 const THREAD = `
 const { parentPort } = require('node:worker_threads');
 const { deflateRawSync } = require('node:zlib');
-parentPort.on('message', ({ id, docs, settings, dictionary }) => {
+parentPort.on('message', ({ id, text, textEnds, settings, dictionary }) => {
   try {
     const options = dictionary ? { ...settings, dictionary: Buffer.from(dictionary) } : settings;
-    const parts = docs.map((doc) => deflateRawSync(doc, options));
+    const parts = [];
+    let start = 0;
+    for (const end of textEnds) {
+      parts.push(deflateRawSync(text.subarray(start, end), options));
+      start = end;
+    }
     let total = 0;
     for (const part of parts) total += part.length;
     const bytes = new Uint8Array(total);
@@ -68,14 +73,30 @@ export class DeflatePool {
     });
   }
 
-  /** The batch's documents deflated, in its order. */
-  compress(docs: readonly string[], settings: DeflateSettings, dictionary: Buffer | undefined): Promise<Buffer[]> {
+  /**
+   * The batch's documents deflated, in its order: UTF-8 bytes (as DuckDB gives a BLOB) or text,
+   * encoded here; the bytes deflated are the same either way. The batch goes over as one buffer,
+   * transferred: posting the strings themselves serialised and copied each in both threads.
+   */
+  compress(docs: readonly (string | Uint8Array)[], settings: DeflateSettings, dictionary: Buffer | undefined): Promise<Buffer[]> {
     if (this.failure) return Promise.reject(this.failure);
+    const textEnds = new Int32Array(docs.length);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (const [i, doc] of docs.entries()) {
+      const part = typeof doc === 'string' ? Buffer.from(doc, 'utf8') : doc;
+      if (!(part instanceof Uint8Array)) return Promise.reject(new Error(`profile document compression failed: document ${i + 1} of the batch is neither text nor bytes`));
+      parts.push(part);
+      textEnds[i] = total += part.byteLength;
+    }
+    // Its own ArrayBuffer (not a slice of Buffer's pool), so that it can be transferred.
+    const text = new Uint8Array(total);
+    parts.forEach((part, i) => text.set(part, i === 0 ? 0 : (textEnds[i - 1] as number)));
     const id = this.nextId++;
     const worker = this.workers[id % this.workers.length] as Worker;
     return new Promise<Buffer[]>((resolve, reject) => {
       this.jobs.set(id, { resolve, reject });
-      worker.postMessage({ id, docs, settings, dictionary: dictionary ? new Uint8Array(dictionary) : undefined });
+      worker.postMessage({ id, text, textEnds, settings, dictionary: dictionary ? new Uint8Array(dictionary) : undefined }, [text.buffer, textEnds.buffer]);
     });
   }
 

@@ -55,6 +55,13 @@ export const MAX_KEY_BYTES = 1978;
  */
 export const MAX_LOOKUP_BYTES = MAX_KEY_BYTES - 'anonymousId:'.length;
 
+/** A document as given: UTF-8 bytes (a BLOB read from DuckDB, never decoded) or its text. */
+const documentText = (doc: unknown): string | Uint8Array => (doc instanceof Uint8Array ? doc : String(doc));
+const documentBytes = (doc: unknown): Uint8Array => {
+  const text = documentText(doc);
+  return typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+};
+
 /** Persons a key resolves to: person ids, older ids, record ids (`id:X`) and identifiers (`type:value`). */
 type KeyPersons = readonly string[];
 
@@ -199,7 +206,7 @@ export class ProfileStoreWriter {
   stageDocuments(personIds: readonly unknown[], docs: readonly unknown[]): void {
     this.chooseDictionary(docs);
     const options = { ...DEFLATE, ...(this.dictionary ? { dictionary: this.dictionary } : {}) };
-    for (let i = 0; i < personIds.length; i++) this.staged.push([String(personIds[i]), deflateRawSync(String(docs[i]), options)]);
+    for (let i = 0; i < personIds.length; i++) this.staged.push([String(personIds[i]), deflateRawSync(documentBytes(docs[i]), options)]);
   }
 
   /**
@@ -212,7 +219,7 @@ export class ProfileStoreWriter {
     this.chooseDictionary(docs);
     this.pool ??= new DeflatePool();
     const ids = Array.from(personIds, String);
-    const batch = this.pool.compress(Array.from(docs, String), DEFLATE, this.dictionary).then((parts) => {
+    const batch = this.pool.compress(Array.from(docs, documentText), DEFLATE, this.dictionary).then((parts) => {
       for (let i = 0; i < ids.length; i++) this.staged.push([ids[i] as string, parts[i] as Buffer]);
     });
     // Handled when awaited below; without this a failure before then would be reported as unhandled.
@@ -223,7 +230,7 @@ export class ProfileStoreWriter {
 
   private chooseDictionary(docs: readonly unknown[]): void {
     if (this.dictionary === undefined && docs.length > 0) {
-      const sample = Buffer.from(docs.slice(0, 64).map(String).join(''), 'utf8');
+      const sample = Buffer.concat(docs.slice(0, 64).map(documentBytes));
       this.dictionary = sample.subarray(Math.max(0, sample.length - DICTIONARY_BYTES));
       this.file.meta.putSync(DICTIONARY, this.dictionary.toString('latin1'));
     }

@@ -9,6 +9,7 @@ import {
   DuckDBTypeId,
   JSDuckDBValueConverter,
   type DuckDBAppender,
+  type DuckDBBlobVector,
   type DuckDBConnection,
   type DuckDBPreparedStatement,
   type DuckDBType,
@@ -413,7 +414,7 @@ function toDuckDbValue(value: SqlValue): DuckDBValue {
   return value;
 }
 
-type ColumnKind = 'int' | 'float' | 'other';
+type ColumnKind = 'int' | 'float' | 'bytes' | 'other';
 
 function columnKind(type: DuckDBTypeId): ColumnKind {
   switch (type) {
@@ -426,6 +427,8 @@ function columnKind(type: DuckDBTypeId): ColumnKind {
     case DuckDBTypeId.DOUBLE:
     case DuckDBTypeId.FLOAT:
       return 'float';
+    case DuckDBTypeId.BLOB:
+      return 'bytes';
     default:
       return 'other';
   }
@@ -443,10 +446,26 @@ function normaliseRow(row: Record<string, unknown>): Row {
 }
 
 /** A chunk's columns as Engine.queryColumns types them. */
+/**
+ * A BLOB column's values as Uint8Arrays without the copy the converter makes of each: a value
+ * longer than 12 bytes is already a fresh allocation of the bindings, a shorter one is a view over
+ * the chunk's memory and is copied, so that no value outlives its chunk. Profile documents come
+ * out of DuckDB as BLOBs for this (documents.ts: ~5 KB each, handed on as bytes, never decoded).
+ */
+function blobColumn(vector: DuckDBBlobVector, rows: number): (Uint8Array | null)[] {
+  const out = new Array<Uint8Array | null>(rows);
+  for (let r = 0; r < rows; r++) {
+    const bytes = vector.getItemBytes(r);
+    out[r] = bytes !== null && bytes.byteLength <= 12 ? bytes.slice() : bytes;
+  }
+  return out;
+}
+
 function chunkColumns(chunk: DuckDBDataChunk, kinds: readonly ColumnKind[], name: (column: number) => string): Column[] {
   const rows = chunk.rowCount;
   return kinds.map((kind, c): Column => {
     if (kind === 'other') return chunk.convertColumnValues(c, JSDuckDBValueConverter);
+    if (kind === 'bytes') return blobColumn(chunk.getColumnVector(c) as DuckDBBlobVector, rows);
     const out = kind === 'int' ? new Int32Array(rows) : new Float64Array(rows);
     const vector = chunk.getColumnVector(c);
     for (let r = 0; r < rows; r++) {

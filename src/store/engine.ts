@@ -7,7 +7,8 @@ export type Row = Record<string, unknown>;
 /**
  * One column of `Engine.queryColumns`: 8, 16 and 32-bit integers (signed, or unsigned up to 16
  * bits) as an Int32Array, DOUBLE and FLOAT as a Float64Array (NULL as NaN), any other type as an
- * array of the values `query` would give (BIGINT as bigint, timestamps as Date, NULL as null).
+ * array of the values `query` would give (BIGINT as bigint, timestamps as Date, BLOB as
+ * Uint8Array, NULL as null).
  */
 export type Column = Int32Array | Float64Array | unknown[];
 

@@ -31,4 +31,19 @@ describe('Engine.queryColumns (DuckDB)', () => {
     expect(empty?.length).toBe(0);
     await expect(engine.queryColumns('SELECT NULL::INTEGER AS x')).rejects.toThrow(/NULL/);
   });
+
+  it('gives BLOBs as the bytes query gives, short ones (kept inside the chunk by DuckDB) copied out of it', async () => {
+    const query = sql`SELECT CASE WHEN i % 5 = 0 THEN NULL ELSE encode(repeat('é', (i % 40)::INTEGER) || i) END AS b FROM range(5000) AS r(i) WHERE i >= ${0} ORDER BY i`;
+    const [blobs] = await engine.queryColumns(query);
+    const rows = await engine.query<{ b: Uint8Array | null }>(query);
+    expect(blobs).toHaveLength(5000);
+    (blobs as (Uint8Array | null)[]).forEach((bytes, i) => {
+      expect(bytes === null ? null : Buffer.from(bytes).toString('utf8')).toBe(i % 5 === 0 ? null : `${'é'.repeat(i % 40)}${i}`);
+      if (bytes !== null) expect(Buffer.from(bytes).equals(Buffer.from(rows[i]?.b as Uint8Array))).toBe(true);
+    });
+    // A short value owns its memory: it is the whole of its buffer, not a view into the chunk's.
+    const short = (blobs as Uint8Array[])[1] as Uint8Array;
+    expect(short.byteLength).toBeLessThanOrEqual(12);
+    expect(short.buffer.byteLength).toBe(short.byteLength);
+  });
 });
