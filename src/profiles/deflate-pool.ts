@@ -91,7 +91,11 @@ export class DeflatePool {
     }
     // Its own ArrayBuffer (not a slice of Buffer's pool), so that it can be transferred.
     const text = new Uint8Array(total);
-    parts.forEach((part, i) => text.set(part, i === 0 ? 0 : (textEnds[i - 1] as number)));
+    let at = 0;
+    for (const part of parts) {
+      text.set(part, at);
+      at += part.byteLength;
+    }
     const id = this.nextId++;
     const worker = this.workers[id % this.workers.length] as Worker;
     return new Promise<Buffer[]>((resolve, reject) => {
