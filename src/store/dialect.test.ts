@@ -91,3 +91,21 @@ describe('engine differences the domains ask the dialect for', () => {
     await engine.close();
   });
 });
+
+describe('distinct values of a group as one text', () => {
+  it('sorts them by their bytes, keeps each once, leaves NULLs out and gives NULL for a group of NULLs (DuckDB)', async () => {
+    const engine = await DuckDbEngine.open(':memory:');
+    try {
+      const rows = await engine.query<{ g: string; v: string | null }>(sql`SELECT g, ${engine.dialect.distinctList(sql`v`)} AS v
+        FROM (VALUES ('a', 'b'), ('a', NULL), ('a', 'a'), ('a', 'b'), ('b', NULL), ('c', 'É'), ('c', 'e'), ('c', ''), ('c', 'Z')) AS t(g, v)
+        GROUP BY g ORDER BY g`);
+      expect(rows).toEqual([
+        { g: 'a', v: 'a,b' },
+        { g: 'b', v: null },
+        { g: 'c', v: ',Z,e,É' },
+      ]);
+    } finally {
+      await engine.close();
+    }
+  });
+});
