@@ -28,6 +28,29 @@ describe('one table spec gives each engine its DDL', () => {
     );
   });
 
+  it('a plain column is stored uncompressed on DuckDB (and as usual on ClickHouse)', async () => {
+    const spec = { name: 'plain_t', doc: '', key: ['id'], columns: [
+      { name: 'id', type: 'string', required: true, storage: 'plain', doc: '' },
+      { name: 'kind', type: 'string', doc: '' },
+    ] } as const;
+    expect(new ClickHouseDialect().createTable(spec)).not.toMatch(/COMPRESSION|CODEC/);
+    const engine = await DuckDbEngine.open(':memory:');
+    try {
+      const ddl = engine.dialect.createTable(spec);
+      expect(ddl).toContain('"id" VARCHAR USING COMPRESSION uncompressed');
+      expect(ddl).toMatch(/"kind" VARCHAR\n/);
+      await engine.exec(ddl);
+      await engine.exec(`INSERT INTO plain_t SELECT 'P' || (i % 1000), 'k' || (i % 3) FROM range(200000) AS r(i)`);
+      await engine.exec('CHECKPOINT');
+      const rows = await engine.query<{ column_name: string; compression: string }>(sql`SELECT DISTINCT column_name, compression
+        FROM pragma_storage_info('plain_t') WHERE segment_type = 'VARCHAR' ORDER BY ALL`);
+      expect(rows.filter((r) => r.column_name === 'id').map((r) => r.compression)).toEqual(['Uncompressed']);
+      expect(rows.filter((r) => r.column_name === 'kind').map((r) => r.compression)).not.toContain('Uncompressed');
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('capability flags say what ClickHouse 18.16 lacks', () => {
     const ch = new ClickHouseDialect();
     expect([ch.supportsWindowFunctions, ch.supportsCte, ch.supportsTransactions]).toEqual([false, false, false]);

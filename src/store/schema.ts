@@ -19,6 +19,12 @@ export interface ColumnSpec {
   readonly max?: number;
   /** Another table's key this column must point to (checked on import). */
   readonly references?: { readonly table: TableName; readonly column: string };
+  /**
+   * `plain`: written whole by every run and read back by point lookups, so written as fast as
+   * possible rather than as small as possible (uncompressed on DuckDB; ClickHouse's default codec,
+   * which costs little to write, everywhere else).
+   */
+  readonly storage?: 'plain';
   readonly doc: string;
 }
 

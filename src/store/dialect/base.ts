@@ -1,4 +1,4 @@
-import type { ColumnType, TableSpec } from '../schema.js';
+import type { ColumnSpec, ColumnType, TableSpec } from '../schema.js';
 import { sql, type Sql, type SqlCompiler, type SqlValue } from '../sql.js';
 
 /** What `Dialect.topPerGroup` keeps: the columns besides the partition, and how rows are ranked. */
@@ -66,9 +66,14 @@ export abstract class Dialect implements SqlCompiler {
 
   createTable(spec: TableSpec): string {
     const columns = spec.columns.map(
-      (c) => `  ${this.quoteIdent(c.name)} ${this.columnType(c.type, !c.required)}`,
+      (c) => `  ${this.quoteIdent(c.name)} ${this.columnType(c.type, !c.required)}${this.columnStorage(c)}`,
     );
     return `CREATE TABLE IF NOT EXISTS ${this.quoteIdent(spec.name)} (\n${columns.join(',\n')}\n)${this.tableSuffix(spec)}`;
+  }
+
+  /** What follows a column's type in its definition for how it is stored (ColumnSpec.storage): nothing by default. */
+  protected columnStorage(_column: ColumnSpec): string {
+    return '';
   }
 
   protected tableSuffix(_spec: TableSpec): string {

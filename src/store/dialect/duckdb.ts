@@ -1,4 +1,4 @@
-import type { ColumnType } from '../schema.js';
+import type { ColumnSpec, ColumnType } from '../schema.js';
 import { sql, type Sql } from '../sql.js';
 import { Dialect } from './base.js';
 
@@ -35,6 +35,16 @@ export class DuckDbDialect extends Dialect {
 
   override overMaterialized(name: string, rows: Sql, build: (from: Sql) => Sql): Sql {
     return sql`WITH ${sql.id(name)} AS MATERIALIZED (${rows}) ${build(sql.id(name))}`;
+  }
+
+  /**
+   * A `plain` column is stored uncompressed: DuckDB otherwise tries each of its compressions on
+   * every column segment it writes and keeps the smallest. 665k identifiers of 100k persons
+   * inserted with their ids and values uncompressed: 560-680 ms against 920-1,260 ms, for a third
+   * more file (102 MB against 76 MB), scanned as fast and indexed as fast.
+   */
+  protected override columnStorage(column: ColumnSpec): string {
+    return column.storage === 'plain' ? ' USING COMPRESSION uncompressed' : '';
   }
 
   placeholder(index: number): string {
