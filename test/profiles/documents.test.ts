@@ -106,6 +106,16 @@ describe('profile documents', () => {
       const live = await lookupPerson(company.engine, company.config, 'email', value.toUpperCase());
       expect((await reader.byIdentifier('email', ` ${value.toUpperCase()} `)).id).toBe(live);
     }
+    // Values several persons hold (a shared phone, a household email): the store keeps each key's
+    // persons in the order the live lookup tries them, so both answer alike, a person or the same refusal.
+    const shared = await company.engine.query<{ type: string; value: string }>(sql`SELECT type, value FROM person_identifiers
+      WHERE type IN ('email', 'phone') GROUP BY type, value HAVING count(DISTINCT person_id) > 1 ORDER BY type, value LIMIT 20`);
+    expect(shared.length).toBeGreaterThan(0);
+    const outcome = (p: Promise<string>): Promise<string> => p.then((id) => `person ${id}`, (error: unknown) => `refused: ${String(error)}`);
+    for (const { type, value } of shared) {
+      const lookup = type as 'email' | 'phone';
+      expect(await outcome(reader.byIdentifier(lookup, value).then((p) => p.id))).toBe(await outcome(lookupPerson(company.engine, company.config, lookup, value)));
+    }
     await expect(reader.byId('nobody-has-this-id')).rejects.toThrow(/No person/);
     await expect(reader.byIdentifier('email', 'nobody@nowhere.example')).rejects.toThrow(/No customer/);
   });
