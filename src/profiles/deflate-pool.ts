@@ -8,8 +8,9 @@ export interface DeflateSettings {
 
 /**
  * The thread: a batch of documents in as one buffer of UTF-8 text and the end of each, their
- * deflated bytes back the same way (transferred both ways, not copied). Plain JavaScript evaluated in the worker, needing only node:zlib,
- * so the same code runs from the build and from sources (no loader in the thread).
+ * deflated bytes back the same way (transferred both ways, not copied). Plain JavaScript
+ * evaluated in the worker, needing only node:zlib, so the same code runs from the build and from
+ * sources (no loader in the thread).
  */
 const THREAD = `
 const { parentPort } = require('node:worker_threads');
