@@ -27,6 +27,7 @@ import { runPipeline } from '../src/pipeline/index.js';
 import { servingStorePath } from '../src/profiles/index.js';
 import { openStore } from '../src/schema/index.js';
 import { round } from './round.js';
+import { summarise, yardstick, type Yardsticks } from './yardstick.js';
 
 export interface StepFigures {
   readonly name: string;
@@ -48,11 +49,13 @@ export interface SizeFigures {
   /** The profile documents' file (`<db>.profiles`), none on ClickHouse. */
   readonly profileBytes: number | null;
   readonly datamartBytes: number | null;
+  /** The yardstick timed before each step and after the last (bench/yardstick.ts), left out of every figure above. */
+  readonly yardstick: Yardsticks;
   /** A second run on the same datamart (--again), or null. */
   readonly again: RunFigures | null;
 }
 
-type RunFigures = Pick<SizeFigures, 'steps' | 'runWall' | 'runCpu' | 'runPeakMb'>;
+type RunFigures = Pick<SizeFigures, 'steps' | 'runWall' | 'runCpu' | 'runPeakMb' | 'yardstick'>;
 /** One run's figures and the size it ran on: a row of the steps' table. */
 type SizedRun = RunFigures & { readonly customers: number };
 
@@ -75,22 +78,45 @@ const cpuSeconds = (): number => {
 };
 const peakMb = (): number => process.resourceUsage().maxRSS / 1024;
 
-/** Child: the pipeline on one datamart, per step wall and CPU seconds and the running peak RSS. */
+/**
+ * Child: the pipeline on one datamart, per step wall and CPU seconds and the running peak RSS,
+ * with the yardstick timed before each step and after the last; its own time and CPU are left
+ * out of the step's and the run's figures.
+ */
 async function runChild(db: string): Promise<RunFigures> {
   const engine = await openStore(db);
-  const marks: { cpu: number; peak: number }[] = [];
+  // CPU seconds at each step's start (after its yardstick) and end (before the next one's), and the peak RSS at its end.
+  const starts: number[] = [];
+  const ends: { cpu: number; peak: number }[] = [];
+  const yardsticks: number[] = [];
+  let yardstickWall = 0;
+  let yardstickCpu = 0;
+  const measureYardstick = async (): Promise<void> => {
+    const [w0, c0] = [performance.now(), cpuSeconds()];
+    yardsticks.push(await yardstick());
+    yardstickWall += (performance.now() - w0) / 1000;
+    yardstickCpu += cpuSeconds() - c0;
+  };
   const wall0 = performance.now();
   const cpu0 = cpuSeconds();
   try {
-    const report = await runPipeline(engine, parseConfig({ db }), { onStep: () => marks.push({ cpu: cpuSeconds(), peak: peakMb() }) });
-    marks.push({ cpu: cpuSeconds(), peak: peakMb() });
+    const report = await runPipeline(engine, parseConfig({ db }), {
+      onStep: async () => {
+        if (starts.length > 0) ends.push({ cpu: cpuSeconds(), peak: peakMb() });
+        await measureYardstick();
+        starts.push(cpuSeconds());
+      },
+    });
+    ends.push({ cpu: cpuSeconds(), peak: peakMb() });
+    const [runWall, runCpu] = [(performance.now() - wall0) / 1000 - yardstickWall, cpuSeconds() - cpu0 - yardstickCpu];
+    await measureYardstick();
     const steps = report.steps.map((s, i) => ({
       name: s.name,
       wall: round(s.seconds, 2),
-      cpu: round((marks[i + 1]?.cpu ?? NaN) - (marks[i]?.cpu ?? NaN), 2),
-      peakMb: round(marks[i + 1]?.peak ?? NaN, 0),
+      cpu: round((ends[i]?.cpu ?? NaN) - (starts[i] ?? NaN), 2),
+      peakMb: round(ends[i]?.peak ?? NaN, 0),
     }));
-    return { steps, runWall: round((performance.now() - wall0) / 1000, 1), runCpu: round(cpuSeconds() - cpu0, 1), runPeakMb: round(peakMb(), 0) };
+    return { steps, runWall: round(runWall, 1), runCpu: round(runCpu, 1), runPeakMb: round(peakMb(), 0), yardstick: summarise(yardsticks) };
   } finally {
     await engine.close();
   }
@@ -241,7 +267,13 @@ export function printScale(results: readonly SizeFigures[]): void {
         `run ${fmt(r.runWall)} s wall, ${fmt(r.runCpu)} CPU-s, peak ${fmt(r.runPeakMb, 0)} MB; ` +
         `datamart ${fmt(r.datamartBytes === null ? null : r.datamartBytes / 1e9, 2)} GB, profile file ${fmt(r.profileBytes === null ? null : r.profileBytes / 1e9, 2)} GB`,
     );
+    const y = r.yardstick;
+    console.log(
+      `  yardstick ${fmt(y.median, 3)} s (median of ${y.seconds.length}, ${fmt(Math.min(...y.seconds), 3)}-${fmt(Math.max(...y.seconds), 3)}): ` +
+        `the run is ${fmt(r.runWall / y.median, 0)} yardsticks of wall time and ${fmt(r.runCpu / y.median, 0)} of CPU, comparable across runs on a machine whose speed varies`,
+    );
   }
+  console.log('yardstick (bench/yardstick.ts): a fixed DuckDB aggregation and a fixed deflate and JSON parse, timed before each step and after the last, left out of the figures');
   console.log(`growth per 3x: (t2 / t1) ^ (ln 3 / ln(n2 / n1)) on CPU seconds, 3.0 is linear; steps under 0.5 CPU-s left out`);
 }
 
