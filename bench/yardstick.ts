@@ -7,12 +7,12 @@ import { deflateRawSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { round } from './round.js';
 
-/** Seeded text shaped like a profile document (numbers, ids, repeated words), ~1 MB. */
+/** Seeded text shaped like a profile document (numbers, ids, repeated words), ~240 KB. */
 function sampleText(): string {
   let seed = 42;
   const next = (): number => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
+    seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+    return seed / 2 ** 32;
   };
   const rows: unknown[] = [];
   for (let i = 0; i < 4_000; i++) rows.push([`C${String(i).padStart(7, '0')}`, next() * 1_000, Math.floor(next() * 50), ['email', 'sms', 'mail'][i % 3], next()]);
