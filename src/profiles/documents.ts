@@ -244,16 +244,17 @@ export function profileDocumentsStep(slicePersons = 100_000): PipelineStep {
         // person as text, and the list as JSON text only for the others. Read as a list for
         // every key, the lists cost more to turn into arrays than the query to compute (100k
         // persons' 552k keys: 2.6-3.0 s read that way, 2.0-2.3 s so).
-        const ordered = `list_sort(list({'priority': priority, 'id': person_id}))`;
         await stream(
           engine,
-          `SELECT key, ${ordered}[1].id AS person, CASE WHEN count(*) > 1 THEN to_json(list_transform(${ordered}, lambda p: p.id))::VARCHAR END AS persons FROM (
-             SELECT key, person_id, min(priority) AS priority FROM (
-               SELECT 'id:' || old_id AS key, person_id, 1 AS priority FROM person_redirects
-               UNION ALL SELECT 'id:' || node_id, person_id, 2 FROM identity_nodes
-               UNION ALL SELECT type || ':' || value, person_id, 0 FROM person_identifiers WHERE type IN (${lookupTypes}))
-             GROUP BY key, person_id)
-           GROUP BY key ORDER BY key`,
+          `SELECT key, ranked[1] AS person, CASE WHEN len(ranked) > 1 THEN to_json(ranked)::VARCHAR END AS persons FROM (
+             SELECT key, list_transform(list_sort(list({'priority': priority, 'id': person_id})), lambda p: p.id) AS ranked FROM (
+               SELECT key, person_id, min(priority) AS priority FROM (
+                 SELECT 'id:' || old_id AS key, person_id, 1 AS priority FROM person_redirects
+                 UNION ALL SELECT 'id:' || node_id, person_id, 2 FROM identity_nodes
+                 UNION ALL SELECT type || ':' || value, person_id, 0 FROM person_identifiers WHERE type IN (${lookupTypes}))
+               GROUP BY key, person_id)
+             GROUP BY key)
+           ORDER BY key`,
           ([keys = [], person = [], persons = []]) =>
             writer.putKeys(
               keys as unknown[],

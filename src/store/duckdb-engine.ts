@@ -445,7 +445,6 @@ function normaliseRow(row: Record<string, unknown>): Row {
   return out;
 }
 
-/** A chunk's columns as Engine.queryColumns types them. */
 /**
  * A BLOB column's values as Uint8Arrays without the copy the converter makes of each: a value
  * longer than 12 bytes is already a fresh allocation of the bindings, a shorter one is a view over
@@ -461,6 +460,7 @@ function blobColumn(vector: DuckDBBlobVector, rows: number): (Uint8Array | null)
   return out;
 }
 
+/** A chunk's columns as Engine.queryColumns types them. */
 function chunkColumns(chunk: DuckDBDataChunk, kinds: readonly ColumnKind[], name: (column: number) => string): Column[] {
   const rows = chunk.rowCount;
   return kinds.map((kind, c): Column => {
