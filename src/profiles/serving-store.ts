@@ -55,12 +55,8 @@ export const MAX_KEY_BYTES = 1978;
  */
 export const MAX_LOOKUP_BYTES = MAX_KEY_BYTES - 'anonymousId:'.length;
 
-/** A document as given: UTF-8 bytes (a BLOB read from DuckDB, never decoded) or its text. */
-const documentText = (doc: unknown): string | Uint8Array => (doc instanceof Uint8Array ? doc : String(doc));
-const documentBytes = (doc: unknown): Uint8Array => {
-  const text = documentText(doc);
-  return typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-};
+/** A document's UTF-8 bytes: as given when they are bytes (a BLOB read from DuckDB, never decoded), else its text encoded. */
+const documentBytes = (doc: unknown): Uint8Array => (doc instanceof Uint8Array ? doc : Buffer.from(String(doc), 'utf8'));
 
 /** Persons a key resolves to: person ids, older ids, record ids (`id:X`) and identifiers (`type:value`). */
 type KeyPersons = readonly string[];
@@ -219,7 +215,7 @@ export class ProfileStoreWriter {
     this.chooseDictionary(docs);
     this.pool ??= new DeflatePool();
     const ids = Array.from(personIds, String);
-    const batch = this.pool.compress(Array.from(docs, documentText), DEFLATE, this.dictionary).then((parts) => {
+    const batch = this.pool.compress(Array.from(docs, documentBytes), DEFLATE, this.dictionary).then((parts) => {
       for (let i = 0; i < ids.length; i++) this.staged.push([ids[i] as string, parts[i] as Buffer]);
     });
     // Handled when awaited below; without this a failure before then would be reported as unhandled.
