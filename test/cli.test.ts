@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PIPELINE } from '../src/pipeline/index.js';
+import type { Command } from 'commander';
+import { buildProgram } from '../src/cli/main.js';
 import { runCli, type Captured } from './helpers/cli.js';
 import { FIXTURE_CLV_MODEL } from './helpers/fixture-config.js';
 import { SMALL_COMPANY, tempDir, writeFiles } from './helpers/fixtures.js';
@@ -120,11 +122,22 @@ describe('the fidelis command line', () => {
     expect(result.stderr).toMatch(/pass --kind with one of customers, identifiers/);
   });
 
-  it('has help on every command', async () => {
-    for (const command of ['generate', 'import', 'run', 'status', 'segments', 'customer', 'demo']) {
-      const result = await fidelis(command, '--help');
-      expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(new RegExp(`Usage: fidelis ${command}`));
+  it('has help on every command and subcommand, given back as exit code 0, never by exiting the process', async () => {
+    // A command that calls process.exit would end the test run here: it throws instead.
+    const exit = vi.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`process.exit(${String(code)}) called`);
+    });
+    const paths = (command: Command, path: string[]): string[][] => command.commands.flatMap((sub) => [[...path, sub.name()], ...paths(sub, [...path, sub.name()])]);
+    const all = paths(buildProgram(), []);
+    expect(all.map((p) => p.join(' '))).toEqual(expect.arrayContaining(['generate', 'demo', 'privacy audit', 'audiences export', 'keys create']));
+    try {
+      for (const path of all) {
+        const result = await fidelis(...path, '--help');
+        expect(result.code, `fidelis ${path.join(' ')} --help: ${result.stderr}`).toBe(0);
+        expect(result.stdout).toMatch(new RegExp(`Usage: fidelis ${path.join(' ')}`));
+      }
+    } finally {
+      exit.mockRestore();
     }
   });
 

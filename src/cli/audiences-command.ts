@@ -35,10 +35,9 @@ function printAudience(a: SavedAudience): void {
 }
 
 export function audiencesCommand(): Command {
-  // Subcommands report errors through main() like every command (exit code 2 for usage).
-  const audiences = new Command('audiences').description('define, count and export audiences: filters over every attribute, score and class of a person').exitOverride();
+  const audiences = new Command('audiences').description('define, count and export audiences: filters over every attribute, score and class of a person');
   const add = (command: Command): void => {
-    audiences.addCommand(command.exitOverride());
+    audiences.addCommand(command);
   };
 
   add(

@@ -34,8 +34,7 @@ export function campaignsCommand(): Command {
         const report = await withStore(options, (engine, config) => campaignReport(engine, config.activation.planner, id));
         if (options.json) printJson(report);
         else printReport(report);
-      })
-      .exitOverride(),
+      }),
   );
   return campaigns;
 }

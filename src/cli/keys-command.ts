@@ -5,7 +5,7 @@ import { configOption, dbOption, jsonOption, printJson, withStore, type StoreOpt
 
 export function keysCommand(): Command {
   // Subcommands report errors through main() like every command (exit code 2 for usage).
-  const keys = new Command('keys').description('manage the API keys of the HTTP server (stored hashed)').exitOverride();
+  const keys = new Command('keys').description('manage the API keys of the HTTP server (stored hashed)');
   keys
     .command('create')
     .description('create a key; it is printed once, alone on the last line')

@@ -20,20 +20,30 @@ import { planCommand } from './plan-command.js';
 import { campaignsCommand } from './campaigns-command.js';
 import { reportError } from './report-error.js';
 
+/**
+ * Every command of the tree throws instead of calling process.exit (on --help, a usage error...),
+ * so `main` reports and returns the exit code. Commander passes this on only to subcommands made
+ * with `.command()`, not to those built apart and added: `fidelis privacy audit --help` used to
+ * exit the process from inside the parser, which ended the test worker that ran it.
+ */
+function throwInsteadOfExit(command: Command): Command {
+  command.exitOverride();
+  for (const sub of command.commands) throwInsteadOfExit(sub);
+  return command;
+}
+
 export function buildProgram(): Command {
   const program = new Command('fidelis')
     .description('Fidelis: one-to-one marketing on customer value, from your raw customer data')
     .version('0.1.0')
-    .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of [
     generateCommand(), importCommand(), runCommand(), statusCommand(), segmentsCommand(), customerCommand(), demoCommand(), clvCommand(), serveCommand(), keysCommand(), usersCommand(), identityCommand(), eventsCommand(), privacyCommand(),
-    pressureCommand(), sendCommand(), planCommand(), campaignsCommand(),
+    pressureCommand(), sendCommand(), planCommand(), campaignsCommand(), audiencesCommand(),
   ]) {
-    program.addCommand(command.exitOverride());
+    program.addCommand(command);
   }
-  program.addCommand(audiencesCommand().exitOverride());
-  return program;
+  return throwInsteadOfExit(program);
 }
 
 /** Runs the CLI and returns the exit code; every error is reported here, once. */

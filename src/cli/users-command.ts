@@ -12,7 +12,7 @@ async function readStdin(): Promise<string> {
 }
 
 export function usersCommand(): Command {
-  const users = new Command('users').description('manage the users of the web dashboard (passwords stored as salted scrypt hashes)').exitOverride();
+  const users = new Command('users').description('manage the users of the web dashboard (passwords stored as salted scrypt hashes)');
   users
     .command('add')
     .description('add a user; without --password-stdin a password is generated and printed once, alone on the last line')

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sendPlanned, verifyUnsubscribeToken } from '../../../src/activation/index.js';
 import { parseConfig, type Config } from '../../../src/config/index.js';
 import { sql } from '../../../src/store/index.js';
@@ -22,8 +22,10 @@ describe('e-mail through the SMTP relay', () => {
   let db = '';
   let config: Config;
 
+  // The secrets are this file's: the next file run in the same worker starts without them.
+  afterAll(() => vi.unstubAllEnvs());
   beforeAll(async () => {
-    process.env.FIDELIS_UNSUBSCRIBE_SECRET = UNSUBSCRIBE_SECRET;
+    vi.stubEnv('FIDELIS_UNSUBSCRIBE_SECRET', UNSUBSCRIBE_SECRET);
     server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],

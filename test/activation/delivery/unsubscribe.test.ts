@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sendPlanned, unsubscribeUrl, verifyUnsubscribeToken } from '../../../src/activation/index.js';
 import { parseConfig, type Config } from '../../../src/config/index.js';
 import { createApp, KeyRing, SerialEngine, startServer, type RunningServer } from '../../../src/server/index.js';
@@ -12,8 +12,10 @@ describe('GET/POST /v1/unsubscribe', () => {
   let config: Config;
   let server: RunningServer;
 
+  // The secrets are this file's: the next file run in the same worker starts without them.
+  afterAll(() => vi.unstubAllEnvs());
   beforeAll(async () => {
-    process.env.FIDELIS_UNSUBSCRIBE_SECRET = UNSUBSCRIBE_SECRET;
+    vi.stubEnv('FIDELIS_UNSUBSCRIBE_SECRET', UNSUBSCRIBE_SECRET);
     db = await deliveryDatabase();
     await withEngine(db, (engine) =>
       planCampaign(engine, { id: 'UNSUB', name: 'Unsub' }, [

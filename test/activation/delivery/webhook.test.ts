@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { batchId, retryDelay, sendPlanned } from '../../../src/activation/index.js';
 import { parseConfig, type Config } from '../../../src/config/index.js';
 import { sql } from '../../../src/store/index.js';
@@ -41,9 +41,11 @@ describe('webhook destination', () => {
       },
     });
 
+  // The secrets are this file's: the next file run in the same worker starts without them.
+  afterAll(() => vi.unstubAllEnvs());
   beforeAll(async () => {
-    process.env.FIDELIS_WEBHOOK_SECRET = WEBHOOK_SECRET;
-    process.env.FIDELIS_UNSUBSCRIBE_SECRET = UNSUBSCRIBE_SECRET;
+    vi.stubEnv('FIDELIS_WEBHOOK_SECRET', WEBHOOK_SECRET);
+    vi.stubEnv('FIDELIS_UNSUBSCRIBE_SECRET', UNSUBSCRIBE_SECRET);
     receiver = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
