@@ -12,6 +12,7 @@ import { runPipeline } from '../../src/pipeline/index.js';
 import { addUser, createKey, listKeys, revokeKey, startServer, type RunningServer } from '../../src/server/index.js';
 import { sql, TABLES, type Engine } from '../../src/store/index.js';
 import { migrate, openStore } from '../../src/schema/index.js';
+import { fixtureConfig } from '../helpers/fixture-config.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { runSteps } from '../helpers/steps.js';
 import { copyTables } from './copy-tables.js';
@@ -223,7 +224,8 @@ for (const [target, skip] of [[SINGLE_SERVER, skipSingle], [CLUSTER, skipCluster
         await duckdb.close();
       }
       const database = db.engine.location.split('/').pop() ?? '';
-      config = parseConfig({ db: dbUrl(target, database), server: { log: { folder: tempDir('fidelis-ch-events-') } } });
+      // The profile API does not depend on which transaction model the run fits (fixture-config.ts).
+      config = fixtureConfig({ db: dbUrl(target, database), server: { log: { folder: tempDir('fidelis-ch-events-') } } });
       await runPipeline(db.engine, config);
     }, 180_000);
     afterAll(async () => {

@@ -1,9 +1,10 @@
 import { renameSync } from 'node:fs';
 import { open } from 'lmdb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { customerProfile, lookupPerson, profileDocumentsStep, ProfileReader, ProfileStore, servingStorePath } from '../../src/profiles/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
-import { sql } from '../../src/store/index.js';
+import { sql, type Engine } from '../../src/store/index.js';
+import type { Config } from '../../src/config/index.js';
 import { openStore } from '../../src/schema/index.js';
 import { loadDemoCompany, type DemoCompany } from '../helpers/demo-company.js';
 
@@ -35,12 +36,27 @@ describe('profile documents', () => {
     await runPipeline(engine, company.config, { from: 'profile_documents' });
     persons = (await engine.query<{ person_id: string }>(sql`SELECT DISTINCT person_id FROM identity_nodes ORDER BY person_id`)).map((r) => r.person_id);
   }, 300_000);
+  /**
+   * Every reader a test opens is closed after it. One left open shares the store file's lock file
+   * with the readers of the file rebuilt in its place, and LMDB frees that process's reader slots
+   * when it closes, whenever the garbage collector gets to it: their next read fails with
+   * MDB_BAD_RSLOT. (The server closes its store before it opens the rewritten one, reader.ts.)
+   */
+  const opened: ProfileReader[] = [];
+  const openReader = async (engine: Engine, config: Config): Promise<ProfileReader> => {
+    const reader = await ProfileReader.open(engine, config);
+    opened.push(reader);
+    return reader;
+  };
+  afterEach(async () => {
+    for (const reader of opened.splice(0)) await reader.close();
+  });
   afterAll(async () => {
     await company.close();
   });
 
   it('give every person exactly the profile read live from the tables', async () => {
-    const reader = await ProfileReader.open(company.engine, company.config);
+    const reader = await openReader(company.engine, company.config);
     expect(reader.state).toEqual({ documents: true, reason: null });
     // Everyone with events, and every 6th person (the live road takes ~60 ms a person).
     const withAnyEvent = new Set((await company.engine.query<{ person_id: string }>(sql`SELECT DISTINCT n.person_id FROM events e
@@ -95,7 +111,7 @@ describe('profile documents', () => {
   });
 
   it('resolve record ids, older ids and identifiers as the live lookups do', async () => {
-    const reader = await ProfileReader.open(company.engine, company.config);
+    const reader = await openReader(company.engine, company.config);
     const records = await company.engine.query<{ node_id: string }>(sql`SELECT node_id FROM identity_nodes ORDER BY node_id LIMIT 50`);
     for (const { node_id } of records) {
       expect((await reader.byId(node_id)).id).toBe((await customerProfile(company.engine, company.config, node_id)).id);
@@ -121,7 +137,7 @@ describe('profile documents', () => {
   });
 
   it('step aside for a person the server was told changed, and only for him', async () => {
-    const reader = await ProfileReader.open(company.engine, company.config);
+    const reader = await openReader(company.engine, company.config);
     const [a, b] = persons as [string, string];
     const [record] = await company.engine.query<{ node_id: string }>(sql`SELECT node_id FROM identity_nodes WHERE person_id = ${a} LIMIT 1`);
     // A change the documents do not know of, as a load would write it.
@@ -136,36 +152,34 @@ describe('profile documents', () => {
   it('are not used once the data moved since the run', async () => {
     await company.engine.exec(sql`INSERT INTO import_log (import_id, file, kind, format, sha256, records, inserted, updated, unchanged, imported_at)
       SELECT 'i-test', 'x.csv', 'consents', 'csv', 'abc', 0, 0, 0, 0, now()`);
-    const reader = await ProfileReader.open(company.engine, company.config);
+    const reader = await openReader(company.engine, company.config);
     expect(reader.state.documents).toBe(false);
     expect(reader.state.reason).toMatch(/changed since the last `fidelis run`/);
     expect((await reader.byId(persons[0] ?? '')).id).toBe(persons[0]);
     await company.engine.exec(sql`DELETE FROM import_log WHERE import_id = 'i-test'`);
-    expect((await ProfileReader.open(company.engine, company.config)).state.documents).toBe(true);
+    expect((await openReader(company.engine, company.config)).state.documents).toBe(true);
     // A server that started and stopped without loading an event leaves them usable.
     await company.engine.exec(sql`INSERT INTO event_log_position (log, segment, "offset", loaded_at) VALUES ('events', 1, 0, now())`);
-    expect((await ProfileReader.open(company.engine, company.config)).state.documents).toBe(true);
+    expect((await openReader(company.engine, company.config)).state.documents).toBe(true);
   });
 
   it('are not used when their file is missing or was written by another run', async () => {
     const { engine, config } = company;
     const path = servingStorePath(engine.location) ?? '';
     renameSync(path, `${path}.moved`);
-    const without = await ProfileReader.open(engine, config);
+    const without = await openReader(engine, config);
     expect(without.state).toEqual({ documents: false, reason: expect.stringMatching(/no profile documents from the last run/) as unknown });
     renameSync(`${path}.moved`, path);
     const [state] = await engine.query<{ build: string }>(sql`SELECT build FROM profile_documents_state`);
     await engine.exec(sql`UPDATE profile_documents_state SET build = 'another-run'`);
-    expect((await ProfileReader.open(engine, config)).state.documents).toBe(false);
+    expect((await openReader(engine, config)).state.documents).toBe(false);
     await engine.exec(sql`UPDATE profile_documents_state SET build = ${state?.build ?? ''}`);
-    const again = await ProfileReader.open(engine, config);
-    expect(again.state.documents).toBe(true);
-    await again.close();
+    expect((await openReader(engine, config)).state.documents).toBe(true);
   });
 
   it('are not kept for an in-memory datamart, whose profiles are read live', async () => {
     const engine = await openStore(':memory:');
-    const reader = await ProfileReader.open(engine, company.config);
+    const reader = await openReader(engine, company.config);
     expect(reader.state).toEqual({ documents: false, reason: expect.stringMatching(/in-memory/) as unknown });
     await engine.close();
   });
