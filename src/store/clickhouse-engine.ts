@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { DatabaseUnavailableError } from '../errors.js';
 import { distinctJoinsInOneStream, execOnCluster, localTableName, mutatedTable, wrapJoinedTables, type ClusterNodes } from './clickhouse-cluster.js';
 import { ClickHouseDialect } from './dialect/index.js';
@@ -43,8 +43,6 @@ async function spillSettings(client: ClickHouseClient, cluster: boolean): Promis
   return { settings: out, memoryLimit: limit > 0 ? limit : undefined };
 }
 
-/** The client would also log each failed query; the error reaches the caller, who reports it. */
-const QUIET = { level: ClickHouseLogLevel.OFF };
 /**
  * How long the client waits for one statement's answer. The client's default (30 s) killed the
  * pipeline's first step at 100,000 persons: a step's INSERT ... SELECT sends nothing until it is
@@ -52,6 +50,16 @@ const QUIET = { level: ClickHouseLogLevel.OFF };
  * a server that goes away still fails the call at once (the connection closes).
  */
 const REQUEST_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * A client of the server at `options.url`. The library is loaded on the first one: 0.2 s that a
+ * command or server on DuckDB does not pay.
+ */
+async function createClient(options: ClickHouseClientConfigOptions): Promise<ClickHouseClient> {
+  const library = await import('@clickhouse/client');
+  // The client would also log each failed query; the error reaches the caller, who reports it.
+  return library.createClient({ ...options, log: { level: library.ClickHouseLogLevel.OFF }, request_timeout: REQUEST_TIMEOUT_MS });
+}
 /**
  * How long an ALTER TABLE ... DELETE or UPDATE may take to apply (see awaitMutations): it rewrites
  * every part holding a matching row, so retention over a large events table takes minutes.
@@ -99,7 +107,7 @@ export class ClickHouseEngine implements Engine {
     let spill: Record<string, number> = {};
     let memoryLimit: number | undefined;
     for (const nodeUrl of nodeUrls) {
-      const admin = createClient({ url: nodeUrl, ...credentials, clickhouse_settings: cluster ? CLUSTER_SETTINGS : SETTINGS, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
+      const admin = await createClient({ url: nodeUrl, ...credentials, clickhouse_settings: cluster ? CLUSTER_SETTINGS : SETTINGS });
       try {
         await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${dialect.quoteIdent(database)}` });
         // The query node's limits: the other nodes run the shards' parts under their own.
@@ -111,11 +119,11 @@ export class ClickHouseEngine implements Engine {
       }
     }
     const settings = { ...(cluster ? CLUSTER_SETTINGS : SETTINGS), ...spill };
-    const client = createClient({ url, database, ...credentials, clickhouse_settings: settings, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
+    const client = await createClient({ url, database, ...credentials, clickhouse_settings: settings });
     const result = await client.query({ query: 'SELECT timezone() AS tz', format: 'JSONEachRow' });
     const [row] = await result.json<{ tz: string }>();
     if (!cluster) return new ClickHouseEngine(location, client, row?.tz ?? 'UTC', memoryLimit);
-    const others = nodeUrls.slice(1).map((u) => createClient({ url: u, database, ...credentials, clickhouse_settings: settings, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS }));
+    const others = await Promise.all(nodeUrls.slice(1).map((u) => createClient({ url: u, database, ...credentials, clickhouse_settings: settings })));
     const nodes: ClusterNodes = {
       cluster: cluster.name,
       database,
@@ -295,7 +303,7 @@ async function clusterNodeUrls(url: string, credentials: { username?: string; pa
   const dialect = new ClickHouseDialect();
   const name = dialect.literal(cluster.name);
   const ask = async <T>(nodeUrl: string, query: string): Promise<T[]> => {
-    const client = createClient({ url: nodeUrl, ...credentials, log: QUIET, request_timeout: REQUEST_TIMEOUT_MS });
+    const client = await createClient({ url: nodeUrl, ...credentials });
     try {
       return await (await client.query({ query, format: 'JSONEachRow' })).json<T>();
     } finally {

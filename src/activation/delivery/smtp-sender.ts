@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../../config/index.js';
 import type { EmailTemplate } from '../../config/delivery-config.js';
 import { ConfigError } from '../../errors.js';
@@ -27,7 +27,11 @@ export function renderEmail(template: EmailTemplate, contact: PlannedContact, un
   };
 }
 
-function transport(config: Config): { transporter: Transporter; from: string; replyTo: string | undefined } {
+/**
+ * The relay's settings, checked before anything is sent, and the transporter, made on the first
+ * message: nodemailer is loaded then (0.2 s), not by every command and server that never sends.
+ */
+function transport(config: Config): { transporter: () => Promise<Transporter>; from: string; replyTo: string | undefined } {
   const smtp = config.activation.delivery.smtp;
   if (smtp.host === undefined) throw new ConfigError('activation.delivery.smtp.host is not set: which SMTP relay should send the e-mails?');
   if (smtp.from === undefined) throw new ConfigError('activation.delivery.smtp.from is not set: who sends the e-mails (e.g. "Shop <news@shop.example>")?');
@@ -37,7 +41,7 @@ function transport(config: Config): { transporter: Transporter; from: string; re
     if (pass === undefined || pass === '') throw new ConfigError(`set ${smtp.passwordEnv} to the password of SMTP user ${smtp.user}`);
     auth = { user: smtp.user, pass };
   }
-  const transporter = nodemailer.createTransport({
+  const options = {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
@@ -48,7 +52,8 @@ function transport(config: Config): { transporter: Transporter; from: string; re
     maxConnections: 1,
     // Never log: the messages hold personal data and the relay's password.
     logger: false,
-  });
+  } as const;
+  const transporter = async (): Promise<Transporter> => (await import('nodemailer')).default.createTransport(options);
   return { transporter, from: smtp.from, replyTo: smtp.replyTo };
 }
 
@@ -70,10 +75,12 @@ function smtpReason(error: unknown): string {
  * not sent again (counted as uncertain): a duplicate e-mail is worse than a missing one.
  */
 export function smtpSender(context: SendContext): Sender {
-  const { transporter, from, replyTo } = transport(context.config);
+  const { transporter: connect, from, replyTo } = transport(context.config);
   const email = context.config.activation.delivery.email;
+  let transporter: Transporter | null = null;
   return {
     async deliver(contacts) {
+      transporter ??= await connect();
       for (const contact of contacts) {
         const unsubscribe = context.unsubscribeUrl(contact);
         if (unsubscribe === null || contact.email === null) throw new Error(`contact ${contact.contact_id} reached the relay without an address or a link`);
@@ -104,7 +111,7 @@ export function smtpSender(context: SendContext): Sender {
     },
     finish: () => Promise.resolve(),
     close: () => {
-      transporter.close();
+      transporter?.close();
       return Promise.resolve();
     },
   };
