@@ -60,6 +60,7 @@ async function createClient(options: ClickHouseClientConfigOptions): Promise<Cli
   // The client would also log each failed query; the error reaches the caller, who reports it.
   return library.createClient({ ...options, log: { level: library.ClickHouseLogLevel.OFF }, request_timeout: REQUEST_TIMEOUT_MS });
 }
+
 /**
  * How long an ALTER TABLE ... DELETE or UPDATE may take to apply (see awaitMutations): it rewrites
  * every part holding a matching row, so retention over a large events table takes minutes.

@@ -37,10 +37,11 @@ describe('profile documents', () => {
     persons = (await engine.query<{ person_id: string }>(sql`SELECT DISTINCT person_id FROM identity_nodes ORDER BY person_id`)).map((r) => r.person_id);
   }, 300_000);
   /**
-   * Every reader a test opens is closed after it. One left open shares the store file's lock file
-   * with the readers of the file rebuilt in its place, and LMDB frees that process's reader slots
-   * when it closes, whenever the garbage collector gets to it: their next read fails with
-   * MDB_BAD_RSLOT. (The server closes its store before it opens the rewritten one, reader.ts.)
+   * Every reader a test opens is closed after it. One left open shares the store's lock file with
+   * the readers of the file rebuilt in its place, and when one of them closes, LMDB frees every
+   * reader slot of the process in that lock file: the others' next reads fail with MDB_BAD_RSLOT
+   * (shown with the lmdb package alone). The server closes its store before it opens a rewritten
+   * one (reader.ts).
    */
   const opened: ProfileReader[] = [];
   const openReader = async (engine: Engine, config: Config): Promise<ProfileReader> => {
