@@ -36,11 +36,7 @@ function printAudience(a: SavedAudience): void {
 
 export function audiencesCommand(): Command {
   const audiences = new Command('audiences').description('define, count and export audiences: filters over every attribute, score and class of a person');
-  const add = (command: Command): void => {
-    audiences.addCommand(command);
-  };
-
-  add(
+  audiences.addCommand(
     new Command('fields')
       .description('list the fields a filter can use, with their types and descriptions')
       .addOption(jsonOption())
@@ -52,7 +48,7 @@ export function audiencesCommand(): Command {
       }),
   );
 
-  add(
+  audiences.addCommand(
     common(new Command('create').description('save an audience under a name').argument('<name>', 'name of the audience').requiredOption('--where <text>', 'the filter, e.g. \'tier in ("CPP","CCM") and consent.email\''))
       .action(async (name: string, options: Common & { where: string }) => {
         const saved = await withStore(options, (engine) => {
@@ -64,7 +60,7 @@ export function audiencesCommand(): Command {
       }),
   );
 
-  add(
+  audiences.addCommand(
     common(new Command('list').description('list the saved audiences with their counts now')).action(async (options: Common) => {
       const all = await withStore(options, (engine) => listAudiences(engine, ctx(options)));
       if (options.json) printJson({ audiences: all });
@@ -72,7 +68,7 @@ export function audiencesCommand(): Command {
     }),
   );
 
-  add(
+  audiences.addCommand(
     common(new Command('show').description('show an audience and its count now').argument('<name>', 'name of the audience')).action(async (name: string, options: Common) => {
       const audience = await withStore(options, (engine) => getAudience(engine, name, ctx(options)));
       if (options.json) printJson(audience);
@@ -80,7 +76,7 @@ export function audiencesCommand(): Command {
     }),
   );
 
-  add(
+  audiences.addCommand(
     common(new Command('delete').description('delete a saved audience').argument('<name>', 'name of the audience')).action(async (name: string, options: Common) => {
       await withStore(options, (engine) => deleteAudience(engine, name));
       if (options.json) printJson({ deleted: name });
@@ -88,7 +84,7 @@ export function audiencesCommand(): Command {
     }),
   );
 
-  add(
+  audiences.addCommand(
     common(
       new Command('export')
         .description('write the audience\'s persons opted in on a channel, whom the contact-pressure policy allows a contact, to a file; says how many were left out and why')

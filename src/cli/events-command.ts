@@ -37,7 +37,6 @@ function printLetters(letters: readonly DeadLetter[]): void {
 }
 
 export function eventsCommand(): Command {
-  // Subcommands report errors through main() like every command (exit code 2 for usage).
   const events = new Command('events').description('the event log and its loader: dead letters, log position');
   events
     .command('dead-letters')

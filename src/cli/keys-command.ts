@@ -4,7 +4,6 @@ import { table } from './format.js';
 import { configOption, dbOption, jsonOption, printJson, withStore, type StoreOptions } from './options.js';
 
 export function keysCommand(): Command {
-  // Subcommands report errors through main() like every command (exit code 2 for usage).
   const keys = new Command('keys').description('manage the API keys of the HTTP server (stored hashed)');
   keys
     .command('create')

@@ -31,7 +31,7 @@ export function renderEmail(template: EmailTemplate, contact: PlannedContact, un
  * The relay's settings, checked before anything is sent, and the transporter, made on the first
  * message: nodemailer is loaded then (0.2 s), not by every command and server that never sends.
  */
-function transport(config: Config): { transporter: () => Promise<Transporter>; from: string; replyTo: string | undefined } {
+function transport(config: Config): { connect: () => Promise<Transporter>; from: string; replyTo: string | undefined } {
   const smtp = config.activation.delivery.smtp;
   if (smtp.host === undefined) throw new ConfigError('activation.delivery.smtp.host is not set: which SMTP relay should send the e-mails?');
   if (smtp.from === undefined) throw new ConfigError('activation.delivery.smtp.from is not set: who sends the e-mails (e.g. "Shop <news@shop.example>")?');
@@ -53,8 +53,8 @@ function transport(config: Config): { transporter: () => Promise<Transporter>; f
     // Never log: the messages hold personal data and the relay's password.
     logger: false,
   } as const;
-  const transporter = async (): Promise<Transporter> => (await import('nodemailer')).default.createTransport(options);
-  return { transporter, from: smtp.from, replyTo: smtp.replyTo };
+  const connect = async (): Promise<Transporter> => (await import('nodemailer')).default.createTransport(options);
+  return { connect, from: smtp.from, replyTo: smtp.replyTo };
 }
 
 /** A short reason from the relay (its SMTP answer or the network error), without the message or the password. */
@@ -75,7 +75,7 @@ function smtpReason(error: unknown): string {
  * not sent again (counted as uncertain): a duplicate e-mail is worse than a missing one.
  */
 export function smtpSender(context: SendContext): Sender {
-  const { transporter: connect, from, replyTo } = transport(context.config);
+  const { connect, from, replyTo } = transport(context.config);
   const email = context.config.activation.delivery.email;
   let transporter: Transporter | null = null;
   return {

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyUnsubscribeToken } from '../../../src/activation/index.js';
 import { sql } from '../../../src/store/index.js';
 import { runCli } from '../../helpers/cli.js';
@@ -13,8 +13,6 @@ describe('fidelis send: exports', () => {
   const dir = tempDir('fidelis-send-out-');
   const config = join(dir, 'fidelis.config.json');
 
-  // The secrets are this file's: the next file run in the same worker starts without them.
-  afterAll(() => vi.unstubAllEnvs());
   beforeAll(async () => {
     vi.stubEnv('FIDELIS_UNSUBSCRIBE_SECRET', UNSUBSCRIBE_SECRET);
     db = await deliveryDatabase();

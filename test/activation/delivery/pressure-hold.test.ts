@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { sendPlanned } from '../../../src/activation/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import { sql } from '../../../src/store/index.js';
@@ -11,8 +11,6 @@ import { contactStates, deliveryDatabase, planCampaign, testClock, UNSUBSCRIBE_S
 describe('the re-check holds what the contact-pressure policy refuses now', () => {
   let db = '';
 
-  // The secrets are this file's: the next file run in the same worker starts without them.
-  afterAll(() => vi.unstubAllEnvs());
   beforeAll(async () => {
     vi.stubEnv('FIDELIS_UNSUBSCRIBE_SECRET', UNSUBSCRIBE_SECRET);
     db = await deliveryDatabase();

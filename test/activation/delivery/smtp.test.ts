@@ -22,8 +22,6 @@ describe('e-mail through the SMTP relay', () => {
   let db = '';
   let config: Config;
 
-  // The secrets are this file's: the next file run in the same worker starts without them.
-  afterAll(() => vi.unstubAllEnvs());
   beforeAll(async () => {
     vi.stubEnv('FIDELIS_UNSUBSCRIBE_SECRET', UNSUBSCRIBE_SECRET);
     server = new SMTPServer({

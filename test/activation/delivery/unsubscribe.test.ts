@@ -12,8 +12,6 @@ describe('GET/POST /v1/unsubscribe', () => {
   let config: Config;
   let server: RunningServer;
 
-  // The secrets are this file's: the next file run in the same worker starts without them.
-  afterAll(() => vi.unstubAllEnvs());
   beforeAll(async () => {
     vi.stubEnv('FIDELIS_UNSUBSCRIBE_SECRET', UNSUBSCRIBE_SECRET);
     db = await deliveryDatabase();

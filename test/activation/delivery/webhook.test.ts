@@ -41,8 +41,6 @@ describe('webhook destination', () => {
       },
     });
 
-  // The secrets are this file's: the next file run in the same worker starts without them.
-  afterAll(() => vi.unstubAllEnvs());
   beforeAll(async () => {
     vi.stubEnv('FIDELIS_WEBHOOK_SECRET', WEBHOOK_SECRET);
     vi.stubEnv('FIDELIS_UNSUBSCRIBE_SECRET', UNSUBSCRIBE_SECRET);
