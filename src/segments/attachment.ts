@@ -1,6 +1,6 @@
 import { sql } from '../store/index.js';
 import { dropTables, replaceTable, replaceTableByJoins, type PipelineStep } from '../kernel/index.js';
-import { percentileCuts, percentileOf } from './ranks.js';
+import { percentileCuts, percentileOf, readPercentileCuts } from './ranks.js';
 
 /**
  * Attachment (seed 003), 0-100: tenure, regularity (share of periods since his first purchase in
@@ -40,8 +40,9 @@ export const attachment: PipelineStep = {
       + ${w.breadth / total} * breadth_score + ${w.recency / total} * recency_score) AS attachment
       FROM (${parts}) AS parts`);
     await replaceTable(engine, 'attachment_cuts', sql`SELECT ${percentileCuts(d, sql`attachment`)} AS cuts FROM attachment_scored`);
-    await replaceTable(engine, 'customer_attachment', sql`SELECT a.*, ${percentileOf(d, sql`a.attachment`, sql`c.cuts`)} AS attachment_percentile
-      FROM attachment_scored AS a CROSS JOIN attachment_cuts AS c`);
+    const cuts = await readPercentileCuts(engine, 'attachment_cuts', 'cuts');
+    await replaceTable(engine, 'customer_attachment', sql`SELECT a.*, ${percentileOf(d, sql`a.attachment`, cuts)} AS attachment_percentile
+      FROM attachment_scored AS a`);
     await dropTables(engine, ['attachment_periods', 'attachment_scored', 'attachment_cuts']);
   },
 };

@@ -3,7 +3,7 @@ import { sql, type Engine, type Sql } from '../store/index.js';
 import { dropTables, replacePerPersonTable, replaceTable, replaceTableByJoins, type PipelineStep } from '../kernel/index.js';
 import { buildPersonAttributes } from './person-attributes.js';
 import { choosePeers, PEER_SCRATCH } from './potential-peers.js';
-import { percentileCuts, percentileOf } from './ranks.js';
+import { percentileCuts, percentileOf, readPercentileCuts } from './ranks.js';
 
 const SCRATCH = [
   'potential_buyers', 'potential_person_ranges', 'category_base', 'attribute_buyers', 'attribute_category_buyers', 'attribute_category_counts',
@@ -118,10 +118,11 @@ export const potential: PipelineStep = {
     });
     const potentialOf = sql`(upsell_revenue + gap_revenue)`;
     await replaceTable(engine, 'potential_cuts', sql`SELECT ${percentileCuts(d, potentialOf)} AS cuts FROM potential_base`);
+    const cuts = await readPercentileCuts(engine, 'potential_cuts', 'cuts');
     await replaceTable(engine, 'customer_potential', sql`SELECT b.*, b.yearly_revenue + ${potentialOf} AS wallet,
       CASE WHEN b.yearly_revenue + ${potentialOf} > 0 THEN b.yearly_revenue / (b.yearly_revenue + ${potentialOf}) ELSE 1.0 END AS share_of_wallet,
-      ${potentialOf} AS wallet_gap, ${potentialOf} AS potential, ${percentileOf(d, potentialOf, sql`c.cuts`)} AS potential_percentile
-      FROM potential_base AS b CROSS JOIN potential_cuts AS c`);
+      ${potentialOf} AS wallet_gap, ${potentialOf} AS potential, ${percentileOf(d, potentialOf, cuts)} AS potential_percentile
+      FROM potential_base AS b`);
     await dropTables(engine, SCRATCH);
   },
 };

@@ -1,6 +1,6 @@
 import { sql } from '../store/index.js';
 import { dropTables, replaceTable, type PipelineStep } from '../kernel/index.js';
-import { percentileCuts, percentileOf } from './ranks.js';
+import { percentileCuts, percentileOf, readPercentileCuts } from './ranks.js';
 
 export const GRID_QUADRANTS = ['athlete', 'whale', 'thoroughbred', 'minnow', 'inactive'] as const;
 
@@ -35,17 +35,18 @@ export const strategicGrid: PipelineStep = {
       ${percentileCuts(d, sql`window_revenue`)} AS revenue_cuts, ${percentileCuts(d, sql`profitability`)} AS profitability_cuts
       FROM grid_base WHERE active`);
     const high = (column: string, cut: string): string => `b.${column} >= t.${cut}`;
+    const [revenueCuts, profitabilityCuts] = [await readPercentileCuts(engine, 'grid_thresholds', 'revenue_cuts'), await readPercentileCuts(engine, 'grid_thresholds', 'profitability_cuts')];
     await replaceTable(engine, 'customer_grid', sql`SELECT b.person_id AS person_id, b.active AS active, b.recency_days AS recency_days,
       b.window_revenue AS window_revenue, b.window_contribution AS window_contribution, b.profitability AS profitability,
       t.revenue_cut AS revenue_cut, t.profitability_cut AS profitability_cut,
-      CASE WHEN b.active THEN ${percentileOf(d, sql`b.window_revenue`, sql`t.revenue_cuts`)} END AS revenue_percentile,
-      CASE WHEN b.active THEN ${percentileOf(d, sql`b.profitability`, sql`t.profitability_cuts`)} END AS profitability_percentile,
+      CASE WHEN b.active THEN ${percentileOf(d, sql`b.window_revenue`, revenueCuts)} END AS revenue_percentile,
+      CASE WHEN b.active THEN ${percentileOf(d, sql`b.profitability`, profitabilityCuts)} END AS profitability_percentile,
       CASE WHEN NOT b.active THEN 'inactive'
         WHEN ${sql.raw(high('window_revenue', 'revenue_cut'))} AND ${sql.raw(high('profitability', 'profitability_cut'))} THEN 'athlete'
         WHEN ${sql.raw(high('window_revenue', 'revenue_cut'))} THEN 'whale'
         WHEN ${sql.raw(high('profitability', 'profitability_cut'))} THEN 'thoroughbred'
         ELSE 'minnow' END AS grid
-      FROM grid_base AS b CROSS JOIN (SELECT active_customers, revenue_cut, profitability_cut, revenue_cuts, profitability_cuts FROM grid_thresholds) AS t`);
+      FROM grid_base AS b CROSS JOIN (SELECT active_customers, revenue_cut, profitability_cut FROM grid_thresholds) AS t`);
     await dropTables(engine, ['grid_window', 'grid_base']);
   },
 };

@@ -1,6 +1,6 @@
 import { sql, type Sql } from '../store/index.js';
 import { dropTables, replaceTable, replaceTableByJoins, type PipelineStep } from '../kernel/index.js';
-import { percentileCuts, percentileOf } from './ranks.js';
+import { percentileCuts, percentileOf, readPercentileCuts } from './ranks.js';
 import { thresholdForValueShare, valueHistogram } from './value-histogram.js';
 
 /**
@@ -83,11 +83,12 @@ export const valueTiers: PipelineStep = {
       ${percentileCuts(d, sql`contribution`)} AS contribution_cuts FROM tier_flagged`);
     await replaceTable(engine, 'tier_thresholded', sql`SELECT f.*, t.cpp_min_predicted_value AS cpp_min_predicted_value,
       t.d1_min_clv AS d1_min_clv, t.d2_min_yearly_contribution AS d2_min_yearly_contribution,
-      t.d2_min_potential_value AS d2_min_potential_value, ${percentileOf(d, sql`f.clv`, sql`t.clv_cuts`)} AS clv_percentile
+      t.d2_min_potential_value AS d2_min_potential_value, ${percentileOf(d, sql`f.clv`, await readPercentileCuts(engine, 'value_tier_thresholds', 'clv_cuts'))} AS clv_percentile
       FROM tier_flagged AS f CROSS JOIN value_tier_thresholds AS t`);
-    await replaceTable(engine, 'tier_ranked', sql`SELECT f.*, ${percentileOf(d, sql`f.predicted_value`, sql`c.value_cuts`)} AS value_percentile,
-      ${percentileOf(d, sql`f.contribution`, sql`c.contribution_cuts`)} AS contribution_percentile
-      FROM tier_thresholded AS f CROSS JOIN tier_all_cuts AS c`);
+    const [valueCuts, contributionCuts] = [await readPercentileCuts(engine, 'tier_all_cuts', 'value_cuts'), await readPercentileCuts(engine, 'tier_all_cuts', 'contribution_cuts')];
+    await replaceTable(engine, 'tier_ranked', sql`SELECT f.*, ${percentileOf(d, sql`f.predicted_value`, valueCuts)} AS value_percentile,
+      ${percentileOf(d, sql`f.contribution`, contributionCuts)} AS contribution_percentile
+      FROM tier_thresholded AS f`);
     const d2 = t.d2On === 'potential_value'
       ? sql`t.potential_value >= t.d2_min_potential_value`
       : sql`t.yearly_contribution >= t.d2_min_yearly_contribution`;
