@@ -18,6 +18,9 @@ export const TABLE_TYPES: Readonly<Record<string, IdentityType>> = {
 
 /** Placeholders that sources write where they have no value. */
 const JUNK = new Set(['', 'null', 'undefined', 'anonymous', 'none', 'nil', 'n/a', 'na', 'nan', 'unknown', '-1', '0', 'false']);
+/** What separates the parts of an identifier as people write it (spaces, dashes, dots, slashes, brackets, a plus). */
+const SEPARATORS = /[\s\-._/()+]/g;
+const ZEROS_AND_SEPARATORS = /^[\s\-._/()+0]*$/;
 
 /**
  * True when a value never counts as an identifier: empty, a placeholder (null, undefined,
@@ -27,9 +30,11 @@ const JUNK = new Set(['', 'null', 'undefined', 'anonymous', 'none', 'nil', 'n/a'
 export function isJunk(raw: string, blocked: ReadonlySet<string> = new Set()): boolean {
   const value = raw.trim().toLowerCase();
   if (JUNK.has(value) || blocked.has(value)) return true;
-  if (/^[-\s._/]*$/.test(value)) return true;
-  const compact = value.replace(/[\s\-._/()+]/g, '');
-  return compact === '' || /^0+$/.test(compact) || blocked.has(compact);
+  // Empty or all zeros once the separators are gone: one test that stops at the first other
+  // character, instead of building the compact form of every value (a run normalises each
+  // distinct identifier, 4.5M at 1M persons); the compact form only for a block list.
+  if (ZEROS_AND_SEPARATORS.test(value)) return true;
+  return blocked.size > 0 && blocked.has(value.replace(SEPARATORS, ''));
 }
 
 export interface EmailOptions {

@@ -68,6 +68,19 @@ describe('loyalty cards and junk', () => {
     fc.assert(fc.property(fc.stringMatching(/^[0 .-]{1,12}$/), (zeros) => isJunk(zeros)));
   });
 
+  it('judges junk as the definition does: a placeholder, blocked as written or once compacted, or empty or all zeros once compacted', () => {
+    // The definition, written out: the compact form of every value.
+    const definition = (raw: string, blocked: ReadonlySet<string>): boolean => {
+      const value = raw.trim().toLowerCase();
+      if (['', 'null', 'undefined', 'anonymous', 'none', 'nil', 'n/a', 'na', 'nan', 'unknown', '-1', '0', 'false'].includes(value) || blocked.has(value)) return true;
+      const compact = value.replace(/[\s\-._/()+]/g, '');
+      return compact === '' || /^0+$/.test(compact) || blocked.has(compact);
+    };
+    const written = fc.stringMatching(/^[0 1a.\-_/()+\téZ\u00a0]{0,8}$/);
+    const blockLists = fc.constantFrom(new Set<string>(), new Set(['1a', '0a', 'a1']));
+    fc.assert(fc.property(written, blockLists, (raw, blocked) => isJunk(raw, blocked) === definition(raw, blocked)), { numRuns: 5000 });
+  });
+
   it('applies the configured block list and patterns per type', () => {
     const normaliser = new IdentifierNormaliser(identityConfigSchema.parse({ blockList: ['shop@store.fr'], loyaltyCard: { pattern: '^2900[0-9]{9}$' } }));
     expect(normaliser.normalise('email', ' SHOP@store.fr ')).toBeNull();
