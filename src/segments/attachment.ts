@@ -40,7 +40,7 @@ export const attachment: PipelineStep = {
       + ${w.breadth / total} * breadth_score + ${w.recency / total} * recency_score) AS attachment
       FROM (${parts}) AS parts`);
     await replaceTable(engine, 'attachment_cuts', sql`SELECT ${percentileCuts(d, sql`attachment`)} AS cuts FROM attachment_scored`);
-    const cuts = await readPercentileCuts(engine, 'attachment_cuts', 'cuts');
+    const [cuts = null] = await readPercentileCuts(engine, 'attachment_cuts', ['cuts']);
     await replaceTable(engine, 'customer_attachment', sql`SELECT a.*, ${percentileOf(d, sql`a.attachment`, cuts)} AS attachment_percentile
       FROM attachment_scored AS a`);
     await dropTables(engine, ['attachment_periods', 'attachment_scored', 'attachment_cuts']);

@@ -118,7 +118,7 @@ export const potential: PipelineStep = {
     });
     const potentialOf = sql`(upsell_revenue + gap_revenue)`;
     await replaceTable(engine, 'potential_cuts', sql`SELECT ${percentileCuts(d, potentialOf)} AS cuts FROM potential_base`);
-    const cuts = await readPercentileCuts(engine, 'potential_cuts', 'cuts');
+    const [cuts = null] = await readPercentileCuts(engine, 'potential_cuts', ['cuts']);
     await replaceTable(engine, 'customer_potential', sql`SELECT b.*, b.yearly_revenue + ${potentialOf} AS wallet,
       CASE WHEN b.yearly_revenue + ${potentialOf} > 0 THEN b.yearly_revenue / (b.yearly_revenue + ${potentialOf}) ELSE 1.0 END AS share_of_wallet,
       ${potentialOf} AS wallet_gap, ${potentialOf} AS potential, ${percentileOf(d, potentialOf, cuts)} AS potential_percentile

@@ -6,16 +6,18 @@ export function percentileCuts(d: Dialect, value: Sql): Sql {
 }
 
 /**
- * The cut points a `percentileCuts` column holds (one row), read once for `percentileOf`: null
- * when there are none (a population without rows) or one is unknown, which leaves every
- * percentile unknown, as a comparison with NULL does.
+ * The cut points the `percentileCuts` columns of a one-row table hold, in the columns' order, read
+ * once for `percentileOf`: null for a column without any (a population without rows) or with an
+ * unknown one, which leaves every percentile unknown, as a comparison with NULL does.
  */
-export async function readPercentileCuts(engine: Engine, table: string, column: string): Promise<number[] | null> {
-  const [row] = await engine.query<{ cuts: unknown }>(sql`SELECT ${sql.id(column)} AS cuts FROM ${sql.id(table)}`);
-  const cuts = row?.cuts;
-  if (!Array.isArray(cuts) || cuts.some((cut) => cut === null || cut === undefined)) return null;
-  // A cut that is not a number (ClickHouse's nan over no rows) is below no value: it never counts.
-  return cuts.map(Number).filter((cut) => !Number.isNaN(cut));
+export async function readPercentileCuts(engine: Engine, table: string, columns: readonly string[]): Promise<(number[] | null)[]> {
+  const [row] = await engine.query(sql`SELECT ${sql.join(columns.map((c) => sql.id(c)))} FROM ${sql.id(table)}`);
+  return columns.map((column) => {
+    const cuts = row?.[column];
+    if (!Array.isArray(cuts) || cuts.some((cut) => cut === null || cut === undefined)) return null;
+    // A cut that is not a number (ClickHouse's nan over no rows) is below no value: it never counts.
+    return cuts.map(Number).filter((cut) => !Number.isNaN(cut));
+  });
 }
 
 /**
@@ -24,7 +26,8 @@ export async function readPercentileCuts(engine: Engine, table: string, column: 
  * ranks and the SQL runs where window functions do not. Counted by a binary search written as
  * nested CASEs over the sorted cuts, given as numbers: 7 comparisons a row instead of 99 against
  * a list read again on every row (1M persons: 0.1 s against 1.1 s a percentile, the same counts).
- * Compared as floats (every engine compares a float with a float); an integer as before.
+ * The value is compared as a float (every engine compares a float with a float); the count is an
+ * integer, as the sum of flags it replaces was.
  */
 export function percentileOf(d: Dialect, value: Sql, cuts: readonly number[] | null): Sql {
   if (cuts === null) return sql`CAST(NULL AS ${sql.raw(d.columnType('int', true))})`;

@@ -81,11 +81,12 @@ export const valueTiers: PipelineStep = {
       FROM tier_flagged WHERE NOT unprofitable`);
     await replaceTable(engine, 'tier_all_cuts', sql`SELECT ${percentileCuts(d, sql`predicted_value`)} AS value_cuts,
       ${percentileCuts(d, sql`contribution`)} AS contribution_cuts FROM tier_flagged`);
+    const [clvCuts = null] = await readPercentileCuts(engine, 'value_tier_thresholds', ['clv_cuts']);
     await replaceTable(engine, 'tier_thresholded', sql`SELECT f.*, t.cpp_min_predicted_value AS cpp_min_predicted_value,
       t.d1_min_clv AS d1_min_clv, t.d2_min_yearly_contribution AS d2_min_yearly_contribution,
-      t.d2_min_potential_value AS d2_min_potential_value, ${percentileOf(d, sql`f.clv`, await readPercentileCuts(engine, 'value_tier_thresholds', 'clv_cuts'))} AS clv_percentile
+      t.d2_min_potential_value AS d2_min_potential_value, ${percentileOf(d, sql`f.clv`, clvCuts)} AS clv_percentile
       FROM tier_flagged AS f CROSS JOIN value_tier_thresholds AS t`);
-    const [valueCuts, contributionCuts] = [await readPercentileCuts(engine, 'tier_all_cuts', 'value_cuts'), await readPercentileCuts(engine, 'tier_all_cuts', 'contribution_cuts')];
+    const [valueCuts = null, contributionCuts = null] = await readPercentileCuts(engine, 'tier_all_cuts', ['value_cuts', 'contribution_cuts']);
     await replaceTable(engine, 'tier_ranked', sql`SELECT f.*, ${percentileOf(d, sql`f.predicted_value`, valueCuts)} AS value_percentile,
       ${percentileOf(d, sql`f.contribution`, contributionCuts)} AS contribution_percentile
       FROM tier_thresholded AS f`);
