@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 import { filesOpeningProfileStores } from './test/setup/isolated-files.js';
 
 const exclude = [...configDefaults.exclude, 'web/**', 'dist/**'];
-const timing = 'test/**/*.timing.test.ts';
+const timing = '**/*.timing.test.ts';
 const isolated = filesOpeningProfileStores(fileURLToPath(new URL('.', import.meta.url)));
 
 export default defineConfig({

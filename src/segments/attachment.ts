@@ -39,10 +39,9 @@ export const attachment: PipelineStep = {
     await replaceTable(engine, 'attachment_scored', sql`SELECT *, 100.0 * (${w.tenure / total} * tenure_score + ${w.regularity / total} * regularity_score
       + ${w.breadth / total} * breadth_score + ${w.recency / total} * recency_score) AS attachment
       FROM (${parts}) AS parts`);
-    await replaceTable(engine, 'attachment_cuts', sql`SELECT ${percentileCuts(d, sql`attachment`)} AS cuts FROM attachment_scored`);
-    const [cuts = null] = await readPercentileCuts(engine, 'attachment_cuts', ['cuts']);
+    const [cuts] = await readPercentileCuts(engine, sql`SELECT ${percentileCuts(d, sql`attachment`)} AS cuts FROM attachment_scored`, ['cuts']);
     await replaceTable(engine, 'customer_attachment', sql`SELECT a.*, ${percentileOf(d, sql`a.attachment`, cuts)} AS attachment_percentile
       FROM attachment_scored AS a`);
-    await dropTables(engine, ['attachment_periods', 'attachment_scored', 'attachment_cuts']);
+    await dropTables(engine, ['attachment_periods', 'attachment_scored']);
   },
 };

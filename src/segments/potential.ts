@@ -8,7 +8,7 @@ import { percentileCuts, percentileOf, readPercentileCuts } from './ranks.js';
 const SCRATCH = [
   'potential_buyers', 'potential_person_ranges', 'category_base', 'attribute_buyers', 'attribute_category_buyers', 'attribute_category_counts',
   'person_attribute_lift', 'person_category_lift', 'potential_peer_choice', 'peer_range_stats', 'potential_peer_ranges', 'potential_lines', 'potential_size', 'potential_valued',
-  'potential_totals', 'potential_gap_list', 'potential_bought_list', 'potential_base', 'potential_cuts', ...PEER_SCRATCH,
+  'potential_totals', 'potential_gap_list', 'potential_bought_list', 'potential_base', ...PEER_SCRATCH,
 ];
 
 /**
@@ -117,8 +117,7 @@ export const potential: PipelineStep = {
       ],
     });
     const potentialOf = sql`(upsell_revenue + gap_revenue)`;
-    await replaceTable(engine, 'potential_cuts', sql`SELECT ${percentileCuts(d, potentialOf)} AS cuts FROM potential_base`);
-    const [cuts = null] = await readPercentileCuts(engine, 'potential_cuts', ['cuts']);
+    const [cuts] = await readPercentileCuts(engine, sql`SELECT ${percentileCuts(d, potentialOf)} AS cuts FROM potential_base`, ['cuts']);
     await replaceTable(engine, 'customer_potential', sql`SELECT b.*, b.yearly_revenue + ${potentialOf} AS wallet,
       CASE WHEN b.yearly_revenue + ${potentialOf} > 0 THEN b.yearly_revenue / (b.yearly_revenue + ${potentialOf}) ELSE 1.0 END AS share_of_wallet,
       ${potentialOf} AS wallet_gap, ${potentialOf} AS potential, ${percentileOf(d, potentialOf, cuts)} AS potential_percentile

@@ -18,7 +18,7 @@ describe('percentiles from cut points', () => {
   afterAll(() => engine.close());
 
   it('counts the cut points below each value as 99 comparisons would, ties, NULLs and equal cuts included', async () => {
-    const [cuts = null] = await readPercentileCuts(engine, 'population_cuts', ['cuts']);
+    const [cuts = null] = await readPercentileCuts(engine, sql`SELECT cuts FROM population_cuts`, ['cuts']);
     expect(cuts).toHaveLength(99);
     // A third of the values are 0: many cut points are equal.
     expect(new Set(cuts).size).toBeLessThan(80);
@@ -43,6 +43,6 @@ describe('percentiles from cut points', () => {
     expect(row).toEqual({ p: 4, q: null });
     // Cut points over no rows are NULL: no percentile, as a comparison with NULL gives.
     await engine.exec(sql`CREATE TABLE empty_cuts AS SELECT ${percentileCuts(engine.dialect, sql`v`)} AS cuts FROM population WHERE v > 1e12`);
-    expect(await readPercentileCuts(engine, 'empty_cuts', ['cuts'])).toEqual([null]);
+    expect(await readPercentileCuts(engine, sql`SELECT cuts FROM empty_cuts`, ['cuts'])).toEqual([null]);
   });
 });

@@ -6,12 +6,13 @@ export function percentileCuts(d: Dialect, value: Sql): Sql {
 }
 
 /**
- * The cut points the `percentileCuts` columns of a one-row table hold, in the columns' order, read
- * once for `percentileOf`: null for a column without any (a population without rows) or with an
- * unknown one, which leaves every percentile unknown, as a comparison with NULL does.
+ * The cut points of the `percentileCuts` columns a one-row query gives (computed, or kept in a
+ * table), in `columns`' order, read once for `percentileOf`: null for a column without any (a
+ * population without rows) or with an unknown one, which leaves every percentile unknown, as a
+ * comparison with NULL does.
  */
-export async function readPercentileCuts(engine: Engine, table: string, columns: readonly string[]): Promise<(number[] | null)[]> {
-  const [row] = await engine.query(sql`SELECT ${sql.join(columns.map((c) => sql.id(c)))} FROM ${sql.id(table)}`);
+export async function readPercentileCuts(engine: Engine, query: Sql, columns: readonly string[]): Promise<(number[] | null)[]> {
+  const [row] = await engine.query(query);
   return columns.map((column) => {
     const cuts = row?.[column];
     if (!Array.isArray(cuts) || cuts.some((cut) => cut === null || cut === undefined)) return null;
@@ -29,8 +30,8 @@ export async function readPercentileCuts(engine: Engine, table: string, columns:
  * The value is compared as a float (every engine compares a float with a float); the count is an
  * integer, as the sum of flags it replaces was.
  */
-export function percentileOf(d: Dialect, value: Sql, cuts: readonly number[] | null): Sql {
-  if (cuts === null) return sql`CAST(NULL AS ${sql.raw(d.columnType('int', true))})`;
+export function percentileOf(d: Dialect, value: Sql, cuts: readonly number[] | null | undefined): Sql {
+  if (!cuts) return sql`CAST(NULL AS ${sql.raw(d.columnType('int', true))})`;
   const sorted = [...cuts].sort((a, b) => a - b);
   const v = d.cast(value, 'float');
   // How many cuts lie below v, knowing that it is between lo and hi: halve the range on the middle cut.

@@ -35,7 +35,7 @@ export const strategicGrid: PipelineStep = {
       ${percentileCuts(d, sql`window_revenue`)} AS revenue_cuts, ${percentileCuts(d, sql`profitability`)} AS profitability_cuts
       FROM grid_base WHERE active`);
     const high = (column: string, cut: string): string => `b.${column} >= t.${cut}`;
-    const [revenueCuts = null, profitabilityCuts = null] = await readPercentileCuts(engine, 'grid_thresholds', ['revenue_cuts', 'profitability_cuts']);
+    const [revenueCuts, profitabilityCuts] = await readPercentileCuts(engine, sql`SELECT revenue_cuts, profitability_cuts FROM grid_thresholds`, ['revenue_cuts', 'profitability_cuts']);
     await replaceTable(engine, 'customer_grid', sql`SELECT b.person_id AS person_id, b.active AS active, b.recency_days AS recency_days,
       b.window_revenue AS window_revenue, b.window_contribution AS window_contribution, b.profitability AS profitability,
       t.revenue_cut AS revenue_cut, t.profitability_cut AS profitability_cut,

@@ -79,14 +79,16 @@ export const valueTiers: PipelineStep = {
       ${d.quantiles(sql`potential_value`, [t.d2ContributionQuantile])}[1] AS d2_min_potential_value,
       ${percentileCuts(d, sql`clv`)} AS clv_cuts
       FROM tier_flagged WHERE NOT unprofitable`);
-    await replaceTable(engine, 'tier_all_cuts', sql`SELECT ${percentileCuts(d, sql`predicted_value`)} AS value_cuts,
-      ${percentileCuts(d, sql`contribution`)} AS contribution_cuts FROM tier_flagged`);
-    const [clvCuts = null] = await readPercentileCuts(engine, 'value_tier_thresholds', ['clv_cuts']);
+    const [clvCuts] = await readPercentileCuts(engine, sql`SELECT clv_cuts FROM value_tier_thresholds`, ['clv_cuts']);
     await replaceTable(engine, 'tier_thresholded', sql`SELECT f.*, t.cpp_min_predicted_value AS cpp_min_predicted_value,
       t.d1_min_clv AS d1_min_clv, t.d2_min_yearly_contribution AS d2_min_yearly_contribution,
       t.d2_min_potential_value AS d2_min_potential_value, ${percentileOf(d, sql`f.clv`, clvCuts)} AS clv_percentile
       FROM tier_flagged AS f CROSS JOIN value_tier_thresholds AS t`);
-    const [valueCuts = null, contributionCuts = null] = await readPercentileCuts(engine, 'tier_all_cuts', ['value_cuts', 'contribution_cuts']);
+    const [valueCuts, contributionCuts] = await readPercentileCuts(
+      engine,
+      sql`SELECT ${percentileCuts(d, sql`predicted_value`)} AS value_cuts, ${percentileCuts(d, sql`contribution`)} AS contribution_cuts FROM tier_flagged`,
+      ['value_cuts', 'contribution_cuts'],
+    );
     await replaceTable(engine, 'tier_ranked', sql`SELECT f.*, ${percentileOf(d, sql`f.predicted_value`, valueCuts)} AS value_percentile,
       ${percentileOf(d, sql`f.contribution`, contributionCuts)} AS contribution_percentile
       FROM tier_thresholded AS f`);
@@ -106,6 +108,6 @@ export const valueTiers: PipelineStep = {
       t.d2_min_yearly_contribution AS d2_min_yearly_contribution, t.d2_min_potential_value AS d2_min_potential_value,
       CAST(${t.d2On} AS ${sql.raw(d.columnType('string', false))}) AS d2_rule
       FROM tier_ranked AS t`);
-    await dropTables(engine, ['tier_inputs', 'tier_flagged', 'tier_all_cuts', 'tier_thresholded', 'tier_ranked']);
+    await dropTables(engine, ['tier_inputs', 'tier_flagged', 'tier_thresholded', 'tier_ranked']);
   },
 };
